@@ -1,0 +1,78 @@
+/// Assigns each customer a ``LifecycleStage`` from their orders.
+///
+/// Days are counted as RFM counts recency: whole days from an order to the snapshot (so an
+/// order on the last day of the data is 1 day old). In order of precedence:
+/// `prospect` (no order) · `new` (first order ≤ `newDays` old) · `lost` (last order more than
+/// `lostDays` old) · `at_risk` (last order older than `atRiskFactor` × the median gap between the
+/// customer's distinct order days, or than `singleOrderAtRiskDays` for one order day) · `active`.
+public enum LifecycleClassifier {
+    /// One customer's stage and the numbers behind it.
+    public struct Assignment: Sendable, Equatable, Codable {
+        public var customerID: String
+        public var stage: LifecycleStage
+        /// Days since the first and last order (nil for prospects).
+        public var daysSinceFirst: Int?, daysSinceLast: Int?
+        /// Orders placed.
+        public var orders: Int
+        /// Median gap between distinct order days (nil with fewer than two).
+        public var medianGapDays: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case customerID = "customer_id", stage, orders
+            case daysSinceFirst = "days_since_first", daysSinceLast = "days_since_last", medianGapDays = "median_gap_days"
+        }
+    }
+
+    /// The stage of one customer.
+    /// - Parameters:
+    ///   - id: the customer id.
+    ///   - orders: order times before the snapshot, in any order.
+    ///   - asOf: the snapshot.
+    ///   - options: thresholds.
+    public static func classify(id: String, orders: [Timestamp], asOf: Timestamp, options: LifecycleOptions) -> Assignment {
+        guard let first = orders.min(), let last = orders.max() else {
+            return Assignment(customerID: id, stage: .prospect, daysSinceFirst: nil, daysSinceLast: nil, orders: 0, medianGapDays: nil)
+        }
+        let sinceFirst = first.wholeDays(until: asOf)
+        let sinceLast = last.wholeDays(until: asOf)
+        let days = Array(Set(orders.map(\.epochDay))).sorted()
+        let gaps = zip(days, days.dropFirst()).map { Double($1 - $0) }
+        let median = Self.median(gaps)
+        let stage: LifecycleStage
+        if sinceFirst <= options.newDays {
+            stage = .new
+        } else if sinceLast > options.lostDays {
+            stage = .lost
+        } else if Double(sinceLast) > (median.map { options.atRiskFactor * $0 } ?? Double(options.singleOrderAtRiskDays)) {
+            stage = .atRisk
+        } else {
+            stage = .active
+        }
+        return Assignment(customerID: id, stage: stage, daysSinceFirst: sinceFirst, daysSinceLast: sinceLast,
+                          orders: orders.count, medianGapDays: median)
+    }
+
+    /// Stages of many customers.
+    /// - Parameters:
+    ///   - orders: every order (orders at or after `asOf` are left out).
+    ///   - prospects: ids of known customers, with or without orders (those without become prospects).
+    ///   - asOf: the snapshot; default the day after the latest order.
+    /// - Returns: assignments in customer order, and the snapshot used.
+    public static func classify(orders: [Order], prospects: [String] = [], asOf: Timestamp? = nil,
+                                options: LifecycleOptions = LifecycleOptions()) -> (asOf: Timestamp, customers: [Assignment]) {
+        let snapshot = asOf ?? orders.map(\.timestamp).max().map { $0.startOfDay.adding(days: 1) } ?? Timestamp(milliseconds: 0)
+        var byCustomer: [String: [Timestamp]] = [:]
+        for p in prospects { byCustomer[p] = byCustomer[p] ?? [] }
+        for o in orders where o.timestamp < snapshot { byCustomer[o.customerID, default: []].append(o.timestamp) }
+        let ids = CustomerOrder.sorted(Array(byCustomer.keys))
+        return (snapshot, ids.map { classify(id: $0, orders: byCustomer[$0]!, asOf: snapshot, options: options) })
+    }
+
+    /// Median of values (mean of the middle two for an even count); nil when empty.
+    public static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let s = values.sorted()
+        let mid = s.count / 2
+        return s.count % 2 == 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+    }
+}

@@ -1,0 +1,129 @@
+/// One Segment-spec message (identify, track, page, screen, group, alias), validated.
+///
+/// See `shared/INGESTION.md`: unset fields may arrive as `null`; every message needs a `userId`
+/// or an `anonymousId`; `track` needs `event`, `group` needs `groupId`, `alias` needs
+/// `previousId` and `userId`; RudderStack puts identify traits in `context.traits`.
+public struct Message: Sendable, Equatable {
+    /// The message types of the Segment spec.
+    public enum Kind: String, Sendable, CaseIterable, Codable {
+        case identify, track, page, screen, group, alias
+    }
+
+    public var kind: Kind
+    /// The sender's id for deduplication; nil when the sender gave none.
+    public var messageID: String?
+    public var userID: String?
+    public var anonymousID: String?
+    /// `track`: the event name; `page`/`screen`: the page name.
+    public var event: String?
+    public var properties: [String: JSONValue]
+    /// `identify` and `group` traits.
+    public var traits: [String: JSONValue]
+    public var groupID: String?
+    public var previousID: String?
+    /// Client time of the event (`timestamp`, the spec's originalTimestamp).
+    public var timestamp: Timestamp?
+    public var sentAt: Timestamp?
+    public var receivedAt: Timestamp?
+    public var context: [String: JSONValue]
+
+    /// Creates a message.
+    public init(kind: Kind, messageID: String? = nil, userID: String? = nil, anonymousID: String? = nil, event: String? = nil,
+                properties: [String: JSONValue] = [:], traits: [String: JSONValue] = [:], groupID: String? = nil,
+                previousID: String? = nil, timestamp: Timestamp? = nil, sentAt: Timestamp? = nil, receivedAt: Timestamp? = nil,
+                context: [String: JSONValue] = [:]) {
+        self.kind = kind
+        self.messageID = messageID
+        self.userID = userID
+        self.anonymousID = anonymousID
+        self.event = event
+        self.properties = properties
+        self.traits = traits
+        self.groupID = groupID
+        self.previousID = previousID
+        self.timestamp = timestamp
+        self.sentAt = sentAt
+        self.receivedAt = receivedAt
+        self.context = context
+    }
+
+    /// Why a message was refused.
+    public struct Invalid: Error, Sendable, Equatable {
+        /// A short machine-readable reason (`missing_user_id`, `bad_timestamp`, …), used in metrics.
+        public var code: String
+        /// A sentence saying what is wrong.
+        public var reason: String
+    }
+
+    /// Validates and decodes a message object.
+    /// - Parameters:
+    ///   - object: the decoded JSON object.
+    ///   - kind: the type implied by the route (`/v1/track`), used when the body has no `type`.
+    public static func decode(_ object: [String: JSONValue], kind implied: Kind? = nil) throws(Invalid) -> Message {
+        func text(_ key: String) -> String? {
+            guard let v = object[key] else { return nil }
+            return v.idString
+        }
+        func time(_ key: String) throws(Invalid) -> Timestamp? {
+            guard let v = object[key], !v.isNull else { return nil }
+            guard let s = v.stringValue else { throw Invalid(code: "bad_\(key)", reason: "\(key) must be an ISO-8601 string") }
+            do throws(Timestamp.ParseFailure) { return try Timestamp.parse(s) } catch {
+                throw Invalid(code: "bad_\(key)", reason: "\(key) \"\(s)\" is not an ISO-8601 timestamp: \(error.reason)")
+            }
+        }
+        let kind: Kind
+        if let t = object["type"], !t.isNull {
+            guard let s = t.stringValue, let k = Kind(rawValue: s.lowercased()) else {
+                throw Invalid(code: "bad_type", reason: "type must be one of identify, track, page, screen, group, alias")
+            }
+            kind = k
+        } else if let implied {
+            kind = implied
+        } else {
+            throw Invalid(code: "missing_type", reason: "type is missing; expected identify, track, page, screen, group or alias")
+        }
+        let context = object["context"]?.objectValue ?? [:]
+        var clientTime = try time("timestamp")
+        if clientTime == nil { clientTime = try time("originalTimestamp") }
+        var message = Message(kind: kind, messageID: text("messageId"), userID: text("userId"), anonymousID: text("anonymousId"),
+                              properties: object["properties"]?.objectValue ?? [:], traits: object["traits"]?.objectValue ?? [:],
+                              groupID: text("groupId"), previousID: text("previousId"),
+                              timestamp: clientTime, sentAt: try time("sentAt"),
+                              receivedAt: try time("receivedAt"), context: context)
+        if let v = object["userId"], !v.isNull, message.userID == nil {
+            throw Invalid(code: "bad_user_id", reason: "userId must be a non-empty string")
+        }
+        if message.userID == nil && message.anonymousID == nil {
+            throw Invalid(code: "missing_user_id", reason: "every message needs a userId or an anonymousId")
+        }
+        switch kind {
+        case .identify:
+            if message.traits.isEmpty, let t = context["traits"]?.objectValue { message.traits = t }
+        case .track:
+            guard let e = object["event"]?.stringValue, !e.isEmpty else {
+                throw Invalid(code: "missing_event", reason: "a track message needs an event name")
+            }
+            message.event = e
+        case .page, .screen:
+            message.event = object["name"]?.stringValue ?? message.properties["name"]?.stringValue
+            if let c = object["category"]?.stringValue { message.properties["category"] = .string(c) }
+        case .group:
+            guard message.groupID != nil else { throw Invalid(code: "missing_group_id", reason: "a group message needs a groupId") }
+        case .alias:
+            guard message.previousID != nil, message.userID != nil else {
+                throw Invalid(code: "missing_previous_id", reason: "an alias message needs both previousId and userId")
+            }
+        }
+        return message
+    }
+
+    /// The event time Segment's spec stores: `receivedAt − (sentAt − timestamp)`, correcting the
+    /// client's clock; the timestamp as is without `sentAt`; `receivedAt` without a timestamp.
+    /// - Parameter arrival: the server's time of arrival, when the message has no `receivedAt`.
+    public func eventTime(arrival: Timestamp) -> Timestamp {
+        let received = receivedAt ?? arrival
+        guard let timestamp else { return received }
+        guard let sentAt else { return timestamp }
+        return Timestamp(milliseconds: received.milliseconds - (sentAt.milliseconds - timestamp.milliseconds))
+    }
+}

@@ -1,0 +1,56 @@
+/// Which columns of an orders file hold what; names are matched without regard to case.
+public struct OrderColumns: Sendable, Equatable {
+    /// The customer id column; default `customer_id`.
+    public var customer: String?
+    /// The date or timestamp column; default `date`, then `timestamp`.
+    public var date: String?
+    /// The amount column; default `amount`.
+    public var amount: String?
+    /// The order id column (optional); default `order_id` when present.
+    public var orderID: String?
+    /// The currency column (optional); default `currency` when present.
+    public var currency: String?
+
+    /// Creates a mapping; nil means the default name.
+    public init(customer: String? = nil, date: String? = nil, amount: String? = nil, orderID: String? = nil, currency: String? = nil) {
+        self.customer = customer
+        self.date = date
+        self.amount = amount
+        self.orderID = orderID
+        self.currency = currency
+    }
+
+    /// Resolves the mapping against the file's column names.
+    /// - Throws: ``SegmentaError`` naming the missing column, the columns found and the flag to use.
+    public func resolve(in names: [String]) throws(SegmentaError) -> OrderLayout {
+        let lowered = names.map { $0.lowercased() }
+        func find(_ wanted: String?, defaults: [String], flag: String, required: Bool) throws(SegmentaError) -> Int? {
+            if let wanted {
+                if let i = lowered.firstIndex(of: wanted.lowercased()) { return i }
+                throw SegmentaError(.invalidInput, "no column named \"\(wanted)\" (given by \(flag)); the file has: \(names.joined(separator: ", "))")
+            }
+            for d in defaults { if let i = lowered.firstIndex(of: d) { return i } }
+            if required {
+                throw SegmentaError(.invalidInput, "no \(defaults.joined(separator: " or ")) column; the file has: \(names.joined(separator: ", ")). Name the right one with \(flag) NAME")
+            }
+            return nil
+        }
+        let c = try find(customer, defaults: ["customer_id"], flag: "--customer-column", required: true)!
+        let d = try find(date, defaults: ["date", "timestamp"], flag: "--date-column", required: true)!
+        let a = try find(amount, defaults: ["amount"], flag: "--amount-column", required: true)!
+        let o = try find(orderID, defaults: ["order_id"], flag: "--order-id-column", required: false)
+        let cur = try find(currency, defaults: ["currency"], flag: "--currency-column", required: false)
+        return OrderLayout(names: names, customer: c, date: d, amount: a, orderID: o, currency: cur)
+    }
+}
+
+/// Resolved positions of the order fields in a file.
+public struct OrderLayout: Sendable, Equatable {
+    /// All column names.
+    public var names: [String]
+    /// Field indexes.
+    public var customer: Int, date: Int, amount: Int, orderID: Int?, currency: Int?
+
+    /// The number of fields a row needs.
+    public var requiredFieldCount: Int { [customer, date, amount, orderID ?? 0, currency ?? 0].max()! + 1 }
+}

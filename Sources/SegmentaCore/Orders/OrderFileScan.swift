@@ -1,0 +1,158 @@
+import Dispatch
+
+/// Reads a whole orders file held in memory, in parallel when it is large and unquoted.
+public enum OrderFileScan {
+    /// Per-customer totals straight from the file's bytes, without materialising the rows.
+    ///
+    /// The file is cut at line breaks into one chunk per core; each chunk is parsed and
+    /// aggregated on its own, then the partial totals are merged.
+    /// - Parameters:
+    ///   - buffer: the file's bytes.
+    ///   - options: delimiter and header.
+    ///   - columns: which columns are which.
+    ///   - cutoff: leave out orders at or after this instant (`--as-of`).
+    ///   - policy: stop at bad rows, or skip them.
+    ///   - fileName: for error messages.
+    ///   - parallelism: chunks to scan at once.
+    /// - Complexity: O(n) in the bytes, plus O(c log c) to order c customers.
+    public static func totals(
+        _ buffer: UnsafeBufferPointer<UInt8>,
+        options: DelimitedFileOptions,
+        columns: OrderColumns,
+        before cutoff: Timestamp? = nil,
+        policy: ErrorPolicy,
+        fileName: String,
+        parallelism: Int = 2
+    ) throws(SegmentaError) -> (totals: CustomerTotals, report: ScanReport) {
+        let (names, dataStart, dataLine) = try options.layout(of: buffer)
+        let layout = try columns.resolve(in: names)
+        let ranges = chunkRanges(buffer, from: dataStart, options: options, parallelism: parallelism)
+        let firstLines = lineNumbers(buffer, ranges: ranges, firstLine: dataLine)
+        let results = ChunkResults<(TotalsBuilder, ScanReport, SegmentaError?)>(count: ranges.count)
+        let limit = cutoff?.milliseconds ?? .max
+        let shared = UnsafeSendable(buffer)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
+            var builder = TotalsBuilder(capacity: 1 << 16)
+            var report = ScanReport()
+            var failure: SegmentaError?
+            do throws(SegmentaError) {
+                try OrderReader.read(shared.value, range: ranges[part], firstLine: firstLines[part], layout: layout, delimiter: options.delimiter) { row in
+                    report.rowsRead += 1
+                    report.rowsValid += 1
+                    guard row.timestamp.milliseconds < limit else { return }
+                    builder.add(slot: builder.slot(bytes: row.customer), timestamp: row.timestamp.milliseconds, amount: row.amount)
+                } issue: { issue in
+                    report.rowsRead += 1
+                    report.record(issue)
+                    return policy == .skip || report.issueCount < 20
+                }
+            } catch {
+                failure = error
+            }
+            results.set(part, (builder, report, failure))
+        }
+        var merged = TotalsBuilder()
+        var report = ScanReport()
+        for part in 0..<ranges.count {
+            let (builder, partReport, failure) = results.get(part)
+            if let failure { throw failure }
+            report.merge(partReport)
+            if part == 0 { merged = builder } else { merged.merge(builder) }
+        }
+        if report.issueCount > 0 && policy == .fail { throw report.failure(file: fileName) }
+        return (merged.finish(), report)
+    }
+
+    /// Every valid order of the file, in file order.
+    /// - Parameters: as ``totals(_:options:columns:before:policy:fileName:parallelism:)``.
+    public static func orders(
+        _ buffer: UnsafeBufferPointer<UInt8>,
+        options: DelimitedFileOptions,
+        columns: OrderColumns,
+        policy: ErrorPolicy,
+        fileName: String,
+        parallelism: Int = 2,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) throws(SegmentaError) -> (orders: [Order], report: ScanReport) {
+        let (names, dataStart, dataLine) = try options.layout(of: buffer)
+        let layout = try columns.resolve(in: names)
+        let ranges = chunkRanges(buffer, from: dataStart, options: options, parallelism: parallelism)
+        let firstLines = lineNumbers(buffer, ranges: ranges, firstLine: dataLine)
+        let results = ChunkResults<([Order], ScanReport, SegmentaError?)>(count: ranges.count)
+        let shared = UnsafeSendable(buffer)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
+            var orders: [Order] = []
+            var report = ScanReport()
+            var failure: SegmentaError?
+            do throws(SegmentaError) {
+                try OrderReader.read(shared.value, range: ranges[part], firstLine: firstLines[part], layout: layout, delimiter: options.delimiter) { row in
+                    report.rowsRead += 1
+                    report.rowsValid += 1
+                    let id = layout.orderID.flatMap { row.record.isEmpty($0) ? nil : row.record.string($0) }
+                    let currency = layout.currency.flatMap { row.record.isEmpty($0) ? nil : row.record.string($0).uppercased() }
+                    orders.append(Order(id: id, customerID: String(decoding: row.customer, as: UTF8.self),
+                                        timestamp: row.timestamp, amount: row.amount, currency: currency))
+                    if part == 0, let progress, orders.count % 65_536 == 0 {
+                        progress(row.record.fields.last.map { $0.end + ranges[part].lowerBound } ?? 0)
+                    }
+                } issue: { issue in
+                    report.rowsRead += 1
+                    report.record(issue)
+                    return policy == .skip || report.issueCount < 20
+                }
+            } catch {
+                failure = error
+            }
+            results.set(part, (orders, report, failure))
+        }
+        var all: [Order] = []
+        var report = ScanReport()
+        for part in 0..<ranges.count {
+            let (orders, partReport, failure) = results.get(part)
+            if let failure { throw failure }
+            report.merge(partReport)
+            all.append(contentsOf: orders)
+        }
+        if report.issueCount > 0 && policy == .fail { throw report.failure(file: fileName) }
+        return (all, report)
+    }
+
+    static func chunkRanges(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, options: DelimitedFileOptions, parallelism: Int) -> [Range<Int>] {
+        let quoted: Bool
+        if case .byte = options.delimiter { quoted = CSVScanner.containsQuote(UnsafeBufferPointer(rebasing: buffer[start...])) } else { quoted = false }
+        return quoted ? [start..<buffer.count] : CSVScanner.chunks(of: buffer, from: start, parts: max(1, parallelism))
+    }
+
+    static func lineNumbers(_ buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], firstLine: Int) -> [Int] {
+        var lines: [Int] = []
+        var line = firstLine
+        for r in ranges {
+            lines.append(line)
+            line += CSVScanner.lineBreaks(in: buffer, r)
+        }
+        return lines
+    }
+}
+
+/// Per-chunk results written by parallel workers, each to its own slot.
+final class ChunkResults<T>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<T?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+    func set(_ i: Int, _ value: T) { slots[i] = value }
+    func get(_ i: Int) -> T { slots[i]! }
+}
+
+/// Wraps a value that is only read concurrently (a buffer that outlives the parallel work).
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,74 @@
+/// Reads orders from the bytes of a delimited file, row by row, without copying.
+///
+/// Every row is checked: a customer id, a date (ISO-8601, `YYYY-MM-DD` or `YYYYMMDD`) and a
+/// finite amount. Rows that fail are reported as ``RowIssue``s naming line, column and reason.
+public enum OrderReader {
+    /// One valid row, valid only inside the visitor.
+    public struct Row {
+        /// The record, for optional fields.
+        public let record: CSVRecord
+        /// The customer id's bytes.
+        public let customer: UnsafeBufferPointer<UInt8>
+        /// When the order was placed.
+        public let timestamp: Timestamp
+        /// The order's amount.
+        public let amount: Double
+        /// 1-based line number.
+        public var line: Int { record.line }
+    }
+
+    /// Visits each valid row of `range`, and reports each bad one.
+    /// - Parameters:
+    ///   - buffer: the file's bytes.
+    ///   - range: the part to read (data only, after any header).
+    ///   - firstLine: line number of `range`'s first line.
+    ///   - layout: where the fields are.
+    ///   - delimiter: the field separator.
+    ///   - visit: called for each valid row.
+    ///   - issue: called for each bad row; return `false` to stop reading.
+    /// - Complexity: O(n) in the bytes read.
+    public static func read(
+        _ buffer: UnsafeBufferPointer<UInt8>,
+        range: Range<Int>,
+        firstLine: Int,
+        layout: OrderLayout,
+        delimiter: CSVDelimiter,
+        visit: (Row) -> Void,
+        issue: (RowIssue) -> Bool
+    ) throws(SegmentaError) {
+        let slice = UnsafeBufferPointer(rebasing: buffer[range])
+        let needed = layout.requiredFieldCount
+        do {
+            try CSVScanner.scan(slice, delimiter: delimiter, firstLine: firstLine) { record in
+                guard record.count >= needed else {
+                    return issue(RowIssue(line: record.line, column: nil,
+                                          reason: "expected \(layout.names.count) fields (\(layout.names.joined(separator: ", "))), found \(record.count)"))
+                }
+                let customer = record.bytes(layout.customer)
+                if customer.isEmpty {
+                    return issue(RowIssue(line: record.line, column: layout.names[layout.customer], reason: "the customer id is empty"))
+                }
+                let dateBytes = record.bytes(layout.date)
+                let timestamp: Timestamp
+                do throws(Timestamp.ParseFailure) {
+                    timestamp = try Timestamp.parse(bytes: dateBytes)
+                } catch {
+                    return issue(RowIssue(line: record.line, column: layout.names[layout.date],
+                                          reason: "\"\(String(decoding: dateBytes, as: UTF8.self))\" is not a date: \(error.reason)"))
+                }
+                let amountBytes = record.bytes(layout.amount)
+                guard let amount = DecimalParser.double(amountBytes) else {
+                    let text = String(decoding: amountBytes, as: UTF8.self)
+                    return issue(RowIssue(line: record.line, column: layout.names[layout.amount],
+                                          reason: text.isEmpty ? "the amount is empty" : "\"\(text)\" is not a number (write amounts like 12.50, without currency signs or thousands separators)"))
+                }
+                visit(Row(record: record, customer: customer, timestamp: timestamp, amount: amount))
+                return true
+            }
+        } catch let e as CSVScanner.SyntaxError {
+            throw SegmentaError(.invalidInput, "line \(e.line): \(e.reason)")
+        } catch {
+            throw SegmentaError(.invalidInput, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+public import SegmentaCore
+import GRDB
+
+extension SQLiteStore {
+    public func activity(_ source: ActivitySource) throws(SegmentaError) -> [CohortRetention.Activity] {
+        let (sql, args): (String, StatementArguments)
+        switch source {
+        case .orders: (sql, args) = ("SELECT profile_id, timestamp FROM orders", [])
+        case .events: (sql, args) = ("SELECT profile_id, timestamp FROM events WHERE type IN ('track', 'page', 'screen')", [])
+        case .event(let name): (sql, args) = ("SELECT profile_id, timestamp FROM events WHERE type = 'track' AND name = ?", [name])
+        }
+        return try read { db in
+            var out: [CohortRetention.Activity] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: args)
+            while let row = try rows.next() {
+                out.append(CohortRetention.Activity(customerID: row[0], timestamp: Timestamp(milliseconds: row[1])))
+            }
+            return out
+        }
+    }
+
+    /// Timestamps for a signup-like trait (ISO text), for cohorts started by it.
+    public func traitTimestamps(_ path: String) throws(SegmentaError) -> [String: Timestamp] {
+        var out: [String: Timestamp] = [:]
+        for (id, text) in try traitValues(path) {
+            if let t = try? Timestamp.parse(text) { out[id] = t }
+        }
+        return out
+    }
+
+    public func replaceComputedTraits(_ values: [String: [String: JSONValue]], computedAt: Timestamp) throws(SegmentaError) {
+        try write { db in
+            let insert = try db.makeStatement(sql: "INSERT INTO computed_traits (profile_id, name, value, computed_at) VALUES (?, ?, ?, ?)")
+            for (name, byProfile) in values {
+                try db.execute(sql: "DELETE FROM computed_traits WHERE name = ?", arguments: [name])
+                for (profile, value) in byProfile {
+                    insert.setUncheckedArguments([profile, name, value.jsonText, computedAt.milliseconds])
+                    try insert.execute()
+                }
+            }
+        }
+    }
+
+    /// A profile's computed traits.
+    public func computedTraits(of profile: String) throws(SegmentaError) -> [String: JSONValue] {
+        try read { db in
+            var out: [String: JSONValue] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, value FROM computed_traits WHERE profile_id = ?", arguments: [profile]) {
+                out[row[0]] = try JSONTextParser.parse(row[1] as String)
+            }
+            return out
+        }
+    }
+
+    /// A profile's traits.
+    public func traits(of profile: String) throws(SegmentaError) -> [String: JSONValue]? {
+        try read { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT traits FROM profiles WHERE id = ?", arguments: [profile]) else { return nil }
+            return try Self.decodeObject(text)
+        }
+    }
+
+    public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, at time: Timestamp) throws(SegmentaError) {
+        try write { db in
+            try db.execute(sql: "INSERT INTO analysis_runs (kind, as_of, parameters, summary, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [kind, asOf.milliseconds, parameters.jsonText, summary.jsonText, time.milliseconds])
+        }
+    }
+
+    /// Count of stored events of a type, or of all types.
+    public func eventCount(type: Message.Kind? = nil) throws(SegmentaError) -> Int {
+        try read { db in
+            if let type { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE type = ?", arguments: [type.rawValue]) ?? 0 }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0
+        }
+    }
+
+    /// The profile an external id (userId or anonymousId) resolves to.
+    public func profileID(forExternalID id: String) throws(SegmentaError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT profile_id FROM identities WHERE external_id = ?", arguments: [id]) }
+    }
+
+    /// Members of an account.
+    public func accountMembers(_ account: String) throws(SegmentaError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT profile_id FROM account_members WHERE account_id = ? ORDER BY profile_id", arguments: [account]) }
+    }
+}

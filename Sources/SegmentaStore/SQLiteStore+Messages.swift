@@ -1,0 +1,140 @@
+public import SegmentaCore
+import GRDB
+
+extension SQLiteStore {
+    /// Applies messages in one transaction, in order.
+    ///
+    /// - Every message is stored as an event, once per (source, messageId); a message without a
+    ///   messageId gets a stable one from its content, so re-importing a file adds nothing.
+    /// - A message with a userId belongs to that profile; one with only an anonymousId to the
+    ///   profile that id is linked to, or to a new profile named by it.
+    /// - identify: traits merged (newest timestamp wins per trait); with both ids, the anonymous
+    ///   profile is merged into the known one (its events and orders move).
+    /// - alias: the profile of previousId is merged into the profile of userId.
+    /// - group: the account is created or its traits updated; the profile becomes a member.
+    /// - track `Order Completed` with a numeric `revenue` (or `total`): also an order.
+    public func apply(_ messages: [Message], source: String, arrival: Timestamp) throws(SegmentaError) -> MessageImportResult {
+        try write { db in
+            var result = MessageImportResult()
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, message_id) DO NOTHING
+                """)
+            for message in messages {
+                let time = message.eventTime(arrival: arrival)
+                let profile = try resolveProfile(db, message, seen: time, result: &result)
+                let messageID = message.messageID ?? Self.contentID(message)
+                insert.setUncheckedArguments([
+                    source, messageID, profile, message.kind.rawValue, message.event, time.milliseconds,
+                    message.timestamp?.milliseconds, message.sentAt?.milliseconds, (message.receivedAt ?? arrival).milliseconds,
+                    JSONValue.object(message.kind == .identify || message.kind == .group ? message.traits : message.properties).jsonText,
+                    JSONValue.object(message.context).jsonText,
+                ])
+                try insert.execute()
+                guard db.changesCount > 0 else { result.duplicates += 1; continue }
+                result.accepted += 1
+                result.byKind[message.kind, default: 0] += 1
+                switch message.kind {
+                case .identify:
+                    try mergeTraits(db, profile: profile, traits: message.traits, at: time)
+                case .group:
+                    let now = arrival.milliseconds
+                    try db.execute(sql: "INSERT INTO accounts (id, traits, created_at, updated_at) VALUES (?, '{}', ?, ?) ON CONFLICT(id) DO NOTHING",
+                                   arguments: [message.groupID!, now, now])
+                    if !message.traits.isEmpty {
+                        let current = try Self.decodeObject(String.fetchOne(db, sql: "SELECT traits FROM accounts WHERE id = ?", arguments: [message.groupID!]))
+                        let merged = current.merging(message.traits) { _, new in new }.filter { !$0.value.isNull }
+                        try db.execute(sql: "UPDATE accounts SET traits = ?, updated_at = ? WHERE id = ?",
+                                       arguments: [JSONValue.object(merged).jsonText, now, message.groupID!])
+                    }
+                    try db.execute(sql: "INSERT INTO account_members (account_id, profile_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                   arguments: [message.groupID!, profile])
+                case .track where message.event == "Order Completed":
+                    let p = message.properties
+                    if let amount = (p["revenue"] ?? p["total"])?.numberValue {
+                        let orderID = p["order_id"]?.idString ?? "msg:" + messageID
+                        try db.execute(sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING",
+                                       arguments: [orderID, profile, time.milliseconds, amount, p["currency"]?.stringValue?.uppercased(), source])
+                        result.ordersCreated += db.changesCount
+                    }
+                default:
+                    break
+                }
+            }
+            return result
+        }
+    }
+
+    /// The profile a message belongs to, linking and merging identities as the message implies.
+    func resolveProfile(_ db: Database, _ m: Message, seen: Timestamp, result: inout MessageImportResult) throws -> String {
+        func profile(of externalID: String) throws -> String? {
+            try String.fetchOne(db, sql: "SELECT profile_id FROM identities WHERE external_id = ?", arguments: [externalID])
+        }
+        func link(_ externalID: String, kind: String, to profileID: String) throws {
+            try db.execute(sql: "INSERT INTO identities (external_id, kind, profile_id) VALUES (?, ?, ?) ON CONFLICT(external_id) DO UPDATE SET profile_id = excluded.profile_id",
+                           arguments: [externalID, kind, profileID])
+        }
+        let target: String
+        if let user = m.userID {
+            target = try profile(of: user) ?? user
+            if try ensureProfile(db, id: target, seen: seen) { result.profilesCreated += 1 }
+            try link(user, kind: "user_id", to: target)
+            if let anon = m.anonymousID {
+                if let other = try profile(of: anon), other != target {
+                    try merge(db, from: other, into: target)
+                    result.profilesMerged += 1
+                }
+                try link(anon, kind: "anonymous_id", to: target)
+            }
+            if m.kind == .alias, let previous = m.previousID {
+                let other = try profile(of: previous) ?? (try Bool.fetchOne(db, sql: "SELECT 1 FROM profiles WHERE id = ?", arguments: [previous]) == true ? previous : nil)
+                if let other, other != target {
+                    try merge(db, from: other, into: target)
+                    result.profilesMerged += 1
+                }
+                try link(previous, kind: other == nil || other == previous ? "user_id" : "anonymous_id", to: target)
+            }
+        } else {
+            let anon = m.anonymousID!
+            target = try profile(of: anon) ?? anon
+            if try ensureProfile(db, id: target, seen: seen) { result.profilesCreated += 1 }
+            try link(anon, kind: "anonymous_id", to: target)
+        }
+        return target
+    }
+
+    /// Moves everything of profile `from` onto `into` and deletes `from`. Traits of `from` fill
+    /// in where `into` has none or an older value.
+    func merge(_ db: Database, from: String, into: String) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT traits, trait_times, first_seen, last_seen FROM profiles WHERE id = ?", arguments: [from]) else { return }
+        let traits = try Self.decodeObject(row[0])
+        let times = try Self.decodeObject(row[1])
+        for (k, v) in traits {
+            let t = times[k]?.numberValue.map { Timestamp(milliseconds: Int64($0)) } ?? Timestamp(milliseconds: 0)
+            try mergeTraits(db, profile: into, traits: [k: v], at: t)
+        }
+        let firstSeen: Int64? = row[2], lastSeen: Int64? = row[3]
+        if let firstSeen { try ensureProfile(db, id: into, seen: Timestamp(milliseconds: firstSeen)) }
+        if let lastSeen { try ensureProfile(db, id: into, seen: Timestamp(milliseconds: lastSeen)) }
+        try db.execute(sql: "UPDATE events SET profile_id = ? WHERE profile_id = ?", arguments: [into, from])
+        try db.execute(sql: "UPDATE orders SET profile_id = ? WHERE profile_id = ?", arguments: [into, from])
+        try db.execute(sql: "UPDATE identities SET profile_id = ? WHERE profile_id = ?", arguments: [into, from])
+        try db.execute(sql: "INSERT OR IGNORE INTO account_members (account_id, profile_id) SELECT account_id, ? FROM account_members WHERE profile_id = ?", arguments: [into, from])
+        try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [from])
+    }
+
+    /// A stable id for a message that came without a messageId: a hash of its content.
+    static func contentID(_ m: Message) -> String {
+        var h = StableHash()
+        h.combine(m.kind.rawValue)
+        h.combine(m.userID ?? "")
+        h.combine(m.anonymousID ?? "")
+        h.combine(m.event ?? "")
+        h.combine(m.groupID ?? "")
+        h.combine(m.previousID ?? "")
+        h.combine(m.timestamp.map { String($0.milliseconds) } ?? "")
+        h.combine(JSONValue.object(m.properties).jsonText)
+        h.combine(JSONValue.object(m.traits).jsonText)
+        return "content:" + h.hex
+    }
+}

@@ -1,0 +1,86 @@
+public import SegmentaCore
+import GRDB
+
+extension SQLiteStore {
+    /// Adds orders in one transaction.
+    ///
+    /// Orders without an id get a stable one, `auto:` + a hash of customer, time, amount and the
+    /// number of identical rows before it in the same batch, so importing the same file twice
+    /// adds nothing the second time. Existing order ids are left untouched and counted as
+    /// duplicates. Profiles are created for new customers; first/last seen are widened.
+    /// - Complexity: O(n) statements, prepared once.
+    public func importOrders(_ orders: [Order], source: String) throws(SegmentaError) -> OrderImportResult {
+        let now = Timestamp.now.milliseconds
+        var span: [String: (Int64, Int64)] = [:]
+        for o in orders {
+            let t = o.timestamp.milliseconds
+            if let s = span[o.customerID] { span[o.customerID] = (min(s.0, t), max(s.1, t)) } else { span[o.customerID] = (t, t) }
+        }
+        return try write { db in
+            var result = OrderImportResult()
+            let newProfile = try db.makeStatement(sql: "INSERT INTO profiles (id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+            let widen = try db.makeStatement(sql: "UPDATE profiles SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?2), ?2) WHERE id = ?3")
+            for (id, s) in span {
+                try newProfile.execute(arguments: [id, s.0, s.1, now])
+                if db.changesCount > 0 { result.profilesCreated += 1 } else { try widen.execute(arguments: [s.0, s.1, id]) }
+            }
+            let insert = try db.makeStatement(sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING")
+            var occurrences: [UInt64: Int] = [:]
+            for o in orders {
+                let id: String
+                if let given = o.id {
+                    id = given
+                } else {
+                    var h = StableHash()
+                    h.combine(o.customerID)
+                    h.combine(String(o.timestamp.milliseconds))
+                    h.combine(JSONValue.format(o.amount))
+                    let base = h.value
+                    let n = occurrences[base, default: 0]
+                    occurrences[base] = n + 1
+                    h.combine(String(n))
+                    id = "auto:" + h.hex
+                }
+                insert.setUncheckedArguments([id, o.customerID, o.timestamp.milliseconds, o.amount, o.currency, source])
+                try insert.execute()
+                if db.changesCount > 0 { result.inserted += 1 } else { result.duplicates += 1 }
+            }
+            return result
+        }
+    }
+
+    public func orders(before cutoff: Timestamp?) throws(SegmentaError) -> [Order] {
+        try read { db in
+            var out: [Order] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT order_id, profile_id, timestamp, amount, currency FROM orders WHERE timestamp < ?",
+                                           arguments: [cutoff?.milliseconds ?? Int64.max])
+            while let row = try rows.next() {
+                out.append(Order(id: row[0], customerID: row[1], timestamp: Timestamp(milliseconds: row[2]), amount: row[3], currency: row[4]))
+            }
+            return out
+        }
+    }
+
+    /// Totals aggregated by the database (one row per customer), then put in customer order.
+    public func customerTotals(before cutoff: Timestamp?) throws(SegmentaError) -> CustomerTotals {
+        let rows: [(String, Int64, Int64, Int, Double)] = try read { db in
+            var out: [(String, Int64, Int64, Int, Double)] = []
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT profile_id, min(timestamp), max(timestamp), count(*), total(amount)
+                FROM orders WHERE timestamp < ? GROUP BY profile_id
+                """, arguments: [cutoff?.milliseconds ?? Int64.max])
+            while let row = try cursor.next() { out.append((row[0], row[1], row[2], row[3], row[4])) }
+            return out
+        }
+        var totals = CustomerTotals()
+        for i in CustomerOrder.sortedIndices(rows.map(\.0)) {
+            let r = rows[i]
+            totals.ids.append(r.0)
+            totals.first.append(Timestamp(milliseconds: r.1))
+            totals.last.append(Timestamp(milliseconds: r.2))
+            totals.count.append(r.3)
+            totals.monetary.append(r.4)
+        }
+        return totals
+    }
+}

@@ -1,0 +1,91 @@
+public import SegmentaCore
+import GRDB
+
+extension SQLiteStore {
+    public func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) throws(SegmentaError) -> ProfileImportResult {
+        try write { db in
+            var result = ProfileImportResult()
+            for row in rows {
+                if try ensureProfile(db, id: row.id, seen: nil) { result.created += 1 } else { result.updated += 1 }
+                try mergeTraits(db, profile: row.id, traits: row.traits, at: time)
+            }
+            return result
+        }
+    }
+
+    public func profileIDs() throws(SegmentaError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT id FROM profiles") }
+    }
+
+    public func traitValues(_ path: String) throws(SegmentaError) -> [String: String] {
+        try read { db in
+            var out: [String: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT p.id, json_extract(p.traits, ?1), json_type(p.traits, ?1) FROM profiles p
+                WHERE json_type(p.traits, ?1) IS NOT NULL AND json_type(p.traits, ?1) != 'null'
+                """, arguments: [Self.jsonPath(path)])
+            while let row = try rows.next() {
+                let type: String = row[2]
+                let value: DatabaseValue = row[1]
+                switch type {
+                case "true": out[row[0]] = "true"
+                case "false": out[row[0]] = "false"
+                case "integer": out[row[0]] = String(Int64.fromDatabaseValue(value) ?? 0)
+                case "real": out[row[0]] = JSONValue.format(Double.fromDatabaseValue(value) ?? 0)
+                default: out[row[0]] = String.fromDatabaseValue(value) ?? ""
+                }
+            }
+            return out
+        }
+    }
+
+    /// A JSON path for SQLite's JSON functions, from a dotted trait path; each key is quoted so
+    /// that any name is data, never syntax.
+    static func jsonPath(_ dotted: String) -> String {
+        "$" + dotted.split(separator: ".", omittingEmptySubsequences: false).map { key in
+            var s = ""
+            JSONValue.writeString(String(key), to: &s)
+            return "." + s
+        }.joined()
+    }
+
+    /// Creates the profile when missing; widens its first/last seen. Returns true when created.
+    @discardableResult
+    func ensureProfile(_ db: Database, id: String, seen: Timestamp?) throws -> Bool {
+        let t = seen?.milliseconds
+        try db.execute(sql: "INSERT INTO profiles (id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                       arguments: [id, t, t, Timestamp.now.milliseconds])
+        if db.changesCount > 0 { return true }
+        if let t {
+            try db.execute(sql: "UPDATE profiles SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?1), ?1) WHERE id = ?2",
+                           arguments: [t, id])
+        }
+        return false
+    }
+
+    /// Merges top-level traits into a profile: per trait, the value with the newest time wins.
+    func mergeTraits(_ db: Database, profile: String, traits: [String: JSONValue], at time: Timestamp) throws {
+        guard !traits.isEmpty else { return }
+        guard let row = try Row.fetchOne(db, sql: "SELECT traits, trait_times FROM profiles WHERE id = ?", arguments: [profile]) else { return }
+        var current = try Self.decodeObject(row[0])
+        var times = try Self.decodeObject(row[1])
+        var changed = false
+        for (k, v) in traits {
+            let previous = times[k]?.numberValue ?? -.infinity
+            if Double(time.milliseconds) >= previous {
+                if v.isNull { current[k] = nil } else { current[k] = v }
+                times[k] = .number(Double(time.milliseconds))
+                changed = true
+            }
+        }
+        if changed {
+            try db.execute(sql: "UPDATE profiles SET traits = ?, trait_times = ? WHERE id = ?",
+                           arguments: [JSONValue.object(current).jsonText, JSONValue.object(times).jsonText, profile])
+        }
+    }
+
+    static func decodeObject(_ text: String?) throws -> [String: JSONValue] {
+        guard let text, !text.isEmpty else { return [:] }
+        return try JSONTextParser.parseObject(text)
+    }
+}

@@ -1,0 +1,80 @@
+public import SegmentaCore
+import GRDB
+public import Logging
+
+/// The embedded store: one SQLite file in WAL mode, through GRDB.
+///
+/// Keeps its `DatabaseWriter` private (GRDB's `AppDatabase` pattern); every method is one
+/// transaction, so an import either lands whole or leaves the file as it was.
+public final class SQLiteStore: Store {
+    let writer: any DatabaseWriter
+    let logger: Logger
+
+    /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
+    /// - Parameters:
+    ///   - path: the SQLite file, e.g. `segmenta.sqlite`.
+    ///   - logger: where to log.
+    public init(path: String, logger: Logger = Logger(label: "segmenta.store")) throws(SegmentaError) {
+        self.logger = logger
+        do {
+            var config = Configuration()
+            config.foreignKeysEnabled = true
+            config.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: "PRAGMA busy_timeout = 5000")
+            }
+            writer = try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw SegmentaError(.storage, "cannot open the database \(path): \(error). Check the path (--db or SEGMENTA_DB) and that the folder is writable.", underlying: error)
+        }
+    }
+
+    /// An in-memory store, for tests.
+    public init(inMemory: Void = (), logger: Logger = Logger(label: "segmenta.store")) throws(SegmentaError) {
+        self.logger = logger
+        do {
+            var config = Configuration()
+            config.foreignKeysEnabled = true
+            writer = try DatabaseQueue(configuration: config)
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw SegmentaError(.storage, "cannot create an in-memory database: \(error)", underlying: error)
+        }
+    }
+
+    /// The journal mode in force (`wal` for a file store).
+    public func journalMode() throws(SegmentaError) -> String {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// Names of the migrations applied, in order.
+    public func appliedMigrations() throws(SegmentaError) -> [String] {
+        try read { db in try Self.migrator.appliedMigrations(db) }
+    }
+
+    public func counts() throws(SegmentaError) -> StoreCounts {
+        try read { db in
+            StoreCounts(
+                profiles: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM profiles") ?? 0,
+                events: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0,
+                orders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0,
+                accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0,
+                computedTraits: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM computed_traits") ?? 0)
+        }
+    }
+
+    /// Runs `body` in a read transaction, mapping database errors to ``SegmentaError``.
+    func read<T>(_ body: (Database) throws -> T) throws(SegmentaError) -> T {
+        do { return try writer.read(body) } catch let e as SegmentaError { throw e } catch {
+            throw SegmentaError(.storage, "database read failed: \(error)", underlying: error)
+        }
+    }
+
+    /// Runs `body` in one write transaction (rolled back on any error).
+    func write<T>(_ body: (Database) throws -> T) throws(SegmentaError) -> T {
+        do { return try writer.write(body) } catch let e as SegmentaError { throw e } catch {
+            throw SegmentaError(.storage, "database write failed, nothing was changed: \(error)", underlying: error)
+        }
+    }
+}

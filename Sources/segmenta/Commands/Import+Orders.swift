@@ -1,0 +1,44 @@
+import ArgumentParser
+import SegmentaCore
+import SegmentaStore
+
+extension Segmenta.Import {
+    struct Orders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import orders from a CSV: customer_id, date (or timestamp), amount, optional order_id and currency.",
+            discussion: """
+            Dates may be ISO-8601, YYYY-MM-DD or YYYYMMDD. Other column names are mapped with the --*-column flags.
+            The CDNOW file imports with:  segmenta import orders CDNOW_master.txt --delimiter whitespace --no-header --columns customer_id,date,cds,amount
+            """
+        )
+
+        @Argument(help: "The orders file.") var file: String
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var format: FileFormatOptions
+        @OptionGroup var mapping: OrderColumnOptions
+        @OptionGroup var importOptions: ImportOptions
+        @Option(help: "A name for where these orders come from.") var source = "file"
+
+        func run() async throws {
+            try await reportingErrors {
+                let clock = Stopwatch()
+                let progress = ProgressBar(label: "reading", total: 100)
+                let (orders, report) = try FileBytes.with(file) { bytes in
+                    let total = bytes.count
+                    return try OrderFileScan.orders(bytes, options: format.options, columns: mapping.columns, policy: importOptions.onError,
+                                                    fileName: file, progress: { offset in progress.update(offset * 100 / max(total, 1) * 2) })
+                }
+                progress.finish()
+                let store = try store.open()
+                let result = try store.importOrders(orders, source: source)
+                var skipped: [String] = []
+                if report.issueCount > 0 { skipped.append("skipped \(report.issueSummary)") }
+                if result.duplicates > 0 { skipped.append("\(Fmt.thousands(result.duplicates)) already stored") }
+                print(importSummary(read: report.rowsRead, imported: result.inserted, skipped: skipped, seconds: clock.seconds)
+                      + "; \(Fmt.thousands(result.profilesCreated)) new customers")
+                for issue in report.issues.prefix(10) { Terminal.note("  skipped \(issue)") }
+                if report.issueCount > 10 { Terminal.note("  … and \(report.issueCount - 10) more") }
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import SegmentaCore
+import SegmentaStore
+
+extension Segmenta {
+    /// `segmenta rfm`.
+    struct RFM: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rfm",
+            abstract: "Score customers on recency, frequency and monetary value (1–5) and name their RFM segments.",
+            discussion: """
+            Snapshot = the day after the last order (or --as-of); recency = whole days since a customer's last order;
+            frequency = orders; monetary = sum of amounts. Scores are quantile bins of ranks with ties broken by
+            customer id, identical to pandas qcut(x.rank(method="first"), 5). Without --orders the store is scored and
+            the results are saved as computed traits (rfm_recency, rfm_frequency, rfm_monetary, rfm_r, rfm_f, rfm_m, rfm_segment).
+            """
+        )
+
+        @Option(help: ArgumentHelp("Snapshot date (orders on or after it are left out).", valueName: "date")) var asOf: String?
+        @Option(help: ArgumentHelp("Score an orders CSV directly, without the store.", valueName: "file")) var orders: String?
+        @Option(help: "Output: table, csv or json.") var format: OutputFormat = .table
+        @Option(help: "Number of score bins (named segments need 5).") var bins = 5
+        @Option(help: ArgumentHelp("Own cut points per metric, e.g. \"r=30,90,180,365;f=1,2,5,10;m=50,100,500,1000\".", valueName: "spec"))
+        var cutPoints: String?
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var fileFormat: FileFormatOptions
+        @OptionGroup var mapping: OrderColumnOptions
+        @OptionGroup var importOptions: ImportOptions
+
+        func validate() throws {
+            guard (2...10).contains(bins) else { throw ValidationError("--bins must be between 2 and 10") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let asOf = try parseAsOf(self.asOf)
+                var options = RFMOptions(bins: bins)
+                if let cutPoints { try options.applyCutPoints(cutPoints) }
+                let result: RFMResult
+                var source = "store \(store.path)"
+                if let orders {
+                    source = orders
+                    let (totals, report) = try FileBytes.with(orders) { bytes in
+                        try OrderFileScan.totals(bytes, options: fileFormat.options, columns: mapping.columns, before: asOf,
+                                                 policy: importOptions.onError, fileName: orders, parallelism: 2)
+                    }
+                    if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary); first: \(report.issues[0])") }
+                    result = try RFMScorer.score(totals, asOf: asOf, options: options)
+                } else {
+                    let db = try store.openExisting()
+                    let totals = try db.customerTotals(before: asOf)
+                    guard totals.customerCount > 0 else {
+                        throw CLIError("the store has no orders\(asOf != nil ? " before --as-of" : ""); import some with `segmenta import orders FILE.csv`")
+                    }
+                    result = try RFMScorer.score(totals, asOf: asOf, options: options)
+                    try RFMWriteBack.save(result, options: options, to: db)
+                }
+                switch format {
+                case .csv: RFMOutput.csv(result)
+                case .json: RFMOutput.json(result)
+                case .table: RFMOutput.table(result, source: source)
+                }
+            }
+        }
+    }
+}
+
+/// Saving RFM results in the store.
+enum RFMWriteBack {
+    static func save(_ result: RFMResult, options: RFMOptions, to db: SQLiteStore) throws {
+        var traits: [String: [String: JSONValue]] = [:]
+        for c in result.customers {
+            traits["rfm_recency", default: [:]][c.customerID] = .number(Double(c.recency))
+            traits["rfm_frequency", default: [:]][c.customerID] = .number(Double(c.frequency))
+            traits["rfm_monetary", default: [:]][c.customerID] = .number(c.monetary)
+            traits["rfm_r", default: [:]][c.customerID] = .number(Double(c.r))
+            traits["rfm_f", default: [:]][c.customerID] = .number(Double(c.f))
+            traits["rfm_m", default: [:]][c.customerID] = .number(Double(c.m))
+            if let s = c.segment { traits["rfm_segment", default: [:]][c.customerID] = .string(s.rawValue) }
+        }
+        if traits["rfm_segment"] == nil { traits["rfm_segment"] = [:] }
+        try db.replaceComputedTraits(traits, computedAt: .now)
+        let summary: JSONValue = .object([
+            "customers": .number(Double(result.customers.count)),
+            "segments": .object(Dictionary(uniqueKeysWithValues: result.summary.map { ($0.segment.rawValue, JSONValue.number(Double($0.customers))) })),
+            "grid": .array(result.grid.map { .array($0.map { .number(Double($0)) }) }),
+        ])
+        try db.recordAnalysis(kind: "rfm", asOf: result.asOf,
+                              parameters: .object(["bins": .number(Double(options.bins))]), summary: summary, at: .now)
+    }
+}

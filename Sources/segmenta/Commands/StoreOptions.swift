@@ -1,0 +1,88 @@
+public import ArgumentParser
+import Foundation
+public import SegmentaCore
+import SegmentaStore
+
+/// `--db`: the store file, shared by every command that reads or writes the store.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The SQLite store file (default: $SEGMENTA_DB or ./segmenta.sqlite).", valueName: "path"))
+    var db: String?
+
+    /// The path in force: the flag, then `SEGMENTA_DB`, then `segmenta.sqlite`.
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["SEGMENTA_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "segmenta.sqlite"
+    }
+
+    /// Opens the store, creating it if needed.
+    func open() throws -> SQLiteStore {
+        try SQLiteStore(path: path)
+    }
+
+    /// Opens a store that must already exist (for commands that only read).
+    func openExisting() throws -> SQLiteStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError("no store at \(path). Run `segmenta demo` to build a sample one, or `segmenta import orders FILE.csv` to start your own (or pass --db PATH).")
+        }
+        return try open()
+    }
+}
+
+/// How to read a delimited file.
+struct FileFormatOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Field separator: , ; | tab space or whitespace (runs of blanks).", valueName: "sep"))
+    var delimiter: String = ","
+
+    @Flag(help: "The file has no header line; name the columns with --columns.")
+    var noHeader = false
+
+    @Option(help: ArgumentHelp("Column names, comma-separated (with --no-header, or to rename a header's columns).", valueName: "a,b,c"))
+    var columns: String?
+
+    func validate() throws {
+        if CSVDelimiter(name: delimiter) == nil {
+            throw ValidationError("--delimiter \"\(delimiter)\" is not one of , ; | tab space whitespace (or a single character)")
+        }
+        if noHeader && columns == nil {
+            throw ValidationError("--no-header needs --columns to name the columns, e.g. --columns customer_id,date,cds,amount")
+        }
+    }
+
+    var options: DelimitedFileOptions {
+        DelimitedFileOptions(delimiter: CSVDelimiter(name: delimiter) ?? .comma, hasHeader: !noHeader,
+                             columnNames: columns.map { $0.split(separator: ",").map(String.init) })
+    }
+}
+
+/// Which columns of an orders file are which.
+struct OrderColumnOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The customer id column (default customer_id).", valueName: "name"))
+    var customerColumn: String?
+    @Option(help: ArgumentHelp("The date or timestamp column (default date, then timestamp).", valueName: "name"))
+    var dateColumn: String?
+    @Option(help: ArgumentHelp("The amount column (default amount).", valueName: "name"))
+    var amountColumn: String?
+    @Option(help: ArgumentHelp("The order id column (default order_id, if present).", valueName: "name"))
+    var orderIdColumn: String?
+    @Option(help: ArgumentHelp("The currency column (default currency, if present).", valueName: "name"))
+    var currencyColumn: String?
+
+    var columns: OrderColumns {
+        OrderColumns(customer: customerColumn, date: dateColumn, amount: amountColumn, orderID: orderIdColumn, currency: currencyColumn)
+    }
+}
+
+/// `--format`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+/// Parses `--as-of`: a date (00:00 UTC) or an ISO-8601 timestamp.
+func parseAsOf(_ text: String?) throws -> Timestamp? {
+    guard let text else { return nil }
+    do { return try Timestamp.parse(text) } catch {
+        throw ValidationError("--as-of \"\(text)\" is not a date: \(error.reason). Write e.g. 2026-01-31.")
+    }
+}
+
+extension ErrorPolicy: ExpressibleByArgument {}
+extension CohortPeriod: ExpressibleByArgument {}

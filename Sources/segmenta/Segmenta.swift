@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `segmenta` command.
+@main
+struct Segmenta: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segmenta",
+        abstract: "Customer segmentation you run yourself: import customers, orders and events; get RFM, lifecycle and cohort retention.",
+        discussion: """
+        Start with `segmenta demo`, which builds a sample store (segmenta.sqlite) and shows what it finds.
+        Every command reads and writes the store given by --db (or SEGMENTA_DB), default ./segmenta.sqlite.
+        """,
+        version: "0.1.0",
+        subcommands: [Import.self, RFM.self, Lifecycle.self, Cohorts.self]
+    )
+}
