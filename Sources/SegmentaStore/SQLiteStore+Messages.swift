@@ -16,13 +16,14 @@ extension SQLiteStore {
     public func apply(_ messages: [Message], source: String, arrival: Timestamp) throws(SegmentaError) -> MessageImportResult {
         try write { db in
             var result = MessageImportResult()
+            var cache = IdentityCache()
             let insert = try db.makeStatement(sql: """
                 INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, message_id) DO NOTHING
                 """)
             for message in messages {
                 let time = message.eventTime(arrival: arrival)
-                let profile = try resolveProfile(db, message, seen: time, result: &result)
+                let profile = try resolveProfile(db, message, seen: time, cache: &cache, result: &result)
                 let messageID = message.messageID ?? Self.contentID(message)
                 insert.setUncheckedArguments([
                     source, messageID, profile, message.kind.rawValue, message.event, time.milliseconds,
@@ -61,18 +62,36 @@ extension SQLiteStore {
                     break
                 }
             }
+            try cache.flushSeen(db)
             return result
         }
     }
 
     /// The profile a message belongs to, linking and merging identities as the message implies.
-    func resolveProfile(_ db: Database, _ m: Message, seen: Timestamp, result: inout MessageImportResult) throws -> String {
+    ///
+    /// Identities already resolved in this transaction are cached, and first/last seen are
+    /// widened once per profile at the end, so a plain `track` costs one insert.
+    func resolveProfile(_ db: Database, _ m: Message, seen: Timestamp, cache: inout IdentityCache, result: inout MessageImportResult) throws -> String {
+        if m.kind != .alias, m.kind != .identify || m.anonymousID == nil {
+            let key = m.userID ?? m.anonymousID!
+            if let known = cache.profiles[key] {
+                cache.see(known, at: seen)
+                return known
+            }
+        }
         func profile(of externalID: String) throws -> String? {
-            try String.fetchOne(db, sql: "SELECT profile_id FROM identities WHERE external_id = ?", arguments: [externalID])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT profile_id FROM identities WHERE external_id = ?"), arguments: [externalID])
         }
         func link(_ externalID: String, kind: String, to profileID: String) throws {
-            try db.execute(sql: "INSERT INTO identities (external_id, kind, profile_id) VALUES (?, ?, ?) ON CONFLICT(external_id) DO UPDATE SET profile_id = excluded.profile_id",
-                           arguments: [externalID, kind, profileID])
+            try db.cachedStatement(sql: "INSERT INTO identities (external_id, kind, profile_id) VALUES (?, ?, ?) ON CONFLICT(external_id) DO UPDATE SET profile_id = excluded.profile_id")
+                .execute(arguments: [externalID, kind, profileID])
+            cache.profiles[externalID] = profileID
+        }
+        func merged(_ other: String, into target: String) throws {
+            try cache.flushSeen(db)
+            try merge(db, from: other, into: target)
+            cache.profiles = cache.profiles.mapValues { $0 == other ? target : $0 }
+            result.profilesMerged += 1
         }
         let target: String
         if let user = m.userID {
@@ -80,18 +99,12 @@ extension SQLiteStore {
             if try ensureProfile(db, id: target, seen: seen) { result.profilesCreated += 1 }
             try link(user, kind: "user_id", to: target)
             if let anon = m.anonymousID {
-                if let other = try profile(of: anon), other != target {
-                    try merge(db, from: other, into: target)
-                    result.profilesMerged += 1
-                }
+                if let other = try profile(of: anon), other != target { try merged(other, into: target) }
                 try link(anon, kind: "anonymous_id", to: target)
             }
             if m.kind == .alias, let previous = m.previousID {
                 let other = try profile(of: previous) ?? (try Bool.fetchOne(db, sql: "SELECT 1 FROM profiles WHERE id = ?", arguments: [previous]) == true ? previous : nil)
-                if let other, other != target {
-                    try merge(db, from: other, into: target)
-                    result.profilesMerged += 1
-                }
+                if let other, other != target { try merged(other, into: target) }
                 try link(previous, kind: other == nil || other == previous ? "user_id" : "anonymous_id", to: target)
             }
         } else {
@@ -100,6 +113,7 @@ extension SQLiteStore {
             if try ensureProfile(db, id: target, seen: seen) { result.profilesCreated += 1 }
             try link(anon, kind: "anonymous_id", to: target)
         }
+        cache.see(target, at: seen)
         return target
     }
 
@@ -136,5 +150,22 @@ extension SQLiteStore {
         h.combine(JSONValue.object(m.properties).jsonText)
         h.combine(JSONValue.object(m.traits).jsonText)
         return "content:" + h.hex
+    }
+}
+
+/// Identities resolved within one transaction, and the first/last seen to write at its end.
+struct IdentityCache {
+    var profiles: [String: String] = [:]
+    var seen: [String: (Int64, Int64)] = [:]
+
+    mutating func see(_ profile: String, at t: Timestamp) {
+        let ms = t.milliseconds
+        if let s = seen[profile] { seen[profile] = (min(s.0, ms), max(s.1, ms)) } else { seen[profile] = (ms, ms) }
+    }
+
+    mutating func flushSeen(_ db: Database) throws {
+        let update = try db.cachedStatement(sql: "UPDATE profiles SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?2), ?2) WHERE id = ?3")
+        for (profile, s) in seen { try update.execute(arguments: [s.0, s.1, profile]) }
+        seen.removeAll()
     }
 }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import SegmentaCore
+import SegmentaStore
+
+extension Segmenta {
+    /// `segmenta demo`.
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build a sample store (a B2B SaaS + e-commerce company), compute RFM, lifecycle and cohorts, and show what they find.",
+            discussion: "Same seed, same data. Running it again on the same store adds nothing (messages are deduplicated); --fresh starts over."
+        )
+
+        @Option(help: "Number of customers.") var customers = 5000
+        @Option(help: "Random seed.") var seed: UInt64 = 42
+        @Flag(help: "Delete the store file first.") var fresh = false
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            guard (1...2_000_000).contains(customers) else { throw ValidationError("--customers must be between 1 and 2,000,000") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let clock = Stopwatch()
+                if fresh {
+                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) }
+                }
+                Terminal.note("generating \(Fmt.thousands(customers)) customers (seed \(seed))…")
+                let data = DemoGenerator.generate(customers: customers, seed: seed)
+                let db = try store.open()
+                Terminal.note("storing \(Fmt.thousands(data.messages.count)) messages in \(store.path)…")
+                let applied = try db.apply(data.messages, source: "demo", arrival: data.end)
+                let counts = try db.counts()
+                print(Terminal.bold("Segmenta demo — \(store.path)"))
+                print("\(Fmt.thousands(counts.profiles)) profiles, \(Fmt.thousands(counts.accounts)) accounts, \(Fmt.thousands(counts.events)) events, \(Fmt.thousands(counts.orders)) orders"
+                      + " (\(Fmt.thousands(applied.accepted)) new messages, \(Fmt.thousands(applied.duplicates)) already stored, \(applied.profilesMerged) anonymous visitors merged)")
+                print("")
+
+                let totals = try db.customerTotals(before: nil)
+                let rfm = try RFMScorer.score(totals)
+                try RFMWriteBack.save(rfm, options: RFMOptions(), to: db)
+                RFMOutput.table(rfm, source: "the demo store")
+                print("")
+
+                let life = LifecycleClassifier.classify(orders: try db.orders(before: nil), prospects: try db.profileIDs())
+                try LifecycleWriteBack.save(life.customers, asOf: life.asOf, to: db)
+                LifecycleOutput.print(life.customers, asOf: life.asOf, format: .table)
+                print("")
+
+                let acts = try db.activity(.event("Logged In"))
+                let byChannel = CohortRetention.compute(activity: acts, period: .month, groups: try db.traitValues("acquisition_channel"))
+                print(Terminal.bold("Login retention by acquisition channel: share of each monthly cohort still logging in 1, 3 and 6 months later (pooled)"))
+                var t = TextTable(["channel", "customers", "M1", "M3", "M6"], rightAligned: [1, 2, 3, 4])
+                for channel in Set(byChannel.compactMap(\.group)).sorted() {
+                    let cells = byChannel.filter { $0.group == channel }
+                    func pooled(_ k: Int) -> String {
+                        let at = cells.filter { $0.period == k }
+                        let size = at.reduce(0) { $0 + $1.size }
+                        return size == 0 ? "–" : Fmt.percent(Double(at.reduce(0) { $0 + $1.active }) / Double(size))
+                    }
+                    let n = cells.filter { $0.period == 0 }.reduce(0) { $0 + $1.size }
+                    t.add([channel, Fmt.thousands(n), pooled(1), pooled(3), pooled(6)])
+                }
+                print(t.render())
+                print("")
+                print(Terminal.bold("Next steps"))
+                let dbFlag = store.db.map { " --db \($0)" } ?? ""
+                print("""
+                  segmenta rfm\(dbFlag) --format csv > rfm.csv          # every customer's R, F, M scores and segment
+                  segmenta cohorts\(dbFlag) --activity "Logged In" --by plan   # retention triangle per plan
+                  segmenta cohorts\(dbFlag) --period week                 # weekly cohorts of buyers
+                  segmenta lifecycle\(dbFlag) --format csv               # stage of every customer
+                  segmenta import orders YOUR_ORDERS.csv\(dbFlag)        # then the same on your own data
+                """)
+                Terminal.note("done in \(Fmt.fixed(clock.seconds, 1)) s")
+            }
+        }
+    }
+}
