@@ -18,7 +18,18 @@ extension SQLiteStore {
     }
 
     public func traitValues(_ path: String) throws(SegmentaError) -> [String: String] {
-        try read { db in
+        // SQLite's JSON paths cannot quote a key holding '"' or '\\': read those in Swift.
+        if path.contains("\"") || path.contains("\\") {
+            return try read { db in
+                var out: [String: String] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT id, traits FROM profiles") {
+                    guard let v = try JSONValue.object(Self.decodeObject(row[1])).value(atPath: path), !v.isNull else { continue }
+                    out[row[0]] = v.stringValue ?? v.jsonText
+                }
+                return out
+            }
+        }
+        return try read { db in
             var out: [String: String] = [:]
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT p.id, json_extract(p.traits, ?1), json_type(p.traits, ?1) FROM profiles p

@@ -195,6 +195,7 @@ struct CustomerBuilder {
 
     mutating func add(_ kind: Message.Kind, _ name: String?, at t: Timestamp, anonymousID: String? = nil, groupID: String? = nil,
                       properties: [String: JSONValue] = [:], traits: [String: JSONValue] = [:]) {
+        guard t < DemoGenerator.end else { return }
         let isAnonymousOnly = kind == .page && anonymousID != nil
         messages.append(Message(kind: kind, messageID: "demo-\(userID)-\(messages.count)", userID: isAnonymousOnly ? nil : userID,
                                 anonymousID: anonymousID, event: name, properties: properties, traits: traits, groupID: groupID, timestamp: t))

@@ -1,0 +1,100 @@
+import Testing
+@testable import SegmentaCore
+
+@Suite struct RFMScorerTests {
+    func day(_ s: String) -> Timestamp { try! Timestamp.parse(s) }
+
+    /// Six customers scored by hand (and checked with pandas qcut(rank(method="first"))):
+    /// ids sort 1, 2, 3, 10, a, b; ties in recency and monetary are broken by that order.
+    @Test func scoresAHandComputedCaseWithTiesAndTextIds() throws {
+        let orders = [
+            Order(customerID: "1", timestamp: day("2026-01-10"), amount: 10),
+            Order(customerID: "2", timestamp: day("2026-01-01"), amount: 20),
+            Order(customerID: "2", timestamp: day("2026-01-05"), amount: 30),
+            Order(customerID: "3", timestamp: day("2025-12-01"), amount: 100),
+            Order(customerID: "10", timestamp: day("2026-01-09"), amount: 5),
+            Order(customerID: "10", timestamp: day("2026-01-09"), amount: 5),
+            Order(customerID: "10", timestamp: day("2026-01-10"), amount: 5),
+            Order(customerID: "b", timestamp: day("2025-11-01"), amount: 50),
+            Order(customerID: "a", timestamp: day("2026-01-08"), amount: 40),
+        ]
+        let result = try RFMScorer.score(CustomerTotals.from(orders))
+        #expect(result.asOf == day("2026-01-11"))
+        #expect(result.customers.map(\.customerID) == ["1", "2", "3", "10", "a", "b"])
+        #expect(result.customers.map(\.recency) == [1, 6, 41, 1, 3, 71])
+        #expect(result.customers.map(\.frequency) == [1, 2, 1, 3, 1, 1])
+        #expect(result.customers.map(\.monetary) == [10, 50, 100, 15, 40, 50])
+        #expect(result.customers.map(\.r) == [4, 2, 1, 5, 3, 1])
+        #expect(result.customers.map(\.f) == [1, 4, 1, 5, 2, 3])
+        #expect(result.customers.map(\.m) == [1, 3, 5, 1, 2, 4])
+        #expect(result.customers.map(\.fm) == [1, 4, 3, 3, 2, 4])
+        #expect(result.customers.map(\.segment) == [.promising, .atRisk, .atRisk, .loyalCustomers, .needAttention, .cannotLoseThem])
+        #expect(result.grid[3][0] == 1 && result.grid.flatMap { $0 }.reduce(0, +) == 6)
+    }
+
+    @Test func scoreFormulaMatchesQcutOfRanks() {
+        // n = 11: ⌈5k/10⌉ for k = 0…10, at least 1 — the bins pandas qcut(range(1, 12), 5) gives.
+        let scores = RFMScorer.quantileScores((0..<11).map(Double.init), descending: false, bins: 5)
+        #expect(scores == [1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
+    }
+
+    @Test func equalValuesAreSpreadByCustomerOrder() {
+        let scores = RFMScorer.quantileScores(Array(repeating: 42, count: 10), descending: false, bins: 5)
+        #expect(scores == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
+    }
+
+    @Test func emptyInputGivesNoCustomers() throws {
+        let result = try RFMScorer.score(CustomerTotals())
+        #expect(result.customers.isEmpty && result.summary.isEmpty)
+    }
+
+    @Test func oneCustomerGetsTheMiddleScore() throws {
+        let result = try RFMScorer.score(CustomerTotals.from([Order(customerID: "x", timestamp: day("2026-01-01"), amount: 9)]))
+        #expect(result.customers.count == 1)
+        #expect(result.customers[0].r == 3 && result.customers[0].f == 3 && result.customers[0].m == 3)
+        #expect(result.customers[0].segment == .potentialLoyalist)
+        #expect(result.customers[0].recency == 1)
+    }
+
+    @Test func asOfMovesTheSnapshot() throws {
+        let orders = [Order(customerID: "1", timestamp: day("2026-01-01"), amount: 1)]
+        let result = try RFMScorer.score(CustomerTotals.from(orders), asOf: day("2026-02-01"))
+        #expect(result.customers[0].recency == 31)
+    }
+
+    @Test func ownCutPointsAreClosedOnTheRight() throws {
+        var options = RFMOptions()
+        try options.applyCutPoints("r=30,90,180,365;f=1,2,5,10;m=50,100,500,1000")
+        let snapshot = day("2026-01-01")
+        let orders = [
+            Order(customerID: "1", timestamp: snapshot.adding(days: -30), amount: 50),   // r=5 (30 ≤ 30), m=1
+            Order(customerID: "2", timestamp: snapshot.adding(days: -31), amount: 50.01),// r=4, m=2
+            Order(customerID: "3", timestamp: snapshot.adding(days: -400), amount: 2000),// r=1, m=5
+        ]
+        let result = try RFMScorer.score(CustomerTotals.from(orders), asOf: snapshot, options: options)
+        #expect(result.customers.map(\.r) == [5, 4, 1])
+        #expect(result.customers.map(\.f) == [1, 1, 1])
+        #expect(result.customers.map(\.m) == [1, 2, 5])
+    }
+
+    @Test(arguments: ["r=1,2,3", "x=1,2,3,4", "r=4,3,2,1", "r=1,2,a,4", "r"])
+    func badCutPointsSayWhatIsWrong(spec: String) {
+        var options = RFMOptions()
+        #expect(throws: SegmentaError.self) { try options.applyCutPoints(spec) }
+    }
+
+    @Test func otherBinCountsScoreWithoutSegmentNames() throws {
+        let orders = (1...8).map { Order(customerID: String($0), timestamp: day("2026-01-01").adding(days: $0), amount: Double($0)) }
+        let result = try RFMScorer.score(CustomerTotals.from(orders), options: RFMOptions(bins: 4))
+        // pandas: qcut(range(8), 4) puts 0–1, 2–3, 4–5, 6–7 in bins 1…4.
+        #expect(result.customers.map(\.m) == [1, 1, 2, 2, 3, 3, 4, 4])
+        #expect(result.customers.allSatisfy { $0.segment == nil })
+    }
+
+    @Test func everyGridCellHasExactlyOneName() {
+        var named = 0
+        for r in 1...5 { for fm in 1...5 where RFMSegment.named(r: r, fm: fm) != nil { named += 1 } }
+        #expect(named == 25)
+        #expect(RFMSegment.named(r: 1, fm: 1) == .lost && RFMSegment.named(r: 5, fm: 5) == .champions && RFMSegment.named(r: 1, fm: 2) == .hibernating)
+    }
+}

@@ -1,0 +1,47 @@
+import Testing
+@testable import SegmentaCore
+
+@Suite struct TimestampTests {
+    @Test(arguments: [
+        ("1970-01-01", Int64(0)),
+        ("19970101", Int64(852_076_800_000)),
+        ("1997-01-01", Int64(852_076_800_000)),
+        ("2026-11-22T15:20:53.347+00:00", Int64(1_795_360_853_347)),
+        ("2026-11-22T15:20:53.347Z", Int64(1_795_360_853_347)),
+        ("2026-11-22T15:20:56.000071+00:00", Int64(1_795_360_856_000)),
+        ("2026-11-22T16:20:53.347+01:00", Int64(1_795_360_853_347)),
+        ("2026-11-22T15:20:53", Int64(1_795_360_853_000)),
+        ("2026-11-22 15:20:53", Int64(1_795_360_853_000)),
+        ("2024-02-29", Int64(1_709_164_800_000)),
+        ("2026-11-22T10:20:53.347-0500", Int64(1_795_360_853_347)),
+    ])
+    func parsesTheAcceptedForms(text: String, expected: Int64) throws {
+        // Expected values computed with Python: datetime.fromisoformat(...).timestamp() * 1000.
+        #expect(try Timestamp.parse(text).milliseconds == expected)
+    }
+
+    @Test(arguments: ["2023-02-29", "2026-13-01", "2026-00-10", "not a date", "2026-11-22T25:00:00", "20261", "", "2026-11-22T10:00:00.1234567891Z", "2026-11-22Tfoo"])
+    func rejectsInvalidDates(text: String) {
+        #expect(throws: Timestamp.ParseFailure.self) { try Timestamp.parse(text) }
+    }
+
+    @Test func civilCalendarRoundTripsEveryDayOverFourCenturies() {
+        for day in stride(from: -146_097, to: 146_097 * 2, by: 1) {
+            let (y, m, d) = CivilCalendar.civilFromDays(day)
+            #expect(CivilCalendar.daysFromCivil(year: y, month: m, day: d) == day)
+        }
+    }
+
+    @Test func formatsDatesAndTimes() throws {
+        let t = try Timestamp.parse("2026-03-05T07:08:09.010Z")
+        #expect(t.dateString == "2026-03-05")
+        #expect(t.iso8601 == "2026-03-05T07:08:09.010Z")
+        #expect(Timestamp(milliseconds: -1).dateString == "1969-12-31")
+    }
+
+    @Test func wholeDaysRoundDown() throws {
+        let a = try Timestamp.parse("2026-01-01T12:00:00Z"), b = try Timestamp.parse("2026-01-03T00:00:00Z")
+        #expect(a.wholeDays(until: b) == 1)
+        #expect(b.wholeDays(until: a) == -2)
+    }
+}

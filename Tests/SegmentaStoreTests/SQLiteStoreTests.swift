@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import SegmentaCore
+@testable import SegmentaStore
+
+@Suite struct SQLiteStoreTests {
+    func t(_ s: String) -> Timestamp { try! Timestamp.parse(s) }
+
+    @Test func fileStoreUsesWALAndNamedMigrations() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("segmenta-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        #expect(try store.journalMode() == "wal")
+        #expect(try store.appliedMigrations() == ["v1: profiles, identities, events, orders, accounts, computed traits"])
+    }
+
+    @Test func reimportingOrdersWithoutIdsAddsNothing() throws {
+        let store = try SQLiteStore()
+        let orders = [Order(customerID: "1", timestamp: t("2026-01-01"), amount: 5), Order(customerID: "1", timestamp: t("2026-01-01"), amount: 5),
+                      Order(id: "x", customerID: "2", timestamp: t("2026-01-02"), amount: 7.5)]
+        let first = try store.importOrders(orders, source: "file")
+        #expect(first.inserted == 3 && first.profilesCreated == 2)
+        let again = try store.importOrders(orders, source: "file")
+        #expect(again.inserted == 0 && again.duplicates == 3)
+        let totals = try store.customerTotals(before: nil)
+        #expect(totals.ids == ["1", "2"] && totals.count == [2, 1] && totals.monetary == [10, 7.5])
+        #expect(try store.customerTotals(before: t("2026-01-02")).ids == ["1"])
+    }
+
+    @Test func aFailedWriteLeavesTheStoreUnchanged() throws {
+        let store = try SQLiteStore()
+        _ = try store.importOrders([Order(id: "a", customerID: "1", timestamp: t("2026-01-01"), amount: 1)], source: "file")
+        // A NaN amount violates NOT NULL in SQLite (NaN binds as NULL): the whole batch is rolled back.
+        #expect(throws: SegmentaError.self) {
+            try store.importOrders([Order(id: "b", customerID: "2", timestamp: t("2026-01-01"), amount: 1),
+                                    Order(id: "c", customerID: "3", timestamp: t("2026-01-01"), amount: .nan)], source: "file")
+        }
+        let counts = try store.counts()
+        #expect(counts.orders == 1 && counts.profiles == 1)
+    }
+
+    @Test func identifyMergesTheAnonymousProfileAndNewestTraitsWin() throws {
+        let store = try SQLiteStore()
+        let msgs = [
+            Message(kind: .page, messageID: "1", anonymousID: "anon", event: "Pricing", timestamp: t("2026-01-01T10:00:00Z")),
+            Message(kind: .identify, messageID: "2", userID: "u1", anonymousID: "anon", traits: ["plan": "pro", "role": "cto"], timestamp: t("2026-01-02")),
+            Message(kind: .identify, messageID: "3", userID: "u1", traits: ["plan": "free"], timestamp: t("2026-01-01")), // older: loses
+            Message(kind: .track, messageID: "4", userID: "u1", event: "Order Completed", properties: ["revenue": 30, "order_id": "o1"], timestamp: t("2026-01-03")),
+            Message(kind: .group, messageID: "5", userID: "u1", traits: ["name": "Acme"], groupID: "acct1", timestamp: t("2026-01-03")),
+            Message(kind: .track, messageID: "4", userID: "u1", event: "Order Completed", properties: ["revenue": 30, "order_id": "o1"], timestamp: t("2026-01-03")),
+        ]
+        let r = try store.apply(msgs, source: "test", arrival: t("2026-02-01"))
+        #expect(r.accepted == 5 && r.duplicates == 1 && r.profilesMerged == 1 && r.ordersCreated == 1)
+        #expect(try store.profileIDs() == ["u1"])
+        #expect(try store.traits(of: "u1") == ["plan": "pro", "role": "cto"])
+        #expect(try store.profileID(forExternalID: "anon") == "u1")
+        #expect(try store.eventCount() == 5)
+        #expect(try store.accountMembers("acct1") == ["u1"])
+        #expect(try store.orders(before: nil).map(\.amount) == [30])
+    }
+
+    @Test func aliasMergesThePreviousProfile() throws {
+        let store = try SQLiteStore()
+        _ = try store.apply([
+            Message(kind: .track, messageID: "1", userID: "old", event: "E", timestamp: t("2026-01-01")),
+            Message(kind: .alias, messageID: "2", userID: "new", previousID: "old", timestamp: t("2026-01-02")),
+        ], source: "s", arrival: t("2026-01-03"))
+        #expect(try store.profileIDs() == ["new"])
+        #expect(try store.activity(.event("E")).map(\.customerID) == ["new"])
+    }
+
+    @Test func traitPathsAreDataNotSQL() throws {
+        let store = try SQLiteStore()
+        let rows = [ProfileFileReader.Row(line: 2, id: "1", traits: ["company": ["size": 10], "a'b\")--": "x"])]
+        _ = try store.importProfiles(rows, at: t("2026-01-01"))
+        #expect(try store.traitValues("company.size") == ["1": "10"])
+        #expect(try store.traitValues("a'b\")--") == ["1": "x"])
+        #expect(try store.traitValues("nope') OR 1=1 --").isEmpty)
+    }
+
+    @Test func computedTraitsAreReplacedWhole() throws {
+        let store = try SQLiteStore()
+        _ = try store.importOrders([Order(customerID: "1", timestamp: t("2026-01-01"), amount: 1), Order(customerID: "2", timestamp: t("2026-01-01"), amount: 1)], source: "f")
+        try store.replaceComputedTraits(["lifecycle": ["1": "new", "2": "new"]], computedAt: t("2026-01-02"))
+        try store.replaceComputedTraits(["lifecycle": ["1": "active"]], computedAt: t("2026-01-03"))
+        #expect(try store.computedTraits(of: "1") == ["lifecycle": "active"])
+        #expect(try store.computedTraits(of: "2").isEmpty)
+    }
+}
