@@ -14,7 +14,7 @@ measure() { # label, command...
   local label=$1; shift
   /usr/bin/time -f "$label: %e s wall, %M KiB peak RSS" "$@"
 }
-for i in 1 2 3; do
+for i in 1 2; do
   measure "segmenta rfm --orders (csv out)" "$bin" rfm --orders "$file" --format csv > bench/data/segmenta_rfm.csv
   measure "pandas read_csv+groupby+qcut (csv out)" python3 bench/rfm_pandas.py "$file" > bench/data/pandas_rfm.csv
 done
