@@ -14,7 +14,7 @@ measure() { # label, command...
   local label=$1; shift
   /usr/bin/time -f "$label: %e s wall, %M KiB peak RSS" "$@"
 }
-for i in 1 2; do
+for i in 1 2 3; do
   measure "segmenta rfm --orders (csv out)" "$bin" rfm --orders "$file" --format csv > bench/data/segmenta_rfm.csv
   measure "pandas read_csv+groupby+qcut (csv out)" python3 bench/rfm_pandas.py "$file" > bench/data/pandas_rfm.csv
 done
@@ -26,3 +26,4 @@ print(f"same scores as pandas for all {len(a):,} customers: {same}")
 PY
 rm -f bench/data/import.sqlite*
 measure "segmenta import orders" "$bin" import orders "$file" --db bench/data/import.sqlite
+python3 bench/import_sqlite_bare.py "$file"

@@ -25,27 +25,35 @@ extension SQLiteStore {
                 if db.changesCount > 0 { result.profilesCreated += 1 } else { try widen.execute(arguments: [s.0, s.1, id]) }
             }
             let insert = try db.makeStatement(sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING")
-            var occurrences: [UInt64: Int] = [:]
-            for o in orders {
-                let id: String
-                if let given = o.id {
-                    id = given
-                } else {
-                    var h = StableHash()
-                    h.combine(o.customerID)
-                    h.combine(String(o.timestamp.milliseconds))
-                    h.combine(JSONValue.format(o.amount))
-                    let base = h.value
-                    let n = occurrences[base, default: 0]
-                    occurrences[base] = n + 1
-                    h.combine(String(n))
-                    id = "auto:" + h.hex
-                }
-                insert.setUncheckedArguments([id, o.customerID, o.timestamp.milliseconds, o.amount, o.currency, source])
+            // Insert in key order: the orders B-tree (clustered on order_id) then grows at its end
+            // instead of splitting pages all over, several times faster on large imports.
+            let ids = Self.orderIDs(orders)
+            let order = ids.indices.sorted { ids[$0] < ids[$1] }
+            for i in order {
+                let o = orders[i]
+                insert.setUncheckedArguments([ids[i], o.customerID, o.timestamp.milliseconds, o.amount, o.currency, source])
                 try insert.execute()
                 if db.changesCount > 0 { result.inserted += 1 } else { result.duplicates += 1 }
             }
             return result
+        }
+    }
+
+    /// Each order's id: the given one, or `auto:` + a stable hash of customer, time, amount and
+    /// how many identical rows came before it in the batch.
+    static func orderIDs(_ orders: [Order]) -> [String] {
+        var occurrences: [UInt64: Int] = [:]
+        return orders.map { o in
+            if let given = o.id { return given }
+            var h = StableHash()
+            h.combine(o.customerID)
+            h.combine(String(o.timestamp.milliseconds))
+            h.combine(JSONValue.format(o.amount))
+            let base = h.value
+            let n = occurrences[base, default: 0]
+            occurrences[base] = n + 1
+            h.combine(String(n))
+            return "auto:" + h.hex
         }
     }
 

@@ -44,7 +44,7 @@ extension SQLiteStore {
               amount REAL NOT NULL,
               currency TEXT,
               source TEXT NOT NULL
-            );
+            ) WITHOUT ROWID;
             CREATE INDEX orders_profile_time ON orders(profile_id, timestamp);
             CREATE TABLE accounts (
               id TEXT PRIMARY KEY NOT NULL,
@@ -74,6 +74,54 @@ extension SQLiteStore {
               summary TEXT NOT NULL CHECK (json_valid(summary)),
               created_at INTEGER NOT NULL
             );
+            """)
+        }
+        m.registerMigration("v2: segments, versions, snapshots, membership history") { db in
+            try db.execute(sql: """
+            CREATE TABLE segments (
+              name TEXT PRIMARY KEY NOT NULL,
+              kind TEXT NOT NULL CHECK (kind IN ('dynamic', 'static')),
+              version INTEGER NOT NULL,
+              created_at INTEGER NOT NULL,
+              updated_at INTEGER NOT NULL,
+              last_refresh_at INTEGER,
+              last_error TEXT
+            );
+            CREATE TABLE segment_versions (
+              segment TEXT NOT NULL REFERENCES segments(name) ON DELETE CASCADE,
+              version INTEGER NOT NULL,
+              definition TEXT NOT NULL CHECK (json_valid(definition)),
+              created_at INTEGER NOT NULL,
+              PRIMARY KEY (segment, version)
+            ) WITHOUT ROWID;
+            CREATE TABLE segment_snapshots (
+              id INTEGER PRIMARY KEY,
+              segment TEXT NOT NULL REFERENCES segments(name) ON DELETE CASCADE,
+              version INTEGER NOT NULL,
+              as_of INTEGER NOT NULL,
+              size INTEGER NOT NULL,
+              entered INTEGER NOT NULL,
+              exited INTEGER NOT NULL,
+              created_at INTEGER NOT NULL
+            );
+            CREATE INDEX segment_snapshots_segment ON segment_snapshots(segment, id);
+            -- A member's stay in a segment: from the snapshot it entered to the one it left (NULL: still in).
+            CREATE TABLE segment_membership (
+              segment TEXT NOT NULL REFERENCES segments(name) ON DELETE CASCADE,
+              profile_id TEXT NOT NULL REFERENCES profiles(id) ON DELETE CASCADE ON UPDATE CASCADE,
+              entered_snapshot INTEGER NOT NULL REFERENCES segment_snapshots(id) ON DELETE CASCADE,
+              exited_snapshot INTEGER REFERENCES segment_snapshots(id),
+              PRIMARY KEY (segment, profile_id, entered_snapshot)
+            ) WITHOUT ROWID;
+            CREATE INDEX segment_membership_current ON segment_membership(segment, exited_snapshot);
+            CREATE INDEX segment_membership_profile ON segment_membership(profile_id);
+            -- Values of an analysis per profile at each run (RFM segments, for migrations).
+            CREATE TABLE analysis_values (
+              run_id INTEGER NOT NULL REFERENCES analysis_runs(id) ON DELETE CASCADE,
+              profile_id TEXT NOT NULL REFERENCES profiles(id) ON DELETE CASCADE ON UPDATE CASCADE,
+              value TEXT NOT NULL,
+              PRIMARY KEY (run_id, profile_id)
+            ) WITHOUT ROWID;
             """)
         }
         return m

@@ -17,11 +17,15 @@ public final class SQLiteStore: Store {
     public init(path: String, logger: Logger = Logger(label: "segmenta.store")) throws(SegmentaError) {
         self.logger = logger
         do {
-            var config = Configuration()
-            config.foreignKeysEnabled = true
+            var config = Self.configuration()
             config.prepareDatabase { db in
+                db.add(function: Self.timestampFunction)
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 try db.execute(sql: "PRAGMA busy_timeout = 5000")
+                // A 256 MiB page cache (SQLite's default is 2 MiB): large imports and scans stay
+                // in memory instead of spilling pages to the WAL through system calls.
+                try db.execute(sql: "PRAGMA cache_size = -262144")
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
             writer = try DatabasePool(path: path, configuration: config)
             try Self.migrator.migrate(writer)
@@ -34,13 +38,26 @@ public final class SQLiteStore: Store {
     public init(inMemory: Void = (), logger: Logger = Logger(label: "segmenta.store")) throws(SegmentaError) {
         self.logger = logger
         do {
-            var config = Configuration()
-            config.foreignKeysEnabled = true
+            var config = Self.configuration()
+            config.prepareDatabase { db in db.add(function: Self.timestampFunction) }
             writer = try DatabaseQueue(configuration: config)
             try Self.migrator.migrate(writer)
         } catch {
             throw SegmentaError(.storage, "cannot create an in-memory database: \(error)", underlying: error)
         }
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        return config
+    }
+
+    /// `seg_ts(text)`: milliseconds of an ISO-8601 date or timestamp, NULL for anything else —
+    /// the same parser as the rest of Segmenta, so SQL and the reference evaluator agree.
+    static let timestampFunction = DatabaseFunction("seg_ts", argumentCount: 1, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]), values[0].storage.isText else { return nil }
+        return try? Timestamp.parse(text).milliseconds
     }
 
     /// The journal mode in force (`wal` for a file store).
@@ -77,4 +94,8 @@ public final class SQLiteStore: Store {
             throw SegmentaError(.storage, "database write failed, nothing was changed: \(error)", underlying: error)
         }
     }
+}
+
+extension DatabaseValue.Storage {
+    var isText: Bool { if case .string = self { return true }; return false }
 }

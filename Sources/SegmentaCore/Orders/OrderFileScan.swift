@@ -22,25 +22,33 @@ public enum OrderFileScan {
         before cutoff: Timestamp? = nil,
         policy: ErrorPolicy,
         fileName: String,
-        parallelism: Int = 2
+        parallelism: Int = 2,
+        consumed: (@Sendable (Range<Int>) -> Void)? = nil
     ) throws(SegmentaError) -> (totals: CustomerTotals, report: ScanReport) {
         let (names, dataStart, dataLine) = try options.layout(of: buffer)
         let layout = try columns.resolve(in: names)
         let ranges = chunkRanges(buffer, from: dataStart, options: options, parallelism: parallelism)
-        let firstLines = lineNumbers(buffer, ranges: ranges, firstLine: dataLine)
-        let results = ChunkResults<(TotalsBuilder, ScanReport, SegmentaError?)>(count: ranges.count)
+        // Later chunks number their lines from 1; issues are renumbered afterwards, if any.
+        let firstLines = ranges.indices.map { $0 == 0 ? dataLine : 1 }
+        let results = ChunkResults<(CustomerTable, ScanReport, SegmentaError?)>(count: ranges.count)
         let limit = cutoff?.milliseconds ?? .max
         let shared = UnsafeSendable(buffer)
         DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
-            var builder = TotalsBuilder(capacity: 1 << 16)
+            var builder = CustomerTable(capacity: min(1 << 20, ranges[part].count / 24))
             var report = ScanReport()
             var failure: SegmentaError?
+            // Tell the owner of the bytes, every 8 MiB, which ones are done with (to unmap them).
+            var releasedTo = ranges[part].lowerBound
             do throws(SegmentaError) {
                 try OrderReader.read(shared.value, range: ranges[part], firstLine: firstLines[part], layout: layout, delimiter: options.delimiter) { row in
                     report.rowsRead += 1
                     report.rowsValid += 1
+                    if let consumed, report.rowsRead & 0x3FFF == 0 {
+                        let at = ranges[part].lowerBound + row.record.fields[0].start
+                        if at - releasedTo > 8 << 20 { consumed(releasedTo..<at); releasedTo = at }
+                    }
                     guard row.timestamp.milliseconds < limit else { return }
-                    builder.add(slot: builder.slot(bytes: row.customer), timestamp: row.timestamp.milliseconds, amount: row.amount)
+                    builder.enqueue(bytes: row.customer, timestamp: row.timestamp.milliseconds, amount: row.amount)
                 } issue: { issue in
                     report.rowsRead += 1
                     report.record(issue)
@@ -49,14 +57,15 @@ public enum OrderFileScan {
             } catch {
                 failure = error
             }
+            builder.flush()
             results.set(part, (builder, report, failure))
         }
-        var merged = TotalsBuilder()
+        var merged = CustomerTable()
         var report = ScanReport()
         for part in 0..<ranges.count {
             let (builder, partReport, failure) = results.get(part)
-            if let failure { throw failure }
-            report.merge(partReport)
+            if let failure { throw renumber(failure, part: part, buffer: buffer, ranges: ranges, dataLine: dataLine) }
+            report.merge(renumber(partReport, part: part, buffer: buffer, ranges: ranges, dataLine: dataLine))
             if part == 0 { merged = builder } else { merged.merge(builder) }
         }
         if report.issueCount > 0 && policy == .fail { throw report.failure(file: fileName) }
@@ -77,7 +86,7 @@ public enum OrderFileScan {
         let (names, dataStart, dataLine) = try options.layout(of: buffer)
         let layout = try columns.resolve(in: names)
         let ranges = chunkRanges(buffer, from: dataStart, options: options, parallelism: parallelism)
-        let firstLines = lineNumbers(buffer, ranges: ranges, firstLine: dataLine)
+        let firstLines = ranges.indices.map { $0 == 0 ? dataLine : 1 }
         let results = ChunkResults<([Order], ScanReport, SegmentaError?)>(count: ranges.count)
         let shared = UnsafeSendable(buffer)
         DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
@@ -109,8 +118,8 @@ public enum OrderFileScan {
         var report = ScanReport()
         for part in 0..<ranges.count {
             let (orders, partReport, failure) = results.get(part)
-            if let failure { throw failure }
-            report.merge(partReport)
+            if let failure { throw renumber(failure, part: part, buffer: buffer, ranges: ranges, dataLine: dataLine) }
+            report.merge(renumber(partReport, part: part, buffer: buffer, ranges: ranges, dataLine: dataLine))
             all.append(contentsOf: orders)
         }
         if report.issueCount > 0 && policy == .fail { throw report.failure(file: fileName) }
@@ -123,14 +132,27 @@ public enum OrderFileScan {
         return quoted ? [start..<buffer.count] : CSVScanner.chunks(of: buffer, from: start, parts: max(1, parallelism))
     }
 
-    static func lineNumbers(_ buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], firstLine: Int) -> [Int] {
-        var lines: [Int] = []
-        var line = firstLine
-        for r in ranges {
-            lines.append(line)
-            line += CSVScanner.lineBreaks(in: buffer, r)
-        }
-        return lines
+    /// Lines before chunk `part` (counted only when one of its rows has to be reported).
+    static func lineOffset(_ buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], part: Int, dataLine: Int) -> Int {
+        var line = dataLine
+        for r in ranges.prefix(part) { line += CSVScanner.lineBreaks(in: buffer, r) }
+        return line - 1
+    }
+
+    static func renumber(_ report: ScanReport, part: Int, buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], dataLine: Int) -> ScanReport {
+        guard part > 0, !report.issues.isEmpty else { return report }
+        let offset = lineOffset(buffer, ranges: ranges, part: part, dataLine: dataLine)
+        var r = report
+        r.issues = r.issues.map { var i = $0; i.line += offset; return i }
+        return r
+    }
+
+    static func renumber(_ error: SegmentaError, part: Int, buffer: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], dataLine: Int) -> SegmentaError {
+        guard part > 0, error.message.hasPrefix("line ") else { return error }
+        let digits = error.message.dropFirst(5).prefix { $0.isNumber }
+        guard let local = Int(digits) else { return error }
+        let offset = lineOffset(buffer, ranges: ranges, part: part, dataLine: dataLine)
+        return SegmentaError(error.code, "line \(local + offset)" + error.message.dropFirst(5 + digits.count), underlying: error.underlying)
     }
 }
 

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// RFM scoring exactly as PRODUCT.md defines it.
 ///
 /// - Snapshot: 00:00 UTC of the day after the last order, or the given `asOf`.
@@ -26,12 +28,20 @@ public enum RFMScorer {
         let recencyD = recency.map(Double.init)
         let frequencyD = totals.count.map(Double.init)
         let bins = options.bins
-        let r = options.recencyCuts.map { cuts in recencyD.map { bins - binIndex($0, cuts) } }
-            ?? quantileScores(recencyD, descending: true, bins: bins)
-        let f = options.frequencyCuts.map { cuts in frequencyD.map { binIndex($0, cuts) + 1 } }
-            ?? quantileScores(frequencyD, descending: false, bins: bins)
-        let m = options.monetaryCuts.map { cuts in totals.monetary.map { binIndex($0, cuts) + 1 } }
-            ?? quantileScores(totals.monetary, descending: false, bins: bins)
+        // The three metrics are scored independently, in parallel.
+        let scores = ChunkResults<[Int]>(count: 3)
+        let monetary = totals.monetary
+        DispatchQueue.concurrentPerform(iterations: 3) { metric in
+            switch metric {
+            case 0: scores.set(0, options.recencyCuts.map { cuts in recencyD.map { bins - binIndex($0, cuts) } }
+                        ?? quantileScores(recencyD, descending: true, bins: bins))
+            case 1: scores.set(1, options.frequencyCuts.map { cuts in frequencyD.map { binIndex($0, cuts) + 1 } }
+                        ?? quantileScores(frequencyD, descending: false, bins: bins))
+            default: scores.set(2, options.monetaryCuts.map { cuts in monetary.map { binIndex($0, cuts) + 1 } }
+                        ?? quantileScores(monetary, descending: false, bins: bins))
+            }
+        }
+        let r = scores.get(0), f = scores.get(1), m = scores.get(2)
 
         var customers: [RFMScore] = []
         customers.reserveCapacity(n)
@@ -51,15 +61,12 @@ public enum RFMScorer {
     public static func quantileScores(_ values: [Double], descending: Bool, bins: Int) -> [Int] {
         let n = values.count
         guard n > 1 else { return Array(repeating: (bins + 1) / 2, count: n) }
-        var order = Array(0..<n)
-        if descending {
-            order.sort { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
-        } else {
-            order.sort { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
-        }
+        // Sort (value, position) pairs: contiguous memory, ties broken by position.
+        var pairs = values.enumerated().map { (descending ? -$0.element : $0.element, $0.offset) }
+        pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
         var scores = [Int](repeating: 0, count: n)
         let denominator = n - 1
-        for (k, i) in order.enumerated() {
+        for (k, (_, i)) in pairs.enumerated() {
             // ⌈bins·k / (n−1)⌉ in integers, at least 1.
             scores[i] = max(1, (bins * k + denominator - 1) / denominator)
         }
@@ -75,19 +82,24 @@ public enum RFMScorer {
 
     static func summarize(_ customers: [RFMScore]) -> [RFMSegmentSummary] {
         let total = Double(customers.count)
-        let revenue = customers.reduce(0.0) { $0 + $1.monetary }
-        var groups: [RFMSegment: [RFMScore]] = [:]
-        for c in customers { if let s = c.segment { groups[s, default: []].append(c) } }
-        return RFMSegment.allCases.compactMap { segment in
-            guard let members = groups[segment], !members.isEmpty else { return nil }
-            let k = Double(members.count)
-            let money = members.reduce(0.0) { $0 + $1.monetary }
-            return RFMSegmentSummary(
-                segment: segment, customers: members.count, share: k / total,
-                meanRecency: Double(members.reduce(0) { $0 + $1.recency }) / k,
-                meanFrequency: Double(members.reduce(0) { $0 + $1.frequency }) / k,
-                meanMonetary: money / k,
-                revenueShare: revenue != 0 ? money / revenue : 0)
+        var revenue = 0.0
+        var n = [Int](repeating: 0, count: RFMSegment.allCases.count)
+        var recency = [Double](repeating: 0, count: n.count), frequency = recency, money = recency
+        let index = Dictionary(uniqueKeysWithValues: RFMSegment.allCases.enumerated().map { ($1, $0) })
+        for c in customers {
+            revenue += c.monetary
+            guard let s = c.segment, let i = index[s] else { continue }
+            n[i] += 1
+            recency[i] += Double(c.recency)
+            frequency[i] += Double(c.frequency)
+            money[i] += c.monetary
+        }
+        return RFMSegment.allCases.enumerated().compactMap { i, segment in
+            guard n[i] > 0 else { return nil }
+            let k = Double(n[i])
+            return RFMSegmentSummary(segment: segment, customers: n[i], share: k / total, meanRecency: recency[i] / k,
+                                     meanFrequency: frequency[i] / k, meanMonetary: money[i] / k,
+                                     revenueShare: revenue != 0 ? money[i] / revenue : 0)
         }
     }
 }

@@ -40,9 +40,10 @@ extension Segmenta {
                 var source = "store \(store.path)"
                 if let orders {
                     source = orders
-                    let (totals, report) = try FileBytes.with(orders) { bytes in
+                    let (totals, report) = try FileBytes.with(orders) { bytes, release in
                         try OrderFileScan.totals(bytes, options: fileFormat.options, columns: mapping.columns, before: asOf,
-                                                 policy: importOptions.onError, fileName: orders, parallelism: 2)
+                                                 policy: importOptions.onError, fileName: orders, parallelism: 2,
+                                                 consumed: { release($0) })
                     }
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary); first: \(report.issues[0])") }
                     result = try RFMScorer.score(totals, asOf: asOf, options: options)

@@ -1,21 +1,54 @@
 import Foundation
 import SegmentaCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Reads a whole file into memory (mapped when possible) and lends its bytes.
+/// Reads a whole file through a read-only memory map and lends its bytes.
+///
+/// `release` drops bytes already processed from the process's resident memory (they stay in the
+/// page cache), so scanning a large file does not hold all of it in memory at once.
 enum FileBytes {
     static func with<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
-        guard FileManager.default.fileExists(atPath: path) else {
+        try with(path) { bytes, _ in try body(bytes) }
+    }
+
+    static func with<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>, MappedRelease) throws -> T) throws -> T {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CLIError("no file at \(path): check the path")
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw CLIError("cannot read \(path): \(error.localizedDescription)")
+        guard !isDirectory.boolValue else { throw CLIError("\(path) is a folder; give the path of a file") }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        let size = Int(info.st_size)
+        if size == 0 {
+            return try body(UnsafeBufferPointer(start: nil, count: 0), MappedRelease(base: nil))
         }
-        return try data.withUnsafeBytes { raw in
-            try body(raw.bindMemory(to: UInt8.self))
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
+            throw CLIError("cannot map \(path) into memory: \(String(cString: strerror(errno)))")
         }
+        defer { munmap(map, size) }
+        _ = madvise(map, size, MADV_SEQUENTIAL)
+        let base = map.assumingMemoryBound(to: UInt8.self)
+        return try body(UnsafeBufferPointer(start: base, count: size), MappedRelease(base: base))
+    }
+}
+
+/// Drops processed pages of a mapped file from resident memory.
+struct MappedRelease: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt8>?
+    static let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    func callAsFunction(_ range: Range<Int>) {
+        guard let base else { return }
+        let lower = (range.lowerBound + Self.page - 1) / Self.page * Self.page
+        let upper = range.upperBound / Self.page * Self.page
+        guard upper > lower else { return }
+        _ = madvise(base + lower, upper - lower, MADV_DONTNEED)
     }
 }
 

@@ -1,0 +1,265 @@
+public import SegmentaCore
+import GRDB
+
+/// Segments: definitions with versions, refreshes into snapshots, and membership history.
+extension SQLiteStore {
+    /// Creates a dynamic segment from its definition document.
+    /// - Throws: ``SegmentaError`` with the JSON pointer of an invalid part, `conflict` when the
+    ///   name is taken, `notFound` for a reference to a missing segment, or a cycle.
+    public func createSegment(_ document: JSONValue) throws(SegmentaError) -> SegmentInfo {
+        let definition = try Self.parse(document)
+        let now = Timestamp.now.milliseconds
+        try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [definition.name]) == true {
+                throw SegmentaError(.conflict, "a segment named \"\(definition.name)\" already exists; use `segments update` to change it")
+            }
+            try Self.checkReferences(db, definition)
+            try db.execute(sql: "INSERT INTO segments (name, kind, version, created_at, updated_at) VALUES (?, 'dynamic', 1, ?, ?)",
+                           arguments: [definition.name, now, now])
+            try db.execute(sql: "INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (?, 1, ?, ?)",
+                           arguments: [definition.name, document.jsonText, now])
+        }
+        return try segment(named: definition.name)!
+    }
+
+    /// Replaces a dynamic segment's definition; the old version stays readable.
+    public func updateSegment(_ document: JSONValue) throws(SegmentaError) -> SegmentInfo {
+        let definition = try Self.parse(document)
+        let now = Timestamp.now.milliseconds
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [definition.name]) else {
+                throw SegmentaError(.notFound, "no segment named \"\(definition.name)\"; create it with `segments create`")
+            }
+            guard (row[0] as String) == "dynamic" else { throw SegmentaError(.conflict, "\"\(definition.name)\" is a static segment; its members are a fixed list") }
+            try Self.checkReferences(db, definition)
+            let version = (row[1] as Int) + 1
+            try db.execute(sql: "UPDATE segments SET version = ?, updated_at = ? WHERE name = ?", arguments: [version, now, definition.name])
+            try db.execute(sql: "INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [definition.name, version, document.jsonText, now])
+        }
+        return try segment(named: definition.name)!
+    }
+
+    /// Deletes a segment with its versions, snapshots and history.
+    public func deleteSegment(_ name: String) throws(SegmentaError) {
+        try write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [name]) == true else {
+                throw SegmentaError(.notFound, "no segment named \"\(name)\"")
+            }
+            let users = try Self.definitions(db).filter { $0.key != name && ($0.value.condition?.segmentReferences.contains(name) ?? false) }.keys.sorted()
+            guard users.isEmpty else {
+                throw SegmentaError(.conflict, "\"\(name)\" is used by \(users.joined(separator: ", ")); change or delete those first")
+            }
+            try db.execute(sql: "DELETE FROM segment_membership WHERE segment = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM segments WHERE name = ?", arguments: [name])
+        }
+    }
+
+    /// All segments, by name.
+    public func segments() throws(SegmentaError) -> [SegmentInfo] {
+        try read { db in try Self.infos(db, name: nil) }
+    }
+
+    /// One segment, or nil.
+    public func segment(named name: String) throws(SegmentaError) -> SegmentInfo? {
+        try read { db in try Self.infos(db, name: name).first }
+    }
+
+    /// Every version of a segment's definition, oldest first.
+    public func versions(of name: String) throws(SegmentaError) -> [SegmentVersion] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT version, definition, created_at FROM segment_versions WHERE segment = ? ORDER BY version", arguments: [name]).map {
+                SegmentVersion(version: $0[0], definition: try JSONTextParser.parse($0[1] as String), createdAt: Timestamp(milliseconds: $0[2]))
+            }
+        }
+    }
+
+    /// Computes membership as of a time, stores a snapshot and who entered and exited.
+    ///
+    /// A failed refresh records `last_error` on the segment (so it never fails silently) and
+    /// changes nothing else.
+    public func refresh(_ name: String, asOf: Timestamp) throws(SegmentaError) -> RefreshResult {
+        let clock = ContinuousClock.now
+        do {
+            let result: RefreshResult = try write { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
+                    throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
+                }
+                let version: Int = row[1]
+                let current = Set(try String.fetchAll(db, sql: "SELECT profile_id FROM segment_membership WHERE segment = ? AND exited_snapshot IS NULL", arguments: [name]))
+                let next: Set<String>
+                if (row[0] as String) == "static" {
+                    next = current
+                } else {
+                    let definitions = try Self.definitions(db)
+                    guard let condition = definitions[name]?.condition else { throw SegmentaError(.storage, "segment \"\(name)\" has no stored condition") }
+                    let (sql, arguments) = try ConditionSQL.membersQuery(condition, at: asOf, resolve: Self.resolver(definitions))
+                    next = Set(try String.fetchAll(db, sql: sql, arguments: arguments))
+                }
+                let entered = CustomerOrder.sorted(Array(next.subtracting(current)))
+                let exited = CustomerOrder.sorted(Array(current.subtracting(next)))
+                let now = Timestamp.now.milliseconds
+                try db.execute(sql: "INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [name, version, asOf.milliseconds, next.count, entered.count, exited.count, now])
+                let snapshot = db.lastInsertedRowID
+                let enter = try db.makeStatement(sql: "INSERT INTO segment_membership (segment, profile_id, entered_snapshot) VALUES (?, ?, ?)")
+                for id in entered { try enter.execute(arguments: [name, id, snapshot]) }
+                let exit = try db.makeStatement(sql: "UPDATE segment_membership SET exited_snapshot = ? WHERE segment = ? AND profile_id = ? AND exited_snapshot IS NULL")
+                for id in exited { try exit.execute(arguments: [snapshot, name, id]) }
+                try db.execute(sql: "UPDATE segments SET last_refresh_at = ?, last_error = NULL WHERE name = ?", arguments: [now, name])
+                return RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: version, asOf: asOf, size: next.count, entered: entered.count, exited: exited.count),
+                                     entered: entered, exited: exited, seconds: 0)
+            }
+            var r = result
+            let d = ContinuousClock.now - clock
+            r.seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            return r
+        } catch {
+            if error.code != .notFound {
+                _ = try? write { db in try db.execute(sql: "UPDATE segments SET last_error = ? WHERE name = ?", arguments: [error.message, name]) }
+            }
+            throw error
+        }
+    }
+
+    /// Number of profiles a condition matches now, without storing anything (the builder's preview).
+    public func previewSize(_ condition: Condition, asOf: Timestamp) throws(SegmentaError) -> Int {
+        try read { db in
+            let (sql, arguments) = try ConditionSQL.membersQuery(condition, at: asOf, resolve: Self.resolver(try Self.definitions(db)))
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(sql))", arguments: arguments) ?? 0
+        }
+    }
+
+    /// Members at a snapshot (default: the latest), in customer order.
+    public func members(of name: String, snapshot: Int64? = nil) throws(SegmentaError) -> [String] {
+        try read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [name]) == true else {
+                throw SegmentaError(.notFound, "no segment named \"\(name)\"")
+            }
+            let ids: [String]
+            if let snapshot {
+                ids = try String.fetchAll(db, sql: """
+                    SELECT profile_id FROM segment_membership WHERE segment = ? AND entered_snapshot <= ?
+                    AND (exited_snapshot IS NULL OR exited_snapshot > ?)
+                    """, arguments: [name, snapshot, snapshot])
+            } else {
+                ids = try String.fetchAll(db, sql: "SELECT profile_id FROM segment_membership WHERE segment = ? AND exited_snapshot IS NULL", arguments: [name])
+            }
+            return CustomerOrder.sorted(ids)
+        }
+    }
+
+    /// Snapshots of a segment, in refresh order.
+    public func history(of name: String) throws(SegmentaError) -> [SegmentSnapshot] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, version, as_of, size, entered, exited FROM segment_snapshots WHERE segment = ? ORDER BY id", arguments: [name]).map {
+                SegmentSnapshot(id: $0[0], version: $0[1], asOf: Timestamp(milliseconds: $0[2]), size: $0[3], entered: $0[4], exited: $0[5])
+            }
+        }
+    }
+
+    /// The latest snapshot whose as-of is at or before `asOf`.
+    public func snapshot(of name: String, asOf: Timestamp) throws(SegmentaError) -> SegmentSnapshot? {
+        try history(of: name).filter { $0.asOf <= asOf }.max { ($0.asOf, $0.id) < ($1.asOf, $1.id) }
+    }
+
+    /// Creates a static segment from a list of profile ids.
+    /// - Throws: when ids are not known profiles (the first are named), or the name is taken.
+    public func importStatic(_ name: String, ids: [String], description: String = "") throws(SegmentaError) -> RefreshResult {
+        guard SegmentDefinition.isValidName(name) else { throw SegmentaError(.invalidInput, "\"\(name)\" is not a valid name; use 1–64 letters, digits, -, _ or .") }
+        let unique = Array(Set(ids))
+        let now = Timestamp.now.milliseconds
+        try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [name]) == true {
+                throw SegmentaError(.conflict, "a segment named \"\(name)\" already exists; pick another name")
+            }
+            let exists = try db.makeStatement(sql: "SELECT 1 FROM profiles WHERE id = ?")
+            var unknown: [String] = []
+            for id in unique where try Bool.fetchOne(exists, arguments: [id]) != true { unknown.append(id) }
+            guard unknown.isEmpty else {
+                let shown = CustomerOrder.sorted(unknown).prefix(5).joined(separator: ", ")
+                throw SegmentaError(.invalidInput, "\(unknown.count) id\(unknown.count == 1 ? " is" : "s are") not known profiles (\(shown)\(unknown.count > 5 ? ", …" : "")); import them first or remove them from the list")
+            }
+            let document: JSONValue = .object(["name": .string(name), "description": .string(description), "static": .bool(true)])
+            try db.execute(sql: "INSERT INTO segments (name, kind, version, created_at, updated_at) VALUES (?, 'static', 1, ?, ?)", arguments: [name, now, now])
+            try db.execute(sql: "INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (?, 1, ?, ?)", arguments: [name, document.jsonText, now])
+            try db.execute(sql: "INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, created_at) VALUES (?, 1, ?, ?, ?, 0, ?)",
+                           arguments: [name, now, unique.count, unique.count, now])
+            let snapshot = db.lastInsertedRowID
+            let enter = try db.makeStatement(sql: "INSERT INTO segment_membership (segment, profile_id, entered_snapshot) VALUES (?, ?, ?)")
+            for id in unique { try enter.execute(arguments: [name, id, snapshot]) }
+        }
+        let snap = try history(of: name).last!
+        return RefreshResult(segment: name, snapshot: snap, entered: CustomerOrder.sorted(unique), exited: [], seconds: 0)
+    }
+
+    /// A static copy of a segment's current members.
+    public func freeze(_ name: String, as newName: String) throws(SegmentaError) -> RefreshResult {
+        guard let info = try segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+        guard info.lastRefreshAt != nil else { throw SegmentaError(.conflict, "\"\(name)\" has never been refreshed; run `segmenta segments refresh \(name)` first") }
+        return try importStatic(newName, ids: try members(of: name), description: "Frozen copy of \(name) (version \(info.version))")
+    }
+
+    /// For each profile, the first of `names` it belongs to at the snapshot of each segment at or before `asOf`.
+    public func membership(of names: [String], asOf: Timestamp) throws(SegmentaError) -> [String: String] {
+        var out: [String: String] = [:]
+        for name in names.reversed() {
+            guard try segment(named: name) != nil else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+            guard let snap = try snapshot(of: name, asOf: asOf) else {
+                throw SegmentaError(.notFound, "segment \"\(name)\" has no snapshot at or before \(asOf.dateString); refresh it with --as-of")
+            }
+            for id in try members(of: name, snapshot: snap.id) { out[id] = name }
+        }
+        return out
+    }
+
+    // MARK: - helpers
+
+    static func parse(_ document: JSONValue) throws(SegmentaError) -> SegmentDefinition {
+        do throws(ConditionError) { return try ConditionParser.definition(document) } catch {
+            throw SegmentaError(.invalidInput, error.description)
+        }
+    }
+
+    /// Every dynamic segment's current definition.
+    static func definitions(_ db: Database) throws -> [String: SegmentDefinition] {
+        var out: [String: SegmentDefinition] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT s.name, s.kind, v.definition FROM segments s JOIN segment_versions v ON v.segment = s.name AND v.version = s.version
+            """) {
+            let name: String = row[0]
+            if (row[1] as String) == "static" { out[name] = SegmentDefinition(name: name, condition: nil); continue }
+            out[name] = try parse(JSONTextParser.parse(row[2] as String))
+        }
+        return out
+    }
+
+    static func resolver(_ definitions: [String: SegmentDefinition]) -> (String) -> ConditionSQL.Reference? {
+        { name in
+            guard let d = definitions[name] else { return nil }
+            return d.condition.map(ConditionSQL.Reference.dynamic) ?? .staticList
+        }
+    }
+
+    /// References must exist and must not form a cycle.
+    static func checkReferences(_ db: Database, _ definition: SegmentDefinition) throws {
+        var all = try definitions(db)
+        all[definition.name] = definition
+        guard let condition = definition.condition else { return }
+        _ = try ConditionSQL.membersQuery(condition, at: Timestamp(milliseconds: 0), resolve: resolver(all))
+    }
+
+    static func infos(_ db: Database, name: String?) throws -> [SegmentInfo] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT s.name, s.kind, s.version, v.definition, s.created_at, s.updated_at, s.last_refresh_at, s.last_error,
+                   (SELECT size FROM segment_snapshots x WHERE x.segment = s.name ORDER BY id DESC LIMIT 1)
+            FROM segments s JOIN segment_versions v ON v.segment = s.name AND v.version = s.version
+            WHERE (?1 IS NULL OR s.name = ?1) ORDER BY s.name
+            """, arguments: [name])
+        return try rows.map { r in
+            SegmentInfo(name: r[0], kind: SegmentInfo.Kind(rawValue: r[1])!, version: r[2], definition: try JSONTextParser.parse(r[3] as String),
+                        createdAt: Timestamp(milliseconds: r[4]), updatedAt: Timestamp(milliseconds: r[5]),
+                        lastRefreshAt: (r[6] as Int64?).map(Timestamp.init(milliseconds:)), lastError: r[7], size: r[8])
+        }
+    }
+}
