@@ -60,10 +60,28 @@ extension SQLiteStore {
         }
     }
 
-    public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, at time: Timestamp) throws(SegmentaError) {
+    public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [String: String],
+                               at time: Timestamp) throws(SegmentaError) {
         try write { db in
             try db.execute(sql: "INSERT INTO analysis_runs (kind, as_of, parameters, summary, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [kind, asOf.milliseconds, parameters.jsonText, summary.jsonText, time.milliseconds])
+            let run = db.lastInsertedRowID
+            let insert = try db.makeStatement(sql: "INSERT INTO analysis_values (run_id, profile_id, value) VALUES (?, ?, ?)")
+            for (profile, value) in values { try insert.execute(arguments: [run, profile, value]) }
+        }
+    }
+
+    /// Per profile, the value an analysis gave at its latest run with an as-of at or before `asOf`
+    /// (e.g. the RFM segment), and that run's as-of.
+    public func analysisValues(kind: String, asOf: Timestamp) throws(SegmentaError) -> (asOf: Timestamp, values: [String: String])? {
+        try read { db in
+            guard let run = try Row.fetchOne(db, sql: "SELECT id, as_of FROM analysis_runs WHERE kind = ? AND as_of <= ? ORDER BY as_of DESC, id DESC LIMIT 1",
+                                             arguments: [kind, asOf.milliseconds]) else { return nil }
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT profile_id, value FROM analysis_values WHERE run_id = ?", arguments: [run[0] as Int64]) {
+                out[row[0]] = row[1]
+            }
+            return (Timestamp(milliseconds: run[1]), out)
         }
     }
 
@@ -83,5 +101,19 @@ extension SQLiteStore {
     /// Members of an account.
     public func accountMembers(_ account: String) throws(SegmentaError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT profile_id FROM account_members WHERE account_id = ? ORDER BY profile_id", arguments: [account]) }
+    }
+}
+
+extension SQLiteStore {
+    /// Each profile's value of a computed trait, as text.
+    public func computedTraitValues(_ name: String) throws(SegmentaError) -> [String: String] {
+        try read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT profile_id, value FROM computed_traits WHERE name = ?", arguments: [name]) {
+                let v = try JSONTextParser.parse(row[1] as String)
+                out[row[0]] = v.stringValue ?? v.jsonText
+            }
+            return out
+        }
     }
 }

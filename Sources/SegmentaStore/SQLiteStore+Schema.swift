@@ -36,7 +36,7 @@ extension SQLiteStore {
               UNIQUE (source, message_id)
             );
             CREATE INDEX events_profile_time ON events(profile_id, timestamp);
-            CREATE INDEX events_name_time ON events(name, timestamp);
+            CREATE INDEX events_name_profile_time ON events(name, profile_id, timestamp);
             CREATE TABLE orders (
               order_id TEXT PRIMARY KEY NOT NULL,
               profile_id TEXT NOT NULL REFERENCES profiles(id) ON DELETE CASCADE ON UPDATE CASCADE,

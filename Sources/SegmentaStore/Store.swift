@@ -23,8 +23,8 @@ public protocol Store: Sendable {
     func traitValues(_ path: String) throws(SegmentaError) -> [String: String]
     /// Replaces the computed traits named in `values`' keys with new values, for every profile.
     func replaceComputedTraits(_ values: [String: [String: JSONValue]], computedAt: Timestamp) throws(SegmentaError)
-    /// Records that an analysis ran, with its parameters and summary.
-    func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, at time: Timestamp) throws(SegmentaError)
+    /// Records that an analysis ran, with its parameters, summary and per-profile values.
+    func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [String: String], at time: Timestamp) throws(SegmentaError)
     /// Row counts of the main tables.
     func counts() throws(SegmentaError) -> StoreCounts
 }

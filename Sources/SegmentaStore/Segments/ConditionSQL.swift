@@ -76,8 +76,8 @@ struct ConditionSQL {
                 let location = Location(container: "p.traits", path: SQLiteStore.jsonPath(t.path))
                 return "COALESCE(" + predicate(location, t.predicate) + ", 0)"
             case .computed:
-                let name = bind(t.path)
-                let location = Location(container: "(SELECT ct.value FROM computed_traits ct WHERE ct.profile_id = p.id AND ct.name = \(name))", path: "$")
+                let location = Location(container: "(SELECT ct.value FROM computed_traits ct WHERE ct.profile_id = p.id AND ct.name = ?)",
+                                        path: "$", containerArguments: [t.path.databaseValue])
                 return "COALESCE(" + predicate(location, t.predicate) + ", 0)"
             case .accountTrait:
                 let location = Location(container: "a.traits", path: SQLiteStore.jsonPath(t.path))
@@ -93,10 +93,17 @@ struct ConditionSQL {
     struct Location {
         var container: String
         var path: String
+        /// Values bound inside `container`, bound again each time it is written out.
+        var containerArguments: [DatabaseValue] = []
     }
 
-    mutating func value(_ l: Location) -> String { "json_extract(\(l.container), \(bind(l.path)))" }
-    mutating func type(_ l: Location) -> String { "json_type(\(l.container), \(bind(l.path)))" }
+    mutating func emit(_ l: Location) -> String {
+        arguments.append(contentsOf: l.containerArguments)
+        return l.container
+    }
+
+    mutating func value(_ l: Location) -> String { "json_extract(\(emit(l)), \(bind(l.path)))" }
+    mutating func type(_ l: Location) -> String { "json_type(\(emit(l)), \(bind(l.path)))" }
 
     mutating func present(_ l: Location) -> String { "(\(type(l)) IS NOT NULL AND \(type(l)) != 'null')" }
 
@@ -153,8 +160,6 @@ struct ConditionSQL {
             case .contains:
                 var alternatives: [String] = []
                 if case .string(let s) = operand { alternatives.append("(\(type(l)) = 'text' AND instr(\(value(l)), \(bind(s))) > 0)") }
-                let element = Location(container: "j.value", path: "$")
-                _ = element
                 let test: String
                 switch operand {
                 case .number(let d): test = "(j.type IN ('integer', 'real') AND j.value = \(bind(d)))"
@@ -162,7 +167,8 @@ struct ConditionSQL {
                 case .bool(let b): test = "(j.type = '\(b)')"
                 default: test = "0"
                 }
-                alternatives.append("(\(type(l)) = 'array' AND EXISTS (SELECT 1 FROM json_each(\(l.container), \(bind(l.path))) j WHERE \(test)))")
+                let typeTest = type(l)
+                alternatives.append("(\(typeTest) = 'array' AND EXISTS (SELECT 1 FROM json_each(\(emit(l)), \(bind(l.path))) j WHERE \(test)))")
                 return "(" + alternatives.joined(separator: " OR ") + ")"
             case .startsWith:
                 let s = operand.stringValue ?? ""

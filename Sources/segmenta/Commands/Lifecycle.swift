@@ -62,7 +62,8 @@ enum LifecycleWriteBack {
         try db.replaceComputedTraits(["lifecycle": values], computedAt: .now)
         var counts: [String: JSONValue] = [:]
         for stage in LifecycleStage.allCases { counts[stage.rawValue] = .number(Double(customers.filter { $0.stage == stage }.count)) }
-        try db.recordAnalysis(kind: "lifecycle", asOf: asOf, parameters: .object([:]), summary: .object(counts), at: .now)
+        try db.recordAnalysis(kind: "lifecycle", asOf: asOf, parameters: .object([:]), summary: .object(counts),
+                             values: values.compactMapValues(\.stringValue), at: .now)
     }
 }
 

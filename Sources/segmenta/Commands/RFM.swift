@@ -87,6 +87,8 @@ enum RFMWriteBack {
             "grid": .array(result.grid.map { .array($0.map { .number(Double($0)) }) }),
         ])
         try db.recordAnalysis(kind: "rfm", asOf: result.asOf,
-                              parameters: .object(["bins": .number(Double(options.bins))]), summary: summary, at: .now)
+                              parameters: .object(["bins": .number(Double(options.bins))]), summary: summary,
+                              values: Dictionary(uniqueKeysWithValues: result.customers.compactMap { c in c.segment.map { (c.customerID, $0.rawValue) } }),
+                              at: .now)
     }
 }

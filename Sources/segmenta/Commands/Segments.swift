@@ -1,0 +1,284 @@
+import ArgumentParser
+import Foundation
+import SegmentaCore
+import SegmentaStore
+
+extension Segmenta {
+    /// `segmenta segments …`.
+    struct Segments: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Define segments as JSON conditions, refresh them into snapshots, and read members and history.",
+            discussion: "The definition language is documented in docs/SEGMENTS.md.",
+            subcommands: [Create.self, Update.self, Delete.self, List.self, Show.self, Refresh.self, Members.self, History.self,
+                          Diff.self, ImportStatic.self, Freeze.self]
+        )
+    }
+}
+
+/// Reads a definition document from a file (or `-` for standard input).
+func readDefinition(_ path: String) throws -> JSONValue {
+    let data: Data
+    if path == "-" {
+        data = FileHandle.standardInput.readDataToEndOfFile()
+    } else {
+        guard let d = FileManager.default.contents(atPath: path) else { throw CLIError("no file at \(path): check the path") }
+        data = d
+    }
+    do { return try JSONTextParser.parse(String(decoding: data, as: UTF8.self)) } catch {
+        throw CLIError("\(path): \(error.description); a definition is one JSON object (see docs/SEGMENTS.md)")
+    }
+}
+
+func describe(_ info: SegmentInfo) -> String {
+    let size = info.size.map(Fmt.thousands) ?? "never refreshed"
+    return "\(info.name) (\(info.kind.rawValue), version \(info.version)): \(size)"
+}
+
+extension Segmenta.Segments {
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a segment from a JSON definition.")
+        @Option(help: ArgumentHelp("The definition (JSON), or - for standard input.", valueName: "file")) var file: String
+        @Flag(help: "Refresh it right away.") var refresh = false
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let db = try store.open()
+                let info = try db.createSegment(try readDefinition(file))
+                print("created \(describe(info))")
+                if refresh { printRefresh(try db.refresh(info.name, asOf: .now)) }
+            }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace a segment's definition (a new version; older ones stay readable).")
+        @Option(help: ArgumentHelp("The definition (JSON), or - for standard input.", valueName: "file")) var file: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let info = try store.openExisting().updateSegment(try readDefinition(file))
+                print("updated \(describe(info))")
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a segment with its versions, snapshots and history.")
+        @Argument var name: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                try store.openExisting().deleteSegment(name)
+                print("deleted \(name)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List segments: name, kind, version, size, last refresh.")
+        @Option(help: "Output: table or json.") var format: OutputFormat = .table
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let all = try store.openExisting().segments()
+                if format == .json {
+                    print(JSONValue.array(all.map { s in
+                        .object(["name": .string(s.name), "kind": .string(s.kind.rawValue), "version": .number(Double(s.version)),
+                                 "size": s.size.map { .number(Double($0)) } ?? .null,
+                                 "last_refresh": s.lastRefreshAt.map { .string($0.iso8601) } ?? .null,
+                                 "last_error": s.lastError.map(JSONValue.string) ?? .null])
+                    }).jsonText)
+                    return
+                }
+                guard !all.isEmpty else { print("no segments yet; create one with `segmenta segments create --file DEF.json`"); return }
+                var t = TextTable(["name", "kind", "version", "size", "last refresh", "error"], rightAligned: [2, 3])
+                for s in all {
+                    t.add([s.name, s.kind.rawValue, String(s.version), s.size.map(Fmt.thousands) ?? "–",
+                           s.lastRefreshAt.map { String($0.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " ") } ?? "never",
+                           s.lastError.map { $0.count > 60 ? String($0.prefix(59)) + "…" : $0 } ?? ""])
+                }
+                print(t.render())
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a segment: its condition in words, card, and versions.")
+        @Argument var name: String
+        @Option(help: "Output: table (readable) or json (the definition document).") var format: OutputFormat = .table
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let db = try store.openExisting()
+                guard let info = try db.segment(named: name) else { throw CLIError("no segment named \"\(name)\"; `segmenta segments list` shows them") }
+                if format == .json { print(info.definition.jsonText); return }
+                print(Terminal.bold(describe(info)))
+                if let d = info.definition.objectValue?["description"]?.stringValue, !d.isEmpty { print(d) }
+                if info.kind == .dynamic, let c = info.definition.objectValue?["condition"], let condition = try? ConditionParser.condition(c) {
+                    print("\nwho: " + ConditionRenderer.text(condition))
+                }
+                if let card = info.definition.objectValue?["card"]?.objectValue, !card.isEmpty {
+                    print("")
+                    for field in SegmentDefinition.cardFields { if let v = card[field]?.stringValue { print("\(field): \(v)") } }
+                }
+                if let e = info.lastError { print("\nlast refresh failed: \(e)") }
+                print("\nversions:")
+                for v in try db.versions(of: name) { print("  \(v.version)  \(v.createdAt.iso8601)") }
+            }
+        }
+    }
+
+    struct Refresh: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Recompute membership (all dynamic segments when no name is given) and store a snapshot.")
+        @Argument(help: "Segments to refresh (default: all).") var names: [String] = []
+        @Option(help: ArgumentHelp("Evaluate as of this date or timestamp (backtest); default now.", valueName: "date")) var asOf: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let db = try store.openExisting()
+                let when = try parseAsOf(asOf) ?? .now
+                let targets = names.isEmpty ? try db.segments().filter { $0.kind == .dynamic }.map(\.name) : names
+                guard !targets.isEmpty else { print("no segments to refresh"); return }
+                var failures = 0
+                for name in targets {
+                    do { printRefresh(try db.refresh(name, asOf: when)) } catch let e as SegmentaError {
+                        failures += 1
+                        Terminal.error("\(name): \(e.message)")
+                    }
+                }
+                if failures > 0 { throw ExitCode.failure }
+            }
+        }
+    }
+
+    struct Members: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export a segment's members (all of them; no cap), with traits.")
+        @Argument var name: String
+        @Option(help: "Output: csv or json.") var format: OutputFormat = .csv
+        @Option(help: ArgumentHelp("Traits to add as columns, comma-separated (dotted paths; computed traits by name).", valueName: "a,b")) var traits: String?
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let db = try store.openExisting()
+                let ids = try db.members(of: name)
+                let wanted = traits.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+                var columns: [[String: String]] = []
+                for t in wanted {
+                    var values = try db.traitValues(t)
+                    if values.isEmpty { values = try db.computedTraitValues(t) }
+                    columns.append(values)
+                }
+                if format == .json {
+                    print(JSONValue.array(ids.map { id in
+                        var o: [String: JSONValue] = ["profile_id": .string(id)]
+                        for (i, t) in wanted.enumerated() { o[t] = columns[i][id].map(JSONValue.string) ?? .null }
+                        return .object(o)
+                    }).jsonText)
+                    return
+                }
+                print(CSVOut.row(["profile_id"] + wanted))
+                var out = ""
+                for id in ids {
+                    out += CSVOut.row([id] + columns.map { $0[id] ?? "" }) + "\n"
+                    if out.utf8.count > 1 << 20 { print(out, terminator: ""); out = "" }
+                }
+                print(out, terminator: "")
+            }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A segment's size over time: one line per refresh.")
+        @Argument var name: String
+        @Option(help: "Output: table or csv.") var format: OutputFormat = .table
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let db = try store.openExisting()
+                guard try db.segment(named: name) != nil else { throw CLIError("no segment named \"\(name)\"") }
+                let snaps = try db.history(of: name)
+                if format == .csv {
+                    print("as_of,size,entered,exited")
+                    for s in snaps { print("\(s.asOf.iso8601),\(s.size),\(s.entered),\(s.exited)") }
+                    return
+                }
+                var t = TextTable(["as of", "version", "size", "entered", "exited"], rightAligned: [1, 2, 3, 4])
+                for s in snaps { t.add([s.asOf.iso8601, String(s.version), Fmt.thousands(s.size), "+" + Fmt.thousands(s.entered), "−" + Fmt.thousands(s.exited)]) }
+                print(t.render())
+            }
+        }
+    }
+
+    struct Diff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Who entered and who left a segment between two snapshots (the latest at or before each date).")
+        @Argument var name: String
+        @Option(help: ArgumentHelp("The earlier as-of.", valueName: "date")) var from: String
+        @Option(help: ArgumentHelp("The later as-of.", valueName: "date")) var to: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let db = try store.openExisting()
+                guard let a = try parseAsOf(from), let b = try parseAsOf(to) else { return }
+                guard let sa = try db.snapshot(of: name, asOf: a) else { throw CLIError("\(name) has no snapshot at or before \(from); refresh it with --as-of \(from)") }
+                guard let sb = try db.snapshot(of: name, asOf: b) else { throw CLIError("\(name) has no snapshot at or before \(to)") }
+                let before = Set(try db.members(of: name, snapshot: sa.id)), after = Set(try db.members(of: name, snapshot: sb.id))
+                print("change,profile_id")
+                for id in CustomerOrder.sorted(Array(after.subtracting(before))) { print("entered,\(CSVOut.field(id))") }
+                for id in CustomerOrder.sorted(Array(before.subtracting(after))) { print("exited,\(CSVOut.field(id))") }
+                Terminal.note("\(name): \(Fmt.thousands(before.count)) at \(sa.asOf.iso8601) → \(Fmt.thousands(after.count)) at \(sb.asOf.iso8601)")
+            }
+        }
+    }
+
+    struct ImportStatic: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "import-static", abstract: "Create a static segment from a CSV of profile ids.")
+        @Argument var name: String
+        @Option(help: ArgumentHelp("CSV with a profile_id, id or customer_id column (else the first column).", valueName: "file")) var ids: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let list: [String] = try FileBytes.with(ids) { bytes in
+                    let (names, start, line) = try DelimitedFileOptions().layout(of: bytes)
+                    let lowered = names.map { $0.lowercased() }
+                    let column = ["profile_id", "id", "customer_id", "user_id"].lazy.compactMap { lowered.firstIndex(of: $0) }.first ?? 0
+                    var out: [String] = []
+                    try CSVScanner.scan(UnsafeBufferPointer(rebasing: bytes[start...]), delimiter: .comma, firstLine: line) { r in
+                        if column < r.count, !r.isEmpty(column) { out.append(r.string(column)) }
+                        return true
+                    }
+                    return out
+                }
+                let result = try store.openExisting().importStatic(name, ids: list, description: "Imported from \(ids)")
+                print("created static segment \(name) with \(Fmt.thousands(result.snapshot.size)) members")
+            }
+        }
+    }
+
+    struct Freeze: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Copy a segment's current members into a new static segment.")
+        @Argument var name: String
+        @Option(name: .customLong("as"), help: ArgumentHelp("The new segment's name.", valueName: "name")) var newName: String
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let result = try store.openExisting().freeze(name, as: newName)
+                print("froze \(name) as static segment \(newName) with \(Fmt.thousands(result.snapshot.size)) members")
+            }
+        }
+    }
+}
+
+func printRefresh(_ r: RefreshResult) {
+    print("\(r.segment): \(Fmt.thousands(r.snapshot.size)) members as of \(r.snapshot.asOf.iso8601) (+\(Fmt.thousands(r.entered.count)) entered, −\(Fmt.thousands(r.exited.count)) exited) in \(Fmt.fixed(r.seconds, 2)) s")
+}
