@@ -30,9 +30,11 @@ struct ConditionSQL {
         return ("SELECT p.id FROM profiles p WHERE " + expr, StatementArguments(compiler.arguments))
     }
 
+    /// Binds a value and returns its numbered placeholder (`?7`): placeholders are numbered, so
+    /// the order in which fragments are built never has to match the order of the SQL text.
     mutating func bind(_ v: some DatabaseValueConvertible) -> String {
         arguments.append(v.databaseValue)
-        return "?"
+        return "?\(arguments.count)"
     }
 
     mutating func bind(_ v: JSONValue) -> String {
@@ -76,7 +78,7 @@ struct ConditionSQL {
                 let location = Location(container: "p.traits", path: SQLiteStore.jsonPath(t.path))
                 return "COALESCE(" + predicate(location, t.predicate) + ", 0)"
             case .computed:
-                let location = Location(container: "(SELECT ct.value FROM computed_traits ct WHERE ct.profile_id = p.id AND ct.name = ?)",
+                let location = Location(container: "(SELECT ct.value FROM computed_traits ct WHERE ct.profile_id = p.id AND ct.name = {})",
                                         path: "$", containerArguments: [t.path.databaseValue])
                 return "COALESCE(" + predicate(location, t.predicate) + ", 0)"
             case .accountTrait:
@@ -97,9 +99,14 @@ struct ConditionSQL {
         var containerArguments: [DatabaseValue] = []
     }
 
+    /// Writes out a container, binding the values it holds (`{}` marks each) afresh.
     mutating func emit(_ l: Location) -> String {
-        arguments.append(contentsOf: l.containerArguments)
-        return l.container
+        let pieces = l.container.split(separator: "{}", omittingEmptySubsequences: false)
+        var text = String(pieces[0])
+        for (i, piece) in pieces.dropFirst().enumerated() {
+            text += bind(l.containerArguments[i]) + piece
+        }
+        return text
     }
 
     mutating func value(_ l: Location) -> String { "json_extract(\(emit(l)), \(bind(l.path)))" }

@@ -115,7 +115,7 @@ extension SQLiteStore {
             r.seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
             return r
         } catch {
-            if error.code != .notFound {
+            if (try? segment(named: name)) != nil {
                 _ = try? write { db in try db.execute(sql: "UPDATE segments SET last_error = ? WHERE name = ?", arguments: [error.message, name]) }
             }
             throw error
@@ -260,6 +260,39 @@ extension SQLiteStore {
             SegmentInfo(name: r[0], kind: SegmentInfo.Kind(rawValue: r[1])!, version: r[2], definition: try JSONTextParser.parse(r[3] as String),
                         createdAt: Timestamp(milliseconds: r[4]), updatedAt: Timestamp(milliseconds: r[5]),
                         lastRefreshAt: (r[6] as Int64?).map(Timestamp.init(milliseconds:)), lastError: r[7], size: r[8])
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Ids of the profiles a condition matches as of a time, in customer order (no snapshot stored).
+    public func matchingProfiles(_ condition: Condition, asOf: Timestamp) throws(SegmentaError) -> [String] {
+        try read { db in
+            let (sql, arguments) = try ConditionSQL.membersQuery(condition, at: asOf, resolve: Self.resolver(try Self.definitions(db)))
+            return CustomerOrder.sorted(try String.fetchAll(db, sql: sql, arguments: arguments))
+        }
+    }
+
+    /// Everything stored about every profile, as the reference evaluator sees it (for tests and checks).
+    public func profileFacts() throws(SegmentaError) -> [ProfileFacts] {
+        try read { db in
+            var facts: [String: ProfileFacts] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT id, traits, first_seen FROM profiles") {
+                facts[r[0]] = ProfileFacts(id: r[0], traits: try Self.decodeObject(r[1]), firstSeen: (r[2] as Int64?).map(Timestamp.init(milliseconds:)))
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT profile_id, name, value FROM computed_traits") {
+                facts[r[0]]?.computed[r[1]] = try JSONTextParser.parse(r[2] as String)
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT am.profile_id, a.traits FROM account_members am JOIN accounts a ON a.id = am.account_id") {
+                facts[r[0]]?.accounts.append(try Self.decodeObject(r[1]))
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT profile_id, name, timestamp, properties FROM events WHERE type = 'track' ORDER BY id") {
+                facts[r[0]]?.events.append(ProfileFacts.Event(name: r[1], timestamp: Timestamp(milliseconds: r[2]), properties: try Self.decodeObject(r[3])))
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT order_id, profile_id, timestamp, amount, currency FROM orders") {
+                facts[r[1]]?.orders.append(Order(id: r[0], customerID: r[1], timestamp: Timestamp(milliseconds: r[2]), amount: r[3], currency: r[4]))
+            }
+            return facts.values.sorted { CustomerOrder.compare($0.id, $1.id) < 0 }
         }
     }
 }

@@ -1,0 +1,153 @@
+import Testing
+@testable import SegmentaCore
+@testable import SegmentaStore
+
+@Suite struct SegmentMaterialisationTests {
+    func t(_ s: String) -> Timestamp { try! Timestamp.parse(s) }
+
+    func store() throws -> SQLiteStore {
+        let s = try SQLiteStore()
+        _ = try s.apply([
+            Message(kind: .identify, messageID: "1", userID: "a", traits: ["plan": "pro"], timestamp: t("2026-01-01")),
+            Message(kind: .identify, messageID: "2", userID: "b", traits: ["plan": "free"], timestamp: t("2026-01-01")),
+            Message(kind: .identify, messageID: "3", userID: "c", traits: ["plan": "pro"], timestamp: t("2026-01-01")),
+            Message(kind: .track, messageID: "4", userID: "a", event: "Logged In", timestamp: t("2026-01-10")),
+            Message(kind: .track, messageID: "5", userID: "b", event: "Logged In", timestamp: t("2026-01-20")),
+            Message(kind: .track, messageID: "6", userID: "c", event: "Logged In", timestamp: t("2026-01-31")),
+        ], source: "t", arrival: t("2026-02-01"))
+        return s
+    }
+
+    @Test func refreshesRecordSnapshotsEntriesAndExits() throws {
+        let s = try store()
+        _ = try s.createSegment(["name": "recent", "condition": ["event": "Logged In", "window": ["last_days": 7], "op": "gte", "value": 1]])
+        let r1 = try s.refresh("recent", asOf: t("2026-01-15"))     // a (10th) within 8th…15th
+        #expect(r1.entered == ["a"] && r1.exited.isEmpty && r1.snapshot.size == 1)
+        let r2 = try s.refresh("recent", asOf: t("2026-01-25"))     // b (20th)
+        #expect(r2.entered == ["b"] && r2.exited == ["a"])
+        let r3 = try s.refresh("recent", asOf: t("2026-02-01"))     // c (31st); b's 20th is 12 days old
+        #expect(r3.entered == ["c"] && r3.exited == ["b"])
+        #expect(try s.history(of: "recent").map { [$0.size, $0.entered, $0.exited] } == [[1, 1, 0], [1, 1, 1], [1, 1, 1]])
+        #expect(try s.members(of: "recent", snapshot: r1.snapshot.id) == ["a"])
+        #expect(try s.members(of: "recent", snapshot: r2.snapshot.id) == ["b"])
+        #expect(try s.members(of: "recent") == ["c"])
+        #expect(try s.snapshot(of: "recent", asOf: t("2026-01-26"))?.id == r2.snapshot.id)
+    }
+
+    @Test func windowEdgesAreInclusiveAndNothingAfterTheEvaluationCounts() throws {
+        let s = try store()
+        func count(_ window: JSONValue?, at: String) throws -> [String] {
+            var node: [String: JSONValue] = ["event": "Logged In", "op": "gte", "value": 1]
+            if let window { node["window"] = window }
+            return try s.matchingProfiles(ConditionParser.condition(.object(node)), asOf: t(at))
+        }
+        // last_days 5 as of the 15th covers 10th 00:00 … 15th 00:00, both ends included.
+        #expect(try count(["last_days": 5], at: "2026-01-15") == ["a"])
+        #expect(try count(["last_days": 4], at: "2026-01-15").isEmpty)
+        // from/to are whole UTC days, both included.
+        #expect(try count(["from": "2026-01-20", "to": "2026-01-20"], at: "2026-03-01") == ["b"])
+        #expect(try count(["from": "2026-01-11", "to": "2026-01-19"], at: "2026-03-01").isEmpty)
+        // No window: everything up to the evaluation time, nothing after.
+        #expect(try count(nil, at: "2026-01-20") == ["a", "b"])
+        // since_signup_days: first_seen (no signed_up_at) is 2026-01-01; 10 days covers the 10th at 00:00? No: [1st, 11th).
+        #expect(try count(["since_signup_days": 10], at: "2026-03-01") == ["a"])
+        #expect(try count(["since_signup_days": 9], at: "2026-03-01").isEmpty)
+    }
+
+    @Test func everyEditIsANewVersionAndReferencesAreChecked() throws {
+        let s = try store()
+        _ = try s.createSegment(["name": "pro", "condition": ["trait": "plan", "op": "eq", "value": "pro"]])
+        let updated = try s.updateSegment(["name": "pro", "condition": ["trait": "plan", "op": "in", "value": ["pro", "free"]]])
+        #expect(updated.version == 2)
+        #expect(try s.versions(of: "pro").map(\.version) == [1, 2])
+        #expect(try s.versions(of: "pro")[0].definition.objectValue?["condition"]?.objectValue?["op"] == "eq")
+        #expect(throws: SegmentaError.self) { try s.createSegment(["name": "pro", "condition": ["segment": "x"]]) }  // name taken
+        #expect(throws: SegmentaError.self) { try s.createSegment(["name": "q", "condition": ["segment": "missing"]]) }
+        _ = try s.createSegment(["name": "loop-a", "condition": ["segment": "pro"]])
+        do {
+            _ = try s.updateSegment(["name": "pro", "condition": ["segment": "loop-a"]])
+            Issue.record("a cycle was accepted")
+        } catch { #expect(error.message.contains("cycle")) }
+        do {
+            try s.deleteSegment("pro")
+            Issue.record("deleted a referenced segment")
+        } catch { #expect(error.code == .conflict) }
+        try s.deleteSegment("loop-a")
+        try s.deleteSegment("pro")
+        #expect(try s.segments().isEmpty)
+    }
+
+    @Test func staticSegmentsAndFreezing() throws {
+        let s = try store()
+        #expect(throws: SegmentaError.self) { try s.importStatic("vip", ids: ["a", "zz"]) }
+        #expect(try s.segments().isEmpty)
+        let vip = try s.importStatic("vip", ids: ["c", "a", "a"])
+        #expect(vip.snapshot.size == 2)
+        _ = try s.createSegment(["name": "vip-pro", "condition": ["all": [["segment": "vip"], ["trait": "plan", "op": "eq", "value": "pro"]]]])
+        #expect(try s.refresh("vip-pro", asOf: t("2026-02-01")).entered == ["a", "c"])
+        let frozen = try s.freeze("vip-pro", as: "vip-pro-jan")
+        #expect(frozen.snapshot.size == 2)
+        #expect(try s.segment(named: "vip-pro-jan")?.kind == .static)
+    }
+
+    @Test func aFailedRefreshIsRecordedNotSilent() throws {
+        let s = try store()
+        _ = try s.createSegment(["name": "x", "condition": ["trait": "plan", "op": "eq", "value": "pro"]])
+        // Break the stored definition behind the store's back (as a bad migration would).
+        try s.write { db in try db.execute(sql: "UPDATE segment_versions SET definition = '{\"name\":\"x\",\"condition\":{\"segment\":\"gone\"}}'") }
+        #expect(throws: SegmentaError.self) { try s.refresh("x", asOf: t("2026-02-01")) }
+        #expect(try s.segment(named: "x")?.lastError?.contains("gone") == true)
+        #expect(try s.history(of: "x").isEmpty)
+    }
+}
+
+@Suite struct ConditionParserTests {
+    func parse(_ json: String) throws -> SegmentDefinition {
+        try ConditionParser.definition(JSONTextParser.parse(json))
+    }
+
+    @Test(arguments: [
+        (#"{"name":"s","condition":{"all":[{"trait":"plan","op":"eq","value":"pro"},{"trait":"plan","op":"gtee","value":1}]}}"#,
+         "/condition/all/1/op: unknown operator \"gtee\"; expected one of eq, neq, gt, gte, lt, lte, in, not_in, contains, starts_with, between, exists"),
+        (#"{"name":"s","condition":{"trait":"plan","op":"gt","value":true}}"#, "/condition/value: booleans compare with eq or neq only"),
+        (#"{"name":"s","condition":{"event":"E","aggregate":"sum","op":"gt","value":1}}"#, "/condition/property: sum needs the property to aggregate, e.g. \"property\": \"revenue\""),
+        (#"{"name":"s","condition":{"event":"E","window":{"last_days":3,"since_signup_days":2},"op":"gt","value":1}}"#, "/condition/window/since_signup_days: unknown field \"since_signup_days\" here; expected last_days"),
+        (#"{"name":"s","condition":{"script":"rm -rf /"}}"#, "/condition: unknown condition (found \"script\"); expected one of all, any, not, trait, computed, account_trait, event, orders, segment"),
+        (#"{"name":"s","condition":{"trait":"a","op":"between","value":[5,1]}}"#, "/condition/value: between needs low ≤ high"),
+        (#"{"name":"bad name!","condition":{"segment":"x"}}"#, "/name: \"bad name!\" is not a valid name; use 1–64 letters, digits, -, _ or ."),
+        (#"{"name":"s","condition":{"orders":"sum","property":"tax","op":"gt","value":1}}"#, "/condition/property: orders aggregate their amount; property must be \"amount\""),
+        (#"{"name":"s","condition":{"trait":"d","before":"2026-02-30"}}"#, "/condition/before: \"2026-02-30\" is not a date: day 30 does not exist in 2026-02"),
+        (#"{"name":"s","card":{"mood":"x"},"condition":{"segment":"x"}}"#, "/card/mood: unknown card field \"mood\"; expected one of objective, kpi, needs, risks, goals, actions"),
+    ])
+    func invalidDefinitionsPointAtTheProblem(json: String, expected: String) throws {
+        do {
+            _ = try parse(json)
+            Issue.record("accepted \(json)")
+        } catch let e as ConditionError {
+            #expect(e.description == expected)
+        }
+    }
+
+    @Test func limitsAreEnforced() throws {
+        var deep: JSONValue = ["trait": "a", "op": "exists", "value": true]
+        for _ in 0..<40 { deep = ["not": deep] }
+        #expect(throws: ConditionError.self) { try ConditionParser.condition(deep) }
+        let wide: JSONValue = ["any": .array((0..<1001).map { _ in ["trait": "a", "op": "exists", "value": true] })]
+        #expect(throws: ConditionError.self) { try ConditionParser.condition(wide) }
+        let long: JSONValue = ["trait": "a", "op": "in", "value": .array((0..<10_001).map { .number(Double($0)) })]
+        #expect(throws: ConditionError.self) { try ConditionParser.condition(long) }
+    }
+
+    @Test func theIssueExampleParsesAndReadsBack() throws {
+        let d = try parse(#"""
+        {"name": "pro-frequent-quiet", "description": "Pro customers who buy often but stopped logging in",
+         "card": {"objective": "o", "kpi": "k", "needs": "n", "risks": "r", "actions": "a"},
+         "condition": {"all": [
+           {"trait": "plan", "op": "in", "value": ["pro", "enterprise"]},
+           {"orders": "count", "window": {"last_days": 90}, "op": "gte", "value": 3},
+           {"event": "Logged In", "window": {"last_days": 30}, "op": "eq", "value": 0}]}}
+        """#)
+        #expect(d.card.count == 5)
+        #expect(ConditionRenderer.text(d.condition!) == #"plan in ("pro", "enterprise") and count(orders, last 90 days) ≥ 3 and count("Logged In", last 30 days) = 0"#)
+    }
+}
