@@ -37,6 +37,9 @@ extension Segmenta {
                       + " (\(Fmt.thousands(applied.accepted)) new messages, \(Fmt.thousands(applied.duplicates)) already stored, \(applied.profilesMerged) anonymous visitors merged)")
                 print("")
 
+                // RFM three months earlier too, so that migrations have two snapshots to compare.
+                let earlier = data.end.adding(days: -92)
+                try RFMWriteBack.save(try RFMScorer.score(try db.customerTotals(before: earlier), asOf: earlier), options: RFMOptions(), to: db)
                 let totals = try db.customerTotals(before: nil)
                 let rfm = try RFMScorer.score(totals)
                 try RFMWriteBack.save(rfm, options: RFMOptions(), to: db)
@@ -64,6 +67,28 @@ extension Segmenta {
                 }
                 print(t.render())
                 print("")
+
+                // Segments: created once, refreshed monthly over the last six months.
+                for definition in DemoSegments.definitions {
+                    let name = definition.objectValue?["name"]?.stringValue ?? ""
+                    if try db.segment(named: name) == nil { _ = try db.createSegment(definition) }
+                }
+                let months = (0...5).reversed().map { k -> Timestamp in
+                    let (y, m, _) = CivilCalendar.civilFromDays(data.end.epochDay)
+                    let index = y * 12 + (m - 1) - k
+                    return Timestamp(year: index / 12, month: index % 12 + 1, day: 1)
+                }
+                print(Terminal.bold("Segments refreshed as of the first of each month (events and orders as of each date; traits and computed traits are current values)"))
+                var st = TextTable(["segment", "who"] + months.map { String($0.dateString.prefix(7)) }, rightAligned: Set(2..<(2 + months.count)))
+                for definition in DemoSegments.definitions {
+                    let name = definition.objectValue!["name"]!.stringValue!
+                    var sizes: [String] = []
+                    for m in months { sizes.append(Fmt.thousands(try db.refresh(name, asOf: m).snapshot.size)) }
+                    let who = (try? ConditionParser.condition(definition.objectValue!["condition"]!)).map(ConditionRenderer.text) ?? ""
+                    st.add([name, who.count > 60 ? String(who.prefix(59)) + "…" : who] + sizes)
+                }
+                print(st.render())
+                print("")
                 print(Terminal.bold("Next steps"))
                 let dbFlag = store.db.map { " --db \($0)" } ?? ""
                 print("""
@@ -71,6 +96,9 @@ extension Segmenta {
                   segmenta cohorts\(dbFlag) --activity "Logged In" --by plan   # retention triangle per plan
                   segmenta cohorts\(dbFlag) --period week                 # weekly cohorts of buyers
                   segmenta lifecycle\(dbFlag) --format csv               # stage of every customer
+                  segmenta segments show pro-frequent-quiet\(dbFlag)      # a segment in words, with its card
+                  segmenta segments members champions\(dbFlag) --traits email,plan,rfm_segment
+                  segmenta migrations\(dbFlag) --rfm --from \(earlier.dateString) --to \(data.end.dateString)   # who moved between RFM segments
                   segmenta import orders YOUR_ORDERS.csv\(dbFlag)        # then the same on your own data
                 """)
                 Terminal.note("done in \(Fmt.fixed(clock.seconds, 1)) s")
