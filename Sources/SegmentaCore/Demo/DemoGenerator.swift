@@ -20,33 +20,69 @@ public enum DemoGenerator {
     /// - Parameters:
     ///   - customers: number of customers (default 5,000).
     ///   - seed: the random seed.
+    ///   - activity: relative volume of product events (logins, feature use, workflows, pages).
     /// - Complexity: O(customers × weeks).
-    public static func generate(customers: Int = 5000, seed: UInt64 = 42) -> DemoDataset {
-        var rng = SplitMix64(seed: seed)
+    public static func generate(customers: Int = 5000, seed: UInt64 = 42, activity: Double = 1) -> DemoDataset {
+        var messages = generate(range: 0..<customers, seed: seed, activity: activity)
+        messages.sort { ($0.timestamp ?? end) < ($1.timestamp ?? end) }
+        return DemoDataset(messages: messages, customers: customers, start: start, end: end)
+    }
+
+    /// The first instant of generated data.
+    public static let start = Timestamp(year: 2025, month: 5, day: 1)
+
+    /// A mixed seed for one customer (or account): customers are independent of one another, so
+    /// any range of them can be generated on its own, in chunks, with the same result.
+    static func seed(_ seed: UInt64, _ index: Int, _ salt: UInt64) -> UInt64 {
+        var g = SplitMix64(seed: seed ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15) ^ salt)
+        return g.next()
+    }
+
+    /// The account a customer belongs to: a quarter of customers join the account of an earlier
+    /// customer; the others found their own. Returns the founder's index.
+    static func accountFounder(of index: Int, seed: UInt64) -> Int {
+        var i = index
+        while i > 0 {
+            var g = SplitMix64(seed: Self.seed(seed, i, 0xACC0))
+            guard g.chance(0.25) else { return i }
+            i = Int(g.uniform() * Double(i))
+        }
+        return 0
+    }
+
+    /// Traits of the account founded by customer `founder`.
+    static func account(founder: Int, seed: UInt64) -> (id: String, industry: String, employees: Int, plan: String) {
+        var g = SplitMix64(seed: Self.seed(seed, founder, 0xACC1))
+        let plan = g.pick([("free", 0.38), ("starter", 0.30), ("pro", 0.23), ("enterprise", 0.09)])
+        let industry = g.pick([("software", 0.2), ("retail", 0.16), ("fintech", 0.12), ("healthcare", 0.12), ("education", 0.1),
+                               ("manufacturing", 0.1), ("media", 0.1), ("dental", 0.1)])
+        let medianSize = ["free": 6.0, "starter": 22, "pro": 110, "enterprise": 900][plan]!
+        return ("acct_\(founder + 1)", industry, max(1, Int(g.logNormal(median: medianSize, sigma: 0.8))), plan)
+    }
+
+    /// The messages of customers `range` (in customer order, not sorted by time).
+    public static func generate(range: Range<Int>, seed: UInt64 = 42, activity: Double = 1) -> [Message] {
         let end = Self.end
-        let start = Timestamp(year: 2025, month: 5, day: 1)
         let spanDays = start.wholeDays(until: end)
         var messages: [Message] = []
-        messages.reserveCapacity(customers * 70)
-        var accounts: [(id: String, industry: String, employees: Int, plan: String)] = []
-        var orderNumber = 0
-
-        for i in 0..<customers {
+        messages.reserveCapacity(range.count * Int(20 + 60 * activity))
+        for i in range {
             let userID = String(10_001 + i)
-            var b = CustomerBuilder(userID: userID, rng: rng.next())
+            var b = CustomerBuilder(userID: userID, rng: Self.seed(seed, i, 0xC057))
             // Signups grow over time: more recent months have more signups.
             let signupDay = Int(Double(spanDays - 10) * b.rng.uniform().squareRoot())
             let signup = start.adding(days: signupDay).plusMinutes(Int(b.rng.uniform() * 600) + 480)
-            let plan = b.rng.pick([("free", 0.38), ("starter", 0.30), ("pro", 0.23), ("enterprise", 0.09)])
+            // Account (B2B): a quarter of users join the account of an earlier customer; plan,
+            // industry and company size are the account's.
+            let account = Self.account(founder: Self.accountFounder(of: i, seed: seed), seed: seed)
+            let plan = account.plan
             let channel = plan == "enterprise"
                 ? b.rng.pick([("outbound", 0.35), ("partner", 0.2), ("referral", 0.2), ("organic", 0.15), ("paid_search", 0.1)])
                 : b.rng.pick([("organic", 0.30), ("paid_search", 0.22), ("referral", 0.13), ("social", 0.15), ("partner", 0.10), ("outbound", 0.10)])
             let country = b.rng.pick([("FR", 0.30), ("US", 0.20), ("DE", 0.12), ("GB", 0.10), ("ES", 0.08), ("CA", 0.08), ("BE", 0.06), ("CH", 0.06)])
             let language = ["FR": "fr", "US": "en", "DE": "de", "GB": "en", "ES": "es", "CA": b.rng.chance(0.3) ? "fr" : "en", "BE": "fr", "CH": b.rng.chance(0.6) ? "de" : "fr"][country]!
-            let industry = b.rng.pick([("software", 0.2), ("retail", 0.16), ("fintech", 0.12), ("healthcare", 0.12), ("education", 0.1),
-                                       ("manufacturing", 0.1), ("media", 0.1), ("dental", 0.1)])
-            let medianSize = ["free": 6.0, "starter": 22, "pro": 110, "enterprise": 900][plan]!
-            let employees = max(1, Int(b.rng.logNormal(median: medianSize, sigma: 0.8)))
+            let industry = account.industry
+            let employees = account.employees
             let role = industry == "dental"
                 ? b.rng.pick([("dentist", 0.5), ("dental_assistant", 0.35), ("office_manager", 0.15)])
                 : b.rng.pick([("founder", 0.15), ("marketing", 0.22), ("product", 0.18), ("engineering", 0.17), ("sales", 0.13), ("support", 0.08), ("operations", 0.07)])
@@ -57,15 +93,6 @@ public enum DemoGenerator {
             var integrations: [String] = []
             while integrations.count < integrationCount { let x = b.rng.pick(integrationPool); if !integrations.contains(x) { integrations.append(x) } }
             let consent = b.rng.chance(0.86)
-
-            // Account (B2B): a quarter of users join an existing account.
-            let account: (id: String, industry: String, employees: Int, plan: String)
-            if !accounts.isEmpty && b.rng.chance(0.25) {
-                account = accounts[Int(b.rng.uniform() * Double(accounts.count))]
-            } else {
-                account = ("acct_\(accounts.count + 1)", industry, employees, plan)
-                accounts.append(account)
-            }
 
             // Pre-signup anonymous visits, merged at identify.
             let anonymousID = "anon-" + String(b.rng.next() % 1_000_000_000, radix: 36)
@@ -126,17 +153,17 @@ public enum DemoGenerator {
                     break
                 }
                 func at() -> Timestamp { weekStart.plusMinutes(Int(b.rng.uniform() * 10_079)) }
-                for _ in 0..<b.rng.poisson(engagement) { let t = at(); if t < end { b.add(.track, "Logged In", at: t, properties: ["platform": .string(platform)]) } }
-                for _ in 0..<b.rng.poisson(engagement * 0.6) {
+                for _ in 0..<b.rng.poisson(engagement * activity) { let t = at(); if t < end { b.add(.track, "Logged In", at: t, properties: ["platform": .string(platform)]) } }
+                for _ in 0..<b.rng.poisson(engagement * 0.6 * activity) {
                     let feature = plan == "enterprise" || plan == "pro"
                         ? b.rng.pick([("reports", 0.25), ("dashboards", 0.2), ("automations", 0.25), ("api", 0.2), ("exports", 0.1)])
                         : b.rng.pick([("reports", 0.4), ("dashboards", 0.3), ("exports", 0.2), ("automations", 0.1)])
                     let t = at(); if t < end { b.add(.track, "Feature Used", at: t, properties: ["feature": .string(feature)]) }
                 }
-                for _ in 0..<b.rng.poisson(engagement * 0.25) {
+                for _ in 0..<b.rng.poisson(engagement * 0.25 * activity) {
                     let t = at(); if t < end { b.add(.track, "Workflow Completed", at: t, properties: ["workflow": .string(b.rng.pick(["campaign_sent", "report_shared", "invoice_sent", "segment_synced"]))]) }
                 }
-                if b.rng.chance(0.12) { let t = at(); if t < end { b.add(.page, "Docs", at: t, properties: ["path": "/docs"]) } }
+                if b.rng.chance(0.12 * min(1, activity)) { let t = at(); if t < end { b.add(.page, "Docs", at: t, properties: ["path": "/docs"]) } }
                 if price > 0 && week % 4 == 0 {
                     let t = weekStart.plusMinutes(5)
                     if t < end { b.add(.track, "Invoice Paid", at: t, properties: ["revenue": .number(price * Double(seats)), "mrr": .number(price * Double(seats)), "currency": .string(currency), "plan": .string(plan)]) }
@@ -144,10 +171,10 @@ public enum DemoGenerator {
                 for _ in 0..<b.rng.poisson(purchasesPerMonth / 4.345) {
                     let t = at()
                     guard t < end else { continue }
-                    orderNumber += 1
+                    b.orders += 1
                     let amount = (b.rng.gamma(shape: 6, scale: basket / 6) * 100).rounded() / 100
                     b.add(.track, "Order Completed", at: t, properties: [
-                        "order_id": .string("ord_\(orderNumber)"), "revenue": .number(max(1, amount)), "currency": .string(currency),
+                        "order_id": .string("ord_\(userID)_\(b.orders)"), "revenue": .number(max(1, amount)), "currency": .string(currency),
                         "product": .string(b.rng.pick(["extra_seats", "template_pack", "data_credits", "premium_support", "training"]))])
                 }
                 if b.rng.chance(plan == "enterprise" ? 0.05 : 0.07) {
@@ -175,10 +202,8 @@ public enum DemoGenerator {
                 week += 1
             }
             messages.append(contentsOf: b.messages)
-            rng = SplitMix64(seed: rng.next() ^ b.rng.next())
         }
-        messages.sort { ($0.timestamp ?? end) < ($1.timestamp ?? end) }
-        return DemoDataset(messages: messages, customers: customers, start: start, end: end)
+        return messages
     }
 }
 
@@ -187,6 +212,7 @@ struct CustomerBuilder {
     let userID: String
     var rng: SplitMix64
     var messages: [Message] = []
+    var orders = 0
 
     init(userID: String, rng seed: UInt64) {
         self.userID = userID

@@ -13,11 +13,13 @@ extension Segmenta {
 
         @Option(help: "Number of customers.") var customers = 5000
         @Option(help: "Random seed.") var seed: UInt64 = 42
+        @Option(help: "Relative volume of product events (logins, feature use, workflows); 1 is the default mix.") var activity = 1.0
         @Flag(help: "Delete the store file first.") var fresh = false
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
             guard (1...2_000_000).contains(customers) else { throw ValidationError("--customers must be between 1 and 2,000,000") }
+            guard activity > 0 && activity <= 10 else { throw ValidationError("--activity must be more than 0 and at most 10") }
         }
 
         func run() async throws {
@@ -26,11 +28,23 @@ extension Segmenta {
                 if fresh {
                     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) }
                 }
-                Terminal.note("generating \(Fmt.thousands(customers)) customers (seed \(seed))…")
-                let data = DemoGenerator.generate(customers: customers, seed: seed)
                 let db = try store.open()
-                Terminal.note("storing \(Fmt.thousands(data.messages.count)) messages in \(store.path)…")
-                let applied = try db.apply(data.messages, source: "demo", arrival: data.end)
+                Terminal.note("generating \(Fmt.thousands(customers)) customers (seed \(seed)) into \(store.path)…")
+                // Customers are independent: generate and store them in chunks, so memory stays flat.
+                var applied = MessageImportResult()
+                let chunk = 5000
+                let progress = ProgressBar(label: "storing", total: customers)
+                for lower in stride(from: 0, to: customers, by: chunk) {
+                    var messages = DemoGenerator.generate(range: lower..<min(customers, lower + chunk), seed: seed, activity: activity)
+                    messages.sort { ($0.timestamp ?? DemoGenerator.end) < ($1.timestamp ?? DemoGenerator.end) }
+                    let r = try db.apply(messages, source: "demo", arrival: DemoGenerator.end)
+                    applied.accepted += r.accepted
+                    applied.duplicates += r.duplicates
+                    applied.profilesMerged += r.profilesMerged
+                    progress.update(min(customers, lower + chunk))
+                }
+                progress.finish()
+                let data = (end: DemoGenerator.end, customers: customers)
                 let counts = try db.counts()
                 print(Terminal.bold("Segmenta demo — \(store.path)"))
                 print("\(Fmt.thousands(counts.profiles)) profiles, \(Fmt.thousands(counts.accounts)) accounts, \(Fmt.thousands(counts.events)) events, \(Fmt.thousands(counts.orders)) orders"
