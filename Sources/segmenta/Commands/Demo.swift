@@ -15,6 +15,7 @@ extension Segmenta {
         @Option(help: "Random seed.") var seed: UInt64 = 42
         @Option(help: "Relative volume of product events (logins, feature use, workflows); 1 is the default mix.") var activity = 1.0
         @Flag(help: "Delete the store file first.") var fresh = false
+        @Flag(help: "Only generate and store the data; skip the analyses and segments (for benchmarks).") var dataOnly = false
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
@@ -45,6 +46,11 @@ extension Segmenta {
                 }
                 progress.finish()
                 let data = (end: DemoGenerator.end, customers: customers)
+                if dataOnly {
+                    let counts = try db.counts()
+                    print("\(Fmt.thousands(counts.profiles)) profiles, \(Fmt.thousands(counts.events)) events, \(Fmt.thousands(counts.orders)) orders in \(store.path) (\(Fmt.fixed(clock.seconds, 1)) s)")
+                    return
+                }
                 let counts = try db.counts()
                 print(Terminal.bold("Segmenta demo — \(store.path)"))
                 print("\(Fmt.thousands(counts.profiles)) profiles, \(Fmt.thousands(counts.accounts)) accounts, \(Fmt.thousands(counts.events)) events, \(Fmt.thousands(counts.orders)) orders"

@@ -1,0 +1,168 @@
+import Foundation
+
+/// The BG/NBD model of repeat buying (Fader, Hardie & Lee 2005, "Counting Your Customers the Easy
+/// Way"): while alive a customer buys at a Poisson rate λ ~ Gamma(r, α); after each purchase they
+/// drop out with probability p ~ Beta(a, b).
+public struct BGNBDModel: Sendable, Equatable {
+    public var r: Double, alpha: Double, a: Double, b: Double
+    /// Log-likelihood at the fit, with all constants.
+    public var logLikelihood: Double
+    /// Standard errors of (r, α, a, b) from the observed information (nil when not computed).
+    public var standardErrors: [Double]?
+
+    public init(r: Double, alpha: Double, a: Double, b: Double, logLikelihood: Double = .nan, standardErrors: [Double]? = nil) {
+        self.r = r
+        self.alpha = alpha
+        self.a = a
+        self.b = b
+        self.logLikelihood = logLikelihood
+        self.standardErrors = standardErrors
+    }
+
+    /// One customer's log-likelihood (FHL 2005, eq. 6), computed in logs for stability.
+    public static func logLikelihood(r: Double, alpha: Double, a: Double, b: Double, x: Double, tx: Double, T: Double) -> Double {
+        let a1 = SpecialFunctions.logGamma(r + x) - SpecialFunctions.logGamma(r) + r * log(alpha)
+        let a2 = SpecialFunctions.logGamma(a + b) + SpecialFunctions.logGamma(b + x) - SpecialFunctions.logGamma(b) - SpecialFunctions.logGamma(a + b + x)
+        let a3 = -(r + x) * log(alpha + T)
+        guard x > 0 else { return a1 + a2 + a3 }
+        let a4 = log(a) - log(b + x - 1) - (r + x) * log(alpha + tx)
+        return a1 + a2 + SpecialFunctions.logAddExp(a3, a4)
+    }
+
+    /// Fits by maximum likelihood.
+    ///
+    /// Identical (x, tₓ, T) rows are grouped and weighted; times are scaled so that max T = 10
+    /// while optimising (as `lifetimes` does); the simplex runs on log-parameters and is
+    /// restarted from its best point until it no longer improves.
+    /// - Parameters: frequency, recency and T of each customer (same unit).
+    /// - Complexity: O(u) per evaluation for u distinct rows.
+    public static func fit(frequency: [Double], recency: [Double], T: [Double], standardErrors wantErrors: Bool = true) throws(SegmentaError) -> BGNBDModel {
+        guard !frequency.isEmpty, frequency.count == recency.count, recency.count == T.count else {
+            throw SegmentaError(.invalidInput, "BG/NBD needs at least one customer with frequency, recency and T")
+        }
+        for i in frequency.indices where frequency[i] < 0 || recency[i] < 0 || T[i] < recency[i] || (frequency[i] == 0 && recency[i] != 0) {
+            throw SegmentaError(.invalidInput, "customer \(i + 1): frequency \(frequency[i]), recency \(recency[i]), T \(T[i]) is not a valid summary (need 0 ≤ recency ≤ T, and recency 0 when frequency is 0)")
+        }
+        guard frequency.contains(where: { $0 > 0 }) else {
+            throw SegmentaError(.invalidInput, "no customer bought more than once: the BG/NBD model cannot be fitted")
+        }
+        struct Key: Hashable { let x: Double, tx: Double, T: Double }
+        var weights: [Key: Double] = [:]
+        for i in frequency.indices { weights[Key(x: frequency[i], tx: recency[i], T: T[i]), default: 0] += 1 }
+        let scale = 10 / (T.max()! > 0 ? T.max()! : 1)
+        let rows = weights.map { (x: $0.key.x, tx: $0.key.tx * scale, T: $0.key.T * scale, w: $0.value) }
+        func negLL(_ p: [Double]) -> Double {
+            let r = exp(p[0]), alpha = exp(p[1]), a = exp(p[2]), b = exp(p[3])
+            var total = 0.0
+            for row in rows { total += row.w * logLikelihood(r: r, alpha: alpha, a: a, b: b, x: row.x, tx: row.tx, T: row.T) }
+            return total.isFinite ? -total : .infinity
+        }
+        var best = NelderMead.minimize(negLL, start: [0, 0, 0, 0], step: 0.5, tolerance: 1e-12)
+        for _ in 0..<10 {
+            let next = NelderMead.minimize(negLL, start: best.point, step: 0.05, tolerance: 1e-12)
+            let improved = best.value - next.value > 1e-9
+            if next.value < best.value { best = next }
+            if !improved { break }
+        }
+        let p = best.point.map { exp($0) }
+        var model = BGNBDModel(r: p[0], alpha: p[1] / scale, a: p[2], b: p[3])
+        var total = 0.0
+        for (key, w) in weights { total += w * logLikelihood(r: model.r, alpha: model.alpha, a: model.a, b: model.b, x: key.x, tx: key.tx, T: key.T) }
+        model.logLikelihood = total
+        if wantErrors {
+            model.standardErrors = Self.standardErrors(model, rows: weights.map { ($0.key.x, $0.key.tx, $0.key.T, $0.value) })
+        }
+        return model
+    }
+
+    /// Standard errors from the inverse of the numerical Hessian of −LL at the estimate.
+    static func standardErrors(_ m: BGNBDModel, rows: [(Double, Double, Double, Double)]) -> [Double]? {
+        let theta = [m.r, m.alpha, m.a, m.b]
+        func nll(_ p: [Double]) -> Double {
+            var total = 0.0
+            for (x, tx, T, w) in rows { total += w * logLikelihood(r: p[0], alpha: p[1], a: p[2], b: p[3], x: x, tx: tx, T: T) }
+            return -total
+        }
+        let n = 4
+        var h = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        let steps = theta.map { 1e-4 * max(abs($0), 1e-3) }
+        for i in 0..<n {
+            for j in i..<n {
+                func at(_ di: Double, _ dj: Double) -> Double {
+                    var p = theta
+                    p[i] += di * steps[i]
+                    p[j] += dj * steps[j]
+                    return nll(p)
+                }
+                let v = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * steps[i] * steps[j])
+                h[i][j] = v
+                h[j][i] = v
+            }
+        }
+        guard let inverse = Matrix.inverse(h) else { return nil }
+        return (0..<n).map { inverse[$0][$0] > 0 ? inverse[$0][$0].squareRoot() : .nan }
+    }
+
+    /// P(alive | x, tₓ, T) (FHL 2005, eq. 11).
+    public func probabilityAlive(frequency x: Double, recency tx: Double, T: Double) -> Double {
+        guard x > 0 else { return 1 }
+        let logRatio = log(a) - log(b + x - 1) + (r + x) * (log(alpha + T) - log(alpha + tx))
+        return 1 / (1 + exp(logRatio))
+    }
+
+    /// E[X(T, T + t) | x, tₓ, T]: expected purchases in the next t (FHL 2005, eq. 10).
+    public func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, T: Double) -> Double {
+        guard t > 0 else { return 0 }
+        let first = (a + b + x - 1) / (a - 1)
+        let hyp = SpecialFunctions.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+        let second = 1 - hyp * pow((alpha + T) / (alpha + T + t), r + x)
+        let denominator = 1 + (x > 0 ? (a / (b + x - 1)) * pow((alpha + T) / (alpha + tx), r + x) : 0)
+        return first * second / denominator
+    }
+
+    /// E[X(t)] for a customer picked at random at time 0 (FHL 2005, eq. 9).
+    public func unconditionalExpectedPurchases(_ t: Double) -> Double {
+        let hyp = SpecialFunctions.hyp2f1(r, b, a + b - 1, t / (alpha + t))
+        return (a + b - 1) / (a - 1) * (1 - pow(alpha / (alpha + t), r) * hyp)
+    }
+
+    /// P(X(t) = n) for a customer picked at random at time 0 (FHL 2005, eq. 8).
+    public func probabilityOfPurchases(_ n: Int, in t: Double) -> Double {
+        let x = Double(n)
+        let lp = alpha / (alpha + t), lq = t / (alpha + t)
+        var term = exp(SpecialFunctions.logBeta(a, b + x) - SpecialFunctions.logBeta(a, b) + SpecialFunctions.logGamma(r + x)
+                       - SpecialFunctions.logGamma(r) - SpecialFunctions.logGamma(x + 1) + r * log(lp) + x * log(lq))
+        if n > 0 {
+            var partial = 0.0
+            for j in 0..<n {
+                let jd = Double(j)
+                partial += exp(SpecialFunctions.logGamma(r + jd) - SpecialFunctions.logGamma(r) - SpecialFunctions.logGamma(jd + 1) + jd * log(lq))
+            }
+            term += exp(SpecialFunctions.logBeta(a + 1, b + x - 1) - SpecialFunctions.logBeta(a, b)) * (1 - pow(lp, r) * partial)
+        }
+        return term
+    }
+}
+
+/// Small dense matrix helpers.
+enum Matrix {
+    /// Inverse by Gauss–Jordan elimination with partial pivoting; nil when singular.
+    static func inverse(_ m: [[Double]]) -> [[Double]]? {
+        let n = m.count
+        var a = m
+        var inv = (0..<n).map { i in (0..<n).map { $0 == i ? 1.0 : 0.0 } }
+        for col in 0..<n {
+            guard let pivot = (col..<n).max(by: { abs(a[$0][col]) < abs(a[$1][col]) }), abs(a[pivot][col]) > 1e-300 else { return nil }
+            a.swapAt(col, pivot)
+            inv.swapAt(col, pivot)
+            let d = a[col][col]
+            for j in 0..<n { a[col][j] /= d; inv[col][j] /= d }
+            for row in 0..<n where row != col {
+                let f = a[row][col]
+                guard f != 0 else { continue }
+                for j in 0..<n { a[row][j] -= f * a[col][j]; inv[row][j] -= f * inv[col][j] }
+            }
+        }
+        return inv
+    }
+}

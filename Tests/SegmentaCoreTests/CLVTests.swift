@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+@testable import SegmentaCore
+
+@Suite struct CLVTests {
+    /// Rows of a CDNOW summary fixture: (x, t_x, T[, zbar]).
+    static func summary(_ name: String) throws -> [[Double]] {
+        let text = try String(contentsOf: FixtureFiles.url("cdnow/\(name)"), encoding: .utf8)
+        return text.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",").dropFirst().map { Double($0)! } }
+    }
+
+    @Test func bgnbdReproducesThePublishedCDNOWFit() throws {
+        // Fader, Hardie & Lee (2005): r = 0.243, α = 4.414, a = 0.793, b = 2.426, LL = −9582.4.
+        let rows = try Self.summary("cdnow_customers_summary.csv")
+        #expect(rows.count == 2357)
+        let m = try BGNBDModel.fit(frequency: rows.map { $0[0] }, recency: rows.map { $0[1] }, T: rows.map { $0[2] })
+        #expect(abs(m.r - 0.243) < 0.0005)
+        #expect(abs(m.alpha - 4.414) < 0.0005)
+        #expect(abs(m.a - 0.793) < 0.0005)
+        #expect(abs(m.b - 2.426) < 0.0005)
+        #expect(abs(m.logLikelihood - (-9582.4)) < 0.05)
+        #expect(m.standardErrors?.allSatisfy { $0 > 0 && $0 < 1 } == true)
+    }
+
+    @Test func gammaGammaReproducesThePublishedCDNOWFit() throws {
+        // lifetimes documentation: 946 repeat customers, p = 6.25, q = 3.74, v = 15.44.
+        let rows = try Self.summary("cdnow_customers_summary_with_transactions.csv")
+        let repeaters = rows.filter { $0[0] > 0 }
+        #expect(repeaters.count == 946)
+        let g = try GammaGammaModel.fit(frequency: rows.map { $0[0] }, monetary: rows.map { $0[3] })
+        #expect(abs(g.p - 6.25) < 0.005)
+        #expect(abs(g.q - 3.74) < 0.005)
+        // The documentation prints v truncated: lifetimes itself finds 15.4477.
+        #expect(abs(g.v - 15.44) < 0.01)
+    }
+}
+
+@Suite struct CLVAgainstLifetimesTests {
+    static func table(_ name: String) throws -> [[String: Double]] {
+        let text = try String(contentsOf: FixtureFiles.url("cdnow/\(name)"), encoding: .utf8)
+        let lines = text.split(whereSeparator: \.isNewline)
+        let header = lines[0].split(separator: ",").map(String.init)
+        return lines.dropFirst().map { line in
+            Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",").map { Double($0)! }))
+        }
+    }
+
+    @Test func fittedParametersMatchLifetimes() throws {
+        let p = try Self.table("expected_clv_params.csv")[0]
+        let rows = try Self.table("expected_clv.csv")
+        let bg = try BGNBDModel.fit(frequency: rows.map { $0["frequency"]! }, recency: rows.map { $0["recency"]! }, T: rows.map { $0["T"]! }, standardErrors: false)
+        let gg = try GammaGammaModel.fit(frequency: rows.map { $0["frequency"]! }, monetary: rows.map { $0["monetary"]! })
+        for (ours, theirs) in [(bg.r, p["r"]!), (bg.alpha, p["alpha"]!), (bg.a, p["a"]!), (bg.b, p["b"]!), (gg.p, p["p"]!), (gg.q, p["q"]!), (gg.v, p["v"]!)] {
+            #expect(abs(ours / theirs - 1) < 1e-4, "\(ours) vs lifetimes \(theirs)")
+        }
+    }
+
+    @Test func perCustomerPredictionsMatchLifetimesWithTheSameParameters() throws {
+        let p = try Self.table("expected_clv_params.csv")[0]
+        let bg = BGNBDModel(r: p["r"]!, alpha: p["alpha"]!, a: p["a"]!, b: p["b"]!)
+        let gg = GammaGammaModel(p: p["p"]!, q: p["q"]!, v: p["v"]!)
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(b)) }
+        #expect(close(bg.unconditionalExpectedPurchases(39), p["unconditional_39"]!))
+        #expect(close(bg.probabilityOfPurchases(2, in: 39), p["p_x2_39"]!))
+        var mismatches = 0
+        for row in try Self.table("expected_clv.csv") {
+            let s = CustomerSummary(customerID: "", frequency: row["frequency"]!, recency: row["recency"]!, T: row["T"]!, monetary: row["monetary"]!)
+            let ok = close(bg.probabilityAlive(frequency: s.frequency, recency: s.recency, T: s.T), row["p_alive"]!)
+                && close(bg.expectedPurchases(52, frequency: s.frequency, recency: s.recency, T: s.T), row["expected_purchases_52"]!)
+                && close(gg.expectedAverageValue(frequency: s.frequency, monetary: s.monetary), row["expected_avg_value"]!)
+                && close(CLVCalculator.clv(bgnbd: bg, gammaGamma: gg, summary: s, unit: .week), row["clv_12m"]!)
+            if !ok { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test func summariesMergeSameDayOrdersAndLeaveOutTheFirstPurchaseFromMonetary() throws {
+        func t(_ s: String) -> Timestamp { try! Timestamp.parse(s) }
+        let orders = [Order(customerID: "1", timestamp: t("2026-01-01T09:00:00Z"), amount: 10),
+                      Order(customerID: "1", timestamp: t("2026-01-01T18:00:00Z"), amount: 5),
+                      Order(customerID: "1", timestamp: t("2026-01-08"), amount: 20),
+                      Order(customerID: "1", timestamp: t("2026-01-15"), amount: 40),
+                      Order(customerID: "2", timestamp: t("2026-01-10"), amount: 7),
+                      Order(customerID: "2", timestamp: t("2026-02-01"), amount: 99)]
+        let s = CustomerSummaryBuilder.summarize(orders, calibrationEnd: t("2026-01-29"), unit: .week)
+        #expect(s == [CustomerSummary(customerID: "1", frequency: 2, recency: 2, T: 4, monetary: 30),
+                      CustomerSummary(customerID: "2", frequency: 0, recency: 0, T: 19.0 / 7, monetary: 0)])
+    }
+}
