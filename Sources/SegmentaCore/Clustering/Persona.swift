@@ -1,0 +1,50 @@
+/// A cluster described for people: a short name from its most distinctive features, a
+/// description, its size and share, and its centroid in original units.
+public struct Persona: Sendable, Equatable {
+    public var cluster: Int
+    public var name: String
+    public var description: String
+    public var size: Int
+    public var share: Double
+    /// Centroid in original units, one per feature.
+    public var centroid: [Double]
+    /// Centroid in standard deviations from the mean of all customers, one per feature.
+    public var zScores: [Double]
+
+    /// Names the clusters of a result.
+    /// - Parameters:
+    ///   - features: feature names.
+    ///   - centroids: centroids in original units.
+    ///   - zScores: centroids as z-scores against all rows.
+    ///   - sizes: cluster sizes.
+    public static func describe(features: [String], centroids: [[Double]], zScores: [[Double]], sizes: [Int]) -> [Persona] {
+        let total = Double(sizes.reduce(0, +))
+        return centroids.indices.map { c in
+            let ranked = zScores[c].enumerated().filter { abs($0.element) >= 0.5 }.sorted { abs($0.element) > abs($1.element) }
+            let phrases = ranked.prefix(3).map { phrase(features[$0.offset], high: $0.element > 0) }
+            var name = phrases.isEmpty ? "Average customers" : phrases[0].prefix(1).uppercased() + phrases[0].dropFirst()
+            if phrases.count > 1 { name += ", " + phrases.dropFirst().joined(separator: ", ") }
+            let description = features.indices.map { j in
+                let z = zScores[c][j]
+                return "\(features[j]) \(JSONValue.format((centroids[c][j] * 100).rounded() / 100)) (\(z >= 0 ? "+" : "−")\(JSONValue.format((abs(z) * 10).rounded() / 10)) sd)"
+            }.joined(separator: ", ")
+            return Persona(cluster: c, name: name, description: description, size: sizes[c], share: total > 0 ? Double(sizes[c]) / total : 0,
+                           centroid: centroids[c], zScores: zScores[c])
+        }
+    }
+
+    /// Words for a feature being high or low.
+    static func phrase(_ feature: String, high: Bool) -> String {
+        let f = feature.lowercased()
+        if f.hasSuffix("recency") { return high ? "long inactive" : "recently active" }
+        if f.hasSuffix("frequency") { return high ? "frequent buyers" : "rare buyers" }
+        if f.hasSuffix("monetary") { return high ? "high spenders" : "low spenders" }
+        if f == "clv" { return high ? "high future value" : "low future value" }
+        if f == "p_alive" { return high ? "likely still active" : "likely lapsed" }
+        if f.hasPrefix("events:") {
+            let name = feature.split(separator: ":").dropFirst().first.map(String.init) ?? feature
+            return high ? "heavy \"\(name)\" users" : "rarely \"\(name)\""
+        }
+        return (high ? "high " : "low ") + feature
+    }
+}
