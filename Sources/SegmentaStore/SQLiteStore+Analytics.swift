@@ -117,3 +117,20 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Per profile, the number of track events of a name in the `days` × 24 hours before `asOf`
+    /// (every profile appears, with 0 when it has none).
+    public func eventCounts(_ name: String, days: Int, asOf: Timestamp) throws(SegmentaError) -> [String: Double] {
+        try read { db in
+            var out: [String: Double] = [:]
+            for id in try String.fetchAll(db, sql: "SELECT id FROM profiles") { out[id] = 0 }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT profile_id, COUNT(*) FROM events WHERE type = 'track' AND name = ? AND timestamp >= ? AND timestamp <= ? GROUP BY profile_id
+                """, arguments: [name, asOf.adding(days: -days).milliseconds, asOf.milliseconds]) {
+                out[row[0]] = Double(row[1] as Int)
+            }
+            return out
+        }
+    }
+}
