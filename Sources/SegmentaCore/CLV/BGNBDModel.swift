@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The BG/NBD model of repeat buying (Fader, Hardie & Lee 2005, "Counting Your Customers the Easy
@@ -51,10 +52,40 @@ public struct BGNBDModel: Sendable, Equatable {
         for i in frequency.indices { weights[Key(x: frequency[i], tx: recency[i], T: T[i]), default: 0] += 1 }
         let scale = 10 / (T.max()! > 0 ? T.max()! : 1)
         let rows = weights.map { (x: $0.key.x, tx: $0.key.tx * scale, T: $0.key.T * scale, w: $0.value) }
+        // Terms that depend on x only (the log-gammas) are computed once per distinct x.
+        let xs = Array(Set(rows.map(\.x))).sorted()
+        let xIndex = Dictionary(uniqueKeysWithValues: xs.enumerated().map { ($1, $0) })
+        let rowX = rows.map { xIndex[$0.x]! }
+        let parts = rows.count >= 20_000 ? 2 : 1
         func negLL(_ p: [Double]) -> Double {
             let r = exp(p[0]), alpha = exp(p[1]), a = exp(p[2]), b = exp(p[3])
+            let base = -SpecialFunctions.logGamma(r) + r * log(alpha) + SpecialFunctions.logGamma(a + b) - SpecialFunctions.logGamma(b)
+            let perX = xs.map { x in
+                base + SpecialFunctions.logGamma(r + x) + SpecialFunctions.logGamma(b + x) - SpecialFunctions.logGamma(a + b + x)
+                    + (x > 0 ? log(a) - log(b + x - 1) : 0)
+            }
+            let sums = ChunkResults<Double>(count: parts)
+            let chunk = (rows.count + parts - 1) / parts
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var total = 0.0
+                for i in (part * chunk)..<min(rows.count, (part + 1) * chunk) {
+                    let row = rows[i]
+                    let a3 = -(r + row.x) * log(alpha + row.T)
+                    var ll = perX[rowX[i]]
+                    if row.x > 0 {
+                        // perX holds log(a) − log(b + x − 1) for x > 0: remove it from the common part.
+                        let a4 = -(r + row.x) * log(alpha + row.tx)
+                        let extra = log(a) - log(b + row.x - 1)
+                        ll += SpecialFunctions.logAddExp(a3 - extra, a4)
+                    } else {
+                        ll += a3
+                    }
+                    total += row.w * ll
+                }
+                sums.set(part, total)
+            }
             var total = 0.0
-            for row in rows { total += row.w * logLikelihood(r: r, alpha: alpha, a: a, b: b, x: row.x, tx: row.tx, T: row.T) }
+            for part in 0..<parts { total += sums.get(part) }
             return total.isFinite ? -total : .infinity
         }
         var best = NelderMead.minimize(negLL, start: [0, 0, 0, 0], step: 0.5, tolerance: 1e-12)
