@@ -88,13 +88,7 @@ public struct BGNBDModel: Sendable, Equatable {
             for part in 0..<parts { total += sums.get(part) }
             return total.isFinite ? -total : .infinity
         }
-        var best = NelderMead.minimize(negLL, start: [0, 0, 0, 0], step: 0.5, tolerance: 1e-12)
-        for _ in 0..<10 {
-            let next = NelderMead.minimize(negLL, start: best.point, step: 0.05, tolerance: 1e-12)
-            let improved = best.value - next.value > 1e-9
-            if next.value < best.value { best = next }
-            if !improved { break }
-        }
+        let best = NelderMead.minimizeWithRestarts(negLL, start: [0, 0, 0, 0])
         let p = best.point.map { exp($0) }
         var model = BGNBDModel(r: p[0], alpha: p[1] / scale, a: p[2], b: p[3])
         var total = 0.0

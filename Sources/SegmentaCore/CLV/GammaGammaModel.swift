@@ -32,13 +32,7 @@ public struct GammaGammaModel: Sendable, Equatable {
             for (x, m) in rows { total += logLikelihood(p: p, q: q, v: v, x: x, m: m) }
             return total.isFinite ? -total : .infinity
         }
-        var best = NelderMead.minimize(negLL, start: [0, 0, 0], step: 0.5, tolerance: 1e-12)
-        for _ in 0..<10 {
-            let next = NelderMead.minimize(negLL, start: best.point, step: 0.05, tolerance: 1e-12)
-            let improved = best.value - next.value > 1e-9
-            if next.value < best.value { best = next }
-            if !improved { break }
-        }
+        let best = NelderMead.minimizeWithRestarts(negLL, start: [0, 0, 0])
         let e = best.point.map { exp($0) }
         return GammaGammaModel(p: e[0], q: e[1], v: e[2], logLikelihood: -best.value)
     }
