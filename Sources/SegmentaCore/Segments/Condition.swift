@@ -112,3 +112,15 @@ public struct BehaviourCondition: Sendable, Equatable {
     /// The number (or `[lo, hi]` for `between`, a list for `in`/`not_in`).
     public var value: JSONValue
 }
+
+extension Condition {
+    /// The traits, computed traits and account traits the condition reads.
+    public var traitReferences: [TraitCondition] {
+        switch self {
+        case .all(let c), .any(let c): return c.flatMap(\.traitReferences)
+        case .not(let c): return c.traitReferences
+        case .trait(let t): return [t]
+        case .behaviour, .segment: return []
+        }
+    }
+}

@@ -166,7 +166,8 @@ public struct ConditionEvaluator: Sendable {
 }
 
 extension JSONValue {
-    var arrayValues: [JSONValue] { if case .array(let a) = self { return a }; return [] }
+    /// The elements, if this is an array (else empty).
+    public var arrayValues: [JSONValue] { if case .array(let a) = self { return a }; return [] }
 }
 
 extension Array where Element == UInt8 {
