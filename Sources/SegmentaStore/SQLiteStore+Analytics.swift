@@ -143,12 +143,12 @@ extension SQLiteStore {
         public var summary: JSONValue
     }
 
-    /// Runs of a kind, oldest first; with `parameter`, only those whose parameters name it as `segment`.
+    /// Runs of a kind, oldest first; with `parameter`, only those whose parameters name it as `subject`.
     public func analysisRuns(kind: String, parameter: String? = nil) throws(SegmentaError) -> [AnalysisRun] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT as_of, parameters, summary FROM analysis_runs
-                WHERE kind = ?1 AND (?2 IS NULL OR json_extract(parameters, '$.segment') = ?2) ORDER BY id
+                WHERE kind = ?1 AND (?2 IS NULL OR json_extract(parameters, '$.subject') = ?2) ORDER BY id
                 """, arguments: [kind, parameter]).map {
                 AnalysisRun(asOf: Timestamp(milliseconds: $0[0]), parameters: try JSONTextParser.parse($0[1] as String), summary: try JSONTextParser.parse($0[2] as String))
             }

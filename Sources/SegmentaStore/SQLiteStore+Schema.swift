@@ -124,6 +124,15 @@ extension SQLiteStore {
             ) WITHOUT ROWID;
             """)
         }
+        m.registerMigration("v3: hypotheses") { db in
+            try db.execute(sql: """
+            CREATE TABLE hypotheses (
+              name TEXT PRIMARY KEY NOT NULL,
+              definition TEXT NOT NULL CHECK (json_valid(definition)),
+              created_at INTEGER NOT NULL
+            );
+            """)
+        }
         return m
     }
 }

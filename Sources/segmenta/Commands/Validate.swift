@@ -73,7 +73,7 @@ extension Segmenta {
                     "criteria": .array(criteria.map { .object(["name": .string($0.name), "status": .string($0.status.rawValue), "reason": .string($0.reason)]) }),
                     "overlaps": .object(overlaps.mapValues(JSONValue.number)),
                 ])
-                try db.recordAnalysis(kind: "validation", asOf: now, parameters: .object(["segment": .string(name)]), summary: report, values: [:], at: now)
+                try db.recordAnalysis(kind: "validation", asOf: now, parameters: .object(["subject": .string(name)]), summary: report, values: [:], at: now)
                 if format == .json { print(report.jsonText); return }
                 print(Terminal.bold("\(name): \(Fmt.thousands(members.count)) members"))
                 var t = TextTable(["criterion", "result", "why"])

@@ -1,0 +1,105 @@
+/// A saved hypothesis: "customers who did EVENT within N days of signup have a better OUTCOME",
+/// tested observationally (exposed vs not exposed) and re-testable as data grows.
+public struct Hypothesis: Sendable, Equatable {
+    /// What is measured on each customer.
+    public enum Outcome: Sendable, Equatable, CustomStringConvertible {
+        /// Churned (lifecycle `lost` or trait `churned`): a share, lower is better.
+        case churned
+        /// Still active (any track event) N days or more after signup: a share.
+        case retained(days: Int)
+        /// Order revenue in the first N days after signup: a mean.
+        case revenue(days: Int)
+
+        public init(parsing text: String) throws(SegmentaError) {
+            let parts = text.split(separator: ":").map(String.init)
+            switch (parts.first, parts.count) {
+            case ("churned", 1): self = .churned
+            case ("retained", 2) where Int(parts[1]).map({ $0 > 0 }) == true: self = .retained(days: Int(parts[1])!)
+            case ("revenue", 2) where Int(parts[1]).map({ $0 > 0 }) == true: self = .revenue(days: Int(parts[1])!)
+            default: throw SegmentaError(.invalidInput, "--outcome is churned, retained:DAYS or revenue:DAYS (e.g. retained:90)")
+            }
+        }
+
+        public var text: String {
+            switch self {
+            case .churned: return "churned"
+            case .retained(let d): return "retained:\(d)"
+            case .revenue(let d): return "revenue:\(d)"
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .churned: return "churn rate"
+            case .retained(let d): return "still active \(d) days after signup"
+            case .revenue(let d): return "revenue in the first \(d) days"
+            }
+        }
+
+        /// Days after signup the outcome needs to be observable.
+        public var horizon: Int {
+            switch self {
+            case .churned: return 0
+            case .retained(let d), .revenue(let d): return d
+            }
+        }
+    }
+
+    public var name: String
+    public var event: String
+    public var withinDays: Int
+    public var outcome: Outcome
+    /// Restrict to a segment's members.
+    public var segment: String?
+
+    public init(name: String, event: String, withinDays: Int, outcome: Outcome, segment: String? = nil) {
+        self.name = name
+        self.event = event
+        self.withinDays = withinDays
+        self.outcome = outcome
+        self.segment = segment
+    }
+
+    /// The exposure as a segment condition: did the event within N days of signup.
+    public var exposure: Condition {
+        .behaviour(BehaviourCondition(source: .event(event), aggregate: .count, property: nil, filters: [], window: .sinceSignupDays(withinDays), op: .gte, value: 1))
+    }
+
+    /// The definition as stored.
+    public var json: JSONValue {
+        var o: [String: JSONValue] = ["name": .string(name), "event": .string(event), "within_days_of_signup": .number(Double(withinDays)), "outcome": .string(outcome.text)]
+        if let segment { o["segment"] = .string(segment) }
+        return .object(o)
+    }
+
+    public init(json: JSONValue) throws(SegmentaError) {
+        guard let o = json.objectValue, let name = o["name"]?.stringValue, let event = o["event"]?.stringValue,
+              let days = o["within_days_of_signup"]?.numberValue, let outcome = o["outcome"]?.stringValue else {
+            throw SegmentaError(.storage, "a stored hypothesis is malformed")
+        }
+        self.init(name: name, event: event, withinDays: Int(days), outcome: try Outcome(parsing: outcome), segment: o["segment"]?.stringValue)
+    }
+
+    /// One test of the hypothesis.
+    public struct Result: Sendable, Equatable {
+        public var exposed: Int, unexposed: Int
+        public var comparison: SegmentComparison.Row
+        public var warning: String
+    }
+
+    /// Tests it on outcome values of eligible customers, split by exposure.
+    public func test(exposed: [Double], unexposed: [Double]) -> Result {
+        let kpi: KPI
+        switch outcome {
+        case .churned: kpi = .churn
+        case .retained(let d): kpi = .active(days: d)
+        case .revenue: kpi = .revenue
+        }
+        var row = SegmentComparison.compare([(kpi, exposed, unexposed)], names: ("did \"\(event)\" within \(withinDays) days", "did not"))[0]
+        if case .retained(let d) = outcome {
+            row.verdict = row.verdict.split(separator: "is active", omittingEmptySubsequences: false).joined(separator: "is still active \(d) days after signup")
+        }
+        return Result(exposed: exposed.count, unexposed: unexposed.count, comparison: row,
+                      warning: "observational: customers chose whether to do \"\(event)\"; other differences between the groups may explain the effect. Confirm with an experiment.")
+    }
+}

@@ -1,0 +1,73 @@
+public import SegmentaCore
+import GRDB
+
+extension SQLiteStore {
+    /// Saves a hypothesis (its name must be new).
+    public func createHypothesis(_ h: Hypothesis) throws(SegmentaError) {
+        guard SegmentDefinition.isValidName(h.name) else { throw SegmentaError(.invalidInput, "\"\(h.name)\" is not a valid name; use 1–64 letters, digits, -, _ or .") }
+        try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM hypotheses WHERE name = ?", arguments: [h.name]) == true {
+                throw SegmentaError(.conflict, "a hypothesis named \"\(h.name)\" already exists")
+            }
+            if let s = h.segment, try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [s]) != true {
+                throw SegmentaError(.notFound, "no segment named \"\(s)\"")
+            }
+            try db.execute(sql: "INSERT INTO hypotheses (name, definition, created_at) VALUES (?, ?, ?)", arguments: [h.name, h.json.jsonText, Timestamp.now.milliseconds])
+        }
+    }
+
+    /// All hypotheses, by name.
+    public func hypotheses() throws(SegmentaError) -> [Hypothesis] {
+        let texts: [String] = try read { db in try String.fetchAll(db, sql: "SELECT definition FROM hypotheses ORDER BY name") }
+        var out: [Hypothesis] = []
+        for t in texts {
+            let json: JSONValue
+            do throws(JSONTextParser.SyntaxError) { json = try JSONTextParser.parse(t) } catch {
+                throw SegmentaError(.storage, "a stored hypothesis is not valid JSON: \(error)")
+            }
+            out.append(try Hypothesis(json: json))
+        }
+        return out
+    }
+
+    /// Each profile's signup: the `signed_up_at` trait when it is a date, else first seen.
+    public func signupTimes() throws(SegmentaError) -> [String: Timestamp] {
+        try read { db in
+            var out: [String: Timestamp] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, COALESCE(seg_ts(json_extract(traits, '$.\"signed_up_at\"')), first_seen) FROM profiles") {
+                if let ms = row[1] as Int64? { out[row[0]] = Timestamp(milliseconds: ms) }
+            }
+            return out
+        }
+    }
+
+    /// Each eligible profile's outcome value (0/1 for shares, an amount for revenue).
+    public func outcomeValues(_ outcome: Hypothesis.Outcome, signups: [String: Timestamp], asOf: Timestamp) throws(SegmentaError) -> [String: Double] {
+        switch outcome {
+        case .churned:
+            return try kpiValues(.churn, asOf: asOf)
+        case .retained(let days):
+            let last: [String: Int64] = try read { db in
+                var out: [String: Int64] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT profile_id, max(timestamp) FROM events WHERE type = 'track' AND timestamp <= ? GROUP BY profile_id", arguments: [asOf.milliseconds]) {
+                    out[row[0]] = row[1]
+                }
+                return out
+            }
+            var out: [String: Double] = [:]
+            for (id, signup) in signups {
+                let stillThere = last[id].map { $0 >= signup.adding(days: days).milliseconds } ?? false
+                out[id] = stillThere ? 1 : 0
+            }
+            return out
+        case .revenue(let days):
+            let orders = try self.orders(before: nil)
+            var out = signups.mapValues { _ in 0.0 }
+            for o in orders {
+                guard let s = signups[o.customerID], o.timestamp >= s, o.timestamp < s.adding(days: days), o.timestamp <= asOf else { continue }
+                out[o.customerID, default: 0] += o.amount
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import SegmentaCore
+import SegmentaStore
+
+extension Segmenta {
+    /// `segmenta hypothesis create|test|list`.
+    struct HypothesisCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "hypothesis",
+            abstract: "Save hypotheses such as \"customers who connect an integration within 7 days churn less\", and test them as data grows.",
+            subcommands: [Create.self, Test.self, List.self]
+        )
+    }
+}
+
+extension Segmenta.HypothesisCommand {
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Save a hypothesis.")
+        @Argument var name: String
+        @Option(help: ArgumentHelp("The behaviour: an event name.", valueName: "event")) var did: String
+        @Option(help: "Within this many days of signup.") var withinDaysOfSignup: Int
+        @Option(help: ArgumentHelp("churned, retained:DAYS or revenue:DAYS.", valueName: "outcome")) var outcome: String
+        @Option(help: ArgumentHelp("Only customers in this segment.", valueName: "name")) var segment: String?
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            guard withinDaysOfSignup > 0 else { throw ValidationError("--within-days-of-signup must be at least 1") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let h = Hypothesis(name: name, event: did, withinDays: withinDaysOfSignup, outcome: try Hypothesis.Outcome(parsing: outcome), segment: segment)
+                try store.openExisting().createHypothesis(h)
+                print("saved hypothesis \(name): customers who did \"\(did)\" within \(withinDaysOfSignup) days of signup differ in \(h.outcome)\(segment.map { ", among \($0)" } ?? ""); test it with `segmenta hypothesis test \(name)`")
+            }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Test a saved hypothesis now (every run is kept).")
+        @Argument var name: String
+        @Option(help: ArgumentHelp("Test as of this date (default now).", valueName: "date")) var asOf: String?
+        @Option(help: "Output: table or json.") var format: OutputFormat = .table
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let db = try store.openExisting()
+                guard let h = try db.hypotheses().first(where: { $0.name == name }) else { throw CLIError("no hypothesis named \"\(name)\"; `segmenta hypothesis list` shows them") }
+                let now = try parseAsOf(asOf) ?? .now
+                let signups = try db.signupTimes()
+                let wait = max(h.withinDays, h.outcome.horizon)
+                var eligible = Set(signups.filter { $0.value <= now.adding(days: -wait) }.keys)
+                if let s = h.segment { eligible.formIntersection(try db.members(of: s)) }
+                let exposed = Set(try db.matchingProfiles(h.exposure, asOf: now)).intersection(eligible)
+                let values = try db.outcomeValues(h.outcome, signups: signups, asOf: now)
+                let result = h.test(exposed: exposed.compactMap { values[$0] }, unexposed: eligible.subtracting(exposed).compactMap { values[$0] })
+                let r = result.comparison
+                func n(_ v: Double) -> JSONValue { v.isFinite ? .number(v) : .null }
+                let report: JSONValue = .object([
+                    "hypothesis": h.json, "as_of": .string(now.iso8601), "exposed": .number(Double(result.exposed)), "unexposed": .number(Double(result.unexposed)),
+                    "exposed_value": n(r.a), "unexposed_value": n(r.b), "difference": n(r.difference), "effect_size": n(r.effectSize),
+                    "ci": .array([n(r.ci.low), n(r.ci.high)]), "test": .string(r.test), "p_value": n(r.pValue), "verdict": .string(r.verdict),
+                    "warning": .string(result.warning),
+                ])
+                try db.recordAnalysis(kind: "hypothesis", asOf: now, parameters: .object(["subject": .string(name)]), summary: report, values: [:], at: .now)
+                if format == .json { print(report.jsonText); return }
+                print(Terminal.bold("\(name): did \"\(h.event)\" within \(h.withinDays) days of signup → \(h.outcome)"))
+                print("customers signed up at least \(wait) days before \(now.dateString)\(h.segment.map { " in \($0)" } ?? ""): \(Fmt.thousands(result.exposed)) did, \(Fmt.thousands(result.unexposed)) did not")
+                let fmt: (Double) -> String = { r.kpi.isProportion ? Fmt.percent($0) : Fmt.fixed($0, 2) }
+                print("\(h.outcome): \(fmt(r.a)) vs \(fmt(r.b)); difference \(fmt(r.difference)) [95% CI \(fmt(r.ci.low)), \(fmt(r.ci.high))]; effect \(Fmt.fixed(r.effectSize, 2)); \(r.test), p = \(r.pValue.isNaN ? "n/a" : Fmt.fixed(r.pValue, 4))")
+                print("→ " + r.verdict)
+                print(Terminal.dim("note: " + result.warning))
+                let earlier = try db.analysisRuns(kind: "hypothesis", parameter: name).dropLast()
+                if !earlier.isEmpty {
+                    print("earlier runs: " + earlier.suffix(5).map { run in
+                        let o = run.summary.objectValue ?? [:]
+                        return "\(run.asOf.dateString) p=\(o["p_value"]?.numberValue.map { Fmt.fixed($0, 4) } ?? "–")"
+                    }.joined(separator: ", "))
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List hypotheses with their latest result.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let db = try store.openExisting()
+                let all = try db.hypotheses()
+                guard !all.isEmpty else { print("no hypotheses yet; save one with `segmenta hypothesis create`"); return }
+                var t = TextTable(["name", "did", "within", "outcome", "segment", "runs", "latest"])
+                for h in all {
+                    let runs = try db.analysisRuns(kind: "hypothesis", parameter: h.name)
+                    t.add([h.name, h.event, "\(h.withinDays) d", h.outcome.text, h.segment ?? "everyone", String(runs.count),
+                           runs.last?.summary.objectValue?["verdict"]?.stringValue ?? "not tested yet"])
+                }
+                print(t.render())
+            }
+        }
+    }
+}
