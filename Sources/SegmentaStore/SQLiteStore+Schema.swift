@@ -133,6 +133,22 @@ extension SQLiteStore {
             );
             """)
         }
+        m.registerMigration("v4: experiments and exposures") { db in
+            try db.execute(sql: """
+            CREATE TABLE experiments (
+              name TEXT PRIMARY KEY NOT NULL,
+              definition TEXT NOT NULL CHECK (json_valid(definition)),
+              created_at INTEGER NOT NULL
+            );
+            CREATE TABLE experiment_exposures (
+              experiment TEXT NOT NULL REFERENCES experiments(name) ON DELETE CASCADE,
+              profile_id TEXT NOT NULL REFERENCES profiles(id) ON DELETE CASCADE ON UPDATE CASCADE,
+              variant TEXT NOT NULL,
+              first_exposed_at INTEGER NOT NULL,
+              PRIMARY KEY (experiment, profile_id)
+            ) WITHOUT ROWID;
+            """)
+        }
         return m
     }
 }
