@@ -95,7 +95,7 @@ public enum DemoGenerator {
             let consent = b.rng.chance(0.86)
 
             // Pre-signup anonymous visits, merged at identify.
-            let anonymousID = "anon-" + String(b.rng.next() % 1_000_000_000, radix: 36)
+            let anonymousID = "anon-" + String(b.rng.next(), radix: 36)
             for v in 0..<b.rng.poisson(1.5) {
                 let t = signup.plusMinutes(-(v + 1) * Int(60 + b.rng.uniform() * 4000))
                 b.add(.page, "Pricing", at: t, anonymousID: anonymousID, properties: ["path": "/pricing", "url": "https://example.com/pricing", "referrer_channel": .string(channel)])
