@@ -17,11 +17,11 @@ subprocess.run(["swift", "build", "-c", "release", "--product", "segmenta"], cwd
 binary = os.path.join(subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=root, capture_output=True, text=True).stdout.strip(), "segmenta")
 rng = np.random.default_rng(20261122)
 
-# k-means data: 8 features from 8 blobs of different spreads.
-features = os.path.join(data, f"features_{rows}.csv")
+# k-means data: 8 features from 8 overlapping blobs (so Lloyd needs many iterations).
+features = os.path.join(data, f"features_{rows}_overlapping.csv")
 if not os.path.exists(features):
     centres = rng.normal(0, 5, size=(8, 8))
-    X = centres[rng.integers(0, 8, rows)] + rng.normal(0, 1.5, size=(rows, 8))
+    X = centres[rng.integers(0, 8, rows)] + rng.normal(0, 6.0, size=(rows, 8))
     pd.DataFrame(X.round(5), columns=[f"f{i}" for i in range(8)]).rename_axis("id").to_csv(features)
 X = pd.read_csv(features, index_col=0).to_numpy()
 from sklearn.cluster import KMeans

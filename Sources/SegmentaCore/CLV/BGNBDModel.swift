@@ -33,8 +33,8 @@ public struct BGNBDModel: Sendable, Equatable {
     /// Fits by maximum likelihood.
     ///
     /// Identical (x, tₓ, T) rows are grouped and weighted; times are scaled so that max T = 10
-    /// while optimising (as `lifetimes` does); the simplex runs on log-parameters and is
-    /// restarted from its best point until it no longer improves.
+    /// while optimising (as `lifetimes` does); BFGS runs on log-parameters with the analytic
+    /// gradient (digamma), falling back to a restarted Nelder–Mead simplex if it does not converge.
     /// - Parameters: frequency, recency and T of each customer (same unit).
     /// - Complexity: O(u) per evaluation for u distinct rows.
     public static func fit(frequency: [Double], recency: [Double], T: [Double], standardErrors wantErrors: Bool = true) throws(SegmentaError) -> BGNBDModel {
@@ -58,6 +58,7 @@ public struct BGNBDModel: Sendable, Equatable {
         let rowX = rows.map { xIndex[$0.x]! }
         let parts = rows.count >= 20_000 ? 2 : 1
         func negLL(_ p: [Double]) -> Double {
+            guard p.allSatisfy({ abs($0) <= 30 }) else { return .infinity }
             let r = exp(p[0]), alpha = exp(p[1]), a = exp(p[2]), b = exp(p[3])
             let base = -SpecialFunctions.logGamma(r) + r * log(alpha) + SpecialFunctions.logGamma(a + b) - SpecialFunctions.logGamma(b)
             let perX = xs.map { x in
@@ -88,7 +89,67 @@ public struct BGNBDModel: Sendable, Equatable {
             for part in 0..<parts { total += sums.get(part) }
             return total.isFinite ? -total : .infinity
         }
-        let best = NelderMead.minimizeWithRestarts(negLL, start: [0, 0, 0, 0])
+        // −LL and its gradient in log-parameters (analytic, with digamma), for BFGS.
+        func negLLAndGradient(_ p: [Double]) -> (Double, [Double]) {
+            // Parameters beyond e^±30 are outside any sensible fit and where log-gammas lose all precision.
+            guard p.allSatisfy({ abs($0) <= 30 }) else { return (.infinity, [0, 0, 0, 0]) }
+            let r = exp(p[0]), alpha = exp(p[1]), a = exp(p[2]), b = exp(p[3])
+            let base = -SpecialFunctions.logGamma(r) + r * log(alpha) + SpecialFunctions.logGamma(a + b) - SpecialFunctions.logGamma(b)
+            let perX = xs.map { x in base + SpecialFunctions.logGamma(r + x) + SpecialFunctions.logGamma(b + x) - SpecialFunctions.logGamma(a + b + x) }
+            let psiR = SpecialFunctions.digamma(r), psiAB = SpecialFunctions.digamma(a + b), psiB = SpecialFunctions.digamma(b)
+            // Per distinct x: the x-only parts of ∂/∂r, ∂/∂a, ∂/∂b.
+            let dR = xs.map { SpecialFunctions.digamma(r + $0) - psiR + log(alpha) }
+            let dA = xs.map { psiAB - SpecialFunctions.digamma(a + b + $0) }
+            let dB = xs.map { psiAB + SpecialFunctions.digamma(b + $0) - psiB - SpecialFunctions.digamma(a + b + $0) }
+            let parts = rows.count >= 20_000 ? 2 : 1
+            let chunk = (rows.count + parts - 1) / parts
+            let sums = ChunkResults<[Double]>(count: parts)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0
+                for i in (part * chunk)..<min(rows.count, (part + 1) * chunk) {
+                    let row = rows[i], k = rowX[i], w = row.w
+                    let lT = log(alpha + row.T)
+                    let termB = -(r + row.x) * lT
+                    var value = perX[k], weightC = 0.0
+                    var dr = dR[k], dal = r / alpha, da = dA[k], db = dB[k]
+                    if row.x > 0 {
+                        let lTx = log(alpha + row.tx)
+                        let termC = log(a) - log(b + row.x - 1) - (r + row.x) * lTx
+                        let m = max(termB, termC)
+                        let eB = exp(termB - m), eC = exp(termC - m)
+                        value += m + log(eB + eC)
+                        weightC = eC / (eB + eC)
+                        dr += -(1 - weightC) * lT - weightC * lTx
+                        dal += -(1 - weightC) * (r + row.x) / (alpha + row.T) - weightC * (r + row.x) / (alpha + row.tx)
+                        da += weightC / a
+                        db += -weightC / (b + row.x - 1)
+                    } else {
+                        value += termB
+                        dr += -lT
+                        dal += -(r + row.x) / (alpha + row.T)
+                    }
+                    ll += w * value
+                    gr += w * dr
+                    gal += w * dal
+                    ga += w * da
+                    gb += w * db
+                }
+                sums.set(part, [ll, gr, gal, ga, gb])
+            }
+            var t = [0.0, 0, 0, 0, 0]
+            for part in 0..<parts { let s = sums.get(part); for j in 0..<5 { t[j] += s[j] } }
+            guard t[0].isFinite else { return (.infinity, [0, 0, 0, 0]) }
+            // Chain rule to log-parameters, and negate for minimisation.
+            return (-t[0], [-t[1] * r, -t[2] * alpha, -t[3] * a, -t[4] * b])
+        }
+        var best = NelderMead.Result(point: [0, 0, 0, 0], value: .infinity, iterations: 0, converged: false)
+        let quasiNewton = BFGS.minimize(negLLAndGradient, start: [0, 0, 0, 0])
+        if quasiNewton.converged {
+            best = NelderMead.Result(point: quasiNewton.point, value: quasiNewton.value, iterations: quasiNewton.iterations, converged: true)
+        } else {
+            // Fall back to the derivative-free simplex, from where BFGS stopped.
+            best = NelderMead.minimizeWithRestarts(negLL, start: quasiNewton.value.isFinite ? quasiNewton.point : [0, 0, 0, 0])
+        }
         let p = best.point.map { exp($0) }
         var model = BGNBDModel(r: p[0], alpha: p[1] / scale, a: p[2], b: p[3])
         var total = 0.0

@@ -33,6 +33,16 @@ public enum SpecialFunctions {
         return sum
     }
 
+    /// The digamma function ψ(x) = d/dx ln Γ(x), for x > 0: the recurrence ψ(x) = ψ(x+1) − 1/x up to
+    /// x ≥ 6, then the asymptotic series (Abramowitz & Stegun 6.3.18).
+    public static func digamma(_ x: Double) -> Double {
+        var x = x, result = 0.0
+        while x < 6 { result -= 1 / x; x += 1 }
+        let f = 1 / (x * x)
+        let series = f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))))
+        return result + log(x) - 0.5 / x - series
+    }
+
     /// log(exp(x) + exp(y)) without overflow.
     public static func logAddExp(_ x: Double, _ y: Double) -> Double {
         let m = max(x, y)
