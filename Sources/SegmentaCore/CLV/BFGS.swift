@@ -6,6 +6,8 @@ public enum BFGS {
         public var value: Double
         public var iterations: Int
         public var converged: Bool
+        /// The gradient at `point`.
+        public var gradient: [Double]
     }
 
     /// Minimises a function given with its gradient.
@@ -59,7 +61,7 @@ public enum BFGS {
             }
             if improvement >= 0 && improvement <= 1e-15 * max(1, abs(fx)) && small(g.map { $0 * 1e-2 }, fx) { break }
         }
-        return Result(point: x, value: fx, iterations: iterations, converged: small(g, fx))
+        return Result(point: x, value: fx, iterations: iterations, converged: small(g, fx), gradient: g)
     }
 
     static func identity(_ n: Int) -> [[Double]] { (0..<n).map { i in (0..<n).map { $0 == i ? 1.0 : 0.0 } } }

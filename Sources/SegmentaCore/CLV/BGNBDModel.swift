@@ -51,7 +51,9 @@ public struct BGNBDModel: Sendable, Equatable {
         var weights: [Key: Double] = [:]
         for i in frequency.indices { weights[Key(x: frequency[i], tx: recency[i], T: T[i]), default: 0] += 1 }
         let scale = 10 / (T.max()! > 0 ? T.max()! : 1)
-        let rows = weights.map { (x: $0.key.x, tx: $0.key.tx * scale, T: $0.key.T * scale, w: $0.value) }
+        // Sorted, so that sums (and so the fit) do not depend on the dictionary's per-process hash seed.
+        let rows = weights.sorted { ($0.key.x, $0.key.tx, $0.key.T) < ($1.key.x, $1.key.tx, $1.key.T) }
+            .map { (x: $0.key.x, tx: $0.key.tx * scale, T: $0.key.T * scale, w: $0.value) }
         // Terms that depend on x only (the log-gammas) are computed once per distinct x.
         let xs = Array(Set(rows.map(\.x))).sorted()
         let xIndex = Dictionary(uniqueKeysWithValues: xs.enumerated().map { ($1, $0) })
@@ -144,7 +146,8 @@ public struct BGNBDModel: Sendable, Equatable {
         }
         var best = NelderMead.Result(point: [0, 0, 0, 0], value: .infinity, iterations: 0, converged: false)
         let quasiNewton = BFGS.minimize(negLLAndGradient, start: [0, 0, 0, 0])
-        if quasiNewton.converged {
+        let nearlyFlat = quasiNewton.gradient.allSatisfy { abs($0) <= 1e-7 * max(1, abs(quasiNewton.value)) }
+        if quasiNewton.converged || nearlyFlat {
             best = NelderMead.Result(point: quasiNewton.point, value: quasiNewton.value, iterations: quasiNewton.iterations, converged: true)
         } else {
             // Fall back to the derivative-free simplex, from where BFGS stopped.
@@ -153,7 +156,7 @@ public struct BGNBDModel: Sendable, Equatable {
         let p = best.point.map { exp($0) }
         var model = BGNBDModel(r: p[0], alpha: p[1] / scale, a: p[2], b: p[3])
         var total = 0.0
-        for (key, w) in weights { total += w * logLikelihood(r: model.r, alpha: model.alpha, a: model.a, b: model.b, x: key.x, tx: key.tx, T: key.T) }
+        for row in rows { total += row.w * logLikelihood(r: model.r, alpha: model.alpha, a: model.a, b: model.b, x: row.x, tx: row.tx / scale, T: row.T / scale) }
         model.logLikelihood = total
         if wantErrors {
             model.standardErrors = Self.standardErrors(model, rows: weights.map { ($0.key.x, $0.key.tx, $0.key.T, $0.value) })

@@ -18,13 +18,15 @@ extension Segmenta.Bench {
         @Option(help: "Clusters.") var k = 8
         @Option(help: "Random seed.") var seed: UInt64 = 0
         @Option(help: "Restarts.") var nInit = 1
+        @Option(help: ArgumentHelp("Initial centres (rows of numbers, standardised space).", valueName: "file")) var initCenters: String?
 
         func run() async throws {
             try await reportingErrors {
                 let data = try FeatureTable.read(input, format: DelimitedFileOptions())
                 let clock = Stopwatch()
                 let scaled = Standardizer.fit(data, log: [Bool](repeating: false, count: data.columns)).apply(data)
-                let r = try KMeans.fit(scaled, options: KMeans.Options(k: k, nInit: nInit, seed: seed))
+                let centres = try initCenters.map { try FeatureTable.numbers($0) }
+                let r = try KMeans.fit(scaled, options: KMeans.Options(k: k, nInit: nInit, seed: seed, initialCenters: centres))
                 let seconds = clock.seconds
                 print(JSONValue.object(["seconds": .number(seconds), "iterations": .number(Double(r.iterations)), "inertia": .number(r.inertia),
                                         "rows": .number(Double(data.rows))]).jsonText)
