@@ -101,68 +101,80 @@ public enum KMeans {
         return s
     }
 
+    /// One assignment pass over all points, in parallel chunks: each point's nearest centre, plus
+    /// per-centre sums and counts for the update and the number of labels that changed.
+    ///
+    /// Distances use ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖², dropping ‖x‖² (the same for every centre),
+    /// which halves the arithmetic of the inner loop.
+    static func assign(_ values: [Double], n: Int, d: Int, centers: [Double], k: Int, previous: [Int]) -> (labels: [Int], sums: [Double], counts: [Int], changed: Int) {
+        let parts = n >= 50_000 ? 2 : 1
+        let chunk = (n + parts - 1) / parts
+        let norms = (0..<k).map { c in (0..<d).reduce(0.0) { $0 + centers[c * d + $1] * centers[c * d + $1] } }
+        let results = ChunkResults<([Int], [Double], [Int], Int)>(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let lo = part * chunk, hi = min(n, lo + chunk)
+            var local = [Int](repeating: 0, count: max(0, hi - lo))
+            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+            var changed = 0
+            values.withUnsafeBufferPointer { v in
+                centers.withUnsafeBufferPointer { c in
+                    norms.withUnsafeBufferPointer { cn in
+                        for i in lo..<hi {
+                            let x = v.baseAddress! + i * d
+                            var best = 0, bestScore = Double.infinity
+                            for c0 in 0..<k {
+                                let cc = c.baseAddress! + c0 * d
+                                var dot = 0.0
+                                for j in 0..<d { dot += x[j] * cc[j] }
+                                let score = cn[c0] - 2 * dot
+                                if score < bestScore { bestScore = score; best = c0 }
+                            }
+                            local[i - lo] = best
+                            if previous[i] != best { changed += 1 }
+                            counts[best] += 1
+                            for j in 0..<d { sums[best * d + j] += x[j] }
+                        }
+                    }
+                }
+            }
+            results.set(part, (local, sums, counts, changed))
+        }
+        var labels = [Int](repeating: 0, count: n)
+        var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k), changed = 0
+        for part in 0..<parts {
+            let (local, s, c, ch) = results.get(part)
+            let lo = part * chunk
+            for (offset, label) in local.enumerated() { labels[lo + offset] = label }
+            for x in 0..<(k * d) { sums[x] += s[x] }
+            for x in 0..<k { counts[x] += c[x] }
+            changed += ch
+        }
+        return (labels, sums, counts, changed)
+    }
+
     /// Lloyd iterations from given centres (k × d, row-major).
     static func lloyd(_ m: FeatureMatrix, centers start: [Double], k: Int, maxIterations: Int, tolerance: Double, exact: Bool) -> Result {
         let n = m.rows, d = m.columns
         var centers = start
         var labels = [Int](repeating: -1, count: n)
         var iterations = 0
-        let parts = n >= 50_000 ? 2 : 1
         let values = m.values
         while iterations < maxIterations {
             iterations += 1
-            // Assignment, in parallel chunks, with per-chunk sums for the update.
-            let chunk = (n + parts - 1) / parts
-            let results = ChunkResults<([Int], [Double], [Int], Int)>(count: parts)
-            let current = centers, previous = labels
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let lo = part * chunk, hi = min(n, lo + chunk)
-                var local = [Int](repeating: 0, count: hi - lo)
-                var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
-                var changed = 0
-                values.withUnsafeBufferPointer { v in
-                    current.withUnsafeBufferPointer { c in
-                        for i in lo..<hi {
-                            var best = 0, bestDistance = Double.infinity
-                            for c0 in 0..<k {
-                                var s = 0.0
-                                for j in 0..<d { let x = v[i * d + j] - c[c0 * d + j]; s += x * x }
-                                if s < bestDistance { bestDistance = s; best = c0 }
-                            }
-                            local[i - lo] = best
-                            if previous[i] != best { changed += 1 }
-                            counts[best] += 1
-                            for j in 0..<d { sums[best * d + j] += v[i * d + j] }
-                        }
-                    }
-                }
-                results.set(part, (local, sums, counts, changed))
-            }
-            var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k), changed = 0
-            for part in 0..<parts {
-                let (local, s, c, ch) = results.get(part)
-                let lo = part * chunk
-                for (offset, label) in local.enumerated() { labels[lo + offset] = label }
-                for x in 0..<(k * d) { sums[x] += s[x] }
-                for x in 0..<k { counts[x] += c[x] }
-                changed += ch
-            }
-            if changed == 0 { break }
+            let step = assign(values, n: n, d: d, centers: centers, k: k, previous: labels)
+            labels = step.labels
+            if step.changed == 0 { break }
             var shift = 0.0
-            for c in 0..<k where counts[c] > 0 {
+            for c in 0..<k where step.counts[c] > 0 {
                 for j in 0..<d {
-                    let updated = sums[c * d + j] / Double(counts[c])
+                    let updated = step.sums[c * d + j] / Double(step.counts[c])
                     shift += (updated - centers[c * d + j]) * (updated - centers[c * d + j])
                     centers[c * d + j] = updated
                 }
             }
             if !exact && shift <= tolerance {
                 // Converged on the centres: reassign once so labels match the final centres.
-                for i in 0..<n {
-                    var best = 0, bestDistance = Double.infinity
-                    for c0 in 0..<k { let s = distance(values, i * d, centers, c0 * d, d); if s < bestDistance { bestDistance = s; best = c0 } }
-                    labels[i] = best
-                }
+                labels = assign(values, n: n, d: d, centers: centers, k: k, previous: labels).labels
                 break
             }
         }
