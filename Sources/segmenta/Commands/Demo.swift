@@ -88,6 +88,31 @@ extension Segmenta {
                 print(t.render())
                 print("")
 
+                // Customer value and personas, saved as computed traits segments can use.
+                let orderList = try db.orders(before: nil)
+                let clv = try CLVAnalysis.run(CustomerSummaryBuilder.summarize(orderList, unit: .week), unit: .week)
+                var clvTraits: [String: [String: JSONValue]] = ["clv": [:], "p_alive": [:], "expected_purchases": [:]]
+                for c in clv.customers {
+                    clvTraits["p_alive"]![c.summary.customerID] = .number(c.probabilityAlive)
+                    clvTraits["expected_purchases"]![c.summary.customerID] = .number(c.expectedPurchases)
+                    if let v = c.clv { clvTraits["clv"]![c.summary.customerID] = .number(v) }
+                }
+                try db.replaceComputedTraits(clvTraits, computedAt: .now)
+                let totalCLV = clv.customers.compactMap(\.clv).reduce(0, +)
+                print(Terminal.bold("Customer value (BG/NBD + Gamma-Gamma, 12 months, 1 %/month discount)"))
+                print("r = \(Fmt.fixed(clv.bgnbd.r, 3)), α = \(Fmt.fixed(clv.bgnbd.alpha, 2)), a = \(Fmt.fixed(clv.bgnbd.a, 3)), b = \(Fmt.fixed(clv.bgnbd.b, 3)); expected 12-month value of today's buyers: \(Fmt.thousands(Int(totalCLV))) (mean \(Fmt.fixed(totalCLV / Double(max(1, clv.customers.count)), 2)))")
+                print("")
+                let features = try StoreFeatures.load(db, features: ["rfm_recency", "rfm_frequency", "rfm_monetary", "clv"])
+                let personas = try ClusterAnalysis.run(features, k: 4, log: true, options: KMeans.Options(k: 4, nInit: 4, seed: 1))
+                var cluster: [String: JSONValue] = [:], persona: [String: JSONValue] = [:]
+                for (i, id) in features.ids.enumerated() {
+                    cluster[id] = .number(Double(personas.result.labels[i]))
+                    persona[id] = .string(personas.personas[personas.result.labels[i]].name)
+                }
+                try db.replaceComputedTraits(["cluster": cluster, "persona": persona], computedAt: .now)
+                ClusterOutput.print(personas, data: features, format: .table)
+                print("")
+
                 // Segments: created once, refreshed monthly over the last six months.
                 for definition in DemoSegments.definitions {
                     let name = definition.objectValue?["name"]?.stringValue ?? ""
@@ -119,6 +144,9 @@ extension Segmenta {
                   segmenta segments show pro-frequent-quiet\(dbFlag)      # a segment in words, with its card
                   segmenta segments members champions\(dbFlag) --traits email,plan,rfm_segment
                   segmenta migrations\(dbFlag) --rfm --from \(earlier.dateString) --to \(data.end.dateString)   # who moved between RFM segments
+                  segmenta compare activated-early\(dbFlag)                # does early activation pay? tests, effects, verdicts
+                  segmenta validate pro-frequent-quiet\(dbFlag)           # distinct, measurable, accessible, substantial, actionable
+                  segmenta clv\(dbFlag)                                   # BG/NBD + Gamma-Gamma per customer
                   segmenta import orders YOUR_ORDERS.csv\(dbFlag)        # then the same on your own data
                 """)
                 Terminal.note("done in \(Fmt.fixed(clock.seconds, 1)) s")
