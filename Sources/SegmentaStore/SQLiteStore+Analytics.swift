@@ -33,8 +33,9 @@ extension SQLiteStore {
             let insert = try db.makeStatement(sql: "INSERT INTO computed_traits (profile_id, name, value, computed_at) VALUES (?, ?, ?, ?)")
             for (name, byProfile) in values {
                 try db.execute(sql: "DELETE FROM computed_traits WHERE name = ?", arguments: [name])
-                for (profile, value) in byProfile {
-                    insert.setUncheckedArguments([profile, name, value.jsonText, computedAt.milliseconds])
+                // In key order: the (profile_id, name) B-tree then fills sequentially instead of at random.
+                for profile in byProfile.keys.sorted() {
+                    insert.setUncheckedArguments([profile, name, byProfile[profile]!.jsonText, computedAt.milliseconds])
                     try insert.execute()
                 }
             }
@@ -67,7 +68,7 @@ extension SQLiteStore {
                            arguments: [kind, asOf.milliseconds, parameters.jsonText, summary.jsonText, time.milliseconds])
             let run = db.lastInsertedRowID
             let insert = try db.makeStatement(sql: "INSERT INTO analysis_values (run_id, profile_id, value) VALUES (?, ?, ?)")
-            for (profile, value) in values { try insert.execute(arguments: [run, profile, value]) }
+            for profile in values.keys.sorted() { try insert.execute(arguments: [run, profile, values[profile]!]) }
         }
     }
 
