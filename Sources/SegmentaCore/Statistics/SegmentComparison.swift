@@ -41,6 +41,23 @@ public enum SegmentComparison {
         return rows
     }
 
+    /// Re-adjusts the p-values of several comparisons together (Holm over all their rows), for
+    /// `--by`, where every value of a trait is compared with the rest on the same KPIs.
+    public static func adjustJointly(_ groups: [[Row]], names: [(String, String)]) -> [[Row]] {
+        let flat = groups.flatMap { $0 }
+        let adjusted = EffectSizes.holm(flat.map { $0.pValue.isNaN ? 1 : $0.pValue })
+        var k = 0
+        return groups.enumerated().map { g, rows in
+            rows.map { row in
+                var r = row
+                r.pAdjusted = r.pValue.isNaN ? .nan : adjusted[k]
+                r.verdict = verdict(r, names: names[g])
+                k += 1
+                return r
+            }
+        }
+    }
+
     static func mean(_ x: [Double]) -> Double { x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count) }
 
     static func npsScore(_ x: [Double]) -> Double {

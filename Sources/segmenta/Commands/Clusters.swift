@@ -134,7 +134,7 @@ enum FeatureTable {
 
 /// Features from the store: traits, computed traits, event counts.
 enum StoreFeatures {
-    static func load(_ db: SQLiteStore, features: [String]) throws -> FeatureMatrix {
+    static func load(_ db: SQLiteStore, features: [String], quiet: Bool = false) throws -> FeatureMatrix {
         guard !features.isEmpty else { throw CLIError("--features needs at least one feature") }
         var columns: [[String: Double]] = []
         for f in features {
@@ -157,7 +157,7 @@ enum StoreFeatures {
         for c in columns.dropFirst() { ids.formIntersection(c.keys) }
         let ordered = CustomerOrder.sorted(Array(ids))
         let left = (try db.counts().profiles) - ordered.count
-        if left > 0 { Terminal.note("\(Fmt.thousands(left)) profiles without every feature are left out") }
+        if left > 0 && !quiet { Terminal.note("\(Fmt.thousands(left)) profiles without every feature are left out") }
         guard ordered.count >= 2 else { throw CLIError("fewer than 2 profiles have all of \(features.joined(separator: ", "))") }
         return FeatureMatrix(ids: ordered, names: features, values: ordered.flatMap { id in columns.map { $0[id]! } })
     }

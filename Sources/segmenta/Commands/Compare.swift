@@ -53,11 +53,15 @@ extension Segmenta {
                     groups.append((a!, first, b ?? "the rest", second))
                 }
                 var reports: [JSONValue] = []
-                for (nameA, setA, nameB, setB) in groups {
-                    let input = list.map { k in
-                        (k, setA.compactMap { values[k]![$0] }, setB.compactMap { values[k]![$0] })
-                    }
-                    let rows = SegmentComparison.compare(input, names: (nameA, nameB))
+                var computed: [[SegmentComparison.Row]] = groups.map { nameA, setA, nameB, setB in
+                    let input = list.map { k in (k, setA.compactMap { values[k]![$0] }, setB.compactMap { values[k]![$0] }) }
+                    return SegmentComparison.compare(input, names: (nameA, nameB))
+                }
+                if groups.count > 1 {
+                    // Every value of the trait is a comparison of its own: adjust across all of them.
+                    computed = SegmentComparison.adjustJointly(computed, names: groups.map { ($0.0, $0.2) })
+                }
+                for ((nameA, setA, nameB, setB), rows) in zip(groups, computed) {
                     if format == .json {
                         reports.append(.object([
                             "a": .object(["name": .string(nameA), "size": .number(Double(setA.count))]),

@@ -102,7 +102,7 @@ extension Segmenta {
                 print(Terminal.bold("Customer value (BG/NBD + Gamma-Gamma, 12 months, 1 %/month discount)"))
                 print("r = \(Fmt.fixed(clv.bgnbd.r, 3)), α = \(Fmt.fixed(clv.bgnbd.alpha, 2)), a = \(Fmt.fixed(clv.bgnbd.a, 3)), b = \(Fmt.fixed(clv.bgnbd.b, 3)); expected 12-month value of today's buyers: \(Fmt.thousands(Int(totalCLV))) (mean \(Fmt.fixed(totalCLV / Double(max(1, clv.customers.count)), 2)))")
                 print("")
-                let features = try StoreFeatures.load(db, features: ["rfm_recency", "rfm_frequency", "rfm_monetary", "clv"])
+                let features = try StoreFeatures.load(db, features: ["rfm_recency", "rfm_frequency", "rfm_monetary", "clv"], quiet: true)
                 let personas = try ClusterAnalysis.run(features, k: 4, log: true, options: KMeans.Options(k: 4, nInit: 4, seed: 1))
                 var cluster: [String: JSONValue] = [:], persona: [String: JSONValue] = [:]
                 for (i, id) in features.ids.enumerated() {
@@ -136,19 +136,23 @@ extension Segmenta {
                 print("")
                 print(Terminal.bold("Next steps"))
                 let dbFlag = store.db.map { " --db \($0)" } ?? ""
-                print("""
-                  segmenta rfm\(dbFlag) --format csv > rfm.csv          # every customer's R, F, M scores and segment
-                  segmenta cohorts\(dbFlag) --activity "Logged In" --by plan   # retention triangle per plan
-                  segmenta cohorts\(dbFlag) --period week                 # weekly cohorts of buyers
-                  segmenta lifecycle\(dbFlag) --format csv               # stage of every customer
-                  segmenta segments show pro-frequent-quiet\(dbFlag)      # a segment in words, with its card
-                  segmenta segments members champions\(dbFlag) --traits email,plan,rfm_segment
-                  segmenta migrations\(dbFlag) --rfm --from \(earlier.dateString) --to \(data.end.dateString)   # who moved between RFM segments
-                  segmenta compare activated-early\(dbFlag)                # does early activation pay? tests, effects, verdicts
-                  segmenta validate pro-frequent-quiet\(dbFlag)           # distinct, measurable, accessible, substantial, actionable
-                  segmenta clv\(dbFlag)                                   # BG/NBD + Gamma-Gamma per customer
-                  segmenta import orders YOUR_ORDERS.csv\(dbFlag)        # then the same on your own data
-                """)
+                let steps: [(String, String)] = [
+                    ("segmenta rfm\(dbFlag) --format csv > rfm.csv", "every customer's R, F, M scores and segment"),
+                    ("segmenta cohorts\(dbFlag) --activity \"Logged In\" --by plan", "retention triangle per plan"),
+                    ("segmenta cohorts\(dbFlag) --period week", "weekly cohorts of buyers"),
+                    ("segmenta lifecycle\(dbFlag) --format csv", "stage of every customer"),
+                    ("segmenta segments show pro-frequent-quiet\(dbFlag)", "a segment in words, with its card"),
+                    ("segmenta segments members champions\(dbFlag) --traits email,plan,rfm_segment", ""),
+                    ("segmenta migrations\(dbFlag) --rfm --from \(earlier.dateString) --to \(data.end.dateString)", "who moved between RFM segments"),
+                    ("segmenta compare activated-early\(dbFlag)", "does early activation pay? tests, effects, verdicts"),
+                    ("segmenta validate pro-frequent-quiet\(dbFlag)", "distinct, measurable, accessible, substantial, actionable"),
+                    ("segmenta clv\(dbFlag)", "BG/NBD + Gamma-Gamma per customer"),
+                    ("segmenta import orders YOUR_ORDERS.csv\(dbFlag)", "then the same on your own data"),
+                ]
+                let width = steps.map(\.0.count).max() ?? 0
+                for (command, comment) in steps {
+                    print("  " + command + String(repeating: " ", count: width - command.count) + (comment.isEmpty ? "" : "   # " + comment))
+                }
                 Terminal.note("done in \(Fmt.fixed(clock.seconds, 1)) s")
             }
         }
