@@ -26,9 +26,7 @@ extension Segmenta {
         @Option(help: "Discount rate per month.") var discountRate = 0.01
         @Option(help: "Output: table, csv or json.") var format: OutputFormat = .table
         @OptionGroup var store: StoreOptions
-        @OptionGroup var fileFormat: FileFormatOptions
-        @OptionGroup var mapping: OrderColumnOptions
-        @OptionGroup var importOptions: ImportOptions
+        @OptionGroup var orderFile: OrderFileOptions
 
         func validate() throws {
             if orders != nil && summary != nil { throw ValidationError("give --orders or --summary, not both") }
@@ -52,7 +50,7 @@ extension Segmenta {
                     let list: [Order]
                     if let orders {
                         let (o, report) = try FileBytes.with(orders) { bytes in
-                            try OrderFileScan.orders(bytes, options: fileFormat.options, columns: mapping.columns, policy: importOptions.onError, fileName: orders)
+                            try OrderFileScan.orders(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, policy: orderFile.errors.onError, fileName: orders)
                         }
                         if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
                         list = o

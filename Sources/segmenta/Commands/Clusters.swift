@@ -30,9 +30,7 @@ extension Segmenta {
         @Option(help: "Tolerance on centre movement (relative to the mean feature variance); 0 runs until assignments stop changing.") var tol = 1e-4
         @Option(help: "Output: table, csv or json.") var format: OutputFormat = .table
         @OptionGroup var store: StoreOptions
-        @OptionGroup var fileFormat: FileFormatOptions
-        @OptionGroup var mapping: OrderColumnOptions
-        @OptionGroup var importOptions: ImportOptions
+        @OptionGroup var orderFile: OrderFileOptions
 
         func validate() throws {
             if [orders, input].compactMap({ $0 }).count > 1 { throw ValidationError("give --orders or --input, not both") }
@@ -54,10 +52,10 @@ extension Segmenta {
                 var db: SQLiteStore?
                 let data: FeatureMatrix
                 if let input {
-                    data = try FeatureTable.read(input, format: fileFormat.options)
+                    data = try FeatureTable.read(input, format: orderFile.format.options)
                 } else if let orders {
                     let (totals, report) = try FileBytes.with(orders) { bytes in
-                        try OrderFileScan.totals(bytes, options: fileFormat.options, columns: mapping.columns, policy: importOptions.onError, fileName: orders)
+                        try OrderFileScan.totals(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, policy: orderFile.errors.onError, fileName: orders)
                     }
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
                     let rfm = try RFMScorer.score(totals)

@@ -20,9 +20,7 @@ extension Segmenta {
         @Option(help: ArgumentHelp("Compute from an orders CSV directly, without the store.", valueName: "file")) var orders: String?
         @Option(help: "Output: table, csv or json.") var format: OutputFormat = .table
         @OptionGroup var store: StoreOptions
-        @OptionGroup var fileFormat: FileFormatOptions
-        @OptionGroup var mapping: OrderColumnOptions
-        @OptionGroup var importOptions: ImportOptions
+        @OptionGroup var orderFile: OrderFileOptions
 
         func validate() throws {
             if orders != nil && (by != nil || cohortTrait != nil) {
@@ -38,7 +36,7 @@ extension Segmenta {
                 let cells: [CohortRetention.Cell]
                 if let orders {
                     let (list, report) = try FileBytes.with(orders) { bytes in
-                        try OrderFileScan.orders(bytes, options: fileFormat.options, columns: mapping.columns, policy: importOptions.onError, fileName: orders)
+                        try OrderFileScan.orders(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, policy: orderFile.errors.onError, fileName: orders)
                     }
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
                     cells = CohortRetention.compute(activity: list.map { .init(customerID: $0.customerID, timestamp: $0.timestamp) }, period: period)

@@ -23,9 +23,7 @@ extension Segmenta {
         @Option(help: "At-risk threshold in days for customers who ordered on one day only.") var singleOrderDays = 90
         @Option(help: "Lost after more than this many days without an order.") var lostDays = 365
         @OptionGroup var store: StoreOptions
-        @OptionGroup var fileFormat: FileFormatOptions
-        @OptionGroup var mapping: OrderColumnOptions
-        @OptionGroup var importOptions: ImportOptions
+        @OptionGroup var orderFile: OrderFileOptions
 
         func validate() throws {
             guard newDays >= 0, lostDays > 0, atRiskFactor > 0, singleOrderDays > 0 else {
@@ -40,7 +38,7 @@ extension Segmenta {
                 let result: (asOf: Timestamp, customers: [LifecycleClassifier.Assignment])
                 if let orders {
                     let (list, report) = try FileBytes.with(orders) { bytes in
-                        try OrderFileScan.orders(bytes, options: fileFormat.options, columns: mapping.columns, policy: importOptions.onError, fileName: orders)
+                        try OrderFileScan.orders(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, policy: orderFile.errors.onError, fileName: orders)
                     }
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
                     result = LifecycleClassifier.classify(orders: list, asOf: asOf, options: options)

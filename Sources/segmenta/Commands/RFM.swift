@@ -23,9 +23,7 @@ extension Segmenta {
         @Option(help: ArgumentHelp("Own cut points per metric, e.g. \"r=30,90,180,365;f=1,2,5,10;m=50,100,500,1000\".", valueName: "spec"))
         var cutPoints: String?
         @OptionGroup var store: StoreOptions
-        @OptionGroup var fileFormat: FileFormatOptions
-        @OptionGroup var mapping: OrderColumnOptions
-        @OptionGroup var importOptions: ImportOptions
+        @OptionGroup var orderFile: OrderFileOptions
 
         func validate() throws {
             guard (2...10).contains(bins) else { throw ValidationError("--bins must be between 2 and 10") }
@@ -41,8 +39,8 @@ extension Segmenta {
                 if let orders {
                     source = orders
                     let (totals, report) = try FileBytes.with(orders) { bytes, release in
-                        try OrderFileScan.totals(bytes, options: fileFormat.options, columns: mapping.columns, before: asOf,
-                                                 policy: importOptions.onError, fileName: orders, parallelism: 2,
+                        try OrderFileScan.totals(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, before: asOf,
+                                                 policy: orderFile.errors.onError, fileName: orders, parallelism: 2,
                                                  consumed: { release($0) })
                     }
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary); first: \(report.issues[0])") }

@@ -71,6 +71,13 @@ struct OrderColumnOptions: ParsableArguments {
     }
 }
 
+/// How to read an orders file: its format, its columns, and what to do with bad rows.
+struct OrderFileOptions: ParsableArguments {
+    @OptionGroup var format: FileFormatOptions
+    @OptionGroup var mapping: OrderColumnOptions
+    @OptionGroup var errors: ImportOptions
+}
+
 /// `--format`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
