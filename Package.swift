@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "segmenta", targets: ["segmenta"]),
         .library(name: "SegmentaCore", targets: ["SegmentaCore"]),
         .library(name: "SegmentaStore", targets: ["SegmentaStore"]),
+        .library(name: "SegmentaCharts", targets: ["SegmentaCharts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -24,6 +25,12 @@ let package = Package(
         // Pure domain and analytics: no I/O, no SQL driver, no HTTP.
         .target(
             name: "SegmentaCore",
+            swiftSettings: swiftSettings
+        ),
+        // Data → accessible SVG charts. Pure.
+        .target(
+            name: "SegmentaCharts",
+            dependencies: ["SegmentaCore"],
             swiftSettings: swiftSettings
         ),
         // Storage: the Store and its SQLite backend (GRDB).
@@ -42,6 +49,7 @@ let package = Package(
             dependencies: [
                 "SegmentaCore",
                 "SegmentaStore",
+                "SegmentaCharts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -51,6 +59,11 @@ let package = Package(
             name: "SegmentaCoreTests",
             dependencies: ["SegmentaCore"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SegmentaChartsTests",
+            dependencies: ["SegmentaCharts"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

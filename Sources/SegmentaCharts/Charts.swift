@@ -1,0 +1,94 @@
+/// Data → accessible SVG charts: a title, a description, axis labels, a tooltip on every mark.
+public enum Charts {
+    /// Horizontal bars, one per label.
+    public static func bars(title: String, labels: [String], values: [Double], valueLabel: (Double) -> String = { SVG.n($0) }, width: Double = 640) -> String {
+        let rowHeight = 26.0, left = min(360, 8 + Double(labels.map(\.count).max() ?? 0) * 6.8), top = 30.0
+        let height = top + rowHeight * Double(labels.count) + 10
+        var svg = SVG(width: width, height: height)
+        svg.text(title, x: 0, y: 18, size: 14, weight: "600")
+        let maxValue = max(values.max() ?? 0, 1e-12)
+        let span = width - left - 90
+        for (i, (label, v)) in zip(labels, values).enumerated() {
+            let y = top + Double(i) * rowHeight
+            svg.text(label, x: left - 8, y: y + 17, anchor: "end")
+            svg.rect(x: left, y: y + 4, width: span * max(0, v) / maxValue, height: rowHeight - 8, fill: Palette.categorical[0], tooltip: "\(label): \(valueLabel(v))")
+            svg.text(valueLabel(v), x: left + span * max(0, v) / maxValue + 6, y: y + 17)
+        }
+        return svg.render(title: title, description: zip(labels, values).map { "\($0): \(valueLabel($1))" }.joined(separator: "; "))
+    }
+
+    /// A heatmap of rows × columns; nil cells are left empty (e.g. censored cohort periods).
+    public static func heatmap(title: String, rowTitle: String, columnTitle: String, rows: [String], columns: [String], values: [[Double?]],
+                               cellLabel: (Double) -> String = { SVG.n($0) }, scaleMax: Double? = nil, cell: Double = 44) -> String {
+        let left = 12 + Double(rows.map(\.count).max() ?? 0) * 7 + 16, top = 56.0
+        let width = max(left + cell * Double(columns.count) + 10, Double(title.count) * 7.6), height = top + cell * Double(rows.count) + 10
+        var svg = SVG(width: width, height: height)
+        svg.text(title, x: 0, y: 18, size: 14, weight: "600")
+        svg.text(columnTitle, x: left + cell * Double(columns.count) / 2, y: 36, anchor: "middle", size: 11, fill: "#555")
+        svg.text(rowTitle, x: 10, y: top + cell * Double(rows.count) / 2, anchor: "middle", size: 11, fill: "#555", rotate: -90)
+        let top0 = values.flatMap { $0.compactMap { $0 } }.max() ?? 1
+        let maxValue = max(scaleMax ?? top0, 1e-12)
+        for (j, c) in columns.enumerated() { svg.text(c, x: left + cell * (Double(j) + 0.5), y: top - 6, anchor: "middle", size: 11) }
+        for (i, r) in rows.enumerated() {
+            svg.text(r, x: left - 6, y: top + cell * (Double(i) + 0.5) + 4, anchor: "end", size: 11)
+            for j in columns.indices {
+                guard let v = values[i][j] else { continue }
+                let t = v / maxValue
+                svg.rect(x: left + cell * Double(j) + 1, y: top + cell * Double(i) + 1, width: cell - 2, height: cell - 2, fill: Palette.sequential(t),
+                         tooltip: "\(rowTitle) \(r), \(columnTitle) \(columns[j]): \(cellLabel(v))")
+                svg.text(cellLabel(v), x: left + cell * (Double(j) + 0.5), y: top + cell * (Double(i) + 0.5) + 4, anchor: "middle", size: 10, fill: Palette.textOn(t))
+            }
+        }
+        return svg.render(title: title, description: "\(rows.count) × \(columns.count) grid of \(rowTitle) by \(columnTitle)")
+    }
+
+    /// Lines over time: one series per name, values per x label.
+    public static func lines(title: String, xLabels: [String], series: [(name: String, values: [Double])], yLabel: String, width: Double = 640, height: Double = 260) -> String {
+        let left = 56.0, right = 150.0, top = 30.0, bottom = 40.0
+        var svg = SVG(width: width, height: height)
+        svg.text(title, x: 0, y: 18, size: 14, weight: "600")
+        let maxValue = max(series.flatMap(\.values).max() ?? 1, 1e-12)
+        let plotW = width - left - right, plotH = height - top - bottom
+        svg.line(x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH)
+        svg.line(x1: left, y1: top, x2: left, y2: top + plotH)
+        svg.text(yLabel, x: 14, y: top + plotH / 2, anchor: "middle", size: 11, fill: "#555", rotate: -90)
+        for k in 0...4 {
+            let v = maxValue * Double(k) / 4, y = top + plotH - plotH * Double(k) / 4
+            svg.text(SVG.n(v.rounded()), x: left - 6, y: y + 4, anchor: "end", size: 10, fill: "#555")
+        }
+        func x(_ i: Int) -> Double { left + (xLabels.count > 1 ? plotW * Double(i) / Double(xLabels.count - 1) : plotW / 2) }
+        for (i, l) in xLabels.enumerated() { svg.text(l, x: x(i), y: top + plotH + 16, anchor: "middle", size: 10, fill: "#555") }
+        for (s, item) in series.enumerated() {
+            let colour = Palette.categorical[s % Palette.categorical.count]
+            let points = item.values.enumerated().map { (x($0.offset), top + plotH - plotH * $0.element / maxValue) }
+            svg.polyline(points, stroke: colour)
+            for (i, p) in points.enumerated() { svg.circle(cx: p.0, cy: p.1, r: 3, fill: colour, tooltip: "\(item.name), \(xLabels[i]): \(SVG.n(item.values[i]))") }
+            svg.rect(x: left + plotW + 14, y: top + Double(s) * 18, width: 10, height: 10, fill: colour)
+            svg.text(item.name, x: left + plotW + 28, y: top + Double(s) * 18 + 9, size: 11)
+        }
+        return svg.render(title: title, description: series.map { "\($0.name): " + $0.values.map { SVG.n($0) }.joined(separator: ", ") }.joined(separator: "; "))
+    }
+
+    /// A histogram of values in equal-width bins.
+    public static func histogram(title: String, values: [Double], bins: Int = 20, xLabel: String, width: Double = 640, height: Double = 240) -> String {
+        let lo = values.min() ?? 0, hi = values.max() ?? 1
+        let w = hi > lo ? (hi - lo) / Double(bins) : 1
+        var counts = [Int](repeating: 0, count: bins)
+        for v in values { counts[min(bins - 1, Int((v - lo) / w))] += 1 }
+        let left = 48.0, top = 30.0, bottom = 40.0, plotW = width - left - 10, plotH = height - top - bottom
+        var svg = SVG(width: width, height: height)
+        svg.text(title, x: 0, y: 18, size: 14, weight: "600")
+        let maxCount = Double(max(counts.max() ?? 1, 1))
+        for (i, c) in counts.enumerated() {
+            let h = plotH * Double(c) / maxCount
+            svg.rect(x: left + plotW * Double(i) / Double(bins) + 1, y: top + plotH - h, width: plotW / Double(bins) - 2, height: h, fill: Palette.categorical[0],
+                     tooltip: "\(SVG.n(lo + w * Double(i))) – \(SVG.n(lo + w * Double(i + 1))): \(c)")
+        }
+        svg.line(x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH)
+        svg.text(SVG.n(lo), x: left, y: top + plotH + 16, size: 10, fill: "#555")
+        svg.text(SVG.n(hi), x: left + plotW, y: top + plotH + 16, anchor: "end", size: 10, fill: "#555")
+        svg.text(xLabel, x: left + plotW / 2, y: top + plotH + 32, anchor: "middle", size: 11, fill: "#555")
+        svg.text("\(Int(maxCount))", x: left - 6, y: top + 10, anchor: "end", size: 10, fill: "#555")
+        return svg.render(title: title, description: "\(values.count) values from \(SVG.n(lo)) to \(SVG.n(hi)) in \(bins) bins")
+    }
+}

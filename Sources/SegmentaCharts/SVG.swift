@@ -1,0 +1,80 @@
+/// A tiny SVG writer: elements as text, every attribute value escaped.
+public struct SVG: Sendable {
+    public private(set) var body = ""
+    public let width: Double, height: Double
+
+    public init(width: Double, height: Double) {
+        self.width = width
+        self.height = height
+    }
+
+    /// Escapes text for XML content and attribute values.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A number with at most two decimals, integers without a fraction.
+    public static func n(_ v: Double) -> String {
+        let r = (v * 100).rounded() / 100
+        return r == r.rounded() ? String(Int(r)) : String(r)
+    }
+
+    /// A rectangle with an optional tooltip.
+    public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, tooltip: String? = nil, extra: String = "") {
+        let tip = tooltip.map { "<title>\(Self.escape($0))</title>" } ?? ""
+        body += "<rect x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(max(0, width)))\" height=\"\(Self.n(max(0, height)))\" fill=\"\(fill)\"\(extra)>\(tip)</rect>"
+    }
+
+    /// Text at a point.
+    public mutating func text(_ s: String, x: Double, y: Double, anchor: String = "start", size: Double = 12, fill: String = "#222", weight: String? = nil, rotate: Double? = nil) {
+        let w = weight.map { " font-weight=\"\($0)\"" } ?? ""
+        let r = rotate.map { " transform=\"rotate(\(Self.n($0)) \(Self.n(x)) \(Self.n(y)))\"" } ?? ""
+        body += "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(Self.n(size))\" fill=\"\(fill)\"\(w)\(r)>\(Self.escape(s))</text>"
+    }
+
+    public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String = "#999", width: Double = 1) {
+        body += "<line x1=\"\(Self.n(x1))\" y1=\"\(Self.n(y1))\" x2=\"\(Self.n(x2))\" y2=\"\(Self.n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"/>"
+    }
+
+    public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2) {
+        let p = points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ")
+        body += "<polyline points=\"\(p)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"/>"
+    }
+
+    public mutating func circle(cx: Double, cy: Double, r: Double, fill: String, tooltip: String? = nil) {
+        let tip = tooltip.map { "<title>\(Self.escape($0))</title>" } ?? ""
+        body += "<circle cx=\"\(Self.n(cx))\" cy=\"\(Self.n(cy))\" r=\"\(Self.n(r))\" fill=\"\(fill)\">\(tip)</circle>"
+    }
+
+    /// The document, with a title and description for screen readers.
+    public func render(title: String, description: String) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" role=\"img\" aria-labelledby=\"t d\" font-family=\"system-ui, sans-serif\"><title id=\"t\">\(Self.escape(title))</title><desc id=\"d\">\(Self.escape(description))</desc>\(body)</svg>"
+    }
+}
+
+/// Colour-blind-safe colours: Okabe & Ito's qualitative palette, and a sequential blue scale.
+public enum Palette {
+    public static let categorical = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+    /// A sequential colour for t in 0…1 (light to dark blue), readable by all common colour-vision types.
+    public static func sequential(_ t: Double) -> String {
+        let t = min(1, max(0, t))
+        let from = (247.0, 251.0, 255.0), to = (8.0, 48.0, 107.0)
+        func c(_ a: Double, _ b: Double) -> Int { Int((a + (b - a) * t).rounded()) }
+        return "rgb(\(c(from.0, to.0)),\(c(from.1, to.1)),\(c(from.2, to.2)))"
+    }
+
+    /// Black or white text, whichever reads on a sequential colour.
+    public static func textOn(_ t: Double) -> String { t > 0.55 ? "#fff" : "#222" }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+@testable import SegmentaCharts
+
+@Suite struct ChartsTests {
+    func count(_ s: String, _ needle: String) -> Int { s.components(separatedBy: needle).count - 1 }
+
+    @Test func heatmapsDrawOneCellPerValueAndLeaveCensoredCellsEmpty() {
+        let svg = Charts.heatmap(title: "Retention", rowTitle: "cohort", columnTitle: "k", rows: ["2026-01", "2026-02"], columns: ["0", "1"],
+                                 values: [[1.0, 0.5], [1.0, nil]], cellLabel: { "\(Int($0 * 100))%" })
+        #expect(count(svg, "<rect") == 3)
+        #expect(svg.contains("<title>cohort 2026-01, k 1: 50%</title>"))
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.contains("role=\"img\"") && svg.contains("<title id=\"t\">Retention</title>"))
+    }
+
+    @Test func barsScaleToTheLargestValueAndEscapeLabels() {
+        let svg = Charts.bars(title: "A <b> & \"c\"", labels: ["x<y", "z"], values: [10, 5])
+        #expect(!svg.contains("<b>") && svg.contains("A &lt;b&gt; &amp; &quot;c&quot;") && svg.contains("x&lt;y"))
+        // The bar of 5 is half the length of the bar of 10.
+        let widths = svg.components(separatedBy: "width=\"").dropFirst().compactMap { Double($0.prefix { $0 != "\"" }) }
+        let barWidths = widths.filter { $0 > 0 && $0 < 640 }
+        #expect(barWidths.contains { b in barWidths.contains { abs($0 * 2 - b) < 0.02 } })
+    }
+
+    @Test func linesAndHistogramsCarryTooltipsAndALegend() {
+        let lines = Charts.lines(title: "Size", xLabels: ["Jan", "Feb", "Mar"], series: [("a", [1, 2, 3]), ("b", [3, 2, 1])], yLabel: "members")
+        #expect(count(lines, "<circle") == 6 && count(lines, "<polyline") == 2 && lines.contains("<title>b, Mar: 1</title>"))
+        let hist = Charts.histogram(title: "CLV", values: [0, 1, 1, 2, 9, 10], bins: 5, xLabel: "CLV")
+        #expect(count(hist, "<rect") == 5)
+        #expect(hist.contains("<title>0 – 2: 3</title>"))
+    }
+
+    @Test func sequentialColoursGoFromLightToDark() {
+        #expect(Palette.sequential(0) == "rgb(247,251,255)")
+        #expect(Palette.sequential(1) == "rgb(8,48,107)")
+        #expect(Palette.textOn(0.9) == "#fff" && Palette.textOn(0.1) == "#222")
+    }
+}
