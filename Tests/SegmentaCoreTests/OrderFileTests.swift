@@ -61,3 +61,27 @@ import Testing
         #expect(two.report.issues.first?.line == 60_003)
     }
 }
+
+@Suite struct OrderBatchTests {
+    @Test func segmentsCoverEveryRowAndKeepLineNumbers() throws {
+        var text = "customer_id,date,amount\n"
+        for i in 0..<5000 { text += "\(i % 97),2026-01-\(Timestamp.pad(i % 28 + 1, 2)),\(i % 50).5\n" }
+        text += "x,2026-13-01,1\n"
+        var seen = 0
+        let report = try withBytes(text) { buffer in
+            try OrderFileScan.forEachBatch(buffer, options: DelimitedFileOptions(), columns: OrderColumns(), policy: .skip, fileName: "f",
+                                           segmentBytes: 4096) { seen += $0.count }
+        }
+        #expect(seen == 5000)
+        #expect(report.issues.map(\.line) == [5002])
+        do {
+            _ = try withBytes(text) { buffer in
+                try OrderFileScan.forEachBatch(buffer, options: DelimitedFileOptions(), columns: OrderColumns(), policy: .fail, fileName: "f",
+                                               segmentBytes: 4096) { _ in }
+            }
+            Issue.record("expected a failure")
+        } catch let e as SegmentaError {
+            #expect(e.message.contains("line 5002, column date"))
+        }
+    }
+}

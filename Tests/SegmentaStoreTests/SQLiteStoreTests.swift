@@ -88,3 +88,24 @@ import Testing
         #expect(try store.computedTraits(of: "2").isEmpty)
     }
 }
+
+@Suite struct BatchedImportTests {
+    @Test func aFailureInALaterBatchRollsBackEarlierBatches() throws {
+        let store = try SQLiteStore()
+        let t = try Timestamp.parse("2026-01-01")
+        struct Stop: Error {}
+        #expect(throws: SegmentaError.self) {
+            try store.importOrders(source: "f") { emit in
+                try emit([Order(id: "a", customerID: "1", timestamp: t, amount: 1)])
+                throw SegmentaError(.invalidInput, "bad row in batch 2")
+            }
+        }
+        #expect(try store.counts().orders == 0 && store.counts().profiles == 0)
+        let r = try store.importOrders(source: "f") { emit in
+            try emit([Order(customerID: "1", timestamp: t, amount: 1)])
+            try emit([Order(customerID: "1", timestamp: t, amount: 1), Order(customerID: "2", timestamp: t.adding(days: 3), amount: 2)])
+        }
+        // Identical rows in different batches still get distinct stable ids (occurrences carry over).
+        #expect(r.inserted == 3 && r.profilesCreated == 2)
+    }
+}

@@ -81,9 +81,11 @@ public enum OrderFileScan {
         policy: ErrorPolicy,
         fileName: String,
         parallelism: Int = 2,
-        progress: (@Sendable (Int) -> Void)? = nil
+        progress: (@Sendable (Int) -> Void)? = nil,
+        firstLine: Int? = nil
     ) throws(SegmentaError) -> (orders: [Order], report: ScanReport) {
-        let (names, dataStart, dataLine) = try options.layout(of: buffer)
+        let (names, dataStart, headerDataLine) = try options.layout(of: buffer)
+        let dataLine = firstLine ?? headerDataLine
         let layout = try columns.resolve(in: names)
         let ranges = chunkRanges(buffer, from: dataStart, options: options, parallelism: parallelism)
         let firstLines = ranges.indices.map { $0 == 0 ? dataLine : 1 }
@@ -124,6 +126,53 @@ public enum OrderFileScan {
         }
         if report.issueCount > 0 && policy == .fail { throw report.failure(file: fileName) }
         return (all, report)
+    }
+
+    /// Reads the file in segments of about `segmentBytes` (cut at line breaks) and hands each
+    /// segment's valid orders to `body`, so that memory stays bounded by one segment. Each segment
+    /// is itself parsed on all cores. Under ``ErrorPolicy/fail`` the first bad rows throw before
+    /// their segment reaches `body` (the caller's transaction then rolls back what came before).
+    /// A file with quotes is read as one segment (a quoted field may hold a line break).
+    public static func forEachBatch(
+        _ buffer: UnsafeBufferPointer<UInt8>,
+        options: DelimitedFileOptions,
+        columns: OrderColumns,
+        policy: ErrorPolicy,
+        fileName: String,
+        segmentBytes: Int = 64 << 20,
+        parallelism: Int = 2,
+        _ body: ([Order]) throws -> Void
+    ) throws -> ScanReport {
+        let (_, dataStart, dataLine) = try options.layout(of: buffer)
+        var segments: [Range<Int>] = []
+        var quoted = false
+        if case .byte = options.delimiter { quoted = CSVScanner.containsQuote(UnsafeBufferPointer(rebasing: buffer[dataStart...])) }
+        if quoted {
+            segments = [dataStart..<buffer.count]
+        } else {
+            var lower = dataStart
+            while lower < buffer.count {
+                var cut = min(buffer.count, lower + segmentBytes)
+                while cut < buffer.count, buffer[cut - 1] != UInt8(ascii: "\n") { cut += 1 }
+                segments.append(lower..<cut)
+                lower = cut
+            }
+        }
+        var report = ScanReport()
+        var line = dataLine
+        for segment in segments {
+            // Present the segment as a header-less file whose lines start at `line`.
+            let header = try options.layout(of: buffer).names
+            let part = UnsafeBufferPointer(rebasing: buffer[segment])
+            let segmentOptions = DelimitedFileOptions(delimiter: options.delimiter, hasHeader: false, columnNames: header)
+            let (orders, partReport) = try Self.orders(part, options: segmentOptions, columns: columns, policy: .skip, fileName: fileName,
+                                                       parallelism: parallelism, firstLine: line)
+            report.merge(partReport)
+            if policy == .fail && report.issueCount > 0 { throw report.failure(file: fileName) }
+            try body(orders)
+            line += CSVScanner.lineBreaks(in: buffer, segment)
+        }
+        return report
     }
 
     static func chunkRanges(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, options: DelimitedFileOptions, parallelism: Int) -> [Range<Int>] {

@@ -22,15 +22,24 @@ extension Segmenta.Import {
         func run() async throws {
             try await reportingErrors {
                 let clock = Stopwatch()
-                let progress = ProgressBar(label: "reading", total: 100)
-                let (orders, report) = try FileBytes.with(file) { bytes in
-                    let total = bytes.count
-                    return try OrderFileScan.orders(bytes, options: format.options, columns: mapping.columns, policy: importOptions.onError,
-                                                    fileName: file, progress: { offset in progress.update(offset * 100 / max(total, 1) * 2) })
+                let progress = ProgressBar(label: "importing", total: 100)
+                let store = try store.open()
+                // Parse and store in segments of 64 MiB, all in one transaction: memory stays flat,
+                // and a bad row anywhere (under --on-error fail) rolls back everything.
+                var report = ScanReport()
+                let result = try FileBytes.with(file) { bytes, release in
+                    var done = 0
+                    return try store.importOrders(source: source) { emit in
+                        report = try OrderFileScan.forEachBatch(bytes, options: format.options, columns: mapping.columns,
+                                                                policy: importOptions.onError, fileName: file) { orders in
+                            try emit(orders)
+                            done += orders.count
+                            progress.update(min(99, done * 100 / max(1, bytes.count / 30)))
+                        }
+                        release(0..<bytes.count)
+                    }
                 }
                 progress.finish()
-                let store = try store.open()
-                let result = try store.importOrders(orders, source: source)
                 var skipped: [String] = []
                 if report.issueCount > 0 { skipped.append("skipped \(report.issueSummary)") }
                 if result.duplicates > 0 { skipped.append("\(Fmt.thousands(result.duplicates)) already stored") }
