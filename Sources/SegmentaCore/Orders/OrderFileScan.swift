@@ -141,6 +141,7 @@ public enum OrderFileScan {
         fileName: String,
         segmentBytes: Int = 64 << 20,
         parallelism: Int = 2,
+        consumed: ((Range<Int>) -> Void)? = nil,
         _ body: ([Order]) throws -> Void
     ) throws -> ScanReport {
         let (_, dataStart, dataLine) = try options.layout(of: buffer)
@@ -171,6 +172,7 @@ public enum OrderFileScan {
             if policy == .fail && report.issueCount > 0 { throw report.failure(file: fileName) }
             try body(orders)
             line += CSVScanner.lineBreaks(in: buffer, segment)
+            consumed?(segment)
         }
         return report
     }

@@ -31,12 +31,12 @@ extension Segmenta.Import {
                     var done = 0
                     return try store.importOrders(source: source) { emit in
                         report = try OrderFileScan.forEachBatch(bytes, options: format.options, columns: mapping.columns,
-                                                                policy: importOptions.onError, fileName: file) { orders in
+                                                                policy: importOptions.onError, fileName: file,
+                                                                consumed: { release($0) }) { orders in
                             try emit(orders)
                             done += orders.count
                             progress.update(min(99, done * 100 / max(1, bytes.count / 30)))
                         }
-                        release(0..<bytes.count)
                     }
                 }
                 progress.finish()
