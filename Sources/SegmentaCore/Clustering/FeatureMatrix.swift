@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rows of numeric features, stored row-major in one array.
 public struct FeatureMatrix: Sendable, Equatable {
     public var ids: [String]
@@ -50,7 +52,7 @@ public struct Standardizer: Sendable, Equatable {
         return Standardizer(means: means, deviations: deviations, log: log)
     }
 
-    static func transform(_ v: Double, _ log: Bool) -> Double { log ? (v > -1 ? Foundation_log1p(v) : .nan) : v }
+    static func transform(_ v: Double, _ log: Bool) -> Double { log ? (v > -1 ? log1p(v) : .nan) : v }
 
     /// The matrix in standardised units.
     public func apply(_ m: FeatureMatrix) -> FeatureMatrix {
@@ -63,7 +65,7 @@ public struct Standardizer: Sendable, Equatable {
     public func invert(_ p: [Double]) -> [Double] {
         p.enumerated().map { j, z in
             let v = z * deviations[j] + means[j]
-            return log[j] ? Foundation_expm1(v) : v
+            return log[j] ? expm1(v) : v
         }
     }
 }

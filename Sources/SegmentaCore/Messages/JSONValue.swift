@@ -13,6 +13,8 @@ public enum JSONValue: Sendable, Hashable {
     public var numberValue: Double? { if case .number(let d) = self { return d }; return nil }
     /// The object, if this is one.
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
+    /// The elements, if this is an array (else empty).
+    public var arrayValues: [JSONValue] { if case .array(let a) = self { return a }; return [] }
     /// True for `null`.
     public var isNull: Bool { if case .null = self { return true }; return false }
 

@@ -165,11 +165,6 @@ public struct ConditionEvaluator: Sendable {
     }
 }
 
-extension JSONValue {
-    /// The elements, if this is an array (else empty).
-    public var arrayValues: [JSONValue] { if case .array(let a) = self { return a }; return [] }
-}
-
 extension Array where Element == UInt8 {
     func containsSubsequence(_ needle: [UInt8]) -> Bool {
         guard needle.count <= count else { return false }

@@ -155,14 +155,14 @@ struct ConditionSQL {
             case .exists: return operand == .bool(true) ? present(l) : "(NOT \(present(l)))"
             case .eq: return equal(l, operand)
             case .neq: return "(\(present(l)) AND NOT \(equal(l, operand)))"
-            case .in: return inList(l, operand.arrayItems)
-            case .notIn: return "(\(present(l)) AND NOT \(inList(l, operand.arrayItems)))"
+            case .in: return inList(l, operand.arrayValues)
+            case .notIn: return "(\(present(l)) AND NOT \(inList(l, operand.arrayValues)))"
             case .gt: return ordered(l, ">", operand)
             case .gte: return ordered(l, ">=", operand)
             case .lt: return ordered(l, "<", operand)
             case .lte: return ordered(l, "<=", operand)
             case .between:
-                let b = operand.arrayItems
+                let b = operand.arrayValues
                 return "(\(ordered(l, ">=", b[0])) AND \(ordered(l, "<=", b[1])))"
             case .contains:
                 var alternatives: [String] = []
@@ -237,15 +237,11 @@ struct ConditionSQL {
         case .lt: return "(\(sub) < \(bind(b.value)))"
         case .lte: return "(\(sub) <= \(bind(b.value)))"
         case .between:
-            let v = b.value.arrayItems
+            let v = b.value.arrayValues
             return "(\(sub) BETWEEN \(bind(v[0])) AND \(bind(v[1])))"
-        case .in: return "(\(sub) IN (\(b.value.arrayItems.map { bind($0) }.joined(separator: ", "))))"
-        case .notIn: return "(\(sub) NOT IN (\(b.value.arrayItems.map { bind($0) }.joined(separator: ", "))))"
+        case .in: return "(\(sub) IN (\(b.value.arrayValues.map { bind($0) }.joined(separator: ", "))))"
+        case .notIn: return "(\(sub) NOT IN (\(b.value.arrayValues.map { bind($0) }.joined(separator: ", "))))"
         default: return "0"
         }
     }
-}
-
-extension JSONValue {
-    var arrayItems: [JSONValue] { if case .array(let a) = self { return a }; return [] }
 }
