@@ -137,6 +137,7 @@ extension Segmenta.Segments {
         static let configuration = CommandConfiguration(abstract: "Recompute membership (all dynamic segments when no name is given) and store a snapshot.")
         @Argument(help: "Segments to refresh (default: all).") var names: [String] = []
         @Option(help: ArgumentHelp("Evaluate as of this date or timestamp (backtest); default now.", valueName: "date")) var asOf: String?
+        @Flag(help: "Validate each refreshed segment too (the five criteria; every run is kept, see `segmenta validate NAME --history`).") var validate = false
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -147,7 +148,13 @@ extension Segmenta.Segments {
                 guard !targets.isEmpty else { print("no segments to refresh"); return }
                 var failures = 0
                 for name in targets {
-                    do { printRefresh(try db.refresh(name, asOf: when)) } catch let e as SegmentaError {
+                    do {
+                        printRefresh(try db.refresh(name, asOf: when))
+                        if validate, let info = try db.segment(named: name) {
+                            let (criteria, _, _) = try ValidationRun.run(db, info: info, thresholds: SegmentValidation.Thresholds())
+                            print("  validation: " + criteria.map { "\($0.name) \($0.status.rawValue)" }.joined(separator: " · "))
+                        }
+                    } catch let e as SegmentaError {
                         failures += 1
                         Terminal.error("\(name): \(e.message)")
                     }
