@@ -72,18 +72,23 @@ extension Segmenta {
                 if let c = result.frequencySpendCorrelation, abs(c) > 0.3 {
                     Terminal.note("warning: frequency and spend are correlated (r = \(Fmt.fixed(c, 2))) among repeat customers; the Gamma-Gamma model assumes they are independent, so treat spend predictions with care")
                 }
-                if let db {
-                    var traits: [String: [String: JSONValue]] = ["clv": [:], "p_alive": [:], "expected_purchases": [:]]
-                    for c in result.customers {
-                        traits["p_alive"]![c.summary.customerID] = .number(c.probabilityAlive)
-                        traits["expected_purchases"]![c.summary.customerID] = .number(c.expectedPurchases)
-                        if let v = c.clv { traits["clv"]![c.summary.customerID] = .number(v) }
-                    }
-                    try db.replaceComputedTraits(traits, computedAt: .now)
-                }
+                if let db { try CLVWriteBack.save(result, to: db) }
                 CLVOutput.print(result, format: format)
             }
         }
+    }
+}
+
+/// Saving CLV results as computed traits.
+enum CLVWriteBack {
+    static func save(_ result: CLVAnalysis, to db: SQLiteStore) throws {
+        var traits: [String: [String: JSONValue]] = ["clv": [:], "p_alive": [:], "expected_purchases": [:]]
+        for c in result.customers {
+            traits["p_alive"]![c.summary.customerID] = .number(c.probabilityAlive)
+            traits["expected_purchases"]![c.summary.customerID] = .number(c.expectedPurchases)
+            if let v = c.clv { traits["clv"]![c.summary.customerID] = .number(v) }
+        }
+        try db.replaceComputedTraits(traits, computedAt: .now)
     }
 }
 

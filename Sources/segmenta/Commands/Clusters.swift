@@ -70,18 +70,23 @@ extension Segmenta {
                     options.initialCenters = try FeatureTable.numbers(initCenters)
                 }
                 let analysis = try ClusterAnalysis.run(data, k: Int(k), kRange: parseRange()!, log: log, standardize: !noStandardize, options: options)
-                if let db {
-                    var cluster: [String: JSONValue] = [:], persona: [String: JSONValue] = [:]
-                    for (i, id) in data.ids.enumerated() {
-                        let c = analysis.result.labels[i]
-                        cluster[id] = .number(Double(c))
-                        persona[id] = .string(analysis.personas[c].name)
-                    }
-                    try db.replaceComputedTraits(["cluster": cluster, "persona": persona], computedAt: .now)
-                }
+                if let db { try ClusterWriteBack.save(analysis, ids: data.ids, to: db) }
                 ClusterOutput.print(analysis, data: data, format: format)
             }
         }
+    }
+}
+
+/// Saving clusters and personas as computed traits.
+enum ClusterWriteBack {
+    static func save(_ analysis: ClusterAnalysis, ids: [String], to db: SQLiteStore) throws {
+        var cluster: [String: JSONValue] = [:], persona: [String: JSONValue] = [:]
+        for (i, id) in ids.enumerated() {
+            let c = analysis.result.labels[i]
+            cluster[id] = .number(Double(c))
+            persona[id] = .string(analysis.personas[c].name)
+        }
+        try db.replaceComputedTraits(["cluster": cluster, "persona": persona], computedAt: .now)
     }
 }
 

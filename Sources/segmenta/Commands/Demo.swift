@@ -91,25 +91,14 @@ extension Segmenta {
                 // Customer value and personas, saved as computed traits segments can use.
                 let orderList = try db.orders(before: nil)
                 let clv = try CLVAnalysis.run(CustomerSummaryBuilder.summarize(orderList, unit: .week), unit: .week)
-                var clvTraits: [String: [String: JSONValue]] = ["clv": [:], "p_alive": [:], "expected_purchases": [:]]
-                for c in clv.customers {
-                    clvTraits["p_alive"]![c.summary.customerID] = .number(c.probabilityAlive)
-                    clvTraits["expected_purchases"]![c.summary.customerID] = .number(c.expectedPurchases)
-                    if let v = c.clv { clvTraits["clv"]![c.summary.customerID] = .number(v) }
-                }
-                try db.replaceComputedTraits(clvTraits, computedAt: .now)
+                try CLVWriteBack.save(clv, to: db)
                 let totalCLV = clv.customers.compactMap(\.clv).reduce(0, +)
                 print(Terminal.bold("Customer value (BG/NBD + Gamma-Gamma, 12 months, 1 %/month discount)"))
                 print("r = \(Fmt.fixed(clv.bgnbd.r, 3)), α = \(Fmt.fixed(clv.bgnbd.alpha, 2)), a = \(Fmt.fixed(clv.bgnbd.a, 3)), b = \(Fmt.fixed(clv.bgnbd.b, 3)); expected 12-month value of today's buyers: \(Fmt.thousands(Int(totalCLV))) (mean \(Fmt.fixed(totalCLV / Double(max(1, clv.customers.count)), 2)))")
                 print("")
                 let features = try StoreFeatures.load(db, features: ["rfm_recency", "rfm_frequency", "rfm_monetary", "clv"], quiet: true)
                 let personas = try ClusterAnalysis.run(features, k: 4, log: true, options: KMeans.Options(k: 4, nInit: 4, seed: 1))
-                var cluster: [String: JSONValue] = [:], persona: [String: JSONValue] = [:]
-                for (i, id) in features.ids.enumerated() {
-                    cluster[id] = .number(Double(personas.result.labels[i]))
-                    persona[id] = .string(personas.personas[personas.result.labels[i]].name)
-                }
-                try db.replaceComputedTraits(["cluster": cluster, "persona": persona], computedAt: .now)
+                try ClusterWriteBack.save(personas, ids: features.ids, to: db)
                 ClusterOutput.print(personas, data: features, format: .table)
                 print("")
 
