@@ -73,7 +73,8 @@ public enum OrderFileScan {
     }
 
     /// Every valid order of the file, in file order.
-    /// - Parameters: as ``totals(_:options:columns:before:policy:fileName:parallelism:)``.
+    /// - Parameters: as ``totals(_:options:columns:before:policy:fileName:parallelism:consumed:)``; `firstLine`
+    ///   numbers the lines of a segment of a larger file.
     public static func orders(
         _ buffer: UnsafeBufferPointer<UInt8>,
         options: DelimitedFileOptions,
@@ -81,7 +82,6 @@ public enum OrderFileScan {
         policy: ErrorPolicy,
         fileName: String,
         parallelism: Int = 2,
-        progress: (@Sendable (Int) -> Void)? = nil,
         firstLine: Int? = nil
     ) throws(SegmentaError) -> (orders: [Order], report: ScanReport) {
         let (names, dataStart, headerDataLine) = try options.layout(of: buffer)
@@ -103,9 +103,6 @@ public enum OrderFileScan {
                     let currency = layout.currency.flatMap { row.record.isEmpty($0) ? nil : row.record.string($0).uppercased() }
                     orders.append(Order(id: id, customerID: String(decoding: row.customer, as: UTF8.self),
                                         timestamp: row.timestamp, amount: row.amount, currency: currency))
-                    if part == 0, let progress, orders.count % 65_536 == 0 {
-                        progress(row.record.fields.last.map { $0.end + ranges[part].lowerBound } ?? 0)
-                    }
                 } issue: { issue in
                     report.rowsRead += 1
                     report.record(issue)
@@ -144,7 +141,8 @@ public enum OrderFileScan {
         consumed: ((Range<Int>) -> Void)? = nil,
         _ body: ([Order]) throws -> Void
     ) throws -> ScanReport {
-        let (_, dataStart, dataLine) = try options.layout(of: buffer)
+        let (header, dataStart, dataLine) = try options.layout(of: buffer)
+        let segmentOptions = DelimitedFileOptions(delimiter: options.delimiter, hasHeader: false, columnNames: header)
         var segments: [Range<Int>] = []
         var quoted = false
         if case .byte = options.delimiter { quoted = CSVScanner.containsQuote(UnsafeBufferPointer(rebasing: buffer[dataStart...])) }
@@ -162,10 +160,8 @@ public enum OrderFileScan {
         var report = ScanReport()
         var line = dataLine
         for segment in segments {
-            // Present the segment as a header-less file whose lines start at `line`.
-            let header = try options.layout(of: buffer).names
+            // Each segment is read as a header-less file whose lines start at `line`.
             let part = UnsafeBufferPointer(rebasing: buffer[segment])
-            let segmentOptions = DelimitedFileOptions(delimiter: options.delimiter, hasHeader: false, columnNames: header)
             let (orders, partReport) = try Self.orders(part, options: segmentOptions, columns: columns, policy: .skip, fileName: fileName,
                                                        parallelism: parallelism, firstLine: line)
             report.merge(partReport)
