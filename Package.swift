@@ -15,11 +15,20 @@ let package = Package(
         .library(name: "SegmentaCore", targets: ["SegmentaCore"]),
         .library(name: "SegmentaStore", targets: ["SegmentaStore"]),
         .library(name: "SegmentaCharts", targets: ["SegmentaCharts"]),
+        .library(name: "SegmentaJobs", targets: ["SegmentaJobs"]),
+        .library(name: "SegmentaServer", targets: ["SegmentaServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Pure domain and analytics: no I/O, no SQL driver, no HTTP.
@@ -43,6 +52,35 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Recompute jobs: analyses run over the store and written back (CLI, demo and server share them).
+        .target(
+            name: "SegmentaJobs",
+            dependencies: [
+                "SegmentaCore",
+                "SegmentaStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP server: SDK ingestion, admin/read API, scheduled recompute, webhooks, privacy.
+        .target(
+            name: "SegmentaServer",
+            dependencies: [
+                "SegmentaCore",
+                "SegmentaStore",
+                "SegmentaJobs",
+                "SegmentaCharts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command-line interface.
         .executableTarget(
             name: "segmenta",
@@ -50,6 +88,8 @@ let package = Package(
                 "SegmentaCore",
                 "SegmentaStore",
                 "SegmentaCharts",
+                "SegmentaJobs",
+                "SegmentaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -64,6 +104,16 @@ let package = Package(
         .testTarget(
             name: "SegmentaChartsTests",
             dependencies: ["SegmentaCharts"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SegmentaServerTests",
+            dependencies: [
+                "SegmentaCore",
+                "SegmentaStore",
+                "SegmentaServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -156,3 +156,14 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    /// The latest run of an analysis kind (by when it ran), with its time of running.
+    public func latestAnalysisRun(kind: String) throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)? {
+        try read { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT as_of, parameters, summary, created_at FROM analysis_runs WHERE kind = ? ORDER BY id DESC LIMIT 1", arguments: [kind]) else { return nil }
+            return (AnalysisRun(asOf: Timestamp(milliseconds: r[0]), parameters: try JSONTextParser.parse(r[1] as String), summary: try JSONTextParser.parse(r[2] as String)),
+                    Timestamp(milliseconds: r[3]))
+        }
+    }
+}

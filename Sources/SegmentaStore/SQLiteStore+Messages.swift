@@ -14,10 +14,23 @@ extension SQLiteStore {
     /// - group: the account is created or its traits updated; the profile becomes a member.
     /// - track `Order Completed` with a numeric `revenue` (or `total`): also an order.
     public func apply(_ messages: [Message], source: String, arrival: Timestamp) throws(SegmentaError) -> MessageImportResult {
+        try apply([MessageBatch(messages: messages, source: source, arrival: arrival)])[0]
+    }
+
+    /// Applies several batches (from concurrent requests) in one transaction — a group commit:
+    /// all land or none does. Returns one result per batch, in order.
+    public func apply(_ batches: [MessageBatch]) throws(SegmentaError) -> [MessageImportResult] {
         try write { db in
-            var result = MessageImportResult()
             var cache = IdentityCache()
-            let insert = try db.makeStatement(sql: """
+            let results = try batches.map { b in try applyBatch(db, b.messages, source: b.source, arrival: b.arrival, cache: &cache) }
+            try cache.flushSeen(db)
+            return results
+        }
+    }
+
+    private func applyBatch(_ db: Database, _ messages: [Message], source: String, arrival: Timestamp, cache: inout IdentityCache) throws -> MessageImportResult {
+            var result = MessageImportResult()
+            let insert = try db.cachedStatement(sql: """
                 INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, message_id) DO NOTHING
                 """)
@@ -62,9 +75,7 @@ extension SQLiteStore {
                     break
                 }
             }
-            try cache.flushSeen(db)
             return result
-        }
     }
 
     /// The profile a message belongs to, linking and merging identities as the message implies.
@@ -167,5 +178,21 @@ struct IdentityCache {
         let update = try db.cachedStatement(sql: "UPDATE profiles SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?2), ?2) WHERE id = ?3")
         for (profile, s) in seen { try update.execute(arguments: [s.0, s.1, profile]) }
         seen.removeAll()
+    }
+}
+
+/// Messages that arrived together, from one source.
+public struct MessageBatch: Sendable {
+    public var messages: [Message]
+    /// Deduplication scope of messageIds (`demo`, `file:…`, `http:KEY_ID`).
+    public var source: String
+    /// Server time of arrival (`receivedAt` for messages without one).
+    public var arrival: Timestamp
+
+    /// Creates a batch.
+    public init(messages: [Message], source: String, arrival: Timestamp) {
+        self.messages = messages
+        self.source = source
+        self.arrival = arrival
     }
 }

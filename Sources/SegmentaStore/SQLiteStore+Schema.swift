@@ -149,6 +149,58 @@ extension SQLiteStore {
             ) WITHOUT ROWID;
             """)
         }
+        m.registerMigration("v5: API keys, suppression, privacy requests, webhooks") { db in
+            try db.execute(sql: """
+            CREATE TABLE api_keys (
+              id TEXT PRIMARY KEY NOT NULL,
+              kind TEXT NOT NULL CHECK (kind IN ('write', 'read', 'admin')),
+              name TEXT NOT NULL,
+              hash TEXT NOT NULL UNIQUE,
+              prefix TEXT NOT NULL,
+              created_at INTEGER NOT NULL,
+              revoked_at INTEGER
+            );
+            CREATE TABLE suppressed_ids (
+              external_id TEXT PRIMARY KEY NOT NULL,
+              request_id TEXT NOT NULL,
+              created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE privacy_requests (
+              id TEXT PRIMARY KEY NOT NULL,
+              kind TEXT NOT NULL CHECK (kind IN ('delete')),
+              subject_ids TEXT NOT NULL CHECK (json_valid(subject_ids)),
+              suppress INTEGER NOT NULL,
+              status TEXT NOT NULL CHECK (status IN ('pending', 'completed', 'failed')),
+              result TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(result)),
+              created_at INTEGER NOT NULL,
+              completed_at INTEGER
+            );
+            CREATE TABLE webhooks (
+              id INTEGER PRIMARY KEY,
+              segment TEXT NOT NULL REFERENCES segments(name) ON DELETE CASCADE,
+              url TEXT NOT NULL,
+              secret TEXT NOT NULL,
+              created_at INTEGER NOT NULL
+            );
+            -- The outbox: one row per page of a refresh's changes, kept as the delivery log.
+            CREATE TABLE webhook_deliveries (
+              id INTEGER PRIMARY KEY,
+              webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+              snapshot_id INTEGER NOT NULL,
+              page INTEGER NOT NULL,
+              body TEXT NOT NULL,
+              status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+              attempts INTEGER NOT NULL DEFAULT 0,
+              next_attempt_at INTEGER NOT NULL,
+              response_status INTEGER,
+              last_error TEXT,
+              created_at INTEGER NOT NULL,
+              delivered_at INTEGER
+            );
+            CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(status, next_attempt_at);
+            CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, id);
+            """)
+        }
         return m
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import SegmentaCore
 import SegmentaStore
+import SegmentaJobs
 
 extension Segmenta {
     /// `segmenta clv`.
@@ -76,19 +77,6 @@ extension Segmenta {
                 CLVOutput.print(result, format: format)
             }
         }
-    }
-}
-
-/// Saving CLV results as computed traits.
-enum CLVWriteBack {
-    static func save(_ result: CLVAnalysis, to db: SQLiteStore) throws {
-        var traits: [String: [String: JSONValue]] = ["clv": [:], "p_alive": [:], "expected_purchases": [:]]
-        for c in result.customers {
-            traits["p_alive"]![c.summary.customerID] = .number(c.probabilityAlive)
-            traits["expected_purchases"]![c.summary.customerID] = .number(c.expectedPurchases)
-            if let v = c.clv { traits["clv"]![c.summary.customerID] = .number(v) }
-        }
-        try db.replaceComputedTraits(traits, computedAt: .now)
     }
 }
 

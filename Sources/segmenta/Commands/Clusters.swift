@@ -1,6 +1,7 @@
 import ArgumentParser
 import SegmentaCore
 import SegmentaStore
+import SegmentaJobs
 
 extension Segmenta {
     /// `segmenta clusters`.
@@ -64,6 +65,8 @@ extension Segmenta {
                 } else {
                     db = try store.openExisting()
                     data = try StoreFeatures.load(db!, features: features?.split(separator: ",").map { String($0) } ?? ["rfm_recency", "rfm_frequency", "rfm_monetary"])
+                    let left = try db!.counts().profiles - data.ids.count
+                    if left > 0 { Terminal.note("\(Fmt.thousands(left)) profiles without every feature are left out") }
                 }
                 var options = KMeans.Options(k: 2, nInit: nInit, maxIterations: maxIter, tolerance: tol, seed: seed)
                 if let initCenters {
@@ -74,19 +77,6 @@ extension Segmenta {
                 ClusterOutput.print(analysis, data: data, format: format)
             }
         }
-    }
-}
-
-/// Saving clusters and personas as computed traits.
-enum ClusterWriteBack {
-    static func save(_ analysis: ClusterAnalysis, ids: [String], to db: SQLiteStore) throws {
-        var cluster: [String: JSONValue] = [:], persona: [String: JSONValue] = [:]
-        for (i, id) in ids.enumerated() {
-            let c = analysis.result.labels[i]
-            cluster[id] = .number(Double(c))
-            persona[id] = .string(analysis.personas[c].name)
-        }
-        try db.replaceComputedTraits(["cluster": cluster, "persona": persona], computedAt: .now)
     }
 }
 
@@ -132,37 +122,6 @@ enum FeatureTable {
             if let problem { throw CLIError("\(path): \(problem) (centres are rows of numbers, no header)") }
             return rows
         }
-    }
-}
-
-/// Features from the store: traits, computed traits, event counts.
-enum StoreFeatures {
-    static func load(_ db: SQLiteStore, features: [String], quiet: Bool = false) throws -> FeatureMatrix {
-        guard !features.isEmpty else { throw CLIError("--features needs at least one feature") }
-        var columns: [[String: Double]] = []
-        for f in features {
-            if f.hasPrefix("events:") {
-                let parts = f.split(separator: ":", omittingEmptySubsequences: false)
-                guard parts.count == 3, let days = Int(parts[2]), days > 0, !parts[1].isEmpty else {
-                    throw CLIError("feature \"\(f)\": write event counts as events:Event Name:DAYS, e.g. events:Logged In:90")
-                }
-                columns.append(try db.eventCounts(String(parts[1]), days: days, asOf: .now))
-                continue
-            }
-            var values = try db.computedTraitValues(f).compactMapValues { DecimalParser.double($0) }
-            if values.isEmpty { values = try db.traitValues(f).compactMapValues { DecimalParser.double($0) } }
-            guard !values.isEmpty else {
-                throw CLIError("no profile has a numeric \"\(f)\" (trait or computed trait); run `segmenta rfm` or `segmenta clv` first for computed ones")
-            }
-            columns.append(values)
-        }
-        var ids = Set(columns[0].keys)
-        for c in columns.dropFirst() { ids.formIntersection(c.keys) }
-        let ordered = CustomerOrder.sorted(Array(ids))
-        let left = (try db.counts().profiles) - ordered.count
-        if left > 0 && !quiet { Terminal.note("\(Fmt.thousands(left)) profiles without every feature are left out") }
-        guard ordered.count >= 2 else { throw CLIError("fewer than 2 profiles have all of \(features.joined(separator: ", "))") }
-        return FeatureMatrix(ids: ordered, names: features, values: ordered.flatMap { id in columns.map { $0[id]! } })
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import SegmentaCore
 import SegmentaStore
+import SegmentaJobs
 
 extension Segmenta {
     /// `segmenta lifecycle`.
@@ -50,18 +51,6 @@ extension Segmenta {
                 LifecycleOutput.print(result.customers, asOf: result.asOf, format: format)
             }
         }
-    }
-}
-
-enum LifecycleWriteBack {
-    static func save(_ customers: [LifecycleClassifier.Assignment], asOf: Timestamp, to db: SQLiteStore) throws {
-        var values: [String: JSONValue] = [:]
-        for c in customers { values[c.customerID] = .string(c.stage.rawValue) }
-        try db.replaceComputedTraits(["lifecycle": values], computedAt: .now)
-        var counts: [String: JSONValue] = [:]
-        for stage in LifecycleStage.allCases { counts[stage.rawValue] = .number(Double(customers.filter { $0.stage == stage }.count)) }
-        try db.recordAnalysis(kind: "lifecycle", asOf: asOf, parameters: .object([:]), summary: .object(counts),
-                             values: values.compactMapValues(\.stringValue), at: .now)
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SegmentaCore
 import SegmentaStore
+import SegmentaJobs
 
 extension Segmenta {
     /// `segmenta segments …`.

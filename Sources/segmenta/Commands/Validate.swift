@@ -1,6 +1,7 @@
 import ArgumentParser
 import SegmentaCore
 import SegmentaStore
+import SegmentaJobs
 
 extension Segmenta {
     /// `segmenta validate`.
@@ -50,45 +51,3 @@ extension Segmenta {
     }
 }
 
-/// One validation of a segment: gathers the inputs from the store, judges, and records the run.
-enum ValidationRun {
-    static func run(_ db: SQLiteStore, info: SegmentInfo, thresholds: SegmentValidation.Thresholds) throws -> ([SegmentValidation.Criterion], JSONValue, Int) {
-        let name = info.name
-        let now = Timestamp.now
-        let members = Set(try db.members(of: name))
-        let everyone = Set(try db.profileIDs())
-        var input: [(KPI, [Double], [Double])] = []
-        for k in KPI.defaults {
-            let v = try db.kpiValues(k, asOf: now)
-            input.append((k, members.compactMap { v[$0] }, everyone.subtracting(members).compactMap { v[$0] }))
-        }
-        let comparison = SegmentComparison.compare(input, names: (name, "the rest"))
-        var overlaps: [String: Double] = [:]
-        for other in try db.segments() where other.name != name && other.lastRefreshAt != nil {
-            let o = Set(try db.members(of: other.name))
-            let union = members.union(o).count
-            if union > 0 { overlaps[other.name] = Double(members.intersection(o).count) / Double(union) }
-        }
-        var present: [String: Double] = [:]
-        let condition = info.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }
-        for t in condition?.traitReferences ?? [] where t.source != .accountTrait {
-            let have = t.source == .computed ? try db.computedTraitValues(t.path) : try db.traitValues(t.path)
-            present[(t.source == .computed ? "computed." : "") + t.path] = members.isEmpty ? 0 : Double(members.filter { have[$0] != nil }.count) / Double(members.count)
-        }
-        let consent = try db.traitValues("consent.marketing"), email = try db.traitValues("email"), phone = try db.traitValues("phone")
-        let reachable = members.filter { consent[$0] != "false" && (email[$0] != nil || phone[$0] != nil) }.count
-        let card = (info.definition.objectValue?["card"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
-        let inputs = SegmentValidation.Inputs(
-            name: name, size: members.count, population: everyone.count, comparison: comparison, overlaps: overlaps, dataPresent: present,
-            daysSinceRefresh: info.lastRefreshAt.map { Double(now.milliseconds - $0.milliseconds) / 86_400_000 },
-            reachable: members.isEmpty ? 0 : Double(reachable) / Double(members.count), card: card)
-        let criteria = SegmentValidation.evaluate(inputs, thresholds: thresholds)
-        let report: JSONValue = .object([
-            "segment": .string(name), "size": .number(Double(members.count)),
-            "criteria": .array(criteria.map { .object(["name": .string($0.name), "status": .string($0.status.rawValue), "reason": .string($0.reason)]) }),
-            "overlaps": .object(overlaps.mapValues(JSONValue.number)),
-        ])
-        try db.recordAnalysis(kind: "validation", asOf: now, parameters: .object(["subject": .string(name)]), summary: report, values: [:], at: now)
-        return (criteria, report, members.count)
-    }
-}

@@ -1,0 +1,26 @@
+public import SegmentaCore
+public import SegmentaStore
+
+/// Saving clusters and personas as computed traits.
+public enum ClusterWriteBack {
+    /// Saves the results as computed traits (and, where kept, an analysis run).
+    public static func save(_ analysis: ClusterAnalysis, ids: [String], to db: SQLiteStore) throws(SegmentaError) {
+        var cluster: [String: JSONValue] = [:], persona: [String: JSONValue] = [:]
+        for (i, id) in ids.enumerated() {
+            let c = analysis.result.labels[i]
+            cluster[id] = .number(Double(c))
+            persona[id] = .string(analysis.personas[c].name)
+        }
+        try db.replaceComputedTraits(["cluster": cluster, "persona": persona], computedAt: .now)
+        let summary: JSONValue = .object([
+            "k": .number(Double(analysis.k)), "silhouette": .number(analysis.silhouette),
+            "personas": .array(analysis.personas.map { p in
+                .object(["cluster": .number(Double(p.cluster)), "name": .string(p.name), "description": .string(p.description),
+                         "size": .number(Double(p.size)), "share": .number(p.share), "centroid": .array(p.centroid.map(JSONValue.number)),
+                         "z_scores": .array(p.zScores.map(JSONValue.number))])
+            }),
+        ])
+        try db.recordAnalysis(kind: "clusters", asOf: .now, parameters: .object(["k": .number(Double(analysis.k))]), summary: summary,
+                              values: persona.compactMapValues(\.stringValue), at: .now)
+    }
+}

@@ -1,0 +1,144 @@
+public import SegmentaCore
+public import SegmentaStore
+public import Logging
+
+/// The recompute pipeline the server runs on a schedule (and on demand): computed traits first
+/// (RFM, lifecycle, cohorts, and CLV / personas where configured), then every dynamic segment —
+/// a snapshot each, enter/exit diffs, validation. A step that fails is reported and the others
+/// still run; a segment refresh that fails is retried, and its `last_error` stays visible.
+public struct Recompute: Sendable {
+    /// The analyses a recompute can run.
+    public enum Analysis: String, Sendable, CaseIterable {
+        case rfm, lifecycle, cohorts, clv, clusters
+    }
+
+    /// Which analyses run, and how hard refreshes are retried.
+    public struct Options: Sendable {
+        public var analyses: Set<Analysis> = [.rfm, .lifecycle, .cohorts, .clv, .clusters]
+        /// Personas to find (k-means on R, F, M and CLV).
+        public var clusters = 4
+        public var refreshAttempts = 3
+        public init() {}
+    }
+
+    /// What one step did.
+    public struct Step: Sendable {
+        public var name: String
+        public var seconds: Double
+        /// Nil when the step succeeded; else why not.
+        public var error: String?
+        /// Attempts it took (refreshes).
+        public var attempts = 1
+    }
+
+    /// What a recompute did: its steps and the refreshes that succeeded (for webhooks).
+    public struct Report: Sendable {
+        public var steps: [Step] = []
+        public var refreshes: [RefreshResult] = []
+        public var failed: Int { steps.filter { $0.error != nil }.count }
+    }
+
+    let store: SQLiteStore
+    let options: Options
+    let logger: Logger
+
+    public init(store: SQLiteStore, options: Options, logger: Logger) {
+        self.store = store
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Runs every configured analysis, then refreshes every dynamic segment as of `asOf`.
+    public func run(asOf: Timestamp = .now) -> Report {
+        var report = Report()
+        for analysis in Analysis.allCases where options.analyses.contains(analysis) {
+            report.steps.append(step(analysis.rawValue) { () throws(SegmentaError) in try self.analyse(analysis) })
+        }
+        report.merge(refreshSegments(asOf: asOf))
+        return report
+    }
+
+    /// Refreshes every dynamic segment (each retried up to `refreshAttempts` times) and validates it.
+    public func refreshSegments(asOf: Timestamp = .now) -> Report {
+        var report = Report()
+        let names: [String]
+        do { names = try store.segments().filter { $0.kind == .dynamic }.map(\.name) } catch {
+            report.steps.append(Step(name: "segments", seconds: 0, error: error.message))
+            return report
+        }
+        for name in names {
+            var attempts = 0
+            var done: RefreshResult?
+            var lastError = ""
+            let clock = ContinuousClock.now
+            while attempts < max(1, options.refreshAttempts), done == nil {
+                attempts += 1
+                do { done = try store.refresh(name, asOf: asOf) } catch { lastError = error.message }
+            }
+            if let done {
+                report.refreshes.append(done)
+                if let info = try? store.segment(named: name) {
+                    _ = try? ValidationRun.run(store, info: info, thresholds: SegmentValidation.Thresholds())
+                }
+            } else {
+                logger.error("segment refresh failed after \(attempts) attempts", metadata: ["segment": .string(name), "error": .string(lastError)])
+            }
+            report.steps.append(Step(name: "segment:" + name, seconds: Self.seconds(since: clock), error: done == nil ? lastError : nil, attempts: attempts))
+        }
+        return report
+    }
+
+    /// Runs one analysis over the store and writes its results back.
+    public func analyse(_ analysis: Analysis) throws(SegmentaError) {
+        switch analysis {
+        case .rfm:
+            let totals = try store.customerTotals(before: nil)
+            guard totals.customerCount > 0 else { return }
+            let options = RFMOptions()
+            try RFMWriteBack.save(try RFMScorer.score(totals, asOf: nil, options: options), options: options, to: store)
+        case .lifecycle:
+            let result = LifecycleClassifier.classify(orders: try store.orders(before: nil), prospects: try store.profileIDs())
+            try LifecycleWriteBack.save(result.customers, asOf: result.asOf, to: store)
+        case .cohorts:
+            let cells = CohortRetention.compute(activity: try store.activity(.orders), period: .month)
+            let summary: JSONValue = .object(["period": .string("month"), "activity": .string("orders"), "cells": .array(cells.map { c in
+                .object(["cohort": .string(c.cohort), "period": .number(Double(c.period)), "size": .number(Double(c.size)),
+                         "active": .number(Double(c.active)), "retention": .number(c.retention)])
+            })])
+            try store.recordAnalysis(kind: "cohorts", asOf: .now, parameters: .object(["period": .string("month"), "activity": .string("orders")]),
+                                     summary: summary, values: [:], at: .now)
+        case .clv:
+            let summaries = CustomerSummaryBuilder.summarize(try store.orders(before: nil), unit: .week)
+            guard summaries.count >= 10 else { return }
+            try CLVWriteBack.save(try CLVAnalysis.run(summaries, unit: .week), to: store)
+        case .clusters:
+            guard let data = try? StoreFeatures.load(store, features: ["rfm_recency", "rfm_frequency", "rfm_monetary"]),
+                  data.ids.count >= options.clusters * 2 else { return }
+            let analysis = try ClusterAnalysis.run(data, k: options.clusters, log: true, options: KMeans.Options(k: options.clusters, nInit: 4, seed: 1))
+            try ClusterWriteBack.save(analysis, ids: data.ids, to: store)
+        }
+    }
+
+    private func step(_ name: String, _ body: () throws(SegmentaError) -> Void) -> Step {
+        let clock = ContinuousClock.now
+        do {
+            try body()
+            return Step(name: name, seconds: Self.seconds(since: clock))
+        } catch {
+            logger.error("recompute step failed", metadata: ["step": .string(name), "error": .string(error.message)])
+            return Step(name: name, seconds: Self.seconds(since: clock), error: error.message)
+        }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+extension Recompute.Report {
+    mutating func merge(_ other: Recompute.Report) {
+        steps += other.steps
+        refreshes += other.refreshes
+    }
+}

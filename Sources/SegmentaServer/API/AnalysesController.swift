@@ -1,0 +1,50 @@
+public import Hummingbird
+public import SegmentaCore
+public import SegmentaStore
+public import SegmentaJobs
+public import Logging
+
+/// `/api/v1/analyses/{rfm|lifecycle|cohorts|clv|clusters}`: the latest stored results (GET, read
+/// key) and a recompute now (POST, admin key).
+public struct AnalysesController: Sendable {
+    let store: SQLiteStore
+    let options: Recompute.Options
+    let logger: Logger
+
+    public init(store: SQLiteStore, options: Recompute.Options, logger: Logger) {
+        self.store = store
+        self.options = options
+        self.logger = logger
+    }
+
+    public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>) {
+        let store = self.store
+        read.get("analyses/:kind") { _, context in
+            let analysis = try Self.analysis(context)
+            guard let latest = try await blocking({ try store.latestAnalysisRun(kind: analysis.rawValue) }) else {
+                throw APIError.notFound("\(analysis.rawValue) has not been computed yet; POST /api/v1/analyses/\(analysis.rawValue) computes it (or wait for the scheduled recompute)")
+            }
+            return Response.json(.object(["kind": .string(analysis.rawValue), "as_of": .string(latest.run.asOf.iso8601),
+                                          "computed_at": .string(latest.createdAt.iso8601), "parameters": latest.run.parameters,
+                                          "summary": latest.run.summary]))
+        }
+        admin.post("analyses/:kind") { _, context in
+            let analysis = try Self.analysis(context)
+            let job = Recompute(store: store, options: options, logger: logger)
+            let clock = ContinuousClock.now
+            try await blocking { try job.analyse(analysis) }
+            let d = ContinuousClock.now - clock
+            let latest = try await blocking { try store.latestAnalysisRun(kind: analysis.rawValue) }
+            return Response.json(.object(["kind": .string(analysis.rawValue), "seconds": .number(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18),
+                                          "summary": latest?.run.summary ?? .null]))
+        }
+    }
+
+    static func analysis(_ context: AppRequestContext) throws -> Recompute.Analysis {
+        let kind = try context.path("kind")
+        guard let a = Recompute.Analysis(rawValue: kind) else {
+            throw APIError.notFound("no analysis \"\(kind)\"; there are \(Recompute.Analysis.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return a
+    }
+}

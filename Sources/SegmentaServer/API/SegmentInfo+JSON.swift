@@ -1,0 +1,36 @@
+public import SegmentaCore
+public import SegmentaStore
+
+extension SegmentInfo {
+    /// The API's view of a segment: definition, state, last size and error, the condition in words.
+    public var json: JSONValue {
+        var o: [String: JSONValue] = [
+            "name": .string(name), "kind": .string(kind.rawValue), "version": .number(Double(version)), "definition": definition,
+            "created_at": .string(createdAt.iso8601), "updated_at": .string(updatedAt.iso8601),
+            "last_refresh_at": lastRefreshAt.map { .string($0.iso8601) } ?? .null, "last_error": lastError.map(JSONValue.string) ?? .null,
+            "size": size.map { .number(Double($0)) } ?? .null,
+        ]
+        if let c = definition.objectValue?["condition"], let condition = try? ConditionParser.condition(c) {
+            o["condition_text"] = .string(ConditionRenderer.text(condition))
+        }
+        return .object(o)
+    }
+}
+
+extension SegmentSnapshot {
+    /// One refresh, as the API shows it.
+    public var json: JSONValue {
+        .object(["snapshot": .number(Double(id)), "version": .number(Double(version)), "as_of": .string(asOf.iso8601),
+                 "size": .number(Double(size)), "entered": .number(Double(entered)), "exited": .number(Double(exited))])
+    }
+}
+
+extension WebhookDelivery {
+    /// One delivery in the log (the secret is never shown).
+    public var json: JSONValue {
+        .object(["id": .number(Double(id)), "webhook_id": .number(Double(webhookID)), "url": .string(url), "snapshot": .number(Double(snapshotID)),
+                 "page": .number(Double(page)), "status": .string(status.rawValue), "attempts": .number(Double(attempts)),
+                 "response_status": responseStatus.map { .number(Double($0)) } ?? .null, "last_error": lastError.map(JSONValue.string) ?? .null,
+                 "created_at": .string(createdAt.iso8601), "delivered_at": deliveredAt.map { .string($0.iso8601) } ?? .null])
+    }
+}

@@ -1,0 +1,177 @@
+public import Hummingbird
+public import SegmentaCore
+public import SegmentaStore
+import NIOCore
+
+/// `/api/v1/segments`: definitions (read with a read key, changed with an admin key), refreshes,
+/// members (paged JSON, or every member as streamed CSV), history and webhooks.
+public struct SegmentsController: Sendable {
+    let store: SQLiteStore
+    let afterRefresh: @Sendable (RefreshResult) async -> Void
+
+    /// - Parameter afterRefresh: called after each refresh made through the API (queues webhooks).
+    public init(store: SQLiteStore, afterRefresh: @escaping @Sendable (RefreshResult) async -> Void) {
+        self.store = store
+        self.afterRefresh = afterRefresh
+    }
+
+    public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>) {
+        let store = self.store
+        read.get("segments") { _, _ in
+            Response.json(.object(["segments": .array(try await blocking { try store.segments() }.map(\.json))]))
+        }
+        read.get("segments/:name") { _, context in
+            let name = try context.path("name")
+            guard let info = try await blocking({ try store.segment(named: name) }) else { throw APIError.notFound("no segment named \"\(name)\"") }
+            return Response.json(info.json)
+        }
+        read.get("segments/:name/history") { _, context in
+            let name = try context.path("name")
+            let history = try await blocking { () throws -> [SegmentSnapshot]? in
+                guard try store.segment(named: name) != nil else { return nil }
+                return try store.history(of: name)
+            }
+            guard let history else { throw APIError.notFound("no segment named \"\(name)\"") }
+            return Response.json(.object(["segment": .string(name), "snapshots": .array(history.map(\.json))]))
+        }
+        read.get("segments/:name/members") { request, context in try await self.members(request, context: context) }
+        read.get("segments/:name/webhooks") { _, context in
+            let name = try context.path("name")
+            let (hooks, log) = try await blocking { (try store.webhooks(of: name), try store.webhookDeliveries(segment: name)) }
+            return Response.json(.object([
+                "webhooks": .array(hooks.map { .object(["id": .number(Double($0.id)), "url": .string($0.url), "created_at": .string($0.createdAt.iso8601)]) }),
+                "deliveries": .array(log.map(\.json)),
+            ]))
+        }
+
+        admin.post("segments") { request, _ in
+            let document = try await request.jsonBody()
+            let info = try await blocking(invalidStatus: .unprocessableContent) { try store.createSegment(document) }
+            return Response.json(info.json, status: .created)
+        }
+        admin.put("segments/:name") { request, context in
+            let name = try context.path("name")
+            var document = try await request.jsonBody()
+            if case .object(var o) = document {
+                if let given = o["name"]?.stringValue, given != name {
+                    throw APIError(.unprocessableContent, code: "invalid_input", "the body's name \"\(given)\" differs from the path's \"\(name)\"; renaming is not supported")
+                }
+                o["name"] = .string(name)
+                document = .object(o)
+            }
+            let info = try await blocking(invalidStatus: .unprocessableContent) { [document] in try store.updateSegment(document) }
+            return Response.json(info.json)
+        }
+        admin.delete("segments/:name") { _, context in
+            let name = try context.path("name")
+            try await blocking { try store.deleteSegment(name) }
+            return Response(status: .noContent)
+        }
+        admin.post("segments/:name/refresh") { request, context in
+            let name = try context.path("name")
+            var asOf = Timestamp.now
+            if let text = request.query("as_of") {
+                do throws(Timestamp.ParseFailure) { asOf = try Timestamp.parse(text) } catch { throw APIError.badRequest("as_of \"\(text)\" is not a date or ISO-8601 timestamp: \(error.reason)") }
+            }
+            let result = try await blocking { [asOf] in try store.refresh(name, asOf: asOf) }
+            await afterRefresh(result)
+            return Response.json(.object(["segment": .string(name), "snapshot": result.snapshot.json, "seconds": .number(result.seconds),
+                                          "entered": .array(result.entered.prefix(1000).map(JSONValue.string)),
+                                          "exited": .array(result.exited.prefix(1000).map(JSONValue.string))]))
+        }
+        admin.post("segments/preview") { request, _ in
+            let body = try await request.jsonBody()
+            guard let c = body.objectValue?["condition"] else { throw APIError(.unprocessableContent, code: "invalid_input", "send {\"condition\": {…}} to preview a condition's size") }
+            let condition: Condition
+            do throws(ConditionError) { condition = try ConditionParser.condition(c, at: "/condition") } catch {
+                throw APIError(.unprocessableContent, code: "invalid_definition", error.description)
+            }
+            let size = try await blocking { try store.previewSize(condition, asOf: .now) }
+            return Response.json(.object(["size": .number(Double(size)), "condition_text": .string(ConditionRenderer.text(condition))]))
+        }
+        admin.post("segments/:name/webhooks") { request, context in
+            let name = try context.path("name")
+            let body = try await request.jsonBody()
+            guard let url = body.objectValue?["url"]?.stringValue, url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw APIError(.unprocessableContent, code: "invalid_input", "send {\"url\": \"https://…\", \"secret\": \"…\"}: url must be an http(s) URL")
+            }
+            guard let secret = body.objectValue?["secret"]?.stringValue, secret.count >= 16 else {
+                throw APIError(.unprocessableContent, code: "invalid_input", "secret must be a string of at least 16 characters (it signs each delivery: X-Segmenta-Signature)")
+            }
+            let hook = try await blocking { try store.createWebhook(segment: name, url: url, secret: secret) }
+            return Response.json(.object(["id": .number(Double(hook.id)), "segment": .string(name), "url": .string(url), "created_at": .string(hook.createdAt.iso8601)]),
+                                 status: .created)
+        }
+        admin.delete("segments/:name/webhooks/:id") { _, context in
+            let name = try context.path("name")
+            guard let id = Int64(try context.path("id")) else { throw APIError.badRequest("a webhook id is a number") }
+            try await blocking { try store.deleteWebhook(id: id, segment: name) }
+            return Response(status: .noContent)
+        }
+    }
+
+    /// Members: `?limit=&cursor=&traits=a,b` pages of JSON, or with `Accept: text/csv` every
+    /// member streamed as CSV (no cap). Profiles that denied marketing consent are left out.
+    func members(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try context.path("name")
+        let traits = request.query("traits")?.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } ?? []
+        let store = self.store
+        if request.headers[.accept]?.contains("text/csv") == true || request.query("format") == "csv" {
+            _ = try await blocking { try store.exportableMembers(of: name, after: nil, limit: 1, traits: []) }   // 404 before streaming
+            let body = ResponseBody { writer in
+                var line = "profile_id" + traits.map { "," + CSVText.field($0) }.joined() + "\n"
+                try await writer.write(ByteBuffer(string: line))
+                var after: String?
+                while true {
+                    let page = try await blocking { [after] in try store.exportableMembers(of: name, after: after, limit: 10_000, traits: traits) }
+                    guard !page.isEmpty else { break }
+                    var chunk = ""
+                    for m in page {
+                        line = CSVText.field(m.id) + m.values.map { "," + CSVText.field($0.csvText) }.joined() + "\n"
+                        chunk += line
+                    }
+                    try await writer.write(ByteBuffer(string: chunk))
+                    after = page.last!.id
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"\(name)-members.csv\""], body: body)
+        }
+        let limit = try request.intQuery("limit", default: 1000, range: 1...10_000)
+        let cursor = request.query("cursor")
+        let page = try await blocking { try store.exportableMembers(of: name, after: cursor, limit: limit + 1, traits: traits) }
+        let rows = page.prefix(limit).map { m -> JSONValue in
+            traits.isEmpty ? .string(m.id) : .object(["id": .string(m.id), "traits": .object(Dictionary(uniqueKeysWithValues: zip(traits, m.values)))])
+        }
+        return Response.json(.object(["segment": .string(name), "members": .array(Array(rows)),
+                                      "next_cursor": page.count > limit ? .string(page[limit - 1].id) : .null]))
+    }
+}
+
+/// CSV quoting for exports.
+enum CSVText {
+    static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}
+
+extension JSONValue {
+    /// A value as a CSV cell: strings as they are, null empty, the rest as JSON.
+    var csvText: String {
+        switch self {
+        case .null: return ""
+        case .string(let s): return s
+        default: return jsonText
+        }
+    }
+}

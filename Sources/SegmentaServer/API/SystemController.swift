@@ -1,0 +1,37 @@
+public import Hummingbird
+public import SegmentaCore
+public import SegmentaStore
+import NIOCore
+
+/// `/health`, `/metrics` (Prometheus text) and `/openapi.json`. No key needed: they reveal no customer data.
+public struct SystemController: Sendable {
+    let store: SQLiteStore
+    let metrics: ServerMetrics
+    let queue: IngestQueue
+
+    public init(store: SQLiteStore, metrics: ServerMetrics, queue: IngestQueue) {
+        self.store = store
+        self.metrics = metrics
+        self.queue = queue
+    }
+
+    public func addRoutes(to router: Router<AppRequestContext>) {
+        let store = self.store, metrics = self.metrics, queue = self.queue
+        router.get("health") { _, _ in
+            do {
+                let mode = try await blocking { try store.journalMode() }
+                return Response.json(.object(["status": .string("ok"), "database": .string("sqlite"), "journal_mode": .string(mode),
+                                              "ingest_queue": .number(Double(await queue.depth))]))
+            } catch {
+                return Response.json(.object(["status": .string("unavailable"), "error": .string("\(error)")]), status: .serviceUnavailable)
+            }
+        }
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+        }
+        router.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+    }
+}

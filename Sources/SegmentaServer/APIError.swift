@@ -1,0 +1,42 @@
+public import Hummingbird
+public import SegmentaCore
+import NIOCore
+
+/// An error answered as `{"code","message","detail"}` with an HTTP status: what was wrong and how
+/// to fix it. PostHog's SDK reads `detail`, everyone else `message`; both say the same.
+public struct APIError: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    /// Extra headers, e.g. `Retry-After` on 503.
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+    }
+
+    /// Maps a library error to its status at the edge: invalid input 400 (or `invalidStatus`), not found 404, conflict 409, else 500.
+    public init(_ error: SegmentaError, invalidStatus: HTTPResponse.Status = .badRequest) {
+        switch error.code {
+        case .invalidInput: self.init(invalidStatus, code: "invalid_input", error.message)
+        case .notFound: self.init(.notFound, code: "not_found", error.message)
+        case .conflict: self.init(.conflict, code: "conflict", error.message)
+        default: self.init(.internalServerError, code: error.code.rawValue, error.message)
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = JSONValue.object(["code": .string(code), "message": .string(message), "detail": .string(message)]).jsonText
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, code: "unauthorized", message) }
+    static func forbidden(_ message: String) -> APIError { APIError(.forbidden, code: "forbidden", message) }
+    static func badRequest(_ message: String, code: String = "invalid_request") -> APIError { APIError(.badRequest, code: code, message) }
+    static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message) }
+}

@@ -1,0 +1,56 @@
+public import SegmentaCore
+public import SegmentaStore
+import Crypto
+
+/// Issues and checks API keys. Tokens are random (256 bits), shown once, and stored only as
+/// their SHA-256, so a copy of the database does not give access.
+public enum APIKeys {
+    /// Creates a key and returns its record and the token (the only time the token exists in clear).
+    public static func create(_ kind: APIKey.Kind, name: String, in store: SQLiteStore) throws(SegmentaError) -> (key: APIKey, token: String) {
+        let token = prefix(kind) + randomHex(bytes: 32)
+        try adopt(token, kind: kind, name: name, in: store)
+        return (try store.keys().last { $0.prefix == String(token.prefix(12)) }!, token)
+    }
+
+    /// Stores a token chosen elsewhere (`SEGMENTA_WRITE_KEY`, `SEGMENTA_ADMIN_TOKEN`) unless it is already stored.
+    public static func adopt(_ token: String, kind: APIKey.Kind, name: String, in store: SQLiteStore) throws(SegmentaError) {
+        guard token.count >= 16 else {
+            throw SegmentaError(.invalidInput, "a key must be at least 16 characters; leave the variable unset to have one generated")
+        }
+        if try store.activeKey(hash: hash(token)) != nil { return }
+        let key = APIKey(id: randomHex(bytes: 6), kind: kind, name: name, prefix: String(token.prefix(12)), createdAt: .now)
+        try store.insertKey(key, hash: hash(token))
+    }
+
+    /// The active key of `token`, if any.
+    public static func authenticate(_ token: String, in store: SQLiteStore) throws(SegmentaError) -> APIKey? {
+        guard !token.isEmpty else { return nil }
+        return try store.activeKey(hash: hash(token))
+    }
+
+    /// Hex SHA-256 of a token.
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format2: $0) }.joined()
+    }
+
+    static func prefix(_ kind: APIKey.Kind) -> String {
+        switch kind {
+        case .write: return "sgw_"
+        case .read: return "sgr_"
+        case .admin: return "sga_"
+        }
+    }
+
+    static func randomHex(bytes: Int) -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in String(format2: UInt8.random(in: 0...255, using: &g)) }.joined()
+    }
+}
+
+extension String {
+    /// Two lowercase hex digits.
+    init(format2 byte: UInt8) {
+        let digits = Array("0123456789abcdef")
+        self = String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+    }
+}

@@ -1,0 +1,64 @@
+public import Hummingbird
+public import Logging
+public import SegmentaCore
+public import SegmentaStore
+public import SegmentaJobs
+import ServiceLifecycle
+
+/// The parts of a running server that routes and services share.
+public struct ServerParts: Sendable {
+    public let store: SQLiteStore
+    public let configuration: ServerConfiguration
+    public let metrics: ServerMetrics
+    public let queue: IngestQueue
+    public let webhooks: WebhookQueue
+    public let recompute: RecomputeService
+    public let logger: Logger
+
+    public init(store: SQLiteStore, configuration: ServerConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        metrics = ServerMetrics()
+        queue = IngestQueue(capacity: configuration.ingestQueueCapacity)
+        webhooks = WebhookQueue(store: store, metrics: metrics, pageSize: configuration.webhookPageSize, attempts: configuration.webhookAttempts,
+                                retryBase: configuration.webhookRetryBase, logger: logger)
+        var options = Recompute.Options()
+        if !configuration.computeCLV { options.analyses.remove(.clv) }
+        if let k = configuration.clusters { options.clusters = k } else { options.analyses.remove(.clusters) }
+        options.refreshAttempts = configuration.refreshAttempts
+        recompute = RecomputeService(store: store, interval: configuration.refreshInterval ?? .seconds(3600), options: options,
+                                     metrics: metrics, webhooks: webhooks, logger: logger)
+    }
+}
+
+/// Builds the server: the router and its long-running services (group-commit writer, webhook
+/// sender, scheduled recompute), listening on `configuration.host:port`.
+/// - Parameter onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
+public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    var services: [any Service] = [IngestWriter(queue: parts.queue, store: parts.store, metrics: parts.metrics, logger: parts.logger), parts.webhooks]
+    if parts.configuration.refreshInterval != nil { services.append(parts.recompute) }
+    return Application(
+        router: buildRouter(parts),
+        configuration: .init(address: .hostname(parts.configuration.host, port: parts.configuration.port), serverName: "Segmenta"),
+        services: services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? parts.configuration.port) },
+        logger: parts.logger
+    )
+}
+
+/// The routes: ingestion (write keys), `/api/v1` (read and admin keys), health, metrics, OpenAPI.
+public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    IngestController(store: parts.store, queue: parts.queue, metrics: parts.metrics, maxBodyBytes: parts.configuration.maxBodyBytes, logger: parts.logger)
+        .addRoutes(to: router)
+    SystemController(store: parts.store, metrics: parts.metrics, queue: parts.queue).addRoutes(to: router)
+    let read = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .read))
+    let admin = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .admin))
+    let webhooks = parts.webhooks
+    SegmentsController(store: parts.store, afterRefresh: { await webhooks.enqueue($0) }).addRoutes(read: read, admin: admin)
+    ProfilesController(store: parts.store).addRoutes(read: read)
+    AnalysesController(store: parts.store, options: parts.recompute.options, logger: parts.logger).addRoutes(read: read, admin: admin)
+    PrivacyController(store: parts.store).addRoutes(admin: admin)
+    return router
+}

@@ -1,0 +1,104 @@
+public import SegmentaCore
+public import SegmentaStore
+public import Logging
+import NIOPosix
+public import ServiceLifecycle
+import Synchronization
+
+/// Batches from concurrent requests wait here to be committed together (group commit): one
+/// SQLite transaction for everything that arrived while the previous one was being written.
+/// A request's `200` is sent only after its batch's transaction committed.
+public actor IngestQueue {
+    struct Job {
+        let batch: MessageBatch
+        let continuation: CheckedContinuation<MessageImportResult, any Error>
+    }
+
+    /// The queue is full: answer 503 with Retry-After, never drop.
+    public struct Full: Error {}
+    /// The server is shutting down and takes no new batches.
+    public struct Closed: Error {}
+
+    private var jobs: [Job] = []
+    private var queued = 0
+    private let closed = Atomic<Bool>(false)
+    private let capacity: Int
+    private let signal: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+
+    /// - Parameter capacity: messages waiting beyond which ``submit(_:)`` throws ``Full``.
+    public init(capacity: Int) {
+        self.capacity = capacity
+        (signal, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Queues a batch and waits until it is committed; returns what storing it did.
+    public func submit(_ batch: MessageBatch) async throws -> MessageImportResult {
+        if closed.load(ordering: .acquiring) { throw Closed() }
+        guard queued == 0 || queued + batch.messages.count <= capacity else { throw Full() }
+        queued += batch.messages.count
+        return try await withCheckedThrowingContinuation { c in
+            jobs.append(Job(batch: batch, continuation: c))
+            wake.yield()
+        }
+    }
+
+    /// Everything waiting, emptying the queue.
+    func takeAll() -> [Job] {
+        defer { jobs = []; queued = 0 }
+        return jobs
+    }
+
+    /// Messages waiting now.
+    public var depth: Int { queued }
+
+    /// Takes no new batches from now on; the writer commits what is queued and stops.
+    nonisolated func close() {
+        closed.store(true, ordering: .releasing)
+        wake.finish()
+    }
+
+    nonisolated var signals: AsyncStream<Void> { signal }
+}
+
+/// The single writer: takes everything queued, commits it in one transaction on a thread-pool
+/// thread (SQLite calls block), resumes each waiting request. On graceful shutdown it stops taking
+/// new batches, commits what is queued, and ends.
+public struct IngestWriter: Service {
+    let queue: IngestQueue
+    let store: SQLiteStore
+    let metrics: ServerMetrics
+    let logger: Logger
+
+    public init(queue: IngestQueue, store: SQLiteStore, metrics: ServerMetrics, logger: Logger) {
+        self.queue = queue
+        self.store = store
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            for await _ in queue.signals { await commitWaiting() }
+        } onGracefulShutdown: {
+            queue.close()
+        }
+        queue.close()
+        await commitWaiting()
+    }
+
+    func commitWaiting() async {
+        let jobs = await queue.takeAll()
+        guard !jobs.isEmpty else { return }
+        let store = self.store
+        let batches = jobs.map(\.batch)
+        do {
+            let results = try await NIOThreadPool.singleton.runIfActive { try store.apply(batches) }
+            metrics.commitSize.record(Double(batches.reduce(0) { $0 + $1.messages.count }))
+            for (job, result) in zip(jobs, results) { job.continuation.resume(returning: result) }
+        } catch {
+            logger.error("group commit of \(jobs.count) batches failed, nothing stored: \(error)")
+            for job in jobs { job.continuation.resume(throwing: error) }
+        }
+    }
+}

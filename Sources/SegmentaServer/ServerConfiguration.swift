@@ -1,0 +1,28 @@
+public import SegmentaCore
+
+/// How `segmenta serve` runs: where it listens, how often it recomputes, its limits.
+public struct ServerConfiguration: Sendable {
+    /// Interface to listen on (loopback by default).
+    public var host = "127.0.0.1"
+    /// TCP port.
+    public var port = 8080
+    /// Time between scheduled recomputes (computed traits, then every dynamic segment); nil: never.
+    public var refreshInterval: Duration? = .seconds(15 * 60)
+    /// Also fit BG/NBD + Gamma-Gamma (CLV, P(alive)) at each recompute.
+    public var computeCLV = true
+    /// Also cluster customers into this many personas at each recompute (nil: no clustering).
+    public var clusters: Int? = 4
+    /// Largest request body accepted, compressed or not (Segment's batch limit is ~500 KB; PostHog's ~6 MB).
+    public var maxBodyBytes = 8 * 1024 * 1024
+    /// Messages waiting to be committed beyond which ingestion answers 503 with Retry-After.
+    public var ingestQueueCapacity = 200_000
+    /// Attempts for a failed segment refresh within one recompute before it is reported failed.
+    public var refreshAttempts = 3
+    /// Webhook: ids per list per page, and attempts before a delivery is given up.
+    public var webhookPageSize = 1000
+    public var webhookAttempts = 8
+    /// First retry delay of a failed webhook delivery; it doubles at each attempt.
+    public var webhookRetryBase: Duration = .seconds(30)
+
+    public init() {}
+}

@@ -1,0 +1,65 @@
+public import SegmentaCore
+public import SegmentaStore
+public import SegmentaJobs
+public import Logging
+public import ServiceLifecycle
+import NIOPosix
+
+/// Every interval: computed traits (RFM, lifecycle, cohorts, CLV, personas), then every dynamic
+/// segment — snapshot, enter/exit diff, validation — and the webhook deliveries of what changed.
+/// Failed steps are logged, counted in `/metrics` and left on the segment as `last_error`; the
+/// next run tries again.
+public struct RecomputeService: Service {
+    let store: SQLiteStore
+    let interval: Duration
+    let options: Recompute.Options
+    let metrics: ServerMetrics
+    let webhooks: WebhookQueue
+    let logger: Logger
+
+    public init(store: SQLiteStore, interval: Duration, options: Recompute.Options, metrics: ServerMetrics, webhooks: WebhookQueue, logger: Logger) {
+        self.store = store
+        self.interval = interval
+        self.options = options
+        self.metrics = metrics
+        self.webhooks = webhooks
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                if Task.isCancelledOrShuttingDown { return }
+                await runOnce()
+            }
+        }
+    }
+
+    /// One full recompute.
+    public func runOnce() async {
+        let job = Recompute(store: store, options: options, logger: logger)
+        let clock = ContinuousClock.now
+        let report: Recompute.Report
+        do { report = try await NIOThreadPool.singleton.runIfActive { job.run() } } catch {
+            logger.error("recompute could not start: \(error)")
+            return
+        }
+        for step in report.steps {
+            if step.name.hasPrefix("segment:") {
+                metrics.refreshes(step.error != nil ? "failed" : step.attempts > 1 ? "retried" : "ok").increment()
+                metrics.refreshDuration.record(.milliseconds(Int64(step.seconds * 1000)))
+            } else {
+                metrics.recomputes(step.name, step.error == nil ? "ok" : "failed").increment()
+            }
+        }
+        for refresh in report.refreshes { await webhooks.enqueue(refresh) }
+        logger.info("recompute done", metadata: ["seconds": .stringConvertible(Double((ContinuousClock.now - clock).components.seconds)),
+                                                 "steps": .stringConvertible(report.steps.count), "failed": .stringConvertible(report.failed)])
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    /// True when the task is cancelled or its service group is shutting down gracefully.
+    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+}

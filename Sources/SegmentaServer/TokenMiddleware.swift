@@ -1,0 +1,49 @@
+public import Hummingbird
+public import SegmentaStore
+
+/// Checks `Authorization: Bearer TOKEN` (or the dashboard's session cookie) against the stored
+/// keys and requires a kind: read routes take read or admin keys, admin routes admin keys only.
+/// Write (ingestion) keys never pass: they can only write.
+public struct TokenMiddleware: RouterMiddleware {
+    public typealias Context = AppRequestContext
+    let store: SQLiteStore
+    let needed: APIKey.Kind
+
+    public init(store: SQLiteStore, needs needed: APIKey.Kind) {
+        self.store = store
+        self.needed = needed
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token = Self.bearer(request) else {
+            throw APIError.unauthorized("this route needs `Authorization: Bearer TOKEN` with a read or admin key; create one with `segmenta keys create --kind read`")
+        }
+        guard let key = try APIKeys.authenticate(token, in: store) else {
+            throw APIError.unauthorized("the token is unknown or revoked; `segmenta keys list` shows the active keys")
+        }
+        guard key.kind.allows(needed) else {
+            throw APIError.forbidden(key.kind == .write
+                ? "write keys can only send data to the ingestion routes; use a read or admin key here"
+                : "this route changes data and needs an admin key; this one is a \(key.kind.rawValue) key")
+        }
+        var context = context
+        context.key = key
+        return try await next(request, context)
+    }
+
+    static func bearer(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingWhitespace()
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s = s.dropFirst() }
+        while s.last?.isWhitespace == true { s = s.dropLast() }
+        return String(s)
+    }
+}

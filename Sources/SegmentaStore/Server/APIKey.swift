@@ -1,0 +1,35 @@
+public import SegmentaCore
+
+/// An API key as stored: never the token itself, only its hash and a short prefix to recognise it.
+public struct APIKey: Sendable, Equatable {
+    /// What a key may do. Write keys only ingest; read keys read; admin keys also change things.
+    public enum Kind: String, Sendable, CaseIterable, Codable {
+        case write, read, admin
+
+        /// True when a key of this kind may do what `needed` requires.
+        public func allows(_ needed: Kind) -> Bool {
+            switch (self, needed) {
+            case (.admin, .read), (.admin, .admin), (.read, .read), (.write, .write): return true
+            default: return false
+            }
+        }
+    }
+
+    public var id: String
+    public var kind: Kind
+    public var name: String
+    /// The token's first characters, shown in listings (`sgw_3f9a…`).
+    public var prefix: String
+    public var createdAt: Timestamp
+    public var revokedAt: Timestamp?
+
+    /// Creates a key record.
+    public init(id: String, kind: Kind, name: String, prefix: String, createdAt: Timestamp, revokedAt: Timestamp? = nil) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.prefix = prefix
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}

@@ -1,0 +1,16 @@
+public import SegmentaCore
+
+/// A request to delete (and optionally suppress) people, kept as its own record of what was done.
+public struct PrivacyRequest: Sendable, Equatable {
+    public enum Status: String, Sendable { case pending, completed, failed }
+    public var id: String
+    /// The user ids (or anonymous ids) named in the request.
+    public var subjectIDs: [String]
+    /// Whether future messages from these ids are refused at ingestion.
+    public var suppress: Bool
+    public var status: Status
+    /// What was removed: counts per kind of data.
+    public var result: JSONValue
+    public var createdAt: Timestamp
+    public var completedAt: Timestamp?
+}

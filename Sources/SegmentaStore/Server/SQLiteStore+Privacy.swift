@@ -1,0 +1,134 @@
+public import SegmentaCore
+import GRDB
+
+extension SQLiteStore {
+    /// Deletes every trace of the people behind `ids` — profiles, identities, events, orders,
+    /// computed traits, memberships, analysis values, exposures, and their ids in webhook bodies —
+    /// in one transaction, and records the request. With `suppress`, their ids are refused at
+    /// ingestion from then on.
+    /// - Parameters:
+    ///   - ids: user ids or anonymous ids (any id a profile is known by).
+    ///   - requestID: the id to record the request under.
+    public func deletePeople(_ ids: [String], suppress: Bool, requestID: String) throws(SegmentaError) -> PrivacyRequest {
+        guard !ids.isEmpty, ids.count <= 5000 else {
+            throw SegmentaError(.invalidInput, "userIds must hold between 1 and 5,000 ids (got \(ids.count))")
+        }
+        let now = Timestamp.now
+        return try write { db in
+            var profiles = Set<String>()
+            for id in ids {
+                if let p = try String.fetchOne(db, sql: "SELECT profile_id FROM identities WHERE external_id = ?", arguments: [id]) { profiles.insert(p) }
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM profiles WHERE id = ?", arguments: [id]) == true { profiles.insert(id) }
+            }
+            var counts: [String: Int] = ["profiles": 0, "identities": 0, "events": 0, "orders": 0, "computed_traits": 0, "memberships": 0, "webhook_bodies": 0]
+            var allIDs = Set(ids)
+            for p in profiles.sorted() {
+                let known = try String.fetchAll(db, sql: "SELECT external_id FROM identities WHERE profile_id = ?", arguments: [p])
+                allIDs.formUnion(known)
+                allIDs.insert(p)
+                counts["identities"]! += known.count
+                for (table, key) in [("events", "events"), ("orders", "orders"), ("computed_traits", "computed_traits"), ("segment_membership", "memberships")] {
+                    counts[key]! += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE profile_id = ?", arguments: [p]) ?? 0
+                }
+                try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [p])   // cascades to everything keyed by profile
+                counts["profiles"]! += db.changesCount
+            }
+            counts["webhook_bodies"] = try Self.scrubWebhookBodies(db, ids: allIDs)
+            if suppress {
+                for id in Set(ids) {
+                    try db.execute(sql: "INSERT INTO suppressed_ids (external_id, request_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                                   arguments: [id, requestID, now.milliseconds])
+                }
+            }
+            let result = JSONValue.object(counts.mapValues { .number(Double($0)) })
+            try db.execute(sql: """
+                INSERT INTO privacy_requests (id, kind, subject_ids, suppress, status, result, created_at, completed_at)
+                VALUES (?, 'delete', ?, ?, 'completed', ?, ?, ?)
+                """, arguments: [requestID, JSONValue.array(ids.map(JSONValue.string)).jsonText, suppress, result.jsonText, now.milliseconds, now.milliseconds])
+            return PrivacyRequest(id: requestID, subjectIDs: ids, suppress: suppress, status: .completed, result: result, createdAt: now, completedAt: now)
+        }
+    }
+
+    /// Removes deleted people's ids from the entered/exited lists of stored webhook bodies.
+    private static func scrubWebhookBodies(_ db: Database, ids: Set<String>) throws -> Int {
+        var changed = 0
+        for row in try Row.fetchAll(db, sql: "SELECT id, body FROM webhook_deliveries") {
+            guard case .object(var body) = try JSONTextParser.parse(row[1] as String) else { continue }
+            var touched = false
+            for key in ["entered", "exited"] {
+                let list = body[key]?.arrayValues ?? []
+                let kept = list.filter { $0.stringValue.map { !ids.contains($0) } ?? true }
+                if kept.count != list.count { body[key] = .array(kept); touched = true }
+            }
+            if touched {
+                try db.execute(sql: "UPDATE webhook_deliveries SET body = ? WHERE id = ?", arguments: [JSONValue.object(body).jsonText, row[0] as Int64])
+                changed += 1
+            }
+        }
+        return changed
+    }
+
+    /// A recorded privacy request.
+    public func privacyRequest(id: String) throws(SegmentaError) -> PrivacyRequest? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, subject_ids, suppress, status, result, created_at, completed_at FROM privacy_requests WHERE id = ?", arguments: [id]) else { return nil }
+            return PrivacyRequest(id: row[0], subjectIDs: try JSONTextParser.parse(row[1] as String).arrayValues.compactMap(\.stringValue),
+                                  suppress: row[2], status: PrivacyRequest.Status(rawValue: row[3]) ?? .failed,
+                                  result: try JSONTextParser.parse(row[4] as String), createdAt: Timestamp(milliseconds: row[5]),
+                                  completedAt: (row[6] as Int64?).map(Timestamp.init(milliseconds:)))
+        }
+    }
+
+    /// The ids among `ids` whose messages must be refused (suppressed by a privacy request).
+    public func suppressed(among ids: Set<String>) throws(SegmentaError) -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try read { db in
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM suppressed_ids)")) == true else { return [] }
+            let list = Array(ids)
+            let marks = Array(repeating: "?", count: list.count).joined(separator: ",")
+            return Set(try String.fetchAll(db, sql: "SELECT external_id FROM suppressed_ids WHERE external_id IN (\(marks))", arguments: StatementArguments(list)))
+        }
+    }
+
+    /// Everything held on the person known by `id`: profile, traits, computed traits, identities,
+    /// accounts, events, orders, segment stays and experiment exposures. Nil when nobody is known by it.
+    public func exportPerson(_ id: String) throws(SegmentaError) -> JSONValue? {
+        try read { db in
+            let profile = try String.fetchOne(db, sql: "SELECT profile_id FROM identities WHERE external_id = ?", arguments: [id])
+                ?? (try Bool.fetchOne(db, sql: "SELECT 1 FROM profiles WHERE id = ?", arguments: [id]) == true ? id : nil)
+            guard let profile, let p = try Row.fetchOne(db, sql: "SELECT traits, first_seen, last_seen, created_at FROM profiles WHERE id = ?", arguments: [profile]) else { return nil }
+            func time(_ v: Int64?) -> JSONValue { v.map { .string(Timestamp(milliseconds: $0).iso8601) } ?? .null }
+            func json(_ text: String) throws -> JSONValue { try JSONTextParser.parse(text) }
+            var computed: [String: JSONValue] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT name, value FROM computed_traits WHERE profile_id = ?", arguments: [profile]) { computed[r[0]] = try json(r[1]) }
+            let identities = try Row.fetchAll(db, sql: "SELECT external_id, kind FROM identities WHERE profile_id = ? ORDER BY external_id", arguments: [profile])
+                .map { JSONValue.object(["id": .string($0[0]), "kind": .string($0[1])]) }
+            let accounts = try Row.fetchAll(db, sql: "SELECT a.id, a.traits FROM account_members m JOIN accounts a ON a.id = m.account_id WHERE m.profile_id = ? ORDER BY a.id", arguments: [profile])
+                .map { JSONValue.object(["id": .string($0[0]), "traits": try json($0[1])]) }
+            let events = try Row.fetchAll(db, sql: """
+                SELECT source, message_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context
+                FROM events WHERE profile_id = ? ORDER BY timestamp, id
+                """, arguments: [profile]).map { r -> JSONValue in
+                .object(["source": .string(r[0]), "messageId": .string(r[1]), "type": .string(r[2]), "name": (r[3] as String?).map(JSONValue.string) ?? .null,
+                         "timestamp": time(r[4]), "originalTimestamp": time(r[5]), "sentAt": time(r[6]), "receivedAt": time(r[7]),
+                         "properties": try json(r[8]), "context": try json(r[9])])
+            }
+            let orders = try Row.fetchAll(db, sql: "SELECT order_id, timestamp, amount, currency, source FROM orders WHERE profile_id = ? ORDER BY timestamp, order_id", arguments: [profile])
+                .map { r -> JSONValue in
+                    .object(["order_id": .string(r[0]), "timestamp": time(r[1]), "amount": .number(r[2]), "currency": (r[3] as String?).map(JSONValue.string) ?? .null, "source": .string(r[4])])
+                }
+            let stays = try Row.fetchAll(db, sql: """
+                SELECT m.segment, s.as_of, x.as_of FROM segment_membership m JOIN segment_snapshots s ON s.id = m.entered_snapshot
+                LEFT JOIN segment_snapshots x ON x.id = m.exited_snapshot WHERE m.profile_id = ? ORDER BY m.segment, s.as_of
+                """, arguments: [profile]).map { r -> JSONValue in .object(["segment": .string(r[0]), "entered": time(r[1]), "exited": time(r[2])]) }
+            let exposures = try Row.fetchAll(db, sql: "SELECT experiment, variant, first_exposed_at FROM experiment_exposures WHERE profile_id = ?", arguments: [profile])
+                .map { r -> JSONValue in .object(["experiment": .string(r[0]), "variant": .string(r[1]), "first_exposed_at": time(r[2])]) }
+            return .object([
+                "profile_id": .string(profile), "traits": try json(p[0]), "computed_traits": .object(computed),
+                "first_seen": time(p[1]), "last_seen": time(p[2]), "created_at": time(p[3]),
+                "identities": .array(identities), "accounts": .array(accounts), "events": .array(events), "orders": .array(orders),
+                "segments": .array(stays), "experiments": .array(exposures),
+            ])
+        }
+    }
+}

@@ -1,0 +1,117 @@
+public import SegmentaCore
+import GRDB
+
+extension SQLiteStore {
+    /// Subscribes `url` to a segment's changes.
+    public func createWebhook(segment: String, url: String, secret: String) throws(SegmentaError) -> Webhook {
+        let now = Timestamp.now
+        return try write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [segment]) == true else {
+                throw SegmentaError(.notFound, "no segment named \"\(segment)\"")
+            }
+            try db.execute(sql: "INSERT INTO webhooks (segment, url, secret, created_at) VALUES (?, ?, ?, ?)", arguments: [segment, url, secret, now.milliseconds])
+            return Webhook(id: db.lastInsertedRowID, segment: segment, url: url, secret: secret, createdAt: now)
+        }
+    }
+
+    /// A segment's webhooks.
+    public func webhooks(of segment: String) throws(SegmentaError) -> [Webhook] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, segment, url, secret, created_at FROM webhooks WHERE segment = ? ORDER BY id", arguments: [segment])
+                .map { Webhook(id: $0[0], segment: $0[1], url: $0[2], secret: $0[3], createdAt: Timestamp(milliseconds: $0[4])) }
+        }
+    }
+
+    /// Removes a webhook (and its delivery log).
+    public func deleteWebhook(id: Int64, segment: String) throws(SegmentaError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND segment = ?", arguments: [id, segment])
+            guard db.changesCount > 0 else { throw SegmentaError(.notFound, "segment \"\(segment)\" has no webhook \(id)") }
+        }
+    }
+
+    /// Queues deliveries of a refresh's changes to every webhook of its segment, `pageSize` ids
+    /// per list per page. Profiles whose `consent.marketing` is false are left out. Returns the
+    /// number of deliveries queued (none when nothing changed).
+    @discardableResult
+    public func enqueueWebhookDeliveries(_ refresh: RefreshResult, pageSize: Int = 1000) throws(SegmentaError) -> Int {
+        try write { db in
+            let hooks = try Int64.fetchAll(db, sql: "SELECT id FROM webhooks WHERE segment = ?", arguments: [refresh.segment])
+            guard !hooks.isEmpty, !(refresh.entered.isEmpty && refresh.exited.isEmpty) else { return 0 }
+            let denied = try Self.consentDenied(db, among: refresh.entered + refresh.exited)
+            let entered = refresh.entered.filter { !denied.contains($0) }, exited = refresh.exited.filter { !denied.contains($0) }
+            let pages = max(1, (max(entered.count, exited.count) + pageSize - 1) / pageSize)
+            let now = Timestamp.now.milliseconds
+            var queued = 0
+            for hook in hooks {
+                for page in 0..<pages {
+                    func slice(_ list: [String]) -> JSONValue {
+                        let lo = min(list.count, page * pageSize), hi = min(list.count, lo + pageSize)
+                        return .array(list[lo..<hi].map(JSONValue.string))
+                    }
+                    let body: JSONValue = .object([
+                        "segment": .string(refresh.segment), "as_of": .string(refresh.snapshot.asOf.iso8601),
+                        "snapshot": .number(Double(refresh.snapshot.id)), "page": .number(Double(page + 1)), "pages": .number(Double(pages)),
+                        "entered": slice(entered), "exited": slice(exited),
+                    ])
+                    try db.execute(sql: """
+                        INSERT INTO webhook_deliveries (webhook_id, snapshot_id, page, body, status, next_attempt_at, created_at)
+                        VALUES (?, ?, ?, ?, 'pending', ?, ?)
+                        """, arguments: [hook, refresh.snapshot.id, page + 1, body.jsonText, now, now])
+                    queued += 1
+                }
+            }
+            return queued
+        }
+    }
+
+    /// The profiles among `ids` whose `consent.marketing` trait is false.
+    static func consentDenied(_ db: Database, among ids: [String]) throws -> Set<String> {
+        var denied = Set<String>()
+        let check = try db.cachedStatement(sql: """
+            SELECT 1 FROM profiles WHERE id = ? AND (json_type(traits, '$.consent.marketing') = 'false' OR json_extract(traits, '$.consent.marketing') = 'false')
+            """)
+        for id in ids where try Bool.fetchOne(check, arguments: [id]) == true { denied.insert(id) }
+        return denied
+    }
+
+    /// Pending deliveries due at `now`, oldest first.
+    public func dueWebhookDeliveries(now: Timestamp, limit: Int = 50) throws(SegmentaError) -> [WebhookDelivery] {
+        try read { db in
+            try Row.fetchAll(db, sql: Self.deliverySelect + " WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?",
+                             arguments: [now.milliseconds, limit]).map(Self.delivery)
+        }
+    }
+
+    /// The delivery log of a segment's webhooks, newest first.
+    public func webhookDeliveries(segment: String, limit: Int = 100) throws(SegmentaError) -> [WebhookDelivery] {
+        try read { db in
+            try Row.fetchAll(db, sql: Self.deliverySelect + " WHERE w.segment = ? ORDER BY d.id DESC LIMIT ?", arguments: [segment, limit]).map(Self.delivery)
+        }
+    }
+
+    /// Records one delivery attempt: delivered, retried at `retryAt`, or (without `retryAt`) given up.
+    public func recordDeliveryAttempt(id: Int64, delivered: Bool, responseStatus: Int?, error: String?, retryAt: Timestamp?) throws(SegmentaError) {
+        let now = Timestamp.now.milliseconds
+        try write { db in
+            let status = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
+            try db.execute(sql: """
+                UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, response_status = ?, last_error = ?,
+                  next_attempt_at = coalesce(?, next_attempt_at), delivered_at = CASE WHEN ? THEN ? END WHERE id = ?
+                """, arguments: [status, responseStatus, error, retryAt?.milliseconds, delivered, now, id])
+        }
+    }
+
+    private static let deliverySelect = """
+        SELECT d.id, d.webhook_id, w.url, w.secret, d.snapshot_id, d.page, d.body, d.status, d.attempts, d.next_attempt_at,
+               d.response_status, d.last_error, d.created_at, d.delivered_at
+        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+        """
+
+    private static func delivery(_ r: Row) -> WebhookDelivery {
+        WebhookDelivery(id: r[0], webhookID: r[1], url: r[2], secret: r[3], snapshotID: r[4], page: r[5], body: r[6],
+                        status: WebhookDelivery.Status(rawValue: r[7]) ?? .failed, attempts: r[8], nextAttemptAt: Timestamp(milliseconds: r[9]),
+                        responseStatus: r[10], lastError: r[11], createdAt: Timestamp(milliseconds: r[12]),
+                        deliveredAt: (r[13] as Int64?).map(Timestamp.init(milliseconds:)))
+    }
+}

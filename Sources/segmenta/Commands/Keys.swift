@@ -1,0 +1,59 @@
+public import ArgumentParser
+import SegmentaCore
+import SegmentaServer
+import SegmentaStore
+
+extension Segmenta {
+    /// `segmenta keys`.
+    struct Keys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Manage API keys: write keys ingest (SDKs), read keys read the API, admin keys also change things.",
+            subcommands: [Create.self, List.self, Revoke.self]
+        )
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a key and print its token (shown only this once).")
+            @Option(help: "write, read or admin.") var kind: APIKey.Kind
+            @Option(help: "A name to recognise it by.") var name = ""
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    let (key, token) = try APIKeys.create(kind, name: name.isEmpty ? "\(kind.rawValue) key" : name, in: try store.open())
+                    print(token)
+                    Terminal.note("\(key.kind.rawValue) key \(key.id) created; the token above is shown only once")
+                }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List keys (never their tokens).")
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    var t = TextTable(["id", "kind", "name", "token starts", "created", "revoked"])
+                    for k in try store.openExisting().keys() {
+                        t.add([k.id, k.kind.rawValue, k.name, k.prefix + "…", k.createdAt.iso8601, k.revokedAt?.iso8601 ?? ""])
+                    }
+                    print(t.render())
+                }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke a key; its token stops working at once.")
+            @Argument(help: "The key's id (see `keys list`).") var id: String
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    try store.openExisting().revokeKey(id: id)
+                    print("revoked \(id)")
+                }
+            }
+        }
+    }
+}
+
+extension APIKey.Kind: ExpressibleByArgument {}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SegmentaCore
+import SegmentaServer
+import SegmentaStore
+
+extension Segmenta {
+    /// `segmenta serve`.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the server: SDK ingestion (Segment, RudderStack, PostHog), the read/admin API, scheduled recompute and webhooks.",
+            discussion: """
+            Point an SDK at http://HOST:PORT with a write key (Segment/RudderStack: host or dataPlaneUrl; PostHog: host).
+            The API is under /api/v1 with `Authorization: Bearer TOKEN` (read or admin key); /openapi.json describes it.
+            On first start with no keys, one write key and one admin key are created and printed once — or set
+            SEGMENTA_WRITE_KEY and SEGMENTA_ADMIN_TOKEN to choose them.
+            """
+        )
+
+        @Option(help: "Interface to listen on.") var host = "127.0.0.1"
+        @Option(help: "Port (0 picks a free one and prints it).") var port = 8080
+        @Option(help: ArgumentHelp("Time between scheduled recomputes, e.g. 15m, 1h, 30s; 0 turns them off.", valueName: "duration"))
+        var refreshInterval = "15m"
+        @Option(help: "Personas to find at each recompute (0: no clustering).") var clusters = 4
+        @Flag(help: "Skip CLV (BG/NBD + Gamma-Gamma) at each recompute.") var noClv = false
+        @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level")) var logLevel = "info"
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+            guard Self.duration(refreshInterval) != nil else { throw ValidationError("--refresh-interval \"\(refreshInterval)\" is not a duration like 30s, 15m, 1h or 0") }
+            guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                var logger = Logger(label: "segmenta")
+                logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+                let db = try store.open()
+                try Self.ensureKeys(db)
+                var config = ServerConfiguration()
+                config.host = host
+                config.port = port
+                let interval = Self.duration(refreshInterval)!
+                config.refreshInterval = interval == .zero ? nil : interval
+                config.clusters = clusters > 0 ? clusters : nil
+                config.computeCLV = !noClv
+                let parts = ServerParts(store: db, configuration: config, logger: logger)
+                let app = buildApplication(parts) { port in
+                    // Unbuffered, so scripts that start the server can read the port at once.
+                    FileHandle.standardOutput.write(Data("segmenta serving \(store.path) on http://\(host):\(port) — API at /api/v1, OpenAPI at /openapi.json, metrics at /metrics\n".utf8))
+                }
+                try await app.runService()
+            }
+        }
+
+        /// On first start: a write key and an admin key, from the environment or generated and printed once.
+        static func ensureKeys(_ db: SQLiteStore) throws {
+            let env = ProcessInfo.processInfo.environment
+            if let write = env["SEGMENTA_WRITE_KEY"], !write.isEmpty { try APIKeys.adopt(write, kind: .write, name: "SEGMENTA_WRITE_KEY", in: db) }
+            if let admin = env["SEGMENTA_ADMIN_TOKEN"], !admin.isEmpty { try APIKeys.adopt(admin, kind: .admin, name: "SEGMENTA_ADMIN_TOKEN", in: db) }
+            let active = try db.keys().filter { $0.revokedAt == nil }
+            var created: [(String, String)] = []
+            if !active.contains(where: { $0.kind == .write }) { created.append(("write", try APIKeys.create(.write, name: "default write", in: db).token)) }
+            if !active.contains(where: { $0.kind == .admin }) { created.append(("admin", try APIKeys.create(.admin, name: "default admin", in: db).token)) }
+            guard !created.isEmpty else { return }
+            print(Terminal.bold("New keys — shown once, store them now (only their hashes are kept):"))
+            for (kind, token) in created { print("  \(kind) key: \(token)") }
+            print("")
+        }
+
+        /// `30s`, `15m`, `1h`, `0`.
+        static func duration(_ text: String) -> Duration? {
+            if text == "0" { return .zero }
+            guard let unit = text.last, let n = Int(text.dropLast()), n > 0 else { return nil }
+            switch unit {
+            case "s": return .seconds(n)
+            case "m": return .seconds(n * 60)
+            case "h": return .seconds(n * 3600)
+            default: return nil
+            }
+        }
+    }
+}
