@@ -113,6 +113,7 @@ let package = Package(
                 "SegmentaStore",
                 "SegmentaServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -22,7 +22,7 @@ public struct ServerParts: Sendable {
         metrics = ServerMetrics()
         queue = IngestQueue(capacity: configuration.ingestQueueCapacity)
         webhooks = WebhookQueue(store: store, metrics: metrics, pageSize: configuration.webhookPageSize, attempts: configuration.webhookAttempts,
-                                retryBase: configuration.webhookRetryBase, logger: logger)
+                                retryBase: configuration.webhookRetryBase, timeout: configuration.webhookTimeout, logger: logger)
         var options = Recompute.Options()
         if !configuration.computeCLV { options.analyses.remove(.clv) }
         if let k = configuration.clusters { options.clusters = k } else { options.analyses.remove(.clusters) }

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var webhookAttempts = 8
     /// First retry delay of a failed webhook delivery; it doubles at each attempt.
     public var webhookRetryBase: Duration = .seconds(30)
+    /// Time a webhook endpoint has to answer one delivery.
+    public var webhookTimeout: Duration = .seconds(10)
 
     public init() {}
 }

@@ -18,14 +18,16 @@ public final class WebhookQueue: Service, Sendable {
     let pageSize: Int
     let attempts: Int
     let retryBase: Duration
+    let timeout: Duration
     let logger: Logger
 
-    public init(store: SQLiteStore, metrics: ServerMetrics, pageSize: Int, attempts: Int, retryBase: Duration, logger: Logger) {
+    public init(store: SQLiteStore, metrics: ServerMetrics, pageSize: Int, attempts: Int, retryBase: Duration, timeout: Duration, logger: Logger) {
         self.store = store
         self.metrics = metrics
         self.pageSize = pageSize
         self.attempts = attempts
         self.retryBase = retryBase
+        self.timeout = timeout
         self.logger = logger
     }
 
@@ -67,7 +69,7 @@ public final class WebhookQueue: Service, Sendable {
         var status: Int?
         var failure: String?
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let response = try await HTTPClient.shared.execute(request, timeout: .init(timeout))
             status = Int(response.status.code)
             if !(200..<300).contains(status!) { failure = "the endpoint answered \(status!)" }
         } catch {
