@@ -60,5 +60,7 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     ProfilesController(store: parts.store).addRoutes(read: read)
     AnalysesController(store: parts.store, options: parts.recompute.options, logger: parts.logger).addRoutes(read: read, admin: admin)
     PrivacyController(store: parts.store).addRoutes(admin: admin)
+    let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .write))
+    InsightController(store: parts.store).addRoutes(read: read, admin: admin, apps: apps)
     return router
 }

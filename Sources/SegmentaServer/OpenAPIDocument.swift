@@ -59,6 +59,21 @@ enum OpenAPIDocument {
             Route(method: "get", path: "/api/v1/privacy/requests/{id}", summary: "A privacy request's status", access: .admin, responses: [200: "Request", 404: "Unknown request"]),
             Route(method: "get", path: "/api/v1/privacy/export", summary: "Everything held on one person", access: .admin, query: [("userId", "user id or anonymous id")],
                   responses: [200: "All data", 400: "No userId", 404: "Nobody known by this id"]),
+            Route(method: "get", path: "/api/v1/compare", summary: "Compare segment a with b (default: everyone else), or each value of a trait (by) with the rest: per KPI both values, difference, effect size, CI, test, p, Holm-adjusted p, verdict",
+                  access: .read, query: [("a", "segment"), ("b", "segment (optional)"), ("by", "trait (instead of a)"), ("kpis", "revenue,orders,aov,mrr,churn,active:N,adoption:EVENT:N,nps,csat"), ("as_of", "date")],
+                  responses: [200: "Comparison", 400: "Bad parameters", 404: "Unknown segment", 409: "Segment never refreshed"]),
+            Route(method: "post", path: "/api/v1/segments/{name}/validate", summary: "Validate a segment on the five criteria now (the run is kept)", access: .admin, responses: [200: "Report", 404: "Unknown segment"]),
+            Route(method: "get", path: "/api/v1/segments/{name}/validations", summary: "Every validation run of a segment", access: .read, responses: [200: "Runs", 404: "Unknown segment"]),
+            Route(method: "get", path: "/api/v1/hypotheses", summary: "Hypotheses with their latest result", access: .read),
+            Route(method: "post", path: "/api/v1/hypotheses", summary: "Save a hypothesis: {name, did, within_days_of_signup, outcome, segment?}", access: .admin, body: "Hypothesis",
+                  responses: [201: "Created", 409: "Name taken", 422: "Invalid"]),
+            Route(method: "post", path: "/api/v1/hypotheses/{name}/test", summary: "Test a hypothesis now (observational; the run is kept)", access: .admin, query: [("as_of", "date")],
+                  responses: [200: "Result", 404: "Unknown hypothesis"]),
+            Route(method: "post", path: "/api/v1/experiments", summary: "Create an experiment in a segment", access: .admin, body: "Experiment", responses: [201: "Created", 409: "Name taken", 422: "Invalid"]),
+            Route(method: "get", path: "/api/v1/experiments/{name}/results", summary: "Conversion per variant, lift with CI, p-value, SRM check, breakdown by segment", access: .read,
+                  query: [("as_of", "date")], responses: [200: "Results", 404: "Unknown experiment"]),
+            Route(method: "get", path: "/api/v1/experiments/{name}/assignment", summary: "The variant of a user (stable hash of experiment and profile); records the exposure. For apps: write or admin key",
+                  access: .write, query: [("userId", "user id, anonymous id or profile id")], responses: [200: "{variant}", 404: "Unknown experiment", 409: "User not in the experiment's segment"]),
         ]
         for kind in Message.Kind.allCases {
             r.insert(Route(method: "post", path: "/v1/\(kind.rawValue)", summary: "One Segment \(kind.rawValue) message plus writeKey", access: .write, body: "SegmentMessage", responses: ingestErrors), at: 2)
@@ -84,6 +99,8 @@ enum OpenAPIDocument {
             op["responses"] = .object(Dictionary(uniqueKeysWithValues: route.responses.map { (String($0.key), JSONValue.object(["description": .string($0.value)])) }))
             switch route.access {
             case .none: op["security"] = .array([])
+            case .write where route.path.hasPrefix("/api/"):
+                op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = .string("Write or admin key.")
             case .write: op["security"] = .array([.object(["writeKeyBasic": .array([])]), .object(["writeKeyInBody": .array([])])])
             case .read: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = .string("Read or admin key.")
             case .admin: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = .string("Admin key.")
@@ -118,6 +135,10 @@ enum OpenAPIDocument {
                     "SegmentDefinition": object(["name": "string", "description": "string", "condition": "Condition", "card": "objective, kpi, needs, risks, actions"], required: ["name", "condition"]),
                     "Condition": object(["condition": "all/any/not, trait, computed, event, segment nodes (docs/SEGMENTS.md)"]),
                     "Webhook": object(["url": "http(s) URL", "secret": "≥16 characters"], required: ["url", "secret"]),
+                    "Hypothesis": object(["name": "string", "did": "event name", "within_days_of_signup": "days", "outcome": "churned, retained:DAYS or revenue:DAYS", "segment": "optional"],
+                                         required: ["name", "did", "within_days_of_signup", "outcome"]),
+                    "Experiment": object(["name": "string", "segment": "string", "goal": "event name", "variants": "names, control first", "split": "weights summing to 100", "window_days": "days"],
+                                         required: ["name", "segment", "goal"]),
                     "PrivacyDelete": object(["userIds": "1–5000 ids", "suppress": "refuse their future messages"], required: ["userIds"]),
                 ]),
             ]),

@@ -1,14 +1,15 @@
 public import Hummingbird
 public import SegmentaStore
 
-/// Checks `Authorization: Bearer TOKEN` (or the dashboard's session cookie) against the stored
-/// keys and requires a kind: read routes take read or admin keys, admin routes admin keys only.
-/// Write (ingestion) keys never pass: they can only write.
+/// Checks `Authorization: Bearer TOKEN` against the stored keys and requires a kind: read routes
+/// take read or admin keys, admin routes admin keys only. Write (ingestion) keys pass only the
+/// experiment-assignment route apps call.
 public struct TokenMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
     let store: SQLiteStore
     let needed: APIKey.Kind
 
+    /// - Parameter needed: `.read` (read or admin keys), `.admin` (admin keys), `.write` (write or admin keys).
     public init(store: SQLiteStore, needs needed: APIKey.Kind) {
         self.store = store
         self.needed = needed
@@ -21,9 +22,10 @@ public struct TokenMiddleware: RouterMiddleware {
         guard let key = try APIKeys.authenticate(token, in: store) else {
             throw APIError.unauthorized("the token is unknown or revoked; `segmenta keys list` shows the active keys")
         }
-        guard key.kind.allows(needed) else {
+        guard key.kind == .admin || key.kind == needed else {
             throw APIError.forbidden(key.kind == .write
                 ? "write keys can only send data to the ingestion routes; use a read or admin key here"
+                : needed == .write ? "this route is for apps: use a write key (or an admin key)"
                 : "this route changes data and needs an admin key; this one is a \(key.kind.rawValue) key")
         }
         var context = context

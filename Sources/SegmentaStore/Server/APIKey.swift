@@ -5,14 +5,6 @@ public struct APIKey: Sendable, Equatable {
     /// What a key may do. Write keys only ingest; read keys read; admin keys also change things.
     public enum Kind: String, Sendable, CaseIterable, Codable {
         case write, read, admin
-
-        /// True when a key of this kind may do what `needed` requires.
-        public func allows(_ needed: Kind) -> Bool {
-            switch (self, needed) {
-            case (.admin, .read), (.admin, .admin), (.read, .read), (.write, .write): return true
-            default: return false
-            }
-        }
     }
 
     public var id: String

@@ -1,6 +1,7 @@
 import ArgumentParser
 import SegmentaCore
 import SegmentaStore
+import SegmentaJobs
 
 extension Segmenta {
     /// `segmenta compare`.
@@ -35,60 +36,24 @@ extension Segmenta {
                 let when = try parseAsOf(asOf) ?? .now
                 var list: [KPI] = KPI.defaults
                 if let kpis { list = try kpis.split(separator: ",").map { try KPI(parsing: String($0).trimmingCharacters(in: .whitespaces)) } }
-                var values: [KPI: [String: Double]] = [:]
-                for k in list { values[k] = try db.kpiValues(k, asOf: when) }
-                let everyone = Set(try db.profileIDs())
-                var groups: [(String, Set<String>, String, Set<String>)] = []
-                if let by {
-                    let traits = try db.traitValues(by)
-                    guard !traits.isEmpty else { throw CLIError("no profile has the trait \"\(by)\"") }
-                    for value in Set(traits.values).sorted() {
-                        let members = Set(traits.filter { $0.value == value }.keys)
-                        groups.append(("\(by) = \(value)", members, "the rest", everyone.subtracting(members)))
-                    }
-                } else {
-                    let first = Set(try db.members(of: a!))
-                    guard try db.segment(named: a!)?.lastRefreshAt != nil else { throw CLIError("\(a!) has never been refreshed; run `segmenta segments refresh \(a!)`") }
-                    let second = try b.map { Set(try db.members(of: $0)) } ?? everyone.subtracting(first)
-                    groups.append((a!, first, b ?? "the rest", second))
+                let reports = try ComparisonRun.run(db, a: a, b: b, by: by, kpis: list, asOf: when)
+                if format == .json {
+                    print((reports.count == 1 ? reports[0].json : .array(reports.map(\.json))).jsonText)
+                    return
                 }
-                var reports: [JSONValue] = []
-                var computed: [[SegmentComparison.Row]] = groups.map { nameA, setA, nameB, setB in
-                    let input = list.map { k in (k, setA.compactMap { values[k]![$0] }, setB.compactMap { values[k]![$0] }) }
-                    return SegmentComparison.compare(input, names: (nameA, nameB))
-                }
-                if groups.count > 1 {
-                    // Every value of the trait is a comparison of its own: adjust across all of them.
-                    computed = SegmentComparison.adjustJointly(computed, names: groups.map { ($0.0, $0.2) })
-                }
-                for ((nameA, setA, nameB, setB), rows) in zip(groups, computed) {
-                    if format == .json {
-                        reports.append(.object([
-                            "a": .object(["name": .string(nameA), "size": .number(Double(setA.count))]),
-                            "b": .object(["name": .string(nameB), "size": .number(Double(setB.count))]),
-                            "kpis": .array(rows.map { r in
-                                func n(_ v: Double) -> JSONValue { v.isFinite ? .number(v) : .null }
-                                return .object(["kpi": .string(r.kpi.key), "a": n(r.a), "b": n(r.b), "difference": n(r.difference),
-                                                "effect_size": n(r.effectSize), "ci": .array([n(r.ci.low), n(r.ci.high)]), "test": .string(r.test),
-                                                "p_value": n(r.pValue), "p_adjusted": n(r.pAdjusted), "verdict": .string(r.verdict),
-                                                "n_a": .number(Double(r.nA)), "n_b": .number(Double(r.nB))])
-                            }),
-                        ]))
-                        continue
-                    }
-                    print(Terminal.bold("\(nameA) (\(Fmt.thousands(setA.count))) vs \(nameB) (\(Fmt.thousands(setB.count)))"))
+                for report in reports {
+                    print(Terminal.bold("\(report.nameA) (\(Fmt.thousands(report.sizeA))) vs \(report.nameB) (\(Fmt.thousands(report.sizeB)))"))
                     var t = TextTable(["KPI", "A", "B", "difference", "95% CI", "effect", "test", "p (Holm)"], rightAligned: [1, 2, 3, 4, 5, 7])
-                    for r in rows {
+                    for r in report.rows {
                         let fmt: (Double) -> String = { r.kpi.isProportion ? Fmt.percent($0) : Fmt.fixed($0, 2) }
                         t.add([r.kpi.description, fmt(r.a), fmt(r.b), fmt(r.difference), "[\(fmt(r.ci.low)), \(fmt(r.ci.high))]",
                                Fmt.fixed(r.effectSize, 2) + (r.kpi.isProportion ? "× RR" : r.kpi == .nps ? " pts" : " d"), r.test,
                                r.pAdjusted.isNaN ? "–" : (r.pAdjusted < 0.001 ? "<0.001" : Fmt.fixed(r.pAdjusted, 3))])
                     }
                     print(t.render())
-                    for r in rows { print("  • " + r.verdict) }
+                    for r in report.rows { print("  • " + r.verdict) }
                     print("")
                 }
-                if format == .json { print((reports.count == 1 ? reports[0] : .array(reports)).jsonText) }
             }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import SegmentaCore
 import SegmentaStore
+import SegmentaJobs
 
 extension Segmenta {
     /// `segmenta experiment create|assign|results`.
@@ -44,13 +45,7 @@ extension Segmenta.ExperimentCommand {
         func run() async throws {
             try await reportingErrors {
                 let db = try store.openExisting()
-                guard let e = try db.experiment(named: name) else { throw CLIError("no experiment named \"\(name)\"") }
-                let profile = try db.profileID(forExternalID: user) ?? user
-                guard try db.members(of: e.segment).contains(profile) else {
-                    throw CLIError("\(user) is not in segment \(e.segment), so not in the experiment")
-                }
-                let variant = e.variant(for: profile)
-                try db.recordExposure(experiment: name, profile: profile, variant: variant, at: .now)
+                let variant = try ExperimentRun.assign(db, experiment: name, user: user).variant
                 print(variant)
             }
         }
@@ -66,28 +61,9 @@ extension Segmenta.ExperimentCommand {
         func run() async throws {
             try await reportingErrors {
                 let db = try store.openExisting()
-                guard let e = try db.experiment(named: name) else { throw CLIError("no experiment named \"\(name)\"") }
                 let when = try parseAsOf(asOf) ?? .now
-                let exposures = try db.exposures(of: name).filter { $0.at <= when }
-                let converted = try db.converted(event: e.goal, exposures: exposures, windowDays: e.windowDays, asOf: when)
-                let results = e.results(exposures.map { ($0.variant, converted.contains($0.profile)) })
-                var breakdown: [(String, Experiment.Results)] = []
-                for s in try db.segments() where s.name != e.segment && s.lastRefreshAt != nil {
-                    let members = Set(try db.members(of: s.name))
-                    let inside = exposures.filter { members.contains($0.profile) }
-                    if inside.count >= 20 { breakdown.append((s.name, e.results(inside.map { ($0.variant, converted.contains($0.profile)) }))) }
-                }
-                func n(_ v: Double?) -> JSONValue { v.flatMap { $0.isFinite ? JSONValue.number($0) : nil } ?? .null }
-                func rows(_ r: Experiment.Results) -> JSONValue {
-                    .array(r.variants.map { v in .object(["variant": .string(v.variant), "exposed": .number(Double(v.exposed)), "converted": .number(Double(v.converted)),
-                                                          "rate": n(v.rate), "lift": n(v.lift), "ci": .array([n(v.liftLow), n(v.liftHigh)]), "p_value": n(v.pValue)]) })
-                }
-                if format == .json {
-                    print(JSONValue.object(["experiment": e.json, "variants": rows(results), "srm_p_value": n(results.sampleRatioPValue),
-                                            "sample_ratio_mismatch": .bool(results.sampleRatioMismatch),
-                                            "by_segment": .object(Dictionary(uniqueKeysWithValues: breakdown.map { ($0.0, rows($0.1)) }))]).jsonText)
-                    return
-                }
+                let (e, results, breakdown, json) = try ExperimentRun.results(db, experiment: name, asOf: when)
+                if format == .json { print(json.jsonText); return }
                 print(Terminal.bold("\(name) in \(e.segment): goal \"\(e.goal)\" within \(e.windowDays) days of first exposure"))
                 func table(_ r: Experiment.Results) -> String {
                     var t = TextTable(["variant", "exposed", "converted", "rate", "lift vs \(e.variants[0])", "95% CI", "p"], rightAligned: [1, 2, 3, 4, 6])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import SegmentaCore
 import SegmentaStore
+import SegmentaJobs
 
 extension Segmenta {
     /// `segmenta hypothesis create|test|list`.
@@ -48,22 +49,8 @@ extension Segmenta.HypothesisCommand {
                 let db = try store.openExisting()
                 guard let h = try db.hypotheses().first(where: { $0.name == name }) else { throw CLIError("no hypothesis named \"\(name)\"; `segmenta hypothesis list` shows them") }
                 let now = try parseAsOf(asOf) ?? .now
-                let signups = try db.signupTimes()
-                let wait = max(h.withinDays, h.outcome.horizon)
-                var eligible = Set(signups.filter { $0.value <= now.adding(days: -wait) }.keys)
-                if let s = h.segment { eligible.formIntersection(try db.members(of: s)) }
-                let exposed = Set(try db.matchingProfiles(h.exposure, asOf: now)).intersection(eligible)
-                let values = try db.outcomeValues(h.outcome, signups: signups, asOf: now)
-                let result = h.test(exposed: exposed.compactMap { values[$0] }, unexposed: eligible.subtracting(exposed).compactMap { values[$0] })
+                let (result, report, wait) = try HypothesisRun.test(db, h, asOf: now)
                 let r = result.comparison
-                func n(_ v: Double) -> JSONValue { v.isFinite ? .number(v) : .null }
-                let report: JSONValue = .object([
-                    "hypothesis": h.json, "as_of": .string(now.iso8601), "exposed": .number(Double(result.exposed)), "unexposed": .number(Double(result.unexposed)),
-                    "exposed_value": n(r.a), "unexposed_value": n(r.b), "difference": n(r.difference), "effect_size": n(r.effectSize),
-                    "ci": .array([n(r.ci.low), n(r.ci.high)]), "test": .string(r.test), "p_value": n(r.pValue), "verdict": .string(r.verdict),
-                    "warning": .string(result.warning),
-                ])
-                try db.recordAnalysis(kind: "hypothesis", asOf: now, parameters: .object(["subject": .string(name)]), summary: report, values: [:], at: .now)
                 if format == .json { print(report.jsonText); return }
                 print(Terminal.bold("\(name): did \"\(h.event)\" within \(h.withinDays) days of signup → \(h.outcome)"))
                 print("customers signed up at least \(wait) days before \(now.dateString)\(h.segment.map { " in \($0)" } ?? ""): \(Fmt.thousands(result.exposed)) did, \(Fmt.thousands(result.unexposed)) did not")

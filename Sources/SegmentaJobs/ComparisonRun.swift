@@ -1,0 +1,64 @@
+public import SegmentaCore
+public import SegmentaStore
+
+/// A comparison of segments KPI by KPI: gathers the KPI values from the store, splits the
+/// profiles into the groups compared, and runs the tests (shared by `segmenta compare` and the API).
+public enum ComparisonRun {
+    /// One comparison: two groups and a row per KPI.
+    public struct Report: Sendable {
+        public var nameA: String, sizeA: Int
+        public var nameB: String, sizeB: Int
+        public var rows: [SegmentComparison.Row]
+
+        /// The documented JSON form: `{"a":{"name","size"},"b":{…},"kpis":[…]}`.
+        public var json: JSONValue {
+            .object([
+                "a": .object(["name": .string(nameA), "size": .number(Double(sizeA))]),
+                "b": .object(["name": .string(nameB), "size": .number(Double(sizeB))]),
+                "kpis": .array(rows.map { r in
+                    func n(_ v: Double) -> JSONValue { v.isFinite ? .number(v) : .null }
+                    return .object(["kpi": .string(r.kpi.key), "a": n(r.a), "b": n(r.b), "difference": n(r.difference),
+                                    "effect_size": n(r.effectSize), "ci": .array([n(r.ci.low), n(r.ci.high)]), "test": .string(r.test),
+                                    "p_value": n(r.pValue), "p_adjusted": n(r.pAdjusted), "verdict": .string(r.verdict),
+                                    "n_a": .number(Double(r.nA)), "n_b": .number(Double(r.nB))])
+                }),
+            ])
+        }
+    }
+
+    /// Compares segment `a` with `b` (default: everyone not in `a`), or, with `by`, each value of
+    /// a trait with the rest (p-values then adjusted across all of them).
+    public static func run(_ db: SQLiteStore, a: String?, b: String?, by: String?, kpis: [KPI] = KPI.defaults, asOf: Timestamp) throws(SegmentaError) -> [Report] {
+        var values: [KPI: [String: Double]] = [:]
+        for k in kpis { values[k] = try db.kpiValues(k, asOf: asOf) }
+        let everyone = Set(try db.profileIDs())
+        var groups: [(String, Set<String>, String, Set<String>)] = []
+        if let by {
+            let traits = try db.traitValues(by)
+            guard !traits.isEmpty else { throw SegmentaError(.invalidInput, "no profile has the trait \"\(by)\"") }
+            for value in Set(traits.values).sorted() {
+                let members = Set(traits.filter { $0.value == value }.keys)
+                groups.append(("\(by) = \(value)", members, "the rest", everyone.subtracting(members)))
+            }
+        } else if let a {
+            for name in [a] + (b.map { [$0] } ?? []) {
+                guard let info = try db.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+                guard info.lastRefreshAt != nil else { throw SegmentaError(.conflict, "\(name) has never been refreshed; refresh it first (`segmenta segments refresh \(name)`)") }
+            }
+            let first = Set(try db.members(of: a))
+            let second = try b.map { name throws(SegmentaError) in Set(try db.members(of: name)) } ?? everyone.subtracting(first)
+            groups.append((a, first, b ?? "the rest", second))
+        } else {
+            throw SegmentaError(.invalidInput, "name a segment to compare (a), or a trait to compare by (by)")
+        }
+        var computed: [[SegmentComparison.Row]] = groups.map { nameA, setA, nameB, setB in
+            let input = kpis.map { k in (k, setA.compactMap { values[k]![$0] }, setB.compactMap { values[k]![$0] }) }
+            return SegmentComparison.compare(input, names: (nameA, nameB))
+        }
+        if groups.count > 1 {
+            // Every value of the trait is a comparison of its own: adjust across all of them.
+            computed = SegmentComparison.adjustJointly(computed, names: groups.map { ($0.0, $0.2) })
+        }
+        return zip(groups, computed).map { g, rows in Report(nameA: g.0, sizeA: g.1.count, nameB: g.2, sizeB: g.3.count, rows: rows) }
+    }
+}

@@ -1,0 +1,113 @@
+public import Hummingbird
+public import SegmentaCore
+public import SegmentaStore
+import SegmentaJobs
+
+/// Insight over the API: compare segments, validate them, hypotheses, and experiments — with the
+/// assignment route apps call (`GET /api/v1/experiments/{name}/assignment?userId=`, write or admin key).
+public struct InsightController: Sendable {
+    let store: SQLiteStore
+
+    public init(store: SQLiteStore) { self.store = store }
+
+    public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>, apps: RouterGroup<AppRequestContext>) {
+        let store = self.store
+        read.get("compare") { request, _ in
+            let a = request.query("a"), b = request.query("b"), by = request.query("by")
+            guard (a == nil) != (by == nil) else { throw APIError.badRequest("pass ?a=SEGMENT[&b=SEGMENT] or ?by=TRAIT") }
+            var kpis = KPI.defaults
+            if let list = request.query("kpis") {
+                do throws(SegmentaError) { kpis = try list.split(separator: ",").map { k throws(SegmentaError) in try KPI(parsing: String(k).trimmingWhitespace()) } } catch {
+                    throw APIError.badRequest(error.message)
+                }
+            }
+            let asOf = try Self.asOf(request)
+            let reports = try await blocking { [kpis] in try ComparisonRun.run(store, a: a, b: b, by: by, kpis: kpis, asOf: asOf) }
+            return Response.json(reports.count == 1 && by == nil ? reports[0].json : .object(["by": by.map(JSONValue.string) ?? .null, "comparisons": .array(reports.map(\.json))]))
+        }
+        admin.post("segments/:name/validate") { _, context in
+            let name = try context.path("name")
+            let report = try await blocking { () throws -> JSONValue in
+                guard let info = try store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+                return try ValidationRun.run(store, info: info, thresholds: SegmentValidation.Thresholds()).1
+            }
+            return Response.json(report)
+        }
+        read.get("segments/:name/validations") { _, context in
+            let name = try context.path("name")
+            let runs = try await blocking { () throws -> [SQLiteStore.AnalysisRun] in
+                guard try store.segment(named: name) != nil else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+                return try store.analysisRuns(kind: "validation", parameter: name)
+            }
+            return Response.json(.object(["segment": .string(name), "runs": .array(runs.map { r in
+                .object(["as_of": .string(r.asOf.iso8601), "report": r.summary])
+            })]))
+        }
+        read.get("hypotheses") { _, _ in
+            let list = try await blocking { () throws -> [JSONValue] in
+                try store.hypotheses().map { h in
+                    let runs = try store.analysisRuns(kind: "hypothesis", parameter: h.name)
+                    return .object(["hypothesis": h.json, "runs": .number(Double(runs.count)), "latest": runs.last?.summary ?? .null])
+                }
+            }
+            return Response.json(.object(["hypotheses": .array(list)]))
+        }
+        admin.post("hypotheses") { request, _ in
+            let o = try await request.jsonBody().objectValue ?? [:]
+            guard let name = o["name"]?.stringValue, let did = o["did"]?.stringValue, let days = o["within_days_of_signup"]?.numberValue, days >= 1,
+                  let outcome = o["outcome"]?.stringValue else {
+                throw APIError(.unprocessableContent, code: "invalid_input",
+                               "send {\"name\", \"did\": EVENT, \"within_days_of_signup\": N ≥ 1, \"outcome\": \"churned\" | \"retained:DAYS\" | \"revenue:DAYS\", \"segment\"?}")
+            }
+            let h = try await blocking(invalidStatus: .unprocessableContent) { () throws -> Hypothesis in
+                let h = Hypothesis(name: name, event: did, withinDays: Int(days), outcome: try Hypothesis.Outcome(parsing: outcome), segment: o["segment"]?.stringValue)
+                try store.createHypothesis(h)
+                return h
+            }
+            return Response.json(h.json, status: .created)
+        }
+        admin.post("hypotheses/:name/test") { request, context in
+            let name = try context.path("name")
+            let asOf = try Self.asOf(request)
+            let report = try await blocking { () throws -> JSONValue in
+                guard let h = try store.hypotheses().first(where: { $0.name == name }) else { throw SegmentaError(.notFound, "no hypothesis named \"\(name)\"") }
+                return try HypothesisRun.test(store, h, asOf: asOf).report
+            }
+            return Response.json(report)
+        }
+        admin.post("experiments") { request, _ in
+            let o = try await request.jsonBody().objectValue ?? [:]
+            guard let name = o["name"]?.stringValue, let segment = o["segment"]?.stringValue, let goal = o["goal"]?.stringValue else {
+                throw APIError(.unprocessableContent, code: "invalid_input",
+                               "send {\"name\", \"segment\", \"goal\": EVENT, \"variants\"?: [\"control\",\"treatment\"], \"split\"?: [50,50], \"window_days\"?: 14}")
+            }
+            let variants = o["variants"]?.arrayValues.compactMap(\.stringValue) ?? ["control", "treatment"]
+            let split = o["split"]?.arrayValues.compactMap { $0.numberValue.map(Int.init) } ?? [50, 50]
+            let window = Int(o["window_days"]?.numberValue ?? 14)
+            let e = try await blocking(invalidStatus: .unprocessableContent) { () throws -> Experiment in
+                let e = try Experiment(name: name, segment: segment, variants: variants, split: split, goal: goal, windowDays: window)
+                try store.createExperiment(e)
+                return e
+            }
+            return Response.json(e.json, status: .created)
+        }
+        read.get("experiments/:name/results") { request, context in
+            let name = try context.path("name")
+            let asOf = try Self.asOf(request)
+            return Response.json(try await blocking { try ExperimentRun.results(store, experiment: name, asOf: asOf).json })
+        }
+        apps.get("experiments/:name/assignment") { request, context in
+            let name = try context.path("name")
+            guard let user = request.query("userId"), !user.isEmpty else { throw APIError.badRequest("pass ?userId=ID (a user id, anonymous id or profile id)") }
+            let a = try await blocking { try ExperimentRun.assign(store, experiment: name, user: user) }
+            return Response.json(.object(["experiment": .string(name), "userId": .string(user), "profile": .string(a.profile), "variant": .string(a.variant)]))
+        }
+    }
+
+    static func asOf(_ request: Request) throws -> Timestamp {
+        guard let text = request.query("as_of") else { return .now }
+        do throws(Timestamp.ParseFailure) { return try Timestamp.parse(text) } catch {
+            throw APIError.badRequest("as_of \"\(text)\" is not a date or ISO-8601 timestamp: \(error.reason)")
+        }
+    }
+}

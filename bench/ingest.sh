@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Ingestion benchmark: 100-message batches over 4 connections (wrk, 2 threads) into `segmenta serve`
+# on loopback (SQLite), then the bare SQLite insert loop in the same run as the reference.
+# Usage: bash bench/ingest.sh [SECONDS] [REFERENCE_ROWS]   (needs wrk: apt-get install wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-20}
+ref_rows=${2:-1000000}
+swift build -c release --product segmenta >/dev/null
+bin=.build/release/segmenta
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+key=benchwritekey000000001
+SEGMENTA_DB="$work/ingest.sqlite" SEGMENTA_WRITE_KEY=$key SEGMENTA_ADMIN_TOKEN=benchadmintoken0000001 \
+  "$bin" serve --port 0 --refresh-interval 0 --log-level error > "$work/serve.out" &
+for _ in $(seq 1 100); do grep -q serving "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's/.*http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.out" | head -1)
+auth="Basic $(printf '%s:' "$key" | base64)"
+echo "== segmenta serve: wrk -t2 -c4 -d${secs}s, 100 messages per request"
+wrk -t2 -c4 -d"${secs}s" -s bench/ingest.lua "http://127.0.0.1:$port/v1/batch" -- "$auth" | grep -E "Requests/sec|wrk:|Latency"
+stored=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from events').fetchone()[0])" "$work/ingest.sqlite")
+echo "stored events: $stored  →  $((stored / secs)) events/s sustained over ${secs}s (every acknowledged message committed before its 200)"
+curl -s "http://127.0.0.1:$port/metrics" | grep -E "^segmenta_ingest_(group_commit_messages_(sum|count)|backpressure_total|messages_rejected_total)" || true
+kill %1; wait %1 2>/dev/null || true
+echo "== reference: bare SQLite insert loop (same table and indexes), same machine, same run"
+python3 bench/ingest_bare_sqlite.py "$ref_rows"
