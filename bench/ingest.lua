@@ -1,7 +1,8 @@
 -- wrk script: POST /v1/batch with 100 unique track messages per request (Segment wire format).
--- Each wrk thread numbers its own messages, so every messageId is new (no deduplication shortcut).
+-- Each wrk thread numbers its own messages, so every messageId is new (no deduplication shortcut);
+-- 20,000 users, so after a warm-up most messages belong to known profiles, as in production.
 local counter = 0
-local thread_id = 0
+
 local threads = {}
 
 function setup(thread)
@@ -16,10 +17,10 @@ function request()
   local parts = {}
   for j = 1, 100 do
     local n = counter * 100 + j
-    local user = (n * 7919 + thread_id * 104729) % 100000
+    local user = (n * 7919 + thread_id * 104729) % 20000
     parts[j] = string.format(
       '{"type":"track","messageId":"t%d-%d","userId":"user-%d","event":"%s","timestamp":"2026-11-20T10:%02d:%02d.123Z","properties":{"plan":"pro","n":%d},"context":{"library":{"name":"bench"}}}',
-      thread_id, n, user, events[(n % 5) + 1], (n // 60) % 60, n % 60, j)
+      thread_id, n, user, events[(n % 5) + 1], math.floor(n / 60) % 60, n % 60, j)
   end
   local body = '{"sentAt":"2026-11-20T10:59:59.000Z","batch":[' .. table.concat(parts, ",") .. ']}'
   return wrk.format("POST", "/v1/batch", {["Content-Type"] = "application/json", ["Authorization"] = auth}, body)

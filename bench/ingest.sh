@@ -5,8 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-20}
-ref_rows=${2:-1000000}
-swift build -c release --product segmenta >/dev/null
+ref_rows=${2:-500000}
+swift build -c release --product segmenta >/dev/null 2>&1
 bin=.build/release/segmenta
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT

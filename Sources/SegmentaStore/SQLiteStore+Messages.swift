@@ -22,27 +22,28 @@ extension SQLiteStore {
     public func apply(_ batches: [MessageBatch]) throws(SegmentaError) -> [MessageImportResult] {
         try write { db in
             var cache = IdentityCache()
-            let results = try batches.map { b in try applyBatch(db, b.messages, source: b.source, arrival: b.arrival, cache: &cache) }
+            let results = try batches.map { b in try applyBatch(db, b, cache: &cache) }
             try cache.flushSeen(db)
             return results
         }
     }
 
-    private func applyBatch(_ db: Database, _ messages: [Message], source: String, arrival: Timestamp, cache: inout IdentityCache) throws -> MessageImportResult {
+    private func applyBatch(_ db: Database, _ batch: MessageBatch, cache: inout IdentityCache) throws -> MessageImportResult {
+            let source = batch.source, arrival = batch.arrival
             var result = MessageImportResult()
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, message_id) DO NOTHING
                 """)
-            for message in messages {
+            for (i, message) in batch.messages.enumerated() {
                 let time = message.eventTime(arrival: arrival)
                 let profile = try resolveProfile(db, message, seen: time, cache: &cache, result: &result)
                 let messageID = message.messageID ?? Self.contentID(message)
                 insert.setUncheckedArguments([
                     source, messageID, profile, message.kind.rawValue, message.event, time.milliseconds,
                     message.timestamp?.milliseconds, message.sentAt?.milliseconds, (message.receivedAt ?? arrival).milliseconds,
-                    JSONValue.object(message.kind == .identify || message.kind == .group ? message.traits : message.properties).jsonText,
-                    JSONValue.object(message.context).jsonText,
+                    batch.encoded?[i].payload ?? MessageBatch.payload(message),
+                    batch.encoded?[i].context ?? JSONValue.object(message.context).jsonText,
                 ])
                 try insert.execute()
                 guard db.changesCount > 0 else { result.duplicates += 1; continue }
@@ -106,9 +107,15 @@ extension SQLiteStore {
         }
         let target: String
         if let user = m.userID {
-            target = try profile(of: user) ?? user
-            if try ensureProfile(db, id: target, seen: seen) { result.profilesCreated += 1 }
-            try link(user, kind: "user_id", to: target)
+            if let known = try profile(of: user) {
+                // A linked identity: its profile exists (foreign key); first/last seen are widened at the end.
+                target = known
+                cache.profiles[user] = known
+            } else {
+                target = user
+                if try ensureProfile(db, id: target, seen: nil) { result.profilesCreated += 1 }
+                try link(user, kind: "user_id", to: target)
+            }
             if let anon = m.anonymousID {
                 if let other = try profile(of: anon), other != target { try merged(other, into: target) }
                 try link(anon, kind: "anonymous_id", to: target)
@@ -120,9 +127,14 @@ extension SQLiteStore {
             }
         } else {
             let anon = m.anonymousID!
-            target = try profile(of: anon) ?? anon
-            if try ensureProfile(db, id: target, seen: seen) { result.profilesCreated += 1 }
-            try link(anon, kind: "anonymous_id", to: target)
+            if let known = try profile(of: anon) {
+                target = known
+                cache.profiles[anon] = known
+            } else {
+                target = anon
+                if try ensureProfile(db, id: target, seen: nil) { result.profilesCreated += 1 }
+                try link(anon, kind: "anonymous_id", to: target)
+            }
         }
         cache.see(target, at: seen)
         return target
@@ -189,10 +201,21 @@ public struct MessageBatch: Sendable {
     /// Server time of arrival (`receivedAt` for messages without one).
     public var arrival: Timestamp
 
+    /// Each message's stored JSON (traits or properties, and context), when encoded ahead of the commit.
+    public var encoded: [(payload: String, context: String)]?
+
     /// Creates a batch.
-    public init(messages: [Message], source: String, arrival: Timestamp) {
+    /// - Parameter encode: serialise each message's JSON now (on the caller's thread), so the
+    ///   single writer only inserts — what the server does on its request threads.
+    public init(messages: [Message], source: String, arrival: Timestamp, encode: Bool = false) {
         self.messages = messages
         self.source = source
         self.arrival = arrival
+        if encode { encoded = messages.map { (Self.payload($0), JSONValue.object($0.context).jsonText) } }
+    }
+
+    /// The JSON stored as an event's properties: traits for identify and group, else properties.
+    static func payload(_ m: Message) -> String {
+        JSONValue.object(m.kind == .identify || m.kind == .group ? m.traits : m.properties).jsonText
     }
 }

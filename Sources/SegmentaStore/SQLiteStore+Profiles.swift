@@ -64,12 +64,12 @@ extension SQLiteStore {
     @discardableResult
     func ensureProfile(_ db: Database, id: String, seen: Timestamp?) throws -> Bool {
         let t = seen?.milliseconds
-        try db.execute(sql: "INSERT INTO profiles (id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                       arguments: [id, t, t, Timestamp.now.milliseconds])
+        try db.cachedStatement(sql: "INSERT INTO profiles (id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+            .execute(arguments: [id, t, t, Timestamp.now.milliseconds])
         if db.changesCount > 0 { return true }
         if let t {
-            try db.execute(sql: "UPDATE profiles SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?1), ?1) WHERE id = ?2",
-                           arguments: [t, id])
+            try db.cachedStatement(sql: "UPDATE profiles SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?1), ?1) WHERE id = ?2")
+                .execute(arguments: [t, id])
         }
         return false
     }

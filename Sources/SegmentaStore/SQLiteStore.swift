@@ -26,6 +26,10 @@ public final class SQLiteStore: Store {
                 // in memory instead of spilling pages to the WAL through system calls.
                 try db.execute(sql: "PRAGMA cache_size = -262144")
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                // Checkpoint every 64 MiB of WAL instead of SQLite's 4 MiB: index pages that many
+                // small commits touch again and again are copied into the database file once, not
+                // at every checkpoint (ingestion commits often; segment refreshes write in bulk).
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             }
             writer = try DatabasePool(path: path, configuration: config)
             try Self.migrator.migrate(writer)

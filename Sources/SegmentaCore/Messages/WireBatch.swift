@@ -25,8 +25,11 @@ public struct WireBatch: Sendable {
     public var items: [Result<Message, Message.Invalid>]
 
     /// Decodes a body.
+    /// - Parameter bodyBytes: the body's size; a body within 32 KiB cannot hold an oversize message,
+    ///   so messages are measured only in larger bodies.
     /// - Throws: ``Message/Invalid`` when the body as a whole is not what the route takes (not an object, no batch array).
-    public static func decode(_ body: JSONValue, format: Format) throws(Message.Invalid) -> WireBatch {
+    public static func decode(_ body: JSONValue, format: Format, bodyBytes: Int = .max) throws(Message.Invalid) -> WireBatch {
+        let measure = bodyBytes > maxMessageBytes
         guard case .object(let top) = body else {
             throw Message.Invalid(code: "invalid_body", reason: "the body must be a JSON object")
         }
@@ -42,11 +45,11 @@ public struct WireBatch: Sendable {
                 if !shared.isEmpty { m["context"] = .object(shared.merging(m["context"]?.objectValue ?? [:]) { _, own in own }) }
                 if m["integrations"] == nil, let integrations { m["integrations"] = integrations }
                 if m["sentAt"] == nil || m["sentAt"]!.isNull, let sentAt { m["sentAt"] = sentAt }
-                return decodeMessage(m, kind: nil)
+                return decodeMessage(m, kind: nil, measure: measure)
             }
             return WireBatch(bodyKey: top["writeKey"]?.stringValue, items: items)
         case .segmentSingle(let kind):
-            return WireBatch(bodyKey: top["writeKey"]?.stringValue, items: [decodeMessage(top, kind: kind)])
+            return WireBatch(bodyKey: top["writeKey"]?.stringValue, items: [decodeMessage(top, kind: kind, measure: measure)])
         case .posthogBatch, .posthogCapture:
             let key = top["api_key"]?.stringValue ?? top["token"]?.stringValue ?? top["$token"]?.stringValue
             if case .array(let list)? = top["batch"] {
@@ -54,13 +57,13 @@ public struct WireBatch: Sendable {
                 return WireBatch(bodyKey: key ?? list.lazy.compactMap { $0.objectValue.flatMap(posthogKey) }.first,
                                  items: list.map { e in
                                      guard case .object(let o) = e else { return .failure(Message.Invalid(code: "invalid_message", reason: "each batch item must be a JSON object")) }
-                                     return posthogMessage(o, sentAt: sentAt)
+                                     return posthogMessage(o, sentAt: sentAt, measure: measure)
                                  })
             }
             guard format == .posthogCapture else {
                 throw Message.Invalid(code: "invalid_batch", reason: "the body needs a \"batch\" array of events")
             }
-            return WireBatch(bodyKey: key ?? posthogKey(top), items: [posthogMessage(top, sentAt: top["sent_at"])])
+            return WireBatch(bodyKey: key ?? posthogKey(top), items: [posthogMessage(top, sentAt: top["sent_at"], measure: measure)])
         }
     }
 
@@ -69,8 +72,8 @@ public struct WireBatch: Sendable {
     }
 
     /// Size check, then the Segment-spec decoder.
-    static func decodeMessage(_ object: [String: JSONValue], kind: Message.Kind?) -> Result<Message, Message.Invalid> {
-        let size = JSONValue.object(object).jsonText.utf8.count
+    static func decodeMessage(_ object: [String: JSONValue], kind: Message.Kind?, measure: Bool) -> Result<Message, Message.Invalid> {
+        let size = measure ? JSONValue.object(object).jsonText.utf8.count : 0
         guard size <= maxMessageBytes else {
             return .failure(Message.Invalid(code: "message_too_large", reason: "a message is \(size) bytes; the limit is \(maxMessageBytes) bytes (32 KiB)"))
         }
@@ -78,7 +81,7 @@ public struct WireBatch: Sendable {
     }
 
     /// One PostHog event as a Segment-spec message (the mapping table of INGESTION.md).
-    static func posthogMessage(_ e: [String: JSONValue], sentAt: JSONValue?) -> Result<Message, Message.Invalid> {
+    static func posthogMessage(_ e: [String: JSONValue], sentAt: JSONValue?, measure: Bool) -> Result<Message, Message.Invalid> {
         var properties = e["properties"]?.objectValue ?? [:]
         guard let event = e["event"]?.stringValue, !event.isEmpty else {
             return .failure(Message.Invalid(code: "missing_event", reason: "a PostHog event needs an \"event\" name"))
@@ -121,6 +124,6 @@ public struct WireBatch: Sendable {
             m["properties"] = .object(properties)
         }
         m["context"] = .object(context)
-        return decodeMessage(m, kind: nil)
+        return decodeMessage(m, kind: nil, measure: measure)
     }
 }

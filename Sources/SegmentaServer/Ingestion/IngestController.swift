@@ -80,7 +80,7 @@ public struct IngestController: Sendable {
             throw APIError.badRequest("the body is not valid JSON: \(error)", code: "invalid_json")
         }
         let batch: WireBatch
-        do { batch = try WireBatch.decode(json, format: format) } catch {
+        do { batch = try WireBatch.decode(json, format: format, bodyBytes: body.readableBytes) } catch {
             throw APIError.badRequest(error.reason, code: error.code)
         }
         guard let token = (posthog ? nil : Self.basicKey(request)) ?? batch.bodyKey else {
@@ -111,7 +111,7 @@ public struct IngestController: Sendable {
         }
         if !messages.isEmpty {
             do {
-                let result = try await queue.submit(MessageBatch(messages: messages, source: "http:" + key.id, arrival: arrival))
+                let result = try await queue.submit(MessageBatch(messages: messages, source: "http:" + key.id, arrival: arrival, encode: true))
                 metrics.accepted.increment(by: Int64(result.accepted))
                 metrics.duplicates.increment(by: Int64(result.duplicates))
             } catch is IngestQueue.Full {
