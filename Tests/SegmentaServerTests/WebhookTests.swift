@@ -84,3 +84,32 @@ struct WebhookTests {
         #expect(d.lastError != nil)
     }
 }
+
+@Suite("Scheduled recompute")
+struct RecomputeTests {
+    @Test("one recompute: computed traits (RFM, lifecycle), every dynamic segment refreshed and validated, webhooks queued, metrics counted")
+    func recompute() async throws {
+        let s = try TestServer()
+        let t = try Timestamp.parse("2026-10-01T00:00:00Z")
+        var messages: [Message] = []
+        for (i, user) in ["a", "b", "c", "d"].enumerated() {
+            for k in 0...i {
+                messages.append(Message(kind: .track, messageID: "\(user)\(k)", userID: user, event: "Order Completed",
+                                        properties: ["revenue": .number(Double(10 * (k + 1))), "order_id": .string("\(user)-\(k)")], timestamp: t.adding(days: 7 * k)))
+            }
+        }
+        _ = try s.store.apply(messages, source: "t", arrival: t.adding(days: 30))
+        // Frequent buyers: F score 4 or 5 (computed by the recompute itself).
+        _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"frequent","condition":{"computed":"rfm_frequency","op":"gte","value":3}}"#))
+        _ = try s.store.createWebhook(segment: "frequent", url: "http://127.0.0.1:9/none", secret: "0123456789abcdef")
+        await s.parts.recompute.runOnce()
+        #expect(try s.store.computedTraits(of: "d")["rfm_frequency"] == .number(4))
+        #expect(try s.store.computedTraits(of: "a")["lifecycle"] != nil)
+        #expect(try s.store.members(of: "frequent") == ["c", "d"])
+        #expect(try s.store.analysisRuns(kind: "validation", parameter: "frequent").count == 1)
+        #expect(try s.store.webhookDeliveries(segment: "frequent").count == 1)
+        let metrics = s.parts.metrics.registry.emitToString()
+        #expect(metrics.contains(#"segmenta_segment_refreshes_total{outcome="ok"} 1"#))
+        #expect(metrics.contains(#"segmenta_recompute_steps_total{step="rfm",outcome="ok"} 1"#))
+    }
+}
