@@ -21,6 +21,27 @@ public enum CLVWriteBack {
             "mean_p_alive": .number(result.customers.isEmpty ? 0 : result.customers.reduce(0) { $0 + $1.probabilityAlive } / Double(result.customers.count)),
         ]
         if let gg = result.gammaGamma { summary["gamma_gamma"] = .object(["p": .number(gg.p), "q": .number(gg.q), "v": .number(gg.v)]) }
+        // What the dashboard draws, kept with the run so pages never re-read every customer:
+        // the distribution (lowest 99 %, the tail would flatten it), the top customers, and a sample
+        // of (frequency, P(alive)) points.
+        let sorted = values.sorted()
+        let kept = Array(sorted.prefix(max(1, sorted.count * 99 / 100)))
+        if let lo = kept.first, let hi = kept.last {
+            let bins = 20, width = hi > lo ? (hi - lo) / Double(bins) : 1
+            var counts = [Int](repeating: 0, count: bins)
+            for v in kept { counts[min(bins - 1, Int((v - lo) / width))] += 1 }
+            summary["histogram"] = .object(["low": .number(lo), "width": .number(width), "counts": .array(counts.map { .number(Double($0)) }),
+                                            "left_out_above": .number(Double(sorted.count - kept.count))])
+        }
+        summary["top"] = .array(result.customers.filter { $0.clv != nil }.sorted { $0.clv! > $1.clv! }.prefix(20).map { c in
+            .object(["id": .string(c.summary.customerID), "clv": .number(c.clv!), "p_alive": .number(c.probabilityAlive),
+                     "expected_purchases": .number(c.expectedPurchases), "frequency": .number(c.summary.frequency)])
+        })
+        let step = max(1, result.customers.count / 500)
+        summary["sample"] = .array(stride(from: 0, to: result.customers.count, by: step).map { i in
+            let c = result.customers[i]
+            return .array([.string(c.summary.customerID), .number(c.summary.frequency), .number(c.probabilityAlive)])
+        })
         try db.recordAnalysis(kind: "clv", asOf: .now, parameters: .object(["unit": .string(result.unit.rawValue)]), summary: .object(summary), values: [:], at: .now)
     }
 }

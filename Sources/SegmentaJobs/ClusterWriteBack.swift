@@ -4,7 +4,8 @@ public import SegmentaStore
 /// Saving clusters and personas as computed traits.
 public enum ClusterWriteBack {
     /// Saves the results as computed traits (and, where kept, an analysis run).
-    public static func save(_ analysis: ClusterAnalysis, ids: [String], to db: SQLiteStore) throws(SegmentaError) {
+    /// - Parameter data: the features clustered; a sample of points is kept for the dashboard's scatter.
+    public static func save(_ analysis: ClusterAnalysis, ids: [String], data: FeatureMatrix? = nil, to db: SQLiteStore) throws(SegmentaError) {
         var cluster: [String: JSONValue] = [:], persona: [String: JSONValue] = [:]
         for (i, id) in ids.enumerated() {
             let c = analysis.result.labels[i]
@@ -12,8 +13,16 @@ public enum ClusterWriteBack {
             persona[id] = .string(analysis.personas[c].name)
         }
         try db.replaceComputedTraits(["cluster": cluster, "persona": persona], computedAt: .now)
+        var sample: [JSONValue] = []
+        if let data {
+            let step = max(1, data.rows / 600)
+            for i in stride(from: 0, to: data.rows, by: step) {
+                sample.append(.array([.string(data.ids[i]), .number(Double(analysis.result.labels[i]))] + (0..<data.columns).map { .number(data.values[i * data.columns + $0]) }))
+            }
+        }
         let summary: JSONValue = .object([
             "k": .number(Double(analysis.k)), "silhouette": .number(analysis.silhouette),
+            "features": .array((data?.names ?? []).map(JSONValue.string)), "sample": .array(sample),
             "personas": .array(analysis.personas.map { p in
                 .object(["cluster": .number(Double(p.cluster)), "name": .string(p.name), "description": .string(p.description),
                          "size": .number(Double(p.size)), "share": .number(p.share), "centroid": .array(p.centroid.map(JSONValue.number)),

@@ -100,13 +100,26 @@ public struct Recompute: Sendable {
             let result = LifecycleClassifier.classify(orders: try store.orders(before: nil), prospects: try store.profileIDs())
             try LifecycleWriteBack.save(result.customers, asOf: result.asOf, to: store)
         case .cohorts:
-            let cells = CohortRetention.compute(activity: try store.activity(.orders), period: .month)
-            let summary: JSONValue = .object(["period": .string("month"), "activity": .string("orders"), "cells": .array(cells.map { c in
-                .object(["cohort": .string(c.cohort), "period": .number(Double(c.period)), "size": .number(Double(c.size)),
-                         "active": .number(Double(c.active)), "retention": .number(c.retention)])
-            })])
-            try store.recordAnalysis(kind: "cohorts", asOf: .now, parameters: .object(["period": .string("month"), "activity": .string("orders")]),
-                                     summary: summary, values: [:], at: .now)
+            // Monthly and weekly triangles, overall and by the traits teams split by most; each a run
+            // of its own (parameters: period, by) that the dashboard reads without rescanning orders.
+            let activity = try store.activity(.orders)
+            var splits: [(String?, [String: String]?)] = [(nil, nil)]
+            for trait in Self.cohortTraits {
+                let values = try store.traitValues(trait)
+                if !values.isEmpty { splits.append((trait, values)) }
+            }
+            for period in [CohortPeriod.month, .week] {
+                for (by, groups) in splits {
+                    let cells = CohortRetention.compute(activity: activity, period: period, groups: groups)
+                    let parameters: JSONValue = .object(["period": .string(period.rawValue), "activity": .string("orders"), "by": by.map(JSONValue.string) ?? .null])
+                    let summary: JSONValue = .object(["period": .string(period.rawValue), "activity": .string("orders"), "by": by.map(JSONValue.string) ?? .null,
+                                                      "cells": .array(cells.map { c in
+                        .object(["cohort": .string(c.cohort), "group": c.group.map(JSONValue.string) ?? .null, "period": .number(Double(c.period)),
+                                 "size": .number(Double(c.size)), "active": .number(Double(c.active)), "retention": .number(c.retention)])
+                    })])
+                    try store.recordAnalysis(kind: "cohorts", asOf: .now, parameters: parameters, summary: summary, values: [:], at: .now)
+                }
+            }
         case .clv:
             let summaries = CustomerSummaryBuilder.summarize(try store.orders(before: nil), unit: .week)
             guard summaries.count >= 10 else { return }
@@ -115,9 +128,12 @@ public struct Recompute: Sendable {
             guard let data = try? StoreFeatures.load(store, features: ["rfm_recency", "rfm_frequency", "rfm_monetary"]),
                   data.ids.count >= options.clusters * 2 else { return }
             let analysis = try ClusterAnalysis.run(data, k: options.clusters, log: true, options: KMeans.Options(k: options.clusters, nInit: 4, seed: 1))
-            try ClusterWriteBack.save(analysis, ids: data.ids, to: store)
+            try ClusterWriteBack.save(analysis, ids: data.ids, data: data, to: store)
         }
     }
+
+    /// Traits cohorts are also split by, when profiles have them.
+    public static let cohortTraits = ["plan", "acquisition_channel", "country"]
 
     private func step(_ name: String, _ body: () throws(SegmentaError) -> Void) -> Step {
         let clock = ContinuousClock.now

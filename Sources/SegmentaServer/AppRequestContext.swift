@@ -7,6 +7,8 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The key behind `Authorization: Bearer …`, set by ``TokenMiddleware``.
     public var key: APIKey?
+    /// The signed-in dashboard viewer, set by the session middleware.
+    var viewer: Viewer?
     /// SDK batches may be several MiB; ingestion enforces its own limit with a clear 413.
     public var maxUploadSize: Int { 16 * 1024 * 1024 }
 

@@ -13,6 +13,7 @@ public struct ServerParts: Sendable {
     public let queue: IngestQueue
     public let webhooks: WebhookQueue
     public let recompute: RecomputeService
+    public let sessions = Sessions()
     public let logger: Logger
 
     public init(store: SQLiteStore, configuration: ServerConfiguration, logger: Logger) {
@@ -47,7 +48,8 @@ public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @S
     )
 }
 
-/// The routes: ingestion (write keys), `/api/v1` (read and admin keys), health, metrics, OpenAPI.
+/// The routes: ingestion (write keys), `/api/v1` (read and admin keys), health, metrics, OpenAPI,
+/// and the dashboard (sign-in sessions).
 public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     IngestController(store: parts.store, queue: parts.queue, metrics: parts.metrics, maxBodyBytes: parts.configuration.maxBodyBytes, logger: parts.logger)
@@ -62,5 +64,6 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     PrivacyController(store: parts.store).addRoutes(admin: admin)
     let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .write))
     InsightController(store: parts.store).addRoutes(read: read, admin: admin, apps: apps)
+    DashboardController(store: parts.store, sessions: parts.sessions, afterRefresh: { await webhooks.enqueue($0) }).addRoutes(to: router)
     return router
 }

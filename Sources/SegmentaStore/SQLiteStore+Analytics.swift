@@ -159,9 +159,11 @@ extension SQLiteStore {
 
 extension SQLiteStore {
     /// The latest run of an analysis kind (by when it ran), with its time of running.
-    public func latestAnalysisRun(kind: String) throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)? {
+    /// - Parameter parameters: only runs with exactly these parameters (e.g. a cohort period and split).
+    public func latestAnalysisRun(kind: String, parameters: JSONValue? = nil) throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)? {
         try read { db in
-            guard let r = try Row.fetchOne(db, sql: "SELECT as_of, parameters, summary, created_at FROM analysis_runs WHERE kind = ? ORDER BY id DESC LIMIT 1", arguments: [kind]) else { return nil }
+            guard let r = try Row.fetchOne(db, sql: "SELECT as_of, parameters, summary, created_at FROM analysis_runs WHERE kind = ?1 AND (?2 IS NULL OR parameters = ?2) ORDER BY id DESC LIMIT 1",
+                                           arguments: [kind, parameters?.jsonText]) else { return nil }
             return (AnalysisRun(asOf: Timestamp(milliseconds: r[0]), parameters: try JSONTextParser.parse(r[1] as String), summary: try JSONTextParser.parse(r[2] as String)),
                     Timestamp(milliseconds: r[3]))
         }

@@ -36,3 +36,31 @@ import Testing
         #expect(Palette.textOn(0.9) == "#fff" && Palette.textOn(0.1) == "#222")
     }
 }
+
+@Suite struct MoreChartsTests {
+    func count(_ s: String, _ needle: String) -> Int { s.components(separatedBy: needle).count - 1 }
+
+    @Test func scatterPlacesPointsOnLinearAxesAndColoursGroups() {
+        let svg = Charts.scatter(title: "P(alive) vs frequency", points: [(0, 0, "a", "c1"), (10, 1, "a", "c2"), (5, 0.5, "b", "c3")],
+                                 xLabel: "frequency", yLabel: "P(alive)")
+        #expect(count(svg, "<circle") == 3)
+        // Plot area: x from 56 to 490, y from 276 (bottom) to 30 (top): (5, 0.5) is in the middle.
+        #expect(svg.contains("<circle cx=\"56\" cy=\"276\""))
+        #expect(svg.contains("<circle cx=\"490\" cy=\"30\""))
+        #expect(svg.contains("<circle cx=\"273\" cy=\"153\" r=\"3\" fill=\"#E69F00\"><title>c3 (b): frequency 5, P(alive) 0.5</title>"))
+        #expect(svg.contains(">a</text>") && svg.contains(">b</text>"))   // legend
+    }
+
+    @Test func sparklineSpansTheBoxFromLowestToHighest() {
+        let svg = Charts.sparkline([10, 20, 15], label: "size")
+        #expect(svg.contains("points=\"2,25 60,3 118,14\""))
+        #expect(svg.contains("<title>latest: 15</title>"))
+        #expect(Charts.sparkline([7], label: "size").contains("one value: 7"))
+    }
+
+    @Test func pairedBarsDrawTwoBarsPerLabel() {
+        let svg = Charts.pairedBars(title: "Entered and exited", labels: ["Jan", "Feb"], first: ("entered", [4, 2]), second: ("exited", [0, 1]))
+        #expect(count(svg, "<rect") == 4 + 2)   // bars + legend
+        #expect(svg.contains("<title>Feb: 1 exited</title>"))
+    }
+}

@@ -73,7 +73,7 @@ extension Segmenta {
                     options.initialCenters = try FeatureTable.numbers(initCenters)
                 }
                 let analysis = try ClusterAnalysis.run(data, k: Int(k), kRange: parseRange()!, log: log, standardize: !noStandardize, options: options)
-                if let db { try ClusterWriteBack.save(analysis, ids: data.ids, to: db) }
+                if let db { try ClusterWriteBack.save(analysis, ids: data.ids, data: data, to: db) }
                 ClusterOutput.print(analysis, data: data, format: format)
             }
         }

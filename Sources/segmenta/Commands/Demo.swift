@@ -3,6 +3,7 @@ import Foundation
 import SegmentaCore
 import SegmentaStore
 import SegmentaJobs
+import Logging
 
 extension Segmenta {
     /// `segmenta demo`.
@@ -72,6 +73,7 @@ extension Segmenta {
                 LifecycleOutput.print(life.customers, asOf: life.asOf, format: .table)
                 print("")
 
+                try Recompute(store: db, options: Recompute.Options(), logger: Logger(label: "segmenta.demo")).analyse(.cohorts)   // stored triangles for the dashboard
                 let acts = try db.activity(.event("Logged In"))
                 let byChannel = CohortRetention.compute(activity: acts, period: .month, groups: try db.traitValues("acquisition_channel"))
                 print(Terminal.bold("Login retention by acquisition channel: share of each monthly cohort still logging in 1, 3 and 6 months later (pooled)"))
@@ -99,7 +101,7 @@ extension Segmenta {
                 print("")
                 let features = try StoreFeatures.load(db, features: ["rfm_recency", "rfm_frequency", "rfm_monetary", "clv"])
                 let personas = try ClusterAnalysis.run(features, k: 4, log: true, options: KMeans.Options(k: 4, nInit: 4, seed: 1))
-                try ClusterWriteBack.save(personas, ids: features.ids, to: db)
+                try ClusterWriteBack.save(personas, ids: features.ids, data: features, to: db)
                 ClusterOutput.print(personas, data: features, format: .table)
                 print("")
 

@@ -1,0 +1,79 @@
+/// Scatter plots, sparklines and stacked bars.
+extension Charts {
+    /// A scatter plot of points in up to eight named groups (one colour each), with linear axes.
+    /// - Parameters:
+    ///   - points: `(x, y, group, label)`; the label is the point's tooltip (e.g. the customer id).
+    public static func scatter(title: String, points: [(x: Double, y: Double, group: String, label: String)], xLabel: String, yLabel: String,
+                               width: Double = 640, height: Double = 320) -> String {
+        let left = 56.0, right = 150.0, top = 30.0, bottom = 44.0
+        let plotW = width - left - right, plotH = height - top - bottom
+        var svg = SVG(width: width, height: height)
+        svg.text(title, x: 0, y: 18, size: 14, weight: "600")
+        let xs = points.map(\.x), ys = points.map(\.y)
+        let x0 = xs.min() ?? 0, x1 = max(xs.max() ?? 1, x0 + 1e-12), y0 = ys.min() ?? 0, y1 = max(ys.max() ?? 1, y0 + 1e-12)
+        func px(_ v: Double) -> Double { left + plotW * (v - x0) / (x1 - x0) }
+        func py(_ v: Double) -> Double { top + plotH - plotH * (v - y0) / (y1 - y0) }
+        svg.line(x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH)
+        svg.line(x1: left, y1: top, x2: left, y2: top + plotH)
+        for k in 0...4 {
+            let t = Double(k) / 4
+            svg.text(SVG.n(round3(x0 + (x1 - x0) * t)), x: left + plotW * t, y: top + plotH + 16, anchor: "middle", size: 10, fill: "#555")
+            svg.text(SVG.n(round3(y0 + (y1 - y0) * t)), x: left - 6, y: top + plotH - plotH * t + 4, anchor: "end", size: 10, fill: "#555")
+        }
+        svg.text(xLabel, x: left + plotW / 2, y: top + plotH + 34, anchor: "middle", size: 11, fill: "#555")
+        svg.text(yLabel, x: 14, y: top + plotH / 2, anchor: "middle", size: 11, fill: "#555", rotate: -90)
+        var groups: [String] = []
+        for p in points where !groups.contains(p.group) { groups.append(p.group) }
+        for p in points {
+            let colour = Palette.categorical[(groups.firstIndex(of: p.group) ?? 0) % Palette.categorical.count]
+            svg.circle(cx: px(p.x), cy: py(p.y), r: 3, fill: colour, tooltip: "\(p.label) (\(p.group)): \(xLabel) \(SVG.n(round3(p.x))), \(yLabel) \(SVG.n(round3(p.y)))")
+        }
+        for (g, name) in groups.enumerated() {
+            svg.rect(x: left + plotW + 14, y: top + Double(g) * 18, width: 10, height: 10, fill: Palette.categorical[g % Palette.categorical.count])
+            svg.text(name, x: left + plotW + 28, y: top + Double(g) * 18 + 9, size: 11)
+        }
+        return svg.render(title: title, description: "\(points.count) points of \(yLabel) against \(xLabel) in \(groups.count) groups")
+    }
+
+    /// A small line without axes for a table cell (e.g. a segment's size over its last refreshes).
+    public static func sparkline(_ values: [Double], label: String, width: Double = 120, height: Double = 28) -> String {
+        var svg = SVG(width: width, height: height)
+        guard values.count >= 2 else {
+            return svg.render(title: label, description: values.first.map { "one value: \(SVG.n($0))" } ?? "no values")
+        }
+        let lo = values.min()!, hi = max(values.max()!, lo + 1e-12)
+        let points = values.enumerated().map { (2 + (width - 4) * Double($0.offset) / Double(values.count - 1), height - 3 - (height - 6) * ($0.element - lo) / (hi - lo)) }
+        svg.polyline(points, stroke: Palette.categorical[0], width: 1.5)
+        svg.circle(cx: points.last!.0, cy: points.last!.1, r: 2, fill: Palette.categorical[0], tooltip: "latest: \(SVG.n(values.last!))")
+        return svg.render(title: label, description: values.map { SVG.n($0) }.joined(separator: ", "))
+    }
+
+    /// Vertical bars in pairs: e.g. entered (up) and exited per refresh.
+    public static func pairedBars(title: String, labels: [String], first: (name: String, values: [Double]), second: (name: String, values: [Double]),
+                                  width: Double = 640, height: Double = 240) -> String {
+        let left = 48.0, right = 120.0, top = 30.0, bottom = 40.0, plotW = width - left - right, plotH = height - top - bottom
+        var svg = SVG(width: width, height: height)
+        svg.text(title, x: 0, y: 18, size: 14, weight: "600")
+        let maxValue = max((first.values + second.values).max() ?? 1, 1)
+        let slot = plotW / Double(max(labels.count, 1)), bar = max(1, slot / 2 - 2)
+        for (i, label) in labels.enumerated() {
+            for (k, series) in [first, second].enumerated() {
+                let v = series.values[i], h = plotH * v / maxValue
+                svg.rect(x: left + slot * Double(i) + 1 + Double(k) * (bar + 1), y: top + plotH - h, width: bar, height: h,
+                         fill: Palette.categorical[k == 0 ? 2 : 5], tooltip: "\(label): \(SVG.n(v)) \(series.name)")
+            }
+            if labels.count <= 12 || i % max(1, labels.count / 8) == 0 {
+                svg.text(label, x: left + slot * (Double(i) + 0.5), y: top + plotH + 16, anchor: "middle", size: 10, fill: "#555")
+            }
+        }
+        svg.line(x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH)
+        svg.text(SVG.n(maxValue), x: left - 6, y: top + 10, anchor: "end", size: 10, fill: "#555")
+        for (k, name) in [first.name, second.name].enumerated() {
+            svg.rect(x: left + plotW + 14, y: top + Double(k) * 18, width: 10, height: 10, fill: Palette.categorical[k == 0 ? 2 : 5])
+            svg.text(name, x: left + plotW + 28, y: top + Double(k) * 18 + 9, size: 11)
+        }
+        return svg.render(title: title, description: zip(labels, zip(first.values, second.values)).map { "\($0): \(SVG.n($1.0)) \(first.name), \(SVG.n($1.1)) \(second.name)" }.joined(separator: "; "))
+    }
+
+    static func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+}

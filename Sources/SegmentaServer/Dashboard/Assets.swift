@@ -1,0 +1,165 @@
+/// The dashboard's stylesheet and the segment builder's script, served from `/assets`.
+enum Assets {
+    static let css = """
+    :root{--ink:#1d2430;--muted:#5b6573;--line:#e3e6eb;--bg:#f6f7f9;--brand:#0b3d66;--accent:#0072B2;--bad:#b3261e;--good:#1b7a3d}
+    *{box-sizing:border-box}body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:0;background:var(--bg);color:var(--ink);font-size:14px}
+    header{background:var(--brand);color:#fff;display:flex;align-items:center;gap:24px;padding:10px 24px;flex-wrap:wrap}
+    header a{color:#fff;text-decoration:none;opacity:.85}header a:hover,header a[aria-current]{opacity:1;text-decoration:underline}
+    .brand{font-weight:700;font-size:18px;opacity:1}nav{display:flex;gap:16px;flex-wrap:wrap;flex:1}
+    .logout{display:flex;gap:8px;align-items:center}.who{font-size:12px;opacity:.8}
+    main{max-width:1180px;margin:0 auto;padding:12px 24px 48px}h1{font-size:22px;margin:16px 0}
+    section{background:#fff;border-radius:8px;padding:16px 20px;margin:16px 0;box-shadow:0 1px 3px rgba(0,0,0,.08);overflow-x:auto}
+    section h2{margin:0 0 10px;font-size:16px}.row{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}
+    .note,.empty{color:var(--muted);font-size:13px}.stats{display:flex;gap:12px;flex-wrap:wrap}
+    .stat{background:#fff;border-radius:8px;padding:12px 18px;box-shadow:0 1px 3px rgba(0,0,0,.08);min-width:140px}.stat b{display:block;font-size:22px}
+    table{border-collapse:collapse;width:100%}th,td{padding:5px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+    th{color:var(--muted);font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}
+    .error{color:var(--bad)}.ok{color:var(--good)}.pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#eef2f7;margin:1px}
+    .pass{background:#e3f4e8}.warn{background:#fdf3d8}.fail{background:#fbe4e2}
+    button,.button{background:var(--accent);color:#fff;border:0;border-radius:6px;padding:6px 12px;font-size:13px;cursor:pointer;text-decoration:none}
+    button.secondary{background:#eef2f7;color:var(--ink)}input,select,textarea{font:inherit;padding:5px 8px;border:1px solid #c9ced6;border-radius:6px}
+    textarea{width:100%;min-height:180px;font-family:ui-monospace,monospace;font-size:12px}
+    form.inline{display:inline-flex;gap:8px;align-items:center;flex-wrap:wrap}
+    .bare main{max-width:420px;margin-top:12vh}.bare section{padding:24px}.bare input{width:100%;margin:8px 0 12px}
+    .node{border-left:3px solid var(--line);padding:6px 0 6px 12px;margin:6px 0}.node .controls{display:flex;gap:6px;flex-wrap:wrap;align-items:center}
+    .card dt{font-weight:600;margin-top:6px}.card dd{margin:0 0 4px}
+    .timeline li{margin:2px 0}.timeline time{color:var(--muted);font-variant-numeric:tabular-nums;margin-right:8px}
+    """
+
+    /// The segment builder: builds the JSON definition node by node, shows it, validates and
+    /// previews it through `/ui/preview`, and saves it through `/ui/segments`.
+    static let builderJS = #"""
+    (function () {
+      "use strict";
+      const root = document.getElementById("builder");
+      if (!root) return;
+      const csrf = document.querySelector('meta[name="csrf"]').content;
+      const out = document.getElementById("definition");
+      const status = document.getElementById("status");
+      const ops = ["eq", "neq", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "starts_with", "between", "exists"];
+      const kinds = { trait: "Trait", computed: "Computed trait", account: "Account trait", event: "Event count", segment: "In segment", all: "All of", any: "Any of", not: "Not" };
+      let tree = { kind: "all", children: [{ kind: "trait", name: "plan", op: "eq", value: "pro" }] };
+
+      function el(tag, attrs, children) {
+        const n = document.createElement(tag);
+        Object.entries(attrs || {}).forEach(([k, v]) => { if (k === "text") n.textContent = v; else n.setAttribute(k, v); });
+        (children || []).forEach(c => n.appendChild(c));
+        return n;
+      }
+      function parseValue(text, op) {
+        if (op === "exists") return text.trim() !== "false";
+        if (op === "in" || op === "not_in" || op === "between") return text.split(",").map(s => s.trim()).filter(s => s).map(v => isNaN(Number(v)) ? v : Number(v));
+        const t = text.trim();
+        if (t === "true" || t === "false") return t === "true";
+        return t !== "" && !isNaN(Number(t)) ? Number(t) : t;
+      }
+      function toJSON(node) {
+        switch (node.kind) {
+          case "all": case "any": return { [node.kind]: node.children.map(toJSON) };
+          case "not": return { not: toJSON(node.children[0]) };
+          case "trait": return { trait: node.name, op: node.op, value: parseValue(String(node.value), node.op) };
+          case "computed": return { computed: node.name, op: node.op, value: parseValue(String(node.value), node.op) };
+          case "segment": return { segment: node.name };
+          case "account": return { account_trait: node.name, op: node.op, value: parseValue(String(node.value), node.op) };
+          case "event": {
+            const e = { event: node.name, op: node.op || "gte", value: Number(node.count || 0) };
+            if (node.days) e.window = { last_days: Number(node.days) };
+            return e;
+          }
+        }
+      }
+      function definition() {
+        const d = { name: document.getElementById("name").value.trim(), condition: toJSON(tree) };
+        const desc = document.getElementById("description").value.trim();
+        if (desc) d.description = desc;
+        const card = {};
+        ["objective", "kpi", "actions"].forEach(k => { const v = document.getElementById("card-" + k).value.trim(); if (v) card[k] = v; });
+        if (Object.keys(card).length) d.card = card;
+        return d;
+      }
+      function render() {
+        root.replaceChildren(draw(tree, null));
+        out.value = JSON.stringify(definition(), null, 2);
+      }
+      function input(node, key, placeholder, width) {
+        const i = el("input", { value: node[key] === undefined ? "" : node[key], placeholder: placeholder, "aria-label": placeholder, size: width || 14 });
+        i.addEventListener("input", () => { node[key] = i.value; out.value = JSON.stringify(definition(), null, 2); });
+        return i;
+      }
+      function select(node, key, options, label) {
+        const s = el("select", { "aria-label": label }, options.map(o => el("option", { value: o, text: o })));
+        s.value = node[key] || options[0];
+        node[key] = s.value;
+        s.addEventListener("change", () => { node[key] = s.value; render(); });
+        return s;
+      }
+      function draw(node, parent) {
+        const controls = el("div", { class: "controls" });
+        const kind = el("select", { "aria-label": "node kind" }, Object.entries(kinds).map(([k, t]) => el("option", { value: k, text: t })));
+        kind.value = node.kind;
+        kind.addEventListener("change", () => {
+          const k = kind.value;
+          Object.keys(node).forEach(key => delete node[key]);
+          node.kind = k;
+          if (k === "all" || k === "any" || k === "not") node.children = [{ kind: "trait", name: "", op: "eq", value: "" }];
+          if (k === "event") { node.op = "gte"; node.count = 1; node.days = 30; }
+          if (k === "trait" || k === "computed" || k === "account") { node.op = "eq"; }
+          render();
+        });
+        controls.appendChild(kind);
+        if (node.kind === "trait" || node.kind === "computed" || node.kind === "account") {
+          controls.appendChild(input(node, "name", node.kind === "computed" ? "e.g. rfm_segment" : "trait path, e.g. company.size"));
+          controls.appendChild(select(node, "op", ops, "operator"));
+          controls.appendChild(input(node, "value", "value (a,b for lists)", 18));
+        } else if (node.kind === "event") {
+          controls.appendChild(input(node, "name", "event name, e.g. Logged In"));
+          controls.appendChild(select(node, "op", ["gte", "lte", "eq", "gt", "lt"], "count operator"));
+          controls.appendChild(input(node, "count", "times", 4));
+          controls.appendChild(el("span", { text: "in the last (days)" }));
+          controls.appendChild(input(node, "days", "days", 4));
+        } else if (node.kind === "segment") {
+          controls.appendChild(input(node, "name", "segment name"));
+        }
+        if (parent) {
+          const remove = el("button", { type: "button", class: "secondary", text: "Remove" });
+          remove.addEventListener("click", () => { parent.children.splice(parent.children.indexOf(node), 1); render(); });
+          controls.appendChild(remove);
+        }
+        const box = el("div", { class: "node" }, [controls]);
+        if (node.children) {
+          node.children.forEach(c => box.appendChild(draw(c, node)));
+          if (node.kind !== "not" || node.children.length === 0) {
+            const add = el("button", { type: "button", class: "secondary", text: "+ condition" });
+            add.addEventListener("click", () => { node.children.push({ kind: "trait", name: "", op: "eq", value: "" }); render(); });
+            box.appendChild(add);
+          }
+        }
+        return box;
+      }
+      async function post(url) {
+        let body;
+        try { body = JSON.stringify(definition()); } catch (e) { status.textContent = String(e); return null; }
+        const r = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: body, credentials: "same-origin" });
+        const json = await r.json().catch(() => ({}));
+        return { ok: r.ok, status: r.status, json: json };
+      }
+      document.getElementById("preview").addEventListener("click", async () => {
+        status.className = ""; status.textContent = "checking…";
+        const r = await post("/ui/preview");
+        if (!r) return;
+        if (r.ok) { status.className = "ok"; status.textContent = "Valid. " + r.json.size.toLocaleString() + " profiles match now: " + r.json.condition_text; }
+        else { status.className = "error"; status.textContent = r.json.message || ("error " + r.status); }
+      });
+      document.getElementById("save").addEventListener("click", async () => {
+        status.className = ""; status.textContent = "saving…";
+        const r = await post("/ui/segments");
+        if (!r) return;
+        if (r.ok) { window.location.href = "/segments/" + encodeURIComponent(r.json.name); }
+        else { status.className = "error"; status.textContent = r.json.message || ("error " + r.status); }
+      });
+      ["name", "description", "card-objective", "card-kpi", "card-actions"].forEach(id =>
+        document.getElementById(id).addEventListener("input", () => { out.value = JSON.stringify(definition(), null, 2); }));
+      render();
+    })();
+    """#
+}

@@ -1,0 +1,184 @@
+public import Hummingbird
+public import SegmentaCore
+public import SegmentaStore
+import Foundation
+import NIOCore
+import HTTPTypes
+import SegmentaJobs
+
+/// The web dashboard, server-rendered: sign-in with a read or admin key, then the overview,
+/// segment, builder, RFM, cohorts, value and profile pages. Pages read snapshots and stored
+/// analyses only; admins also get the builder, refresh and validation buttons.
+public struct DashboardController: Sendable {
+    let store: SQLiteStore
+    let sessions: Sessions
+    let afterRefresh: @Sendable (RefreshResult) async -> Void
+
+    public init(store: SQLiteStore, sessions: Sessions, afterRefresh: @escaping @Sendable (RefreshResult) async -> Void) {
+        self.store = store
+        self.sessions = sessions
+        self.afterRefresh = afterRefresh
+    }
+
+    static let securityHeaders: HTTPFields = [
+        .contentType: "text/html; charset=utf-8",
+        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        .cacheControl: "no-store",
+    ]
+
+    static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: securityHeaders, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    public func addRoutes(to router: Router<AppRequestContext>) {
+        let store = self.store, sessions = self.sessions
+        router.get("assets/app.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"], body: .init(byteBuffer: ByteBuffer(string: Assets.css)))
+        }
+        router.get("assets/builder.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"], body: .init(byteBuffer: ByteBuffer(string: Assets.builderJS)))
+        }
+        router.get("favicon.ico") { _, _ in Response(status: .noContent) }
+        router.get("login") { request, _ in Self.html(Self.loginPage(next: request.query("next"), error: nil)) }
+        router.post("login") { request, _ in
+            let form = try await Self.form(request)
+            let next = Self.safeNext(form["next"])
+            guard let token = form["key"]?.trimmingWhitespace(), !token.isEmpty,
+                  let key = try await blocking({ try APIKeys.authenticate(token, in: store) }) else {
+                return Self.html(Self.loginPage(next: next, error: "That key is unknown or revoked."), status: .unauthorized)
+            }
+            guard key.kind != .write else {
+                return Self.html(Self.loginPage(next: next, error: "Write keys can only send data. Sign in with a read or admin key."), status: .forbidden)
+            }
+            let id = await sessions.create(for: key)
+            var response = Response(status: .seeOther, headers: [.location: next ?? "/"])
+            response.setCookie(Cookie(name: Sessions.cookie, value: id, maxAge: Int(Sessions.lifetime), path: "/", httpOnly: true, sameSite: .strict))
+            return response
+        }
+
+        let pages = router.group().add(middleware: SessionMiddleware(store: store, sessions: sessions))
+        pages.post("logout") { request, context in
+            let viewer = context.viewer!
+            try await Self.checkCSRF(request, viewer)
+            await sessions.end(viewer.sessionID)
+            var response = Response(status: .seeOther, headers: [.location: "/login"])
+            response.setCookie(Cookie(name: Sessions.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+            return response
+        }
+        let p = DashboardPages(store: store)
+        pages.get("/") { _, context in Self.html(try await p.overview(context.viewer!)) }
+        pages.get("segments/:name") { request, context in
+            Self.html(try await p.segment(try context.path("name"), viewer: context.viewer!, query: request.query("q") ?? "",
+                                          page: try request.intQuery("page", default: 1, range: 1...1_000_000), compare: request.query("compare") == "1"))
+        }
+        pages.get("segments/:name/members.csv") { _, context in
+            let name = try context.path("name")
+            let rows = try await blocking { try store.exportableMembers(of: name, after: nil, limit: Int.max, traits: ["email"]) }
+            let csv = "profile_id,email\n" + rows.map { CSVText.field($0.id) + "," + CSVText.field($0.values[0].csvText) + "\n" }.joined()
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)-members.csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+        }
+        pages.post("segments/:name/refresh") { request, context in
+            let viewer = try Self.admin(context)
+            try await Self.checkCSRF(request, viewer)
+            let name = try context.path("name")
+            let result = try await blocking { try store.refresh(name, asOf: .now) }
+            await afterRefresh(result)
+            return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery()])
+        }
+        pages.post("segments/:name/validate") { request, context in
+            let viewer = try Self.admin(context)
+            try await Self.checkCSRF(request, viewer)
+            let name = try context.path("name")
+            _ = try await blocking { () throws -> JSONValue in
+                guard let info = try store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+                return try ValidationRun.run(store, info: info, thresholds: SegmentValidation.Thresholds()).1
+            }
+            return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery()])
+        }
+        pages.get("builder") { _, context in Self.html(p.builder(context.viewer!)) }
+        pages.get("rfm") { request, context in Self.html(try await p.rfm(context.viewer!, from: request.query("from"), to: request.query("to"))) }
+        pages.get("cohorts") { request, context in Self.html(try await p.cohorts(context.viewer!, period: request.query("period") ?? "month", by: request.query("by") ?? "")) }
+        pages.get("value") { request, context in Self.html(try await p.value(context.viewer!, x: request.query("x"), y: request.query("y"))) }
+        pages.get("profiles") { request, context in
+            if let id = request.query("id")?.trimmingWhitespace(), !id.isEmpty {
+                return Response(status: .seeOther, headers: [.location: "/profiles/" + id.addingPercentEncodingForQuery()])
+            }
+            return Self.html(p.profileSearch(context.viewer!))
+        }
+        pages.get("profiles/:id") { _, context in Self.html(try await p.profile(try context.path("id"), viewer: context.viewer!)) }
+
+        // The builder's JSON calls (session + CSRF header; admin to save).
+        pages.post("ui/preview") { request, context in
+            try await Self.checkCSRF(request, context.viewer!)
+            let body = try await request.jsonBody()
+            guard let c = body.objectValue?["condition"] else { throw APIError(.unprocessableContent, code: "invalid_input", "the definition has no condition") }
+            let condition: Condition
+            do throws(ConditionError) { condition = try ConditionParser.condition(c, at: "/condition") } catch {
+                throw APIError(.unprocessableContent, code: "invalid_definition", error.description)
+            }
+            let size = try await blocking { try store.previewSize(condition, asOf: .now) }
+            return Response.json(.object(["size": .number(Double(size)), "condition_text": .string(ConditionRenderer.text(condition))]))
+        }
+        pages.post("ui/segments") { request, context in
+            let viewer = try Self.admin(context)
+            try await Self.checkCSRF(request, viewer)
+            let document = try await request.jsonBody()
+            let info = try await blocking(invalidStatus: .unprocessableContent) { try store.createSegment(document) }
+            let result = try await blocking { try store.refresh(info.name, asOf: .now) }
+            await afterRefresh(result)
+            return Response.json(info.json, status: .created)
+        }
+    }
+
+    static func admin(_ context: AppRequestContext) throws -> Viewer {
+        guard let v = context.viewer, v.isAdmin else { throw APIError.forbidden("this needs an admin key; you are signed in with a read key") }
+        return v
+    }
+
+    /// The session's CSRF token must come back with every state-changing request.
+    static func checkCSRF(_ request: Request, _ viewer: Viewer) async throws {
+        if let header = request.headers[HTTPField.Name("X-CSRF-Token")!], header == viewer.session.csrf { return }
+        if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
+            var copy = request
+            if try await Self.form(&copy)["csrf"] == viewer.session.csrf { return }
+        }
+        throw APIError.forbidden("the form is stale or did not come from this dashboard (CSRF check failed); reload the page and try again")
+    }
+
+    /// A URL-encoded form body.
+    static func form(_ request: Request) async throws -> [String: String] {
+        var copy = request
+        return try await form(&copy)
+    }
+
+    static func form(_ request: inout Request) async throws -> [String: String] {
+        let buffer = try await request.collectBody(upTo: 64 * 1024)
+        var out: [String: String] = [:]
+        for pair in String(buffer: buffer).split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String { String(s).replacingAll("+", with: " ").removingPercentEncoding ?? String(s) }
+            out[decode(kv[0])] = kv.count > 1 ? decode(kv[1]) : ""
+        }
+        return out
+    }
+
+    /// Only local paths are followed after sign-in (no open redirect).
+    static func safeNext(_ next: String?) -> String? {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return nil }
+        return next
+    }
+
+    static func loginPage(next: String?, error: String?) -> String {
+        HTML.bare("Sign in", """
+        <section><h1>Segmenta</h1><p class="note">Sign in with a read key (to look) or an admin key (to change segments).
+        Create one with <code>segmenta keys create --kind read</code>.</p>
+        \(error.map { "<p class=\"error\" role=\"alert\">\(HTML.e($0))</p>" } ?? "")
+        <form method="post" action="/login"><label for="key">API key</label>
+        <input id="key" name="key" type="password" autocomplete="current-password" required autofocus>
+        \(safeNext(next).map { "<input type=\"hidden\" name=\"next\" value=\"\(HTML.e($0))\">" } ?? "")
+        <button>Sign in</button></form></section>
+        """)
+    }
+}

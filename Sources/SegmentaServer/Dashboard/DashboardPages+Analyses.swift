@@ -1,0 +1,151 @@
+import SegmentaCharts
+import SegmentaCore
+import SegmentaStore
+import SegmentaJobs
+
+extension DashboardPages {
+    func rfm(_ viewer: Viewer, from: String?, to: String?) async throws -> String {
+        let store = self.store
+        let (latest, dates) = try await blocking { (try store.latestAnalysisRun(kind: "rfm"), try store.analysisDates(kind: "rfm")) }
+        guard let latest, let summary = latest.run.summary.objectValue else {
+            return H.page("RFM", viewer: viewer, active: "/rfm", H.section("Not computed yet", H.empty("RFM appears after the first recompute (or `segmenta rfm`, or POST /api/v1/analyses/rfm).")))
+        }
+        var body = ""
+        let grid = summary["grid"]?.arrayValues.map { $0.arrayValues.compactMap(\.numberValue) } ?? []
+        if grid.count == 5 {
+            var values: [[Double?]] = []
+            for r in stride(from: 5, through: 1, by: -1) {
+                let row = grid[r - 1]
+                values.append((0..<5).map { fm -> Double? in row.count == 5 ? row[fm] : nil })
+            }
+            let heat = Charts.heatmap(title: "Customers by recency (R) and frequency-monetary (FM) score", rowTitle: "R", columnTitle: "FM",
+                                      rows: ["5", "4", "3", "2", "1"], columns: ["1", "2", "3", "4", "5"], values: values, cellLabel: { H.thousands(Int($0)) }, cell: 64)
+            let names = H.table(["R \\ FM", "1", "2", "3", "4", "5"], (1...5).reversed().map { r in
+                ["R=\(r)"] + (1...5).map { fm in H.e(RFMSegment.named(r: r, fm: fm)?.rawValue ?? "") }
+            })
+            body += H.section("The 5×5 grid as of \(latest.run.asOf.dateString)", "<div class=\"row\">\(heat)<div>\(names)</div></div>",
+                              note: "R: recency score (5 = bought most recently); FM: ⌈(F + M) / 2⌉. The table names the segment of each cell.")
+        }
+        if let segments = summary["segments"]?.objectValue {
+            let ordered = RFMSegment.allCases.map { ($0.rawValue, segments[$0.rawValue]?.numberValue ?? 0) }
+            let total = max(1, ordered.reduce(0) { $0 + $1.1 })
+            body += H.section("Segments", "<div class=\"row\">" + Charts.bars(title: "Customers per RFM segment", labels: ordered.map(\.0), values: ordered.map(\.1), valueLabel: { H.thousands(Int($0)) })
+                + H.table(["segment", "customers", "share"], ordered.map { [H.e($0.0), H.thousands(Int($0.1)), H.percent($0.1 / total)] }, numeric: [1, 2]) + "</div>")
+        }
+        // Migrations between two RFM runs.
+        if dates.count >= 2 {
+            let toDate = to.flatMap { t in dates.first { $0.dateString == t } } ?? dates[0]
+            let fromDate = from.flatMap { f in dates.first { $0.dateString == f } } ?? dates.first { $0 < toDate } ?? dates[1]
+            let moves = try await blocking { try store.transitions(kind: "rfm", from: fromDate, to: toDate) }
+            let names = RFMSegment.allCases.map(\.rawValue)
+            let rows = names + ["(new)"], cols = names + ["(gone)"]
+            var counts: [String: [String: Double]] = [:]
+            for m in moves { counts[m.from, default: [:]][m.to] = Double(m.count) }
+            let matrix: [[Double?]] = rows.map { r in cols.map { c in counts[r]?[c] } }
+            let options = dates.map { "<option\($0 == fromDate ? " selected" : "")>\(H.e($0.dateString))</option>" }.joined()
+            let optionsTo = dates.map { "<option\($0 == toDate ? " selected" : "")>\(H.e($0.dateString))</option>" }.joined()
+            body += H.section("Migrations between two RFM runs",
+                              "<form class=\"inline\" method=\"get\" action=\"/rfm\"><label>from <select name=\"from\">\(options)</select></label>"
+                              + "<label>to <select name=\"to\">\(optionsTo)</select></label><button class=\"secondary\">Show</button></form>"
+                              + Charts.heatmap(title: "Customers moving from the segment of \(fromDate.dateString) (rows) to that of \(toDate.dateString) (columns)",
+                                               rowTitle: "from", columnTitle: "to", rows: rows, columns: cols, values: matrix, cellLabel: { H.thousands(Int($0)) }, cell: 58),
+                              note: "(new): customers without a segment at the first date; (gone): without one at the second.")
+        }
+        return H.page("RFM", viewer: viewer, active: "/rfm", body)
+    }
+
+    func cohorts(_ viewer: Viewer, period: String, by: String) async throws -> String {
+        guard period == "month" || period == "week" else { throw APIError.badRequest("period is month or week") }
+        let store = self.store
+        let parameters: JSONValue = .object(["period": .string(period), "activity": .string("orders"), "by": by.isEmpty ? .null : .string(by)])
+        let run = try await blocking { try store.latestAnalysisRun(kind: "cohorts", parameters: parameters) }
+        let periodOptions = ["month", "week"].map { "<option\($0 == period ? " selected" : "")>\($0)</option>" }.joined()
+        let byOptions = ([""] + Recompute.cohortTraits).map { "<option value=\"\(H.e($0))\"\($0 == by ? " selected" : "")>\($0.isEmpty ? "everyone" : H.e($0))</option>" }.joined()
+        var body = "<form class=\"inline\" method=\"get\" action=\"/cohorts\"><label>period <select name=\"period\">\(periodOptions)</select></label>"
+            + "<label>split by <select name=\"by\">\(byOptions)</select></label><button class=\"secondary\">Show</button></form>"
+        guard let run, let cells = run.run.summary.objectValue?["cells"]?.arrayValues.compactMap(\.objectValue) else {
+            body += H.section("Not computed", H.empty("No stored triangle for this choice yet; it appears after the next recompute (or POST /api/v1/analyses/cohorts)."))
+            return H.page("Cohort retention", viewer: viewer, active: "/cohorts", body)
+        }
+        let groups = Array(Set(cells.map { $0["group"]?.stringValue ?? "" })).sorted()
+        for group in groups.prefix(8) {
+            let mine = cells.filter { ($0["group"]?.stringValue ?? "") == group }
+            let cohorts = Array(Set(mine.compactMap { $0["cohort"]?.stringValue })).sorted().suffix(period == "month" ? 18 : 26)
+            let maxK = min(Int(mine.compactMap { $0["period"]?.numberValue }.max() ?? 0), period == "month" ? 17 : 25)
+            var lookup: [String: Double] = [:]
+            var sizes: [String: Int] = [:]
+            for c in mine {
+                guard let cohort = c["cohort"]?.stringValue, let k = c["period"]?.numberValue else { continue }
+                lookup["\(cohort)|\(Int(k))"] = c["retention"]?.numberValue
+                if k == 0 { sizes[cohort] = Int(c["size"]?.numberValue ?? 0) }
+            }
+            let chart = Charts.heatmap(title: "Share of each \(period)ly cohort ordering again k \(period)s later" + (group.isEmpty ? "" : " — \(by) = \(group)"),
+                                       rowTitle: "cohort (size)", columnTitle: "\(period)s since first order", rows: cohorts.map { "\($0) (\(sizes[$0] ?? 0))" },
+                                       columns: (0...maxK).map(String.init), values: cohorts.map { c in (0...maxK).map { lookup["\(c)|\($0)"] } },
+                                       cellLabel: { String(Int(($0 * 100).rounded())) + "%" }, scaleMax: 0.5, cell: period == "month" ? 40 : 30)
+            body += H.section(group.isEmpty ? "Everyone" : "\(by) = \(group)", chart)
+        }
+        body += "<p class=\"note\">Computed \(H.e(run.createdAt.iso8601)) from orders. Empty cells are periods after the end of the data (censored), not zero.</p>"
+        return H.page("Cohort retention", viewer: viewer, active: "/cohorts", body)
+    }
+
+    func value(_ viewer: Viewer, x: String?, y: String?) async throws -> String {
+        let store = self.store
+        let (clv, clusters) = try await blocking { (try store.latestAnalysisRun(kind: "clv"), try store.latestAnalysisRun(kind: "clusters")) }
+        var body = ""
+        if let s = clv?.run.summary.objectValue {
+            var parts = ""
+            if let h = s["histogram"]?.objectValue, let low = h["low"]?.numberValue, let width = h["width"]?.numberValue {
+                let counts = h["counts"]?.arrayValues.compactMap(\.numberValue) ?? []
+                parts += Charts.bars(title: "Customers by 12-month CLV (lowest 99 %)", labels: counts.indices.map { "\(H.fixed(low + width * Double($0), 0))–\(H.fixed(low + width * Double($0 + 1), 0))" },
+                                     values: counts, valueLabel: { H.thousands(Int($0)) }, width: 560)
+            }
+            if let sample = s["sample"]?.arrayValues, !sample.isEmpty {
+                let points = sample.compactMap { p -> (x: Double, y: Double, group: String, label: String)? in
+                    let a = p.arrayValues
+                    guard a.count == 3, let f = a[1].numberValue, let alive = a[2].numberValue else { return nil }
+                    return (f, alive, f == 0 ? "one order" : "repeat buyers", a[0].stringValue ?? "")
+                }
+                parts += Charts.scatter(title: "P(alive) against repeat purchases", points: points, xLabel: "repeat purchases", yLabel: "P(alive)", width: 560)
+            }
+            body += H.section("Customer lifetime value", "<div class=\"row\">\(parts)</div>" + H.stats([
+                ("customers", H.thousands(Int(s["customers"]?.numberValue ?? 0))), ("total 12-month CLV", H.thousands(Int(s["total_clv"]?.numberValue ?? 0))),
+                ("mean CLV", H.fixed(s["mean_clv"]?.numberValue ?? .nan, 2)), ("mean P(alive)", H.fixed(s["mean_p_alive"]?.numberValue ?? .nan, 3)),
+            ]), note: "BG/NBD + Gamma-Gamma as `lifetimes` computes them; computed \(clv!.createdAt.iso8601).")
+            if let top = s["top"]?.arrayValues.compactMap(\.objectValue), !top.isEmpty {
+                body += H.section("Top customers by expected value", H.table(["customer", "CLV", "P(alive)", "expected purchases", "repeat purchases"], top.map { c in
+                    let id = c["id"]?.stringValue ?? ""
+                    return [H.link("/profiles/" + id, id), H.fixed(c["clv"]?.numberValue ?? .nan, 2), H.fixed(c["p_alive"]?.numberValue ?? .nan, 3),
+                            H.fixed(c["expected_purchases"]?.numberValue ?? .nan, 2), H.fixed(c["frequency"]?.numberValue ?? .nan, 0)]
+                }, numeric: [1, 2, 3, 4]))
+            }
+        } else {
+            body += H.section("Customer lifetime value", H.empty("Not computed yet: it appears after the first recompute (or `segmenta clv`)."))
+        }
+        if let s = clusters?.run.summary.objectValue, let personas = s["personas"]?.arrayValues.compactMap(\.objectValue) {
+            let features = s["features"]?.arrayValues.compactMap(\.stringValue) ?? []
+            body += H.section("Personas (k-means, k = \(Int(s["k"]?.numberValue ?? 0)), silhouette \(H.fixed(s["silhouette"]?.numberValue ?? .nan, 2)))",
+                              H.table(["persona", "customers", "share", "what sets them apart"] + features, personas.map { p in
+                                  [H.e(p["name"]?.stringValue ?? ""), H.thousands(Int(p["size"]?.numberValue ?? 0)), H.percent(p["share"]?.numberValue ?? 0),
+                                   H.e(p["description"]?.stringValue ?? "")] + (p["centroid"]?.arrayValues.compactMap(\.numberValue) ?? []).map { H.fixed($0, 1) }
+                              }, numeric: Set([1, 2] + (0..<features.count).map { $0 + 4 })))
+            if features.count >= 2, let sample = s["sample"]?.arrayValues, !sample.isEmpty {
+                let xi = x.flatMap { features.firstIndex(of: $0) } ?? 0
+                let yi = y.flatMap { features.firstIndex(of: $0) } ?? 1
+                let names = Dictionary(uniqueKeysWithValues: personas.compactMap { p in p["cluster"]?.numberValue.map { (Int($0), p["name"]?.stringValue ?? "") } })
+                let points = sample.compactMap { p -> (x: Double, y: Double, group: String, label: String)? in
+                    let a = p.arrayValues
+                    guard a.count == features.count + 2, let c = a[1].numberValue, let vx = a[2 + xi].numberValue, let vy = a[2 + yi].numberValue else { return nil }
+                    return (vx, vy, names[Int(c)] ?? "cluster \(Int(c))", a[0].stringValue ?? "")
+                }
+                func options(_ selected: Int) -> String { features.enumerated().map { "<option\($0.offset == selected ? " selected" : "")>\(H.e($0.element))</option>" }.joined() }
+                body += H.section("Two features, coloured by persona",
+                                  "<form class=\"inline\" method=\"get\" action=\"/value\"><label>x <select name=\"x\">\(options(xi))</select></label>"
+                                  + "<label>y <select name=\"y\">\(options(yi))</select></label><button class=\"secondary\">Show</button></form>"
+                                  + Charts.scatter(title: "\(features[yi]) against \(features[xi])", points: points, xLabel: features[xi], yLabel: features[yi], width: 720, height: 380),
+                                  note: "A sample of up to 600 customers, kept with the clustering run.")
+            }
+        }
+        return H.page("Value & personas", viewer: viewer, active: "/value", body)
+    }
+}

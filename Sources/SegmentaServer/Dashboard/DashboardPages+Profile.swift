@@ -1,0 +1,51 @@
+import SegmentaCore
+import SegmentaStore
+
+extension DashboardPages {
+    func profileSearch(_ viewer: Viewer) -> String {
+        H.page("Profiles", viewer: viewer, active: "/profiles", H.section("Find a customer",
+            "<form class=\"inline\" method=\"get\" action=\"/profiles\"><label for=\"id\">User id, anonymous id or profile id</label>"
+            + "<input id=\"id\" name=\"id\" required><button>Open</button></form>"))
+    }
+
+    /// What a support agent opens before answering a ticket.
+    func profile(_ id: String, viewer: Viewer) async throws -> String {
+        let store = self.store
+        let (detail, events) = try await blocking { () throws -> (JSONValue?, [JSONValue]) in
+            (try store.profileDetail(id), try store.profileEvents(id, limit: 50, cursor: nil)?.events ?? [])
+        }
+        guard let p = detail?.objectValue else {
+            return H.page("Profile not found", viewer: viewer, active: "/profiles", H.section("Nobody is known by “\(id)”", H.empty("Try another user id, anonymous id or profile id.")))
+        }
+        func rows(_ o: [String: JSONValue]) -> [[String]] {
+            o.keys.sorted().map { k in [H.e(k), H.e(o[k]!.stringValue ?? o[k]!.jsonText)] }
+        }
+        var body = H.stats([("first seen", (p["first_seen"]?.stringValue).map { String($0.prefix(10)) } ?? "–"),
+                            ("last seen", (p["last_seen"]?.stringValue).map { String($0.prefix(10)) } ?? "–"),
+                            ("events", H.thousands(Int(p["event_counts"]?.objectValue?["total"]?.numberValue ?? 0))),
+                            ("orders", H.thousands(Int(p["orders"]?.objectValue?["count"]?.numberValue ?? 0))),
+                            ("revenue", H.fixed(p["orders"]?.objectValue?["revenue"]?.numberValue ?? 0, 2))])
+        let segments = p["segments"]?.arrayValues.compactMap(\.stringValue) ?? []
+        body += H.section("Segments", segments.isEmpty ? H.empty("In no segment.") : segments.map { "<a class=\"pill\" href=\"/segments/\(H.e($0))\">\(H.e($0))</a>" }.joined(separator: " "))
+        body += "<div class=\"row\">"
+        body += H.section("Traits", H.table(["trait", "value"], rows(p["traits"]?.objectValue ?? [:])))
+        body += H.section("Computed traits", H.table(["trait", "value"], rows(p["computed_traits"]?.objectValue ?? [:])))
+        body += "</div>"
+        let accounts = p["accounts"]?.arrayValues.compactMap(\.objectValue) ?? []
+        if !accounts.isEmpty {
+            body += H.section("Accounts", H.table(["account", "traits"], accounts.map { [H.e($0["id"]?.stringValue ?? ""), H.e(($0["traits"] ?? .null).jsonText)] }))
+        }
+        body += H.section("Identities", (p["identities"]?.arrayValues.compactMap(\.objectValue) ?? []).map {
+            "<span class=\"pill\">\(H.e($0["kind"]?.stringValue ?? "")): \(H.e($0["id"]?.stringValue ?? ""))</span>"
+        }.joined(separator: " "))
+        let items = events.compactMap(\.objectValue).map { e -> String in
+            let name = e["name"]?.stringValue ?? ""
+            let props = e["properties"]?.objectValue ?? [:]
+            let detail = props.isEmpty ? "" : " <span class=\"note\">\(H.e(JSONValue.object(props).jsonText.prefix(140).description))</span>"
+            return "<li><time>\(H.e(e["timestamp"]?.stringValue.map { String($0.prefix(16)).replacingAll("T", with: " ") } ?? ""))</time>"
+                + "<b>\(H.e(e["type"]?.stringValue ?? ""))</b> \(H.e(name))\(detail)</li>"
+        }
+        body += H.section("Recent activity (50 latest)", items.isEmpty ? H.empty("No events.") : "<ul class=\"timeline\">\(items.joined())</ul>")
+        return H.page("Profile \(p["id"]?.stringValue ?? id)", viewer: viewer, active: "/profiles", body)
+    }
+}

@@ -1,0 +1,145 @@
+import SegmentaCharts
+import SegmentaCore
+import SegmentaJobs
+import SegmentaStore
+
+/// The dashboard's pages. Each reads what the store keeps (snapshots, stored analyses, one
+/// profile) — bounded work per view whatever the number of events.
+struct DashboardPages: Sendable {
+    let store: SQLiteStore
+    typealias H = HTML
+
+    func overview(_ viewer: Viewer) async throws -> String {
+        let store = self.store
+        let (o, segments, histories, rfm) = try await blocking { () throws -> (SQLiteStore.Overview, [SegmentInfo], [String: [SegmentSnapshot]], (SQLiteStore.AnalysisRun, Timestamp)?) in
+            let segments = try store.segments()
+            var histories: [String: [SegmentSnapshot]] = [:]
+            for s in segments { histories[s.name] = try store.history(of: s.name) }
+            let rfm = try store.latestAnalysisRun(kind: "rfm")
+            return (try store.overview(), segments, histories, rfm.map { ($0.run, $0.createdAt) })
+        }
+        var body = H.stats([("profiles", H.thousands(o.profiles)), ("events", H.thousands(o.events)), ("orders", H.thousands(o.orders)),
+                            ("accounts", H.thousands(o.accounts)), ("segments", H.thousands(segments.count))])
+        var fresh = "Newest event received: " + (o.lastEventAt?.iso8601 ?? "none yet")
+        if let rfm { fresh += " · computed traits (RFM) as of \(rfm.1.iso8601)" }
+        body += "<p class=\"note\">\(H.e(fresh))</p>"
+        let failing = segments.filter { $0.lastError != nil }
+        if !failing.isEmpty {
+            body += H.section("Refresh errors", H.table(["segment", "error"], failing.map { [H.link("/segments/" + $0.name, $0.name), "<span class=\"error\">\(H.e($0.lastError!))</span>"] }))
+        }
+        let rows = segments.map { s -> [String] in
+            let sizes = (histories[s.name] ?? []).suffix(24).map { Double($0.size) }
+            return [H.link("/segments/" + s.name, s.name), H.e(s.kind.rawValue), s.size.map(H.thousands) ?? "–",
+                    Charts.sparkline(sizes, label: "\(s.name): size at its last \(sizes.count) refreshes"),
+                    H.e(s.lastRefreshAt?.iso8601 ?? "never"), s.lastError == nil ? "<span class=\"ok\">ok</span>" : "<span class=\"error\">error</span>"]
+        }
+        body += H.section("Segments", segments.isEmpty ? H.empty("No segments yet. Create one with the builder (New segment) or `segmenta segments create`.")
+                          : H.table(["segment", "kind", "members", "size over time", "last refresh", "state"], rows, numeric: [2]))
+        return H.page("Overview", viewer: viewer, active: "/", body)
+    }
+
+    func segment(_ name: String, viewer: Viewer, query: String, page: Int, compare: Bool) async throws -> String {
+        let store = self.store
+        let perPage = 50
+        let data = try await blocking { () throws -> (SegmentInfo, [SegmentSnapshot], [(String, Int)], [(String, Int)], (Int, [(id: String, traits: JSONValue, computed: [String: JSONValue])]), [Webhook], [WebhookDelivery], SQLiteStore.AnalysisRun?) in
+            guard let info = try store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+            return (info, try store.history(of: name), try store.memberMix(of: name, computed: "rfm_segment"), try store.memberMix(of: name, computed: "lifecycle"),
+                    try store.memberPage(of: name, prefix: query, offset: (page - 1) * perPage, limit: perPage),
+                    try store.webhooks(of: name), try store.webhookDeliveries(segment: name, limit: 10),
+                    try store.analysisRuns(kind: "validation", parameter: name).last)
+        }
+        let (info, history, rfmMix, lifeMix, members, hooks, deliveries, validation) = data
+        var body = ""
+        let condition = info.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }.map(ConditionRenderer.text) ?? "a fixed list (static segment)"
+        var head = "<p><b>Who:</b> \(H.e(condition))</p>"
+        if let d = info.definition.objectValue?["description"]?.stringValue { head += "<p>\(H.e(d))</p>" }
+        head += H.stats([("members", info.size.map(H.thousands) ?? "–"), ("version", String(info.version)), ("last refresh", info.lastRefreshAt?.dateString ?? "never")])
+        if let error = info.lastError { head += "<p class=\"error\">Last refresh failed: \(H.e(error))</p>" }
+        if viewer.isAdmin {
+            head += "<p><form class=\"inline\" method=\"post\" action=\"/segments/\(H.e(name))/refresh\">\(H.csrfField(viewer))<button>Refresh now</button></form> "
+                + "<form class=\"inline\" method=\"post\" action=\"/segments/\(H.e(name))/validate\">\(H.csrfField(viewer))<button class=\"secondary\">Validate now</button></form></p>"
+        }
+        body += H.section("Definition", head)
+        if let card = info.definition.objectValue?["card"]?.objectValue, !card.isEmpty {
+            let items = ["objective", "kpi", "needs", "risks", "actions"].compactMap { k in card[k].map { (k, $0.stringValue ?? $0.jsonText) } }
+            body += H.section("Profile card", "<dl class=\"card\">" + items.map { "<dt>\(H.e($0.0))</dt><dd>\(H.e($0.1))</dd>" }.joined() + "</dl>")
+        }
+        if history.count >= 1 {
+            let labels = history.map { String($0.asOf.dateString) }
+            body += H.section("Size over time", "<div class=\"row\">"
+                + Charts.lines(title: "Members at each refresh", xLabels: labels.count > 12 ? labels.enumerated().map { $0.offset % (labels.count / 6) == 0 ? $0.element : "" } : labels,
+                               series: [(name, history.map { Double($0.size) })], yLabel: "members")
+                + Charts.pairedBars(title: "Entered and exited per refresh", labels: labels, first: ("entered", history.map { Double($0.entered) }),
+                                    second: ("exited", history.map { Double($0.exited) }))
+                + "</div>")
+        }
+        var mixes = ""
+        if rfmMix.contains(where: { $0.0 != "(none)" }) {
+            mixes += Charts.bars(title: "RFM segments of the members", labels: rfmMix.map(\.0), values: rfmMix.map { Double($0.1) }, valueLabel: { H.thousands(Int($0)) }, width: 520)
+        }
+        if lifeMix.contains(where: { $0.0 != "(none)" }) {
+            mixes += Charts.bars(title: "Lifecycle stages of the members", labels: lifeMix.map(\.0), values: lifeMix.map { Double($0.1) }, valueLabel: { H.thousands(Int($0)) }, width: 520)
+        }
+        if !mixes.isEmpty { body += H.section("Who they are", "<div class=\"row\">\(mixes)</div>") }
+        if let validation, let criteria = validation.summary.objectValue?["criteria"]?.arrayValues {
+            body += H.section("Validation (\(validation.asOf.dateString))", H.table(["criterion", "result", "why"], criteria.compactMap(\.objectValue).map { c in
+                let status = c["status"]?.stringValue ?? ""
+                return [H.e(c["name"]?.stringValue ?? ""), "<span class=\"pill \(H.e(status))\">\(H.e(status))</span>", H.e(c["reason"]?.stringValue ?? "")]
+            }))
+        }
+        if compare {
+            let reports = try await blocking { try ComparisonRun.run(store, a: name, b: nil, by: nil, asOf: .now) }
+            if let r = reports.first {
+                body += H.section("\(name) compared with the rest", H.table(["KPI", name, "the rest", "95 % CI of the difference", "test", "p (Holm)", "verdict"], r.rows.map { row in
+                    let f: (Double) -> String = { row.kpi.isProportion ? H.percent($0) : H.fixed($0, 2) }
+                    return [H.e(row.kpi.description), f(row.a), f(row.b), "[\(f(row.ci.low)), \(f(row.ci.high))]", H.e(row.test),
+                            row.pAdjusted.isNaN ? "–" : row.pAdjusted < 0.001 ? "&lt;0.001" : H.fixed(row.pAdjusted, 3), H.e(row.verdict)]
+                }, numeric: [1, 2, 5]))
+            }
+        } else if info.lastRefreshAt != nil {
+            body += H.section("Compared with the rest", "<p><a class=\"button\" href=\"/segments/\(H.e(name))?compare=1\">Compare KPIs with everyone else</a> "
+                              + "<span class=\"note\">Welch, two-proportion and Mann-Whitney tests with Holm-adjusted p-values; computed on demand.</span></p>")
+        }
+        let total = members.0, pages = max(1, (total + perPage - 1) / perPage)
+        var table = "<form class=\"inline\" method=\"get\" action=\"/segments/\(H.e(name))\"><label for=\"q\">Find a member by id</label>"
+            + "<input id=\"q\" name=\"q\" value=\"\(H.e(query))\" placeholder=\"id starts with…\"><button class=\"secondary\">Search</button>"
+            + " <a class=\"button\" href=\"/segments/\(H.e(name))/members.csv\">Export CSV</a></form>"
+        table += H.table(["profile", "email", "plan", "RFM segment", "lifecycle"], members.1.map { m in
+            [H.link("/profiles/" + m.id, m.id), H.e(m.traits.value(atPath: "email")?.stringValue ?? ""), H.e(m.traits.value(atPath: "plan")?.stringValue ?? ""),
+             H.e(m.computed["rfm_segment"]?.stringValue ?? ""), H.e(m.computed["lifecycle"]?.stringValue ?? "")]
+        })
+        var pager = "<p class=\"note\">\(H.thousands(total)) members\(query.isEmpty ? "" : " whose id starts with “\(H.e(query))”") · page \(page) of \(pages)"
+        let q = query.isEmpty ? "" : "&q=" + query.addingPercentEncodingForQuery()
+        if page > 1 { pager += " · <a href=\"/segments/\(H.e(name))?page=\(page - 1)\(H.e(q))\">previous</a>" }
+        if page < pages { pager += " · <a href=\"/segments/\(H.e(name))?page=\(page + 1)\(H.e(q))\">next</a>" }
+        body += H.section("Members", table + pager + "</p>", note: "The CSV export leaves out members who denied marketing consent.")
+        var hookBody = hooks.isEmpty ? H.empty("No webhooks. Add one with POST /api/v1/segments/\(name)/webhooks (admin key).")
+            : H.table(["url", "since"], hooks.map { [H.e($0.url), H.e($0.createdAt.dateString)] })
+        if !deliveries.isEmpty {
+            hookBody += H.table(["delivery", "snapshot", "page", "status", "attempts", "answer"], deliveries.map { d in
+                [String(d.id), String(d.snapshotID), String(d.page), "<span class=\"pill \(d.status == .delivered ? "pass" : d.status == .failed ? "fail" : "warn")\">\(d.status.rawValue)</span>",
+                 String(d.attempts), H.e(d.responseStatus.map(String.init) ?? d.lastError ?? "")]
+            })
+        }
+        body += H.section("Webhooks", hookBody)
+        return H.page(name, viewer: viewer, active: "", body)
+    }
+
+    func builder(_ viewer: Viewer) -> String {
+        guard viewer.isAdmin else {
+            return H.page("New segment", viewer: viewer, active: "/builder", H.section("Admins only", H.empty("Creating segments needs an admin key; you are signed in with a read key.")))
+        }
+        let body = """
+        <section><h2>Name and purpose</h2><div class="row"><label>Name <input id="name" placeholder="e.g. pro-quiet" required></label>
+        <label>Description <input id="description" size="40"></label></div>
+        <div class="row"><label>Objective <input id="card-objective" size="30"></label><label>KPI <input id="card-kpi" size="20"></label>
+        <label>Actions <input id="card-actions" size="30"></label></div></section>
+        <section><h2>Who belongs</h2><div id="builder" aria-live="polite"></div>
+        <p><button type="button" id="preview" class="secondary">Validate and preview size</button> <button type="button" id="save">Save and refresh</button>
+        <span id="status" role="status"></span></p></section>
+        <section><h2>The definition (JSON)</h2><textarea id="definition" readonly aria-label="definition JSON"></textarea>
+        <p class="note">The same document `segmenta segments create --file` and POST /api/v1/segments take; see docs/SEGMENTS.md.</p></section>
+        """
+        return H.page("New segment", viewer: viewer, active: "/builder", body, script: true)
+    }
+}

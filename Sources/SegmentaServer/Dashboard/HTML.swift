@@ -1,0 +1,75 @@
+import SegmentaCharts
+import SegmentaCore
+
+/// Server-rendered HTML: the page layout and small building blocks. Every text goes through
+/// `e(_:)`; charts are inline SVG from `SegmentaCharts`; styles and the builder's script are
+/// served from `/assets` (the Content-Security-Policy allows nothing inline, nothing external).
+enum HTML {
+    /// Escapes text for HTML.
+    static func e(_ s: String) -> String { SVG.escape(s) }
+
+    static let nav: [(path: String, title: String)] = [("/", "Overview"), ("/rfm", "RFM"), ("/cohorts", "Cohorts"), ("/value", "Value & personas"),
+                                                        ("/builder", "New segment"), ("/profiles", "Profiles")]
+
+    static func page(_ title: String, viewer: Viewer, active: String, _ body: String, script: Bool = false) -> String {
+        let links = nav.map { "<a href=\"\($0.path)\"\($0.path == active ? " aria-current=\"page\"" : "")>\(e($0.title))</a>" }.joined()
+        return """
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="csrf" content="\(e(viewer.session.csrf))"><title>\(e(title)) · Segmenta</title><link rel="stylesheet" href="/assets/app.css"></head>
+        <body><header><a class="brand" href="/">Segmenta</a><nav>\(links)</nav>
+        <form method="post" action="/logout" class="logout"><input type="hidden" name="csrf" value="\(e(viewer.session.csrf))">
+        <span class="who">\(viewer.isAdmin ? "admin" : "read-only")</span><button>Sign out</button></form></header>
+        <main><h1>\(e(title))</h1>\(body)</main>\(script ? "<script src=\"/assets/builder.js\"></script>" : "")</body></html>
+        """
+    }
+
+    static func bare(_ title: String, _ body: String) -> String {
+        """
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(e(title)) · Segmenta</title><link rel="stylesheet" href="/assets/app.css"></head><body class="bare"><main>\(body)</main></body></html>
+        """
+    }
+
+    static func section(_ title: String, _ body: String, note: String? = nil) -> String {
+        "<section><h2>\(e(title))</h2>\(body)\(note.map { "<p class=\"note\">\(e($0))</p>" } ?? "")</section>"
+    }
+
+    static func stats(_ items: [(label: String, value: String)]) -> String {
+        "<div class=\"stats\">" + items.map { "<div class=\"stat\"><b>\(e($0.value))</b>\(e($0.label))</div>" }.joined() + "</div>"
+    }
+
+    /// A table; cells are raw HTML (escape text with `e`).
+    static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = []) -> String {
+        "<table><thead><tr>" + header.enumerated().map { "<th\(numeric.contains($0.offset) ? " class=\"num\"" : "")>\(e($0.element))</th>" }.joined() + "</tr></thead><tbody>"
+            + rows.map { "<tr>" + $0.enumerated().map { "<td\(numeric.contains($0.offset) ? " class=\"num\"" : "")>\($0.element)</td>" }.joined() + "</tr>" }.joined()
+            + "</tbody></table>"
+    }
+
+    static func link(_ href: String, _ text: String) -> String { "<a href=\"\(e(href))\">\(e(text))</a>" }
+
+    static func csrfField(_ viewer: Viewer) -> String { "<input type=\"hidden\" name=\"csrf\" value=\"\(e(viewer.session.csrf))\">" }
+
+    static func empty(_ text: String) -> String { "<p class=\"empty\">\(e(text))</p>" }
+
+    static func thousands(_ n: Int) -> String {
+        let s = String(abs(n))
+        var out = ""
+        for (i, c) in s.enumerated() { if i > 0 && (s.count - i) % 3 == 0 { out += "," }; out.append(c) }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    static func fixed(_ v: Double, _ digits: Int) -> String {
+        guard v.isFinite else { return "–" }
+        let p = Double([1, 10, 100, 1000, 10000][min(digits, 4)])
+        let r = (v * p).rounded() / p
+        var s = String(r)
+        if let dot = s.firstIndex(of: ".") {
+            let decimals = s.distance(from: dot, to: s.endIndex) - 1
+            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+            if digits == 0 { s = String(s[..<dot]) }
+        } else if digits > 0 { s += "." + String(repeating: "0", count: digits) }
+        return s
+    }
+
+    static func percent(_ v: Double) -> String { fixed(v * 100, 1) + " %" }
+}

@@ -1,0 +1,88 @@
+public import SegmentaCore
+import GRDB
+
+/// Reads for dashboard pages: each one an index lookup or a bounded aggregate over stored
+/// snapshots and analyses — never a scan of all events per page view.
+extension SQLiteStore {
+    /// Figures for the overview page.
+    public struct Overview: Sendable {
+        public var profiles: Int, accounts: Int, orders: Int
+        /// Events stored: the largest event row id (exact unless events were deleted by a privacy request).
+        public var events: Int
+        /// When the newest event arrived.
+        public var lastEventAt: Timestamp?
+    }
+
+    /// Store figures for the overview (counts of small tables, the event id high-water mark).
+    public func overview() throws(SegmentaError) -> Overview {
+        try read { db in
+            Overview(profiles: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM profiles") ?? 0,
+                     accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0,
+                     orders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0,
+                     events: try Int.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM events") ?? 0,
+                     lastEventAt: try Int64.fetchOne(db, sql: "SELECT received_at FROM events ORDER BY id DESC LIMIT 1").map(Timestamp.init(milliseconds:)))
+        }
+    }
+
+    /// How a segment's current members split over the values of a computed trait (e.g. `rfm_segment`, `lifecycle`).
+    public func memberMix(of segment: String, computed name: String) throws(SegmentaError) -> [(value: String, count: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT coalesce(CAST(json_extract(c.value, '$') AS TEXT), '(none)') AS v, COUNT(*) FROM segment_membership m
+                LEFT JOIN computed_traits c ON c.profile_id = m.profile_id AND c.name = ?
+                WHERE m.segment = ? AND m.exited_snapshot IS NULL GROUP BY v ORDER BY 2 DESC
+                """, arguments: [name, segment]).map { ($0[0], $0[1]) }
+        }
+    }
+
+    /// A page of a segment's current members whose id starts with `prefix`, in id order, with their
+    /// traits and computed traits (for the members table).
+    public func memberPage(of segment: String, prefix: String, offset: Int, limit: Int) throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) {
+        try read { db in
+            var like = ""
+            for c in prefix { if c == "\\" || c == "%" || c == "_" { like.append("\\") }; like.append(c) }
+            like += "%"
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segment_membership WHERE segment = ? AND exited_snapshot IS NULL AND profile_id LIKE ? ESCAPE '\\'",
+                                         arguments: [segment, like]) ?? 0
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT m.profile_id, p.traits FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
+                WHERE m.segment = ? AND m.exited_snapshot IS NULL AND m.profile_id LIKE ? ESCAPE '\\' ORDER BY m.profile_id LIMIT ? OFFSET ?
+                """, arguments: [segment, like, limit, offset])
+            let computed = try db.cachedStatement(sql: "SELECT name, value FROM computed_traits WHERE profile_id = ?")
+            return (total, try rows.map { r in
+                var c: [String: JSONValue] = [:]
+                for row in try Row.fetchAll(computed, arguments: [r[0] as String]) { c[row[0]] = try JSONTextParser.parse(row[1] as String) }
+                return (r[0], try JSONTextParser.parse(r[1] as String), c)
+            })
+        }
+    }
+
+    /// The as-of dates of an analysis's runs, newest first (e.g. RFM runs to compare).
+    public func analysisDates(kind: String) throws(SegmentaError) -> [Timestamp] {
+        try read { db in
+            try Int64.fetchAll(db, sql: "SELECT DISTINCT as_of FROM analysis_runs WHERE kind = ? ORDER BY as_of DESC", arguments: [kind]).map(Timestamp.init(milliseconds:))
+        }
+    }
+
+    /// Profiles moving between an analysis's values from its run as of `from` to its run as of
+    /// `to` (the latest run at each date), counted per (from, to) in SQL.
+    public func transitions(kind: String, from: Timestamp, to: Timestamp) throws(SegmentaError) -> [(from: String, to: String, count: Int)] {
+        try read { db in
+            func run(_ t: Timestamp) throws -> Int64? {
+                try Int64.fetchOne(db, sql: "SELECT id FROM analysis_runs WHERE kind = ? AND as_of = ? ORDER BY id DESC LIMIT 1", arguments: [kind, t.milliseconds])
+            }
+            guard let a = try run(from), let b = try run(to) else { return [] }
+            return try Row.fetchAll(db, sql: """
+                SELECT coalesce(x.value, '(new)'), coalesce(y.value, '(gone)'), COUNT(*) FROM
+                  (SELECT profile_id, value FROM analysis_values WHERE run_id = ?1) x
+                  FULL OUTER JOIN (SELECT profile_id, value FROM analysis_values WHERE run_id = ?2) y ON x.profile_id = y.profile_id
+                GROUP BY 1, 2
+                """, arguments: [a, b]).map { ($0[0], $0[1], $0[2]) }
+        }
+    }
+
+    /// A key by id (nil when unknown), for sessions that must stop when their key is revoked.
+    public func key(id: String) throws(SegmentaError) -> APIKey? {
+        try keys().first { $0.id == id }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SegmentaCore
+import SegmentaJobs
+import SegmentaServer
+import SegmentaStore
+import Testing
+
+@Suite("Dashboard pages", .serialized)
+struct DashboardTests {
+    /// A demo store of 300 customers with every analysis and the demo segments refreshed.
+    static let demo: TestServer = {
+        let s = try! TestServer()
+        var messages = DemoGenerator.generate(range: 0..<300, seed: 7)
+        messages.sort { ($0.timestamp ?? DemoGenerator.end) < ($1.timestamp ?? DemoGenerator.end) }
+        _ = try! s.store.apply(messages, source: "demo", arrival: DemoGenerator.end)
+        for d in DemoSegments.definitions { _ = try! s.store.createSegment(d) }
+        var options = Recompute.Options()
+        options.clusters = 3
+        _ = Recompute(store: s.store, options: options, logger: Logger(label: "test")).run()
+        return s
+    }()
+
+    /// Signs in and returns the session cookie and the CSRF token of the pages.
+    func signIn(_ client: any TestClientProtocol, key: String) async throws -> (cookie: String, csrf: String) {
+        let cookie = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                              body: ByteBuffer(string: "key=\(key)&next=%2Frfm")) { r -> String in
+            #expect(r.status == .seeOther)
+            #expect(r.headers[.location] == "/rfm")
+            let set = r.headers[.setCookie] ?? ""
+            #expect(set.contains("HttpOnly") && set.lowercased().contains("samesite=strict"))
+            return String(set.prefix { $0 != ";" })
+        }
+        let csrf = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { r -> String in
+            let html = String(buffer: r.body)
+            guard let range = html.range(of: "<meta name=\"csrf\" content=\"") else { return "" }
+            return String(html[range.upperBound...].prefix { $0 != "\"" })
+        }
+        return (cookie, csrf)
+    }
+
+    @Test("sign-in: pages redirect to it; write keys and unknown keys are refused; a revoked key's session ends")
+    func signInRules() async throws {
+        let s = try TestServer()
+        try await s.test { client in
+            try await client.execute(uri: "/rfm", method: .get) { r in
+                #expect(r.status == .seeOther)
+                #expect(r.headers[.location] == "/login?next=/rfm")
+            }
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            try await client.execute(uri: "/login", method: .post, headers: form, body: ByteBuffer(string: "key=\(s.write)")) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/login", method: .post, headers: form, body: ByteBuffer(string: "key=nope")) { #expect($0.status == .unauthorized) }
+            // No open redirect after sign-in.
+            try await client.execute(uri: "/login", method: .post, headers: form, body: ByteBuffer(string: "key=\(s.read)&next=%2F%2Fevil.example")) { #expect($0.headers[.location] == "/") }
+            let (cookie, _) = try await signIn(client, key: s.read)
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+            }
+            let id = try #require(try s.store.keys().first { $0.kind == .read }?.id)
+            try s.store.revokeKey(id: id)
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .seeOther) }
+        }
+    }
+
+    @Test("every page renders the demo data: overview, segment, RFM, cohorts, value, profile, builder")
+    func pages() async throws {
+        let s = Self.demo
+        let someone = try #require(try s.store.members(of: "champions").first)
+        try await s.test { client in
+            let (cookie, _) = try await signIn(client, key: s.admin)
+            let expectations: [(String, [String])] = [
+                ("/", ["Overview", "champions", "<svg", "size over time"]),
+                ("/segments/champions", ["Who:", "Members at each refresh", "RFM segments of the members", "Export CSV", "Validation"]),
+                ("/segments/champions?compare=1", ["compared with the rest", "verdict"]),
+                ("/rfm", ["Customers by recency (R) and frequency-monetary (FM) score", "Champions", "Customers per RFM segment"]),
+                ("/cohorts", ["Share of each monthly cohort"]),
+                ("/cohorts?period=week&by=plan", ["plan = "]),
+                ("/value", ["Customers by 12-month CLV", "P(alive) against repeat purchases", "Personas", "coloured by persona"]),
+                ("/profiles/\(someone)", ["Profile \(someone)", "champions", "Recent activity", "Computed traits"]),
+                ("/builder", ["Who belongs", "/assets/builder.js"]),
+            ]
+            for (path, needles) in expectations {
+                let clock = ContinuousClock.now
+                try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]) { r in
+                    #expect(r.status == .ok, "\(path)")
+                    let html = String(buffer: r.body)
+                    for n in needles { #expect(html.contains(n), "\(path) should show \(n)") }
+                }
+                if !path.contains("compare") { #expect(ContinuousClock.now - clock < .milliseconds(500), "\(path) is slow") }
+            }
+            try await client.execute(uri: "/segments/nope", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/segments/champions/members.csv", method: .get, headers: [.cookie: cookie]) { r in
+                #expect(String(buffer: r.body).hasPrefix("profile_id,email\n"))
+            }
+        }
+    }
+
+    @Test("forms need the session's CSRF token; the builder previews and saves (admins only); text is escaped")
+    func forms() async throws {
+        let s = try TestServer()
+        _ = try s.store.apply([Message(kind: .identify, messageID: "1", userID: "u1", traits: ["plan": .string("pro")])], source: "t", arrival: .now)
+        try await s.test { client in
+            let (cookie, csrf) = try await signIn(client, key: s.admin)
+            let definition = #"{"name":"pros","description":"<script>alert(1)</script>","condition":{"trait":"plan","op":"eq","value":"pro"}}"#
+            var json: HTTPFields = [.cookie: cookie, .contentType: "application/json"]
+            try await client.execute(uri: "/ui/preview", method: .post, headers: json, body: ByteBuffer(string: definition)) { #expect($0.status == .forbidden) }
+            json[HTTPField.Name("X-CSRF-Token")!] = csrf
+            try await client.execute(uri: "/ui/preview", method: .post, headers: json, body: ByteBuffer(string: definition)) { r in
+                #expect(r.json.objectValue?["size"] == .number(1))
+            }
+            try await client.execute(uri: "/ui/preview", method: .post, headers: json, body: ByteBuffer(string: #"{"condition":{"trait":"plan","op":"like"}}"#)) { r in
+                #expect(r.status == .unprocessableContent)
+                #expect(r.json.objectValue?["message"]?.stringValue?.contains("/condition/op") == true)
+            }
+            try await client.execute(uri: "/ui/segments", method: .post, headers: json, body: ByteBuffer(string: definition)) { #expect($0.status == .created) }
+            #expect(try s.store.members(of: "pros") == ["u1"])   // saved and refreshed
+            try await client.execute(uri: "/segments/pros", method: .get, headers: [.cookie: cookie]) { r in
+                let html = String(buffer: r.body)
+                #expect(!html.contains("<script>alert(1)</script>") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            }
+            let form: HTTPFields = [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
+            try await client.execute(uri: "/segments/pros/refresh", method: .post, headers: form, body: ByteBuffer(string: "csrf=wrong")) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "/segments/pros/refresh", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(csrf)")) { r in
+                #expect(r.status == .seeOther)
+            }
+            #expect(try s.store.history(of: "pros").count == 2)
+            // A read key sees but cannot change.
+            let reader = try await signIn(client, key: s.read)
+            var readJSON: HTTPFields = [.cookie: reader.cookie, .contentType: "application/json"]
+            readJSON[HTTPField.Name("X-CSRF-Token")!] = reader.csrf
+            try await client.execute(uri: "/ui/segments", method: .post, headers: readJSON, body: ByteBuffer(string: #"{"name":"x","condition":{"trait":"plan","op":"eq","value":"pro"}}"#)) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: "/builder", method: .get, headers: [.cookie: reader.cookie]) { r in
+                #expect(String(buffer: r.body).contains("Admins only"))
+            }
+        }
+    }
+}

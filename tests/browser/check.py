@@ -1,0 +1,176 @@
+"""Browser check: loads every dashboard page of a live `segmenta serve` in headless Chromium
+(driven over the DevTools protocol), fails on any HTTP error or JavaScript error, builds and saves
+a segment with the builder, and saves a screenshot of each page.
+
+Usage: python check.py BASE_URL ADMIN_KEY SCREENSHOT_DIR
+"""
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+import websocket
+
+base, key, shots = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(shots, exist_ok=True)
+failures = []
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+# Sign in the way the form does, to get the session cookie.
+opener = urllib.request.build_opener(NoRedirect)
+try:
+    opener.open(urllib.request.Request(base + "/login", data=urllib.parse.urlencode({"key": key}).encode(), method="POST"))
+    raise SystemExit("sign-in should answer 303")
+except urllib.error.HTTPError as e:
+    if e.code != 303:
+        raise SystemExit(f"sign-in failed: {e.code}")
+    cookie = e.headers["Set-Cookie"].split(";")[0].split("=", 1)
+
+profile = tempfile.mkdtemp()
+port = 9333
+chrome = subprocess.Popen(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--remote-debugging-port={port}",
+                           f"--user-data-dir={profile}", "--window-size=1280,900", "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    for _ in range(100):
+        try:
+            targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list"))
+            page = next(t for t in targets if t["type"] == "page")
+            break
+        except Exception:
+            time.sleep(0.1)
+    else:
+        raise SystemExit("Chromium did not start")
+    ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
+    next_id = [0]
+    events = []
+
+    def call(method, **params):
+        next_id[0] += 1
+        ws.send(json.dumps({"id": next_id[0], "method": method, "params": params}))
+        while True:
+            msg = json.loads(ws.recv())
+            if msg.get("id") == next_id[0]:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            events.append(msg)
+
+    def wait_for(method, timeout=15):
+        end = time.time() + timeout
+        while time.time() < end:
+            for i, e in enumerate(events):
+                if e.get("method") == method:
+                    return events.pop(i)
+            ws.settimeout(max(0.1, end - time.time()))
+            try:
+                events.append(json.loads(ws.recv()))
+            except websocket.WebSocketTimeoutException:
+                break
+        raise RuntimeError(f"timed out waiting for {method}")
+
+    for domain in ("Page", "Runtime", "Log", "Network"):
+        call(f"{domain}.enable")
+    call("Network.setCookie", name=cookie[0], value=cookie[1], url=base, httpOnly=True)
+
+    def problems():
+        found = []
+        for e in events:
+            m, p = e.get("method"), e.get("params", {})
+            if m == "Runtime.exceptionThrown":
+                found.append("JavaScript exception: " + p["exceptionDetails"].get("text", "") + " " + str(p["exceptionDetails"].get("exception", {}).get("description", "")))
+            elif m == "Runtime.consoleAPICalled" and p.get("type") == "error":
+                found.append("console error: " + " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", [])))
+            elif m == "Log.entryAdded" and p["entry"].get("level") == "error":
+                found.append("browser error: " + p["entry"].get("text", "") + " " + p["entry"].get("url", ""))
+            elif m == "Network.responseReceived" and p["response"]["status"] >= 400:
+                found.append(f"HTTP {p['response']['status']} for {p['response']['url']}")
+        events.clear()
+        return found
+
+    def visit(path, name):
+        events.clear()
+        call("Page.navigate", url=base + path)
+        wait_for("Page.loadEventFired")
+        time.sleep(0.3)
+        title = call("Runtime.evaluate", expression="document.title", returnByValue=True)["result"]["value"]
+        height = call("Runtime.evaluate", expression="document.documentElement.scrollHeight", returnByValue=True)["result"]["value"]
+        call("Emulation.setDeviceMetricsOverride", width=1280, height=min(int(height), 4000), deviceScaleFactor=1, mobile=False)
+        shot = call("Page.captureScreenshot", format="png")
+        with open(os.path.join(shots, f"dashboard-{name}.png"), "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+        call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+        errs = problems()
+        status = "ok  " if not errs else "FAIL"
+        print(f"{status} {path} — {title}")
+        for e in errs:
+            failures.append(f"{path}: {e}")
+            print("     " + e)
+        return title
+
+    someone = json.load(urllib.request.urlopen(urllib.request.Request(base + "/api/v1/segments/champions/members?limit=1",
+                                                                      headers={"Authorization": "Bearer " + key})))["members"][0]
+    for path, name in [("/", "overview"), ("/segments/champions", "segment"), ("/segments/champions?compare=1", "segment-compare"),
+                       ("/rfm", "rfm"), ("/cohorts", "cohorts"), ("/cohorts?period=month&by=acquisition_channel", "cohorts-by-channel"),
+                       ("/value", "value"), (f"/profiles/{someone}", "profile"), ("/profiles", "profile-search"), ("/builder", "builder")]:
+        visit(path, name)
+
+    # The builder: build a condition node by node, preview, save; the new segment's page must open.
+    def js(expr):
+        r = call("Runtime.evaluate", expression=expr, awaitPromise=True, returnByValue=True)
+        if "exceptionDetails" in r:
+            raise RuntimeError("script failed: " + json.dumps(r["exceptionDetails"])[:300])
+        return r["result"].get("value")
+
+    js("""(async () => {
+      const set = (el, v) => { el.value = v; el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input', {bubbles: true})); };
+      set(document.getElementById('name'), 'browser-check-pro-active');
+      set(document.getElementById('card-objective'), 'made by the browser check');
+      const first = document.querySelector('#builder .node .node');
+      set(first.querySelector('input[aria-label^="trait path"]'), 'plan');
+      set(first.querySelector('input[aria-label^="value"]'), 'pro');
+      [...document.querySelectorAll('#builder button')].find(b => b.textContent === '+ condition').click();
+      const nodes = document.querySelectorAll('#builder .node .node');
+      const second = nodes[nodes.length - 1];
+      set(second.querySelector('select[aria-label="node kind"]'), 'event');
+      const again = document.querySelectorAll('#builder .node .node');
+      const ev = again[again.length - 1];
+      set(ev.querySelector('input[aria-label^="event name"]'), 'Logged In');
+      set(ev.querySelector('input[aria-label="times"]'), '1');
+      set(ev.querySelector('input[aria-label="days"]'), '90');
+    })()""")
+    js("document.getElementById('preview').click()")
+    for _ in range(50):
+        text = js("document.getElementById('status').textContent")
+        if text and text != "checking…":
+            break
+        time.sleep(0.1)
+    print("builder preview:", text)
+    if not text.startswith("Valid."):
+        failures.append("builder preview: " + text)
+    definition = json.loads(js("document.getElementById('definition').value"))
+    print("builder definition:", json.dumps(definition))
+    events.clear()
+    js("document.getElementById('save').click()")
+    wait_for("Page.loadEventFired")
+    time.sleep(0.3)
+    url = js("location.pathname")
+    if url != "/segments/browser-check-pro-active":
+        failures.append(f"saving from the builder should open the segment's page, got {url}: {js('document.getElementById(\"status\") && document.getElementById(\"status\").textContent')}")
+    for e in problems():
+        failures.append("after saving: " + e)
+    visit("/segments/browser-check-pro-active", "segment-created")
+finally:
+    chrome.kill()
+
+print(f"{len(failures)} problem(s)")
+sys.exit(1 if failures else 0)
