@@ -5,7 +5,7 @@ extension Charts {
     ///   - points: `(x, y, group, label)`; the label is the point's tooltip (e.g. the customer id).
     public static func scatter(title: String, points: [(x: Double, y: Double, group: String, label: String)], xLabel: String, yLabel: String,
                                width: Double = 640, height: Double = 320) -> String {
-        let left = 56.0, right = 150.0, top = 30.0, bottom = 44.0
+        let left = 56.0, right = 190.0, top = 30.0, bottom = 44.0
         let plotW = width - left - right, plotH = height - top - bottom
         var svg = SVG(width: width, height: height)
         svg.text(title, x: 0, y: 18, size: 14, weight: "600")

@@ -2,7 +2,7 @@
 public enum Charts {
     /// Horizontal bars, one per label.
     public static func bars(title: String, labels: [String], values: [Double], valueLabel: (Double) -> String = { SVG.n($0) }, width: Double = 640) -> String {
-        let rowHeight = 26.0, left = min(360, 8 + Double(labels.map(\.count).max() ?? 0) * 6.8), top = 30.0
+        let rowHeight = 26.0, left = min(360, 12 + Double(labels.map(\.count).max() ?? 0) * 7.4), top = 30.0
         let height = top + rowHeight * Double(labels.count) + 10
         var svg = SVG(width: width, height: height)
         svg.text(title, x: 0, y: 18, size: 14, weight: "600")

@@ -44,10 +44,10 @@ import Testing
         let svg = Charts.scatter(title: "P(alive) vs frequency", points: [(0, 0, "a", "c1"), (10, 1, "a", "c2"), (5, 0.5, "b", "c3")],
                                  xLabel: "frequency", yLabel: "P(alive)")
         #expect(count(svg, "<circle") == 3)
-        // Plot area: x from 56 to 490, y from 276 (bottom) to 30 (top): (5, 0.5) is in the middle.
+        // Plot area: x from 56 to 450, y from 276 (bottom) to 30 (top): (5, 0.5) is in the middle.
         #expect(svg.contains("<circle cx=\"56\" cy=\"276\""))
-        #expect(svg.contains("<circle cx=\"490\" cy=\"30\""))
-        #expect(svg.contains("<circle cx=\"273\" cy=\"153\" r=\"3\" fill=\"#E69F00\"><title>c3 (b): frequency 5, P(alive) 0.5</title>"))
+        #expect(svg.contains("<circle cx=\"450\" cy=\"30\""))
+        #expect(svg.contains("<circle cx=\"253\" cy=\"153\" r=\"3\" fill=\"#E69F00\"><title>c3 (b): frequency 5, P(alive) 0.5</title>"))
         #expect(svg.contains(">a</text>") && svg.contains(">b</text>"))   // legend
     }
 

@@ -165,7 +165,8 @@ try:
     time.sleep(0.3)
     url = js("location.pathname")
     if url != "/segments/browser-check-pro-active":
-        failures.append(f"saving from the builder should open the segment's page, got {url}: {js('document.getElementById(\"status\") && document.getElementById(\"status\").textContent')}")
+        shown = js("document.getElementById('status') && document.getElementById('status').textContent")
+        failures.append(f"saving from the builder should open the segment's page, got {url}: {shown}")
     for e in problems():
         failures.append("after saving: " + e)
     visit("/segments/browser-check-pro-active", "segment-created")
