@@ -26,5 +26,14 @@ public enum RFMWriteBack {
                               parameters: .object(["bins": .number(Double(options.bins))]), summary: summary,
                               values: Dictionary(uniqueKeysWithValues: result.customers.compactMap { c in c.segment.map { (c.customerID, $0.rawValue) } }),
                               at: .now)
+        // Who moved since the previous RFM run, kept so the dashboard shows migrations without a
+        // join over every customer of two runs at each page view.
+        if let previous = try db.analysisDates(kind: "rfm").first(where: { $0 < result.asOf }) {
+            let moves = try db.transitions(kind: "rfm", from: previous, to: result.asOf)
+            try db.recordAnalysis(kind: "rfm_migrations", asOf: result.asOf,
+                                  parameters: .object(["from": .string(previous.iso8601), "to": .string(result.asOf.iso8601)]),
+                                  summary: .object(["moves": .array(moves.map { .array([.string($0.from), .string($0.to), .number(Double($0.count))]) })]),
+                                  values: [:], at: .now)
+        }
     }
 }

@@ -29,54 +29,54 @@ extension SQLiteStore {
     }
 
     private func applyBatch(_ db: Database, _ batch: MessageBatch, cache: inout IdentityCache) throws -> MessageImportResult {
-            let source = batch.source, arrival = batch.arrival
-            var result = MessageImportResult()
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, message_id) DO NOTHING
-                """)
-            for (i, message) in batch.messages.enumerated() {
-                let time = message.eventTime(arrival: arrival)
-                let profile = try resolveProfile(db, message, seen: time, cache: &cache, result: &result)
-                let messageID = message.messageID ?? Self.contentID(message)
-                insert.setUncheckedArguments([
-                    source, messageID, profile, message.kind.rawValue, message.event, time.milliseconds,
-                    message.timestamp?.milliseconds, message.sentAt?.milliseconds, (message.receivedAt ?? arrival).milliseconds,
-                    batch.encoded?[i].payload ?? MessageBatch.payload(message),
-                    batch.encoded?[i].context ?? JSONValue.object(message.context).jsonText,
-                ])
-                try insert.execute()
-                guard db.changesCount > 0 else { result.duplicates += 1; continue }
-                result.accepted += 1
-                result.byKind[message.kind, default: 0] += 1
-                switch message.kind {
-                case .identify:
-                    try mergeTraits(db, profile: profile, traits: message.traits, at: time)
-                case .group:
-                    let now = arrival.milliseconds
-                    try db.execute(sql: "INSERT INTO accounts (id, traits, created_at, updated_at) VALUES (?, '{}', ?, ?) ON CONFLICT(id) DO NOTHING",
-                                   arguments: [message.groupID!, now, now])
-                    if !message.traits.isEmpty {
-                        let current = try Self.decodeObject(String.fetchOne(db, sql: "SELECT traits FROM accounts WHERE id = ?", arguments: [message.groupID!]))
-                        let merged = current.merging(message.traits) { _, new in new }.filter { !$0.value.isNull }
-                        try db.execute(sql: "UPDATE accounts SET traits = ?, updated_at = ? WHERE id = ?",
-                                       arguments: [JSONValue.object(merged).jsonText, now, message.groupID!])
-                    }
-                    try db.execute(sql: "INSERT INTO account_members (account_id, profile_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                                   arguments: [message.groupID!, profile])
-                case .track where message.event == "Order Completed":
-                    let p = message.properties
-                    if let amount = (p["revenue"] ?? p["total"])?.numberValue {
-                        let orderID = p["order_id"]?.idString ?? "msg:" + messageID
-                        try db.execute(sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING",
-                                       arguments: [orderID, profile, time.milliseconds, amount, p["currency"]?.stringValue?.uppercased(), source])
-                        result.ordersCreated += db.changesCount
-                    }
-                default:
-                    break
+        let source = batch.source, arrival = batch.arrival
+        var result = MessageImportResult()
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, message_id) DO NOTHING
+            """)
+        for (i, message) in batch.messages.enumerated() {
+            let time = message.eventTime(arrival: arrival)
+            let profile = try resolveProfile(db, message, seen: time, cache: &cache, result: &result)
+            let messageID = message.messageID ?? Self.contentID(message)
+            insert.setUncheckedArguments([
+                source, messageID, profile, message.kind.rawValue, message.event, time.milliseconds,
+                message.timestamp?.milliseconds, message.sentAt?.milliseconds, (message.receivedAt ?? arrival).milliseconds,
+                batch.encoded?[i].payload ?? MessageBatch.payload(message),
+                batch.encoded?[i].context ?? JSONValue.object(message.context).jsonText,
+            ])
+            try insert.execute()
+            guard db.changesCount > 0 else { result.duplicates += 1; continue }
+            result.accepted += 1
+            result.byKind[message.kind, default: 0] += 1
+            switch message.kind {
+            case .identify:
+                try mergeTraits(db, profile: profile, traits: message.traits, at: time)
+            case .group:
+                let now = arrival.milliseconds
+                try db.execute(sql: "INSERT INTO accounts (id, traits, created_at, updated_at) VALUES (?, '{}', ?, ?) ON CONFLICT(id) DO NOTHING",
+                               arguments: [message.groupID!, now, now])
+                if !message.traits.isEmpty {
+                    let current = try Self.decodeObject(String.fetchOne(db, sql: "SELECT traits FROM accounts WHERE id = ?", arguments: [message.groupID!]))
+                    let merged = current.merging(message.traits) { _, new in new }.filter { !$0.value.isNull }
+                    try db.execute(sql: "UPDATE accounts SET traits = ?, updated_at = ? WHERE id = ?",
+                                   arguments: [JSONValue.object(merged).jsonText, now, message.groupID!])
                 }
+                try db.execute(sql: "INSERT INTO account_members (account_id, profile_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                               arguments: [message.groupID!, profile])
+            case .track where message.event == "Order Completed":
+                let p = message.properties
+                if let amount = (p["revenue"] ?? p["total"])?.numberValue {
+                    let orderID = p["order_id"]?.idString ?? "msg:" + messageID
+                    try db.execute(sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING",
+                                   arguments: [orderID, profile, time.milliseconds, amount, p["currency"]?.stringValue?.uppercased(), source])
+                    result.ordersCreated += db.changesCount
+                }
+            default:
+                break
             }
-            return result
+        }
+        return result
     }
 
     /// The profile a message belongs to, linking and merging identities as the message implies.
@@ -105,17 +105,20 @@ extension SQLiteStore {
             cache.profiles = cache.profiles.mapValues { $0 == other ? target : $0 }
             result.profilesMerged += 1
         }
+        /// The profile of an id: the linked one (it exists: foreign key), or a new profile named by
+        /// the id, linked to it. First/last seen are widened at the end of the transaction.
+        func resolve(_ id: String, kind: String) throws -> String {
+            if let known = try profile(of: id) {
+                cache.profiles[id] = known
+                return known
+            }
+            if try ensureProfile(db, id: id, seen: nil) { result.profilesCreated += 1 }
+            try link(id, kind: kind, to: id)
+            return id
+        }
         let target: String
         if let user = m.userID {
-            if let known = try profile(of: user) {
-                // A linked identity: its profile exists (foreign key); first/last seen are widened at the end.
-                target = known
-                cache.profiles[user] = known
-            } else {
-                target = user
-                if try ensureProfile(db, id: target, seen: nil) { result.profilesCreated += 1 }
-                try link(user, kind: "user_id", to: target)
-            }
+            target = try resolve(user, kind: "user_id")
             if let anon = m.anonymousID {
                 if let other = try profile(of: anon), other != target { try merged(other, into: target) }
                 try link(anon, kind: "anonymous_id", to: target)
@@ -126,15 +129,7 @@ extension SQLiteStore {
                 try link(previous, kind: other == nil || other == previous ? "user_id" : "anonymous_id", to: target)
             }
         } else {
-            let anon = m.anonymousID!
-            if let known = try profile(of: anon) {
-                target = known
-                cache.profiles[anon] = known
-            } else {
-                target = anon
-                if try ensureProfile(db, id: target, seen: nil) { result.profilesCreated += 1 }
-                try link(anon, kind: "anonymous_id", to: target)
-            }
+            target = try resolve(m.anonymousID!, kind: "anonymous_id")
         }
         cache.see(target, at: seen)
         return target

@@ -74,10 +74,7 @@ public struct DashboardController: Sendable {
         }
         pages.get("segments/:name/members.csv") { _, context in
             let name = try context.path("name")
-            let rows = try await blocking { try store.exportableMembers(of: name, after: nil, limit: Int.max, traits: ["email"]) }
-            let csv = "profile_id,email\n" + rows.map { CSVText.field($0.id) + "," + CSVText.field($0.values[0].csvText) + "\n" }.joined()
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)-members.csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+            return try await SegmentsController.csv(store: store, segment: name, traits: ["email"])
         }
         pages.post("segments/:name/refresh") { request, context in
             let viewer = try Self.admin(context)

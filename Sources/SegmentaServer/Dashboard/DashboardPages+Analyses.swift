@@ -36,7 +36,17 @@ extension DashboardPages {
         if dates.count >= 2 {
             let toDate = to.flatMap { t in dates.first { $0.dateString == t } } ?? dates[0]
             let fromDate = from.flatMap { f in dates.first { $0.dateString == f } } ?? dates.first { $0 < toDate } ?? dates[1]
-            let moves = try await blocking { try store.transitions(kind: "rfm", from: fromDate, to: toDate) }
+            let moves = try await blocking { () throws -> [(from: String, to: String, count: Int)] in
+                let key: JSONValue = .object(["from": .string(fromDate.iso8601), "to": .string(toDate.iso8601)])
+                if let kept = try store.latestAnalysisRun(kind: "rfm_migrations", parameters: key) {
+                    return kept.run.summary.objectValue?["moves"]?.arrayValues.compactMap { m -> (from: String, to: String, count: Int)? in
+                        let a = m.arrayValues
+                        guard a.count == 3, let f = a[0].stringValue, let t = a[1].stringValue, let n = a[2].numberValue else { return nil }
+                        return (f, t, Int(n))
+                    } ?? []
+                }
+                return try store.transitions(kind: "rfm", from: fromDate, to: toDate)   // another pair: computed now
+            }
             let names = RFMSegment.allCases.map(\.rawValue)
             let rows = names + ["(new)"], cols = names + ["(gone)"]
             var counts: [String: [String: Double]] = [:]

@@ -2,11 +2,13 @@ import SegmentaCharts
 import SegmentaCore
 import SegmentaJobs
 import SegmentaStore
+import Synchronization
 
 /// The dashboard's pages. Each reads what the store keeps (snapshots, stored analyses, one
 /// profile) — bounded work per view whatever the number of events.
 struct DashboardPages: Sendable {
     let store: SQLiteStore
+    let mixCache = MixCache()
     typealias H = HTML
 
     func overview(_ viewer: Viewer) async throws -> String {
@@ -43,7 +45,10 @@ struct DashboardPages: Sendable {
         let perPage = 50
         let data = try await blocking { () throws -> (SegmentInfo, [SegmentSnapshot], [(String, Int)], [(String, Int)], (Int, [(id: String, traits: JSONValue, computed: [String: JSONValue])]), [Webhook], [WebhookDelivery], SQLiteStore.AnalysisRun?) in
             guard let info = try store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
-            return (info, try store.history(of: name), try store.memberMix(of: name, computed: "rfm_segment"), try store.memberMix(of: name, computed: "lifecycle"),
+            let history = try store.history(of: name)
+            let version = "\(history.last?.id ?? 0)/\(try store.analysisHighWater())"
+            return (info, history, try mixCache.mix(name, "rfm_segment", version) { try store.memberMix(of: name, computed: "rfm_segment") },
+                    try mixCache.mix(name, "lifecycle", version) { try store.memberMix(of: name, computed: "lifecycle") },
                     try store.memberPage(of: name, prefix: query, offset: (page - 1) * perPage, limit: perPage),
                     try store.webhooks(of: name), try store.webhookDeliveries(segment: name, limit: 10),
                     try store.analysisRuns(kind: "validation", parameter: name).last)
@@ -116,9 +121,10 @@ struct DashboardPages: Sendable {
         var hookBody = hooks.isEmpty ? H.empty("No webhooks. Add one with POST /api/v1/segments/\(name)/webhooks (admin key).")
             : H.table(["url", "since"], hooks.map { [H.e($0.url), H.e($0.createdAt.dateString)] })
         if !deliveries.isEmpty {
-            hookBody += H.table(["delivery", "snapshot", "page", "status", "attempts", "answer"], deliveries.map { d in
-                [String(d.id), String(d.snapshotID), String(d.page), "<span class=\"pill \(d.status == .delivered ? "pass" : d.status == .failed ? "fail" : "warn")\">\(d.status.rawValue)</span>",
-                 String(d.attempts), H.e(d.responseStatus.map(String.init) ?? d.lastError ?? "")]
+            hookBody += H.table(["delivery", "snapshot", "page", "status", "attempts", "answer"], deliveries.map { d -> [String] in
+                let tone: String = d.status == .delivered ? "pass" : d.status == .failed ? "fail" : "warn"
+                let answer: String = d.responseStatus.map { String($0) } ?? d.lastError ?? ""
+                return [String(d.id), String(d.snapshotID), String(d.page), "<span class=\"pill \(tone)\">\(d.status.rawValue)</span>", String(d.attempts), H.e(answer)]
             })
         }
         body += H.section("Webhooks", hookBody)
@@ -141,5 +147,22 @@ struct DashboardPages: Sendable {
         <p class="note">The same document `segmenta segments create --file` and POST /api/v1/segments take; see docs/SEGMENTS.md.</p></section>
         """
         return H.page("New segment", viewer: viewer, active: "/builder", body, script: true)
+    }
+}
+
+/// Members' mix over a computed trait, cached per (segment, trait) until the segment's snapshot or
+/// the analyses change: the first view after a refresh joins every member, the next ones do not.
+final class MixCache: Sendable {
+    private let entries = Mutex<[String: (version: String, mix: [(value: String, count: Int)])]>([:])
+
+    func mix(_ segment: String, _ trait: String, _ version: String, compute: () throws -> [(value: String, count: Int)]) throws -> [(value: String, count: Int)] {
+        let key = segment + "\u{0}" + trait
+        if let hit = entries.withLock({ $0[key] }), hit.version == version { return hit.mix }
+        let mix = try compute()
+        entries.withLock { all in
+            if all.count > 500 { all.removeAll() }
+            all[key] = (version, mix)
+        }
+        return mix
     }
 }

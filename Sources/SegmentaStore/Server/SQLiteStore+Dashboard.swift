@@ -42,8 +42,11 @@ extension SQLiteStore {
             var like = ""
             for c in prefix { if c == "\\" || c == "%" || c == "_" { like.append("\\") }; like.append(c) }
             like += "%"
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segment_membership WHERE segment = ? AND exited_snapshot IS NULL AND profile_id LIKE ? ESCAPE '\\'",
-                                         arguments: [segment, like]) ?? 0
+            // Without a search the total is the latest snapshot's size (no count over the members).
+            let total = prefix.isEmpty
+                ? try Int.fetchOne(db, sql: "SELECT size FROM segment_snapshots WHERE segment = ? ORDER BY id DESC LIMIT 1", arguments: [segment]) ?? 0
+                : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segment_membership WHERE segment = ? AND exited_snapshot IS NULL AND profile_id LIKE ? ESCAPE '\\'",
+                                   arguments: [segment, like]) ?? 0
             let rows = try Row.fetchAll(db, sql: """
                 SELECT m.profile_id, p.traits FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
                 WHERE m.segment = ? AND m.exited_snapshot IS NULL AND m.profile_id LIKE ? ESCAPE '\\' ORDER BY m.profile_id LIMIT ? OFFSET ?
@@ -72,13 +75,24 @@ extension SQLiteStore {
                 try Int64.fetchOne(db, sql: "SELECT id FROM analysis_runs WHERE kind = ? AND as_of = ? ORDER BY id DESC LIMIT 1", arguments: [kind, t.milliseconds])
             }
             guard let a = try run(from), let b = try run(to) else { return [] }
+            // Each side walks one run's rows and looks the other run up by primary key
+            // (run_id, profile_id): O(n log n), where a FULL OUTER JOIN of two subqueries is quadratic.
             return try Row.fetchAll(db, sql: """
-                SELECT coalesce(x.value, '(new)'), coalesce(y.value, '(gone)'), COUNT(*) FROM
-                  (SELECT profile_id, value FROM analysis_values WHERE run_id = ?1) x
-                  FULL OUTER JOIN (SELECT profile_id, value FROM analysis_values WHERE run_id = ?2) y ON x.profile_id = y.profile_id
-                GROUP BY 1, 2
+                SELECT x.value, coalesce(y.value, '(gone)'), COUNT(*) FROM analysis_values x
+                  LEFT JOIN analysis_values y ON y.run_id = ?2 AND y.profile_id = x.profile_id
+                  WHERE x.run_id = ?1 GROUP BY 1, 2
+                UNION ALL
+                SELECT '(new)', y.value, COUNT(*) FROM analysis_values y
+                  WHERE y.run_id = ?2 AND NOT EXISTS (SELECT 1 FROM analysis_values x WHERE x.run_id = ?1 AND x.profile_id = y.profile_id)
+                  GROUP BY 2
                 """, arguments: [a, b]).map { ($0[0], $0[1], $0[2]) }
         }
+    }
+
+    /// A number that changes whenever an analysis run is recorded (its largest id): cached
+    /// summaries of computed traits are valid while it stays the same.
+    public func analysisHighWater() throws(SegmentaError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM analysis_runs") ?? 0 }
     }
 
     /// A key by id (nil when unknown), for sessions that must stop when their key is revoked.
