@@ -77,3 +77,39 @@ extension Charts {
 
     static func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
 }
+
+extension Charts {
+    /// Horizontal 100 %-stacked bars: one bar per row, split into the same categories (one
+    /// colour each), e.g. a segment's lifecycle mix against everyone's.
+    public static func stackedBars(title: String, rows: [(label: String, values: [Double])], categories: [String], width: Double = 640) -> String {
+        let rowHeight = 30.0, top = 30.0
+        let left = min(240, 12 + Double(rows.map(\.label.count).max() ?? 0) * 7.4)
+        let legendRows = Double((categories.count + 3) / 4)
+        let height = top + rowHeight * Double(rows.count) + 12 + 18 * legendRows
+        let span = width - left - 10
+        var svg = SVG(width: width, height: height)
+        svg.text(title, x: 0, y: 18, size: 14, weight: "600")
+        for (i, row) in rows.enumerated() {
+            let y = top + Double(i) * rowHeight
+            svg.text(row.label, x: left - 8, y: y + 19, anchor: "end")
+            let total = row.values.reduce(0, +)
+            var x = left
+            for (j, v) in row.values.enumerated() where v > 0 && total > 0 {
+                let w = span * v / total
+                svg.rect(x: x, y: y + 4, width: w, height: rowHeight - 8, fill: Palette.categorical[j % Palette.categorical.count],
+                         tooltip: "\(row.label), \(categories[j]): \(SVG.n(v)) (\(SVG.n(round3(100 * v / total))) %)")
+                x += w
+            }
+        }
+        let legendTop = top + rowHeight * Double(rows.count) + 8
+        for (j, c) in categories.enumerated() {
+            let lx = left + Double(j % 4) * (span / 4), ly = legendTop + Double(j / 4) * 18
+            svg.rect(x: lx, y: ly, width: 10, height: 10, fill: Palette.categorical[j % Palette.categorical.count])
+            svg.text(c, x: lx + 14, y: ly + 9, size: 11)
+        }
+        return svg.render(title: title, description: rows.map { r in
+            let total = max(r.values.reduce(0, +), 1e-12)
+            return "\(r.label): " + zip(categories, r.values).map { "\($0) \(SVG.n(round3(100 * $1 / total))) %" }.joined(separator: ", ")
+        }.joined(separator: "; "))
+    }
+}

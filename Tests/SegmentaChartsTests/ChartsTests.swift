@@ -64,3 +64,15 @@ import Testing
         #expect(svg.contains("<title>Feb: 1 exited</title>"))
     }
 }
+
+@Suite struct StackedBarsTests {
+    @Test func stackedBarsSplitEachRowInProportionAndShareTheLegend() {
+        let svg = Charts.stackedBars(title: "Lifecycle", rows: [("segment", [3, 1]), ("everyone", [1, 1])], categories: ["active", "lost"], width: 400)
+        // left = 12 + 8 × 7.4 = 71.2; span = 400 − 71.2 − 10 = 318.8: 3/4 of it and 1/4, then halves.
+        #expect(svg.contains("<rect x=\"71.2\" y=\"34\" width=\"239.1\""))
+        #expect(svg.contains("<rect x=\"310.3\" y=\"34\" width=\"79.7\""))
+        #expect(svg.contains("<rect x=\"71.2\" y=\"64\" width=\"159.4\""))
+        #expect(svg.contains("<title>segment, lost: 1 (25 %)</title>"))
+        #expect(svg.contains(">active</text>") && svg.contains(">lost</text>"))
+    }
+}

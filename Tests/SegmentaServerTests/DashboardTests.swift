@@ -74,7 +74,7 @@ struct DashboardTests {
             let (cookie, _) = try await signIn(client, key: s.admin)
             let expectations: [(String, [String])] = [
                 ("/", ["Overview", "champions", "<svg", "size over time"]),
-                ("/segments/champions", ["Who:", "Members at each refresh", "RFM segments of the members", "Export CSV", "Validation"]),
+                ("/segments/champions", ["Who:", "Members at each refresh", "RFM segments of the members", "Lifecycle mix: champions against all customers", "Export CSV", "Validation"]),
                 ("/segments/champions?compare=1", ["compared with the rest", "verdict"]),
                 ("/rfm", ["Customers by recency (R) and frequency-monetary (FM) score", "Champions", "Customers per RFM segment"]),
                 ("/cohorts", ["Share of each monthly cohort"]),

@@ -54,6 +54,7 @@ struct DashboardPages: Sendable {
                     try store.analysisRuns(kind: "validation", parameter: name).last)
         }
         let (info, history, rfmMix, lifeMix, members, hooks, deliveries, validation) = data
+        let everyoneLifecycle = try await blocking { try store.latestAnalysisRun(kind: "lifecycle")?.run.summary.objectValue }
         var body = ""
         let condition = info.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }.map(ConditionRenderer.text) ?? "a fixed list (static segment)"
         var head = "<p><b>Who:</b> \(H.e(condition))</p>"
@@ -84,6 +85,13 @@ struct DashboardPages: Sendable {
         }
         if lifeMix.contains(where: { $0.0 != "(none)" }) {
             mixes += Charts.bars(title: "Lifecycle stages of the members", labels: lifeMix.map(\.0), values: lifeMix.map { Double($0.1) }, valueLabel: { H.thousands(Int($0)) }, width: 520)
+        }
+        if lifeMix.contains(where: { $0.0 != "(none)" }), let all = everyoneLifecycle {
+            let stages = LifecycleStage.allCases.map(\.rawValue)
+            let mine = Dictionary(lifeMix.map { ($0.0, Double($0.1)) }, uniquingKeysWith: +)
+            mixes += Charts.stackedBars(title: "Lifecycle mix: \(name) against all customers",
+                                        rows: [(name, stages.map { mine[$0] ?? 0 }), ("all customers", stages.map { all[$0]?.numberValue ?? 0 })],
+                                        categories: stages, width: 1060)
         }
         if !mixes.isEmpty { body += H.section("Who they are", "<div class=\"row\">\(mixes)</div>") }
         if let validation, let criteria = validation.summary.objectValue?["criteria"]?.arrayValues {
