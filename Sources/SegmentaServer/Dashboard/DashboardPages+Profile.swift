@@ -17,8 +17,15 @@ extension DashboardPages {
         guard let p = detail?.objectValue else {
             return H.page("Profile not found", viewer: viewer, active: "/profiles", H.section("Nobody is known by “\(id)”", H.empty("Try another user id, anonymous id or profile id.")))
         }
+        func text(_ v: JSONValue) -> String {
+            switch v {
+            case .string(let s): return s
+            case .number(let d) where d.rounded() != d: return H.fixed(d, abs(d) < 10 ? 3 : 2)
+            default: return v.jsonText
+            }
+        }
         func rows(_ o: [String: JSONValue]) -> [[String]] {
-            o.keys.sorted().map { k in [H.e(k), H.e(o[k]!.stringValue ?? o[k]!.jsonText)] }
+            o.keys.sorted().map { k in [H.e(k), H.e(text(o[k]!))] }
         }
         var body = H.stats([("first seen", (p["first_seen"]?.stringValue).map { String($0.prefix(10)) } ?? "–"),
                             ("last seen", (p["last_seen"]?.stringValue).map { String($0.prefix(10)) } ?? "–"),

@@ -52,7 +52,12 @@ extension Segmenta {
                     // Unbuffered, so scripts that start the server can read the port at once.
                     FileHandle.standardOutput.write(Data("segmenta serving \(store.path) on http://\(host):\(port) — API at /api/v1, OpenAPI at /openapi.json, metrics at /metrics\n".utf8))
                 }
-                try await app.runService()
+                do { try await app.runService() } catch {
+                    if "\(error)".contains("Address already in use") {
+                        throw CLIError("\(host):\(port) is already in use (another segmenta serve?); pick another port with --port, or --port 0 for a free one")
+                    }
+                    throw error
+                }
             }
         }
 
@@ -66,9 +71,10 @@ extension Segmenta {
             if !active.contains(where: { $0.kind == .write }) { created.append(("write", try APIKeys.create(.write, name: "default write", in: db).token)) }
             if !active.contains(where: { $0.kind == .admin }) { created.append(("admin", try APIKeys.create(.admin, name: "default admin", in: db).token)) }
             guard !created.isEmpty else { return }
-            print(Terminal.bold("New keys — shown once, store them now (only their hashes are kept):"))
-            for (kind, token) in created { print("  \(kind) key: \(token)") }
-            print("")
+            // Unbuffered: when stdout is a pipe or a log file, the keys must not wait in a buffer.
+            var text = Terminal.bold("New keys — shown once, store them now (only their hashes are kept):") + "\n"
+            for (kind, token) in created { text += "  \(kind) key: \(token)\n" }
+            FileHandle.standardOutput.write(Data((text + "\n").utf8))
         }
 
         /// `30s`, `15m`, `1h`, `0`.
