@@ -70,4 +70,16 @@ import Testing
         #expect(p[1].name == "Long inactive, rare buyers")
         #expect(p[1].share == 0.7)
     }
+
+    @Test func personasThatWouldShareANameAreToldApartByTheirNextFeature() {
+        // Both clusters are mainly "recently active"; frequency (below the 0.5 sd threshold) tells them apart.
+        let p = Persona.describe(features: ["rfm_recency", "rfm_frequency"], centroids: [[20, 3], [30, 1]],
+                                 zScores: [[-1.0, 0.2], [-0.8, -0.3]], sizes: [50, 50])
+        #expect(p[0].name == "Recently active, frequent buyers")
+        #expect(p[1].name == "Recently active, rare buyers")
+        // A cluster whose name is already unique keeps its short name.
+        let q = Persona.describe(features: ["rfm_recency", "rfm_frequency"], centroids: [[20, 3], [300, 1]],
+                                 zScores: [[-1.0, 0.2], [1.4, -0.3]], sizes: [50, 50])
+        #expect(q.map(\.name) == ["Recently active", "Long inactive"])
+    }
 }

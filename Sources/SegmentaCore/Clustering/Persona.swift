@@ -19,9 +19,22 @@ public struct Persona: Sendable, Equatable {
     ///   - sizes: cluster sizes.
     public static func describe(features: [String], centroids: [[Double]], zScores: [[Double]], sizes: [Int]) -> [Persona] {
         let total = Double(sizes.reduce(0, +))
+        // Each cluster's features from most to least distinctive; a name uses those at least half a
+        // standard deviation from the mean (up to three), and, when two clusters would share a name,
+        // the next most distinctive features until the names differ.
+        let ranked = centroids.indices.map { c in zScores[c].enumerated().sorted { abs($0.element) > abs($1.element) } }
+        var used = ranked.map { r in min(3, r.filter { abs($0.element) >= 0.5 }.count) }
+        func words(_ c: Int) -> [String] { ranked[c].prefix(used[c]).map { phrase(features[$0.offset], high: $0.element > 0) } }
+        var changed = true
+        while changed {
+            changed = false
+            let groups = Dictionary(grouping: centroids.indices, by: { words($0) })
+            for (_, clusters) in groups where clusters.count > 1 {
+                for c in clusters where used[c] < ranked[c].count { used[c] += 1; changed = true }
+            }
+        }
         return centroids.indices.map { c in
-            let ranked = zScores[c].enumerated().filter { abs($0.element) >= 0.5 }.sorted { abs($0.element) > abs($1.element) }
-            let phrases = ranked.prefix(3).map { phrase(features[$0.offset], high: $0.element > 0) }
+            let phrases = words(c)
             var name = phrases.isEmpty ? "Average customers" : phrases[0].prefix(1).uppercased() + phrases[0].dropFirst()
             if phrases.count > 1 { name += ", " + phrases.dropFirst().joined(separator: ", ") }
             let description = features.indices.map { j in
