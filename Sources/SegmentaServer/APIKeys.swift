@@ -8,18 +8,20 @@ public enum APIKeys {
     /// Creates a key and returns its record and the token (the only time the token exists in clear).
     public static func create(_ kind: APIKey.Kind, name: String, in store: SQLiteStore) throws(SegmentaError) -> (key: APIKey, token: String) {
         let token = prefix(kind) + randomHex(bytes: 32)
-        try adopt(token, kind: kind, name: name, in: store)
-        return (try store.keys().last { $0.prefix == String(token.prefix(12)) }!, token)
+        return (try adopt(token, kind: kind, name: name, in: store), token)
     }
 
-    /// Stores a token chosen elsewhere (`SEGMENTA_WRITE_KEY`, `SEGMENTA_ADMIN_TOKEN`) unless it is already stored.
-    public static func adopt(_ token: String, kind: APIKey.Kind, name: String, in store: SQLiteStore) throws(SegmentaError) {
+    /// Stores a token chosen elsewhere (`SEGMENTA_WRITE_KEY`, `SEGMENTA_ADMIN_TOKEN`) unless it is
+    /// already stored; returns its key.
+    @discardableResult
+    public static func adopt(_ token: String, kind: APIKey.Kind, name: String, in store: SQLiteStore) throws(SegmentaError) -> APIKey {
         guard token.count >= 16 else {
             throw SegmentaError(.invalidInput, "a key must be at least 16 characters; leave the variable unset to have one generated")
         }
-        if try store.activeKey(hash: hash(token)) != nil { return }
+        if let existing = try store.activeKey(hash: hash(token)) { return existing }
         let key = APIKey(id: randomHex(bytes: 6), kind: kind, name: name, prefix: String(token.prefix(12)), createdAt: .now)
         try store.insertKey(key, hash: hash(token))
+        return key
     }
 
     /// The active key of `token`, if any.

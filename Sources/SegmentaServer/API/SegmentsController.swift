@@ -79,16 +79,7 @@ public struct SegmentsController: Sendable {
                                           "entered": .array(result.entered.prefix(1000).map(JSONValue.string)),
                                           "exited": .array(result.exited.prefix(1000).map(JSONValue.string))]))
         }
-        admin.post("segments/preview") { request, _ in
-            let body = try await request.jsonBody()
-            guard let c = body.objectValue?["condition"] else { throw APIError(.unprocessableContent, code: "invalid_input", "send {\"condition\": {…}} to preview a condition's size") }
-            let condition: Condition
-            do throws(ConditionError) { condition = try ConditionParser.condition(c, at: "/condition") } catch {
-                throw APIError(.unprocessableContent, code: "invalid_definition", error.description)
-            }
-            let size = try await blocking { try store.previewSize(condition, asOf: .now) }
-            return Response.json(.object(["size": .number(Double(size)), "condition_text": .string(ConditionRenderer.text(condition))]))
-        }
+        admin.post("segments/preview") { request, _ in try await Self.preview(store: store, body: try await request.jsonBody()) }
         admin.post("segments/:name/webhooks") { request, context in
             let name = try context.path("name")
             let body = try await request.jsonBody()
@@ -131,6 +122,17 @@ public struct SegmentsController: Sendable {
 }
 
 extension SegmentsController {
+    /// The size of `{"condition": …}` now, without saving (the API's and the builder's preview); 422 with the JSON pointer of a mistake.
+    static func preview(store: SQLiteStore, body: JSONValue) async throws -> Response {
+        guard let c = body.objectValue?["condition"] else { throw APIError(.unprocessableContent, code: "invalid_input", "send {\"condition\": {…}} to preview a condition's size") }
+        let condition: Condition
+        do throws(ConditionError) { condition = try ConditionParser.condition(c, at: "/condition") } catch {
+            throw APIError(.unprocessableContent, code: "invalid_definition", error.description)
+        }
+        let size = try await blocking { try store.previewSize(condition, asOf: .now) }
+        return Response.json(.object(["size": .number(Double(size)), "condition_text": .string(ConditionRenderer.text(condition))]))
+    }
+
     /// Every current member (consent denials left out) as CSV, streamed 10,000 rows at a time:
     /// no cap, and memory stays flat whatever the segment's size.
     static func csv(store: SQLiteStore, segment name: String, traits: [String]) async throws -> Response {

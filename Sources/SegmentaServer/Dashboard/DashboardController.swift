@@ -109,14 +109,7 @@ public struct DashboardController: Sendable {
         // The builder's JSON calls (session + CSRF header; admin to save).
         pages.post("ui/preview") { request, context in
             try await Self.checkCSRF(request, context.viewer!)
-            let body = try await request.jsonBody()
-            guard let c = body.objectValue?["condition"] else { throw APIError(.unprocessableContent, code: "invalid_input", "the definition has no condition") }
-            let condition: Condition
-            do throws(ConditionError) { condition = try ConditionParser.condition(c, at: "/condition") } catch {
-                throw APIError(.unprocessableContent, code: "invalid_definition", error.description)
-            }
-            let size = try await blocking { try store.previewSize(condition, asOf: .now) }
-            return Response.json(.object(["size": .number(Double(size)), "condition_text": .string(ConditionRenderer.text(condition))]))
+            return try await SegmentsController.preview(store: store, body: try await request.jsonBody())
         }
         pages.post("ui/segments") { request, context in
             let viewer = try Self.admin(context)
