@@ -35,7 +35,7 @@ public struct AnalysesController: Sendable {
             try await blocking { try job.analyse(analysis) }
             let d = ContinuousClock.now - clock
             let latest = try await blocking { try store.latestAnalysisRun(kind: analysis.rawValue) }
-            return Response.json(.object(["kind": .string(analysis.rawValue), "seconds": .number(Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18),
+            return Response.json(.object(["kind": .string(analysis.rawValue), "seconds": .number(d.inSeconds),
                                           "summary": latest?.run.summary ?? .null]))
         }
     }

@@ -5,12 +5,9 @@ import NIOCore
 extension Request {
     /// The body as JSON, or a 400 saying why not.
     func jsonBody(limit: Int = 1024 * 1024) async throws -> JSONValue {
-        let buffer = try await body.collect(upTo: limit)
         do {
-            return try buffer.withUnsafeReadableBytes { raw throws(JSONTextParser.SyntaxError) in
-                try JSONTextParser.parse(bytes: raw.bindMemory(to: UInt8.self))
-            }
-        } catch {
+            return try await body.collect(upTo: limit).parseJSON()
+        } catch let error as JSONTextParser.SyntaxError {
             throw APIError.badRequest("the body is not valid JSON: \(error)", code: "invalid_json")
         }
     }
@@ -32,5 +29,14 @@ extension AppRequestContext {
     /// A path parameter (always present when the route matched).
     func path(_ name: String) throws -> String {
         try parameters.require(name)
+    }
+}
+
+extension ByteBuffer {
+    /// The readable bytes parsed as one JSON value.
+    func parseJSON() throws(JSONTextParser.SyntaxError) -> JSONValue {
+        try withUnsafeReadableBytes { raw throws(JSONTextParser.SyntaxError) in
+            try JSONTextParser.parse(bytes: raw.bindMemory(to: UInt8.self))
+        }
     }
 }

@@ -73,9 +73,7 @@ public struct IngestController: Sendable {
         }
         let json: JSONValue
         do {
-            json = try body.withUnsafeReadableBytes { raw throws(JSONTextParser.SyntaxError) in
-                try JSONTextParser.parse(bytes: raw.bindMemory(to: UInt8.self))
-            }
+            json = try body.parseJSON()
         } catch {
             throw APIError.badRequest("the body is not valid JSON: \(error)", code: "invalid_json")
         }

@@ -77,7 +77,7 @@ public final class WebhookQueue: Service, Sendable {
         }
         let attempt = d.attempts + 1
         let retryAt: Timestamp? = failure == nil || attempt >= attempts ? nil
-            : Timestamp(milliseconds: Timestamp.now.milliseconds + Int64(Double(retryBase.components.seconds * 1000 + retryBase.components.attoseconds / 1_000_000_000_000_000) * pow(2, Double(attempt - 1))))
+            : Timestamp(milliseconds: Timestamp.now.milliseconds + Int64(retryBase.inSeconds * 1000 * pow(2, Double(attempt - 1))))
         metrics.webhookDeliveries(failure == nil ? "delivered" : retryAt == nil ? "failed" : "retry").increment()
         if let failure { logger.warning("webhook delivery failed", metadata: ["delivery": .stringConvertible(d.id), "url": .string(d.url), "error": .string(failure)]) }
         let store = self.store, error = failure, code = status

@@ -112,7 +112,7 @@ extension SQLiteStore {
             }
             var r = result
             let d = ContinuousClock.now - clock
-            r.seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            r.seconds = d.inSeconds
             return r
         } catch {
             if (try? segment(named: name)) != nil {
