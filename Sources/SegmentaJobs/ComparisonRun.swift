@@ -28,7 +28,15 @@ public enum ComparisonRun {
 
     /// Compares segment `a` with `b` (default: everyone not in `a`), or, with `by`, each value of
     /// a trait with the rest (p-values then adjusted across all of them).
-    public static func run(_ db: SQLiteStore, a: String?, b: String?, by: String?, kpis: [KPI] = KPI.defaults, asOf: Timestamp) throws(SegmentaError) -> [Report] {
+    /// Most distinct values of a trait `by` compares (each is a test per KPI).
+    public static let maxGroups = 50
+    /// Most KPIs in one comparison.
+    public static let maxKPIs = 20
+
+    public static func run(_ db: SQLiteStore, a: String?, b: String?, by: String?, kpis requested: [KPI] = KPI.defaults, asOf: Timestamp) throws(SegmentaError) -> [Report] {
+        var seen: Set<KPI> = []
+        let kpis = requested.filter { seen.insert($0).inserted }   // a KPI named twice is compared once
+        guard !kpis.isEmpty, kpis.count <= maxKPIs else { throw SegmentaError(.invalidInput, "name 1 to \(maxKPIs) KPIs (got \(kpis.count))") }
         var values: [KPI: [String: Double]] = [:]
         for k in kpis { values[k] = try db.kpiValues(k, asOf: asOf) }
         let everyone = Set(try db.profileIDs())
@@ -36,8 +44,14 @@ public enum ComparisonRun {
         if let by {
             let traits = try db.traitValues(by)
             guard !traits.isEmpty else { throw SegmentaError(.invalidInput, "no profile has the trait \"\(by)\"") }
-            for value in Set(traits.values).sorted() {
-                let members = Set(traits.filter { $0.value == value }.keys)
+            var byValue: [String: Set<String>] = [:]
+            for (profile, value) in traits {
+                if byValue[value] == nil, byValue.count == maxGroups {
+                    throw SegmentaError(.invalidInput, "\(by) has more than \(maxGroups) distinct values; compare by a trait with fewer values (plan, country, role…), or build segments and compare them")
+                }
+                byValue[value, default: []].insert(profile)
+            }
+            for (value, members) in byValue.sorted(by: { $0.key < $1.key }) {
                 groups.append(("\(by) = \(value)", members, "the rest", everyone.subtracting(members)))
             }
         } else if let a {
@@ -52,7 +66,10 @@ public enum ComparisonRun {
             throw SegmentaError(.invalidInput, "name a segment to compare (a), or a trait to compare by (by)")
         }
         var computed: [[SegmentComparison.Row]] = groups.map { nameA, setA, nameB, setB in
-            let input = kpis.map { k in (k, setA.compactMap { values[k]![$0] }, setB.compactMap { values[k]![$0] }) }
+            let input = kpis.map { k in
+                let v = values[k] ?? [:]
+                return (k, setA.compactMap { v[$0] }, setB.compactMap { v[$0] })
+            }
             return SegmentComparison.compare(input, names: (nameA, nameB))
         }
         if groups.count > 1 {

@@ -36,7 +36,7 @@ public enum ExperimentRun {
         }
         let json: JSONValue = .object(["experiment": e.json, "variants": rows(results), "srm_p_value": n(results.sampleRatioPValue),
                                        "sample_ratio_mismatch": .bool(results.sampleRatioMismatch),
-                                       "by_segment": .object(Dictionary(uniqueKeysWithValues: breakdown.map { ($0.0, rows($0.1)) }))])
+                                       "by_segment": .object(Dictionary(breakdown.map { ($0.0, rows($0.1)) }, uniquingKeysWith: { a, _ in a }))])
         return (e, results, breakdown, json)
     }
 }

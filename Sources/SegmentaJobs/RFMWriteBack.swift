@@ -19,12 +19,12 @@ public enum RFMWriteBack {
         try db.replaceComputedTraits(traits, computedAt: .now)
         let summary: JSONValue = .object([
             "customers": .number(Double(result.customers.count)),
-            "segments": .object(Dictionary(uniqueKeysWithValues: result.summary.map { ($0.segment.rawValue, JSONValue.number(Double($0.customers))) })),
+            "segments": .object(Dictionary(result.summary.map { ($0.segment.rawValue, JSONValue.number(Double($0.customers))) }, uniquingKeysWith: { a, _ in a })),
             "grid": .array(result.grid.map { .array($0.map { .number(Double($0)) }) }),
         ])
         try db.recordAnalysis(kind: "rfm", asOf: result.asOf,
                               parameters: .object(["bins": .number(Double(options.bins))]), summary: summary,
-                              values: Dictionary(uniqueKeysWithValues: result.customers.compactMap { c in c.segment.map { (c.customerID, $0.rawValue) } }),
+                              values: Dictionary(result.customers.compactMap { c in c.segment.map { (c.customerID, $0.rawValue) } }, uniquingKeysWith: { a, _ in a }),
                               at: .now)
         // Who moved since the previous RFM run, kept so the dashboard shows migrations without a
         // join over every customer of two runs at each page view.

@@ -28,6 +28,6 @@ public enum StoreFeatures {
         for c in columns.dropFirst() { ids.formIntersection(c.keys) }
         let ordered = CustomerOrder.sorted(Array(ids))
         guard ordered.count >= 2 else { throw SegmentaError(.invalidInput, "fewer than 2 profiles have all of \(features.joined(separator: ", "))") }
-        return FeatureMatrix(ids: ordered, names: features, values: ordered.flatMap { id in columns.map { $0[id]! } })
+        return FeatureMatrix(ids: ordered, names: features, values: ordered.flatMap { id in columns.map { $0[id] ?? .nan } })
     }
 }

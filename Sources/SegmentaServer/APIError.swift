@@ -24,7 +24,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .invalidInput: self.init(invalidStatus, code: "invalid_input", error.message)
         case .notFound: self.init(.notFound, code: "not_found", error.message)
         case .conflict: self.init(.conflict, code: "conflict", error.message)
-        default: self.init(.internalServerError, code: error.code.rawValue, error.message)
+        default: self.init(.internalServerError, code: "internal_error", "the server could not complete this request; it was logged — retry, and report it if it persists")
         }
     }
 
@@ -39,4 +39,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     static func forbidden(_ message: String) -> APIError { APIError(.forbidden, code: "forbidden", message) }
     static func badRequest(_ message: String, code: String = "invalid_request") -> APIError { APIError(.badRequest, code: code, message) }
     static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message) }
+    /// 400 for text that is not JSON (or not UTF-8), 413 for JSON over a parsing limit.
+    static func invalidJSON(_ error: JSONTextParser.SyntaxError) -> APIError {
+        error.isLimit
+            ? APIError(.contentTooLarge, code: "payload_too_large", "\(error); send smaller batches (at most 10,000 messages, nesting ≤ 32, strings ≤ 1 MiB)")
+            : APIError.badRequest("the body is not valid JSON: \(error)", code: "invalid_json")
+    }
 }

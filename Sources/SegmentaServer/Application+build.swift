@@ -23,7 +23,8 @@ public struct ServerParts: Sendable {
         metrics = ServerMetrics()
         queue = IngestQueue(capacity: configuration.ingestQueueCapacity)
         webhooks = WebhookQueue(store: store, metrics: metrics, pageSize: configuration.webhookPageSize, attempts: configuration.webhookAttempts,
-                                retryBase: configuration.webhookRetryBase, timeout: configuration.webhookTimeout, logger: logger)
+                                retryBase: configuration.webhookRetryBase, timeout: configuration.webhookTimeout,
+                                policy: configuration.webhookNetworks, logger: logger)
         var options = Recompute.Options()
         if !configuration.computeCLV { options.analyses.remove(.clv) }
         if let k = configuration.clusters { options.clusters = k } else { options.analyses.remove(.clusters) }
@@ -58,7 +59,7 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     let read = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .read))
     let admin = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .admin))
     let webhooks = parts.webhooks
-    SegmentsController(store: parts.store, afterRefresh: { await webhooks.enqueue($0) }).addRoutes(read: read, admin: admin)
+    SegmentsController(store: parts.store, networks: parts.configuration.webhookNetworks, afterRefresh: { await webhooks.enqueue($0) }).addRoutes(read: read, admin: admin)
     ProfilesController(store: parts.store).addRoutes(read: read)
     AnalysesController(store: parts.store, options: parts.recompute.options, logger: parts.logger).addRoutes(read: read, admin: admin)
     PrivacyController(store: parts.store).addRoutes(admin: admin)

@@ -1,13 +1,25 @@
 public import Hummingbird
 public import SegmentaCore
+import Logging
 import NIOPosix
 
+/// Where internal errors are logged: their details stay in the log, never in a response.
+let internalErrorLog = Logger(label: "segmenta.server")
+
 /// Runs a blocking store call on NIO's thread pool (SQLite calls block; the request threads must
-/// not), turning library errors into HTTP errors at the edge.
+/// not), turning library errors into HTTP errors at the edge. An internal error (storage, I/O, or
+/// anything unexpected) is logged with its details and answered as a plain 500.
 func blocking<T: Sendable>(invalidStatus: HTTPResponse.Status = .badRequest, _ body: @escaping @Sendable () throws -> T) async throws -> T {
     do {
         return try await NIOThreadPool.singleton.runIfActive(body)
     } catch let e as SegmentaError {
-        throw APIError(e, invalidStatus: invalidStatus)
+        let mapped = APIError(e, invalidStatus: invalidStatus)
+        if mapped.status == .internalServerError { internalErrorLog.error("internal error", metadata: ["error": .string(e.message), "underlying": .string(e.underlying.map { "\($0)" } ?? "")]) }
+        throw mapped
+    } catch let e as APIError {
+        throw e
+    } catch {
+        internalErrorLog.error("internal error", metadata: ["error": .string("\(error)")])
+        throw APIError(.internalServerError, code: "internal_error", "the server could not complete this request; it was logged — retry, and report it if it persists")
     }
 }

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var webhookRetryBase: Duration = .seconds(30)
     /// Time a webhook endpoint has to answer one delivery.
     public var webhookTimeout: Duration = .seconds(10)
+    /// Which addresses webhooks may be delivered to (public ones only by default).
+    public var webhookNetworks = WebhookNetworkPolicy()
 
     public init() {}
 }

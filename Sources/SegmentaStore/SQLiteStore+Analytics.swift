@@ -34,8 +34,8 @@ extension SQLiteStore {
             for (name, byProfile) in values {
                 try db.execute(sql: "DELETE FROM computed_traits WHERE name = ?", arguments: [name])
                 // In key order: the (profile_id, name) B-tree then fills sequentially instead of at random.
-                for profile in byProfile.keys.sorted() {
-                    insert.setUncheckedArguments([profile, name, byProfile[profile]!.jsonText, computedAt.milliseconds])
+                for (profile, value) in byProfile.sorted(by: { $0.key < $1.key }) {
+                    insert.setUncheckedArguments([profile, name, value.jsonText, computedAt.milliseconds])
                     try insert.execute()
                 }
             }
@@ -68,7 +68,7 @@ extension SQLiteStore {
                            arguments: [kind, asOf.milliseconds, parameters.jsonText, summary.jsonText, time.milliseconds])
             let run = db.lastInsertedRowID
             let insert = try db.makeStatement(sql: "INSERT INTO analysis_values (run_id, profile_id, value) VALUES (?, ?, ?)")
-            for profile in values.keys.sorted() { try insert.execute(arguments: [run, profile, values[profile]!]) }
+            for (profile, value) in values.sorted(by: { $0.key < $1.key }) { try insert.execute(arguments: [run, profile, value]) }
         }
     }
 

@@ -40,9 +40,14 @@ extension SQLiteStore {
                 UNION ALL
                 SELECT e.profile_id, json_extract(e.properties, '$.variation_name'), min(e.timestamp) FROM events e
                 WHERE e.type = 'track' AND e.name = 'Experiment Viewed' AND json_extract(e.properties, '$.experiment_name') = ?1
+                  AND json_type(e.properties, '$.variation_name') = 'text'
                   AND NOT EXISTS (SELECT 1 FROM experiment_exposures x WHERE x.experiment = ?1 AND x.profile_id = e.profile_id)
                 GROUP BY e.profile_id
-                """, arguments: [experiment]).map { ($0[0], $0[1], Timestamp(milliseconds: $0[2])) }
+                """, arguments: [experiment]).compactMap { row in
+                    // Tolerant of whatever ingestion let in: a row without a text variant is no exposure.
+                    guard let profile = row[0] as String?, let variant = row[1] as String?, let at = row[2] as Int64? else { return nil }
+                    return (profile, variant, Timestamp(milliseconds: at))
+                }
         }
     }
 

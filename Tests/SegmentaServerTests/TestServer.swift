@@ -17,6 +17,7 @@ struct TestServer {
         var config = ServerConfiguration()
         config.refreshInterval = nil
         config.webhookRetryBase = .milliseconds(100)
+        config.webhookNetworks.allowLoopback = true   // the tests' receivers listen on 127.0.0.1
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical

@@ -18,11 +18,12 @@ struct WebhookTests {
 
     @Test("after a refresh, who entered and left is POSTed, signed, to a live receiver; consent-denied profiles are left out; the log shows it")
     func delivered() async throws {
-        let received = Mutex<[(body: String, signature: String)]>([])
+        let received = Mutex<[(body: String, signature: String, timestamp: String, delivery: String)]>([])
         let receiver = Router()
         receiver.post("hook") { request, _ -> HTTPResponse.Status in
             let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
-            received.withLock { $0.append((body, request.headers[values: .init("X-Segmenta-Signature")!].first ?? "")) }
+            let h = { (name: String) in HTTPField.Name(name).flatMap { request.headers[values: $0].first } ?? "" }
+            received.withLock { $0.append((body, h("X-Segmenta-Signature"), h("X-Segmenta-Timestamp"), h("X-Segmenta-Delivery"))) }
             return .ok
         }
         try await Application(router: receiver, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { hookClient in
@@ -43,7 +44,12 @@ struct WebhookTests {
                 try await client.execute(uri: "/api/v1/segments/pro/refresh", method: .post, headers: admin) { #expect($0.status == .ok) }
                 for _ in 0..<100 where received.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(50)) }
                 let got = try #require(received.withLock { $0.first })
-                #expect(got.signature == "sha256=" + WebhookQueue.signature(body: got.body, secret: "0123456789abcdef-secret"))
+                // Signed over "TIMESTAMP.DELIVERY.BODY" (replay protection), not the body alone.
+                let delivery = try #require(Int64(got.delivery))
+                let sent = try #require(Int64(got.timestamp))
+                #expect(abs(sent - Timestamp.now.milliseconds / 1000) < 600)
+                #expect(got.signature == "sha256=" + WebhookQueue.signature(body: "\(got.timestamp).\(delivery).\(got.body)", secret: "0123456789abcdef-secret"))
+                #expect(got.signature != "sha256=" + WebhookQueue.signature(body: got.body, secret: "0123456789abcdef-secret"))
                 let body = try JSONTextParser.parse(got.body).objectValue
                 #expect(body?["segment"] == .string("pro"))
                 #expect(body?["entered"] == .array([.string("a")]))   // b denied marketing consent
@@ -82,6 +88,75 @@ struct WebhookTests {
         #expect(d.status == .failed)
         #expect(d.attempts == 3)
         #expect(d.lastError != nil)
+    }
+}
+
+@Suite("Webhook targets (SSRF)")
+struct WebhookTargetTests {
+    @Test("addresses are classified by range", arguments: [
+        ("8.8.8.8", WebhookTarget.Scope.global), ("127.0.0.1", .loopback), ("127.9.9.9", .loopback), ("::1", .loopback),
+        ("169.254.169.254", .linkLocal), ("fe80::1", .linkLocal), ("0.0.0.0", .unspecified), ("::", .unspecified),
+        ("10.1.2.3", .privateNetwork), ("172.16.0.1", .privateNetwork), ("172.31.255.255", .privateNetwork), ("172.32.0.1", .global),
+        ("192.168.1.1", .privateNetwork), ("100.64.0.1", .privateNetwork), ("fd00::1", .privateNetwork),
+        ("::ffff:127.0.0.1", .loopback), ("::ffff:169.254.169.254", .linkLocal), ("224.0.0.1", .multicast), ("255.255.255.255", .multicast),
+        ("2606:4700::1111", .global),
+    ])
+    func scopes(_ literal: String, _ scope: WebhookTarget.Scope) throws {
+        #expect(try #require(WebhookTarget.Address(literal: literal)).scope == scope)
+    }
+
+    @Test("the default policy refuses loopback, link-local and private; --webhooks-allow-private admits private only")
+    func policy() throws {
+        let strict = WebhookNetworkPolicy(), lenient = WebhookNetworkPolicy(allowPrivate: true)
+        let metadata = try #require(WebhookTarget.Address(literal: "169.254.169.254"))
+        let crm = try #require(WebhookTarget.Address(literal: "10.0.0.5"))
+        let local = try #require(WebhookTarget.Address(literal: "127.0.0.1"))
+        #expect(strict.refusal(metadata) != nil && lenient.refusal(metadata) != nil)
+        #expect(strict.refusal(crm) != nil && lenient.refusal(crm) == nil)
+        #expect(strict.refusal(local) != nil && lenient.refusal(local) != nil)
+        // A name is judged by what it resolves to: localhost is loopback.
+        guard case .failure(let why) = WebhookTarget.check("http://localhost:9/x", policy: strict) else { Issue.record("localhost was accepted"); return }
+        #expect(why.reason.contains("loopback"))
+    }
+
+    @Test("creating a webhook to a loopback, metadata or private literal is a 422; a read key sees webhook URLs masked")
+    func refusedAtCreation() async throws {
+        let s = try TestServer { $0.webhookNetworks = WebhookNetworkPolicy() }
+        _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#))
+        _ = try s.store.createWebhook(segment: "pro", url: "https://crm.example.com/hooks/T0KEN-in-path?sig=abc", secret: "0123456789abcdef")
+        try await s.test { client in
+            for url in ["http://127.0.0.1:8080/x", "http://169.254.169.254/latest/meta-data", "http://[::ffff:127.0.0.1]/", "http://10.0.0.1/", "http://localhost/", "http://user:pw@example.com/"] {
+                let body = #"{"url":"\#(url)","secret":"0123456789abcdef"}"#
+                try await client.execute(uri: "/api/v1/segments/pro/webhooks", method: .post, headers: TestServer.bearer(s.admin), body: ByteBuffer(json: body)) { r in
+                    #expect(r.status == .unprocessableContent, "\(url)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/segments/pro/webhooks", method: .get, headers: TestServer.bearer(s.read)) { r in
+                #expect(r.json.objectValue?["webhooks"]?.arrayValues.first?.objectValue?["url"] == .string("https://crm.example.com/…"))
+            }
+            try await client.execute(uri: "/api/v1/segments/pro/webhooks", method: .get, headers: TestServer.bearer(s.admin)) { r in
+                #expect(r.json.objectValue?["webhooks"]?.arrayValues.first?.objectValue?["url"] == .string("https://crm.example.com/hooks/T0KEN-in-path?sig=abc"))
+            }
+        }
+    }
+
+    @Test("a stored webhook whose host resolves to loopback is refused at delivery, once, with the reason (no retries)")
+    func refusedAtDelivery() async throws {
+        let s = try TestServer { $0.webhookNetworks = WebhookNetworkPolicy(); $0.webhookAttempts = 5 }
+        _ = try s.store.apply([Message(kind: .identify, messageID: "1", userID: "a", traits: ["plan": .string("pro")])], source: "t", arrival: .now)
+        _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#))
+        _ = try s.store.createWebhook(segment: "pro", url: "http://localhost:9/hook", secret: "0123456789abcdef")
+        try await s.test { client in
+            try await client.execute(uri: "/api/v1/segments/pro/refresh", method: .post, headers: TestServer.bearer(s.admin)) { #expect($0.status == .ok) }
+            for _ in 0..<60 {
+                if try s.store.webhookDeliveries(segment: "pro").first?.status == .failed { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        let d = try #require(try s.store.webhookDeliveries(segment: "pro").first)
+        #expect(d.status == .failed)
+        #expect(d.attempts == 1)
+        #expect(d.lastError?.contains("loopback") == true)
     }
 }
 

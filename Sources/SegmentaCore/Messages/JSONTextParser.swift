@@ -1,17 +1,47 @@
 /// A strict JSON parser (RFC 8259) into ``JSONValue``, with error positions.
 ///
 /// Written for speed on JSONL imports and ingestion bodies, and to keep number and boolean
-/// types exact on every platform.
+/// types exact on every platform. Text that is not valid UTF-8 is refused, never repaired, and
+/// ``Limits`` bound the work one input can cause *while* it is parsed (nesting, array length,
+/// number of values, string length), so a hostile body costs no more than its limits.
 public struct JSONTextParser {
-    /// A syntax error and the byte offset where it was found.
+    /// A syntax error, or a limit exceeded, and the byte offset where it was found.
     public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
         public var offset: Int
         public var reason: String
-        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+        /// True when the text may be valid JSON but goes over one of the ``Limits`` (answer 413, not 400).
+        public var isLimit: Bool = false
+        public var description: String { (isLimit ? "JSON over a limit at byte \(offset): " : "invalid JSON at byte \(offset): ") + reason }
+    }
+
+    /// Bounds on what one parse may build.
+    public struct Limits: Sendable, Equatable {
+        /// Deepest nesting of arrays and objects.
+        public var maxDepth: Int
+        /// Most items in one array.
+        public var maxArrayItems: Int
+        /// Most values (of any kind, keys not counted) in the whole text.
+        public var maxValues: Int
+        /// Longest string, in UTF-8 bytes after unescaping.
+        public var maxStringBytes: Int
+
+        public init(maxDepth: Int, maxArrayItems: Int, maxValues: Int, maxStringBytes: Int) {
+            self.maxDepth = maxDepth
+            self.maxArrayItems = maxArrayItems
+            self.maxValues = maxValues
+            self.maxStringBytes = maxStringBytes
+        }
+
+        /// For files and stored data the program wrote itself: only the nesting bound.
+        public static let standard = Limits(maxDepth: 128, maxArrayItems: .max, maxValues: .max, maxStringBytes: .max)
+
+        /// For request bodies from the network: nesting ≤ 32, ≤ 10,000 items per array (a batch),
+        /// ≤ 1,000,000 values, strings ≤ 1 MiB. Stored data parsed back with ``standard`` is always accepted.
+        public static let request = Limits(maxDepth: 32, maxArrayItems: 10_000, maxValues: 1_000_000, maxStringBytes: 1 << 20)
     }
 
     /// Nesting deeper than this is refused (protects the stack).
-    public static let maxDepth = 128
+    public static let maxDepth = Limits.standard.maxDepth
 
     /// Parses one JSON value filling the whole text.
     public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
@@ -29,10 +59,11 @@ public struct JSONTextParser {
     }
 
     /// Parses one JSON value filling the whole buffer.
-    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> JSONValue {
-        var p = JSONTextParser(bytes: bytes)
+    /// - Parameter limits: bounds checked while parsing (``Limits/request`` for network input).
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>, limits: Limits = .standard) throws(SyntaxError) -> JSONValue {
+        var p = JSONTextParser(bytes: bytes, limits: limits)
         p.skipBlanks()
-        if p.i < bytes.count, bytes[p.i] == 0xEF { p.i += 3 } // UTF-8 BOM
+        if p.i + 2 < bytes.count, bytes[p.i] == 0xEF, bytes[p.i + 1] == 0xBB, bytes[p.i + 2] == 0xBF { p.i += 3 } // UTF-8 BOM
         let v = try p.value(depth: 0)
         p.skipBlanks()
         guard p.i == bytes.count else { throw SyntaxError(offset: p.i, reason: "unexpected text after the value") }
@@ -40,14 +71,25 @@ public struct JSONTextParser {
     }
 
     let bytes: UnsafeBufferPointer<UInt8>
+    let limits: Limits
     var i = 0
+    var values = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>, limits: Limits) {
+        self.bytes = bytes
+        self.limits = limits
+    }
+
+    func limit(_ reason: String) -> SyntaxError { SyntaxError(offset: i, reason: reason, isLimit: true) }
 
     mutating func skipBlanks() {
         while i < bytes.count, bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 10 || bytes[i] == 13 { i += 1 }
     }
 
     mutating func value(depth: Int) throws(SyntaxError) -> JSONValue {
-        guard depth < Self.maxDepth else { throw SyntaxError(offset: i, reason: "nested deeper than \(Self.maxDepth) levels") }
+        guard depth < limits.maxDepth else { throw limit("nested deeper than \(limits.maxDepth) levels") }
+        values += 1
+        guard values <= limits.maxValues else { throw limit("more than \(limits.maxValues) values") }
         skipBlanks()
         guard i < bytes.count else { throw SyntaxError(offset: i, reason: "unexpected end of input") }
         switch bytes[i] {
@@ -76,6 +118,7 @@ public struct JSONTextParser {
             skipBlanks()
             if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
             while true {
+                guard a.count < limits.maxArrayItems else { throw limit("an array has more than \(limits.maxArrayItems) items") }
                 a.append(try value(depth: depth + 1))
                 skipBlanks()
                 guard i < bytes.count else { throw SyntaxError(offset: i, reason: "unexpected end inside an array") }
@@ -130,22 +173,31 @@ public struct JSONTextParser {
     mutating func string() throws(SyntaxError) -> String {
         i += 1 // opening quote
         let start = i
+        var ascii = true
         // Fast path: no escapes.
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                guard raw.count <= limits.maxStringBytes else { throw limit("a string is longer than \(limits.maxStringBytes) bytes") }
+                let s = try text(raw, ascii: ascii, at: start)
                 i += 1
                 return s
             }
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw SyntaxError(offset: i, reason: "control character inside a string") }
+            if b >= 0x80 { ascii = false }
             i += 1
         }
         var out = Array(bytes[start..<i])
         while i < bytes.count {
             let b = bytes[i]
-            if b == UInt8(ascii: "\"") { i += 1; return String(decoding: out, as: UTF8.self) }
+            guard out.count <= limits.maxStringBytes else { throw limit("a string is longer than \(limits.maxStringBytes) bytes") }
+            if b == UInt8(ascii: "\"") {
+                i += 1
+                return try out.withUnsafeBufferPointer { buffer throws(SyntaxError) in try text(buffer, ascii: ascii, at: start) }
+            }
+            if b >= 0x80 { ascii = false }
             if b < 0x20 { throw SyntaxError(offset: i, reason: "control character inside a string") }
             if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
             i += 1
@@ -175,6 +227,16 @@ public struct JSONTextParser {
             }
         }
         throw SyntaxError(offset: i, reason: "unterminated string")
+    }
+
+    /// The bytes as a String; refuses invalid UTF-8 instead of replacing it (a replaced id would
+    /// silently merge different people).
+    func text(_ raw: UnsafeBufferPointer<UInt8>, ascii: Bool, at offset: Int) throws(SyntaxError) -> String {
+        if ascii { return String(decoding: raw, as: UTF8.self) }
+        guard let s = String(validating: raw, as: UTF8.self) else {
+            throw SyntaxError(offset: offset, reason: "a string is not valid UTF-8; send text encoded as UTF-8")
+        }
+        return s
     }
 
     mutating func hex4() throws(SyntaxError) -> UInt32 {

@@ -18,10 +18,11 @@ public struct Experiment: Sendable, Equatable {
         guard variants.count >= 2, Set(variants).count == variants.count, variants.allSatisfy({ !$0.isEmpty }) else {
             throw SegmentaError(.invalidInput, "--variants needs at least two distinct names, e.g. control,treatment")
         }
-        guard split.count == variants.count, split.allSatisfy({ $0 > 0 }), split.reduce(0, +) == 100 else {
+        guard variants.count <= 26 else { throw SegmentaError(.invalidInput, "an experiment has at most 26 variants") }
+        guard split.count == variants.count, split.allSatisfy({ (1...100).contains($0) }), split.reduce(0, +) == 100 else {
             throw SegmentaError(.invalidInput, "--split needs one positive weight per variant, summing to 100 (e.g. 50,50)")
         }
-        guard windowDays > 0 else { throw SegmentaError(.invalidInput, "--window-days must be at least 1") }
+        guard Bounds.days.contains(windowDays) else { throw SegmentaError(.invalidInput, "--window-days must be a whole number from 1 to \(Bounds.maxDays)") }
         self.name = name
         self.segment = segment
         self.variants = variants
@@ -56,9 +57,9 @@ public struct Experiment: Sendable, Equatable {
 
     public init(json: JSONValue) throws(SegmentaError) {
         guard let o = json.objectValue, let name = o["name"]?.stringValue, let segment = o["segment"]?.stringValue, let goal = o["goal"]?.stringValue,
-              let days = o["window_days"]?.numberValue else { throw SegmentaError(.storage, "a stored experiment is malformed") }
+              let days = o["window_days"]?.integer(in: Bounds.days) else { throw SegmentaError(.storage, "a stored experiment is malformed") }
         try self.init(name: name, segment: segment, variants: o["variants"]?.arrayValues.compactMap(\.stringValue) ?? [],
-                      split: o["split"]?.arrayValues.compactMap { $0.numberValue.map(Int.init) } ?? [], goal: goal, windowDays: Int(days))
+                      split: o["split"]?.arrayValues.compactMap { $0.integer(in: 1...100) } ?? [], goal: goal, windowDays: days)
     }
 
     /// Results of one variant against the first (control).
@@ -82,7 +83,7 @@ public struct Experiment: Sendable, Equatable {
     /// Computes results from each exposed profile's variant and whether it converted.
     public func results(_ outcomes: [(variant: String, converted: Bool)]) -> Results {
         var exposed = [Int](repeating: 0, count: variants.count), converted = exposed
-        let index = Dictionary(uniqueKeysWithValues: variants.enumerated().map { ($1, $0) })
+        let index = Dictionary(variants.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         for o in outcomes { if let i = index[o.variant] { exposed[i] += 1; if o.converted { converted[i] += 1 } } }
         let total = Double(exposed.reduce(0, +))
         var chi = 0.0

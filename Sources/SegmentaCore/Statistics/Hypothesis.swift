@@ -14,8 +14,12 @@ public struct Hypothesis: Sendable, Equatable {
             let parts = text.split(separator: ":").map(String.init)
             switch (parts.first, parts.count) {
             case ("churned", 1): self = .churned
-            case ("retained", 2) where Int(parts[1]).map({ $0 > 0 }) == true: self = .retained(days: Int(parts[1])!)
-            case ("revenue", 2) where Int(parts[1]).map({ $0 > 0 }) == true: self = .revenue(days: Int(parts[1])!)
+            case ("churned", _): throw SegmentaError(.invalidInput, "--outcome churned takes no days; write churned, retained:DAYS or revenue:DAYS")
+            case ("retained", 2), ("revenue", 2):
+                guard let d = Int(parts[1]), Bounds.days.contains(d) else {
+                    throw SegmentaError(.invalidInput, "the days in --outcome \(text) must be a whole number from 1 to \(Bounds.maxDays) (e.g. retained:90)")
+                }
+                self = parts[0] == "retained" ? .retained(days: d) : .revenue(days: d)
             default: throw SegmentaError(.invalidInput, "--outcome is churned, retained:DAYS or revenue:DAYS (e.g. retained:90)")
             }
         }
@@ -74,10 +78,10 @@ public struct Hypothesis: Sendable, Equatable {
 
     public init(json: JSONValue) throws(SegmentaError) {
         guard let o = json.objectValue, let name = o["name"]?.stringValue, let event = o["event"]?.stringValue,
-              let days = o["within_days_of_signup"]?.numberValue, let outcome = o["outcome"]?.stringValue else {
+              let days = o["within_days_of_signup"]?.integer(in: Bounds.days), let outcome = o["outcome"]?.stringValue else {
             throw SegmentaError(.storage, "a stored hypothesis is malformed")
         }
-        self.init(name: name, event: event, withinDays: Int(days), outcome: try Outcome(parsing: outcome), segment: o["segment"]?.stringValue)
+        self.init(name: name, event: event, withinDays: days, outcome: try Outcome(parsing: outcome), segment: o["segment"]?.stringValue)
     }
 
     /// One test of the hypothesis.

@@ -71,11 +71,13 @@ public enum KPI: Sendable, Hashable, CustomStringConvertible {
         case "nps": self = .nps
         case "csat": self = .csat
         case "active":
-            guard parts.count == 2, let d = Int(parts[1]), d > 0 else { throw SegmentaError(.invalidInput, "write active:DAYS, e.g. active:30") }
+            guard parts.count == 2, let d = Int(parts[1]), Bounds.days.contains(d) else {
+                throw SegmentaError(.invalidInput, "write active:DAYS with DAYS from 1 to \(Bounds.maxDays), e.g. active:30")
+            }
             self = .active(days: d)
         case "adoption":
-            guard parts.count == 3, !parts[1].isEmpty, let d = Int(parts[2]), d > 0 else {
-                throw SegmentaError(.invalidInput, "write adoption:Event Name:DAYS, e.g. adoption:Report Shared:30")
+            guard parts.count == 3, !parts[1].isEmpty, let d = Int(parts[2]), Bounds.days.contains(d) else {
+                throw SegmentaError(.invalidInput, "write adoption:Event Name:DAYS with DAYS from 1 to \(Bounds.maxDays), e.g. adoption:Report Shared:30")
             }
             self = .adoption(event: parts[1], days: d)
         default:

@@ -31,14 +31,20 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable {
         Timestamp(milliseconds: Int64(epochDay) * Self.millisecondsPerDay)
     }
 
-    /// This instant moved by a number of whole days.
+    /// This instant moved by a number of whole days; saturates at the ends of the representable
+    /// range (±292 million years) instead of overflowing, whatever `days` a caller passes.
     public func adding(days: Int) -> Timestamp {
-        Timestamp(milliseconds: milliseconds + Int64(days) * Self.millisecondsPerDay)
+        let (delta, o1) = Int64(days).multipliedReportingOverflow(by: Self.millisecondsPerDay)
+        let (sum, o2) = milliseconds.addingReportingOverflow(delta)
+        if o1 || o2 { return Timestamp(milliseconds: days < 0 ? .min : .max) }
+        return Timestamp(milliseconds: sum)
     }
 
     /// Whole days from `self` until `later`, rounded down (negative when `later` is earlier).
     public func wholeDays(until later: Timestamp) -> Int {
-        Int((later.milliseconds - milliseconds).floorDivided(by: Self.millisecondsPerDay))
+        let (difference, overflow) = later.milliseconds.subtractingReportingOverflow(milliseconds)
+        if overflow { return later.milliseconds > milliseconds ? Int(Int64.max / Self.millisecondsPerDay) : Int(Int64.min / Self.millisecondsPerDay) }
+        return Int(difference.floorDivided(by: Self.millisecondsPerDay))
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }

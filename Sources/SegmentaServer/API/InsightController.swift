@@ -54,13 +54,13 @@ public struct InsightController: Sendable {
         }
         admin.post("hypotheses") { request, _ in
             let o = try await request.jsonBody().objectValue ?? [:]
-            guard let name = o["name"]?.stringValue, let did = o["did"]?.stringValue, let days = o["within_days_of_signup"]?.numberValue, days >= 1,
+            guard let name = o["name"]?.stringValue, let did = o["did"]?.stringValue, let days = o["within_days_of_signup"]?.integer(in: Bounds.days),
                   let outcome = o["outcome"]?.stringValue else {
                 throw APIError(.unprocessableContent, code: "invalid_input",
-                               "send {\"name\", \"did\": EVENT, \"within_days_of_signup\": N ≥ 1, \"outcome\": \"churned\" | \"retained:DAYS\" | \"revenue:DAYS\", \"segment\"?}")
+                               "send {\"name\", \"did\": EVENT, \"within_days_of_signup\": N from 1 to \(Bounds.maxDays), \"outcome\": \"churned\" | \"retained:DAYS\" | \"revenue:DAYS\", \"segment\"?}")
             }
             let h = try await blocking(invalidStatus: .unprocessableContent) { () throws -> Hypothesis in
-                let h = Hypothesis(name: name, event: did, withinDays: Int(days), outcome: try Hypothesis.Outcome(parsing: outcome), segment: o["segment"]?.stringValue)
+                let h = Hypothesis(name: name, event: did, withinDays: days, outcome: try Hypothesis.Outcome(parsing: outcome), segment: o["segment"]?.stringValue)
                 try store.createHypothesis(h)
                 return h
             }
@@ -82,8 +82,15 @@ public struct InsightController: Sendable {
                                "send {\"name\", \"segment\", \"goal\": EVENT, \"variants\"?: [\"control\",\"treatment\"], \"split\"?: [50,50], \"window_days\"?: 14}")
             }
             let variants = o["variants"]?.arrayValues.compactMap(\.stringValue) ?? ["control", "treatment"]
-            let split = o["split"]?.arrayValues.compactMap { $0.numberValue.map(Int.init) } ?? [50, 50]
-            let window = Int(o["window_days"]?.numberValue ?? 14)
+            let split = try o["split"].map { s in
+                try s.arrayValues.map { w in
+                    guard let v = w.integer(in: 1...100) else { throw APIError(.unprocessableContent, code: "invalid_input", "split takes whole weights from 1 to 100, summing to 100 (e.g. [50,50])") }
+                    return v
+                }
+            } ?? [50, 50]
+            guard let window = o["window_days"].map({ $0.integer(in: Bounds.days) }) ?? 14 else {
+                throw APIError(.unprocessableContent, code: "invalid_input", "window_days must be a whole number from 1 to \(Bounds.maxDays)")
+            }
             let e = try await blocking(invalidStatus: .unprocessableContent) { () throws -> Experiment in
                 let e = try Experiment(name: name, segment: segment, variants: variants, split: split, goal: goal, windowDays: window)
                 try store.createExperiment(e)

@@ -3,12 +3,17 @@ public import SegmentaCore
 import NIOCore
 
 extension Request {
-    /// The body as JSON, or a 400 saying why not.
+    /// The body as JSON (parsed with ``JSONTextParser/Limits/request``), or a 400 saying why not
+    /// (413 when it is over a size limit).
     func jsonBody(limit: Int = 1024 * 1024) async throws -> JSONValue {
+        let buffer: ByteBuffer
+        do { buffer = try await body.collect(upTo: limit) } catch {
+            throw APIError(.contentTooLarge, code: "payload_too_large", "the request body is over \(limit / 1024) KiB")
+        }
         do {
-            return try await body.collect(upTo: limit).parseJSON()
-        } catch let error as JSONTextParser.SyntaxError {
-            throw APIError.badRequest("the body is not valid JSON: \(error)", code: "invalid_json")
+            return try buffer.parseJSON(limits: .request)
+        } catch {
+            throw APIError.invalidJSON(error)
         }
     }
 
@@ -34,9 +39,9 @@ extension AppRequestContext {
 
 extension ByteBuffer {
     /// The readable bytes parsed as one JSON value.
-    func parseJSON() throws(JSONTextParser.SyntaxError) -> JSONValue {
+    func parseJSON(limits: JSONTextParser.Limits = .standard) throws(JSONTextParser.SyntaxError) -> JSONValue {
         try withUnsafeReadableBytes { raw throws(JSONTextParser.SyntaxError) in
-            try JSONTextParser.parse(bytes: raw.bindMemory(to: UInt8.self))
+            try JSONTextParser.parse(bytes: raw.bindMemory(to: UInt8.self), limits: limits)
         }
     }
 }

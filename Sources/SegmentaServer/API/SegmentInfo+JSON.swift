@@ -26,9 +26,9 @@ extension SegmentSnapshot {
 }
 
 extension WebhookDelivery {
-    /// One delivery in the log (the secret is never shown).
-    public var json: JSONValue {
-        .object(["id": .number(Double(id)), "webhook_id": .number(Double(webhookID)), "url": .string(url), "snapshot": .number(Double(snapshotID)),
+    /// One delivery in the log (the secret is never shown; the URL whole only when `wholeURL`, for admins).
+    public func json(wholeURL: Bool) -> JSONValue {
+        .object(["id": .number(Double(id)), "webhook_id": .number(Double(webhookID)), "url": .string(wholeURL ? url : WebhookTarget.masked(url)), "snapshot": .number(Double(snapshotID)),
                  "page": .number(Double(page)), "status": .string(status.rawValue), "attempts": .number(Double(attempts)),
                  "response_status": responseStatus.map { .number(Double($0)) } ?? .null, "last_error": lastError.map(JSONValue.string) ?? .null,
                  "created_at": .string(createdAt.iso8601), "delivered_at": deliveredAt.map { .string($0.iso8601) } ?? .null])

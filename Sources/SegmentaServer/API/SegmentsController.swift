@@ -8,15 +8,19 @@ import NIOCore
 public struct SegmentsController: Sendable {
     let store: SQLiteStore
     let afterRefresh: @Sendable (RefreshResult) async -> Void
+    let networks: WebhookNetworkPolicy
 
-    /// - Parameter afterRefresh: called after each refresh made through the API (queues webhooks).
-    public init(store: SQLiteStore, afterRefresh: @escaping @Sendable (RefreshResult) async -> Void) {
+    /// - Parameters:
+    ///   - afterRefresh: called after each refresh made through the API (queues webhooks).
+    ///   - networks: where webhooks may go (new webhooks to a refused literal address get a 422).
+    public init(store: SQLiteStore, networks: WebhookNetworkPolicy = WebhookNetworkPolicy(), afterRefresh: @escaping @Sendable (RefreshResult) async -> Void) {
         self.store = store
+        self.networks = networks
         self.afterRefresh = afterRefresh
     }
 
     public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>) {
-        let store = self.store
+        let store = self.store, networks = self.networks
         read.get("segments") { _, _ in
             Response.json(.object(["segments": .array(try await blocking { try store.segments() }.map(\.json))]))
         }
@@ -38,9 +42,12 @@ public struct SegmentsController: Sendable {
         read.get("segments/:name/webhooks") { _, context in
             let name = try context.path("name")
             let (hooks, log) = try await blocking { (try store.webhooks(of: name), try store.webhookDeliveries(segment: name)) }
+            // A webhook URL can carry a token in its path or query: only admins see it whole.
+            let whole = context.key?.kind == .admin
             return Response.json(.object([
-                "webhooks": .array(hooks.map { .object(["id": .number(Double($0.id)), "url": .string($0.url), "created_at": .string($0.createdAt.iso8601)]) }),
-                "deliveries": .array(log.map(\.json)),
+                "webhooks": .array(hooks.map { .object(["id": .number(Double($0.id)), "url": .string(whole ? $0.url : WebhookTarget.masked($0.url)),
+                                                        "created_at": .string($0.createdAt.iso8601)]) }),
+                "deliveries": .array(log.map { $0.json(wholeURL: whole) }),
             ]))
         }
 
@@ -86,6 +93,15 @@ public struct SegmentsController: Sendable {
             guard let url = body.objectValue?["url"]?.stringValue, url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw APIError(.unprocessableContent, code: "invalid_input", "send {\"url\": \"https://…\", \"secret\": \"…\"}: url must be an http(s) URL")
             }
+            // Literal addresses and localhost are judged now; other names when each delivery resolves them.
+            switch WebhookTarget.parse(url) {
+            case .failure(let refusal): throw APIError(.unprocessableContent, code: "invalid_input", refusal.reason)
+            case .success(let parsed):
+                let literal = WebhookTarget.Address(literal: parsed.host) ?? (parsed.host.lowercased() == "localhost" || parsed.host.lowercased().hasSuffix(".localhost") ? WebhookTarget.Address(literal: "127.0.0.1") : nil)
+                if let literal, let why = networks.refusal(literal) {
+                    throw APIError(.unprocessableContent, code: "invalid_input", "webhooks cannot be delivered to \(parsed.host): \(why)")
+                }
+            }
             guard let secret = body.objectValue?["secret"]?.stringValue, secret.count >= 16 else {
                 throw APIError(.unprocessableContent, code: "invalid_input", "secret must be a string of at least 16 characters (it signs each delivery: X-Segmenta-Signature)")
             }
@@ -105,7 +121,7 @@ public struct SegmentsController: Sendable {
     /// member streamed as CSV (no cap). Profiles that denied marketing consent are left out.
     func members(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try context.path("name")
-        let traits = request.query("traits")?.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } ?? []
+        let traits = try Self.traitList(request.query("traits"))
         let store = self.store
         if request.headers[.accept]?.contains("text/csv") == true || request.query("format") == "csv" {
             return try await Self.csv(store: store, segment: name, traits: traits)
@@ -114,7 +130,7 @@ public struct SegmentsController: Sendable {
         let cursor = request.query("cursor")
         let page = try await blocking { try store.exportableMembers(of: name, after: cursor, limit: limit + 1, traits: traits) }
         let rows = page.prefix(limit).map { m -> JSONValue in
-            traits.isEmpty ? .string(m.id) : .object(["id": .string(m.id), "traits": .object(Dictionary(uniqueKeysWithValues: zip(traits, m.values)))])
+            traits.isEmpty ? .string(m.id) : .object(["id": .string(m.id), "traits": .object(Dictionary(zip(traits, m.values), uniquingKeysWith: { a, _ in a }))])
         }
         return Response.json(.object(["segment": .string(name), "members": .array(Array(rows)),
                                       "next_cursor": page.count > limit ? .string(page[limit - 1].id) : .null]))
@@ -122,6 +138,20 @@ public struct SegmentsController: Sendable {
 }
 
 extension SegmentsController {
+    /// At most this many traits per members request.
+    static let maxTraits = 100
+
+    /// `?traits=a,b,a` → `[a, b]`: blanks dropped, duplicates kept once (in first-seen order), at most ``maxTraits``.
+    static func traitList(_ text: String?) throws -> [String] {
+        var seen: Set<String> = [], out: [String] = []
+        for part in text?.split(separator: ",") ?? [] {
+            let name = String(part).trimmingWhitespace()
+            if !name.isEmpty, seen.insert(name).inserted { out.append(name) }
+        }
+        guard out.count <= maxTraits else { throw APIError.badRequest("traits takes at most \(maxTraits) names (got \(out.count))") }
+        return out
+    }
+
     /// The size of `{"condition": …}` now, without saving (the API's and the builder's preview); 422 with the JSON pointer of a mistake.
     static func preview(store: SQLiteStore, body: JSONValue) async throws -> Response {
         guard let c = body.objectValue?["condition"] else { throw APIError(.unprocessableContent, code: "invalid_input", "send {\"condition\": {…}} to preview a condition's size") }
@@ -138,27 +168,19 @@ extension SegmentsController {
     static func csv(store: SQLiteStore, segment name: String, traits: [String]) async throws -> Response {
         _ = try await blocking { try store.exportableMembers(of: name, after: nil, limit: 1, traits: []) }   // 404 before streaming
         let body = ResponseBody { writer in
-            try await writer.write(ByteBuffer(string: "profile_id" + traits.map { "," + CSVText.field($0) }.joined() + "\n"))
+            try await writer.write(ByteBuffer(string: "profile_id" + traits.map { "," + CSVCell.field($0) }.joined() + "\n"))
             var after: String?
             while true {
                 let page = try await blocking { [after] in try store.exportableMembers(of: name, after: after, limit: 10_000, traits: traits) }
                 guard let last = page.last else { break }
                 var chunk = ""
-                for m in page { chunk += CSVText.field(m.id) + m.values.map { "," + CSVText.field($0.csvText) }.joined() + "\n" }
+                for m in page { chunk += CSVCell.field(m.id) + m.values.map { "," + CSVCell.field($0.csvText) }.joined() + "\n" }
                 try await writer.write(ByteBuffer(string: chunk))
                 after = last.id
             }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)-members.csv\""], body: body)
-    }
-}
-
-/// CSV quoting for exports.
-enum CSVText {
-    static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
     }
 }
 

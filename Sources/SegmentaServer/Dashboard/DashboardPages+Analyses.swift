@@ -19,7 +19,7 @@ extension DashboardPages {
                 values.append((0..<5).map { fm -> Double? in row.count == 5 ? row[fm] : nil })
             }
             let heat = Charts.heatmap(title: "Customers by recency (R) and frequency-monetary (FM) score", rowTitle: "R", columnTitle: "FM",
-                                      rows: ["5", "4", "3", "2", "1"], columns: ["1", "2", "3", "4", "5"], values: values, cellLabel: { H.thousands(Int($0)) }, cell: 64)
+                                      rows: ["5", "4", "3", "2", "1"], columns: ["1", "2", "3", "4", "5"], values: values, cellLabel: { H.thousands(Int(saturating: $0)) }, cell: 64)
             let names = H.table(["R \\ FM", "1", "2", "3", "4", "5"], (1...5).reversed().map { r in
                 ["R=\(r)"] + (1...5).map { fm in H.e(RFMSegment.named(r: r, fm: fm)?.rawValue ?? "") }
             })
@@ -29,8 +29,8 @@ extension DashboardPages {
         if let segments = summary["segments"]?.objectValue {
             let ordered = RFMSegment.allCases.map { ($0.rawValue, segments[$0.rawValue]?.numberValue ?? 0) }
             let total = max(1, ordered.reduce(0) { $0 + $1.1 })
-            body += H.section("Segments", "<div class=\"row\">" + Charts.bars(title: "Customers per RFM segment", labels: ordered.map(\.0), values: ordered.map(\.1), valueLabel: { H.thousands(Int($0)) })
-                + H.table(["segment", "customers", "share"], ordered.map { [H.e($0.0), H.thousands(Int($0.1)), H.percent($0.1 / total)] }, numeric: [1, 2]) + "</div>")
+            body += H.section("Segments", "<div class=\"row\">" + Charts.bars(title: "Customers per RFM segment", labels: ordered.map(\.0), values: ordered.map(\.1), valueLabel: { H.thousands(Int(saturating: $0)) })
+                + H.table(["segment", "customers", "share"], ordered.map { [H.e($0.0), H.thousands(Int(saturating: $0.1)), H.percent($0.1 / total)] }, numeric: [1, 2]) + "</div>")
         }
         // Migrations between two RFM runs.
         if dates.count >= 2 {
@@ -42,7 +42,7 @@ extension DashboardPages {
                     return kept.run.summary.objectValue?["moves"]?.arrayValues.compactMap { m -> (from: String, to: String, count: Int)? in
                         let a = m.arrayValues
                         guard a.count == 3, let f = a[0].stringValue, let t = a[1].stringValue, let n = a[2].numberValue else { return nil }
-                        return (f, t, Int(n))
+                        return (f, t, Int(saturating: n))
                     } ?? []
                 }
                 return try store.transitions(kind: "rfm", from: fromDate, to: toDate)   // another pair: computed now
@@ -58,7 +58,7 @@ extension DashboardPages {
                               "<form class=\"inline\" method=\"get\" action=\"/rfm\"><label>from <select name=\"from\">\(options)</select></label>"
                               + "<label>to <select name=\"to\">\(optionsTo)</select></label><button class=\"secondary\">Show</button></form>"
                               + Charts.heatmap(title: "Customers moving from the segment of \(fromDate.dateString) (rows) to that of \(toDate.dateString) (columns)",
-                                               rowTitle: "from", columnTitle: "to", rows: rows, columns: cols, values: matrix, cellLabel: { H.thousands(Int($0)) }, cell: 58),
+                                               rowTitle: "from", columnTitle: "to", rows: rows, columns: cols, values: matrix, cellLabel: { H.thousands(Int(saturating: $0)) }, cell: 58),
                               note: "(new): customers without a segment at the first date; (gone): without one at the second.")
         }
         return H.page("RFM", viewer: viewer, active: "/rfm", body)
@@ -81,18 +81,18 @@ extension DashboardPages {
         for group in groups.prefix(8) {
             let mine = cells.filter { ($0["group"]?.stringValue ?? "") == group }
             let cohorts = Array(Set(mine.compactMap { $0["cohort"]?.stringValue })).sorted().suffix(period == "month" ? 18 : 26)
-            let maxK = min(Int(mine.compactMap { $0["period"]?.numberValue }.max() ?? 0), period == "month" ? 17 : 25)
+            let maxK = min(Int(saturating: mine.compactMap { $0["period"]?.numberValue }.max() ?? 0), period == "month" ? 17 : 25)
             var lookup: [String: Double] = [:]
             var sizes: [String: Int] = [:]
             for c in mine {
                 guard let cohort = c["cohort"]?.stringValue, let k = c["period"]?.numberValue else { continue }
-                lookup["\(cohort)|\(Int(k))"] = c["retention"]?.numberValue
-                if k == 0 { sizes[cohort] = Int(c["size"]?.numberValue ?? 0) }
+                lookup["\(cohort)|\(Int(saturating: k))"] = c["retention"]?.numberValue
+                if k == 0 { sizes[cohort] = Int(saturating: c["size"]?.numberValue ?? 0) }
             }
             let chart = Charts.heatmap(title: "Share of each \(period)ly cohort ordering again k \(period)s later" + (group.isEmpty ? "" : " — \(by) = \(group)"),
                                        rowTitle: "cohort (size)", columnTitle: "\(period)s since first order", rows: cohorts.map { "\($0) (\(sizes[$0] ?? 0))" },
                                        columns: (0...maxK).map(String.init), values: cohorts.map { c in (0...maxK).map { lookup["\(c)|\($0)"] } },
-                                       cellLabel: { String(Int(($0 * 100).rounded())) + "%" }, scaleMax: 0.5, cell: period == "month" ? 40 : 30)
+                                       cellLabel: { String(Int(saturating: ($0 * 100).rounded())) + "%" }, scaleMax: 0.5, cell: period == "month" ? 40 : 30)
             body += H.section(group.isEmpty ? "Everyone" : "\(by) = \(group)", chart)
         }
         body += "<p class=\"note\">Computed \(H.e(run.createdAt.iso8601)) from orders. Empty cells are periods after the end of the data (censored), not zero.</p>"
@@ -108,7 +108,7 @@ extension DashboardPages {
             if let h = s["histogram"]?.objectValue, let low = h["low"]?.numberValue, let width = h["width"]?.numberValue {
                 let counts = h["counts"]?.arrayValues.compactMap(\.numberValue) ?? []
                 parts += Charts.bars(title: "Customers by 12-month CLV (lowest 99 %)", labels: counts.indices.map { "\(H.fixed(low + width * Double($0), 0))–\(H.fixed(low + width * Double($0 + 1), 0))" },
-                                     values: counts, valueLabel: { H.thousands(Int($0)) }, width: 560)
+                                     values: counts, valueLabel: { H.thousands(Int(saturating: $0)) }, width: 560)
             }
             if let sample = s["sample"]?.arrayValues, !sample.isEmpty {
                 let points = sample.compactMap { p -> (x: Double, y: Double, group: String, label: String)? in
@@ -119,7 +119,7 @@ extension DashboardPages {
                 parts += Charts.scatter(title: "P(alive) against repeat purchases", points: points, xLabel: "repeat purchases", yLabel: "P(alive)", width: 560)
             }
             body += H.section("Customer lifetime value", "<div class=\"row\">\(parts)</div>" + H.stats([
-                ("customers", H.thousands(Int(s["customers"]?.numberValue ?? 0))), ("total 12-month CLV", H.thousands(Int(s["total_clv"]?.numberValue ?? 0))),
+                ("customers", H.thousands(Int(saturating: s["customers"]?.numberValue ?? 0))), ("total 12-month CLV", H.thousands(Int(saturating: s["total_clv"]?.numberValue ?? 0))),
                 ("mean CLV", H.fixed(s["mean_clv"]?.numberValue ?? .nan, 2)), ("mean P(alive)", H.fixed(s["mean_p_alive"]?.numberValue ?? .nan, 3)),
             ]), note: "BG/NBD + Gamma-Gamma as `lifetimes` computes them; computed \(clv!.createdAt.iso8601).")
             if let top = s["top"]?.arrayValues.compactMap(\.objectValue), !top.isEmpty {
@@ -134,19 +134,19 @@ extension DashboardPages {
         }
         if let s = clusters?.run.summary.objectValue, let personas = s["personas"]?.arrayValues.compactMap(\.objectValue) {
             let features = s["features"]?.arrayValues.compactMap(\.stringValue) ?? []
-            body += H.section("Personas (k-means, k = \(Int(s["k"]?.numberValue ?? 0)), silhouette \(H.fixed(s["silhouette"]?.numberValue ?? .nan, 2)))",
+            body += H.section("Personas (k-means, k = \(Int(saturating: s["k"]?.numberValue ?? 0)), silhouette \(H.fixed(s["silhouette"]?.numberValue ?? .nan, 2)))",
                               H.table(["persona", "customers", "share", "what sets them apart"] + features, personas.map { p in
-                                  [H.e(p["name"]?.stringValue ?? ""), H.thousands(Int(p["size"]?.numberValue ?? 0)), H.percent(p["share"]?.numberValue ?? 0),
+                                  [H.e(p["name"]?.stringValue ?? ""), H.thousands(Int(saturating: p["size"]?.numberValue ?? 0)), H.percent(p["share"]?.numberValue ?? 0),
                                    H.e(p["description"]?.stringValue ?? "")] + (p["centroid"]?.arrayValues.compactMap(\.numberValue) ?? []).map { H.fixed($0, 1) }
                               }, numeric: Set([1, 2] + (0..<features.count).map { $0 + 4 })))
             if features.count >= 2, let sample = s["sample"]?.arrayValues, !sample.isEmpty {
                 let xi = x.flatMap { features.firstIndex(of: $0) } ?? 0
                 let yi = y.flatMap { features.firstIndex(of: $0) } ?? 1
-                let names = Dictionary(uniqueKeysWithValues: personas.compactMap { p in p["cluster"]?.numberValue.map { (Int($0), p["name"]?.stringValue ?? "") } })
+                let names = Dictionary(personas.compactMap { p in p["cluster"]?.numberValue.map { (Int(saturating: $0), p["name"]?.stringValue ?? "") } }, uniquingKeysWith: { a, _ in a })
                 let points = sample.compactMap { p -> (x: Double, y: Double, group: String, label: String)? in
                     let a = p.arrayValues
                     guard a.count == features.count + 2, let c = a[1].numberValue, let vx = a[2 + xi].numberValue, let vy = a[2 + yi].numberValue else { return nil }
-                    return (vx, vy, names[Int(c)] ?? "cluster \(Int(c))", a[0].stringValue ?? "")
+                    return (vx, vy, names[Int(saturating: c)] ?? "cluster \(Int(saturating: c))", a[0].stringValue ?? "")
                 }
                 func options(_ selected: Int) -> String { features.enumerated().map { "<option\($0.offset == selected ? " selected" : "")>\(H.e($0.element))</option>" }.joined() }
                 body += H.section("Two features, coloured by persona",

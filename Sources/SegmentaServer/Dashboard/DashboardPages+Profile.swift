@@ -25,12 +25,12 @@ extension DashboardPages {
             }
         }
         func rows(_ o: [String: JSONValue]) -> [[String]] {
-            o.keys.sorted().map { k in [H.e(k), H.e(text(o[k]!))] }
+            o.sorted(by: { $0.key < $1.key }).map { k, v in [H.e(k), H.e(text(v))] }
         }
         var body = H.stats([("first seen", (p["first_seen"]?.stringValue).map { String($0.prefix(10)) } ?? "–"),
                             ("last seen", (p["last_seen"]?.stringValue).map { String($0.prefix(10)) } ?? "–"),
-                            ("events", H.thousands(Int(p["event_counts"]?.objectValue?["total"]?.numberValue ?? 0))),
-                            ("orders", H.thousands(Int(p["orders"]?.objectValue?["count"]?.numberValue ?? 0))),
+                            ("events", H.thousands(Int(saturating: p["event_counts"]?.objectValue?["total"]?.numberValue ?? 0))),
+                            ("orders", H.thousands(Int(saturating: p["orders"]?.objectValue?["count"]?.numberValue ?? 0))),
                             ("revenue", H.fixed(p["orders"]?.objectValue?["revenue"]?.numberValue ?? 0, 2))])
         let segments = p["segments"]?.arrayValues.compactMap(\.stringValue) ?? []
         body += H.section("Segments", segments.isEmpty ? H.empty("In no segment.") : segments.map { "<a class=\"pill\" href=\"/segments/\(H.e($0))\">\(H.e($0))</a>" }.joined(separator: " "))

@@ -127,7 +127,7 @@ struct DashboardPages: Sendable {
         if page < pages { pager += " · <a href=\"/segments/\(H.e(name))?page=\(page + 1)\(H.e(q))\">next</a>" }
         body += H.section("Members", table + pager + "</p>", note: "The CSV export leaves out members who denied marketing consent.")
         var hookBody = hooks.isEmpty ? H.empty("No webhooks. Add one with POST /api/v1/segments/\(name)/webhooks (admin key).")
-            : H.table(["url", "since"], hooks.map { [H.e($0.url), H.e($0.createdAt.dateString)] })
+            : H.table(["url", "since"], hooks.map { [H.e(viewer.isAdmin ? $0.url : WebhookTarget.masked($0.url)), H.e($0.createdAt.dateString)] })
         if !deliveries.isEmpty {
             hookBody += H.table(["delivery", "snapshot", "page", "status", "attempts", "answer"], deliveries.map { d -> [String] in
                 let tone: String = d.status == .delivered ? "pass" : d.status == .failed ? "fail" : "warn"

@@ -53,6 +53,15 @@ public struct IngestController: Sendable {
 
     func handle(_ request: Request, format: WireBatch.Format, arrival: Timestamp) async throws -> Response {
         let posthog = format == .posthogBatch || format == .posthogCapture
+        // Cheap rejection first: a key in the header is checked before a byte of the body is read.
+        let headerKey = posthog ? nil : Self.basicKey(request)
+        var known: APIKey?
+        if let headerKey {
+            guard let key = try await blocking({ try APIKeys.authenticate(headerKey, in: self.store) }), key.kind == .write else {
+                throw APIError.unauthorized("unknown or revoked write key; `segmenta keys create --kind write` makes one")
+            }
+            known = key
+        }
         var body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maxBodyBytes)
@@ -73,35 +82,45 @@ public struct IngestController: Sendable {
         }
         let json: JSONValue
         do {
-            json = try body.parseJSON()
+            json = try body.parseJSON(limits: .request)
         } catch {
-            throw APIError.badRequest("the body is not valid JSON: \(error)", code: "invalid_json")
+            throw APIError.invalidJSON(error)
         }
         let batch: WireBatch
         do { batch = try WireBatch.decode(json, format: format, bodyBytes: body.readableBytes) } catch {
             throw APIError.badRequest(error.reason, code: error.code)
         }
-        guard let token = (posthog ? nil : Self.basicKey(request)) ?? batch.bodyKey else {
-            throw APIError.unauthorized(posthog ? "no api_key in the body; set it to a Segmenta write key" : "no write key: send Authorization: Basic base64(\"WRITE_KEY:\") or \"writeKey\" in the body")
-        }
-        guard let key = try APIKeys.authenticate(token, in: store), key.kind == .write else {
-            throw APIError.unauthorized("unknown or revoked write key; `segmenta keys create --kind write` makes one")
+        let key: APIKey
+        if let known { key = known } else {
+            guard let token = batch.bodyKey else {
+                throw APIError.unauthorized(posthog ? "no api_key in the body; set it to a Segmenta write key" : "no write key: send Authorization: Basic base64(\"WRITE_KEY:\") or \"writeKey\" in the body")
+            }
+            guard let found = try await blocking({ try APIKeys.authenticate(token, in: self.store) }), found.kind == .write else {
+                throw APIError.unauthorized("unknown or revoked write key; `segmenta keys create --kind write` makes one")
+            }
+            key = found
         }
         var messages: [Message] = []
         messages.reserveCapacity(batch.items.count)
         metrics.received.increment(by: Int64(batch.items.count))
+        var refused: [String: (count: Int, example: String)] = [:]
         for item in batch.items {
             switch item {
             case .success(var m):
                 if m.messageID == nil { m.messageID = "srv-" + UUID().uuidString.lowercased() }
                 messages.append(m)
             case .failure(let invalid):
-                metrics.rejected(invalid.code).increment()
-                logger.warning("message refused", metadata: ["reason": .string(invalid.code), "detail": .string(invalid.reason)])
+                refused[invalid.code, default: (0, invalid.reason)].count += 1
             }
         }
+        // One log line per reason and request, not per message: a batch of 10,000 bad messages must not flood the log.
+        for (code, r) in refused {
+            metrics.rejected(code).increment(by: Int64(r.count))
+            logger.warning("messages refused", metadata: ["reason": .string(code), "count": .stringConvertible(r.count), "example": .string(r.example)])
+        }
         let ids = Set(messages.flatMap { [$0.userID, $0.anonymousID, $0.previousID].compactMap { $0 } })
-        let suppressed = try store.suppressed(among: ids)
+        let store = self.store
+        let suppressed = try await blocking { try store.suppressed(among: ids) }
         if !suppressed.isEmpty {
             let before = messages.count
             messages.removeAll { m in [m.userID, m.anonymousID, m.previousID].contains { $0.map(suppressed.contains) ?? false } }

@@ -7,11 +7,20 @@ import Crypto
 import NIOCore
 import NIOPosix
 import Foundation
+import Synchronization
 
 /// Webhook deliveries: refreshes put pages of who entered and left into a durable outbox (the
-/// `webhook_deliveries` table), and this service POSTs them, signed with HMAC-SHA256 of the body
-/// (`X-Segmenta-Signature: sha256=<hex>`), retrying failures with exponential backoff. The
-/// outbox is the delivery log the API shows.
+/// `webhook_deliveries` table), and this service POSTs them, retrying failures with exponential
+/// backoff. The outbox is the delivery log the API shows.
+///
+/// Each delivery is signed over its time and id as well as its body, so that a captured request
+/// cannot be replayed: `X-Segmenta-Signature: sha256=HMAC(secret, "TIMESTAMP.DELIVERY.BODY")` with
+/// `X-Segmenta-Timestamp` (Unix seconds) and `X-Segmenta-Delivery`. Before connecting, the URL's
+/// host is resolved and every address checked against ``WebhookNetworkPolicy`` (no loopback,
+/// link-local or metadata addresses; private ones only when allowed); plain-HTTP deliveries then
+/// connect to the address that was checked. Redirects are never followed. Deliveries to one URL
+/// go one at a time, in order; different URLs are served side by side, so a slow endpoint holds up
+/// only its own deliveries.
 public final class WebhookQueue: Service, Sendable {
     let store: SQLiteStore
     let metrics: ServerMetrics
@@ -19,15 +28,22 @@ public final class WebhookQueue: Service, Sendable {
     let attempts: Int
     let retryBase: Duration
     let timeout: Duration
+    let policy: WebhookNetworkPolicy
     let logger: Logger
+    /// URLs with a delivery under way.
+    let busy = Mutex<Set<String>>([])
+    /// Endpoints served at the same time.
+    static let parallelEndpoints = 16
 
-    public init(store: SQLiteStore, metrics: ServerMetrics, pageSize: Int, attempts: Int, retryBase: Duration, timeout: Duration, logger: Logger) {
+    public init(store: SQLiteStore, metrics: ServerMetrics, pageSize: Int, attempts: Int, retryBase: Duration, timeout: Duration,
+                policy: WebhookNetworkPolicy = WebhookNetworkPolicy(), logger: Logger) {
         self.store = store
         self.metrics = metrics
         self.pageSize = pageSize
         self.attempts = attempts
         self.retryBase = retryBase
         self.timeout = timeout
+        self.policy = policy
         self.logger = logger
     }
 
@@ -42,51 +58,96 @@ public final class WebhookQueue: Service, Sendable {
     }
 
     public func run() async throws {
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                configuration: HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .init(timeout), read: .init(timeout))))
         // The outbox is polled: a due delivery (new, or a retry whose time came) goes out within half a second.
-        try? await cancelWhenGracefulShutdown {
+        await withDiscardingTaskGroup { group in
             while !Task.isCancelledOrShuttingDown {
-                await self.deliverDue()
-                do { try await Task.sleep(for: .milliseconds(500)) } catch { return }
+                for batch in await self.dueBatches() {
+                    group.addTask {
+                        for d in batch { await self.deliver(d, client: client) }
+                        self.busy.withLock { _ = $0.remove(batch[0].url) }
+                    }
+                }
+                do { try await Task.sleep(for: .milliseconds(500)) } catch { break }
             }
         }
+        try? await client.shutdown()
     }
 
-    /// Sends every delivery that is due.
-    func deliverDue() async {
+    /// Due deliveries grouped by URL, leaving out URLs already being served; marks the chosen URLs busy.
+    func dueBatches() async -> [[WebhookDelivery]] {
         let store = self.store
-        guard let due = try? await NIOThreadPool.singleton.runIfActive({ try store.dueWebhookDeliveries(now: .now) }) else { return }
-        for d in due { await deliver(d) }
+        guard let due = try? await NIOThreadPool.singleton.runIfActive({ try store.dueWebhookDeliveries(now: .now) }) else { return [] }
+        var byURL: [String: [WebhookDelivery]] = [:], order: [String] = []
+        for d in due {
+            if byURL[d.url] == nil { order.append(d.url) }
+            byURL[d.url, default: []].append(d)
+        }
+        return busy.withLock { busy in
+            var out: [[WebhookDelivery]] = []
+            for url in order where !busy.contains(url) && busy.count < Self.parallelEndpoints {
+                busy.insert(url)
+                out.append(byURL[url] ?? [])
+            }
+            return out.filter { !$0.isEmpty }
+        }
     }
 
-    func deliver(_ d: WebhookDelivery) async {
-        var request = HTTPClientRequest(url: d.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "Segmenta-Webhooks/1")
-        request.headers.add(name: "X-Segmenta-Signature", value: "sha256=" + Self.signature(body: d.body, secret: d.secret))
-        request.headers.add(name: "X-Segmenta-Delivery", value: String(d.id))
-        request.body = .bytes(ByteBuffer(string: d.body))
+    func deliver(_ d: WebhookDelivery, client: HTTPClient) async {
+        let policy = self.policy
+        let target = (try? await NIOThreadPool.singleton.runIfActive { WebhookTarget.check(d.url, policy: policy) })
+            ?? .failure(WebhookRefusal("the server is shutting down"))
         var status: Int?
         var failure: String?
-        do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .init(timeout))
-            status = Int(response.status.code)
-            if !(200..<300).contains(status!) { failure = "the endpoint answered \(status!)" }
-        } catch {
-            failure = "\(error)"
+        var permanent = false
+        switch target {
+        case .failure(let refusal):
+            failure = refusal.reason
+            permanent = true
+        case .success(let (parsed, address)):
+            // Plain HTTP connects to the checked address (no second lookup an attacker's DNS could answer
+            // differently); HTTPS keeps the name for certificate checks.
+            let url = parsed.scheme == "http" ? "http://\(address.urlHost):\(parsed.port)\(parsed.target)" : d.url
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            let timestamp = String(Timestamp.now.milliseconds / 1000)
+            request.headers.add(name: "Host", value: parsed.port == (parsed.scheme == "https" ? 443 : 80) ? parsed.host : "\(parsed.host):\(parsed.port)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "User-Agent", value: "Segmenta-Webhooks/2")
+            request.headers.add(name: "X-Segmenta-Timestamp", value: timestamp)
+            request.headers.add(name: "X-Segmenta-Delivery", value: String(d.id))
+            request.headers.add(name: "X-Segmenta-Signature", value: "sha256=" + Self.signature(timestamp: timestamp, delivery: d.id, body: d.body, secret: d.secret))
+            request.body = .bytes(ByteBuffer(string: d.body))
+            do {
+                let response = try await client.execute(request, timeout: .init(timeout))
+                let code = Int(response.status.code)
+                status = code
+                if !(200..<300).contains(code) {
+                    failure = (300..<400).contains(code) ? "the endpoint answered \(code) (a redirect; webhooks do not follow redirects: use the final URL)" : "the endpoint answered \(code)"
+                }
+            } catch {
+                failure = "\(error)"
+            }
         }
         let attempt = d.attempts + 1
-        let retryAt: Timestamp? = failure == nil || attempt >= attempts ? nil
-            : Timestamp(milliseconds: Timestamp.now.milliseconds + Int64(retryBase.inSeconds * 1000 * pow(2, Double(attempt - 1))))
+        let retryAt: Timestamp? = failure == nil || permanent || attempt >= attempts ? nil
+            : Timestamp(milliseconds: Timestamp.now.milliseconds + Int64(retryBase.inSeconds * 1000 * pow(2, Double(min(attempt - 1, 30)))))
         metrics.webhookDeliveries(failure == nil ? "delivered" : retryAt == nil ? "failed" : "retry").increment()
-        if let failure { logger.warning("webhook delivery failed", metadata: ["delivery": .stringConvertible(d.id), "url": .string(d.url), "error": .string(failure)]) }
+        if let failure { logger.warning("webhook delivery failed", metadata: ["delivery": .stringConvertible(d.id), "url": .string(WebhookTarget.masked(d.url)), "error": .string(failure)]) }
         let store = self.store, error = failure, code = status
         _ = try? await NIOThreadPool.singleton.runIfActive {
             try store.recordDeliveryAttempt(id: d.id, delivered: error == nil, responseStatus: code, error: error, retryAt: retryAt)
         }
     }
 
-    /// Hex HMAC-SHA256 of `body` with `secret`: what receivers compare with `X-Segmenta-Signature`.
+    /// What is signed: `"TIMESTAMP.DELIVERY.BODY"`, so a receiver that checks the timestamp is recent
+    /// and the delivery id is new refuses a replayed request.
+    public static func signature(timestamp: String, delivery: Int64, body: String, secret: String) -> String {
+        signature(body: "\(timestamp).\(delivery).\(body)", secret: secret)
+    }
+
+    /// Hex HMAC-SHA256 of `body` with `secret`.
     public static func signature(body: String, secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: Array(secret.utf8)))
         return mac.map { String(format2: $0) }.joined()

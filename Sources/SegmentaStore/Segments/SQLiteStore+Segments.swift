@@ -257,7 +257,7 @@ extension SQLiteStore {
             WHERE (?1 IS NULL OR s.name = ?1) ORDER BY s.name
             """, arguments: [name])
         return try rows.map { r in
-            SegmentInfo(name: r[0], kind: SegmentInfo.Kind(rawValue: r[1])!, version: r[2], definition: try JSONTextParser.parse(r[3] as String),
+            SegmentInfo(name: r[0], kind: SegmentInfo.Kind(rawValue: r[1]) ?? .dynamic, version: r[2], definition: try JSONTextParser.parse(r[3] as String),
                         createdAt: Timestamp(milliseconds: r[4]), updatedAt: Timestamp(milliseconds: r[5]),
                         lastRefreshAt: (r[6] as Int64?).map(Timestamp.init(milliseconds:)), lastError: r[7], size: r[8])
         }

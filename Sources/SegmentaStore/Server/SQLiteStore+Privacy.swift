@@ -26,12 +26,12 @@ extension SQLiteStore {
                 let known = try String.fetchAll(db, sql: "SELECT external_id FROM identities WHERE profile_id = ?", arguments: [p])
                 allIDs.formUnion(known)
                 allIDs.insert(p)
-                counts["identities"]! += known.count
+                counts["identities", default: 0] += known.count
                 for (table, key) in [("events", "events"), ("orders", "orders"), ("computed_traits", "computed_traits"), ("segment_membership", "memberships")] {
-                    counts[key]! += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE profile_id = ?", arguments: [p]) ?? 0
+                    counts[key, default: 0] += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE profile_id = ?", arguments: [p]) ?? 0
                 }
                 try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [p])   // cascades to everything keyed by profile
-                counts["profiles"]! += db.changesCount
+                counts["profiles", default: 0] += db.changesCount
             }
             counts["webhook_bodies"] = try Self.scrubWebhookBodies(db, ids: allIDs)
             if suppress {

@@ -127,7 +127,7 @@ enum CLVOutput {
             var out = ""
             for c in r.customers {
                 let s = c.summary
-                out += "\(CSVOut.field(s.customerID)),\(n(s.frequency)),\(n(s.recency)),\(n(s.T)),\(n(s.monetary)),\(n(c.probabilityAlive)),\(n(c.expectedPurchases)),\(n(c.expectedAverageValue)),\(n(c.clv))"
+                out += "\(CSVCell.field(s.customerID)),\(n(s.frequency)),\(n(s.recency)),\(n(s.T)),\(n(s.monetary)),\(n(c.probabilityAlive)),\(n(c.expectedPurchases)),\(n(c.expectedAverageValue)),\(n(c.clv))"
                 if r.holdout != nil { out += ",\(n(c.predictedHoldout)),\(n(c.actualHoldout))" }
                 out += "\n"
                 if out.utf8.count > 1 << 20 { Swift.print(out, terminator: ""); out = "" }

@@ -133,7 +133,7 @@ enum ClusterOutput {
             Swift.print("customer_id,cluster,persona")
             var out = ""
             for (i, id) in data.ids.enumerated() {
-                out += "\(CSVOut.field(id)),\(r.labels[i]),\(CSVOut.field(a.personas[r.labels[i]].name))\n"
+                out += "\(CSVCell.field(id)),\(r.labels[i]),\(CSVCell.field(a.personas[r.labels[i]].name))\n"
                 if out.utf8.count > 1 << 20 { Swift.print(out, terminator: ""); out = "" }
             }
             Swift.print(out, terminator: "")

@@ -70,7 +70,7 @@ enum CohortOutput {
         case .csv:
             Swift.print((grouped ? "group," : "") + "cohort,period,size,active,retention")
             for c in cells {
-                Swift.print((grouped ? CSVOut.field(c.group ?? "") + "," : "") + "\(c.cohort),\(c.period),\(c.size),\(c.active),\(JSONValue.format(c.retention))")
+                Swift.print((grouped ? CSVCell.field(c.group ?? "") + "," : "") + "\(c.cohort),\(c.period),\(c.size),\(c.active),\(JSONValue.format(c.retention))")
             }
         case .json:
             let rows: [JSONValue] = cells.map { c in

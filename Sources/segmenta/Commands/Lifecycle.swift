@@ -61,7 +61,7 @@ enum LifecycleOutput {
         case .csv:
             Swift.print("customer_id,stage,orders,days_since_first,days_since_last,median_gap_days")
             for c in customers {
-                Swift.print("\(CSVOut.field(c.customerID)),\(c.stage.rawValue),\(c.orders),\(opt(c.daysSinceFirst)),\(opt(c.daysSinceLast)),\(c.medianGapDays.map(JSONValue.format) ?? "")")
+                Swift.print("\(CSVCell.field(c.customerID)),\(c.stage.rawValue),\(c.orders),\(opt(c.daysSinceFirst)),\(opt(c.daysSinceLast)),\(c.medianGapDays.map(JSONValue.format) ?? "")")
             }
         case .json:
             let rows: [JSONValue] = customers.map { c in

@@ -51,8 +51,8 @@ extension Segmenta {
                 let everyone = try db.counts().profiles
                 matrix[all.count - 1][all.count - 1] = max(0, everyone - Set(before.keys).union(after.keys).count)
                 if format == .csv {
-                    print(CSVOut.row(["from"] + all))
-                    for (i, row) in matrix.enumerated() { print(CSVOut.row([all[i]] + row.map(String.init))) }
+                    print(CSVCell.row(["from"] + all))
+                    for (i, row) in matrix.enumerated() { print(CSVCell.row([all[i]] + row.map(String.init))) }
                     return
                 }
                 print(Terminal.bold("Rows: segment at \(from); columns: segment at \(to)"))

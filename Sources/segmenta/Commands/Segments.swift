@@ -191,10 +191,10 @@ extension Segmenta.Segments {
                     }).jsonText)
                     return
                 }
-                print(CSVOut.row(["profile_id"] + wanted))
+                print(CSVCell.row(["profile_id"] + wanted))
                 var out = ""
                 for id in ids {
-                    out += CSVOut.row([id] + columns.map { $0[id] ?? "" }) + "\n"
+                    out += CSVCell.row([id] + columns.map { $0[id] ?? "" }) + "\n"
                     if out.utf8.count > 1 << 20 { print(out, terminator: ""); out = "" }
                 }
                 print(out, terminator: "")
@@ -240,8 +240,8 @@ extension Segmenta.Segments {
                 guard let sb = try db.snapshot(of: name, asOf: b) else { throw CLIError("\(name) has no snapshot at or before \(to)") }
                 let before = Set(try db.members(of: name, snapshot: sa.id)), after = Set(try db.members(of: name, snapshot: sb.id))
                 print("change,profile_id")
-                for id in CustomerOrder.sorted(Array(after.subtracting(before))) { print("entered,\(CSVOut.field(id))") }
-                for id in CustomerOrder.sorted(Array(before.subtracting(after))) { print("exited,\(CSVOut.field(id))") }
+                for id in CustomerOrder.sorted(Array(after.subtracting(before))) { print("entered,\(CSVCell.field(id))") }
+                for id in CustomerOrder.sorted(Array(before.subtracting(after))) { print("exited,\(CSVCell.field(id))") }
                 Terminal.note("\(name): \(Fmt.thousands(before.count)) at \(sa.asOf.iso8601) → \(Fmt.thousands(after.count)) at \(sb.asOf.iso8601)")
             }
         }

@@ -25,6 +25,8 @@ extension Segmenta {
         var refreshInterval = "15m"
         @Option(help: "Personas to find at each recompute (0: no clustering).") var clusters = 4
         @Flag(help: "Skip CLV (BG/NBD + Gamma-Gamma) at each recompute.") var noClv = false
+        @Flag(help: "Let webhooks reach private-network addresses (10/8, 172.16/12, 192.168/16, fc00::/7), e.g. a CRM inside your network. Loopback and link-local stay refused.")
+        var webhooksAllowPrivate = false
         @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level")) var logLevel = "info"
         @OptionGroup var store: StoreOptions
 
@@ -47,6 +49,7 @@ extension Segmenta {
                 config.refreshInterval = interval == .zero ? nil : interval
                 config.clusters = clusters > 0 ? clusters : nil
                 config.computeCLV = !noClv
+                config.webhookNetworks.allowPrivate = webhooksAllowPrivate
                 let parts = ServerParts(store: db, configuration: config, logger: logger)
                 let app = buildApplication(parts) { port in
                     // Unbuffered, so scripts that start the server can read the port at once.

@@ -8,7 +8,7 @@ enum RFMOutput {
         var out = csvHeader + "\n"
         out.reserveCapacity(result.customers.count * 48)
         for c in result.customers {
-            out += CSVOut.field(c.customerID)
+            out += CSVCell.field(c.customerID)
             out += ",\(c.recency),\(c.frequency),\(JSONValue.format(c.monetary)),\(c.r),\(c.f),\(c.m),\(c.fm),\(c.segment?.rawValue ?? "")\n"
             if out.utf8.count > 1 << 20 { print(out, terminator: ""); out = "" }
         }

@@ -52,14 +52,3 @@ enum Fmt {
     }
 }
 
-/// CSV output (RFC 4180 quoting when needed).
-enum CSVOut {
-    static func field(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
-
-    static func row(_ cells: [String]) -> String { cells.map(field).joined(separator: ",") }
-}
