@@ -1,24 +1,29 @@
-"""Crash test: while 4 clients send batches, the server is killed with SIGKILL. Every messageId
-that was acknowledged with 200 must then be in the store exactly once (a 200 means committed).
+"""Crash test: 20 rounds in a row, 4 clients send batches while the server is killed with SIGKILL
+at a random moment. A batch that got no 200 is sent again, unchanged, in the next round (as the
+SDKs retry). At the end every messageId acknowledged with 200 must be in the store exactly once:
+a 200 means committed, and a retry never stores a message twice.
 
-Usage: python crash_test.py SEGMENTA_BINARY WORK_DIR
+Usage: python crash_test.py SEGMENTA_BINARY WORK_DIR [ROUNDS]
 """
+import base64
 import json
 import os
+import random
 import signal
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
-import base64
 
 binary, work = sys.argv[1], sys.argv[2]
+rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 20
 db = os.path.join(work, "crash.sqlite")
 key = "crashtestwritekey0001"
 env = dict(os.environ, SEGMENTA_DB=db, SEGMENTA_WRITE_KEY=key, SEGMENTA_ADMIN_TOKEN="crashtestadmintoken01")
+auth = "Basic " + base64.b64encode((key + ":").encode()).decode()
+rng = random.Random(20261127)
 
 
 def start():
@@ -30,16 +35,20 @@ def start():
     raise SystemExit("server did not start")
 
 
-server, port = start()
-acked, lock, stop = [], threading.Lock(), threading.Event()
-auth = "Basic " + base64.b64encode((key + ":").encode()).decode()
+acked, lock = set(), threading.Lock()
+pending = {n: [] for n in range(4)}   # per client: batches not acknowledged yet, resent first
+sent_batches = [0]
 
 
-def client(n):
+def client(n, port, stop):
     i = 0
     while not stop.is_set():
-        ids = [f"c{n}-{i}-{j}" for j in range(100)]
-        i += 1
+        if pending[n]:
+            ids = pending[n][0]
+        else:
+            ids = [f"c{n}-{sent_batches[0]}-{i}-{j}" for j in range(100)]
+            i += 1
+            pending[n].append(ids)
         body = json.dumps({"batch": [{"type": "track", "userId": f"user-{n}-{j % 10}", "event": "Crash Probe", "messageId": m,
                                        "properties": {"j": j}} for j, m in enumerate(ids)]}).encode()
         req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/batch", data=body, headers={"Authorization": auth, "Content-Type": "application/json"})
@@ -47,20 +56,26 @@ def client(n):
             with urllib.request.urlopen(req, timeout=5) as r:
                 if r.status == 200:
                     with lock:
-                        acked.extend(ids)
+                        acked.update(ids)
+                    pending[n].pop(0)
         except Exception:
-            pass   # refused or cut by the kill: not acknowledged, may or may not be stored
+            time.sleep(0.01)   # refused or cut by the kill: not acknowledged; sent again
 
 
-threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
-for t in threads:
-    t.start()
-time.sleep(2.0)
-os.kill(server.pid, signal.SIGKILL)   # mid-ingestion
-server.wait()
-stop.set()
-for t in threads:
-    t.join()
+started = time.time()
+for round_ in range(rounds):
+    server, port = start()
+    stop = threading.Event()
+    sent_batches[0] = round_
+    threads = [threading.Thread(target=client, args=(n, port, stop)) for n in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(rng.uniform(0.4, 1.4))
+    os.kill(server.pid, signal.SIGKILL)   # mid-ingestion
+    server.wait()
+    stop.set()
+    for t in threads:
+        t.join()
 
 # Restart on the same file (SQLite recovers the WAL), then count.
 server, port = start()
@@ -74,7 +89,8 @@ server.wait(timeout=10)
 
 missing = [m for m in acked if m not in stored]
 doubled = [m for m, c in stored.items() if c > 1]
-print(f"acknowledged {len(acked)} messages before SIGKILL; stored {len(stored)}; missing {len(missing)}; stored twice {len(doubled)}")
-if len(acked) < 1000:
+print(f"{rounds} SIGKILLs in {time.time() - started:.0f} s: acknowledged {len(acked)} messages; stored {len(stored)}; "
+      f"missing {len(missing)}; stored twice {len(doubled)}")
+if len(acked) < 500 * rounds:
     raise SystemExit("too few messages were acknowledged for the test to mean anything")
 sys.exit(1 if missing or doubled else 0)

@@ -19,5 +19,5 @@ port=$(sed -n 's/.*http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.out" | hea
 echo "== SDK end-to-end (segment-analytics-python, rudder-sdk-python, posthog) on port $port"
 "$venv/bin/python" tests/sdk/sdk_e2e.py "http://127.0.0.1:$port" "$SEGMENTA_WRITE_KEY" "$SEGMENTA_ADMIN_TOKEN"
 kill %1
-echo "== crash test (SIGKILL during ingestion)"
+echo "== crash test (20 × SIGKILL during ingestion, unacknowledged batches resent)"
 "$venv/bin/python" tests/sdk/crash_test.py "$bin" "$work"

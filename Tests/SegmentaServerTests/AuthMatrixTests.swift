@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SegmentaCore
+@testable import SegmentaServer
+import SegmentaStore
+import Testing
+
+/// Every route of the OpenAPI route table × every kind of caller, against the documented access
+/// rule: generated from the table, so a new route is covered the day it is added.
+@Suite("Auth matrix: every route × (no key, write, read, admin, revoked)")
+struct AuthMatrixTests {
+    enum Caller: String, CaseIterable, Sendable { case none, write, read, admin, revoked }
+
+    /// Whether a caller may use a route of an access level (the rule in docs/API.md).
+    static func allowed(_ access: OpenAPIDocument.Access, path: String, _ caller: Caller) -> Bool {
+        switch (access, caller) {
+        case (.none, _): return true
+        case (_, .none), (_, .revoked): return false
+        case (.write, .write): return true
+        case (.write, .admin): return path.hasPrefix("/api/")   // apps' assignment route takes admin keys too; ingestion takes write keys only
+        case (.write, .read): return false
+        case (.read, .read), (.read, .admin): return true
+        case (.read, .write): return false
+        case (.admin, .admin): return true
+        case (.admin, _): return false
+        }
+    }
+
+    static let routes = OpenAPIDocument.routes.map { r in "\(r.method.uppercased()) \(r.path)" }
+
+    @Test("the documented rule holds", arguments: routes)
+    func route(_ line: String) async throws {
+        let route = try #require(OpenAPIDocument.routes.first { "\($0.method.uppercased()) \($0.path)" == line })
+        let s = try TestServer()
+        let revoked = try APIKeys.create(.admin, name: "gone", in: s.store)
+        try s.store.revokeKey(id: revoked.key.id)
+        let path = route.path.replacing("{name}", with: "nobody").replacing("{id}", with: "1").replacing("{kind}", with: "rfm")
+        let method = HTTPRequest.Method(rawValue: route.method.uppercased()) ?? .get
+        let ingestion = !route.path.hasPrefix("/api/") && route.access == .write
+        let posthog = route.path.hasPrefix("/batch") || route.path.contains("capture") || route.path.hasPrefix("/i/v0")
+        let cases: [(Caller, String?)] = [(.none, nil), (.write, s.write), (.read, s.read), (.admin, s.admin), (.revoked, revoked.token)]
+        let statuses = try await s.test { client in
+            var out: [HTTPResponse.Status] = []
+            for (_, token) in cases {
+                // Segment routes and the API take the key in a header; PostHog's only in the body.
+                let headers: HTTPFields = posthog ? [:] : token.map { ingestion ? TestServer.basic($0) : TestServer.bearer($0) } ?? [:]
+                let key = token.map { #""api_key":"\#($0)","# } ?? ""
+                let body = !ingestion ? ByteBuffer(string: "{}")
+                    : posthog ? ByteBuffer(string: route.path.hasPrefix("/batch") ? #"{\#(key)"batch":[]}"# : #"{\#(key)"event":"e","distinct_id":"u"}"#)
+                    : ByteBuffer(string: route.path == "/v1/batch" || route.path == "/v1/b" ? #"{"batch":[]}"# : #"{"userId":"u","event":"e","groupId":"g","previousId":"p"}"#)
+                let uri = path + (route.path.hasSuffix("assignment") ? "?userId=u" : "")
+                out.append(try await client.execute(uri: uri, method: method, headers: headers, body: body) { $0.status })
+            }
+            return out
+        }
+        for ((caller, _), status) in zip(cases, statuses) {
+            let refused = status == .unauthorized || status == .forbidden
+            let expectAllowed = Self.allowed(route.access, path: route.path, caller)
+            #expect(refused != expectAllowed, "\(line) as \(caller.rawValue): \(status.code)")
+            if !expectAllowed {
+                // No key or a dead key: 401; a live key of the wrong kind: 403 on the API, 401 on ingestion (SDKs stop retrying on 401).
+                let wanted: HTTPResponse.Status = caller == .none || caller == .revoked || ingestion ? .unauthorized : .forbidden
+                #expect(status == wanted, "\(line) as \(caller.rawValue): \(status.code), expected \(wanted.code)")
+            }
+            #expect(status.code < 500, "\(line) as \(caller.rawValue): \(status.code)")
+        }
+    }
+}
