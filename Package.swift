@@ -50,6 +50,7 @@ let package = Package(
                 "SegmentaCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),   // ids of deleted people are kept only as SHA-256
             ],
             swiftSettings: swiftSettings
         ),

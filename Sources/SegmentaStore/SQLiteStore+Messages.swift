@@ -22,7 +22,10 @@ extension SQLiteStore {
     public func apply(_ batches: [MessageBatch]) throws(SegmentaError) -> [MessageImportResult] {
         try write { db in
             var cache = IdentityCache()
-            let results = try batches.map { b in try applyBatch(db, b, cache: &cache) }
+            var kept = batches
+            let erased = try Self.eraseDeleted(db, &kept)
+            var results = try kept.map { b in try applyBatch(db, b, cache: &cache) }
+            for i in results.indices { results[i].erased = erased[i] }
             try cache.flushSeen(db)
             return results
         }
@@ -53,17 +56,18 @@ extension SQLiteStore {
             case .identify:
                 try mergeTraits(db, profile: profile, traits: message.traits, at: time)
             case .group:
+                guard let groupID = message.groupID else { break }   // decoding refuses group messages without one
                 let now = arrival.milliseconds
                 try db.execute(sql: "INSERT INTO accounts (id, traits, created_at, updated_at) VALUES (?, '{}', ?, ?) ON CONFLICT(id) DO NOTHING",
-                               arguments: [message.groupID!, now, now])
+                               arguments: [groupID, now, now])
                 if !message.traits.isEmpty {
-                    let current = try Self.decodeObject(String.fetchOne(db, sql: "SELECT traits FROM accounts WHERE id = ?", arguments: [message.groupID!]))
+                    let current = try Self.decodeObject(String.fetchOne(db, sql: "SELECT traits FROM accounts WHERE id = ?", arguments: [groupID]))
                     let merged = current.merging(message.traits) { _, new in new }.filter { !$0.value.isNull }
                     try db.execute(sql: "UPDATE accounts SET traits = ?, updated_at = ? WHERE id = ?",
-                                   arguments: [JSONValue.object(merged).jsonText, now, message.groupID!])
+                                   arguments: [JSONValue.object(merged).jsonText, now, groupID])
                 }
                 try db.execute(sql: "INSERT INTO account_members (account_id, profile_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [message.groupID!, profile])
+                               arguments: [groupID, profile])
             case .track where message.event == "Order Completed":
                 let p = message.properties
                 if let amount = (p["revenue"] ?? p["total"])?.numberValue {
@@ -207,6 +211,14 @@ public struct MessageBatch: Sendable {
         self.source = source
         self.arrival = arrival
         if encode { encoded = messages.map { (Self.payload($0), JSONValue.object($0.context).jsonText) } }
+    }
+
+    /// The batch with only the messages at `indices` (in order), their encoded JSON kept with them.
+    func keeping(_ indices: [Int]) -> MessageBatch {
+        var out = self
+        out.messages = indices.map { messages[$0] }
+        out.encoded = encoded.map { e in indices.map { e[$0] } }
+        return out
     }
 
     /// The JSON stored as an event's properties: traits for identify and group, else properties.

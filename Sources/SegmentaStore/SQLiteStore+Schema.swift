@@ -1,3 +1,4 @@
+import SegmentaCore
 import GRDB
 
 /// The schema, as named migrations. Constraints live in the schema, not only in code.
@@ -200,6 +201,26 @@ extension SQLiteStore {
             CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(status, next_attempt_at);
             CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, id);
             """)
+        }
+        m.registerMigration("v6: deleted and suppressed ids kept only as SHA-256") { db in
+            try db.execute(sql: """
+            CREATE TABLE deleted_ids (
+              id_hash TEXT PRIMARY KEY NOT NULL,
+              request_id TEXT NOT NULL,
+              suppress INTEGER NOT NULL,
+              deleted_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """)
+            for row in try Row.fetchAll(db, sql: "SELECT external_id, request_id, created_at FROM suppressed_ids") {
+                try db.execute(sql: "INSERT INTO deleted_ids (id_hash, request_id, suppress, deleted_at) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING",
+                               arguments: [IDHash.hex(row[0]), row[1] as String, row[2] as Int64])
+            }
+            try db.execute(sql: "DROP TABLE suppressed_ids")
+            for row in try Row.fetchAll(db, sql: "SELECT id, subject_ids FROM privacy_requests") {
+                let ids = (try? JSONTextParser.parse(row[1] as String).arrayValues.compactMap(\.stringValue)) ?? []
+                try db.execute(sql: "UPDATE privacy_requests SET subject_ids = ? WHERE id = ?",
+                               arguments: [JSONValue.array(ids.map { .string(IDHash.hex($0)) }).jsonText, row[0] as String])
+            }
         }
         return m
     }

@@ -89,5 +89,8 @@ public struct MessageImportResult: Sendable, Equatable {
     public var profilesMerged = 0
     /// Orders created from `Order Completed` events.
     public var ordersCreated = 0
+    /// Messages dropped because one of their ids belongs to a person deleted (or suppressed) by a
+    /// privacy request after the message arrived: a queued message never brings a deleted person back.
+    public var erased = 0
     public init() {}
 }

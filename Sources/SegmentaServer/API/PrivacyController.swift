@@ -45,7 +45,7 @@ public struct PrivacyController: Sendable {
 extension PrivacyRequest {
     /// The request as the API shows it.
     public var json: JSONValue {
-        .object(["id": .string(id), "type": .string("delete"), "userIds": .array(subjectIDs.map(JSONValue.string)), "suppress": .bool(suppress),
+        .object(["id": .string(id), "type": .string("delete"), "subjects": .number(Double(subjectHashes.count)), "subject_sha256": .array(subjectHashes.map(JSONValue.string)), "suppress": .bool(suppress),
                  "status": .string(status.rawValue), "removed": result, "created_at": .string(createdAt.iso8601),
                  "completed_at": completedAt.map { .string($0.iso8601) } ?? .null])
     }

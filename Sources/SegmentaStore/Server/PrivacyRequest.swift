@@ -4,8 +4,8 @@ public import SegmentaCore
 public struct PrivacyRequest: Sendable, Equatable {
     public enum Status: String, Sendable { case pending, completed, failed }
     public var id: String
-    /// The user ids (or anonymous ids) named in the request.
-    public var subjectIDs: [String]
+    /// Hex SHA-256 of each user id (or anonymous id) named in the request: the ids themselves are not kept.
+    public var subjectHashes: [String]
     /// Whether future messages from these ids are refused at ingestion.
     public var suppress: Bool
     public var status: Status

@@ -3,9 +3,13 @@ import GRDB
 
 extension SQLiteStore {
     /// Deletes every trace of the people behind `ids` — profiles, identities, events, orders,
-    /// computed traits, memberships, analysis values, exposures, and their ids in webhook bodies —
-    /// in one transaction, and records the request. With `suppress`, their ids are refused at
-    /// ingestion from then on.
+    /// computed traits, memberships, analysis values, exposures, their ids in webhook bodies and in
+    /// stored analysis summaries (CLV top lists, samples, persona samples) — in one transaction,
+    /// and records the request. Every id the people were known by is then kept only as a SHA-256
+    /// hash with the time of deletion: messages that arrived before it and are still queued are
+    /// dropped when they reach the store, so they cannot bring the person back. With `suppress`,
+    /// their ids are also refused at ingestion from then on. Snapshot sizes and counts stay: they
+    /// are facts about the past, not about the person.
     /// - Parameters:
     ///   - ids: user ids or anonymous ids (any id a profile is known by).
     ///   - requestID: the id to record the request under.
@@ -34,18 +38,20 @@ extension SQLiteStore {
                 counts["profiles", default: 0] += db.changesCount
             }
             counts["webhook_bodies"] = try Self.scrubWebhookBodies(db, ids: allIDs)
-            if suppress {
-                for id in Set(ids) {
-                    try db.execute(sql: "INSERT INTO suppressed_ids (external_id, request_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                                   arguments: [id, requestID, now.milliseconds])
-                }
+            counts["analysis_summaries"] = try Self.scrubAnalysisSummaries(db, ids: allIDs)
+            for id in allIDs {
+                try db.execute(sql: """
+                    INSERT INTO deleted_ids (id_hash, request_id, suppress, deleted_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(id_hash) DO UPDATE SET suppress = max(suppress, excluded.suppress), deleted_at = excluded.deleted_at, request_id = excluded.request_id
+                    """, arguments: [IDHash.hex(id), requestID, suppress, now.milliseconds])
             }
+            let hashes = ids.map(IDHash.hex)
             let result = JSONValue.object(counts.mapValues { .number(Double($0)) })
             try db.execute(sql: """
                 INSERT INTO privacy_requests (id, kind, subject_ids, suppress, status, result, created_at, completed_at)
                 VALUES (?, 'delete', ?, ?, 'completed', ?, ?, ?)
-                """, arguments: [requestID, JSONValue.array(ids.map(JSONValue.string)).jsonText, suppress, result.jsonText, now.milliseconds, now.milliseconds])
-            return PrivacyRequest(id: requestID, subjectIDs: ids, suppress: suppress, status: .completed, result: result, createdAt: now, completedAt: now)
+                """, arguments: [requestID, JSONValue.array(hashes.map(JSONValue.string)).jsonText, suppress, result.jsonText, now.milliseconds, now.milliseconds])
+            return PrivacyRequest(id: requestID, subjectHashes: hashes, suppress: suppress, status: .completed, result: result, createdAt: now, completedAt: now)
         }
     }
 
@@ -68,11 +74,68 @@ extension SQLiteStore {
         return changed
     }
 
+    /// Removes deleted people from stored analysis summaries: any list item that is one of their
+    /// ids, an object naming one (`{"id": …}`), or a row starting with one (`[id, …]`), and any
+    /// key that is one of their ids. Counts and aggregates are left as they were.
+    private static func scrubAnalysisSummaries(_ db: Database, ids: Set<String>) throws -> Int {
+        func names(_ v: JSONValue) -> Bool {
+            switch v {
+            case .string(let s): return ids.contains(s)
+            case .object(let o): return o.values.contains { if case .string(let s) = $0 { return ids.contains(s) } else { return false } }
+            case .array(let a): return a.first.map { if case .string(let s) = $0 { return ids.contains(s) } else { return false } } ?? false
+            default: return false
+            }
+        }
+        func scrub(_ v: JSONValue) -> JSONValue {
+            switch v {
+            case .array(let a): return .array(a.filter { !names($0) }.map(scrub))
+            case .object(let o):
+                var out: [String: JSONValue] = [:]
+                for (k, x) in o where !ids.contains(k) { out[k] = scrub(x) }
+                return .object(out)
+            default: return v
+            }
+        }
+        var changed = 0
+        for row in try Row.fetchAll(db, sql: "SELECT id, summary FROM analysis_runs") {
+            guard let text = row[1] as String?, let summary = try? JSONTextParser.parse(text) else { continue }
+            let cleaned = scrub(summary)
+            if cleaned != summary {
+                try db.execute(sql: "UPDATE analysis_runs SET summary = ? WHERE id = ?", arguments: [cleaned.jsonText, row[0] as Int64])
+                changed += 1
+            }
+        }
+        return changed
+    }
+
+    /// Drops, from batches about to be applied, the messages of people deleted at or after the
+    /// time the message arrived: queued when the delete ran, they must not bring the person back.
+    /// (Suppressed ids are refused earlier, when a request comes in.) Free when nobody was deleted
+    /// since the oldest arrival, the normal case: one indexed `max()` per group commit.
+    static func eraseDeleted(_ db: Database, _ batches: inout [MessageBatch]) throws -> [Int] {
+        var erased = Array(repeating: 0, count: batches.count)
+        guard let newest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(deleted_at) FROM deleted_ids")) else { return erased }
+        let lookup = try db.cachedStatement(sql: "SELECT deleted_at FROM deleted_ids WHERE id_hash = ?")
+        for b in batches.indices where batches[b].arrival.milliseconds <= newest {
+            let arrival = batches[b].arrival.milliseconds
+            var keep: [Int] = []
+            for (i, m) in batches[b].messages.enumerated() {
+                var gone = false
+                for id in [m.userID, m.anonymousID, m.previousID].compactMap({ $0 }) where !gone {
+                    if let at = try Int64.fetchOne(lookup, arguments: [IDHash.hex(id)]) { gone = at >= arrival }
+                }
+                if gone { erased[b] += 1 } else { keep.append(i) }
+            }
+            if erased[b] > 0 { batches[b] = batches[b].keeping(keep) }
+        }
+        return erased
+    }
+
     /// A recorded privacy request.
     public func privacyRequest(id: String) throws(SegmentaError) -> PrivacyRequest? {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, subject_ids, suppress, status, result, created_at, completed_at FROM privacy_requests WHERE id = ?", arguments: [id]) else { return nil }
-            return PrivacyRequest(id: row[0], subjectIDs: try JSONTextParser.parse(row[1] as String).arrayValues.compactMap(\.stringValue),
+            return PrivacyRequest(id: row[0], subjectHashes: try JSONTextParser.parse(row[1] as String).arrayValues.compactMap(\.stringValue),
                                   suppress: row[2], status: PrivacyRequest.Status(rawValue: row[3]) ?? .failed,
                                   result: try JSONTextParser.parse(row[4] as String), createdAt: Timestamp(milliseconds: row[5]),
                                   completedAt: (row[6] as Int64?).map(Timestamp.init(milliseconds:)))
@@ -83,10 +146,19 @@ extension SQLiteStore {
     public func suppressed(among ids: Set<String>) throws(SegmentaError) -> Set<String> {
         guard !ids.isEmpty else { return [] }
         return try read { db in
-            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM suppressed_ids)")) == true else { return [] }
-            let list = Array(ids)
-            let marks = Array(repeating: "?", count: list.count).joined(separator: ",")
-            return Set(try String.fetchAll(db, sql: "SELECT external_id FROM suppressed_ids WHERE external_id IN (\(marks))", arguments: StatementArguments(list)))
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM deleted_ids WHERE suppress = 1)")) == true else { return [] }
+            let byHash = Dictionary(ids.map { (IDHash.hex($0), $0) }, uniquingKeysWith: { a, _ in a })
+            var out: Set<String> = []
+            // In pages of 500 bound parameters (SQLite's limit is 32,766, a batch may name 30,000 ids).
+            let hashes = Array(byHash.keys)
+            for start in stride(from: 0, to: hashes.count, by: 500) {
+                let page = Array(hashes[start..<min(start + 500, hashes.count)])
+                let marks = Array(repeating: "?", count: page.count).joined(separator: ",")
+                for h in try String.fetchAll(db, sql: "SELECT id_hash FROM deleted_ids WHERE suppress = 1 AND id_hash IN (\(marks))", arguments: StatementArguments(page)) {
+                    if let id = byHash[h] { out.insert(id) }
+                }
+            }
+            return out
         }
     }
 
