@@ -13,6 +13,14 @@ import Testing
         #expect(throws: JSONTextParser.SyntaxError.self) { try JSONTextParser.parse(text) }
     }
 
+    /// Found by the `ingest` fuzz target: a 16-digit integer did not survive being written and read back.
+    @Test(arguments: ["8888897371100655", "9007199254740993", "123456789012345678", "1e300", "-0.1", "5e-324", "1.7976931348623157e308", "0.30000000000000004"])
+    func numbersRoundTrip(text: String) throws {
+        let v = try JSONTextParser.parse(text)
+        let back = try JSONTextParser.parse(v.jsonText)
+        #expect(back == v, "\(text) → \(v.jsonText)")
+    }
+
     @Test func refusesDeepNesting() {
         let deep = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
         #expect(throws: JSONTextParser.SyntaxError.self) { try JSONTextParser.parse(deep) }

@@ -35,7 +35,7 @@ extension JSONValue {
     /// A number as JSON: integers without a fraction, others in shortest round-trip form.
     public static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
-        if d.rounded() == d && abs(d) < 1e15 { return String(Int64(d)) }
+        if d.rounded() == d && abs(d) <= 9_007_199_254_740_992 { return String(Int64(d)) }   // every integer up to 2^53 is exact
         return "\(d)"
     }
 

@@ -1,9 +1,11 @@
 /// Fast, exact parsing of decimal numbers from bytes.
 ///
-/// The fast path (`[-+]digits[.digits]` with at most 18 significant digits and 22 fraction
-/// digits) divides an exact integer by an exact power of ten, so the result is the correctly
-/// rounded double, bit-identical to `strtod` and to pandas' `read_csv` (its `round_trip` parser).
-/// Anything else (exponents, long mantissas) goes through Swift's `Double(_:)`.
+/// The fast path (`[-+]digits[.digits]` whose digits form an integer of at most 2^53 and with at
+/// most 22 fraction digits: Clinger's condition) divides an exact integer by an exact power of
+/// ten, so the result is the correctly rounded double, bit-identical to `strtod` and to pandas'
+/// `read_csv` (its `round_trip` parser). Anything else (exponents, longer mantissas) goes through
+/// Swift's `Double(_:)`. (A mantissa above 2^53 was once divided after a first rounding, which
+/// rounded twice: `8888897371100655.0` read as …654. Found by fuzzing.)
 public enum DecimalParser {
     @usableFromInline
     static let powersOfTen: [Double] = (0...22).map { p in
@@ -45,7 +47,7 @@ public enum DecimalParser {
             i += 1
         }
         guard seenDigit else { return nil }
-        guard fraction <= 22 else { return slow(bytes) }
+        guard fraction <= 22, mantissa <= 1 << 53 else { return slow(bytes) }
         let value = Double(mantissa) / powersOfTen[fraction]
         return negative ? -value : value
     }
