@@ -1,146 +1,302 @@
 import SegmentaCore
 
 /// The OpenAPI 3.1 document served at `/openapi.json`, built from the route table below so that
-/// the document and the router are reviewed side by side (a test checks every route is listed).
+/// the document and the router are reviewed side by side (a test checks every route is listed,
+/// the auth matrix test derives its cases from it, and schemathesis fuzzes the live server from it).
+///
+/// It is precise on purpose: every query parameter with its type and bounds, every body with its
+/// schema, every status a route can answer (401/403 on keyed routes, 400/413 on bodies) and the
+/// JSON shape of each answer, so that a schema-driven fuzzer reaches the code and any drift fails CI.
 enum OpenAPIDocument {
     /// Who may call a route.
     enum Access { case none, write, read, admin }
+
+    /// A query parameter: name, JSON schema, description.
+    struct Query {
+        var name: String
+        var schema: JSONValue
+        var description: String
+    }
 
     struct Route {
         var method: String
         var path: String
         var summary: String
         var access: Access
-        var query: [(String, String)] = []
+        var query: [Query] = []
+        /// Schema name of the JSON body.
         var body: String? = nil
-        var responses: [Int: String] = [200: "OK"]
+        /// Status → (description, schema name of the JSON answer, or nil for none / not JSON).
+        var responses: [Int: (String, String?)] = [200: ("OK", nil)]
     }
 
+    // MARK: - Parameters
+
+    static func string(maxLength: Int = 1000) -> JSONValue { .object(["type": "string", "maxLength": .number(Double(maxLength))]) }
+    static func integer(_ range: ClosedRange<Int>) -> JSONValue {
+        .object(["type": "integer", "minimum": .number(Double(range.lowerBound)), "maximum": .number(Double(range.upperBound))])
+    }
+    static let asOf = Query(name: "as_of", schema: string(maxLength: 40), description: "Evaluate as of this date or ISO-8601 time (a backtest); 400 if it is not one")
+
+    /// Path parameters by name.
+    static let pathParameters: [String: JSONValue] = [
+        "name": .object(["type": "string", "minLength": 1, "maxLength": 64]),
+        "id": .object(["type": "string", "minLength": 1, "maxLength": 1000]),
+        "kind": .object(["type": "string", "enum": ["rfm", "lifecycle", "cohorts", "clv", "clusters"]]),
+    ]
+
+    // MARK: - Routes
+
     static let routes: [Route] = {
-        let ingestErrors: [Int: String] = [200: "Stored (messages that fail validation are dropped, counted in /metrics and logged)",
-                                           400: "Malformed JSON, bad gzip or no batch", 401: "Missing or unknown write key",
-                                           413: "Body over the limit", 503: "Commit queue full or storage unavailable; retry after Retry-After"]
+        let ingest: [Int: (String, String?)] = [200: ("Stored (messages that fail validation are dropped, counted in /metrics and logged)", "IngestOK"),
+                                                400: ("Malformed JSON, invalid UTF-8, bad gzip or no batch", "Error"), 401: ("Missing or unknown write key", "Error"),
+                                                413: ("Body, inflated body, batch (10,000 messages), nesting (32) or a string (1 MiB) over its limit", "Error"),
+                                                503: ("Commit queue full or storage unavailable; retry after Retry-After", "Error")]
+        var posthog = ingest
+        posthog[200] = ("Stored", "PostHogOK")
+        let notFound: (String, String?) = ("Unknown segment", "Error")
         var r: [Route] = [
-            Route(method: "post", path: "/v1/batch", summary: "Segment/RudderStack batch: {batch:[…], sentAt, writeKey?, context?}", access: .write, body: "SegmentBatch", responses: ingestErrors),
-            Route(method: "post", path: "/v1/b", summary: "analytics-swift batch (same as /v1/batch)", access: .write, body: "SegmentBatch", responses: ingestErrors),
-            Route(method: "post", path: "/batch/", summary: "PostHog batch: {api_key, batch:[…], sent_at}", access: .write, body: "PostHogBatch", responses: ingestErrors),
-            Route(method: "post", path: "/capture/", summary: "PostHog single event", access: .write, body: "PostHogEvent", responses: ingestErrors),
-            Route(method: "post", path: "/i/v0/e/", summary: "PostHog single event", access: .write, body: "PostHogEvent", responses: ingestErrors),
-            Route(method: "get", path: "/health", summary: "Liveness and database state", access: .none, responses: [200: "OK", 503: "Database unavailable"]),
-            Route(method: "get", path: "/metrics", summary: "Prometheus metrics: received, accepted, rejected by reason, latency, refreshes, webhooks", access: .none),
-            Route(method: "get", path: "/openapi.json", summary: "This document", access: .none),
+            Route(method: "post", path: "/v1/batch", summary: "Segment/RudderStack batch: {batch:[…], sentAt, writeKey?, context?}", access: .write, body: "SegmentBatch", responses: ingest),
+            Route(method: "post", path: "/v1/b", summary: "analytics-swift batch (same as /v1/batch)", access: .write, body: "SegmentBatch", responses: ingest),
+            Route(method: "post", path: "/batch/", summary: "PostHog batch: {api_key, batch:[…], sent_at}", access: .write, body: "PostHogBatch", responses: posthog),
+            Route(method: "post", path: "/capture/", summary: "PostHog single event", access: .write, body: "PostHogEvent", responses: posthog),
+            Route(method: "post", path: "/i/v0/e/", summary: "PostHog single event", access: .write, body: "PostHogEvent", responses: posthog),
+            Route(method: "get", path: "/health", summary: "Liveness and database state", access: .none, responses: [200: ("OK", "Health"), 503: ("Database unavailable", "Health")]),
+            Route(method: "get", path: "/metrics", summary: "Prometheus metrics: received, accepted, rejected by reason, latency, refreshes, webhooks", access: .none,
+                  responses: [200: ("Prometheus text format", nil)]),
+            Route(method: "get", path: "/openapi.json", summary: "This document", access: .none, responses: [200: ("OpenAPI 3.1", "Object")]),
             Route(method: "get", path: "/api/v1/profiles/{id}", summary: "A profile by user id, anonymous id or profile id: traits, computed traits, segments, identities, accounts, first/last seen, event counts",
-                  access: .read, responses: [200: "Profile", 404: "Nobody known by this id"]),
+                  access: .read, responses: [200: ("Profile", "Profile"), 404: ("Nobody known by this id", "Error")]),
             Route(method: "get", path: "/api/v1/profiles/{id}/events", summary: "A profile's events, newest first", access: .read,
-                  query: [("limit", "1–1000, default 100"), ("cursor", "next_cursor of the previous page")], responses: [200: "Events page", 400: "Bad limit or cursor", 404: "Unknown profile"]),
-            Route(method: "get", path: "/api/v1/segments", summary: "All segments with size, last refresh and last error", access: .read),
+                  query: [Query(name: "limit", schema: integer(1...1000), description: "page size, default 100"), Query(name: "cursor", schema: string(), description: "next_cursor of the previous page")],
+                  responses: [200: ("Events page", "EventsPage"), 400: ("Bad limit or cursor", "Error"), 404: ("Unknown profile", "Error")]),
+            Route(method: "get", path: "/api/v1/segments", summary: "All segments with size, last refresh and last error", access: .read, responses: [200: ("Segments", "SegmentList")]),
             Route(method: "post", path: "/api/v1/segments", summary: "Create a dynamic segment from its definition (docs/SEGMENTS.md)", access: .admin, body: "SegmentDefinition",
-                  responses: [201: "Created", 409: "Name taken", 422: "Invalid definition (message has the JSON pointer)"]),
-            Route(method: "post", path: "/api/v1/segments/preview", summary: "Size of a condition now, without saving: {condition}", access: .admin, body: "Condition",
-                  responses: [200: "{size, condition_text}", 422: "Invalid condition"]),
-            Route(method: "get", path: "/api/v1/segments/{name}", summary: "One segment", access: .read, responses: [200: "Segment", 404: "Unknown segment"]),
+                  responses: [201: ("Created", "Segment"), 404: ("A referenced segment does not exist", "Error"), 409: ("Name taken", "Error"), 422: ("Invalid definition (message has the JSON pointer)", "Error")]),
+            Route(method: "post", path: "/api/v1/segments/preview", summary: "Size of a condition now, without saving: {condition}", access: .admin, body: "Preview",
+                  responses: [200: ("Size and the condition in words", "PreviewResult"), 404: ("A referenced segment does not exist", "Error"), 422: ("Invalid condition", "Error")]),
+            Route(method: "get", path: "/api/v1/segments/{name}", summary: "One segment", access: .read, responses: [200: ("Segment", "Segment"), 404: notFound]),
             Route(method: "put", path: "/api/v1/segments/{name}", summary: "Replace the definition (a new version; old ones stay readable)", access: .admin, body: "SegmentDefinition",
-                  responses: [200: "Updated", 404: "Unknown segment", 409: "Static segment", 422: "Invalid definition"]),
-            Route(method: "delete", path: "/api/v1/segments/{name}", summary: "Delete a segment with its history", access: .admin, responses: [204: "Deleted", 404: "Unknown segment", 409: "Used by another segment"]),
-            Route(method: "post", path: "/api/v1/segments/{name}/refresh", summary: "Recompute membership now (snapshot, entered/exited, webhooks)", access: .admin,
-                  query: [("as_of", "evaluate as of this date (backtest)")], responses: [200: "Snapshot with entered/exited (first 1000 each)", 404: "Unknown segment"]),
+                  responses: [200: ("Updated", "Segment"), 404: notFound, 409: ("Static segment", "Error"), 422: ("Invalid definition", "Error")]),
+            Route(method: "delete", path: "/api/v1/segments/{name}", summary: "Delete a segment with its history", access: .admin,
+                  responses: [204: ("Deleted", nil), 404: notFound, 409: ("Used by another segment or an experiment", "Error")]),
+            Route(method: "post", path: "/api/v1/segments/{name}/refresh", summary: "Recompute membership now (snapshot, entered/exited, webhooks)", access: .admin, query: [asOf],
+                  responses: [200: ("Snapshot with entered/exited (first 1000 each)", "Refresh"), 400: ("Bad as_of", "Error"), 404: notFound, 409: ("Static segment or a reference cycle", "Error")]),
             Route(method: "get", path: "/api/v1/segments/{name}/members", summary: "Current members (marketing-consent denials left out). Accept: text/csv (or ?format=csv) streams every member, no cap", access: .read,
-                  query: [("limit", "1–10000, default 1000"), ("cursor", "next_cursor of the previous page"), ("traits", "comma-separated trait or computed-trait names to include"), ("format", "csv")],
-                  responses: [200: "Members page or CSV", 400: "Bad limit", 404: "Unknown segment"]),
-            Route(method: "get", path: "/api/v1/segments/{name}/history", summary: "Snapshots: size, entered, exited per refresh", access: .read, responses: [200: "History", 404: "Unknown segment"]),
-            Route(method: "get", path: "/api/v1/segments/{name}/webhooks", summary: "The segment's webhooks and delivery log", access: .read),
-            Route(method: "post", path: "/api/v1/segments/{name}/webhooks", summary: "Subscribe a URL: {url, secret}; each delivery is signed X-Segmenta-Signature: sha256=HMAC(body)", access: .admin,
-                  body: "Webhook", responses: [201: "Created", 404: "Unknown segment", 422: "Bad url or secret"]),
-            Route(method: "delete", path: "/api/v1/segments/{name}/webhooks/{id}", summary: "Remove a webhook", access: .admin, responses: [204: "Deleted", 404: "Unknown webhook"]),
-            Route(method: "get", path: "/api/v1/analyses/{kind}", summary: "Latest results of rfm, lifecycle, cohorts, clv or clusters", access: .read, responses: [200: "Latest run", 404: "Not computed yet or unknown kind"]),
-            Route(method: "post", path: "/api/v1/analyses/{kind}", summary: "Recompute one analysis now and write back its computed traits", access: .admin, responses: [200: "Done", 404: "Unknown kind"]),
+                  query: [Query(name: "limit", schema: integer(1...10_000), description: "page size, default 1000"), Query(name: "cursor", schema: string(), description: "next_cursor of the previous page"),
+                          Query(name: "traits", schema: string(maxLength: 2000), description: "comma-separated trait or computed-trait names to include (at most 100; repeats are kept once)"),
+                          Query(name: "format", schema: .object(["type": "string", "enum": ["json", "csv"]]), description: "csv streams every member")],
+                  responses: [200: ("Members page (JSON) or every member (text/csv)", "MembersPage"), 400: ("Bad limit or too many traits", "Error"), 404: notFound]),
+            Route(method: "get", path: "/api/v1/segments/{name}/history", summary: "Snapshots: size, entered, exited per refresh", access: .read,
+                  responses: [200: ("History", "History"), 404: notFound]),
+            Route(method: "get", path: "/api/v1/segments/{name}/webhooks", summary: "The segment's webhooks and delivery log (URLs whole for admin keys, scheme and host only for read keys)", access: .read,
+                  responses: [200: ("Webhooks", "Webhooks")]),
+            Route(method: "post", path: "/api/v1/segments/{name}/webhooks", summary: "Subscribe a URL: {url, secret}; deliveries are signed (docs/API.md)", access: .admin,
+                  body: "Webhook", responses: [201: ("Created", "WebhookCreated"), 404: notFound, 422: ("Bad url (including loopback, link-local or private addresses) or secret", "Error")]),
+            Route(method: "delete", path: "/api/v1/segments/{name}/webhooks/{id}", summary: "Remove a webhook", access: .admin,
+                  responses: [204: ("Deleted", nil), 400: ("id is not a number", "Error"), 404: ("Unknown webhook", "Error")]),
+            Route(method: "get", path: "/api/v1/analyses/{kind}", summary: "Latest results of rfm, lifecycle, cohorts, clv or clusters", access: .read,
+                  responses: [200: ("Latest run", "Analysis"), 404: ("Not computed yet or unknown kind", "Error")]),
+            Route(method: "post", path: "/api/v1/analyses/{kind}", summary: "Recompute one analysis now and write back its computed traits", access: .admin,
+                  responses: [200: ("Done", "AnalysisRun"), 404: ("Unknown kind", "Error"), 422: ("Not enough data for this analysis", "Error")]),
             Route(method: "post", path: "/api/v1/privacy/delete", summary: "Delete every trace of people: {userIds:[…≤5000], suppress}", access: .admin, body: "PrivacyDelete",
-                  responses: [200: "Request with what was removed", 422: "No or bad ids"]),
-            Route(method: "get", path: "/api/v1/privacy/requests/{id}", summary: "A privacy request's status", access: .admin, responses: [200: "Request", 404: "Unknown request"]),
-            Route(method: "get", path: "/api/v1/privacy/export", summary: "Everything held on one person", access: .admin, query: [("userId", "user id or anonymous id")],
-                  responses: [200: "All data", 400: "No userId", 404: "Nobody known by this id"]),
-            Route(method: "get", path: "/api/v1/compare", summary: "Compare segment a with b (default: everyone else), or each value of a trait (by) with the rest: per KPI both values, difference, effect size, CI, test, p, Holm-adjusted p, verdict",
-                  access: .read, query: [("a", "segment"), ("b", "segment (optional)"), ("by", "trait (instead of a)"), ("kpis", "revenue,orders,aov,mrr,churn,active:N,adoption:EVENT:N,nps,csat"), ("as_of", "date")],
-                  responses: [200: "Comparison", 400: "Bad parameters", 404: "Unknown segment", 409: "Segment never refreshed"]),
-            Route(method: "post", path: "/api/v1/segments/{name}/validate", summary: "Validate a segment on the five criteria now (the run is kept)", access: .admin, responses: [200: "Report", 404: "Unknown segment"]),
-            Route(method: "get", path: "/api/v1/segments/{name}/validations", summary: "Every validation run of a segment", access: .read, responses: [200: "Runs", 404: "Unknown segment"]),
-            Route(method: "get", path: "/api/v1/hypotheses", summary: "Hypotheses with their latest result", access: .read),
+                  responses: [200: ("Request with what was removed", "PrivacyRequest"), 422: ("No or bad ids", "Error")]),
+            Route(method: "get", path: "/api/v1/privacy/requests/{id}", summary: "A privacy request's status", access: .admin,
+                  responses: [200: ("Request", "PrivacyRequest"), 404: ("Unknown request", "Error")]),
+            Route(method: "get", path: "/api/v1/privacy/export", summary: "Everything held on one person", access: .admin,
+                  query: [Query(name: "userId", schema: string(), description: "user id or anonymous id (required)")],
+                  responses: [200: ("All data", "Object"), 400: ("No userId", "Error"), 404: ("Nobody known by this id", "Error")]),
+            Route(method: "get", path: "/api/v1/compare", summary: "Compare segment a with b (default: everyone else), or each value of a trait (by, at most 50 values) with the rest: per KPI both values, difference, effect size, CI, test, p, Holm-adjusted p, verdict",
+                  access: .read, query: [Query(name: "a", schema: string(), description: "segment"), Query(name: "b", schema: string(), description: "segment (optional)"),
+                                         Query(name: "by", schema: string(), description: "trait (instead of a)"),
+                                         Query(name: "kpis", schema: string(), description: "revenue,orders,aov,mrr,churn,active:DAYS,adoption:EVENT:DAYS,nps,csat (DAYS 1–36500, at most 20 KPIs)"), asOf],
+                  responses: [200: ("Comparison", "Object"), 400: ("Bad parameters", "Error"), 404: ("Unknown segment", "Error"), 409: ("Segment never refreshed", "Error")]),
+            Route(method: "post", path: "/api/v1/segments/{name}/validate", summary: "Validate a segment on the five criteria now (the run is kept)", access: .admin,
+                  responses: [200: ("Report", "Object"), 404: notFound, 409: ("Segment never refreshed", "Error")]),
+            Route(method: "get", path: "/api/v1/segments/{name}/validations", summary: "Every validation run of a segment", access: .read,
+                  responses: [200: ("Runs", "Validations"), 404: notFound]),
+            Route(method: "get", path: "/api/v1/hypotheses", summary: "Hypotheses with their latest result", access: .read, responses: [200: ("Hypotheses", "Hypotheses")]),
             Route(method: "post", path: "/api/v1/hypotheses", summary: "Save a hypothesis: {name, did, within_days_of_signup, outcome, segment?}", access: .admin, body: "Hypothesis",
-                  responses: [201: "Created", 409: "Name taken", 422: "Invalid"]),
-            Route(method: "post", path: "/api/v1/hypotheses/{name}/test", summary: "Test a hypothesis now (observational; the run is kept)", access: .admin, query: [("as_of", "date")],
-                  responses: [200: "Result", 404: "Unknown hypothesis"]),
-            Route(method: "post", path: "/api/v1/experiments", summary: "Create an experiment in a segment", access: .admin, body: "Experiment", responses: [201: "Created", 409: "Name taken", 422: "Invalid"]),
+                  responses: [201: ("Created", "Object"), 404: ("Unknown segment", "Error"), 409: ("Name taken", "Error"), 422: ("Invalid", "Error")]),
+            Route(method: "post", path: "/api/v1/hypotheses/{name}/test", summary: "Test a hypothesis now (observational; the run is kept)", access: .admin, query: [asOf],
+                  responses: [200: ("Result", "Object"), 400: ("Bad as_of", "Error"), 404: ("Unknown hypothesis", "Error"), 409: ("Nothing to compare yet", "Error")]),
+            Route(method: "post", path: "/api/v1/experiments", summary: "Create an experiment in a segment", access: .admin, body: "Experiment",
+                  responses: [201: ("Created", "Object"), 404: ("Unknown segment", "Error"), 409: ("Name taken", "Error"), 422: ("Invalid", "Error")]),
             Route(method: "get", path: "/api/v1/experiments/{name}/results", summary: "Conversion per variant, lift with CI, p-value, SRM check, breakdown by segment", access: .read,
-                  query: [("as_of", "date")], responses: [200: "Results", 404: "Unknown experiment"]),
+                  query: [asOf], responses: [200: ("Results", "ExperimentResults"), 400: ("Bad as_of", "Error"), 404: ("Unknown experiment", "Error")]),
             Route(method: "get", path: "/api/v1/experiments/{name}/assignment", summary: "The variant of a user (stable hash of experiment and profile); records the exposure. For apps: write or admin key",
-                  access: .write, query: [("userId", "user id, anonymous id or profile id")], responses: [200: "{variant}", 404: "Unknown experiment", 409: "User not in the experiment's segment"]),
+                  access: .write, query: [Query(name: "userId", schema: string(), description: "user id, anonymous id or profile id (required)")],
+                  responses: [200: ("The variant", "Assignment"), 400: ("No userId", "Error"), 404: ("Unknown experiment", "Error"), 409: ("User not in the experiment's segment", "Error")]),
         ]
         for kind in Message.Kind.allCases {
-            r.insert(Route(method: "post", path: "/v1/\(kind.rawValue)", summary: "One Segment \(kind.rawValue) message plus writeKey", access: .write, body: "SegmentMessage", responses: ingestErrors), at: 2)
+            r.insert(Route(method: "post", path: "/v1/\(kind.rawValue)", summary: "One Segment \(kind.rawValue) message plus writeKey", access: .write, body: "SegmentMessage", responses: ingest), at: 2)
         }
         return r
+    }()
+
+    /// The statuses every route of a kind can also answer: keys (401/403), bodies (400/413), internal (500).
+    static func responses(of route: Route) -> [Int: (String, String?)] {
+        var out = route.responses
+        let api = route.path.hasPrefix("/api/")
+        if route.access != .none {
+            out[401] = out[401] ?? ("No key, or an unknown or revoked one", "Error")
+            if api { out[403] = ("A key of the wrong kind for this route", "Error") }
+        }
+        if route.body != nil {
+            out[400] = out[400] ?? ("The body is not JSON, not UTF-8, or not the documented object", "Error")
+            out[413] = out[413] ?? ("The body is over its size, nesting or array limit", "Error")
+        }
+        if api { out[500] = ("Internal error (logged; the body says nothing of internals)", "Error") }
+        return out
+    }
+
+    // MARK: - Schemas
+
+    static func object(_ properties: [String: JSONValue], required: [String] = [], open: Bool = true) -> JSONValue {
+        var o: [String: JSONValue] = ["type": "object", "properties": .object(properties)]
+        if !required.isEmpty { o["required"] = .array(required.sorted().map(JSONValue.string)) }
+        if !open { o["additionalProperties"] = false }
+        return .object(o)
+    }
+    static func ref(_ name: String) -> JSONValue { .object(["$ref": .string("#/components/schemas/\(name)")]) }
+    static func array(_ items: JSONValue, max: Int? = nil, min: Int? = nil) -> JSONValue {
+        var o: [String: JSONValue] = ["type": "array", "items": items]
+        if let max { o["maxItems"] = .number(Double(max)) }
+        if let min { o["minItems"] = .number(Double(min)) }
+        return .object(o)
+    }
+    static func type(_ names: String...) -> JSONValue { names.count == 1 ? .object(["type": .string(names[0])]) : .object(["type": .array(names.map(JSONValue.string))]) }
+    static let text = type("string"), number = type("number"), integerValue = type("integer"), bool = type("boolean"), anyObject = type("object")
+    static let nullableText = type("string", "null"), nullableNumber = type("number", "null")
+
+    static let schemas: [String: JSONValue] = {
+        let message = object(["type": .object(["type": "string", "enum": ["identify", "track", "page", "screen", "group", "alias"]]),
+                              "userId": type("string", "number", "null"), "anonymousId": type("string", "number", "null"), "messageId": nullableText,
+                              "timestamp": nullableText, "sentAt": nullableText, "event": nullableText, "name": nullableText, "properties": anyObject, "traits": anyObject,
+                              "groupId": type("string", "number", "null"), "previousId": type("string", "number", "null"), "context": anyObject,
+                              "integrations": anyObject, "writeKey": text])
+        let posthogEvent = object(["api_key": text, "event": text, "distinct_id": type("string", "number"), "properties": anyObject, "timestamp": text, "uuid": text, "$set": anyObject],
+                                  required: ["event"])
+        let segment = object(["name": text, "kind": .object(["type": "string", "enum": ["dynamic", "static"]]), "version": integerValue, "definition": anyObject,
+                              "created_at": text, "updated_at": text, "last_refresh_at": nullableText, "last_error": nullableText, "size": type("integer", "null"),
+                              "condition_text": text],
+                             required: ["name", "kind", "version", "definition", "created_at", "updated_at", "last_refresh_at", "last_error", "size"])
+        let snapshot = object(["snapshot": integerValue, "version": integerValue, "as_of": text, "size": integerValue, "entered": integerValue, "exited": integerValue],
+                              required: ["snapshot", "version", "as_of", "size", "entered", "exited"])
+        let delivery = object(["id": integerValue, "webhook_id": integerValue, "url": text, "snapshot": integerValue, "page": integerValue,
+                               "status": .object(["type": "string", "enum": ["pending", "delivered", "failed"]]), "attempts": integerValue,
+                               "response_status": type("integer", "null"), "last_error": nullableText, "created_at": text, "delivered_at": nullableText],
+                              required: ["id", "webhook_id", "url", "status", "attempts"])
+        let variant = object(["variant": text, "exposed": integerValue, "converted": integerValue, "rate": nullableNumber, "lift": nullableNumber,
+                              "ci": array(nullableNumber), "p_value": nullableNumber], required: ["variant", "exposed", "converted"])
+        return [
+            "Error": object(["code": text, "message": text, "detail": text], required: ["code", "message", "detail"]),
+            "Object": anyObject,
+            "IngestOK": object(["success": .object(["const": true])], required: ["success"]),
+            "PostHogOK": object(["status": .object(["const": 1])], required: ["status"]),
+            "Health": object(["status": .object(["type": "string", "enum": ["ok", "unavailable"]]), "database": text, "journal_mode": text, "ingest_queue": integerValue],
+                             required: ["status"]),
+            "SegmentMessage": message,
+            "SegmentBatch": object(["batch": array(ref("SegmentMessage"), max: 10_000), "sentAt": nullableText, "writeKey": text, "context": anyObject, "integrations": anyObject],
+                                   required: ["batch"]),
+            "PostHogEvent": posthogEvent,
+            "PostHogBatch": object(["api_key": text, "batch": array(ref("PostHogEvent"), max: 10_000), "sent_at": nullableText, "historical_migration": bool], required: ["batch"]),
+            "Condition": object(["all": array(ref("Condition")), "any": array(ref("Condition")), "not": ref("Condition"), "trait": text, "computed": text,
+                                 "account_trait": text, "event": text, "orders": anyObject, "segment": text, "op": text, "value": .object([:])],
+                                required: []),
+            "SegmentDefinition": object(["name": .object(["type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"]), "description": type("string", "null"),
+                                         "card": type("object", "null"), "condition": ref("Condition")], required: ["name", "condition"]),
+            "Preview": object(["condition": ref("Condition")], required: ["condition"]),
+            "PreviewResult": object(["size": integerValue, "condition_text": text], required: ["size", "condition_text"]),
+            "Segment": segment,
+            "SegmentList": object(["segments": array(ref("Segment"))], required: ["segments"]),
+            "Refresh": object(["segment": text, "snapshot": ref("Snapshot"), "seconds": number, "entered": array(text), "exited": array(text)],
+                              required: ["segment", "snapshot", "seconds", "entered", "exited"]),
+            "Snapshot": snapshot,
+            "History": object(["segment": text, "snapshots": array(ref("Snapshot"))], required: ["segment", "snapshots"]),
+            "MembersPage": object(["segment": text, "members": array(.object(["oneOf": [text, object(["id": text, "traits": anyObject], required: ["id", "traits"])]])),
+                                   "next_cursor": nullableText], required: ["segment", "members", "next_cursor"]),
+            "Profile": object(["id": text, "traits": anyObject, "computed_traits": anyObject], required: ["id", "traits"]),
+            "EventsPage": object(["profile": text, "events": array(anyObject), "next_cursor": nullableText], required: ["profile", "events", "next_cursor"]),
+            "Webhook": object(["url": .object(["type": "string", "maxLength": 2048]), "secret": .object(["type": "string", "minLength": 16, "maxLength": 1000])], required: ["url", "secret"]),
+            "WebhookCreated": object(["id": integerValue, "segment": text, "url": text, "created_at": text], required: ["id", "segment", "url", "created_at"]),
+            "Webhooks": object(["webhooks": array(object(["id": integerValue, "url": text, "created_at": text], required: ["id", "url", "created_at"])),
+                                "deliveries": array(delivery)], required: ["webhooks", "deliveries"]),
+            "Analysis": object(["kind": text, "as_of": text, "computed_at": text, "parameters": anyObject, "summary": anyObject], required: ["kind", "as_of", "summary"]),
+            "AnalysisRun": object(["kind": text, "seconds": number, "summary": type("object", "null")], required: ["kind", "seconds"]),
+            "PrivacyDelete": object(["userIds": array(.object(["type": ["string", "number"], "minLength": 1]), max: 5000, min: 1), "suppress": type("boolean", "null")],
+                                    required: ["userIds"]),
+            "PrivacyRequest": object(["id": text, "type": text, "subjects": integerValue, "subject_sha256": array(text), "suppress": bool,
+                                      "status": text, "removed": anyObject, "created_at": text, "completed_at": nullableText],
+                                     required: ["id", "type", "subjects", "subject_sha256", "suppress", "status", "removed", "created_at"]),
+            "Validations": object(["segment": text, "runs": array(object(["as_of": text, "report": anyObject], required: ["as_of", "report"]))], required: ["segment", "runs"]),
+            "Hypothesis": object(["name": .object(["type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"]), "did": text,
+                                  "within_days_of_signup": integer(Bounds.days), "outcome": .object(["type": "string", "pattern": "^(churned|retained:[0-9]{1,5}|revenue:[0-9]{1,5})$"]),
+                                  "segment": type("string", "null")], required: ["name", "did", "within_days_of_signup", "outcome"]),
+            "Hypotheses": object(["hypotheses": array(anyObject)], required: ["hypotheses"]),
+            "Experiment": object(["name": .object(["type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"]), "segment": text, "goal": text,
+                                  "variants": array(text, max: 26, min: 2), "split": array(integer(1...100), max: 26, min: 2), "window_days": integer(Bounds.days)],
+                                 required: ["name", "segment", "goal"]),
+            "ExperimentResults": object(["experiment": anyObject, "variants": array(variant), "srm_p_value": nullableNumber, "sample_ratio_mismatch": bool, "by_segment": anyObject],
+                                        required: ["experiment", "variants", "sample_ratio_mismatch", "by_segment"]),
+            "Assignment": object(["experiment": text, "userId": text, "profile": text, "variant": text], required: ["experiment", "userId", "profile", "variant"]),
+        ]
     }()
 
     static let json: String = {
         var paths: [String: JSONValue] = [:]
         for route in routes {
-            var op: [String: JSONValue] = ["summary": .string(route.summary)]
+            var op: [String: JSONValue] = ["summary": .string(route.summary), "operationId": .string(route.method + route.path.replacing("/", with: "_").replacing("{", with: "").replacing("}", with: ""))]
             var parameters: [JSONValue] = []
             for segment in route.path.split(separator: "/") where segment.hasPrefix("{") {
-                parameters.append(.object(["name": .string(String(segment.dropFirst().dropLast())), "in": .string("path"), "required": .bool(true), "schema": .object(["type": .string("string")])]))
+                let name = String(segment.dropFirst().dropLast())
+                parameters.append(.object(["name": .string(name), "in": "path", "required": true, "schema": pathParameters[name] ?? text]))
             }
-            for (name, description) in route.query {
-                parameters.append(.object(["name": .string(name), "in": .string("query"), "description": .string(description), "schema": .object(["type": .string("string")])]))
+            for q in route.query {
+                parameters.append(.object(["name": .string(q.name), "in": "query", "description": .string(q.description), "schema": q.schema]))
             }
             if !parameters.isEmpty { op["parameters"] = .array(parameters) }
             if let body = route.body {
-                op["requestBody"] = .object(["required": .bool(true), "content": .object(["application/json": .object(["schema": .object(["$ref": .string("#/components/schemas/\(body)")])])])])
+                op["requestBody"] = .object(["required": true, "content": .object(["application/json": .object(["schema": ref(body)])])])
             }
-            op["responses"] = .object(Dictionary(uniqueKeysWithValues: route.responses.map { (String($0.key), JSONValue.object(["description": .string($0.value)])) }))
+            var answers: [String: JSONValue] = [:]
+            for (status, (description, schema)) in responses(of: route) {
+                var r: [String: JSONValue] = ["description": .string(description)]
+                if let schema {
+                    var content: [String: JSONValue] = ["application/json": .object(["schema": ref(schema)])]
+                    if route.path.hasSuffix("/members"), status == 200 { content["text/csv"] = .object(["schema": text]) }
+                    r["content"] = .object(content)
+                } else if route.path == "/metrics" {
+                    r["content"] = .object(["text/plain": .object(["schema": text])])
+                }
+                answers[String(status)] = .object(r)
+            }
+            op["responses"] = .object(answers)
             switch route.access {
             case .none: op["security"] = .array([])
             case .write where route.path.hasPrefix("/api/"):
-                op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = .string("Write or admin key.")
+                op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = "Write or admin key."
             case .write: op["security"] = .array([.object(["writeKeyBasic": .array([])]), .object(["writeKeyInBody": .array([])])])
-            case .read: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = .string("Read or admin key.")
-            case .admin: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = .string("Admin key.")
+            case .read: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = "Read or admin key."
+            case .admin: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = "Admin key."
             }
             var item = paths[route.path]?.objectValue ?? [:]
             item[route.method] = .object(op)
             paths[route.path] = .object(item)
         }
-        func object(_ properties: [String: String], required: [String] = []) -> JSONValue {
-            .object(["type": .string("object"), "required": .array(required.map(JSONValue.string)),
-                     "properties": .object(properties.mapValues { .object(["description": .string($0)]) })])
-        }
         let doc: JSONValue = .object([
-            "openapi": .string("3.1.0"),
-            "info": .object(["title": .string("Segmenta"), "version": .string("0.1.0"),
-                             "description": .string("Ingestion compatible with the Segment, RudderStack and PostHog SDKs; the read/admin API of profiles, segments, analyses, webhooks and privacy. Errors are {\"code\",\"message\",\"detail\"}.")]),
+            "openapi": "3.1.0",
+            "info": .object(["title": "Segmenta", "version": "0.2.0",
+                             "description": "Ingestion compatible with the Segment, RudderStack and PostHog SDKs; the read/admin API of profiles, segments, analyses, webhooks and privacy. Errors are {\"code\",\"message\",\"detail\"}. Limits and the threat model: docs/SECURITY.md."]),
             "paths": .object(paths),
             "components": .object([
                 "securitySchemes": .object([
-                    "bearer": .object(["type": .string("http"), "scheme": .string("bearer"), "description": .string("A read or admin key (`segmenta keys create`).")]),
-                    "writeKeyBasic": .object(["type": .string("http"), "scheme": .string("basic"), "description": .string("The write key as the user name, empty password.")]),
-                    "writeKeyInBody": .object(["type": .string("apiKey"), "in": .string("header"), "name": .string("X-Write-Key-In-Body"),
-                                               "description": .string("Not a header: the key goes in the body as writeKey (Segment) or api_key (PostHog).")]),
+                    "bearer": .object(["type": "http", "scheme": "bearer", "description": "A read or admin key (`segmenta keys create`)."]),
+                    "writeKeyBasic": .object(["type": "http", "scheme": "basic", "description": "The write key as the user name, empty password."]),
+                    "writeKeyInBody": .object(["type": "apiKey", "in": "header", "name": "X-Write-Key-In-Body",
+                                               "description": "Not a header: the key goes in the body as writeKey (Segment) or api_key (PostHog)."]),
                 ]),
-                "schemas": .object([
-                    "SegmentMessage": object(["type": "identify, track, page, screen, group or alias", "userId": "string", "anonymousId": "string (userId or anonymousId required)",
-                                              "messageId": "deduplication id", "timestamp": "ISO-8601", "event": "track: required", "properties": "object", "traits": "identify/group",
-                                              "groupId": "group: required", "previousId": "alias: required", "context": "object"]),
-                    "SegmentBatch": object(["batch": "array of SegmentMessage", "sentAt": "ISO-8601, for the time correction", "writeKey": "string", "context": "applied to each message"], required: ["batch"]),
-                    "PostHogEvent": object(["api_key": "write key", "event": "name ($set, $pageview, $groupidentify, $create_alias, or any)", "distinct_id": "string", "properties": "object", "timestamp": "ISO-8601", "uuid": "deduplication id"]),
-                    "PostHogBatch": object(["api_key": "write key", "batch": "array of PostHogEvent", "sent_at": "ISO-8601"], required: ["batch"]),
-                    "SegmentDefinition": object(["name": "string", "description": "string", "condition": "Condition", "card": "objective, kpi, needs, risks, actions"], required: ["name", "condition"]),
-                    "Condition": object(["condition": "all/any/not, trait, computed, event, segment nodes (docs/SEGMENTS.md)"]),
-                    "Webhook": object(["url": "http(s) URL", "secret": "≥16 characters"], required: ["url", "secret"]),
-                    "Hypothesis": object(["name": "string", "did": "event name", "within_days_of_signup": "days", "outcome": "churned, retained:DAYS or revenue:DAYS", "segment": "optional"],
-                                         required: ["name", "did", "within_days_of_signup", "outcome"]),
-                    "Experiment": object(["name": "string", "segment": "string", "goal": "event name", "variants": "names, control first", "split": "weights summing to 100", "window_days": "days"],
-                                         required: ["name", "segment", "goal"]),
-                    "PrivacyDelete": object(["userIds": "1–5000 ids", "suppress": "refuse their future messages"], required: ["userIds"]),
-                ]),
+                "schemas": .object(schemas),
             ]),
         ])
         return doc.jsonText

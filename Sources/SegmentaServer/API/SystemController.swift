@@ -23,7 +23,8 @@ public struct SystemController: Sendable {
                 return Response.json(.object(["status": .string("ok"), "database": .string("sqlite"), "journal_mode": .string(mode),
                                               "ingest_queue": .number(Double(await queue.depth))]))
             } catch {
-                return Response.json(.object(["status": .string("unavailable"), "error": .string("\(error)")]), status: .serviceUnavailable)
+                // No key is needed here: say that the database is unavailable, not why (the log has it).
+                return Response.json(.object(["status": .string("unavailable"), "database": .string("sqlite")]), status: .serviceUnavailable)
             }
         }
         router.get("metrics") { _, _ in
