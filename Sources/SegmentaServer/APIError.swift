@@ -24,6 +24,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .invalidInput: self.init(invalidStatus, code: "invalid_input", error.message)
         case .notFound: self.init(.notFound, code: "not_found", error.message)
         case .conflict: self.init(.conflict, code: "conflict", error.message)
+        case .timeout: self.init(.serviceUnavailable, code: "timeout", error.message)
         default: self.init(.internalServerError, code: "internal_error", "the server could not complete this request; it was logged — retry, and report it if it persists")
         }
     }

@@ -42,6 +42,7 @@ public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @S
     if parts.configuration.refreshInterval != nil { services.append(parts.recompute) }
     return Application(
         router: buildRouter(parts),
+        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(parts.configuration.idleTimeout.components.seconds) * 1_000_000_000))),
         configuration: .init(address: .hostname(parts.configuration.host, port: parts.configuration.port), serverName: "Segmenta"),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? parts.configuration.port) },
@@ -53,6 +54,7 @@ public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @S
 /// and the dashboard (sign-in sessions).
 public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    if let limit = parts.configuration.queryTimeLimit { router.add(middleware: QueryDeadlineMiddleware(limit: limit)) }
     IngestController(store: parts.store, queue: parts.queue, metrics: parts.metrics, maxBodyBytes: parts.configuration.maxBodyBytes, logger: parts.logger)
         .addRoutes(to: router)
     SystemController(store: parts.store, metrics: parts.metrics, queue: parts.queue).addRoutes(to: router)

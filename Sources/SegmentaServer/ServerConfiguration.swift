@@ -25,6 +25,10 @@ public struct ServerConfiguration: Sendable {
     public var webhookRetryBase: Duration = .seconds(30)
     /// Time a webhook endpoint has to answer one delivery.
     public var webhookTimeout: Duration = .seconds(10)
+    /// Longest a request's SQL may run before it is interrupted (503 `timeout`); nil: no limit.
+    public var queryTimeLimit: Duration? = .seconds(30)
+    /// A keep-alive connection with no request for this long is closed (slow or idle clients hold no socket for ever).
+    public var idleTimeout: Duration = .seconds(60)
     /// Which addresses webhooks may be delivered to (public ones only by default).
     public var webhookNetworks = WebhookNetworkPolicy()
 

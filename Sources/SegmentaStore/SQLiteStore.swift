@@ -87,14 +87,14 @@ public final class SQLiteStore: Store {
 
     /// Runs `body` in a read transaction, mapping database errors to ``SegmentaError``.
     func read<T>(_ body: (Database) throws -> T) throws(SegmentaError) -> T {
-        do { return try writer.read(body) } catch let e as SegmentaError { throw e } catch {
+        do { return try writer.read { db in try QueryDeadline.enforce(db, body) } } catch let e as SegmentaError { throw e } catch {
             throw SegmentaError(.storage, "database read failed: \(error)", underlying: error)
         }
     }
 
     /// Runs `body` in one write transaction (rolled back on any error).
     func write<T>(_ body: (Database) throws -> T) throws(SegmentaError) -> T {
-        do { return try writer.write(body) } catch let e as SegmentaError { throw e } catch {
+        do { return try writer.write { db in try QueryDeadline.enforce(db, body) } } catch let e as SegmentaError { throw e } catch {
             throw SegmentaError(.storage, "database write failed, nothing was changed: \(error)", underlying: error)
         }
     }

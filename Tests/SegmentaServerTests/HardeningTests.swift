@@ -206,6 +206,14 @@ struct HardeningTests {
         #expect(!e.message.contains("SELECT") && !e.message.contains("SQLite"))
     }
 
+    @Test("a request's SQL deadline follows its work onto the thread pool (so the store can enforce it)")
+    func deadlineReachesThePool() async throws {
+        let seen = try await QueryDeadline.$current.withValue(42) { try await blocking { QueryDeadline.current } }
+        #expect(seen == 42)
+        let none = try await blocking { QueryDeadline.current }
+        #expect(none == nil)
+    }
+
     @Test("Timestamp.adding(days:) saturates instead of overflowing")
     func saturatingDays() {
         let t = Timestamp(milliseconds: 0)

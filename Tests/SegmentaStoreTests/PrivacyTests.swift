@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import SegmentaCore
-import SegmentaStore
+@testable import SegmentaStore
 import Testing
 
 @Suite("Privacy: a delete leaves no trace, and nothing brings the person back")
@@ -75,5 +75,34 @@ struct PrivacyTests {
         // She comes back on her own later: without suppression that is a new person.
         let back = try store.apply([MessageBatch(messages: [Message(kind: .track, messageID: "3", userID: "carol", event: "Logged In")], source: "s", arrival: Timestamp(milliseconds: Timestamp.now.milliseconds + 1000))])
         #expect(back[0].accepted == 1)
+    }
+}
+
+@Suite("Store limits: time and cost")
+struct StoreLimitTests {
+    @Test("a query past its deadline is interrupted with a timeout error (an endless query ends)")
+    func deadline() throws {
+        let store = try SQLiteStore()
+        #expect {
+            try QueryDeadline.with(.milliseconds(100)) {
+                // Counts for ever unless interrupted.
+                try store.read { db in try Int.fetchOne(db, sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c") }
+            }
+        } throws: { ($0 as? SegmentaError)?.code == .timeout }
+        // Without a deadline the same store answers.
+        #expect(try store.previewSize(try ConditionParser.condition(JSONTextParser.parse(#"{"trait":"x","op":"eq","value":1}"#)), asOf: .now) == 0)
+    }
+
+    @Test("segment references that multiply conditions past 10,000 are refused, not expanded")
+    func referenceBlowUp() throws {
+        let store = try SQLiteStore()
+        let leaves = (0..<20).map { #"{"trait":"t\#($0)","op":"eq","value":1}"# }.joined(separator: ",")
+        _ = try store.createSegment(try JSONTextParser.parse(#"{"name":"c","condition":{"any":[\#(leaves)]}}"#))
+        let twentyC = Array(repeating: #"{"segment":"c"}"#, count: 20).joined(separator: ",")
+        _ = try store.createSegment(try JSONTextParser.parse(#"{"name":"b","condition":{"all":[\#(twentyC)]}}"#))
+        let twentyB = Array(repeating: #"{"segment":"b"}"#, count: 40).joined(separator: ",")
+        #expect {
+            _ = try store.createSegment(try JSONTextParser.parse(#"{"name":"a","condition":{"all":[\#(twentyB)]}}"#))
+        } throws: { ($0 as? SegmentaError)?.message.contains("10000") == true }
     }
 }

@@ -19,6 +19,8 @@ public struct SegmentaError: Error, Sendable, CustomStringConvertible {
         public static let io = Code("io")
         /// The database failed.
         public static let storage = Code("storage")
+        /// The work ran past its time limit and was stopped (nothing was changed).
+        public static let timeout = Code("timeout")
     }
 
     /// The error's code.

@@ -61,8 +61,9 @@ public actor IngestQueue {
     nonisolated var signals: AsyncStream<Void> { signal }
 }
 
-/// The single writer: takes everything queued, commits it in one transaction on a thread-pool
-/// thread (SQLite calls block), resumes each waiting request. On graceful shutdown it stops taking
+/// The single writer: takes everything queued, commits it in one transaction on its own thread
+/// (SQLite calls block; a thread of its own means that API or dashboard queries filling the shared
+/// pool never delay a commit), resumes each waiting request. On graceful shutdown it stops taking
 /// new batches, commits what is queued, and ends.
 public struct IngestWriter: Service {
     let queue: IngestQueue
@@ -78,27 +79,30 @@ public struct IngestWriter: Service {
     }
 
     public func run() async throws {
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        defer { thread.shutdownGracefully { _ in } }
         await withGracefulShutdownHandler {
             for await _ in queue.signals {
                 // Group commit: give concurrent requests a moment to join a small commit. Each commit
                 // rewrites every index page it touches, so fewer, larger commits store more per second.
                 if await queue.depth < 1000 { try? await Task.sleep(for: .milliseconds(2)) }
-                await commitWaiting()
+                await commitWaiting(on: thread)
             }
         } onGracefulShutdown: {
             queue.close()
         }
         queue.close()
-        await commitWaiting()
+        await commitWaiting(on: thread)
     }
 
-    func commitWaiting() async {
+    func commitWaiting(on thread: NIOThreadPool = .singleton) async {
         let jobs = await queue.takeAll()
         guard !jobs.isEmpty else { return }
         let store = self.store
         let batches = jobs.map(\.batch)
         do {
-            let results = try await NIOThreadPool.singleton.runIfActive { try store.apply(batches) }
+            let results = try await thread.runIfActive { try store.apply(batches) }
             metrics.commitSize.record(Double(batches.reduce(0) { $0 + $1.messages.count }))
             for (job, result) in zip(jobs, results) { job.continuation.resume(returning: result) }
         } catch {

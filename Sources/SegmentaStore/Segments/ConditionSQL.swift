@@ -17,6 +17,11 @@ struct ConditionSQL {
     let resolve: (String) -> Reference?
     private(set) var arguments: [DatabaseValue] = []
     private var stack: [String] = []
+    /// Conditions compiled so far, counted through segment references (which are inlined).
+    private var nodes = 0
+    /// Most conditions a definition may expand to through its references: one definition holds at
+    /// most 1,000, but references can multiply them (A uses B ten times, B uses C ten times…).
+    static let maxExpandedNodes = 10_000
 
     init(at: Timestamp, resolve: @escaping (String) -> Reference?) {
         self.at = at
@@ -47,6 +52,10 @@ struct ConditionSQL {
     }
 
     mutating func compile(_ c: Condition) throws(SegmentaError) -> String {
+        nodes += 1
+        guard nodes <= Self.maxExpandedNodes else {
+            throw SegmentaError(.invalidInput, "the condition expands to more than \(Self.maxExpandedNodes) conditions through its segment references; refer to fewer or smaller segments, or freeze one (`segmenta segments freeze`) and refer to its members")
+        }
         switch c {
         case .all(let cs):
             var parts: [String] = []

@@ -80,36 +80,52 @@ extension SQLiteStore {
     /// changes nothing else.
     public func refresh(_ name: String, asOf: Timestamp) throws(SegmentaError) -> RefreshResult {
         let clock = ContinuousClock.now
-        do {
-            let result: RefreshResult = try write { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
-                    throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
-                }
-                let version: Int = row[1]
-                let current = Set(try String.fetchAll(db, sql: "SELECT profile_id FROM segment_membership WHERE segment = ? AND exited_snapshot IS NULL", arguments: [name]))
-                let next: Set<String>
-                if (row[0] as String) == "static" {
-                    next = current
-                } else {
+        do throws(SegmentaError) {
+            // The membership query runs in a read (a WAL snapshot), outside the write lock, so a long
+            // refresh never holds up ingestion commits; the short write then records the changes,
+            // and starts over if the definition changed in between.
+            var attempt = 0
+            var result: RefreshResult?
+            while result == nil {
+                attempt += 1
+                let (kind, version, next): (String, Int, Set<String>?) = try read { db in
+                    guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
+                        throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
+                    }
+                    guard (row[0] as String) != "static" else { return ("static", row[1], nil) }
                     let definitions = try Self.definitions(db)
                     guard let condition = definitions[name]?.condition else { throw SegmentaError(.storage, "segment \"\(name)\" has no stored condition") }
                     let (sql, arguments) = try ConditionSQL.membersQuery(condition, at: asOf, resolve: Self.resolver(definitions))
-                    next = Set(try String.fetchAll(db, sql: sql, arguments: arguments))
+                    return ("dynamic", row[1], Set(try String.fetchAll(db, sql: sql, arguments: arguments)))
                 }
-                let entered = CustomerOrder.sorted(Array(next.subtracting(current)))
-                let exited = CustomerOrder.sorted(Array(current.subtracting(next)))
-                let now = Timestamp.now.milliseconds
-                try db.execute(sql: "INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [name, version, asOf.milliseconds, next.count, entered.count, exited.count, now])
-                let snapshot = db.lastInsertedRowID
-                let enter = try db.makeStatement(sql: "INSERT INTO segment_membership (segment, profile_id, entered_snapshot) VALUES (?, ?, ?)")
-                for id in entered { try enter.execute(arguments: [name, id, snapshot]) }
-                let exit = try db.makeStatement(sql: "UPDATE segment_membership SET exited_snapshot = ? WHERE segment = ? AND profile_id = ? AND exited_snapshot IS NULL")
-                for id in exited { try exit.execute(arguments: [snapshot, name, id]) }
-                try db.execute(sql: "UPDATE segments SET last_refresh_at = ?, last_error = NULL WHERE name = ?", arguments: [now, name])
-                return RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: version, asOf: asOf, size: next.count, entered: entered.count, exited: exited.count),
-                                     entered: entered, exited: exited, seconds: 0)
+                result = try write { db -> RefreshResult? in
+                    guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
+                        throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
+                    }
+                    guard (row[0] as String) == kind, (row[1] as Int) == version else {
+                        if attempt < 3 { return nil }
+                        throw SegmentaError(.conflict, "segment \"\(name)\" kept changing during the refresh; try again")
+                    }
+                    let current = Set(try String.fetchAll(db, sql: "SELECT profile_id FROM segment_membership WHERE segment = ? AND exited_snapshot IS NULL", arguments: [name]))
+                    let members = next ?? current
+                    let entered = CustomerOrder.sorted(Array(members.subtracting(current)))
+                    let exited = CustomerOrder.sorted(Array(current.subtracting(members)))
+                    let now = Timestamp.now.milliseconds
+                    try db.execute(sql: "INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   arguments: [name, version, asOf.milliseconds, members.count, entered.count, exited.count, now])
+                    let snapshot = db.lastInsertedRowID
+                    let enter = try db.makeStatement(sql: "INSERT INTO segment_membership (segment, profile_id, entered_snapshot) VALUES (?, ?, ?)")
+                    // A profile deleted (privacy) or merged away since the read is not entered.
+                    let exists = try db.makeStatement(sql: "SELECT 1 FROM profiles WHERE id = ?")
+                    for id in entered where try Bool.fetchOne(exists, arguments: [id]) == true { try enter.execute(arguments: [name, id, snapshot]) }
+                    let exit = try db.makeStatement(sql: "UPDATE segment_membership SET exited_snapshot = ? WHERE segment = ? AND profile_id = ? AND exited_snapshot IS NULL")
+                    for id in exited { try exit.execute(arguments: [snapshot, name, id]) }
+                    try db.execute(sql: "UPDATE segments SET last_refresh_at = ?, last_error = NULL WHERE name = ?", arguments: [now, name])
+                    return RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: version, asOf: asOf, size: members.count, entered: entered.count, exited: exited.count),
+                                         entered: entered, exited: exited, seconds: 0)
+                }
             }
+            guard let result else { throw SegmentaError(.storage, "refresh of \"\(name)\" did not complete") }
             var r = result
             let d = ContinuousClock.now - clock
             r.seconds = d.inSeconds
