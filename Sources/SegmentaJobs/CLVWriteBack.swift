@@ -7,9 +7,9 @@ public enum CLVWriteBack {
     public static func save(_ result: CLVAnalysis, to db: SQLiteStore) throws(SegmentaError) {
         var traits: [String: [String: JSONValue]] = ["clv": [:], "p_alive": [:], "expected_purchases": [:]]
         for c in result.customers {
-            traits["p_alive"]![c.summary.customerID] = .number(c.probabilityAlive)
-            traits["expected_purchases"]![c.summary.customerID] = .number(c.expectedPurchases)
-            if let v = c.clv { traits["clv"]![c.summary.customerID] = .number(v) }
+            traits["p_alive", default: [:]][c.summary.customerID] = .number(c.probabilityAlive)
+            traits["expected_purchases", default: [:]][c.summary.customerID] = .number(c.expectedPurchases)
+            if let v = c.clv { traits["clv", default: [:]][c.summary.customerID] = .number(v) }
         }
         try db.replaceComputedTraits(traits, computedAt: .now)
         let values = result.customers.compactMap(\.clv)
@@ -33,8 +33,9 @@ public enum CLVWriteBack {
             summary["histogram"] = .object(["low": .number(lo), "width": .number(width), "counts": .array(counts.map { .number(Double($0)) }),
                                             "left_out_above": .number(Double(sorted.count - kept.count))])
         }
-        summary["top"] = .array(result.customers.filter { $0.clv != nil }.sorted { $0.clv! > $1.clv! }.prefix(20).map { c in
-            .object(["id": .string(c.summary.customerID), "clv": .number(c.clv!), "p_alive": .number(c.probabilityAlive),
+        let valued = result.customers.compactMap { c in c.clv.map { (c, $0) } }
+        summary["top"] = .array(valued.sorted { $0.1 > $1.1 }.prefix(20).map { c, clv in
+            .object(["id": .string(c.summary.customerID), "clv": .number(clv), "p_alive": .number(c.probabilityAlive),
                      "expected_purchases": .number(c.expectedPurchases), "frequency": .number(c.summary.frequency)])
         })
         let step = max(1, result.customers.count / 500)

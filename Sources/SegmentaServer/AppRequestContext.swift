@@ -9,6 +9,13 @@ public struct AppRequestContext: RequestContext {
     public var key: APIKey?
     /// The signed-in dashboard viewer, set by the session middleware.
     var viewer: Viewer?
+
+    /// The viewer of a page behind the session middleware; a 401 (never a crash) if a route was
+    /// wired without it.
+    func signedIn() throws -> Viewer {
+        guard let viewer else { throw APIError.unauthorized("sign in first") }
+        return viewer
+    }
     /// SDK batches may be several MiB; ingestion enforces its own limit with a clear 413.
     public var maxUploadSize: Int { 16 * 1024 * 1024 }
 

@@ -7,6 +7,8 @@ public final class ServerMetrics: Sendable {
     let received: Counter
     let accepted: Counter
     let duplicates: Counter
+    let mergesRefused: Counter
+    let erased: Counter
     let batchLatency: DurationHistogram
     let commitSize: ValueHistogram
     let backpressure: Counter
@@ -16,6 +18,8 @@ public final class ServerMetrics: Sendable {
         received = registry.makeCounter(name: "segmenta_ingest_messages_received_total", help: "Messages received on the ingestion routes.")
         accepted = registry.makeCounter(name: "segmenta_ingest_messages_accepted_total", help: "Messages stored (new).")
         duplicates = registry.makeCounter(name: "segmenta_ingest_messages_duplicate_total", help: "Messages already stored (same source and messageId).")
+        mergesRefused = registry.makeCounter(name: "segmenta_identity_merges_refused_total", help: "identify messages that would have merged two identified profiles and did not.")
+        erased = registry.makeCounter(name: "segmenta_ingest_messages_erased_total", help: "Queued messages dropped at commit because their person was deleted after they arrived.")
         batchLatency = registry.makeDurationHistogram(name: "segmenta_ingest_request_duration_seconds",
                                                       buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
                                                                 .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)],

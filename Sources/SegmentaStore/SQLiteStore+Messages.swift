@@ -88,8 +88,7 @@ extension SQLiteStore {
     /// Identities already resolved in this transaction are cached, and first/last seen are
     /// widened once per profile at the end, so a plain `track` costs one insert.
     func resolveProfile(_ db: Database, _ m: Message, seen: Timestamp, cache: inout IdentityCache, result: inout MessageImportResult) throws -> String {
-        if m.kind != .alias, m.kind != .identify || m.anonymousID == nil {
-            let key = m.userID ?? m.anonymousID!
+        if m.kind != .alias, m.kind != .identify || m.anonymousID == nil, let key = m.userID ?? m.anonymousID {
             if let known = cache.profiles[key] {
                 cache.see(known, at: seen)
                 return known
@@ -124,7 +123,20 @@ extension SQLiteStore {
         if let user = m.userID {
             target = try resolve(user, kind: "user_id")
             if let anon = m.anonymousID {
-                if let other = try profile(of: anon), other != target { try merged(other, into: target) }
+                if let other = try profile(of: anon), other != target {
+                    // A profile never holds two user ids (PostHog refuses to merge two identified
+                    // persons; Segment caps a profile at one userId): an anonymous id already on
+                    // someone else's identified profile — a shared device after a logout — moves to
+                    // the newest user, and the two people stay apart.
+                    let identified = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM identities WHERE profile_id = ? AND kind = 'user_id' LIMIT 1"), arguments: [other]) == true
+                    if identified && m.kind == .identify {
+                        result.mergesRefused += 1
+                        logger.info("identify did not merge two identified profiles; the anonymous id moved to the newest user",
+                                    metadata: ["user_id": .string(user), "profile_kept_apart": .string(other)])
+                    } else {
+                        try merged(other, into: target)
+                    }
+                }
                 try link(anon, kind: "anonymous_id", to: target)
             }
             if m.kind == .alias, let previous = m.previousID {
@@ -132,8 +144,10 @@ extension SQLiteStore {
                 if let other, other != target { try merged(other, into: target) }
                 try link(previous, kind: other == nil || other == previous ? "user_id" : "anonymous_id", to: target)
             }
+        } else if let anon = m.anonymousID {
+            target = try resolve(anon, kind: "anonymous_id")
         } else {
-            target = try resolve(m.anonymousID!, kind: "anonymous_id")
+            throw SegmentaError(.invalidInput, "a message needs a userId or an anonymousId")   // decoding refuses these first
         }
         cache.see(target, at: seen)
         return target

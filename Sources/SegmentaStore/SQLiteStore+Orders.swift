@@ -47,7 +47,7 @@ extension SQLiteStore {
                 }
             }
             let widen = try db.makeStatement(sql: "UPDATE profiles SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?2), ?2) WHERE id = ?3")
-            for id in span.keys.sorted() { let s = span[id]!; try widen.execute(arguments: [s.0, s.1, id]) }
+            for (id, s) in span.sorted(by: { $0.key < $1.key }) { try widen.execute(arguments: [s.0, s.1, id]) }
             return result
         }
     }

@@ -14,17 +14,41 @@ public final class SQLiteStore: Store {
     /// - Parameters:
     ///   - path: the SQLite file, e.g. `segmenta.sqlite`.
     ///   - logger: where to log.
-    public init(path: String, logger: Logger = Logger(label: "segmenta.store")) throws(SegmentaError) {
+    /// How much memory SQLite may keep as page cache, per connection.
+    public struct CacheSizes: Sendable {
+        /// The one writing connection.
+        public var writerMiB: Int
+        /// Each reading connection (a pool keeps up to ``maximumReaders``).
+        public var readerMiB: Int
+        /// Reading connections kept open at most.
+        public var maximumReaders: Int
+
+        public init(writerMiB: Int, readerMiB: Int, maximumReaders: Int) {
+            self.writerMiB = writerMiB
+            self.readerMiB = readerMiB
+            self.maximumReaders = maximumReaders
+        }
+
+        /// Commands: one process, one big job (imports, scans) — large caches.
+        public static let command = CacheSizes(writerMiB: 256, readerMiB: 256, maximumReaders: 5)
+        /// The server: a long-running process whose memory must stay flat however large the store
+        /// grows — at most 64 + 4 × 32 = 192 MiB of page cache in all.
+        public static let server = CacheSizes(writerMiB: 64, readerMiB: 32, maximumReaders: 4)
+    }
+
+    public init(path: String, cache: CacheSizes = .command, logger: Logger = Logger(label: "segmenta.store")) throws(SegmentaError) {
         self.logger = logger
         do {
             var config = Self.configuration()
+            config.maximumReaderCount = cache.maximumReaders
             config.prepareDatabase { db in
                 db.add(function: Self.timestampFunction)
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 try db.execute(sql: "PRAGMA busy_timeout = 5000")
-                // A 256 MiB page cache (SQLite's default is 2 MiB): large imports and scans stay
-                // in memory instead of spilling pages to the WAL through system calls.
-                try db.execute(sql: "PRAGMA cache_size = -262144")
+                // A large page cache (SQLite's default is 2 MiB; commands take 256 MiB): large imports
+                // and scans stay in memory instead of spilling pages to the WAL through system calls.
+                let mib = db.configuration.readonly ? cache.readerMiB : cache.writerMiB
+                try db.execute(sql: "PRAGMA cache_size = -\(mib * 1024)")
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
                 // Checkpoint every 64 MiB of WAL instead of SQLite's 4 MiB: index pages that many
                 // small commits touch again and again are copied into the database file once, not

@@ -92,5 +92,8 @@ public struct MessageImportResult: Sendable, Equatable {
     /// Messages dropped because one of their ids belongs to a person deleted (or suppressed) by a
     /// privacy request after the message arrived: a queued message never brings a deleted person back.
     public var erased = 0
+    /// `identify` messages that would have merged two identified profiles (two user ids) and did
+    /// not: the anonymous id moved to the newest user instead.
+    public var mergesRefused = 0
     public init() {}
 }

@@ -106,3 +106,31 @@ struct StoreLimitTests {
         } throws: { ($0 as? SegmentaError)?.message.contains("10000") == true }
     }
 }
+
+@Suite("Identity rules")
+struct IdentityRuleTests {
+    @Test("a reused anonymousId never merges two identified people: bob keeps his email, the device moves to carol")
+    func sharedDevice() throws {
+        let store = try SQLiteStore()
+        let t = try Timestamp.parse("2026-11-01T10:00:00Z")
+        let first = try store.apply([Message(kind: .identify, messageID: "1", userID: "bob", anonymousID: "device-A", traits: ["email": .string("bob@x.test")], timestamp: t)],
+                                    source: "s", arrival: t)
+        #expect(first.mergesRefused == 0)
+        let second = try store.apply([Message(kind: .identify, messageID: "2", userID: "carol", anonymousID: "device-A", traits: ["email": .string("carol@x.test")], timestamp: t.adding(days: 1))],
+                                     source: "s", arrival: t.adding(days: 1))
+        #expect(second.mergesRefused == 1)
+        #expect(second.profilesMerged == 0)
+        let bob = try #require(try store.profileID(forExternalID: "bob"))
+        let carol = try #require(try store.profileID(forExternalID: "carol"))
+        #expect(bob != carol)
+        #expect(try store.traits(of: bob)?["email"] == .string("bob@x.test"))
+        #expect(try store.traits(of: carol)?["email"] == .string("carol@x.test"))
+        // The device now belongs to the newest user: its next anonymous event is carol's.
+        #expect(try store.profileID(forExternalID: "device-A") == carol)
+        // An anonymous profile (no user id yet) is still merged on identify, as before.
+        _ = try store.apply([Message(kind: .track, messageID: "3", anonymousID: "device-B", event: "Viewed")], source: "s", arrival: t)
+        let third = try store.apply([Message(kind: .identify, messageID: "4", userID: "dan", anonymousID: "device-B")], source: "s", arrival: t)
+        #expect(third.profilesMerged == 1)
+        #expect(try store.profileID(forExternalID: "device-B") == store.profileID(forExternalID: "dan"))
+    }
+}

@@ -59,7 +59,7 @@ public struct DashboardController: Sendable {
 
         let pages = router.group().add(middleware: SessionMiddleware(store: store, sessions: sessions))
         pages.post("logout") { request, context in
-            let viewer = context.viewer!
+            let viewer = try context.signedIn()
             try await Self.checkCSRF(request, viewer)
             await sessions.end(viewer.sessionID)
             var response = Response(status: .seeOther, headers: [.location: "/login"])
@@ -67,9 +67,9 @@ public struct DashboardController: Sendable {
             return response
         }
         let p = DashboardPages(store: store)
-        pages.get("/") { _, context in Self.html(try await p.overview(context.viewer!)) }
+        pages.get("/") { _, context in Self.html(try await p.overview(try context.signedIn())) }
         pages.get("segments/:name") { request, context in
-            Self.html(try await p.segment(try context.path("name"), viewer: context.viewer!, query: request.query("q") ?? "",
+            Self.html(try await p.segment(try context.path("name"), viewer: try context.signedIn(), query: request.query("q") ?? "",
                                           page: try request.intQuery("page", default: 1, range: 1...1_000_000), compare: request.query("compare") == "1"))
         }
         pages.get("segments/:name/members.csv") { _, context in
@@ -94,21 +94,21 @@ public struct DashboardController: Sendable {
             }
             return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery()])
         }
-        pages.get("builder") { _, context in Self.html(p.builder(context.viewer!)) }
-        pages.get("rfm") { request, context in Self.html(try await p.rfm(context.viewer!, from: request.query("from"), to: request.query("to"))) }
-        pages.get("cohorts") { request, context in Self.html(try await p.cohorts(context.viewer!, period: request.query("period") ?? "month", by: request.query("by") ?? "")) }
-        pages.get("value") { request, context in Self.html(try await p.value(context.viewer!, x: request.query("x"), y: request.query("y"))) }
+        pages.get("builder") { _, context in Self.html(p.builder(try context.signedIn())) }
+        pages.get("rfm") { request, context in Self.html(try await p.rfm(try context.signedIn(), from: request.query("from"), to: request.query("to"))) }
+        pages.get("cohorts") { request, context in Self.html(try await p.cohorts(try context.signedIn(), period: request.query("period") ?? "month", by: request.query("by") ?? "")) }
+        pages.get("value") { request, context in Self.html(try await p.value(try context.signedIn(), x: request.query("x"), y: request.query("y"))) }
         pages.get("profiles") { request, context in
             if let id = request.query("id")?.trimmingWhitespace(), !id.isEmpty {
                 return Response(status: .seeOther, headers: [.location: "/profiles/" + id.addingPercentEncodingForQuery()])
             }
-            return Self.html(p.profileSearch(context.viewer!))
+            return Self.html(p.profileSearch(try context.signedIn()))
         }
-        pages.get("profiles/:id") { _, context in Self.html(try await p.profile(try context.path("id"), viewer: context.viewer!)) }
+        pages.get("profiles/:id") { _, context in Self.html(try await p.profile(try context.path("id"), viewer: try context.signedIn())) }
 
         // The builder's JSON calls (session + CSRF header; admin to save).
         pages.post("ui/preview") { request, context in
-            try await Self.checkCSRF(request, context.viewer!)
+            try await Self.checkCSRF(request, try context.signedIn())
             return try await SegmentsController.preview(store: store, body: try await request.jsonBody())
         }
         pages.post("ui/segments") { request, context in

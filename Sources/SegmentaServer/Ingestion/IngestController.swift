@@ -131,6 +131,8 @@ public struct IngestController: Sendable {
                 let result = try await queue.submit(MessageBatch(messages: messages, source: "http:" + key.id, arrival: arrival, encode: true))
                 metrics.accepted.increment(by: Int64(result.accepted))
                 metrics.duplicates.increment(by: Int64(result.duplicates))
+                if result.mergesRefused > 0 { metrics.mergesRefused.increment(by: Int64(result.mergesRefused)) }
+                if result.erased > 0 { metrics.erased.increment(by: Int64(result.erased)) }
             } catch is IngestQueue.Full {
                 metrics.backpressure.increment()
                 throw APIError(.serviceUnavailable, code: "busy", "the commit queue is full; retry after a second", headers: [.retryAfter: "1"])

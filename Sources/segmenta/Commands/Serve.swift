@@ -27,12 +27,18 @@ extension Segmenta {
         @Flag(help: "Skip CLV (BG/NBD + Gamma-Gamma) at each recompute.") var noClv = false
         @Flag(help: "Let webhooks reach private-network addresses (10/8, 172.16/12, 192.168/16, fc00::/7), e.g. a CRM inside your network. Loopback and link-local stay refused.")
         var webhooksAllowPrivate = false
+        @Option(help: ArgumentHelp("Longest a request's SQL may run before it is stopped (503), e.g. 30s, 2m; 0 for no limit.", valueName: "duration"))
+        var queryTimeLimit = "30s"
+        @Option(help: ArgumentHelp("Close keep-alive connections idle this long, e.g. 60s.", valueName: "duration"))
+        var idleTimeout = "60s"
         @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level")) var logLevel = "info"
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
             guard Self.duration(refreshInterval) != nil else { throw ValidationError("--refresh-interval \"\(refreshInterval)\" is not a duration like 30s, 15m, 1h or 0") }
+            guard Self.duration(queryTimeLimit) != nil else { throw ValidationError("--query-time-limit \"\(queryTimeLimit)\" is not a duration like 30s, 2m or 0") }
+            guard let idle = Self.duration(idleTimeout), idle >= .seconds(1) else { throw ValidationError("--idle-timeout \"\(idleTimeout)\" must be a duration of at least 1s, like 60s") }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error") }
         }
 
@@ -40,7 +46,7 @@ extension Segmenta {
             try await reportingErrors {
                 var logger = Logger(label: "segmenta")
                 logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-                let db = try store.open()
+                let db = try store.open(cache: .server)
                 try Self.ensureKeys(db)
                 var config = ServerConfiguration()
                 config.host = host
@@ -50,6 +56,9 @@ extension Segmenta {
                 config.clusters = clusters > 0 ? clusters : nil
                 config.computeCLV = !noClv
                 config.webhookNetworks.allowPrivate = webhooksAllowPrivate
+                let limit = Self.duration(queryTimeLimit) ?? .seconds(30)
+                config.queryTimeLimit = limit == .zero ? nil : limit
+                config.idleTimeout = Self.duration(idleTimeout) ?? .seconds(60)
                 let parts = ServerParts(store: db, configuration: config, logger: logger)
                 let app = buildApplication(parts) { port in
                     // Unbuffered, so scripts that start the server can read the port at once.
@@ -83,7 +92,7 @@ extension Segmenta {
         /// `30s`, `15m`, `1h`, `0`.
         static func duration(_ text: String) -> Duration? {
             if text == "0" { return .zero }
-            guard let unit = text.last, let n = Int(text.dropLast()), n > 0 else { return nil }
+            guard let unit = text.last, let n = Int(text.dropLast()), (1...10_000_000).contains(n) else { return nil }
             switch unit {
             case "s": return .seconds(n)
             case "m": return .seconds(n * 60)

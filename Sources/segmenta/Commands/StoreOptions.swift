@@ -14,8 +14,8 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store, creating it if needed.
-    func open() throws -> SQLiteStore {
-        try SQLiteStore(path: path)
+    func open(cache: SQLiteStore.CacheSizes = .command) throws -> SQLiteStore {
+        try SQLiteStore(path: path, cache: cache)
     }
 
     /// Opens a store that must already exist (for commands that only read).
