@@ -96,7 +96,7 @@ extension SQLiteStore {
 
     /// The profile an external id (userId or anonymousId) resolves to.
     public func profileID(forExternalID id: String) throws(SegmentaError) -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT profile_id FROM identities WHERE external_id = ?", arguments: [id]) }
+        try read { db in try String.fetchOne(db, sql: "SELECT profile_id FROM identities WHERE external_id = ?", arguments: [id.normalizedID]) }
     }
 
     /// Members of an account.

@@ -38,7 +38,8 @@ extension SQLiteStore {
             INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, message_id) DO NOTHING
             """)
-        for (i, message) in batch.messages.enumerated() {
+        for (i, sent) in batch.messages.enumerated() {
+            let message = sent.normalizingIDs()
             let time = message.eventTime(arrival: arrival)
             let profile = try resolveProfile(db, message, seen: time, cache: &cache, result: &result)
             let messageID = message.messageID ?? Self.contentID(message)

@@ -101,7 +101,7 @@ public enum OrderFileScan {
                     report.rowsValid += 1
                     let id = layout.orderID.flatMap { row.record.isEmpty($0) ? nil : row.record.string($0) }
                     let currency = layout.currency.flatMap { row.record.isEmpty($0) ? nil : row.record.string($0).uppercased() }
-                    orders.append(Order(id: id, customerID: String(decoding: row.customer, as: UTF8.self),
+                    orders.append(Order(id: id, customerID: String(decoding: row.customer, as: UTF8.self).normalizedID,
                                         timestamp: row.timestamp, amount: row.amount, currency: currency))
                 } issue: { issue in
                     report.rowsRead += 1

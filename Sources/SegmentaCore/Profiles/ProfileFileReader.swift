@@ -47,7 +47,7 @@ public enum ProfileFileReader {
                     report.record(RowIssue(line: record.line, column: nil, reason: "expected \(names.count) fields, found \(record.count); quote values that contain the delimiter"))
                     return policy == .skip || report.issueCount < 20
                 }
-                let id = record.string(idIndex)
+                let id = record.string(idIndex).normalizedID
                 guard !id.isEmpty else {
                     report.record(RowIssue(line: record.line, column: names[idIndex], reason: "the id is empty"))
                     return policy == .skip || report.issueCount < 20

@@ -105,7 +105,7 @@ public struct InsightController: Sendable {
         }
         apps.get("experiments/:name/assignment") { request, context in
             let name = try context.path("name")
-            guard let user = request.query("userId"), !user.isEmpty else { throw APIError.badRequest("pass ?userId=ID (a user id, anonymous id or profile id)") }
+            guard let user = request.query("userId")?.normalizedID, !user.isEmpty else { throw APIError.badRequest("pass ?userId=ID (a user id, anonymous id or profile id)") }
             let a = try await blocking { try ExperimentRun.assign(store, experiment: name, user: user) }
             return Response.json(.object(["experiment": .string(name), "userId": .string(user), "profile": .string(a.profile), "variant": .string(a.variant)]))
         }

@@ -35,7 +35,7 @@ public struct PrivacyController: Sendable {
             return Response.json(r.json)
         }
         admin.get("privacy/export") { request, _ in
-            guard let user = request.query("userId"), !user.isEmpty else { throw APIError.badRequest("pass ?userId=ID (a user id or anonymous id)") }
+            guard let user = request.query("userId")?.normalizedID, !user.isEmpty else { throw APIError.badRequest("pass ?userId=ID (a user id or anonymous id)") }
             guard let data = try await blocking({ try store.exportPerson(user) }) else { throw APIError.notFound("nobody is known by \"\(user)\"") }
             return Response.json(data)
         }

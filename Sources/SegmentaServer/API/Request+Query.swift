@@ -31,9 +31,15 @@ extension Request {
 }
 
 extension AppRequestContext {
-    /// A path parameter (always present when the route matched).
+    /// A path parameter, percent-decoded (`Jos%C3%A9` → `José`, `a%2Fb` → `a/b`; `+` stays `+`)
+    /// and in NFC like every stored id (``Swift/String/normalizedID``). Malformed percent-encoding is a 400.
     func path(_ name: String) throws -> String {
-        try parameters.require(name)
+        let raw = try parameters.require(name)
+        guard raw.contains("%") else { return raw.normalizedID }
+        guard let decoded = raw.removingPercentEncoding else {
+            throw APIError.badRequest("the path segment \"\(raw)\" is not valid percent-encoding (write é as %C3%A9, / as %2F, % as %25)")
+        }
+        return decoded.normalizedID
     }
 }
 

@@ -33,14 +33,21 @@ struct SessionMiddleware: RouterMiddleware {
 }
 
 extension String {
-    /// Percent-encodes everything but unreserved characters (for a query value).
-    func addingPercentEncodingForQuery() -> String {
+    /// Percent-encodes everything but unreserved characters and `/` (for a query value or a path).
+    func addingPercentEncodingForQuery() -> String { percentEncoded(keepingSlash: true) }
+
+    /// The string as one path segment: everything but unreserved characters percent-encoded, `/` included.
+    func addingPercentEncodingForPathSegment() -> String { percentEncoded(keepingSlash: false) }
+
+    private func percentEncoded(keepingSlash: Bool) -> String {
         var out = ""
         for b in utf8 {
             switch b {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
                 out.append(Character(UnicodeScalar(b)))
+            case UInt8(ascii: "/") where keepingSlash:
+                out.append("/")
             default:
                 out += "%" + String(format2: b).uppercased()
             }

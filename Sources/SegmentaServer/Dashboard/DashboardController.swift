@@ -100,7 +100,7 @@ public struct DashboardController: Sendable {
         pages.get("value") { request, context in Self.html(try await p.value(try context.signedIn(), x: request.query("x"), y: request.query("y"))) }
         pages.get("profiles") { request, context in
             if let id = request.query("id")?.trimmingWhitespace(), !id.isEmpty {
-                return Response(status: .seeOther, headers: [.location: "/profiles/" + id.addingPercentEncodingForQuery()])
+                return Response(status: .seeOther, headers: [.location: "/profiles/" + id.addingPercentEncodingForPathSegment()])
             }
             return Self.html(p.profileSearch(try context.signedIn()))
         }

@@ -125,7 +125,7 @@ extension DashboardPages {
             if let top = s["top"]?.arrayValues.compactMap(\.objectValue), !top.isEmpty {
                 body += H.section("Top customers by expected value", H.table(["customer", "CLV", "P(alive)", "expected purchases", "repeat purchases"], top.map { c in
                     let id = c["id"]?.stringValue ?? ""
-                    return [H.link("/profiles/" + id, id), H.fixed(c["clv"]?.numberValue ?? .nan, 2), H.fixed(c["p_alive"]?.numberValue ?? .nan, 3),
+                    return [H.link("/profiles/" + id.addingPercentEncodingForPathSegment(), id), H.fixed(c["clv"]?.numberValue ?? .nan, 2), H.fixed(c["p_alive"]?.numberValue ?? .nan, 3),
                             H.fixed(c["expected_purchases"]?.numberValue ?? .nan, 2), H.fixed(c["frequency"]?.numberValue ?? .nan, 0)]
                 }, numeric: [1, 2, 3, 4]))
             }

@@ -27,7 +27,7 @@ struct DashboardPages: Sendable {
         body += "<p class=\"note\">\(H.e(fresh))</p>"
         let failing = segments.filter { $0.lastError != nil }
         if !failing.isEmpty {
-            body += H.section("Refresh errors", H.table(["segment", "error"], failing.map { [H.link("/segments/" + $0.name, $0.name), "<span class=\"error\">\(H.e($0.lastError!))</span>"] }))
+            body += H.section("Refresh errors", H.table(["segment", "error"], failing.map { [H.link("/segments/" + $0.name, $0.name), "<span class=\"error\">\(H.e($0.lastError ?? ""))</span>"] }))
         }
         let rows = segments.map { s -> [String] in
             let sizes = (histories[s.name] ?? []).suffix(24).map { Double($0.size) }
@@ -118,7 +118,7 @@ struct DashboardPages: Sendable {
             + "<input id=\"q\" name=\"q\" value=\"\(H.e(query))\" placeholder=\"id starts with…\"><button class=\"secondary\">Search</button>"
             + " <a class=\"button\" href=\"/segments/\(H.e(name))/members.csv\">Export CSV</a></form>"
         table += H.table(["profile", "email", "plan", "RFM segment", "lifecycle"], members.1.map { m in
-            [H.link("/profiles/" + m.id, m.id), H.e(m.traits.value(atPath: "email")?.stringValue ?? ""), H.e(m.traits.value(atPath: "plan")?.stringValue ?? ""),
+            [H.link("/profiles/" + m.id.addingPercentEncodingForPathSegment(), m.id), H.e(m.traits.value(atPath: "email")?.stringValue ?? ""), H.e(m.traits.value(atPath: "plan")?.stringValue ?? ""),
              H.e(m.computed["rfm_segment"]?.stringValue ?? ""), H.e(m.computed["lifecycle"]?.stringValue ?? "")]
         })
         var pager = "<p class=\"note\">\(H.thousands(total)) members\(query.isEmpty ? "" : " whose id starts with “\(H.e(query))”") · page \(page) of \(pages)"

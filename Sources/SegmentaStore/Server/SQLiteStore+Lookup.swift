@@ -97,7 +97,8 @@ extension SQLiteStore {
     }
 
     /// The profile known by `id`: through the identities, or a profile of that id.
-    static func resolve(_ db: Database, _ id: String) throws -> String? {
+    static func resolve(_ db: Database, _ sent: String) throws -> String? {
+        let id = sent.normalizedID
         if let p = try String.fetchOne(db.cachedStatement(sql: "SELECT profile_id FROM identities WHERE external_id = ?"), arguments: [id]) { return p }
         return try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM profiles WHERE id = ?"), arguments: [id]) == true ? id : nil
     }

@@ -18,6 +18,7 @@ extension SQLiteStore {
             throw SegmentaError(.invalidInput, "userIds must hold between 1 and 5,000 ids (got \(ids.count))")
         }
         let now = Timestamp.now
+        let ids = ids.map(\.normalizedID)
         return try write { db in
             var profiles = Set<String>()
             for id in ids {
@@ -165,7 +166,8 @@ extension SQLiteStore {
     /// Everything held on the person known by `id`: profile, traits, computed traits, identities,
     /// accounts, events, orders, segment stays and experiment exposures. Nil when nobody is known by it.
     public func exportPerson(_ id: String) throws(SegmentaError) -> JSONValue? {
-        try read { db in
+        let id = id.normalizedID
+        return try read { db in
             let profile = try String.fetchOne(db, sql: "SELECT profile_id FROM identities WHERE external_id = ?", arguments: [id])
                 ?? (try Bool.fetchOne(db, sql: "SELECT 1 FROM profiles WHERE id = ?", arguments: [id]) == true ? id : nil)
             guard let profile, let p = try Row.fetchOne(db, sql: "SELECT traits, first_seen, last_seen, created_at FROM profiles WHERE id = ?", arguments: [profile]) else { return nil }
