@@ -83,3 +83,16 @@ import Testing
         #expect(q.map(\.name) == ["Recently active", "Long inactive"])
     }
 }
+
+@Suite struct KMeansInputTests {
+    @Test("k above the number of distinct points is a clear error, not empty personas")
+    func tooFewDistinctPoints() throws {
+        // 6 rows, 2 distinct points.
+        let m = FeatureMatrix(ids: (1...6).map(String.init), names: ["x", "y"], values: [1, 1, 1, 1, 1, 1, 5, 5, 5, 5, 5, 5])
+        var options = KMeans.Options(k: 3)
+        #expect { try KMeans.fit(m, options: options) } throws: { ($0 as? SegmentaError)?.message.contains("only 2") == true }
+        options.k = 2
+        let r = try KMeans.fit(m, options: options)
+        #expect(Set(r.labels).count == 2)
+    }
+}

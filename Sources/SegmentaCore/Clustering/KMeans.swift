@@ -42,6 +42,14 @@ public enum KMeans {
         guard o.k >= 1 else { throw SegmentaError(.invalidInput, "k must be at least 1") }
         guard n >= o.k else { throw SegmentaError(.invalidInput, "k = \(o.k) clusters need at least \(o.k) rows; there are \(n)") }
         guard m.values.allSatisfy(\.isFinite) else { throw SegmentaError(.invalidInput, "features must be finite numbers (no NaN or infinity; log1p needs values above −1)") }
+        // k clusters need k distinct points, or some clusters stay empty (scikit-learn warns
+        // "Number of distinct clusters found smaller than n_clusters"): a clear error instead of
+        // personas with no one in them. Stops as soon as k distinct rows are seen.
+        var distinct = Set<ArraySlice<Double>>()
+        for i in 0..<n where distinct.count < o.k { distinct.insert(m.values[(i * d)..<(i * d + d)]) }
+        guard distinct.count >= o.k else {
+            throw SegmentaError(.invalidInput, "k = \(o.k) clusters need at least \(o.k) distinct points; these \(n) rows have only \(distinct.count) — choose a smaller k (or --k auto)")
+        }
         if let c = o.initialCenters {
             guard c.count == o.k, c.allSatisfy({ $0.count == d }) else {
                 throw SegmentaError(.invalidInput, "initial centres must be \(o.k) rows of \(d) numbers")

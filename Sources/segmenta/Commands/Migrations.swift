@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SegmentaCore
 import SegmentaStore
 
@@ -38,15 +39,20 @@ extension Segmenta {
                     (before, after) = (x.values, y.values)
                     states = RFMSegment.allCases.map(\.rawValue)
                 } else {
-                    states = segments!.split(separator: ",").map(String.init)
+                    // A name given twice counts once, in its first place (never a crash).
+                    var seen: Set<String> = []
+                    states = (segments ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+                        .filter { !$0.isEmpty && seen.insert($0).inserted }
+                    guard !states.isEmpty else { throw CLIError("--segments needs at least one segment name, e.g. --segments champions,at-risk") }
                     (before, after) = (try db.membership(of: states, asOf: a), try db.membership(of: states, asOf: b))
                 }
                 let none = "(none)"
                 let all = states + [none]
                 var matrix = [[Int]](repeating: [Int](repeating: 0, count: all.count), count: all.count)
-                let index = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1, $0) })
+                let index = Dictionary(all.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+                let noneIndex = all.count - 1
                 for id in Set(before.keys).union(after.keys) {
-                    matrix[index[before[id] ?? none]!][index[after[id] ?? none]!] += 1
+                    matrix[before[id].flatMap { index[$0] } ?? noneIndex][after[id].flatMap { index[$0] } ?? noneIndex] += 1
                 }
                 let everyone = try db.counts().profiles
                 matrix[all.count - 1][all.count - 1] = max(0, everyone - Set(before.keys).union(after.keys).count)

@@ -23,6 +23,13 @@ extension Segmenta {
         @Option(help: "Output: table or json.") var format: OutputFormat = .table
         @OptionGroup var store: StoreOptions
 
+        func validate() throws {
+            guard minSize >= 0 else { throw ValidationError("--min-size must be 0 or more (got \(minSize))") }
+            guard minShare.isFinite, (0...1).contains(minShare) else {
+                throw ValidationError("--min-share is a share of all customers between 0 and 1, e.g. 0.01 for 1 % (got \(minShare))")
+            }
+        }
+
         func run() async throws {
             try await reportingErrors {
                 let db = try store.openExisting()
