@@ -98,3 +98,24 @@ import Testing
         #expect(RFMSegment.named(r: 1, fm: 1) == .lost && RFMSegment.named(r: 5, fm: 5) == .champions && RFMSegment.named(r: 1, fm: 2) == .hibernating)
     }
 }
+
+@Suite struct RFMRecencyDayTests {
+    @Test("two orders on the same day share a recency, whatever their time of day")
+    func sameDaySameRecency() throws {
+        let day = try Timestamp.parse("2026-03-10")
+        let orders = [
+            Order(id: "1", customerID: "a", timestamp: day, amount: 10),
+            Order(id: "2", customerID: "b", timestamp: day.adding(days: 0).addingMilliseconds(23 * 3_600_000 + 55 * 60_000), amount: 10),
+            Order(id: "3", customerID: "c", timestamp: day.adding(days: -4).addingMilliseconds(15 * 3_600_000), amount: 10),
+        ]
+        let r = try RFMScorer.score(CustomerTotals.from(orders), asOf: try Timestamp.parse("2026-03-12T08:00:00Z"))
+        let recency = Dictionary(uniqueKeysWithValues: r.customers.map { ($0.customerID, $0.recency) })
+        #expect(recency["a"] == 2)
+        #expect(recency["b"] == 2)   // was 1: 23:55 on the 10th to 08:00 on the 12th is 1.3 days
+        #expect(recency["c"] == 6)
+    }
+}
+
+extension Timestamp {
+    func addingMilliseconds(_ ms: Int64) -> Timestamp { Timestamp(milliseconds: milliseconds + ms) }
+}

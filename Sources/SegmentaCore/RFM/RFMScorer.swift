@@ -24,7 +24,9 @@ public enum RFMScorer {
         }
         let n = totals.customerCount
         let snapshot = asOf ?? totals.latestOrder.map { $0.startOfDay.adding(days: 1) } ?? Timestamp(milliseconds: 0)
-        let recency = totals.last.map { $0.wholeDays(until: snapshot) }
+        // Whole UTC days from the day of the last order to the snapshot's day: one day's orders
+        // share a recency whatever their time of day (pandas on dates gives the same).
+        let recency = totals.last.map { snapshot.epochDay - $0.epochDay }
         let recencyD = recency.map(Double.init)
         let frequencyD = totals.count.map(Double.init)
         let bins = options.bins
