@@ -1,8 +1,9 @@
 """Soak test: `segmenta serve` under a steady mixed load for a fixed time, with the server's memory
 (RSS) sampled every 10 s. The load: ingestion at a steady rate (Segment batches), API reads (members
 CSV, profiles, compare), a segment refresh every 30 s, and hostile requests (wrong keys, bad JSON,
-oversize batches, bad UTF-8). Memory must stay flat: the script compares the median RSS of the
-second minute with that of the last minute and fails when it grew by more than 20 %.
+oversize batches, bad UTF-8). Memory must stay flat once SQLite's bounded page caches are warm:
+the script compares the median RSS of the minute at half-time with that of the last minute and
+fails when it grew by more than 5 % (or on any 5xx or connection error).
 
 Usage: python3 bench/soak.py SEGMENTA_BINARY [SECONDS=600] [EVENTS_PER_SECOND=2000] [OUT_DIR=docs/soak]
 Writes OUT_DIR/soak-memory.csv (t_seconds, rss_mib, events_stored, requests_ok, requests_4xx, requests_5xx)
@@ -177,10 +178,13 @@ svg = f'''<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-
 with open(os.path.join(out_dir, "soak-memory.svg"), "w") as f:
     f.write(svg)
 
-second_minute = [s[1] for s in samples if 60 <= s[0] < 120] or [samples[0][1]]
+# Steady state: SQLite's page caches (bounded: 64 + 4 × 32 MiB in the server) fill during the first
+# minutes while the store grows; after that, any growth is a leak. The minute at half-time is compared
+# with the last minute, and must not have grown by more than 5 %.
+half = [s[1] for s in samples if tmax / 2 <= s[0] < tmax / 2 + 60] or [samples[len(samples) // 2][1]]
 last_minute = [s[1] for s in samples if s[0] >= tmax - 60]
-growth = statistics.median(last_minute) / statistics.median(second_minute) - 1
+growth = statistics.median(last_minute) / statistics.median(half) - 1
 errors = samples[-1][5]
-print(f"RSS median: second minute {statistics.median(second_minute):.1f} MiB, last minute {statistics.median(last_minute):.1f} MiB "
-      f"({growth * 100:+.1f} %); events stored {samples[-1][2]:,}; 5xx or connection errors: {errors}")
-sys.exit(1 if growth > 0.20 or errors > 0 else 0)
+print(f"RSS median: start {samples[0][1]:.1f} MiB, minute at half-time {statistics.median(half):.1f} MiB, last minute {statistics.median(last_minute):.1f} MiB "
+      f"({growth * 100:+.1f} % over the second half); events stored {samples[-1][2]:,}; 5xx or connection errors: {errors}")
+sys.exit(1 if growth > 0.05 or errors > 0 else 0)

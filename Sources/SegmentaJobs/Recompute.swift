@@ -18,6 +18,8 @@ public struct Recompute: Sendable {
         /// Personas to find (k-means on R, F, M and CLV).
         public var clusters = 4
         public var refreshAttempts = 3
+        /// Ids per list in one webhook delivery (each refresh queues its own deliveries).
+        public var webhookPageSize = 1000
         public init() {}
     }
 
@@ -73,7 +75,7 @@ public struct Recompute: Sendable {
             let clock = ContinuousClock.now
             while attempts < max(1, options.refreshAttempts), done == nil {
                 attempts += 1
-                do { done = try store.refresh(name, asOf: asOf) } catch { lastError = error.message }
+                do { done = try store.refresh(name, asOf: asOf, webhookPageSize: options.webhookPageSize) } catch { lastError = error.message }
             }
             if let done {
                 report.refreshes.append(done)

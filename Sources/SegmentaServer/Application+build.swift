@@ -22,15 +22,16 @@ public struct ServerParts: Sendable {
         self.logger = logger
         metrics = ServerMetrics()
         queue = IngestQueue(capacity: configuration.ingestQueueCapacity)
-        webhooks = WebhookQueue(store: store, metrics: metrics, pageSize: configuration.webhookPageSize, attempts: configuration.webhookAttempts,
+        webhooks = WebhookQueue(store: store, metrics: metrics, attempts: configuration.webhookAttempts,
                                 retryBase: configuration.webhookRetryBase, timeout: configuration.webhookTimeout,
                                 policy: configuration.webhookNetworks, logger: logger)
         var options = Recompute.Options()
         if !configuration.computeCLV { options.analyses.remove(.clv) }
         if let k = configuration.clusters { options.clusters = k } else { options.analyses.remove(.clusters) }
         options.refreshAttempts = configuration.refreshAttempts
+        options.webhookPageSize = configuration.webhookPageSize
         recompute = RecomputeService(store: store, interval: configuration.refreshInterval ?? .seconds(3600), options: options,
-                                     metrics: metrics, webhooks: webhooks, logger: logger)
+                                     metrics: metrics, logger: logger)
     }
 }
 
@@ -60,13 +61,12 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     SystemController(store: parts.store, metrics: parts.metrics, queue: parts.queue).addRoutes(to: router)
     let read = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .read))
     let admin = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .admin))
-    let webhooks = parts.webhooks
-    SegmentsController(store: parts.store, networks: parts.configuration.webhookNetworks, afterRefresh: { await webhooks.enqueue($0) }).addRoutes(read: read, admin: admin)
+    SegmentsController(store: parts.store, networks: parts.configuration.webhookNetworks, webhookPageSize: parts.configuration.webhookPageSize).addRoutes(read: read, admin: admin)
     ProfilesController(store: parts.store).addRoutes(read: read)
     AnalysesController(store: parts.store, options: parts.recompute.options, logger: parts.logger).addRoutes(read: read, admin: admin)
     PrivacyController(store: parts.store).addRoutes(admin: admin)
     let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .write))
     InsightController(store: parts.store).addRoutes(read: read, admin: admin, apps: apps)
-    DashboardController(store: parts.store, sessions: parts.sessions, afterRefresh: { await webhooks.enqueue($0) }).addRoutes(to: router)
+    DashboardController(store: parts.store, sessions: parts.sessions, webhookPageSize: parts.configuration.webhookPageSize).addRoutes(to: router)
     return router
 }

@@ -151,3 +151,46 @@ import Testing
         #expect(ConditionRenderer.text(d.condition!) == #"plan in ("pro", "enterprise") and count(orders, last 90 days) ≥ 3 and count("Logged In", last 30 days) = 0"#)
     }
 }
+
+@Suite("One refresh, whoever runs it")
+struct OneRefreshTests {
+    func seeded() throws -> SQLiteStore {
+        let store = try SQLiteStore()
+        let t = try Timestamp.parse("2026-01-01T00:00:00Z")
+        _ = try store.apply([
+            Message(kind: .identify, messageID: "1", userID: "a", traits: ["plan": .string("pro")], timestamp: t),
+            Message(kind: .track, messageID: "2", userID: "a", event: "Logged In", timestamp: try Timestamp.parse("2026-01-20T00:00:00Z")),
+            Message(kind: .identify, messageID: "3", userID: "b", traits: ["plan": .string("pro")], timestamp: t),
+        ], source: "t", arrival: t)
+        _ = try store.createSegment(try JSONTextParser.parse(#"{"name":"active","condition":{"event":"Logged In","op":"gte","value":1,"window":{"last_days":30}}}"#))
+        return store
+    }
+
+    @Test("a refresh from the CLI (the store call) queues the webhook deliveries in its own transaction")
+    func refreshQueuesDeliveries() throws {
+        let store = try seeded()
+        _ = try store.createWebhook(segment: "active", url: "https://crm.example.com/hook", secret: "0123456789abcdef")
+        let r = try store.refresh("active", asOf: try Timestamp.parse("2026-01-25"))
+        #expect(r.entered == ["a"])
+        let queued = try store.webhookDeliveries(segment: "active")
+        #expect(queued.count == 1)
+        #expect(queued.first?.status == .pending)
+        // Nothing changed: nothing queued.
+        _ = try store.refresh("active", asOf: try Timestamp.parse("2026-01-26"))
+        #expect(try store.webhookDeliveries(segment: "active").count == 1)
+    }
+
+    @Test("a refresh as of a date before the latest snapshot is a backtest: not stored, current membership unchanged")
+    func backdatedRefreshIsABacktest() throws {
+        let store = try seeded()
+        _ = try store.refresh("active", asOf: try Timestamp.parse("2026-01-25"))   // a is active
+        _ = try store.refresh("active", asOf: try Timestamp.parse("2026-03-30"))   // nobody (a's login is > 30 days old)
+        #expect(try store.members(of: "active") == [])
+        let history = try store.history(of: "active").map(\.size)
+        let back = try store.refresh("active", asOf: try Timestamp.parse("2026-01-22"))
+        #expect(back.backtest)
+        #expect(back.snapshot.size == 1)
+        #expect(try store.history(of: "active").map(\.size) == history)   // nothing appended
+        #expect(try store.members(of: "active") == [])                    // still the newest snapshot's
+    }
+}

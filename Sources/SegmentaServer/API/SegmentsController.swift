@@ -7,16 +7,16 @@ import NIOCore
 /// members (paged JSON, or every member as streamed CSV), history and webhooks.
 public struct SegmentsController: Sendable {
     let store: SQLiteStore
-    let afterRefresh: @Sendable (RefreshResult) async -> Void
     let networks: WebhookNetworkPolicy
+    let webhookPageSize: Int
 
     /// - Parameters:
-    ///   - afterRefresh: called after each refresh made through the API (queues webhooks).
     ///   - networks: where webhooks may go (new webhooks to a refused literal address get a 422).
-    public init(store: SQLiteStore, networks: WebhookNetworkPolicy = WebhookNetworkPolicy(), afterRefresh: @escaping @Sendable (RefreshResult) async -> Void) {
+    ///   - webhookPageSize: ids per list in one webhook delivery (a refresh queues its deliveries itself).
+    public init(store: SQLiteStore, networks: WebhookNetworkPolicy = WebhookNetworkPolicy(), webhookPageSize: Int = 1000) {
         self.store = store
         self.networks = networks
-        self.afterRefresh = afterRefresh
+        self.webhookPageSize = webhookPageSize
     }
 
     public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>) {
@@ -80,9 +80,9 @@ public struct SegmentsController: Sendable {
             if let text = request.query("as_of") {
                 do throws(Timestamp.ParseFailure) { asOf = try Timestamp.parse(text) } catch { throw APIError.badRequest("as_of \"\(text)\" is not a date or ISO-8601 timestamp: \(error.reason)") }
             }
-            let result = try await blocking { [asOf] in try store.refresh(name, asOf: asOf) }
-            await afterRefresh(result)
-            return Response.json(.object(["segment": .string(name), "snapshot": result.snapshot.json, "seconds": .number(result.seconds),
+            let pageSize = self.webhookPageSize
+            let result = try await blocking { [asOf] in try store.refresh(name, asOf: asOf, webhookPageSize: pageSize) }
+            return Response.json(.object(["segment": .string(name), "snapshot": result.snapshot.json, "seconds": .number(result.seconds), "backtest": .bool(result.backtest),
                                           "entered": .array(result.entered.prefix(1000).map(JSONValue.string)),
                                           "exited": .array(result.exited.prefix(1000).map(JSONValue.string))]))
         }

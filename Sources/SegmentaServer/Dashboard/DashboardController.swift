@@ -12,12 +12,13 @@ import SegmentaJobs
 public struct DashboardController: Sendable {
     let store: SQLiteStore
     let sessions: Sessions
-    let afterRefresh: @Sendable (RefreshResult) async -> Void
+    let webhookPageSize: Int
 
-    public init(store: SQLiteStore, sessions: Sessions, afterRefresh: @escaping @Sendable (RefreshResult) async -> Void) {
+    /// - Parameter webhookPageSize: ids per list in one webhook delivery (a refresh queues its deliveries itself).
+    public init(store: SQLiteStore, sessions: Sessions, webhookPageSize: Int = 1000) {
         self.store = store
         self.sessions = sessions
-        self.afterRefresh = afterRefresh
+        self.webhookPageSize = webhookPageSize
     }
 
     static let securityHeaders: HTTPFields = [
@@ -80,8 +81,8 @@ public struct DashboardController: Sendable {
             let viewer = try Self.admin(context)
             try await Self.checkCSRF(request, viewer)
             let name = try context.path("name")
-            let result = try await blocking { try store.refresh(name, asOf: .now) }
-            await afterRefresh(result)
+            let pageSize = self.webhookPageSize
+            _ = try await blocking { try store.refresh(name, asOf: .now, webhookPageSize: pageSize) }
             return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery()])
         }
         pages.post("segments/:name/validate") { request, context in
@@ -116,8 +117,8 @@ public struct DashboardController: Sendable {
             try await Self.checkCSRF(request, viewer)
             let document = try await request.jsonBody()
             let info = try await blocking(invalidStatus: .unprocessableContent) { try store.createSegment(document) }
-            let result = try await blocking { try store.refresh(info.name, asOf: .now) }
-            await afterRefresh(result)
+            let pageSize = self.webhookPageSize
+            _ = try await blocking { try store.refresh(info.name, asOf: .now, webhookPageSize: pageSize) }
             return Response.json(info.json, status: .created)
         }
     }

@@ -14,15 +14,13 @@ public struct RecomputeService: Service {
     let interval: Duration
     let options: Recompute.Options
     let metrics: ServerMetrics
-    let webhooks: WebhookQueue
     let logger: Logger
 
-    public init(store: SQLiteStore, interval: Duration, options: Recompute.Options, metrics: ServerMetrics, webhooks: WebhookQueue, logger: Logger) {
+    public init(store: SQLiteStore, interval: Duration, options: Recompute.Options, metrics: ServerMetrics, logger: Logger) {
         self.store = store
         self.interval = interval
         self.options = options
         self.metrics = metrics
-        self.webhooks = webhooks
         self.logger = logger
     }
 
@@ -53,7 +51,6 @@ public struct RecomputeService: Service {
                 metrics.recomputes(step.name, step.error == nil ? "ok" : "failed").increment()
             }
         }
-        for refresh in report.refreshes { await webhooks.enqueue(refresh) }
         logger.info("recompute done", metadata: ["seconds": .stringConvertible(Double((ContinuousClock.now - clock).components.seconds)),
                                                  "steps": .stringConvertible(report.steps.count), "failed": .stringConvertible(report.failed)])
     }

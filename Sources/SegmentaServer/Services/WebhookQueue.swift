@@ -9,8 +9,9 @@ import NIOPosix
 import Foundation
 import Synchronization
 
-/// Webhook deliveries: refreshes put pages of who entered and left into a durable outbox (the
-/// `webhook_deliveries` table), and this service POSTs them, retrying failures with exponential
+/// Webhook deliveries: every refresh (CLI, API, dashboard, scheduler) puts pages of who entered
+/// and left into a durable outbox (the `webhook_deliveries` table) in its own transaction, and this
+/// service POSTs them, retrying failures with exponential
 /// backoff. The outbox is the delivery log the API shows.
 ///
 /// Each delivery is signed over its time and id as well as its body, so that a captured request
@@ -24,7 +25,6 @@ import Synchronization
 public final class WebhookQueue: Service, Sendable {
     let store: SQLiteStore
     let metrics: ServerMetrics
-    let pageSize: Int
     let attempts: Int
     let retryBase: Duration
     let timeout: Duration
@@ -35,26 +35,15 @@ public final class WebhookQueue: Service, Sendable {
     /// Endpoints served at the same time.
     static let parallelEndpoints = 16
 
-    public init(store: SQLiteStore, metrics: ServerMetrics, pageSize: Int, attempts: Int, retryBase: Duration, timeout: Duration,
+    public init(store: SQLiteStore, metrics: ServerMetrics, attempts: Int, retryBase: Duration, timeout: Duration,
                 policy: WebhookNetworkPolicy = WebhookNetworkPolicy(), logger: Logger) {
         self.store = store
         self.metrics = metrics
-        self.pageSize = pageSize
         self.attempts = attempts
         self.retryBase = retryBase
         self.timeout = timeout
         self.policy = policy
         self.logger = logger
-    }
-
-    /// Queues a refresh's changes for every webhook of its segment (sent within half a second).
-    public func enqueue(_ refresh: RefreshResult) async {
-        let store = self.store, pageSize = self.pageSize
-        do {
-            try await NIOThreadPool.singleton.runIfActive { try store.enqueueWebhookDeliveries(refresh, pageSize: pageSize) }
-        } catch {
-            logger.error("could not queue webhook deliveries", metadata: ["segment": .string(refresh.segment), "error": .string("\(error)")])
-        }
     }
 
     public func run() async throws {

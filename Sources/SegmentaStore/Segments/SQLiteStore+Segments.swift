@@ -74,16 +74,22 @@ extension SQLiteStore {
         }
     }
 
-    /// Computes membership as of a time, stores a snapshot and who entered and exited.
+    /// Computes membership as of a time, stores a snapshot and who entered and exited, and queues
+    /// the webhook deliveries of the change in the same transaction — one refresh, whoever runs it.
     ///
     /// A failed refresh records `last_error` on the segment (so it never fails silently) and
     /// changes nothing else.
-    public func refresh(_ name: String, asOf: Timestamp) throws(SegmentaError) -> RefreshResult {
+    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int = 1000) throws(SegmentaError) -> RefreshResult {
         let clock = ContinuousClock.now
         do throws(SegmentaError) {
             // The membership query runs in a read (a WAL snapshot), outside the write lock, so a long
             // refresh never holds up ingestion commits; the short write then records the changes,
             // and starts over if the definition changed in between.
+            if let backtest = try backtest(name, asOf: asOf) {
+                var r = backtest
+                r.seconds = (ContinuousClock.now - clock).inSeconds
+                return r
+            }
             var attempt = 0
             var result: RefreshResult?
             while result == nil {
@@ -121,8 +127,10 @@ extension SQLiteStore {
                     let exit = try db.makeStatement(sql: "UPDATE segment_membership SET exited_snapshot = ? WHERE segment = ? AND profile_id = ? AND exited_snapshot IS NULL")
                     for id in exited { try exit.execute(arguments: [snapshot, name, id]) }
                     try db.execute(sql: "UPDATE segments SET last_refresh_at = ?, last_error = NULL WHERE name = ?", arguments: [now, name])
-                    return RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: version, asOf: asOf, size: members.count, entered: entered.count, exited: exited.count),
-                                         entered: entered, exited: exited, seconds: 0)
+                    let done = RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: version, asOf: asOf, size: members.count, entered: entered.count, exited: exited.count),
+                                             entered: entered, exited: exited, seconds: 0)
+                    try Self.queueDeliveries(db, done, pageSize: webhookPageSize)
+                    return done
                 }
             }
             guard let result else { throw SegmentaError(.storage, "refresh of \"\(name)\" did not complete") }
@@ -135,6 +143,38 @@ extension SQLiteStore {
                 _ = try? write { db in try db.execute(sql: "UPDATE segments SET last_error = ? WHERE name = ?", arguments: [error.message, name]) }
             }
             throw error
+        }
+    }
+
+    /// When `asOf` is before the segment's latest snapshot: membership as of then, compared with the
+    /// snapshot at or before it, stored nowhere. Nil when `asOf` is at or after the latest snapshot.
+    func backtest(_ name: String, asOf: Timestamp) throws(SegmentaError) -> RefreshResult? {
+        try read { db -> RefreshResult? in
+            guard let latest = try Int64.fetchOne(db, sql: "SELECT max(as_of) FROM segment_snapshots WHERE segment = ?", arguments: [name]),
+                  latest > asOf.milliseconds else { return nil }
+            guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
+                throw SegmentaError(.notFound, "no segment named \"\(name)\"")
+            }
+            let earlier = try Row.fetchOne(db, sql: "SELECT id, version FROM segment_snapshots WHERE segment = ? AND as_of <= ? ORDER BY as_of DESC, id DESC LIMIT 1",
+                                           arguments: [name, asOf.milliseconds])
+            let base: Set<String> = try earlier.map { e in
+                Set(try String.fetchAll(db, sql: """
+                    SELECT profile_id FROM segment_membership WHERE segment = ? AND entered_snapshot <= ? AND (exited_snapshot IS NULL OR exited_snapshot > ?)
+                    """, arguments: [name, e[0] as Int64, e[0] as Int64]))
+            } ?? []
+            let members: Set<String>
+            if (row[0] as String) == "static" {
+                members = base
+            } else {
+                let definitions = try Self.definitions(db)
+                guard let condition = definitions[name]?.condition else { throw SegmentaError(.storage, "segment \"\(name)\" has no stored condition") }
+                let (sql, arguments) = try ConditionSQL.membersQuery(condition, at: asOf, resolve: Self.resolver(definitions))
+                members = Set(try String.fetchAll(db, sql: sql, arguments: arguments))
+            }
+            let entered = CustomerOrder.sorted(Array(members.subtracting(base))), exited = CustomerOrder.sorted(Array(base.subtracting(members)))
+            return RefreshResult(segment: name, snapshot: SegmentSnapshot(id: (earlier?[0] as Int64?) ?? 0, version: row[1], asOf: asOf, size: members.count,
+                                                                          entered: entered.count, exited: exited.count),
+                                 entered: entered, exited: exited, seconds: 0, backtest: true)
         }
     }
 

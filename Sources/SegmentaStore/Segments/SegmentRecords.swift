@@ -34,6 +34,10 @@ public struct RefreshResult: Sendable, Equatable {
     public var entered: [String]
     public var exited: [String]
     public var seconds: Double
+    /// True for a backtest: `asOf` was before the segment's latest snapshot, so the result was
+    /// compared with the snapshot at or before `asOf` and **not stored** (the current membership,
+    /// history and webhooks are untouched; `snapshot.id` is that earlier snapshot's, or 0).
+    public var backtest = false
 }
 
 /// A stored definition version.

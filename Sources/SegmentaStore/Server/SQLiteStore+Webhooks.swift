@@ -30,12 +30,12 @@ extension SQLiteStore {
         }
     }
 
-    /// Queues deliveries of a refresh's changes to every webhook of its segment, `pageSize` ids
-    /// per list per page. Profiles whose `consent.marketing` is false are left out. Returns the
-    /// number of deliveries queued (none when nothing changed).
+    /// Queues a refresh's changes (pages of `pageSize` ids per list, consent denials left out) for
+    /// every webhook of its segment, inside the refresh's own transaction: the snapshot and its
+    /// deliveries commit together, whoever refreshed (CLI, API, dashboard, scheduler).
     @discardableResult
-    public func enqueueWebhookDeliveries(_ refresh: RefreshResult, pageSize: Int = 1000) throws(SegmentaError) -> Int {
-        try write { db in
+    static func queueDeliveries(_ db: Database, _ refresh: RefreshResult, pageSize: Int) throws -> Int {
+        do {
             let hooks = try Int64.fetchAll(db, sql: "SELECT id FROM webhooks WHERE segment = ?", arguments: [refresh.segment])
             guard !hooks.isEmpty, !(refresh.entered.isEmpty && refresh.exited.isEmpty) else { return 0 }
             let denied = try Self.consentDenied(db, among: refresh.entered + refresh.exited)

@@ -288,5 +288,9 @@ extension Segmenta.Segments {
 }
 
 func printRefresh(_ r: RefreshResult) {
+    if r.backtest {
+        print("\(r.segment): backtest as of \(r.snapshot.asOf.iso8601): \(Fmt.thousands(r.snapshot.size)) members (+\(Fmt.thousands(r.entered.count)) entered, −\(Fmt.thousands(r.exited.count)) exited since the snapshot before it); not stored — later snapshots exist, and the current membership is unchanged")
+        return
+    }
     print("\(r.segment): \(Fmt.thousands(r.snapshot.size)) members as of \(r.snapshot.asOf.iso8601) (+\(Fmt.thousands(r.entered.count)) entered, −\(Fmt.thousands(r.exited.count)) exited) in \(Fmt.fixed(r.seconds, 2)) s")
 }
