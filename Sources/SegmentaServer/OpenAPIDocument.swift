@@ -36,6 +36,8 @@ enum OpenAPIDocument {
     static func integer(_ range: ClosedRange<Int>) -> JSONValue {
         .object(["type": "integer", "minimum": .number(Double(range.lowerBound)), "maximum": .number(Double(range.upperBound))])
     }
+    static let allowUnknown = Query(name: "allow_unknown", schema: .object(["type": "string", "enum": ["true", "false"]]),
+                                    description: "true: accept computed traits no analysis has written yet (a misspelt one is otherwise a 422 listing the known ones)")
     static let asOf = Query(name: "as_of", schema: string(maxLength: 40), description: "Evaluate as of this date or ISO-8601 time (a backtest); 400 if it is not one")
 
     /// Path parameters by name.
@@ -71,12 +73,14 @@ enum OpenAPIDocument {
                   query: [Query(name: "limit", schema: integer(1...1000), description: "page size, default 100"), Query(name: "cursor", schema: string(), description: "next_cursor of the previous page")],
                   responses: [200: ("Events page", "EventsPage"), 400: ("Bad limit or cursor", "Error"), 404: ("Unknown profile", "Error")]),
             Route(method: "get", path: "/api/v1/segments", summary: "All segments with size, last refresh and last error", access: .read, responses: [200: ("Segments", "SegmentList")]),
-            Route(method: "post", path: "/api/v1/segments", summary: "Create a dynamic segment from its definition (docs/SEGMENTS.md)", access: .admin, body: "SegmentDefinition",
+            Route(method: "post", path: "/api/v1/segments", summary: "Create a dynamic segment from its definition (docs/SEGMENTS.md)", access: .admin,
+                  query: [allowUnknown], body: "SegmentDefinition",
                   responses: [201: ("Created", "Segment"), 404: ("A referenced segment does not exist", "Error"), 409: ("Name taken", "Error"), 422: ("Invalid definition (message has the JSON pointer)", "Error")]),
             Route(method: "post", path: "/api/v1/segments/preview", summary: "Size of a condition now, without saving: {condition}", access: .admin, body: "Preview",
                   responses: [200: ("Size and the condition in words", "PreviewResult"), 404: ("A referenced segment does not exist", "Error"), 422: ("Invalid condition", "Error")]),
             Route(method: "get", path: "/api/v1/segments/{name}", summary: "One segment", access: .read, responses: [200: ("Segment", "Segment"), 404: notFound]),
-            Route(method: "put", path: "/api/v1/segments/{name}", summary: "Replace the definition (a new version; old ones stay readable)", access: .admin, body: "SegmentDefinition",
+            Route(method: "put", path: "/api/v1/segments/{name}", summary: "Replace the definition (a new version; old ones stay readable)", access: .admin,
+                  query: [allowUnknown], body: "SegmentDefinition",
                   responses: [200: ("Updated", "Segment"), 404: notFound, 409: ("Static segment", "Error"), 422: ("Invalid definition", "Error")]),
             Route(method: "delete", path: "/api/v1/segments/{name}", summary: "Delete a segment with its history", access: .admin,
                   responses: [204: ("Deleted", nil), 404: notFound, 409: ("Used by another segment or an experiment", "Error")]),
@@ -85,7 +89,9 @@ enum OpenAPIDocument {
             Route(method: "get", path: "/api/v1/segments/{name}/members", summary: "Current members (marketing-consent denials left out). Accept: text/csv (or ?format=csv) streams every member, no cap", access: .read,
                   query: [Query(name: "limit", schema: integer(1...10_000), description: "page size, default 1000"), Query(name: "cursor", schema: string(), description: "next_cursor of the previous page"),
                           Query(name: "traits", schema: string(maxLength: 2000), description: "comma-separated trait or computed-trait names to include (at most 100; repeats are kept once)"),
-                          Query(name: "format", schema: .object(["type": "string", "enum": ["json", "csv"]]), description: "csv streams every member")],
+                          Query(name: "format", schema: .object(["type": "string", "enum": ["json", "csv"]]), description: "csv streams every member"),
+                          Query(name: "include_no_consent", schema: .object(["type": "string", "enum": ["true", "false"]]),
+                                description: "true: include people who denied marketing consent (internal use; admin key)")],
                   responses: [200: ("Members page (JSON) or every member (text/csv)", "MembersPage"), 400: ("Bad limit or too many traits", "Error"), 404: notFound]),
             Route(method: "get", path: "/api/v1/segments/{name}/history", summary: "Snapshots: size, entered, exited per refresh", access: .read,
                   responses: [200: ("History", "History"), 404: notFound]),

@@ -160,9 +160,11 @@ extension SQLiteStore {
         guard let row = try Row.fetchOne(db, sql: "SELECT traits, trait_times, first_seen, last_seen FROM profiles WHERE id = ?", arguments: [from]) else { return }
         let traits = try Self.decodeObject(row[0])
         let times = try Self.decodeObject(row[1])
-        for (k, v) in traits {
-            let t = times[k]?.numberValue.map { Timestamp(milliseconds: Int64($0)) } ?? Timestamp(milliseconds: 0)
-            try mergeTraits(db, profile: into, traits: [k: v], at: t)
+        // Leaf by leaf, each with the time it was set on `from` (its own, or its nearest ancestor's).
+        for (path, v) in TraitMerge.leaves(traits) {
+            let t = (1...path.count).reversed().lazy.compactMap { times[path[0..<$0].joined(separator: ".")]?.numberValue }.first
+                .map { Timestamp(milliseconds: Int64(Int(saturating: $0))) } ?? Timestamp(milliseconds: 0)
+            try mergeTraits(db, profile: into, traits: [path.joined(separator: "."): v], at: t)
         }
         let firstSeen: Int64? = row[2], lastSeen: Int64? = row[3]
         if let firstSeen { try ensureProfile(db, id: into, seen: Timestamp(milliseconds: firstSeen)) }

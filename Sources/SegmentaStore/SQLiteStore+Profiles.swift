@@ -74,21 +74,14 @@ extension SQLiteStore {
         return false
     }
 
-    /// Merges top-level traits into a profile: per trait, the value with the newest time wins.
+    /// Merges traits into a profile: deeply, per leaf path, the value with the newest time wins (``TraitMerge``).
     func mergeTraits(_ db: Database, profile: String, traits: [String: JSONValue], at time: Timestamp) throws {
         guard !traits.isEmpty else { return }
         guard let row = try Row.fetchOne(db, sql: "SELECT traits, trait_times FROM profiles WHERE id = ?", arguments: [profile]) else { return }
         var current = try Self.decodeObject(row[0])
         var times = try Self.decodeObject(row[1])
-        var changed = false
-        for (k, v) in traits {
-            let previous = times[k]?.numberValue ?? -.infinity
-            if Double(time.milliseconds) >= previous {
-                if v.isNull { current[k] = nil } else { current[k] = v }
-                times[k] = .number(Double(time.milliseconds))
-                changed = true
-            }
-        }
+        // Deeply, per leaf, newest wins; dotted keys are paths; null removes (TraitMerge).
+        let changed = TraitMerge.merge(traits, at: Double(time.milliseconds), into: &current, times: &times)
         if changed {
             try db.execute(sql: "UPDATE profiles SET traits = ?, trait_times = ? WHERE id = ?",
                            arguments: [JSONValue.object(current).jsonText, JSONValue.object(times).jsonText, profile])

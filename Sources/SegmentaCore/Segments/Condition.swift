@@ -25,6 +25,20 @@ public indirect enum Condition: Sendable, Equatable {
     }
 
     /// Number of nodes.
+    /// Names of the computed traits the condition reads (not through segment references).
+    public var computedTraitNames: [String] {
+        switch self {
+        case .all(let c), .any(let c): return c.flatMap(\.computedTraitNames)
+        case .not(let c): return c.computedTraitNames
+        case .trait(let t) where t.source == .computed: return [t.path]
+        case .trait, .behaviour, .segment: return []
+        }
+    }
+
+    /// The computed traits Segmenta's own analyses write (RFM, lifecycle, CLV, personas).
+    public static let builtInComputedTraits = ["rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_r", "rfm_f", "rfm_m", "rfm_fm", "rfm_segment",
+                                               "lifecycle", "clv", "p_alive", "expected_purchases", "cluster", "persona"]
+
     public var nodeCount: Int {
         switch self {
         case .all(let c), .any(let c): return 1 + c.reduce(0) { $0 + $1.nodeCount }

@@ -53,7 +53,8 @@ public struct SegmentsController: Sendable {
 
         admin.post("segments") { request, _ in
             let document = try await request.jsonBody()
-            let info = try await blocking(invalidStatus: .unprocessableContent) { try store.createSegment(document) }
+            let allow = request.query("allow_unknown") == "true"
+            let info = try await blocking(invalidStatus: .unprocessableContent) { try store.createSegment(document, allowUnknownComputed: allow) }
             return Response.json(info.json, status: .created)
         }
         admin.put("segments/:name") { request, context in
@@ -66,7 +67,8 @@ public struct SegmentsController: Sendable {
                 o["name"] = .string(name)
                 document = .object(o)
             }
-            let info = try await blocking(invalidStatus: .unprocessableContent) { [document] in try store.updateSegment(document) }
+            let allow = request.query("allow_unknown") == "true"
+            let info = try await blocking(invalidStatus: .unprocessableContent) { [document] in try store.updateSegment(document, allowUnknownComputed: allow) }
             return Response.json(info.json)
         }
         admin.delete("segments/:name") { _, context in
@@ -81,10 +83,14 @@ public struct SegmentsController: Sendable {
                 do throws(Timestamp.ParseFailure) { asOf = try Timestamp.parse(text) } catch { throw APIError.badRequest("as_of \"\(text)\" is not a date or ISO-8601 timestamp: \(error.reason)") }
             }
             let pageSize = self.webhookPageSize
-            let result = try await blocking { [asOf] in try store.refresh(name, asOf: asOf, webhookPageSize: pageSize) }
+            let (result, denied) = try await blocking { [asOf] in
+                let r = try store.refresh(name, asOf: asOf, webhookPageSize: pageSize)
+                return (r, try store.consentDenied(among: Array(r.entered.prefix(1000)) + Array(r.exited.prefix(1000))))
+            }
             return Response.json(.object(["segment": .string(name), "snapshot": result.snapshot.json, "seconds": .number(result.seconds), "backtest": .bool(result.backtest),
-                                          "entered": .array(result.entered.prefix(1000).map(JSONValue.string)),
-                                          "exited": .array(result.exited.prefix(1000).map(JSONValue.string))]))
+                                          // The ids (first 1000 each) follow the consent rule, like every export.
+                                          "entered": .array(result.entered.prefix(1000).filter { !denied.contains($0) }.map(JSONValue.string)),
+                                          "exited": .array(result.exited.prefix(1000).filter { !denied.contains($0) }.map(JSONValue.string))]))
         }
         admin.post("segments/preview") { request, _ in try await Self.preview(store: store, body: try await request.jsonBody()) }
         admin.post("segments/:name/webhooks") { request, context in
@@ -118,17 +124,22 @@ public struct SegmentsController: Sendable {
     }
 
     /// Members: `?limit=&cursor=&traits=a,b` pages of JSON, or with `Accept: text/csv` every
-    /// member streamed as CSV (no cap). Profiles that denied marketing consent are left out.
+    /// member streamed as CSV (no cap). Profiles that denied marketing consent are left out unless
+    /// an admin asks `include_no_consent=true` (internal use).
     func members(_ request: Request, context: AppRequestContext) async throws -> Response {
         let name = try context.path("name")
         let traits = try Self.traitList(request.query("traits"))
         let store = self.store
+        let everyone = request.query("include_no_consent") == "true"
+        if everyone, context.key?.kind != .admin {
+            throw APIError.forbidden("include_no_consent=true (people who denied marketing consent, for internal use) needs an admin key")
+        }
         if request.headers[.accept]?.contains("text/csv") == true || request.query("format") == "csv" {
-            return try await Self.csv(store: store, segment: name, traits: traits)
+            return try await Self.csv(store: store, segment: name, traits: traits, includeNoConsent: everyone)
         }
         let limit = try request.intQuery("limit", default: 1000, range: 1...10_000)
         let cursor = request.query("cursor")
-        let page = try await blocking { try store.exportableMembers(of: name, after: cursor, limit: limit + 1, traits: traits) }
+        let page = try await blocking { try store.exportableMembers(of: name, after: cursor, limit: limit + 1, traits: traits, includeNoConsent: everyone) }
         let rows = page.prefix(limit).map { m -> JSONValue in
             traits.isEmpty ? .string(m.id) : .object(["id": .string(m.id), "traits": .object(Dictionary(zip(traits, m.values), uniquingKeysWith: { a, _ in a }))])
         }
@@ -165,13 +176,13 @@ extension SegmentsController {
 
     /// Every current member (consent denials left out) as CSV, streamed 10,000 rows at a time:
     /// no cap, and memory stays flat whatever the segment's size.
-    static func csv(store: SQLiteStore, segment name: String, traits: [String]) async throws -> Response {
+    static func csv(store: SQLiteStore, segment name: String, traits: [String], includeNoConsent: Bool = false) async throws -> Response {
         _ = try await blocking { try store.exportableMembers(of: name, after: nil, limit: 1, traits: []) }   // 404 before streaming
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "profile_id" + traits.map { "," + CSVCell.field($0) }.joined() + "\n"))
             var after: String?
             while true {
-                let page = try await blocking { [after] in try store.exportableMembers(of: name, after: after, limit: 10_000, traits: traits) }
+                let page = try await blocking { [after] in try store.exportableMembers(of: name, after: after, limit: 10_000, traits: traits, includeNoConsent: includeNoConsent) }
                 guard let last = page.last else { break }
                 var chunk = ""
                 for m in page { chunk += CSVCell.field(m.id) + m.values.map { "," + CSVCell.field($0.csvText) }.joined() + "\n" }

@@ -6,7 +6,9 @@ extension SQLiteStore {
     /// Creates a dynamic segment from its definition document.
     /// - Throws: ``SegmentaError`` with the JSON pointer of an invalid part, `conflict` when the
     ///   name is taken, `notFound` for a reference to a missing segment, or a cycle.
-    public func createSegment(_ document: JSONValue) throws(SegmentaError) -> SegmentInfo {
+    /// - Parameter allowUnknownComputed: accept computed traits that no analysis has written yet
+    ///   (a misspelt `rfm_segmnt` is otherwise refused with the list of known ones).
+    public func createSegment(_ document: JSONValue, allowUnknownComputed: Bool = false) throws(SegmentaError) -> SegmentInfo {
         let definition = try Self.parse(document)
         let now = Timestamp.now.milliseconds
         try write { db in
@@ -14,6 +16,7 @@ extension SQLiteStore {
                 throw SegmentaError(.conflict, "a segment named \"\(definition.name)\" already exists; use `segments update` to change it")
             }
             try Self.checkReferences(db, definition)
+            if !allowUnknownComputed { try Self.checkComputedTraits(db, definition) }
             try db.execute(sql: "INSERT INTO segments (name, kind, version, created_at, updated_at) VALUES (?, 'dynamic', 1, ?, ?)",
                            arguments: [definition.name, now, now])
             try db.execute(sql: "INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (?, 1, ?, ?)",
@@ -23,7 +26,7 @@ extension SQLiteStore {
     }
 
     /// Replaces a dynamic segment's definition; the old version stays readable.
-    public func updateSegment(_ document: JSONValue) throws(SegmentaError) -> SegmentInfo {
+    public func updateSegment(_ document: JSONValue, allowUnknownComputed: Bool = false) throws(SegmentaError) -> SegmentInfo {
         let definition = try Self.parse(document)
         let now = Timestamp.now.milliseconds
         try write { db in
@@ -32,6 +35,7 @@ extension SQLiteStore {
             }
             guard (row[0] as String) == "dynamic" else { throw SegmentaError(.conflict, "\"\(definition.name)\" is a static segment; its members are a fixed list") }
             try Self.checkReferences(db, definition)
+            if !allowUnknownComputed { try Self.checkComputedTraits(db, definition) }
             let version = (row[1] as Int) + 1
             try db.execute(sql: "UPDATE segments SET version = ?, updated_at = ? WHERE name = ?", arguments: [version, now, definition.name])
             try db.execute(sql: "INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (?, ?, ?, ?)",
@@ -294,6 +298,16 @@ extension SQLiteStore {
         { name in
             guard let d = definitions[name] else { return nil }
             return d.condition.map(ConditionSQL.Reference.dynamic) ?? .staticList
+        }
+    }
+
+    /// Computed traits must be Segmenta's own or ones already in the store.
+    static func checkComputedTraits(_ db: Database, _ definition: SegmentDefinition) throws {
+        let used = Set(definition.condition?.computedTraitNames ?? [])
+        guard !used.isEmpty else { return }
+        let known = Set(Condition.builtInComputedTraits).union(try String.fetchAll(db, sql: "SELECT DISTINCT name FROM computed_traits"))
+        if let unknown = used.subtracting(known).sorted().first {
+            throw SegmentaError(.invalidInput, "no computed trait is named \"\(unknown)\"; known ones: \(known.sorted().joined(separator: ", ")). For a trait an analysis will compute later, pass --allow-unknown (API: ?allow_unknown=true)")
         }
     }
 

@@ -70,7 +70,8 @@ extension SQLiteStore {
     /// A segment's current members in id order after `after`, without those whose
     /// `consent.marketing` is false (exports respect consent; analytics still count them), with
     /// the values of `traits` (dotted trait paths, or computed trait names).
-    public func exportableMembers(of segment: String, after: String?, limit: Int, traits: [String] = []) throws(SegmentaError) -> [(id: String, values: [JSONValue])] {
+    /// - Parameter includeNoConsent: include people who denied consent (internal use only).
+    public func exportableMembers(of segment: String, after: String?, limit: Int, traits: [String] = [], includeNoConsent: Bool = false) throws(SegmentaError) -> [(id: String, values: [JSONValue])] {
         try read { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [segment]) == true else {
                 throw SegmentaError(.notFound, "no segment named \"\(segment)\"")
@@ -78,9 +79,9 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT m.profile_id, p.traits FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
                 WHERE m.segment = ? AND m.exited_snapshot IS NULL AND (? IS NULL OR m.profile_id > ?)
-                  AND NOT (coalesce(json_type(p.traits, '$.consent.marketing'), '') = 'false' OR coalesce(json_extract(p.traits, '$.consent.marketing'), '') = 'false')
+                  AND (? OR NOT \(Self.deniedMarketing("p")))
                 ORDER BY m.profile_id LIMIT ?
-                """, arguments: [segment, after, after, limit])
+                """, arguments: [segment, after, after, includeNoConsent, limit])
             let computed = try db.cachedStatement(sql: "SELECT value FROM computed_traits WHERE profile_id = ? AND name = ?")
             return try rows.map { r in
                 let id: String = r[0]

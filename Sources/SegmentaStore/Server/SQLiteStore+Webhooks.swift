@@ -65,16 +65,6 @@ extension SQLiteStore {
         }
     }
 
-    /// The profiles among `ids` whose `consent.marketing` trait is false.
-    static func consentDenied(_ db: Database, among ids: [String]) throws -> Set<String> {
-        var denied = Set<String>()
-        let check = try db.cachedStatement(sql: """
-            SELECT 1 FROM profiles WHERE id = ? AND (json_type(traits, '$.consent.marketing') = 'false' OR json_extract(traits, '$.consent.marketing') = 'false')
-            """)
-        for id in ids where try Bool.fetchOne(check, arguments: [id]) == true { denied.insert(id) }
-        return denied
-    }
-
     /// Pending deliveries due at `now`, oldest first.
     public func dueWebhookDeliveries(now: Timestamp, limit: Int = 50) throws(SegmentaError) -> [WebhookDelivery] {
         try read { db in

@@ -39,8 +39,8 @@ extension Segmenta {
         func run() async throws {
             try await reportingErrors {
                 let unit = timeUnit.unit
-                let calibration = try parseAsOf(calibrationEnd)
-                let holdoutEnd = try parseAsOf(self.holdoutEnd)
+                let calibration = try parseAsOf(calibrationEnd, flag: "--calibration-end")
+                let holdoutEnd = try parseAsOf(self.holdoutEnd, flag: "--holdout-end")
                 var summaries: [CustomerSummary]
                 var withMonetary = true
                 var holdout: (actual: [String: Double], length: Double)?

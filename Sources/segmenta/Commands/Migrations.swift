@@ -29,7 +29,7 @@ extension Segmenta {
         func run() async throws {
             try await reportingErrors {
                 let db = try store.openExisting()
-                guard let a = try parseAsOf(from), let b = try parseAsOf(to) else { return }
+                guard let a = try parseAsOf(from, flag: "--from"), let b = try parseAsOf(to, flag: "--to") else { return }
                 let states: [String]
                 let before: [String: String], after: [String: String]
                 if rfm {

@@ -40,12 +40,13 @@ extension Segmenta.Segments {
         static let configuration = CommandConfiguration(abstract: "Create a segment from a JSON definition.")
         @Option(help: ArgumentHelp("The definition (JSON), or - for standard input.", valueName: "file")) var file: String
         @Flag(help: "Refresh it right away.") var refresh = false
+        @Flag(help: "Accept computed traits no analysis has written yet (otherwise a misspelt one is refused).") var allowUnknown = false
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             try await reportingErrors {
                 let db = try store.open()
-                let info = try db.createSegment(try readDefinition(file))
+                let info = try db.createSegment(try readDefinition(file), allowUnknownComputed: allowUnknown)
                 print("created \(describe(info))")
                 if refresh { printRefresh(try db.refresh(info.name, asOf: .now)) }
             }
@@ -55,11 +56,12 @@ extension Segmenta.Segments {
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Replace a segment's definition (a new version; older ones stay readable).")
         @Option(help: ArgumentHelp("The definition (JSON), or - for standard input.", valueName: "file")) var file: String
+        @Flag(help: "Accept computed traits no analysis has written yet.") var allowUnknown = false
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             try await reportingErrors {
-                let info = try store.openExisting().updateSegment(try readDefinition(file))
+                let info = try store.openExisting().updateSegment(try readDefinition(file), allowUnknownComputed: allowUnknown)
                 print("updated \(describe(info))")
             }
         }
@@ -111,12 +113,21 @@ extension Segmenta.Segments {
         static let configuration = CommandConfiguration(abstract: "Show a segment: its condition in words, card, and versions.")
         @Argument var name: String
         @Option(help: "Output: table (readable) or json (the definition document).") var format: OutputFormat = .table
+        @Option(help: "Show this earlier version of the definition (see the versions listed).") var version: Int?
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             try await reportingErrors {
                 let db = try store.openExisting()
-                guard let info = try db.segment(named: name) else { throw CLIError("no segment named \"\(name)\"; `segmenta segments list` shows them") }
+                guard var info = try db.segment(named: name) else { throw CLIError("no segment named \"\(name)\"; `segmenta segments list` shows them") }
+                if let version {
+                    let all = try db.versions(of: name)
+                    guard let v = all.first(where: { $0.version == version }) else {
+                        throw CLIError("\(name) has no version \(version); its versions are \(all.map { String($0.version) }.joined(separator: ", "))")
+                    }
+                    info.definition = v.definition
+                    info.version = v.version
+                }
                 if format == .json { print(info.definition.jsonText); return }
                 print(Terminal.bold(describe(info)))
                 if let d = info.definition.objectValue?["description"]?.stringValue, !d.isEmpty { print(d) }
@@ -170,13 +181,22 @@ extension Segmenta.Segments {
         @Argument var name: String
         @Option(help: "Output: csv or json.") var format: OutputFormat = .csv
         @Option(help: ArgumentHelp("Traits to add as columns, comma-separated (dotted paths; computed traits by name).", valueName: "a,b")) var traits: String?
+        @Flag(help: "Include people who denied marketing consent (left out by default, as in every export; for internal use).") var includeNoConsent = false
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             try await reportingErrors {
                 let db = try store.openExisting()
-                let ids = try db.members(of: name)
-                let wanted = traits.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []
+                var ids = try db.members(of: name)
+                if !includeNoConsent {
+                    let denied = try db.consentDenied(among: ids)
+                    if !denied.isEmpty {
+                        ids.removeAll { denied.contains($0) }
+                        Terminal.note("left out \(Fmt.thousands(denied.count)) members who denied marketing consent (--include-no-consent includes them, for internal use)")
+                    }
+                }
+                var seen: Set<String> = []
+                let wanted = (traits.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []).filter { !$0.isEmpty && seen.insert($0).inserted }
                 var columns: [[String: String]] = []
                 for t in wanted {
                     var values = try db.traitValues(t)
@@ -235,7 +255,7 @@ extension Segmenta.Segments {
         func run() async throws {
             try await reportingErrors {
                 let db = try store.openExisting()
-                guard let a = try parseAsOf(from), let b = try parseAsOf(to) else { return }
+                guard let a = try parseAsOf(from, flag: "--from"), let b = try parseAsOf(to, flag: "--to") else { return }
                 guard let sa = try db.snapshot(of: name, asOf: a) else { throw CLIError("\(name) has no snapshot at or before \(from); refresh it with --as-of \(from)") }
                 guard let sb = try db.snapshot(of: name, asOf: b) else { throw CLIError("\(name) has no snapshot at or before \(to)") }
                 let before = Set(try db.members(of: name, snapshot: sa.id)), after = Set(try db.members(of: name, snapshot: sb.id))
@@ -250,18 +270,22 @@ extension Segmenta.Segments {
     struct ImportStatic: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "import-static", abstract: "Create a static segment from a CSV of profile ids.")
         @Argument var name: String
-        @Option(help: ArgumentHelp("CSV with a profile_id, id or customer_id column (else the first column).", valueName: "file")) var ids: String
+        @Option(help: ArgumentHelp("CSV with a profile_id, id, customer_id or user_id column.", valueName: "file")) var ids: String
+        @Flag(help: "The file has no header line: every line's first field is an id.") var noHeader = false
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             try await reportingErrors {
                 let list: [String] = try FileBytes.with(ids) { bytes in
-                    let (names, start, line) = try DelimitedFileOptions().layout(of: bytes)
+                    let (names, start, line) = try DelimitedFileOptions(hasHeader: !noHeader, columnNames: noHeader ? ["profile_id"] : nil).layout(of: bytes)
                     let lowered = names.map { $0.lowercased() }
-                    let column = ["profile_id", "id", "customer_id", "user_id"].lazy.compactMap { lowered.firstIndex(of: $0) }.first ?? 0
+                    // A headerless file would silently lose its first id as a "header": say so instead.
+                    guard let column = noHeader ? 0 : ["profile_id", "id", "customer_id", "user_id"].lazy.compactMap({ lowered.firstIndex(of: $0) }).first else {
+                        throw CLIError("\(ids): the first line (\(names.joined(separator: ","))) has no profile_id, id, customer_id or user_id column; add a header line `profile_id`, or pass --no-header if every line is an id")
+                    }
                     var out: [String] = []
                     try CSVScanner.scan(UnsafeBufferPointer(rebasing: bytes[start...]), delimiter: .comma, firstLine: line) { r in
-                        if column < r.count, !r.isEmpty(column) { out.append(r.string(column)) }
+                        if column < r.count, !r.isEmpty(column) { out.append(r.string(column).normalizedID) }
                         return true
                     }
                     return out

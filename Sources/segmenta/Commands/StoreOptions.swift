@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 public import SegmentaCore
 import SegmentaStore
+import Synchronization
 
 /// `--db`: the store file, shared by every command that reads or writes the store.
 struct StoreOptions: ParsableArguments {
@@ -13,9 +14,13 @@ struct StoreOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["SEGMENTA_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "segmenta.sqlite"
     }
 
-    /// Opens the store, creating it if needed.
+    /// Opens the store, creating it if needed (a store this command creates is removed again if
+    /// the command fails: a failed command leaves no empty store behind).
     func open(cache: SQLiteStore.CacheSizes = .command) throws -> SQLiteStore {
-        try SQLiteStore(path: path, cache: cache)
+        let existed = FileManager.default.fileExists(atPath: path)
+        let store = try SQLiteStore(path: path, cache: cache)
+        if !existed { CreatedStores.remember(path) }
+        return store
     }
 
     /// Opens a store that must already exist (for commands that only read).
@@ -84,12 +89,27 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Parses `--as-of`: a date (00:00 UTC) or an ISO-8601 timestamp.
-func parseAsOf(_ text: String?) throws -> Timestamp? {
+/// Parses a date flag; the error names the flag the user typed (`flag`, default `--as-of`).
+func parseAsOf(_ text: String?, flag: String = "--as-of") throws -> Timestamp? {
     guard let text else { return nil }
     do { return try Timestamp.parse(text) } catch {
-        throw ValidationError("--as-of \"\(text)\" is not a date: \(error.reason). Write e.g. 2026-01-31.")
+        throw ValidationError("\(flag) \"\(text)\" is not a date: \(error.reason). Write e.g. 2026-01-31.")
     }
 }
 
 extension ErrorPolicy: ExpressibleByArgument {}
 extension CohortPeriod: ExpressibleByArgument {}
+
+/// Store files created by this process, removed by ``reportingErrors(_:)`` when the command fails.
+enum CreatedStores {
+    static let paths = Mutex<[String]>([])
+
+    static func remember(_ path: String) { paths.withLock { $0.append(path) } }
+
+    /// Removes every store file this process created, with its WAL and shared-memory files.
+    static func removeAll() {
+        for path in paths.withLock({ p in defer { p = [] }; return p }) {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+    }
+}

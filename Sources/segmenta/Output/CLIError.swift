@@ -12,10 +12,15 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let e as SegmentaError {
+        CreatedStores.removeAll()
         Terminal.error(e.message)
         throw ExitCode.failure
     } catch let e as CLIError {
+        CreatedStores.removeAll()
         Terminal.error(e.description)
         throw ExitCode.failure
+    } catch {
+        CreatedStores.removeAll()
+        throw error
     }
 }
