@@ -61,11 +61,13 @@ extension SQLiteStore {
                 let now = arrival.milliseconds
                 try db.execute(sql: "INSERT INTO accounts (id, traits, created_at, updated_at) VALUES (?, '{}', ?, ?) ON CONFLICT(id) DO NOTHING",
                                arguments: [groupID, now, now])
-                if !message.traits.isEmpty {
-                    let current = try Self.decodeObject(String.fetchOne(db, sql: "SELECT traits FROM accounts WHERE id = ?", arguments: [groupID]))
-                    let merged = current.merging(message.traits) { _, new in new }.filter { !$0.value.isNull }
-                    try db.execute(sql: "UPDATE accounts SET traits = ?, updated_at = ? WHERE id = ?",
-                                   arguments: [JSONValue.object(merged).jsonText, now, groupID])
+                if !message.traits.isEmpty, let row = try Row.fetchOne(db, sql: "SELECT traits, trait_times FROM accounts WHERE id = ?", arguments: [groupID]) {
+                    // The same rule as identify: deeply, per leaf, newest wins — a late group message never overwrites newer account traits.
+                    var current = try Self.decodeObject(row[0]), times = try Self.decodeObject(row[1])
+                    if TraitMerge.merge(message.traits, at: Double(time.milliseconds), into: &current, times: &times) {
+                        try db.execute(sql: "UPDATE accounts SET traits = ?, trait_times = ?, updated_at = ? WHERE id = ?",
+                                       arguments: [JSONValue.object(current).jsonText, JSONValue.object(times).jsonText, now, groupID])
+                    }
                 }
                 try db.execute(sql: "INSERT INTO account_members (account_id, profile_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                                arguments: [groupID, profile])

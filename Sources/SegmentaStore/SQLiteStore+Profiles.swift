@@ -88,6 +88,14 @@ extension SQLiteStore {
         }
     }
 
+    /// An account's traits (from `group` messages), or nil for an unknown account.
+    public func accountTraits(_ id: String) throws(SegmentaError) -> [String: JSONValue]? {
+        try read { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT traits FROM accounts WHERE id = ?", arguments: [id.normalizedID]) else { return nil }
+            return try Self.decodeObject(text)
+        }
+    }
+
     static func decodeObject(_ text: String?) throws -> [String: JSONValue] {
         guard let text, !text.isEmpty else { return [:] }
         return try JSONTextParser.parseObject(text)

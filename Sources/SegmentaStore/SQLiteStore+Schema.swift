@@ -222,6 +222,9 @@ extension SQLiteStore {
                                arguments: [JSONValue.array(ids.map { .string(IDHash.hex($0)) }).jsonText, row[0] as String])
             }
         }
+        m.registerMigration("v7: account trait times (group traits merge newest-wins per trait, like identify)") { db in
+            try db.execute(sql: "ALTER TABLE accounts ADD COLUMN trait_times TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(trait_times))")
+        }
         return m
     }
 }

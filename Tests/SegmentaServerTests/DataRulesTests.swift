@@ -69,3 +69,20 @@ struct DataRulesTests {
         }
     }
 }
+
+@Suite("Accounts")
+struct AccountRuleTests {
+    @Test("a late group message (older timestamp) does not overwrite newer account traits; newer ones do, per trait")
+    func groupNewestWins() throws {
+        let store = try SQLiteStore()
+        let t = try Timestamp.parse("2026-11-10T00:00:00Z")
+        _ = try store.apply([Message(kind: .group, messageID: "1", userID: "u", traits: ["employees": .number(250), "industry": .string("fintech")], groupID: "acme", timestamp: t)],
+                            source: "s", arrival: t)
+        _ = try store.apply([Message(kind: .group, messageID: "2", userID: "u", traits: ["employees": .number(12), "plan": .string("pro")], groupID: "acme", timestamp: t.adding(days: -30))],
+                            source: "s", arrival: t.adding(days: 1))
+        let traits = try #require(try store.accountTraits("acme"))
+        #expect(traits["employees"] == .number(250))   // the late, older value lost
+        #expect(traits["plan"] == .string("pro"))      // a trait it did not have yet is added
+        #expect(traits["industry"] == .string("fintech"))
+    }
+}
