@@ -85,3 +85,20 @@ import Testing
         }
     }
 }
+
+@Suite struct FutureOrderTests {
+    @Test("an order dated after the bound is a bad row with its line and the fix; without a bound it is read")
+    func futureOrdersRefused() throws {
+        let text = "customer_id,date,amount\n1,2026-01-05,10\n2,2150-01-01,20\n"
+        var copy = text
+        try copy.withUTF8 { bytes in
+            let bound = try Timestamp.parse("2026-11-28")
+            let (orders, report) = try OrderFileScan.orders(bytes, options: DelimitedFileOptions(), columns: OrderColumns(), policy: .skip, fileName: "o.csv", notAfter: bound)
+            #expect(orders.map(\.customerID) == ["1"])
+            #expect(report.issues.first?.line == 3)
+            #expect(report.issues.first?.reason.contains("--allow-future") == true)
+            let (all, _) = try OrderFileScan.orders(bytes, options: DelimitedFileOptions(), columns: OrderColumns(), policy: .skip, fileName: "o.csv")
+            #expect(all.count == 2)
+        }
+    }
+}

@@ -82,7 +82,8 @@ public enum OrderFileScan {
         policy: ErrorPolicy,
         fileName: String,
         parallelism: Int = 2,
-        firstLine: Int? = nil
+        firstLine: Int? = nil,
+        notAfter: Timestamp? = nil
     ) throws(SegmentaError) -> (orders: [Order], report: ScanReport) {
         let (names, dataStart, headerDataLine) = try options.layout(of: buffer)
         let dataLine = firstLine ?? headerDataLine
@@ -96,7 +97,8 @@ public enum OrderFileScan {
             var report = ScanReport()
             var failure: SegmentaError?
             do throws(SegmentaError) {
-                try OrderReader.read(shared.value, range: ranges[part], firstLine: firstLines[part], layout: layout, delimiter: options.delimiter) { row in
+                try OrderReader.read(shared.value, range: ranges[part], firstLine: firstLines[part], layout: layout, delimiter: options.delimiter,
+                                     notAfter: notAfter?.milliseconds) { row in
                     report.rowsRead += 1
                     report.rowsValid += 1
                     let id = layout.orderID.flatMap { row.record.isEmpty($0) ? nil : row.record.string($0) }
@@ -139,6 +141,7 @@ public enum OrderFileScan {
         segmentBytes: Int = 64 << 20,
         parallelism: Int = 2,
         consumed: ((Range<Int>) -> Void)? = nil,
+        notAfter: Timestamp? = nil,
         _ body: ([Order]) throws -> Void
     ) throws -> ScanReport {
         let (header, dataStart, dataLine) = try options.layout(of: buffer)
@@ -163,7 +166,7 @@ public enum OrderFileScan {
             // Each segment is read as a header-less file whose lines start at `line`.
             let part = UnsafeBufferPointer(rebasing: buffer[segment])
             let (orders, partReport) = try Self.orders(part, options: segmentOptions, columns: columns, policy: .skip, fileName: fileName,
-                                                       parallelism: parallelism, firstLine: line)
+                                                       parallelism: parallelism, firstLine: line, notAfter: notAfter)
             report.merge(partReport)
             if policy == .fail && report.issueCount > 0 { throw report.failure(file: fileName) }
             try body(orders)

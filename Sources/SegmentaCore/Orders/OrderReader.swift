@@ -26,6 +26,7 @@ public enum OrderReader {
     ///   - delimiter: the field separator.
     ///   - visit: called for each valid row.
     ///   - issue: called for each bad row; return `false` to stop reading.
+    ///   - notAfter: a row dated after this (milliseconds) is a bad row — a date typed wrong, not an order.
     /// - Complexity: O(n) in the bytes read.
     public static func read(
         _ buffer: UnsafeBufferPointer<UInt8>,
@@ -33,6 +34,7 @@ public enum OrderReader {
         firstLine: Int,
         layout: OrderLayout,
         delimiter: CSVDelimiter,
+        notAfter: Int64? = nil,
         visit: (Row) -> Void,
         issue: (RowIssue) -> Bool
     ) throws(SegmentaError) {
@@ -55,6 +57,10 @@ public enum OrderReader {
                 } catch {
                     return issue(RowIssue(line: record.line, column: layout.names[layout.date],
                                           reason: "\"\(String(decoding: dateBytes, as: UTF8.self))\" is not a date: \(error.reason)"))
+                }
+                if let notAfter, timestamp.milliseconds > notAfter {
+                    return issue(RowIssue(line: record.line, column: layout.names[layout.date],
+                                          reason: "\"\(String(decoding: dateBytes, as: UTF8.self))\" is in the future (more than a day after this machine's clock); fix the date, or pass --allow-future if the file really holds orders to come"))
                 }
                 let amountBytes = record.bytes(layout.amount)
                 guard let amount = DecimalParser.double(amountBytes) else {

@@ -18,6 +18,7 @@ extension Segmenta.Import {
         @OptionGroup var mapping: OrderColumnOptions
         @OptionGroup var importOptions: ImportOptions
         @Option(help: "A name for where these orders come from.") var source = "file"
+        @Flag(help: "Accept orders dated more than a day after now (refused by default: a date typed wrong would move every recency).") var allowFuture = false
 
         func run() async throws {
             try await reportingErrors {
@@ -32,7 +33,8 @@ extension Segmenta.Import {
                     return try store.importOrders(source: source) { emit in
                         report = try OrderFileScan.forEachBatch(bytes, options: format.options, columns: mapping.columns,
                                                                 policy: importOptions.onError, fileName: file,
-                                                                consumed: { release($0) }) { orders in
+                                                                consumed: { release($0) },
+                                                                notAfter: allowFuture ? nil : Timestamp.now.adding(days: 1)) { orders in
                             try emit(orders)
                             done += orders.count
                             progress.update(min(99, done * 100 / max(1, bytes.count / 30)))
