@@ -208,7 +208,7 @@ enum OpenAPIDocument {
             "PostHogEvent": posthogEvent,
             "PostHogBatch": object(["api_key": text, "batch": array(ref("PostHogEvent"), max: 10_000), "sent_at": nullableText, "historical_migration": bool], required: ["batch"]),
             "Condition": object(["all": array(ref("Condition")), "any": array(ref("Condition")), "not": ref("Condition"), "trait": text, "computed": text,
-                                 "account_trait": text, "event": text, "orders": anyObject, "segment": text, "op": text, "value": .object([:])],
+                                 "account_trait": text, "account": ref("Condition"), "event": text, "orders": anyObject, "segment": text, "op": text, "value": .object([:])],
                                 required: []),
             "SegmentDefinition": object(["name": .object(["type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"]), "description": type("string", "null"),
                                          "card": type("object", "null"), "condition": ref("Condition")], required: ["name", "condition"]),

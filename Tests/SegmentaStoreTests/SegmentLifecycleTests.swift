@@ -112,7 +112,7 @@ import Testing
         (#"{"name":"s","condition":{"trait":"plan","op":"gt","value":true}}"#, "/condition/value: booleans compare with eq or neq only"),
         (#"{"name":"s","condition":{"event":"E","aggregate":"sum","op":"gt","value":1}}"#, "/condition/property: sum needs the property to aggregate, e.g. \"property\": \"revenue\""),
         (#"{"name":"s","condition":{"event":"E","window":{"last_days":3,"since_signup_days":2},"op":"gt","value":1}}"#, "/condition/window/since_signup_days: unknown field \"since_signup_days\" here; expected last_days"),
-        (#"{"name":"s","condition":{"script":"rm -rf /"}}"#, "/condition: unknown condition (found \"script\"); expected one of all, any, not, trait, computed, account_trait, event, orders, segment"),
+        (#"{"name":"s","condition":{"script":"rm -rf /"}}"#, "/condition: unknown condition (found \"script\"); expected one of all, any, not, trait, computed, account_trait, account, event, orders, segment"),
         (#"{"name":"s","condition":{"trait":"a","op":"between","value":[5,1]}}"#, "/condition/value: between needs low ≤ high"),
         (#"{"name":"bad name!","condition":{"segment":"x"}}"#, "/name: \"bad name!\" is not a valid name; use 1–64 letters, digits, -, _ or ."),
         (#"{"name":"s","condition":{"orders":"sum","property":"tax","op":"gt","value":1}}"#, "/condition/property: orders aggregate their amount; property must be \"amount\""),
@@ -192,5 +192,50 @@ struct OneRefreshTests {
         #expect(back.snapshot.size == 1)
         #expect(try store.history(of: "active").map(\.size) == history)   // nothing appended
         #expect(try store.members(of: "active") == [])                    // still the newest snapshot's
+    }
+}
+
+@Suite("Account conditions")
+struct AccountConditionTests {
+    /// mixed: a small fintech and a big retailer; bigfin: a big fintech; none: no account.
+    func seeded() throws -> SQLiteStore {
+        let store = try SQLiteStore()
+        let t = try Timestamp.parse("2026-11-01T00:00:00Z")
+        _ = try store.apply([
+            Message(kind: .group, messageID: "1", userID: "mixed", traits: ["industry": .string("fintech"), "employees": .number(20)], groupID: "small-fin", timestamp: t),
+            Message(kind: .group, messageID: "2", userID: "mixed", traits: ["industry": .string("retail"), "employees": .number(500)], groupID: "big-retail", timestamp: t),
+            Message(kind: .group, messageID: "3", userID: "bigfin", traits: ["industry": .string("fintech"), "employees": .number(900)], groupID: "big-fin", timestamp: t),
+            Message(kind: .identify, messageID: "4", userID: "none", traits: ["industry": .string("fintech"), "employees": .number(900)], timestamp: t),
+        ], source: "s", arrival: t)
+        return store
+    }
+
+    @Test("account_trait tests each trait on any account; {\"account\": …} needs one account that is both")
+    func oneAccountThatIsBoth() throws {
+        let store = try seeded()
+        let loose = try ConditionParser.condition(JSONTextParser.parse(#"{"all":[{"account_trait":"industry","op":"eq","value":"fintech"},{"account_trait":"employees","op":"gte","value":200}]}"#))
+        let strict = try ConditionParser.condition(JSONTextParser.parse(#"{"account":{"all":[{"trait":"industry","op":"eq","value":"fintech"},{"trait":"employees","op":"gte","value":200}]}}"#))
+        #expect(try store.previewSize(loose, asOf: .now) == 2)    // mixed and bigfin
+        #expect(try store.previewSize(strict, asOf: .now) == 1)   // bigfin only
+        // The in-memory reference agrees, profile by profile.
+        let evaluator = ConditionEvaluator(at: .now)
+        let mixed = ProfileFacts(id: "mixed", accounts: [["industry": .string("fintech"), "employees": .number(20)], ["industry": .string("retail"), "employees": .number(500)]])
+        let bigfin = ProfileFacts(id: "bigfin", accounts: [["industry": .string("fintech"), "employees": .number(900)]])
+        let none = ProfileFacts(id: "none", traits: ["industry": .string("fintech"), "employees": .number(900)])
+        #expect(evaluator.matches(loose, mixed) && evaluator.matches(loose, bigfin) && !evaluator.matches(loose, none))
+        #expect(!evaluator.matches(strict, mixed) && evaluator.matches(strict, bigfin) && !evaluator.matches(strict, none))
+        #expect(ConditionRenderer.text(strict) == #"an account with (industry = "fintech" and employees ≥ 200)"#)
+        _ = try store.createSegment(try JSONTextParser.parse(#"{"name":"big-fintech","condition":{"account":{"all":[{"trait":"industry","op":"eq","value":"fintech"},{"trait":"employees","op":"gte","value":200}]}}}"#))
+        #expect(try store.refresh("big-fintech", asOf: .now).entered == ["bigfin"])
+    }
+
+    @Test("inside an account only trait, all, any and not are allowed", arguments: [
+        #"{"account":{"event":"Logged In","op":"gte","value":1}}"#,
+        #"{"account":{"computed":"rfm_segment","op":"eq","value":"Champions"}}"#,
+        #"{"account":{"account":{"trait":"x","op":"eq","value":1}}}"#,
+        #"{"account":"fintech"}"#,
+    ])
+    func refusedInside(_ text: String) throws {
+        #expect(throws: ConditionError.self) { try ConditionParser.condition(JSONTextParser.parse(text)) }
     }
 }

@@ -13,6 +13,9 @@ public indirect enum Condition: Sendable, Equatable {
     case behaviour(BehaviourCondition)
     /// Membership in another segment, as of the same evaluation.
     case segment(String)
+    /// One account of the profile satisfies the whole condition; inside it, `trait` nodes read
+    /// that account's traits (`{"account": {"all": [{"trait": "industry", …}, {"trait": "employees", …}]}}`).
+    case account(Condition)
 
     /// Names of the segments this condition refers to, directly.
     public var segmentReferences: [String] {
@@ -20,7 +23,7 @@ public indirect enum Condition: Sendable, Equatable {
         case .all(let c), .any(let c): return c.flatMap(\.segmentReferences)
         case .not(let c): return c.segmentReferences
         case .segment(let s): return [s]
-        case .trait, .behaviour: return []
+        case .trait, .behaviour, .account: return []
         }
     }
 
@@ -31,7 +34,7 @@ public indirect enum Condition: Sendable, Equatable {
         case .all(let c), .any(let c): return c.flatMap(\.computedTraitNames)
         case .not(let c): return c.computedTraitNames
         case .trait(let t) where t.source == .computed: return [t.path]
-        case .trait, .behaviour, .segment: return []
+        case .trait, .behaviour, .segment, .account: return []
         }
     }
 
@@ -42,7 +45,7 @@ public indirect enum Condition: Sendable, Equatable {
     public var nodeCount: Int {
         switch self {
         case .all(let c), .any(let c): return 1 + c.reduce(0) { $0 + $1.nodeCount }
-        case .not(let c): return 1 + c.nodeCount
+        case .not(let c), .account(let c): return 1 + c.nodeCount
         case .trait, .behaviour, .segment: return 1
         }
     }
@@ -134,6 +137,9 @@ extension Condition {
         case .all(let c), .any(let c): return c.flatMap(\.traitReferences)
         case .not(let c): return c.traitReferences
         case .trait(let t): return [t]
+        case .account(let c):
+            // Inside an account node, trait nodes read the account's traits.
+            return c.traitReferences.map { t in var a = t; if a.source == .trait { a.source = .accountTrait }; return a }
         case .behaviour, .segment: return []
         }
     }

@@ -38,6 +38,9 @@ public struct ConditionEvaluator: Sendable {
             }
         case .behaviour(let b):
             return compareNumber(aggregate(b, p), b.op, b.value)
+        case .account(let c):
+            // One account satisfies all of it: its traits stand in for the profile's.
+            return p.accounts.contains { matches(c, ProfileFacts(id: p.id, traits: $0)) }
         }
     }
 

@@ -8,7 +8,9 @@ public enum ConditionParser {
     public static let maxNodes = 1000
     public static let maxListValues = 10_000
 
-    static let nodeKinds = ["all", "any", "not", "trait", "computed", "account_trait", "event", "orders", "segment"]
+    static let nodeKinds = ["all", "any", "not", "trait", "computed", "account_trait", "account", "event", "orders", "segment"]
+    /// What an `account` node may hold: its traits, combined.
+    static let accountKinds: Set<String> = ["all", "any", "not", "trait"]
 
     /// Parses a definition document `{"name", "description", "card", "condition"}`.
     public static func definition(_ json: JSONValue) throws(ConditionError) -> SegmentDefinition {
@@ -46,7 +48,7 @@ public enum ConditionParser {
         return try node(json, at: pointer, depth: 1, count: &count)
     }
 
-    static func node(_ json: JSONValue, at p: String, depth: Int, count: inout Int) throws(ConditionError) -> Condition {
+    static func node(_ json: JSONValue, at p: String, depth: Int, count: inout Int, inAccount: Bool = false) throws(ConditionError) -> Condition {
         guard depth <= maxDepth else { throw ConditionError(p, "conditions nest deeper than \(maxDepth) levels; flatten them or use a segment reference") }
         count += 1
         guard count <= maxNodes else { throw ConditionError(p, "more than \(maxNodes) conditions in one definition") }
@@ -59,17 +61,26 @@ public enum ConditionParser {
             }
             throw ConditionError(p, "a condition has exactly one kind; found \(kinds.joined(separator: " and "))")
         }
+        if inAccount, !accountKinds.contains(kind) {
+            throw ConditionError(p, "inside an account condition only trait, all, any and not are allowed (trait reads the account's traits); found \(kind)")
+        }
         switch kind {
         case "all", "any":
             try onlyKeys(o, [kind], at: p)
             guard case .array(let items) = o[kind]! else { throw ConditionError("\(p)/\(kind)", "\(kind) takes a list of conditions") }
             guard !items.isEmpty else { throw ConditionError("\(p)/\(kind)", "\(kind) needs at least one condition") }
             var children: [Condition] = []
-            for (i, item) in items.enumerated() { children.append(try node(item, at: "\(p)/\(kind)/\(i)", depth: depth + 1, count: &count)) }
+            for (i, item) in items.enumerated() { children.append(try node(item, at: "\(p)/\(kind)/\(i)", depth: depth + 1, count: &count, inAccount: inAccount)) }
             return kind == "all" ? .all(children) : .any(children)
         case "not":
             try onlyKeys(o, ["not"], at: p)
-            return .not(try node(o["not"]!, at: "\(p)/not", depth: depth + 1, count: &count))
+            return .not(try node(o["not"]!, at: "\(p)/not", depth: depth + 1, count: &count, inAccount: inAccount))
+        case "account":
+            try onlyKeys(o, ["account"], at: p)
+            guard let inner = o["account"], inner.objectValue != nil else {
+                throw ConditionError("\(p)/account", "account takes a condition on one account's traits, e.g. {\"account\": {\"all\": [{\"trait\": \"industry\", \"op\": \"eq\", \"value\": \"fintech\"}, {\"trait\": \"employees\", \"op\": \"gte\", \"value\": 200}]}}")
+            }
+            return .account(try node(inner, at: "\(p)/account", depth: depth + 1, count: &count, inAccount: true))
         case "segment":
             try onlyKeys(o, ["segment"], at: p)
             guard let name = o["segment"]!.stringValue, SegmentDefinition.isValidName(name) else {

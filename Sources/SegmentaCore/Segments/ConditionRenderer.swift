@@ -9,6 +9,7 @@ public enum ConditionRenderer {
         case .any(let cs): return group(cs.map { render($0, top: false) }.joined(separator: " or "), top: top || cs.count == 1)
         case .not(let c): return "not " + render(c, top: false)
         case .segment(let s): return "in segment \(quote(s))"
+        case .account(let c): return "an account with " + group(render(c, top: true), top: false)
         case .trait(let t):
             let subject: String
             switch t.source {

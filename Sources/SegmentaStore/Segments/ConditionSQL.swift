@@ -19,6 +19,8 @@ struct ConditionSQL {
     private var stack: [String] = []
     /// Conditions compiled so far, counted through segment references (which are inlined).
     private var nodes = 0
+    /// Where `trait` nodes read: the profile's traits, or inside an `account` node that account's.
+    private var traitContainer = "p.traits"
     /// Most conditions a definition may expand to through its references: one definition holds at
     /// most 1,000, but references can multiply them (A uses B ten times, B uses C ten times…).
     static let maxExpandedNodes = 10_000
@@ -84,7 +86,7 @@ struct ConditionSQL {
         case .trait(let t):
             switch t.source {
             case .trait:
-                let location = Location(container: "p.traits", path: SQLiteStore.jsonPath(t.path))
+                let location = Location(container: traitContainer, path: SQLiteStore.jsonPath(t.path))
                 return "COALESCE(" + predicate(location, t.predicate) + ", 0)"
             case .computed:
                 let location = Location(container: "(SELECT ct.value FROM computed_traits ct WHERE ct.profile_id = p.id AND ct.name = {})",
@@ -97,6 +99,14 @@ struct ConditionSQL {
             }
         case .behaviour(let b):
             return "COALESCE(" + behaviour(b) + ", 0)"
+        case .account(let inner):
+            // One account must satisfy the whole inner condition (the parser allows only trait,
+            // all, any and not inside, so accounts never nest).
+            let saved = traitContainer
+            traitContainer = "acct.traits"
+            defer { traitContainer = saved }
+            let test = try compile(inner)
+            return "EXISTS (SELECT 1 FROM account_members acm JOIN accounts acct ON acct.id = acm.account_id WHERE acm.profile_id = p.id AND \(test))"
         }
     }
 
