@@ -82,13 +82,19 @@ extension SQLiteStore {
     }
 
     /// Totals aggregated by the database (one row per customer), then put in customer order.
-    public func customerTotals(before cutoff: Timestamp?) throws(SegmentaError) -> CustomerTotals {
+    /// Negative amounts are refunds (``RefundPolicy``): in the sum, not in the count or the dates.
+    public func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy = .subtract) throws(SegmentaError) -> CustomerTotals {
         let rows: [(String, Int64, Int64, Int, Double)] = try read { db in
             var out: [(String, Int64, Int64, Int, Double)] = []
-            let cursor = try Row.fetchCursor(db, sql: """
+            let sql = refunds == .asOrders ? """
                 SELECT profile_id, min(timestamp), max(timestamp), count(*), total(amount)
                 FROM orders WHERE timestamp < ? GROUP BY profile_id
-                """, arguments: [cutoff?.milliseconds ?? Int64.max])
+                """ : """
+                SELECT profile_id, min(timestamp) FILTER (WHERE amount >= 0), max(timestamp) FILTER (WHERE amount >= 0),
+                       count(*) FILTER (WHERE amount >= 0), total(amount)
+                FROM orders WHERE timestamp < ? GROUP BY profile_id HAVING count(*) FILTER (WHERE amount >= 0) > 0
+                """
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: [cutoff?.milliseconds ?? Int64.max])
             while let row = try cursor.next() { out.append((row[0], row[1], row[2], row[3], row[4])) }
             return out
         }

@@ -12,7 +12,7 @@ public protocol Store: Sendable {
     /// Applies Segment-spec messages: events, identities, traits, groups, orders. All or nothing.
     func apply(_ messages: [Message], source: String, arrival: Timestamp) throws(SegmentaError) -> MessageImportResult
     /// Per-customer order totals, for orders before `cutoff`, in customer order.
-    func customerTotals(before cutoff: Timestamp?) throws(SegmentaError) -> CustomerTotals
+    func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) throws(SegmentaError) -> CustomerTotals
     /// All orders before `cutoff`.
     func orders(before cutoff: Timestamp?) throws(SegmentaError) -> [Order]
     /// Every profile id.

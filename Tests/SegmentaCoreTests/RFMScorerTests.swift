@@ -119,3 +119,38 @@ import Testing
 extension Timestamp {
     func addingMilliseconds(_ ms: Int64) -> Timestamp { Timestamp(milliseconds: milliseconds + ms) }
 }
+
+@Suite struct RFMRefundTests {
+    static let orders = [
+        Order(id: "1", customerID: "a", timestamp: Timestamp(year: 2026, month: 3, day: 1), amount: 100),
+        Order(id: "2", customerID: "a", timestamp: Timestamp(year: 2026, month: 3, day: 9), amount: -40),   // refund, later
+        Order(id: "3", customerID: "b", timestamp: Timestamp(year: 2026, month: 3, day: 5), amount: 30),
+        Order(id: "4", customerID: "c", timestamp: Timestamp(year: 2026, month: 3, day: 8), amount: -10),   // refunds only
+    ]
+
+    @Test("a refund lowers monetary but is no purchase: not counted in frequency, not more recent; refunds-only is no customer")
+    func refundsSubtract() throws {
+        let t = CustomerTotals.from(Self.orders)
+        #expect(t.ids == ["a", "b"])
+        #expect(t.count == [1, 1])
+        #expect(t.monetary == [60, 30])
+        #expect(t.last == [Timestamp(year: 2026, month: 3, day: 1), Timestamp(year: 2026, month: 3, day: 5)])
+    }
+
+    @Test("--refunds as-orders keeps the old rule: every row is an order")
+    func refundsAsOrders() throws {
+        let t = CustomerTotals.from(Self.orders, refunds: .asOrders)
+        #expect(t.ids == ["a", "b", "c"])
+        #expect(t.count == [2, 1, 1])
+        #expect(t.monetary == [60, 30, -10])
+    }
+
+    @Test("the file scan and the store's SQL aggregate follow the same rule as the in-memory totals")
+    func sameRuleOnEveryPath() throws {
+        var text = "customer_id,date,amount\na,2026-03-01,100\na,2026-03-09,-40\nb,2026-03-05,30\nc,2026-03-08,-10\n"
+        let scanned = try text.withUTF8 { bytes in
+            try OrderFileScan.totals(bytes, options: DelimitedFileOptions(), columns: OrderColumns(), policy: .fail, fileName: "o.csv", parallelism: 1).totals
+        }
+        #expect(scanned == CustomerTotals.from(Self.orders))
+    }
+}

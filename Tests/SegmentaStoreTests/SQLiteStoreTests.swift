@@ -109,3 +109,18 @@ import Testing
         #expect(r.inserted == 3 && r.profilesCreated == 2)
     }
 }
+
+@Suite("Refunds in the store")
+struct StoreRefundTests {
+    @Test("the store's per-customer aggregate treats negative amounts as refunds, like the in-memory totals")
+    func storeAggregate() throws {
+        let store = try SQLiteStore()
+        var text = "customer_id,date,amount,order_id\na,2026-03-01,100,1\na,2026-03-09,-40,2\nb,2026-03-05,30,3\nc,2026-03-08,-10,4\n"
+        let orders = try text.withUTF8 { bytes in
+            try OrderFileScan.orders(bytes, options: DelimitedFileOptions(), columns: OrderColumns(), policy: .fail, fileName: "o.csv").orders
+        }
+        _ = try store.importOrders(orders, source: "t")
+        #expect(try store.customerTotals(before: nil) == CustomerTotals.from(orders))
+        #expect(try store.customerTotals(before: nil, refunds: .asOrders) == CustomerTotals.from(orders, refunds: .asOrders))
+    }
+}

@@ -18,6 +18,8 @@ struct CustomerTable {
 
     private(set) var slots: [Entry]
     private var mask: Int
+    /// Whether negative amounts are refunds (monetary only) or orders.
+    var refunds: RefundPolicy = .subtract
     private(set) var count = 0
     var texts: [String] = []
     private var textIndex: [String: Int] = [:]
@@ -61,7 +63,7 @@ struct CustomerTable {
         }
         sink ^= touch
         for j in pendingKeys.indices {
-            add(key: pendingKeys[j], first: pendingTimes[j], last: pendingTimes[j], count: 1, sum: pendingAmounts[j], compensation: 0)
+            addOrder(key: pendingKeys[j], timestamp: pendingTimes[j], amount: pendingAmounts[j])
         }
         pendingKeys.removeAll(keepingCapacity: true)
         pendingTimes.removeAll(keepingCapacity: true)
@@ -92,7 +94,17 @@ struct CustomerTable {
                 key = -Int64(texts.count - 1) - 2
             }
         }
-        add(key: key, first: timestamp, last: timestamp, count: 1, sum: amount, compensation: 0)
+        addOrder(key: key, timestamp: timestamp, amount: amount)
+    }
+
+    /// One row: a purchase, or (negative amount, ``RefundPolicy/subtract``) a refund that only lowers the sum.
+    @inline(__always)
+    mutating func addOrder(key: Int64, timestamp: Int64, amount: Double) {
+        if amount < 0 && refunds == .subtract {
+            add(key: key, first: .max, last: .min, count: 0, sum: amount, compensation: 0)
+        } else {
+            add(key: key, first: timestamp, last: timestamp, count: 1, sum: amount, compensation: 0)
+        }
     }
 
     /// Folds totals into the entry of `key`.
@@ -152,7 +164,8 @@ struct CustomerTable {
     /// The totals, in customer order.
     /// - Complexity: O(c log c) for c customers.
     func finish() -> CustomerTotals {
-        var entries = slots.filter { $0.key != Self.empty }
+        // A customer with refunds only made no purchase: not a customer for RFM.
+        var entries = slots.filter { $0.key != Self.empty && $0.count > 0 }
         var t = CustomerTotals()
         if texts.isEmpty {
             entries.sort { $0.key < $1.key }

@@ -23,8 +23,9 @@ public struct CustomerTotals: Sendable, Equatable {
 
     /// Totals computed from a list of orders (orders after `cutoff`, when given, are left out).
     /// - Complexity: O(n + c log c) for n orders and c customers.
-    public static func from(_ orders: [Order], before cutoff: Timestamp? = nil) -> CustomerTotals {
+    public static func from(_ orders: [Order], before cutoff: Timestamp? = nil, refunds: RefundPolicy = .subtract) -> CustomerTotals {
         var table = CustomerTable()
+        table.refunds = refunds
         for o in orders where cutoff.map({ o.timestamp < $0 }) ?? true {
             var id = o.customerID
             id.withUTF8 { table.add(bytes: $0, timestamp: o.timestamp.milliseconds, amount: o.amount) }

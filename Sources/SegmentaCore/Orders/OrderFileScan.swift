@@ -23,6 +23,7 @@ public enum OrderFileScan {
         policy: ErrorPolicy,
         fileName: String,
         parallelism: Int = 2,
+        refunds: RefundPolicy = .subtract,
         consumed: (@Sendable (Range<Int>) -> Void)? = nil
     ) throws(SegmentaError) -> (totals: CustomerTotals, report: ScanReport) {
         let (names, dataStart, dataLine) = try options.layout(of: buffer)
@@ -35,6 +36,7 @@ public enum OrderFileScan {
         let shared = UnsafeSendable(buffer)
         DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
             var builder = CustomerTable(capacity: min(1 << 20, ranges[part].count / 24))
+            builder.refunds = refunds
             var report = ScanReport()
             var failure: SegmentaError?
             // Tell the owner of the bytes, every 8 MiB, which ones are done with (to unmap them).

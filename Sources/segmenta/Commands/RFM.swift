@@ -11,7 +11,8 @@ extension Segmenta {
             abstract: "Score customers on recency, frequency and monetary value (1–5) and name their RFM segments.",
             discussion: """
             Snapshot = the day after the last order (or --as-of); recency = whole days since a customer's last order;
-            frequency = orders; monetary = sum of amounts. Scores are quantile bins of ranks with ties broken by
+            frequency = orders; monetary = sum of amounts. A negative amount is a refund: it lowers monetary but is not
+            an order for frequency or recency (--refunds as-orders counts it as an order, the old rule). Scores are quantile bins of ranks with ties broken by
             customer id, identical to pandas qcut(x.rank(method="first"), 5). Without --orders the store is scored and
             the results are saved as computed traits (rfm_recency, rfm_frequency, rfm_monetary, rfm_r, rfm_f, rfm_m, rfm_segment).
             """
@@ -23,6 +24,8 @@ extension Segmenta {
         @Option(help: "Number of score bins (named segments need 5).") var bins = 5
         @Option(help: ArgumentHelp("Own cut points per metric, e.g. \"r=30,90,180,365;f=1,2,5,10;m=50,100,500,1000\".", valueName: "spec"))
         var cutPoints: String?
+        @Option(help: "Negative amounts: subtract (refunds: lower monetary, not purchases) or as-orders (count them as orders, the old rule).")
+        var refunds: RefundPolicy = .subtract
         @OptionGroup var store: StoreOptions
         @OptionGroup var orderFile: OrderFileOptions
 
@@ -41,14 +44,14 @@ extension Segmenta {
                     source = orders
                     let (totals, report) = try FileBytes.with(orders) { bytes, release in
                         try OrderFileScan.totals(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, before: asOf,
-                                                 policy: orderFile.errors.onError, fileName: orders, parallelism: 2,
+                                                 policy: orderFile.errors.onError, fileName: orders, parallelism: 2, refunds: refunds,
                                                  consumed: { release($0) })
                     }
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary); first: \(report.issues[0])") }
                     result = try RFMScorer.score(totals, asOf: asOf, options: options)
                 } else {
                     let db = try store.openExisting()
-                    let totals = try db.customerTotals(before: asOf)
+                    let totals = try db.customerTotals(before: asOf, refunds: refunds)
                     guard totals.customerCount > 0 else {
                         throw CLIError("the store has no orders\(asOf != nil ? " before --as-of" : ""); import some with `segmenta import orders FILE.csv`")
                     }

@@ -262,7 +262,9 @@ extension Segmenta.Segments {
                 print("change,profile_id")
                 for id in CustomerOrder.sorted(Array(after.subtracting(before))) { print("entered,\(CSVCell.field(id))") }
                 for id in CustomerOrder.sorted(Array(before.subtracting(after))) { print("exited,\(CSVCell.field(id))") }
-                Terminal.note("\(name): \(Fmt.thousands(before.count)) at \(sa.asOf.iso8601) → \(Fmt.thousands(after.count)) at \(sb.asOf.iso8601)")
+                // Sizes are the facts recorded at each refresh; the ids are those kept since (a later
+                // identity merge or privacy delete changes who is listed, never the recorded sizes).
+                Terminal.note("\(name): \(Fmt.thousands(sa.size)) at \(sa.asOf.iso8601) → \(Fmt.thousands(sb.size)) at \(sb.asOf.iso8601)")
             }
         }
     }

@@ -99,6 +99,7 @@ func parseAsOf(_ text: String?, flag: String = "--as-of") throws -> Timestamp? {
 
 extension ErrorPolicy: ExpressibleByArgument {}
 extension CohortPeriod: ExpressibleByArgument {}
+extension RefundPolicy: ExpressibleByArgument {}
 
 /// Store files created by this process, removed by ``reportingErrors(_:)`` when the command fails.
 enum CreatedStores {
