@@ -86,3 +86,20 @@ struct AccountRuleTests {
         #expect(traits["industry"] == .string("fintech"))
     }
 }
+
+@Suite("Profile imports merge like identify")
+struct ProfileImportMergeTests {
+    @Test("a CSV column consent.sms keeps an earlier consent.marketing opt-out (and the person stays out of exports)")
+    func csvColumnKeepsOptOut() throws {
+        let store = try SQLiteStore()
+        let t = try Timestamp.parse("2026-11-01T00:00:00Z")
+        _ = try store.apply([Message(kind: .identify, messageID: "1", userID: "u1", traits: ["consent": .object(["marketing": .bool(false)])], timestamp: t)], source: "s", arrival: t)
+        var csv = "id,consent.sms,plan\nu1,true,pro\n"
+        let rows = try csv.withUTF8 { bytes in
+            try ProfileFileReader.read(bytes, options: DelimitedFileOptions(), idColumn: nil, policy: .fail, fileName: "p.csv").rows
+        }
+        _ = try store.importProfiles(rows, at: t.adding(days: 1))
+        #expect(try store.traits(of: "u1")?["consent"] == .object(["marketing": .bool(false), "sms": .bool(true)]))
+        #expect(try store.consentDenied(among: ["u1"]) == ["u1"])
+    }
+}

@@ -239,3 +239,25 @@ struct AccountConditionTests {
         #expect(throws: ConditionError.self) { try ConditionParser.condition(JSONTextParser.parse(text)) }
     }
 }
+
+@Suite("Snapshots are facts")
+struct SnapshotFactTests {
+    @Test("a later identity merge or privacy delete never changes a recorded snapshot's size, entered or exited")
+    func sizesStay() throws {
+        let store = try SQLiteStore()
+        let t = try Timestamp.parse("2026-11-01T00:00:00Z")
+        _ = try store.apply([
+            Message(kind: .identify, messageID: "1", anonymousID: "anon-1", traits: ["plan": .string("pro")], timestamp: t),
+            Message(kind: .identify, messageID: "2", userID: "dana", traits: ["plan": .string("pro")], timestamp: t),
+            Message(kind: .identify, messageID: "3", userID: "eve", traits: ["plan": .string("pro")], timestamp: t),
+        ], source: "s", arrival: t)
+        _ = try store.createSegment(try JSONTextParser.parse(#"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#))
+        _ = try store.refresh("pro", asOf: t.adding(days: 1))
+        let before = try store.history(of: "pro")
+        #expect(before.map(\.size) == [3])
+        // The anonymous profile turns out to be dana (merged), and eve asks to be deleted.
+        _ = try store.apply([Message(kind: .alias, messageID: "4", userID: "dana", previousID: "anon-1", timestamp: t.adding(days: 2))], source: "s", arrival: t.adding(days: 2))
+        _ = try store.deletePeople(["eve"], suppress: false, requestID: "prv_x")
+        #expect(try store.history(of: "pro") == before)
+    }
+}
