@@ -23,7 +23,7 @@ public enum ClusterWriteBack {
         let summary: JSONValue = .object([
             "k": .number(Double(analysis.k)), "silhouette": .number(analysis.silhouette),
             "features": .array((data?.names ?? []).map(JSONValue.string)), "sample": .array(sample),
-            "personas": .array(analysis.personas.map { p in
+            "personas": .array(analysis.personas.filter { $0.size > 0 }.map { p in
                 .object(["cluster": .number(Double(p.cluster)), "name": .string(p.name), "description": .string(p.description),
                          "size": .number(Double(p.size)), "share": .number(p.share), "centroid": .array(p.centroid.map(JSONValue.number)),
                          "z_scores": .array(p.zScores.map(JSONValue.number))])

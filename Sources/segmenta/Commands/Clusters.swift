@@ -144,7 +144,7 @@ enum ClusterOutput {
                 "silhouette": a.silhouette.isFinite ? .number(a.silhouette) : .null, "features": .array(data.names.map(JSONValue.string)),
                 "standardized": .bool(a.standardized), "sizes": .array(r.sizes.map { .number(Double($0)) }),
                 "centroids": .object(["original": matrix(a.personas.map(\.centroid)), "standardized": matrix(a.centroidsTransformed)]),
-                "personas": .array(a.personas.map { p in
+                "personas": .array(a.personas.filter { $0.size > 0 }.map { p in
                     .object(["cluster": .number(Double(p.cluster)), "name": .string(p.name), "description": .string(p.description),
                              "size": .number(Double(p.size)), "share": .number(p.share)])
                 }),
@@ -162,7 +162,8 @@ enum ClusterOutput {
             }
             Swift.print(Terminal.bold("\(a.k) personas among \(Fmt.thousands(data.rows)) customers (silhouette \(Fmt.fixed(a.silhouette, 3)), inertia \(Fmt.fixed(r.inertia, 1)), \(r.iterations) iterations)"))
             var t = TextTable(["#", "persona", "customers", "share"] + data.names, rightAligned: Set(2..<(4 + data.names.count)))
-            for p in a.personas.sorted(by: { $0.size > $1.size }) {
+            // An empty cluster is never reported as a persona (k-means can leave one empty).
+            for p in a.personas.filter({ $0.size > 0 }).sorted(by: { $0.size > $1.size }) {
                 t.add([String(p.cluster), p.name, Fmt.thousands(p.size), Fmt.percent(p.share)] + p.centroid.map { Fmt.fixed($0, 2) })
             }
             Swift.print(t.render())
