@@ -5,7 +5,7 @@ extension SQLiteStore {
     public func activity(_ source: ActivitySource) throws(SegmentaError) -> [CohortRetention.Activity] {
         let (sql, args): (String, StatementArguments)
         switch source {
-        case .orders: (sql, args) = ("SELECT profile_id, timestamp FROM orders", [])
+        case .orders: (sql, args) = ("SELECT profile_id, timestamp FROM orders WHERE amount >= 0", [])   // refunds are not activity
         case .events: (sql, args) = ("SELECT profile_id, timestamp FROM events WHERE type IN ('track', 'page', 'screen')", [])
         case .event(let name): (sql, args) = ("SELECT profile_id, timestamp FROM events WHERE type = 'track' AND name = ?", [name])
         }

@@ -154,3 +154,21 @@ extension Timestamp {
         #expect(scanned == CustomerTotals.from(Self.orders))
     }
 }
+
+@Suite struct RefundsElsewhereTests {
+    @Test("lifecycle and the CLV summaries count purchases only: a later refund is not activity, not a repeat purchase")
+    func purchasesOnly() throws {
+        let orders = [
+            Order(id: "1", customerID: "a", timestamp: Timestamp(year: 2026, month: 1, day: 1), amount: 100),
+            Order(id: "2", customerID: "a", timestamp: Timestamp(year: 2026, month: 3, day: 1), amount: -100),   // returned
+            Order(id: "3", customerID: "b", timestamp: Timestamp(year: 2026, month: 3, day: 1), amount: 20),
+        ]
+        let life = LifecycleClassifier.classify(orders: orders, asOf: Timestamp(year: 2026, month: 3, day: 2))
+        let a = try #require(life.customers.first { $0.customerID == "a" })
+        #expect(a.orders == 1)
+        #expect(a.daysSinceLast == 60)   // from 1 January, not from the refund
+        let summary = CustomerSummaryBuilder.summarize(orders)
+        let sa = try #require(summary.first { $0.customerID == "a" })
+        #expect(sa.frequency == 0)       // the refund is no repeat purchase
+    }
+}

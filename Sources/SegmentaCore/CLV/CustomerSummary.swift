@@ -43,7 +43,9 @@ public enum CustomerSummaryBuilder {
     public static func summarize(_ orders: [Order], calibrationEnd: Timestamp? = nil, unit: TimeUnit = .day) -> [CustomerSummary] {
         let endDay = (calibrationEnd ?? orders.map(\.timestamp).max() ?? Timestamp(milliseconds: 0)).epochDay
         var days: [String: [Int: Double]] = [:]
-        for o in orders where o.timestamp.epochDay <= endDay {
+        // BG/NBD and Gamma-Gamma model purchases: refunds (negative amounts) are left out, as
+        // `lifetimes` users filter returns before `summary_data_from_transaction_data`.
+        for o in orders where o.timestamp.epochDay <= endDay && o.amount >= 0 {
             days[o.customerID, default: [:]][o.timestamp.epochDay, default: 0] += o.amount
         }
         return CustomerOrder.sorted(Array(days.keys)).map { id in

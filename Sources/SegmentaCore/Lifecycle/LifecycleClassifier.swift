@@ -63,7 +63,8 @@ public enum LifecycleClassifier {
         let snapshot = asOf ?? orders.map(\.timestamp).max().map { $0.startOfDay.adding(days: 1) } ?? Timestamp(milliseconds: 0)
         var byCustomer: [String: [Timestamp]] = [:]
         for p in prospects { byCustomer[p] = byCustomer[p] ?? [] }
-        for o in orders where o.timestamp < snapshot { byCustomer[o.customerID, default: []].append(o.timestamp) }
+        // Purchases only: a refund (negative amount) is not activity (RefundPolicy).
+        for o in orders where o.timestamp < snapshot && o.amount >= 0 { byCustomer[o.customerID, default: []].append(o.timestamp) }
         let ids = CustomerOrder.sorted(Array(byCustomer.keys))
         return (snapshot, ids.map { classify(id: $0, orders: byCustomer[$0]!, asOf: snapshot, options: options) })
     }

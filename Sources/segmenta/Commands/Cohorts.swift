@@ -39,7 +39,7 @@ extension Segmenta {
                         try OrderFileScan.orders(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, policy: orderFile.errors.onError, fileName: orders)
                     }
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
-                    cells = CohortRetention.compute(activity: list.map { .init(customerID: $0.customerID, timestamp: $0.timestamp) }, period: period)
+                    cells = CohortRetention.compute(activity: list.filter { $0.amount >= 0 }.map { .init(customerID: $0.customerID, timestamp: $0.timestamp) }, period: period)
                 } else {
                     let db = try store.openExisting()
                     let acts = try db.activity(ActivitySource(activity))

@@ -88,8 +88,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
 }
 
-/// Parses `--as-of`: a date (00:00 UTC) or an ISO-8601 timestamp.
-/// Parses a date flag; the error names the flag the user typed (`flag`, default `--as-of`).
+/// Parses a date flag (a date, 00:00 UTC, or an ISO-8601 timestamp); the error names the flag the user typed (`flag`, default `--as-of`).
 func parseAsOf(_ text: String?, flag: String = "--as-of") throws -> Timestamp? {
     guard let text else { return nil }
     do { return try Timestamp.parse(text) } catch {
