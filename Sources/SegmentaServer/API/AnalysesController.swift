@@ -32,7 +32,9 @@ public struct AnalysesController: Sendable {
             let analysis = try Self.analysis(context)
             let job = Recompute(store: store, options: options, logger: logger)
             let clock = ContinuousClock.now
-            try await blocking { try job.analyse(analysis) }
+            // A recompute is a batch job an admin starts on purpose (RFM on a million profiles takes
+            // tens of seconds): it runs without the per-request SQL time limit, like the scheduled one.
+            try await QueryDeadline.$current.withValue(nil) { try await blocking { try job.analyse(analysis) } }
             let d = ContinuousClock.now - clock
             let latest = try await blocking { try store.latestAnalysisRun(kind: analysis.rawValue) }
             return Response.json(.object(["kind": .string(analysis.rawValue), "seconds": .number(d.inSeconds),
