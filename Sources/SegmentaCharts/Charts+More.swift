@@ -38,13 +38,14 @@ extension Charts {
     /// A small line without axes for a table cell (e.g. a segment's size over its last refreshes).
     public static func sparkline(_ values: [Double], label: String, width: Double = 120, height: Double = 28) -> String {
         var svg = SVG(width: width, height: height)
-        guard values.count >= 2 else {
+        guard values.count >= 2, let lo = values.min(), let top = values.max(), let latest = values.last else {
             return svg.render(title: label, description: values.first.map { "one value: \(SVG.n($0))" } ?? "no values")
         }
-        let lo = values.min()!, hi = max(values.max()!, lo + 1e-12)
+        let hi = max(top, lo + 1e-12)
         let points = values.enumerated().map { (2 + (width - 4) * Double($0.offset) / Double(values.count - 1), height - 3 - (height - 6) * ($0.element - lo) / (hi - lo)) }
         svg.polyline(points, stroke: Palette.categorical[0], width: 1.5)
-        svg.circle(cx: points.last!.0, cy: points.last!.1, r: 2, fill: Palette.categorical[0], tooltip: "latest: \(SVG.n(values.last!))")
+        let end = points[points.count - 1]
+        svg.circle(cx: end.0, cy: end.1, r: 2, fill: Palette.categorical[0], tooltip: "latest: \(SVG.n(latest))")
         return svg.render(title: label, description: values.map { SVG.n($0) }.joined(separator: ", "))
     }
 

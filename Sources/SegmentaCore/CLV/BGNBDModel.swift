@@ -50,14 +50,15 @@ public struct BGNBDModel: Sendable, Equatable {
         struct Key: Hashable { let x: Double, tx: Double, T: Double }
         var weights: [Key: Double] = [:]
         for i in frequency.indices { weights[Key(x: frequency[i], tx: recency[i], T: T[i]), default: 0] += 1 }
-        let scale = 10 / (T.max()! > 0 ? T.max()! : 1)
+        let longest = T.max() ?? 0
+        let scale = 10 / (longest > 0 ? longest : 1)
         // Sorted, so that sums (and so the fit) do not depend on the dictionary's per-process hash seed.
         let rows = weights.sorted { ($0.key.x, $0.key.tx, $0.key.T) < ($1.key.x, $1.key.tx, $1.key.T) }
             .map { (x: $0.key.x, tx: $0.key.tx * scale, T: $0.key.T * scale, w: $0.value) }
         // Terms that depend on x only (the log-gammas) are computed once per distinct x.
         let xs = Array(Set(rows.map(\.x))).sorted()
-        let xIndex = Dictionary(uniqueKeysWithValues: xs.enumerated().map { ($1, $0) })
-        let rowX = rows.map { xIndex[$0.x]! }
+        let xIndex = Dictionary(xs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let rowX = rows.map { xIndex[$0.x] ?? 0 }   // every x is in xs
         let parts = rows.count >= 20_000 ? 2 : 1
         func negLL(_ p: [Double]) -> Double {
             guard p.allSatisfy({ abs($0) <= 30 }) else { return .infinity }
@@ -67,7 +68,7 @@ public struct BGNBDModel: Sendable, Equatable {
                 base + SpecialFunctions.logGamma(r + x) + SpecialFunctions.logGamma(b + x) - SpecialFunctions.logGamma(a + b + x)
                     + (x > 0 ? log(a) - log(b + x - 1) : 0)
             }
-            let sums = ChunkResults<Double>(count: parts)
+            let sums = ChunkResults<Double>(count: parts, empty: 0)
             let chunk = (rows.count + parts - 1) / parts
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var total = 0.0
@@ -105,7 +106,7 @@ public struct BGNBDModel: Sendable, Equatable {
             let dB = xs.map { psiAB + SpecialFunctions.digamma(b + $0) - psiB - SpecialFunctions.digamma(a + b + $0) }
             let parts = rows.count >= 20_000 ? 2 : 1
             let chunk = (rows.count + parts - 1) / parts
-            let sums = ChunkResults<[Double]>(count: parts)
+            let sums = ChunkResults<[Double]>(count: parts, empty: [])
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0
                 for i in (part * chunk)..<min(rows.count, (part + 1) * chunk) {

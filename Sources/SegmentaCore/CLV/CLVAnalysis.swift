@@ -68,7 +68,8 @@ public struct CLVAnalysis: Sendable {
         var result = CLVAnalysis(unit: unit, horizonMonths: horizonMonths, discountRate: discountRate, bgnbd: bg, gammaGamma: gg,
                                  frequencySpendCorrelation: correlation, customers: customers)
         if let holdout {
-            let p = customers.map { $0.predictedHoldout! }, a = customers.map { $0.actualHoldout! }
+            let pairs = customers.compactMap { c in c.predictedHoldout.flatMap { p in c.actualHoldout.map { (p, $0) } } }
+            let p = pairs.map(\.0), a = pairs.map(\.1)
             result.holdout = Holdout(length: holdout.length, predicted: p.reduce(0, +), actual: a.reduce(0, +), correlation: Self.pearson(p, a))
         }
         return result

@@ -48,11 +48,10 @@ public enum CustomerSummaryBuilder {
         for o in orders where o.timestamp.epochDay <= endDay && o.amount >= 0 {
             days[o.customerID, default: [:]][o.timestamp.epochDay, default: 0] += o.amount
         }
-        return CustomerOrder.sorted(Array(days.keys)).map { id in
-            let byDay = days[id]!
-            let sorted = byDay.keys.sorted()
-            let first = sorted.first!, last = sorted.last!
-            let repeats = sorted.dropFirst().map { byDay[$0]! }
+        return CustomerOrder.sorted(Array(days.keys)).compactMap { id in
+            // Each customer here has at least one purchase day.
+            guard let byDay = days[id], let first = byDay.keys.min(), let last = byDay.keys.max() else { return nil }
+            let repeats = byDay.filter { $0.key != first }.sorted { $0.key < $1.key }.map(\.value)
             return CustomerSummary(customerID: id, frequency: Double(repeats.count), recency: Double(last - first) / unit.days,
                                    T: Double(endDay - first) / unit.days,
                                    monetary: repeats.isEmpty ? 0 : repeats.reduce(0, +) / Double(repeats.count))

@@ -46,7 +46,7 @@ public struct ClusterAnalysis: Sendable {
                 let r = try KMeans.fit(space, options: o)
                 let s = Silhouette.score(space, labels: r.labels, k: candidate, seed: options.seed)
                 tried.append((candidate, s, r.inertia))
-                if bestSoFar == nil || s > bestSoFar!.2 { bestSoFar = (candidate, r, s) }
+                if bestSoFar.map({ s > $0.2 }) ?? true { bestSoFar = (candidate, r, s) }
             }
             guard let b = bestSoFar else { throw SegmentaError(.invalidInput, "no k in \(kRange) fits \(data.rows) rows") }
             chosen = b

@@ -7,11 +7,14 @@ public struct FeatureMatrix: Sendable, Equatable {
     /// `values[i * columns + j]` is row i, feature j.
     public var values: [Double]
 
+    /// - Parameter values: `ids.count × names.count` numbers; missing ones are NaN (which
+    ///   k-means refuses with a clear error), extra ones are dropped — never a trap.
     public init(ids: [String], names: [String], values: [Double]) {
-        precondition(values.count == ids.count * names.count)
+        let needed = ids.count * names.count
         self.ids = ids
         self.names = names
-        self.values = values
+        self.values = values.count == needed ? values
+            : Array(values.prefix(needed)) + [Double](repeating: .nan, count: max(0, needed - values.count))
     }
 
     public var rows: Int { ids.count }

@@ -61,13 +61,16 @@ public enum KMeans {
         for i in 0..<n { for j in 0..<d { let x = m.values[i * d + j] - means[j]; variance[j] += x * x } }
         let tol = o.tolerance * variance.reduce(0, +) / Double(n) / Double(d)
         var rng = SplitMix64(seed: o.seed)
-        var best: Result?
-        for _ in 0..<(o.initialCenters == nil ? max(1, o.nInit) : 1) {
+        func run() -> Result {
             let start = o.initialCenters.map { $0.flatMap { $0 } } ?? plusPlus(m, k: o.k, rng: &rng)
-            let r = lloyd(m, centers: start, k: o.k, maxIterations: o.maxIterations, tolerance: tol, exact: o.tolerance == 0)
-            if best == nil || r.inertia < best!.inertia { best = r }
+            return lloyd(m, centers: start, k: o.k, maxIterations: o.maxIterations, tolerance: tol, exact: o.tolerance == 0)
         }
-        return best!
+        var best = run()
+        for _ in 1..<(o.initialCenters == nil ? max(1, o.nInit) : 1) {
+            let r = run()
+            if r.inertia < best.inertia { best = r }
+        }
+        return best
     }
 
     /// Greedy k-means++ seeding, as scikit-learn's `_kmeans_plusplus`.
@@ -118,7 +121,7 @@ public enum KMeans {
         let parts = n >= 50_000 ? 2 : 1
         let chunk = (n + parts - 1) / parts
         let norms = (0..<k).map { c in (0..<d).reduce(0.0) { $0 + centers[c * d + $1] * centers[c * d + $1] } }
-        let results = ChunkResults<([Int], [Double], [Int], Int)>(count: parts)
+        let results = ChunkResults<([Int], [Double], [Int], Int)>(count: parts, empty: ([], [], [], 0))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let lo = part * chunk, hi = min(n, lo + chunk)
             var local = [Int](repeating: 0, count: max(0, hi - lo))
@@ -127,11 +130,12 @@ public enum KMeans {
             values.withUnsafeBufferPointer { v in
                 centers.withUnsafeBufferPointer { c in
                     norms.withUnsafeBufferPointer { cn in
+                        guard let vb = v.baseAddress, let cb = c.baseAddress else { return }
                         for i in lo..<hi {
-                            let x = v.baseAddress! + i * d
+                            let x = vb + i * d
                             var best = 0, bestScore = Double.infinity
                             for c0 in 0..<k {
-                                let cc = c.baseAddress! + c0 * d
+                                let cc = cb + c0 * d
                                 var dot = 0.0
                                 for j in 0..<d { dot += x[j] * cc[j] }
                                 let score = cn[c0] - 2 * dot

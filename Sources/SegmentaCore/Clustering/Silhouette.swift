@@ -23,7 +23,7 @@ public enum Silhouette {
         // O(s × n × d) loop).
         // A fixed number of parts (not one per core), so the sum is the same on every machine.
         let parts = Swift.min(sample.count, 64)
-        let results = ChunkResults<(Double, Int)>(count: parts)
+        let results = ChunkResults<(Double, Int)>(count: parts, empty: (0, 0))
         let shared = UnsafeSendable((sample, members, counts))
         m.values.withUnsafeBufferPointer { valuesBuffer in
             labels.withUnsafeBufferPointer { labelBuffer in

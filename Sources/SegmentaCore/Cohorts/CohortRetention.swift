@@ -87,9 +87,7 @@ public enum CohortRetention {
             active[key(i), default: [:]][k, default: 0] += 1
         }
         var cells: [Cell] = []
-        let keys = sizes.keys.sorted { ($0.group ?? "", $0.cohort) < ($1.group ?? "", $1.cohort) }
-        for key in keys {
-            let size = sizes[key]!
+        for (key, size) in sizes.sorted(by: { ($0.key.group ?? "", $0.key.cohort) < ($1.key.group ?? "", $1.key.cohort) }) {
             for k in 0...(lastPeriod - key.cohort) {
                 let a = active[key]?[k] ?? 0
                 cells.append(Cell(group: key.group, cohort: period.label(of: key.cohort), period: k, size: size,

@@ -56,7 +56,7 @@ public enum DemoGenerator {
         let plan = g.pick([("free", 0.38), ("starter", 0.30), ("pro", 0.23), ("enterprise", 0.09)])
         let industry = g.pick([("software", 0.2), ("retail", 0.16), ("fintech", 0.12), ("healthcare", 0.12), ("education", 0.1),
                                ("manufacturing", 0.1), ("media", 0.1), ("dental", 0.1)])
-        let medianSize = ["free": 6.0, "starter": 22, "pro": 110, "enterprise": 900][plan]!
+        let medianSize = ["free": 6.0, "starter": 22, "pro": 110, "enterprise": 900][plan, default: 0]
         return ("acct_\(founder + 1)", industry, max(1, Int(g.logNormal(median: medianSize, sigma: 0.8))), plan)
     }
 
@@ -80,7 +80,7 @@ public enum DemoGenerator {
                 ? b.rng.pick([("outbound", 0.35), ("partner", 0.2), ("referral", 0.2), ("organic", 0.15), ("paid_search", 0.1)])
                 : b.rng.pick([("organic", 0.30), ("paid_search", 0.22), ("referral", 0.13), ("social", 0.15), ("partner", 0.10), ("outbound", 0.10)])
             let country = b.rng.pick([("FR", 0.30), ("US", 0.20), ("DE", 0.12), ("GB", 0.10), ("ES", 0.08), ("CA", 0.08), ("BE", 0.06), ("CH", 0.06)])
-            let language = ["FR": "fr", "US": "en", "DE": "de", "GB": "en", "ES": "es", "CA": b.rng.chance(0.3) ? "fr" : "en", "BE": "fr", "CH": b.rng.chance(0.6) ? "de" : "fr"][country]!
+            let language = ["FR": "fr", "US": "en", "DE": "de", "GB": "en", "ES": "es", "CA": b.rng.chance(0.3) ? "fr" : "en", "BE": "fr", "CH": b.rng.chance(0.6) ? "de" : "fr"][country, default: "en"]
             let industry = account.industry
             let employees = account.employees
             let role = industry == "dental"
@@ -89,7 +89,7 @@ public enum DemoGenerator {
             let device = b.rng.pick([("desktop", 0.68), ("mobile", 0.25), ("tablet", 0.07)])
             let platform = device == "desktop" ? "web" : b.rng.pick([("ios", 0.55), ("android", 0.45)])
             let integrationPool = ["salesforce", "hubspot", "slack", "stripe", "zapier", "google_analytics"]
-            let integrationCount = min(integrationPool.count, b.rng.poisson(["free": 0.6, "starter": 1.2, "pro": 2.2, "enterprise": 3.2][plan]!))
+            let integrationCount = min(integrationPool.count, b.rng.poisson(["free": 0.6, "starter": 1.2, "pro": 2.2, "enterprise": 3.2][plan, default: 0]))
             var integrations: [String] = []
             while integrations.count < integrationCount { let x = b.rng.pick(integrationPool); if !integrations.contains(x) { integrations.append(x) } }
             let consent = b.rng.chance(0.86)
@@ -114,7 +114,7 @@ public enum DemoGenerator {
                            "employees": .number(Double(account.employees)), "plan": .string(account.plan)])
 
             // Activation: an integration connected within 7 days of signup.
-            var activation = ["free": 0.25, "starter": 0.38, "pro": 0.5, "enterprise": 0.62][plan]!
+            var activation = ["free": 0.25, "starter": 0.38, "pro": 0.5, "enterprise": 0.62][plan, default: 0]
             if channel == "referral" || channel == "partner" { activation += 0.1 }
             let activated = b.rng.chance(activation)
             if activated {
@@ -126,15 +126,15 @@ public enum DemoGenerator {
             }
 
             // Churn hazard per month, then per week.
-            var monthly = ["free": 0.11, "starter": 0.06, "pro": 0.035, "enterprise": 0.015][plan]!
+            var monthly = ["free": 0.11, "starter": 0.06, "pro": 0.035, "enterprise": 0.015][plan, default: 0]
             monthly *= activated ? 0.5 : 1
-            monthly *= ["paid_search": 1.45, "social": 1.25, "referral": 0.65, "partner": 0.7, "organic": 1.0, "outbound": 0.9][channel]!
+            monthly *= ["paid_search": 1.45, "social": 1.25, "referral": 0.65, "partner": 0.7, "organic": 1.0, "outbound": 0.9][channel, default: 0]
             let weekly = 1 - Foundation.pow(1 - min(monthly, 0.9), 1 / 4.345)
-            let engagement = b.rng.gamma(shape: 3, scale: 1.0 / 3) * ["free": 0.9, "starter": 1.3, "pro": 2.0, "enterprise": 2.6][plan]! * (activated ? 1.3 : 1)
+            let engagement = b.rng.gamma(shape: 3, scale: 1.0 / 3) * ["free": 0.9, "starter": 1.3, "pro": 2.0, "enterprise": 2.6][plan, default: 0] * (activated ? 1.3 : 1)
             // Purchases (add-ons): heterogeneous rate and basket, as in BG/NBD / Gamma-Gamma.
-            let purchasesPerMonth = b.rng.gamma(shape: 0.7, scale: ["free": 0.35, "starter": 0.6, "pro": 0.9, "enterprise": 1.2][plan]!)
-            let basket = b.rng.gamma(shape: 4, scale: ["free": 9.0, "starter": 14, "pro": 22, "enterprise": 40][plan]! / 4 * 4)
-            let price = ["free": 0.0, "starter": 29, "pro": 99, "enterprise": 499][plan]!
+            let purchasesPerMonth = b.rng.gamma(shape: 0.7, scale: ["free": 0.35, "starter": 0.6, "pro": 0.9, "enterprise": 1.2][plan, default: 0])
+            let basket = b.rng.gamma(shape: 4, scale: ["free": 9.0, "starter": 14, "pro": 22, "enterprise": 40][plan, default: 0] / 4 * 4)
+            let price = ["free": 0.0, "starter": 29, "pro": 99, "enterprise": 499][plan, default: 0]
             let seats = plan == "enterprise" ? max(5, employees / 20) : plan == "pro" ? max(1, employees / 25) : 1
             let currency = ["US": "USD", "CA": "CAD", "GB": "GBP", "CH": "CHF"][country] ?? "EUR"
 
@@ -190,7 +190,7 @@ public enum DemoGenerator {
                     }
                 }
                 if (week == 4 || (week > 4 && week % 13 == 4)) && b.rng.chance(0.55) {
-                    var mean = 6.2 + (activated ? 1.3 : 0) + ["free": -0.6, "starter": 0, "pro": 0.6, "enterprise": 1.0][plan]! - Double(bugTickets) * 0.7
+                    var mean = 6.2 + (activated ? 1.3 : 0) + ["free": -0.6, "starter": 0, "pro": 0.6, "enterprise": 1.0][plan, default: 0] - Double(bugTickets) * 0.7
                     if role == "dental_assistant" { mean -= 1.2 }
                     let score = min(10, max(0, Int(b.rng.normal(mean: mean, sd: 1.8).rounded())))
                     let t = at()

@@ -66,7 +66,7 @@ public enum LifecycleClassifier {
         // Purchases only: a refund (negative amount) is not activity (RefundPolicy).
         for o in orders where o.timestamp < snapshot && o.amount >= 0 { byCustomer[o.customerID, default: []].append(o.timestamp) }
         let ids = CustomerOrder.sorted(Array(byCustomer.keys))
-        return (snapshot, ids.map { classify(id: $0, orders: byCustomer[$0]!, asOf: snapshot, options: options) })
+        return (snapshot, ids.map { classify(id: $0, orders: byCustomer[$0] ?? [], asOf: snapshot, options: options) })
     }
 
     /// Median of values (mean of the middle two for an even count); nil when empty.

@@ -22,11 +22,11 @@ extension JSONValue {
             out += "]"
         case .object(let o):
             out += "{"
-            for (i, k) in o.keys.sorted().enumerated() {
+            for (i, (k, v)) in o.sorted(by: { $0.key < $1.key }).enumerated() {
                 if i > 0 { out += "," }
                 Self.writeString(k, to: &out)
                 out += ":"
-                o[k]!.write(to: &out)
+                v.write(to: &out)
             }
             out += "}"
         }

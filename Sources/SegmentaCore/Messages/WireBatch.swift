@@ -44,7 +44,7 @@ public struct WireBatch: Sendable {
                 guard case .object(var m) = item else { return .failure(Message.Invalid(code: "invalid_message", reason: "each batch item must be a JSON object")) }
                 if !shared.isEmpty { m["context"] = .object(shared.merging(m["context"]?.objectValue ?? [:]) { _, own in own }) }
                 if m["integrations"] == nil, let integrations { m["integrations"] = integrations }
-                if m["sentAt"] == nil || m["sentAt"]!.isNull, let sentAt { m["sentAt"] = sentAt }
+                if m["sentAt"]?.isNull ?? true, let sentAt { m["sentAt"] = sentAt }
                 return decodeMessage(m, kind: nil, measure: measure)
             }
             return WireBatch(bodyKey: top["writeKey"]?.stringValue, items: items)

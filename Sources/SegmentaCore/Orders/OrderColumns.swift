@@ -24,22 +24,24 @@ public struct OrderColumns: Sendable, Equatable {
     /// - Throws: ``SegmentaError`` naming the missing column, the columns found and the flag to use.
     public func resolve(in names: [String]) throws(SegmentaError) -> OrderLayout {
         let lowered = names.map { $0.lowercased() }
-        func find(_ wanted: String?, defaults: [String], flag: String, required: Bool) throws(SegmentaError) -> Int? {
+        func find(_ wanted: String?, defaults: [String], flag: String) throws(SegmentaError) -> Int? {
             if let wanted {
                 if let i = lowered.firstIndex(of: wanted.lowercased()) { return i }
                 throw SegmentaError(.invalidInput, "no column named \"\(wanted)\" (given by \(flag)); the file has: \(names.joined(separator: ", "))")
             }
-            for d in defaults { if let i = lowered.firstIndex(of: d) { return i } }
-            if required {
+            return defaults.lazy.compactMap { lowered.firstIndex(of: $0) }.first
+        }
+        func require(_ wanted: String?, defaults: [String], flag: String) throws(SegmentaError) -> Int {
+            guard let i = try find(wanted, defaults: defaults, flag: flag) else {
                 throw SegmentaError(.invalidInput, "no \(defaults.joined(separator: " or ")) column; the file has: \(names.joined(separator: ", ")). Name the right one with \(flag) NAME")
             }
-            return nil
+            return i
         }
-        let c = try find(customer, defaults: ["customer_id"], flag: "--customer-column", required: true)!
-        let d = try find(date, defaults: ["date", "timestamp"], flag: "--date-column", required: true)!
-        let a = try find(amount, defaults: ["amount"], flag: "--amount-column", required: true)!
-        let o = try find(orderID, defaults: ["order_id"], flag: "--order-id-column", required: false)
-        let cur = try find(currency, defaults: ["currency"], flag: "--currency-column", required: false)
+        let c = try require(customer, defaults: ["customer_id"], flag: "--customer-column")
+        let d = try require(date, defaults: ["date", "timestamp"], flag: "--date-column")
+        let a = try require(amount, defaults: ["amount"], flag: "--amount-column")
+        let o = try find(orderID, defaults: ["order_id"], flag: "--order-id-column")
+        let cur = try find(currency, defaults: ["currency"], flag: "--currency-column")
         return OrderLayout(names: names, customer: c, date: d, amount: a, orderID: o, currency: cur)
     }
 }
@@ -52,5 +54,5 @@ public struct OrderLayout: Sendable, Equatable {
     public var customer: Int, date: Int, amount: Int, orderID: Int?, currency: Int?
 
     /// The number of fields a row needs.
-    public var requiredFieldCount: Int { [customer, date, amount, orderID ?? 0, currency ?? 0].max()! + 1 }
+    public var requiredFieldCount: Int { max(customer, date, amount, orderID ?? 0, currency ?? 0) + 1 }
 }

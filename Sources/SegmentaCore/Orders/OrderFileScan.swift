@@ -31,7 +31,7 @@ public enum OrderFileScan {
         let ranges = chunkRanges(buffer, from: dataStart, options: options, parallelism: parallelism)
         // Later chunks number their lines from 1; issues are renumbered afterwards, if any.
         let firstLines = ranges.indices.map { $0 == 0 ? dataLine : 1 }
-        let results = ChunkResults<(CustomerTable, ScanReport, SegmentaError?)>(count: ranges.count)
+        let results = ChunkResults<(CustomerTable, ScanReport, SegmentaError?)>(count: ranges.count, empty: (CustomerTable(), ScanReport(), nil))
         let limit = cutoff?.milliseconds ?? .max
         let shared = UnsafeSendable(buffer)
         DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
@@ -92,7 +92,7 @@ public enum OrderFileScan {
         let layout = try columns.resolve(in: names)
         let ranges = chunkRanges(buffer, from: dataStart, options: options, parallelism: parallelism)
         let firstLines = ranges.indices.map { $0 == 0 ? dataLine : 1 }
-        let results = ChunkResults<([Order], ScanReport, SegmentaError?)>(count: ranges.count)
+        let results = ChunkResults<([Order], ScanReport, SegmentaError?)>(count: ranges.count, empty: ([], ScanReport(), nil))
         let shared = UnsafeSendable(buffer)
         DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
             var orders: [Order] = []

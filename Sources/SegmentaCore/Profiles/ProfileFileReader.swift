@@ -69,7 +69,7 @@ public enum ProfileFileReader {
         let rows = cells.map { cell in
             var traits: [String: JSONValue] = [:]
             for (c, name) in names.enumerated() where c != idIndex {
-                if let v = types[name]!.value(cell.values[c]) { traits.setValue(v, atPath: name) }
+                if let v = types[name]?.value(cell.values[c]) { traits.setValue(v, atPath: name) }
             }
             return Row(line: cell.line, id: cell.id, traits: traits)
         }

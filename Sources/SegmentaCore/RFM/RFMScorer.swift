@@ -31,7 +31,7 @@ public enum RFMScorer {
         let frequencyD = totals.count.map(Double.init)
         let bins = options.bins
         // The three metrics are scored independently, in parallel.
-        let scores = ChunkResults<[Int]>(count: 3)
+        let scores = ChunkResults<[Int]>(count: 3, empty: [])
         let monetary = totals.monetary
         DispatchQueue.concurrentPerform(iterations: 3) { metric in
             switch metric {
@@ -87,7 +87,7 @@ public enum RFMScorer {
         var revenue = 0.0
         var n = [Int](repeating: 0, count: RFMSegment.allCases.count)
         var recency = [Double](repeating: 0, count: n.count), frequency = recency, money = recency
-        let index = Dictionary(uniqueKeysWithValues: RFMSegment.allCases.enumerated().map { ($1, $0) })
+        let index = Dictionary(RFMSegment.allCases.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         for c in customers {
             revenue += c.monetary
             guard let s = c.segment, let i = index[s] else { continue }

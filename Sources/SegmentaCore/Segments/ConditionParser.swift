@@ -53,8 +53,9 @@ public enum ConditionParser {
         count += 1
         guard count <= maxNodes else { throw ConditionError(p, "more than \(maxNodes) conditions in one definition") }
         guard case .object(let o) = json else { throw ConditionError(p, "expected a condition object, e.g. {\"trait\": \"plan\", \"op\": \"eq\", \"value\": \"pro\"}") }
-        let kinds = nodeKinds.filter { o[$0] != nil }
-        guard kinds.count == 1, let kind = kinds.first else {
+        let found = nodeKinds.compactMap { k in o[k].map { (kind: k, body: $0) } }
+        let kinds = found.map(\.kind)
+        guard found.count == 1, let (kind, body) = found.first else {
             if kinds.isEmpty {
                 let unknown = o.keys.sorted().first.map { " (found \"\($0)\")" } ?? ""
                 throw ConditionError(p, "unknown condition\(unknown); expected one of \(nodeKinds.joined(separator: ", "))")
@@ -67,14 +68,14 @@ public enum ConditionParser {
         switch kind {
         case "all", "any":
             try onlyKeys(o, [kind], at: p)
-            guard case .array(let items) = o[kind]! else { throw ConditionError("\(p)/\(kind)", "\(kind) takes a list of conditions") }
+            guard case .array(let items) = body else { throw ConditionError("\(p)/\(kind)", "\(kind) takes a list of conditions") }
             guard !items.isEmpty else { throw ConditionError("\(p)/\(kind)", "\(kind) needs at least one condition") }
             var children: [Condition] = []
             for (i, item) in items.enumerated() { children.append(try node(item, at: "\(p)/\(kind)/\(i)", depth: depth + 1, count: &count, inAccount: inAccount)) }
             return kind == "all" ? .all(children) : .any(children)
         case "not":
             try onlyKeys(o, ["not"], at: p)
-            return .not(try node(o["not"]!, at: "\(p)/not", depth: depth + 1, count: &count, inAccount: inAccount))
+            return .not(try node(body, at: "\(p)/not", depth: depth + 1, count: &count, inAccount: inAccount))
         case "account":
             try onlyKeys(o, ["account"], at: p)
             guard let inner = o["account"], inner.objectValue != nil else {
@@ -83,16 +84,16 @@ public enum ConditionParser {
             return .account(try node(inner, at: "\(p)/account", depth: depth + 1, count: &count, inAccount: true))
         case "segment":
             try onlyKeys(o, ["segment"], at: p)
-            guard let name = o["segment"]!.stringValue, SegmentDefinition.isValidName(name) else {
+            guard let name = body.stringValue, SegmentDefinition.isValidName(name) else {
                 throw ConditionError("\(p)/segment", "segment takes the name of another segment")
             }
             return .segment(name)
         case "trait", "computed", "account_trait":
-            guard let path = o[kind]!.stringValue, !path.isEmpty, !path.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
+            guard let path = body.stringValue, !path.isEmpty, !path.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
                 throw ConditionError("\(p)/\(kind)", "\(kind) takes a name or dotted path such as \"company.size\"")
             }
             let predicate = try predicate(o, at: p, head: kind, allowDates: true)
-            return .trait(TraitCondition(source: TraitSource(rawValue: kind)!, path: path, predicate: predicate))
+            return .trait(TraitCondition(source: TraitSource(rawValue: kind) ?? .trait, path: path, predicate: predicate))
         default:
             return .behaviour(try behaviour(o, kind: kind, at: p))
         }
@@ -100,15 +101,14 @@ public enum ConditionParser {
 
     /// Reads `op`+`value` or a date-only form from an object that also holds `head`.
     static func predicate(_ o: [String: JSONValue], at p: String, head: String, allowDates: Bool) throws(ConditionError) -> Predicate {
-        let dateForms = ["within_last_days", "before", "after"].filter { o[$0] != nil }
-        if !dateForms.isEmpty {
-            try onlyKeys(o, [head] + dateForms, at: p)
+        let dateForms = ["within_last_days", "before", "after"].compactMap { f in o[f].map { (form: f, value: $0) } }
+        if let (form, given) = dateForms.first {
+            try onlyKeys(o, [head] + dateForms.map(\.form), at: p)
             guard dateForms.count == 1 else { throw ConditionError(p, "use one of within_last_days, before, after") }
-            let form = dateForms[0]
             if form == "within_last_days" {
-                return .withinLastDays(try positiveInt(o[form]!, at: "\(p)/\(form)"))
+                return .withinLastDays(try positiveInt(given, at: "\(p)/\(form)"))
             }
-            let t = try date(o[form]!, at: "\(p)/\(form)")
+            let t = try date(given, at: "\(p)/\(form)")
             return form == "before" ? .before(t) : .after(t)
         }
         try onlyKeys(o, [head, "op", "value"], at: p)
@@ -166,7 +166,7 @@ public enum ConditionParser {
         let source: BehaviourCondition.Source
         var aggregate = Aggregate.count
         if kind == "event" {
-            guard let name = o["event"]!.stringValue, !name.isEmpty else { throw ConditionError("\(p)/event", "event takes an event name, e.g. \"Order Completed\"") }
+            guard let name = o["event"]?.stringValue, !name.isEmpty else { throw ConditionError("\(p)/event", "event takes an event name, e.g. \"Order Completed\"") }
             source = .event(name)
             if let a = o["aggregate"] {
                 guard let s = a.stringValue, let agg = Aggregate(rawValue: s) else {
@@ -176,7 +176,7 @@ public enum ConditionParser {
             }
         } else {
             source = .orders
-            guard let s = o["orders"]!.stringValue, let agg = Aggregate(rawValue: s) else {
+            guard let s = o["orders"]?.stringValue, let agg = Aggregate(rawValue: s) else {
                 throw ConditionError("\(p)/orders", "orders takes an aggregate: \(Aggregate.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             aggregate = agg
@@ -224,7 +224,7 @@ public enum ConditionParser {
         guard let value = o["value"] else { throw ConditionError("\(p)/value", "value is required") }
         switch (op, value) {
         case (.between, .array(let b)) where b.count == 2 && b.allSatisfy({ $0.numberValue != nil }):
-            guard b[0].numberValue! <= b[1].numberValue! else { throw ConditionError("\(p)/value", "between needs low ≤ high") }
+            guard let low = b[0].numberValue, let high = b[1].numberValue, low <= high else { throw ConditionError("\(p)/value", "between needs low ≤ high") }
         case (.in, .array(let items)), (.notIn, .array(let items)):
             guard !items.isEmpty, items.allSatisfy({ $0.numberValue != nil }) else { throw ConditionError("\(p)/value", "\(op.rawValue) takes a non-empty list of numbers") }
         case (.between, _): throw ConditionError("\(p)/value", "between takes [low, high] numbers")
@@ -236,13 +236,13 @@ public enum ConditionParser {
 
     static func window(_ w: JSONValue, at p: String) throws(ConditionError) -> Window {
         guard case .object(let o) = w else { throw ConditionError(p, "window is {\"last_days\": N}, {\"from\": DATE, \"to\": DATE} or {\"since_signup_days\": N}") }
-        if o["last_days"] != nil {
+        if let days = o["last_days"] {
             try onlyKeys(o, ["last_days"], at: p)
-            return .lastDays(try positiveInt(o["last_days"]!, at: "\(p)/last_days"))
+            return .lastDays(try positiveInt(days, at: "\(p)/last_days"))
         }
-        if o["since_signup_days"] != nil {
+        if let days = o["since_signup_days"] {
             try onlyKeys(o, ["since_signup_days"], at: p)
-            return .sinceSignupDays(try positiveInt(o["since_signup_days"]!, at: "\(p)/since_signup_days"))
+            return .sinceSignupDays(try positiveInt(days, at: "\(p)/since_signup_days"))
         }
         if o["from"] != nil || o["to"] != nil {
             try onlyKeys(o, ["from", "to"], at: p)

@@ -52,7 +52,7 @@ public enum ConditionRenderer {
             case .in, .notIn: return (op == .in ? "in" : "not in") + " (" + v.arrayValues.map(value).joined(separator: ", ") + ")"
             case .contains: return "contains \(value(v))"
             case .startsWith: return "starts with \(value(v))"
-            default: return "\(symbol[op]!) \(value(v))"
+            default: return "\(symbol[op] ?? op.rawValue) \(value(v))"
             }
         }
     }

@@ -12,7 +12,7 @@ public enum Distributions {
     /// Inverse standard normal CDF (Acklam's rational approximation refined by one Newton step;
     /// relative error below 1e-15).
     public static func normalQuantile(_ p: Double) -> Double {
-        precondition(p > 0 && p < 1, "normalQuantile needs 0 < p < 1")
+        guard p > 0 && p < 1 else { return p == 0 ? -.infinity : p == 1 ? .infinity : .nan }   // total: no trap outside (0, 1)
         // Symmetry keeps the upper tail as accurate as the lower one (1 − p is exact for p ≥ 0.5).
         if p > 0.5 { return -normalQuantile(1 - p) }
         let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]

@@ -21,12 +21,16 @@ public struct DashboardController: Sendable {
         self.webhookPageSize = webhookPageSize
     }
 
-    static let securityHeaders: HTTPFields = [
-        .contentType: "text/html; charset=utf-8",
-        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'",
-        HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-        .cacheControl: "no-store",
-    ]
+    static let securityHeaders: HTTPFields = {
+        var fields: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+            .cacheControl: "no-store",
+        ]
+        if let nosniff = HTTPField.Name("X-Content-Type-Options") { fields[nosniff] = "nosniff" }
+        return fields
+    }()
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")
 
     static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: securityHeaders, body: .init(byteBuffer: ByteBuffer(string: body)))
@@ -130,7 +134,7 @@ public struct DashboardController: Sendable {
 
     /// The session's CSRF token must come back with every state-changing request.
     static func checkCSRF(_ request: Request, _ viewer: Viewer) async throws {
-        if let header = request.headers[HTTPField.Name("X-CSRF-Token")!], header == viewer.session.csrf { return }
+        if let name = csrfHeader, let header = request.headers[name], header == viewer.session.csrf { return }
         if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             var copy = request
             if try await Self.form(&copy)["csrf"] == viewer.session.csrf { return }

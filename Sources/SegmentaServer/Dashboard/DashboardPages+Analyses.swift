@@ -103,7 +103,7 @@ extension DashboardPages {
         let store = self.store
         let (clv, clusters) = try await blocking { (try store.latestAnalysisRun(kind: "clv"), try store.latestAnalysisRun(kind: "clusters")) }
         var body = ""
-        if let s = clv?.run.summary.objectValue {
+        if let clv, let s = clv.run.summary.objectValue {
             var parts = ""
             if let h = s["histogram"]?.objectValue, let low = h["low"]?.numberValue, let width = h["width"]?.numberValue {
                 let counts = h["counts"]?.arrayValues.compactMap(\.numberValue) ?? []
@@ -121,7 +121,7 @@ extension DashboardPages {
             body += H.section("Customer lifetime value", "<div class=\"row\">\(parts)</div>" + H.stats([
                 ("customers", H.thousands(Int(saturating: s["customers"]?.numberValue ?? 0))), ("total 12-month CLV", H.thousands(Int(saturating: s["total_clv"]?.numberValue ?? 0))),
                 ("mean CLV", H.fixed(s["mean_clv"]?.numberValue ?? .nan, 2)), ("mean P(alive)", H.fixed(s["mean_p_alive"]?.numberValue ?? .nan, 3)),
-            ]), note: "BG/NBD + Gamma-Gamma as `lifetimes` computes them; computed \(clv!.createdAt.iso8601).")
+            ]), note: "BG/NBD + Gamma-Gamma as `lifetimes` computes them; computed \(clv.createdAt.iso8601).")
             if let top = s["top"]?.arrayValues.compactMap(\.objectValue), !top.isEmpty {
                 body += H.section("Top customers by expected value", H.table(["customer", "CLV", "P(alive)", "expected purchases", "repeat purchases"], top.map { c in
                     let id = c["id"]?.stringValue ?? ""

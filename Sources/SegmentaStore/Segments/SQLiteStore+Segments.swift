@@ -22,7 +22,7 @@ extension SQLiteStore {
             try db.execute(sql: "INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (?, 1, ?, ?)",
                            arguments: [definition.name, document.jsonText, now])
         }
-        return try segment(named: definition.name)!
+        return try stored(definition.name)
     }
 
     /// Replaces a dynamic segment's definition; the old version stays readable.
@@ -41,7 +41,7 @@ extension SQLiteStore {
             try db.execute(sql: "INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [definition.name, version, document.jsonText, now])
         }
-        return try segment(named: definition.name)!
+        return try stored(definition.name)
     }
 
     /// Deletes a segment with its versions, snapshots and history.
@@ -249,8 +249,14 @@ extension SQLiteStore {
             let enter = try db.makeStatement(sql: "INSERT INTO segment_membership (segment, profile_id, entered_snapshot) VALUES (?, ?, ?)")
             for id in unique { try enter.execute(arguments: [name, id, snapshot]) }
         }
-        let snap = try history(of: name).last!
+        guard let snap = try history(of: name).last else { throw SegmentaError(.storage, "the snapshot of \"\(name)\" was not stored") }
         return RefreshResult(segment: name, snapshot: snap, entered: CustomerOrder.sorted(unique), exited: [], seconds: 0)
+    }
+
+    /// A segment just written in this process (a storage error, never a crash, if it is not there).
+    func stored(_ name: String) throws(SegmentaError) -> SegmentInfo {
+        guard let info = try segment(named: name) else { throw SegmentaError(.storage, "segment \"\(name)\" was not stored") }
+        return info
     }
 
     /// A static copy of a segment's current members.

@@ -27,13 +27,14 @@ extension SQLiteStore {
                 byType[r[0], default: .number(0)] = .number((byType[r[0]]?.numberValue ?? 0) + Double(n))
                 if let name = r[1] as String?, (r[0] as String) == "track" { byName[name] = .number(Double(n)) }
             }
-            let orders = try Row.fetchOne(db, sql: "SELECT COUNT(*), coalesce(SUM(amount), 0) FROM orders WHERE profile_id = ?", arguments: [profile])!
+            let totals = try Row.fetchOne(db, sql: "SELECT COUNT(*), coalesce(SUM(amount), 0) FROM orders WHERE profile_id = ?", arguments: [profile])
+            let orders: (count: Int, sum: Double) = (totals?[0] ?? 0, totals?[1] ?? 0)
             return .object([
                 "id": .string(profile), "traits": try JSONTextParser.parse(p[0] as String), "computed_traits": .object(computed),
                 "segments": .array(segments.map(JSONValue.string)), "identities": .array(identities), "accounts": .array(accounts),
                 "first_seen": time(p[1]), "last_seen": time(p[2]), "created_at": time(p[3]),
                 "event_counts": .object(["total": .number(Double(total)), "by_type": .object(byType), "by_event": .object(byName)]),
-                "orders": .object(["count": .number(Double(orders[0] as Int)), "revenue": .number(orders[1])]),
+                "orders": .object(["count": .number(Double(orders.count)), "revenue": .number(orders.sum)]),
             ])
         }
     }
