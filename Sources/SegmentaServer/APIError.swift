@@ -25,7 +25,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .notFound: self.init(.notFound, code: "not_found", error.message)
         case .conflict: self.init(.conflict, code: "conflict", error.message)
         case .timeout: self.init(.serviceUnavailable, code: "timeout", error.message)
-        default: self.init(.internalServerError, code: "internal_error", "the server could not complete this request; it was logged — retry, and report it if it persists")
+        default: self = .internalError
         }
     }
 
@@ -40,6 +40,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     static func forbidden(_ message: String) -> APIError { APIError(.forbidden, code: "forbidden", message) }
     static func badRequest(_ message: String, code: String = "invalid_request") -> APIError { APIError(.badRequest, code: code, message) }
     static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message) }
+    /// The 500 for anything internal: it says nothing of SQL or internals (they go to the log).
+    static let internalError = APIError(.internalServerError, code: "internal_error", "the server could not complete this request; it was logged — retry, and report it if it persists")
     /// 400 for text that is not JSON (or not UTF-8), 413 for JSON over a parsing limit.
     static func invalidJSON(_ error: JSONTextParser.SyntaxError) -> APIError {
         error.isLimit

@@ -32,7 +32,7 @@ public enum APIKeys {
 
     /// Hex SHA-256 of a token.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format2: $0) }.joined()
+        IDHash.hex(token)
     }
 
     static func prefix(_ kind: APIKey.Kind) -> String {

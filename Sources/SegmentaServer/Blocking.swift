@@ -23,6 +23,6 @@ func blocking<T: Sendable>(invalidStatus: HTTPResponse.Status = .badRequest, _ b
         throw e
     } catch {
         internalErrorLog.error("internal error", metadata: ["error": .string("\(error)")])
-        throw APIError(.internalServerError, code: "internal_error", "the server could not complete this request; it was logged — retry, and report it if it persists")
+        throw APIError.internalError
     }
 }

@@ -152,13 +152,9 @@ extension SegmentsController {
     /// At most this many traits per members request.
     static let maxTraits = 100
 
-    /// `?traits=a,b,a` → `[a, b]`: blanks dropped, duplicates kept once (in first-seen order), at most ``maxTraits``.
+    /// `?traits=a,b,a` → `[a, b]` (``NameList``), at most ``maxTraits``.
     static func traitList(_ text: String?) throws -> [String] {
-        var seen: Set<String> = [], out: [String] = []
-        for part in text?.split(separator: ",") ?? [] {
-            let name = String(part).trimmingWhitespace()
-            if !name.isEmpty, seen.insert(name).inserted { out.append(name) }
-        }
+        let out = NameList.parse(text)
         guard out.count <= maxTraits else { throw APIError.badRequest("traits takes at most \(maxTraits) names (got \(out.count))") }
         return out
     }

@@ -54,14 +54,7 @@ public struct IngestController: Sendable {
     func handle(_ request: Request, format: WireBatch.Format, arrival: Timestamp) async throws -> Response {
         let posthog = format == .posthogBatch || format == .posthogCapture
         // Cheap rejection first: a key in the header is checked before a byte of the body is read.
-        let headerKey = posthog ? nil : Self.basicKey(request)
-        var known: APIKey?
-        if let headerKey {
-            guard let key = try await blocking({ try APIKeys.authenticate(headerKey, in: self.store) }), key.kind == .write else {
-                throw APIError.unauthorized("unknown or revoked write key; `segmenta keys create --kind write` makes one")
-            }
-            known = key
-        }
+        let known: APIKey? = if let headerKey = posthog ? nil : Self.basicKey(request) { try await writeKey(headerKey) } else { nil }
         var body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maxBodyBytes)
@@ -95,10 +88,7 @@ public struct IngestController: Sendable {
             guard let token = batch.bodyKey else {
                 throw APIError.unauthorized(posthog ? "no api_key in the body; set it to a Segmenta write key" : "no write key: send Authorization: Basic base64(\"WRITE_KEY:\") or \"writeKey\" in the body")
             }
-            guard let found = try await blocking({ try APIKeys.authenticate(token, in: self.store) }), found.kind == .write else {
-                throw APIError.unauthorized("unknown or revoked write key; `segmenta keys create --kind write` makes one")
-            }
-            key = found
+            key = try await writeKey(token)
         }
         var messages: [Message] = []
         messages.reserveCapacity(batch.items.count)
@@ -143,6 +133,15 @@ public struct IngestController: Sendable {
             }
         }
         return Response.json(posthog ? .object(["status": .number(1)]) : .object(["success": .bool(true)]))
+    }
+
+    /// The active write key of a token, or a 401.
+    func writeKey(_ token: String) async throws -> APIKey {
+        let store = self.store
+        guard let key = try await blocking({ try APIKeys.authenticate(token, in: store) }), key.kind == .write else {
+            throw APIError.unauthorized("unknown or revoked write key; `segmenta keys create --kind write` makes one")
+        }
+        return key
     }
 
     /// The key of `Authorization: Basic base64("KEY:")` (a key sent without the colon works too).

@@ -88,50 +88,46 @@ extension SQLiteStore {
         do throws(SegmentaError) {
             // The membership query runs in a read (a WAL snapshot), outside the write lock, so a long
             // refresh never holds up ingestion commits; the short write then records the changes,
-            // and starts over if the definition changed in between.
-            if let backtest = try backtest(name, asOf: asOf) {
-                var r = backtest
-                r.seconds = (ContinuousClock.now - clock).inSeconds
-                return r
-            }
+            // and starts over if the definition changed in between. A date before the latest
+            // snapshot is a backtest, answered from the read alone.
             var attempt = 0
             var result: RefreshResult?
             while result == nil {
                 attempt += 1
-                let (kind, version, next): (String, Int, Set<String>?) = try read { db in
-                    guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
-                        throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
-                    }
-                    guard (row[0] as String) != "static" else { return ("static", row[1], nil) }
-                    let definitions = try Self.definitions(db)
-                    guard let condition = definitions[name]?.condition else { throw SegmentaError(.storage, "segment \"\(name)\" has no stored condition") }
-                    let (sql, arguments) = try ConditionSQL.membersQuery(condition, at: asOf, resolve: Self.resolver(definitions))
-                    return ("dynamic", row[1], Set(try String.fetchAll(db, sql: sql, arguments: arguments)))
+                let (evaluated, backtest) = try read { db in
+                    let e = try Self.evaluate(db, name, asOf: asOf)
+                    return (e, e.isBacktest ? try Self.backtest(db, e, asOf: asOf) : nil)
+                }
+                if let backtest {
+                    result = backtest
+                    break
                 }
                 result = try write { db -> RefreshResult? in
                     guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
                         throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
                     }
-                    guard (row[0] as String) == kind, (row[1] as Int) == version else {
+                    guard (row[0] as String) == evaluated.kind, (row[1] as Int) == evaluated.version else {
                         if attempt < 3 { return nil }
                         throw SegmentaError(.conflict, "segment \"\(name)\" kept changing during the refresh; try again")
                     }
                     let current = Set(try String.fetchAll(db, sql: "SELECT profile_id FROM segment_membership WHERE segment = ? AND exited_snapshot IS NULL", arguments: [name]))
-                    let members = next ?? current
+                    // A profile deleted (privacy) or merged away since the read does not enter.
+                    let exists = try db.makeStatement(sql: "SELECT 1 FROM profiles WHERE id = ?")
+                    var members = evaluated.members ?? current
+                    for id in members.subtracting(current) where try Bool.fetchOne(exists, arguments: [id]) != true { members.remove(id) }
                     let entered = CustomerOrder.sorted(Array(members.subtracting(current)))
                     let exited = CustomerOrder.sorted(Array(current.subtracting(members)))
                     let now = Timestamp.now.milliseconds
                     try db.execute(sql: "INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                   arguments: [name, version, asOf.milliseconds, members.count, entered.count, exited.count, now])
+                                   arguments: [name, evaluated.version, asOf.milliseconds, members.count, entered.count, exited.count, now])
                     let snapshot = db.lastInsertedRowID
                     let enter = try db.makeStatement(sql: "INSERT INTO segment_membership (segment, profile_id, entered_snapshot) VALUES (?, ?, ?)")
-                    // A profile deleted (privacy) or merged away since the read is not entered.
-                    let exists = try db.makeStatement(sql: "SELECT 1 FROM profiles WHERE id = ?")
-                    for id in entered where try Bool.fetchOne(exists, arguments: [id]) == true { try enter.execute(arguments: [name, id, snapshot]) }
+                    for id in entered { try enter.execute(arguments: [name, id, snapshot]) }
                     let exit = try db.makeStatement(sql: "UPDATE segment_membership SET exited_snapshot = ? WHERE segment = ? AND profile_id = ? AND exited_snapshot IS NULL")
                     for id in exited { try exit.execute(arguments: [snapshot, name, id]) }
                     try db.execute(sql: "UPDATE segments SET last_refresh_at = ?, last_error = NULL WHERE name = ?", arguments: [now, name])
-                    let done = RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: version, asOf: asOf, size: members.count, entered: entered.count, exited: exited.count),
+                    let done = RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: evaluated.version, asOf: asOf, size: members.count,
+                                                                                      entered: entered.count, exited: exited.count),
                                              entered: entered, exited: exited, seconds: 0)
                     try Self.queueDeliveries(db, done, pageSize: webhookPageSize)
                     return done
@@ -150,36 +146,45 @@ extension SQLiteStore {
         }
     }
 
-    /// When `asOf` is before the segment's latest snapshot: membership as of then, compared with the
-    /// snapshot at or before it, stored nowhere. Nil when `asOf` is at or after the latest snapshot.
-    func backtest(_ name: String, asOf: Timestamp) throws(SegmentaError) -> RefreshResult? {
-        try read { db -> RefreshResult? in
-            guard let latest = try Int64.fetchOne(db, sql: "SELECT max(as_of) FROM segment_snapshots WHERE segment = ?", arguments: [name]),
-                  latest > asOf.milliseconds else { return nil }
-            guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
-                throw SegmentaError(.notFound, "no segment named \"\(name)\"")
-            }
-            let earlier = try Row.fetchOne(db, sql: "SELECT id, version FROM segment_snapshots WHERE segment = ? AND as_of <= ? ORDER BY as_of DESC, id DESC LIMIT 1",
-                                           arguments: [name, asOf.milliseconds])
-            let base: Set<String> = try earlier.map { e in
-                Set(try String.fetchAll(db, sql: """
-                    SELECT profile_id FROM segment_membership WHERE segment = ? AND entered_snapshot <= ? AND (exited_snapshot IS NULL OR exited_snapshot > ?)
-                    """, arguments: [name, e[0] as Int64, e[0] as Int64]))
-            } ?? []
-            let members: Set<String>
-            if (row[0] as String) == "static" {
-                members = base
-            } else {
-                let definitions = try Self.definitions(db)
-                guard let condition = definitions[name]?.condition else { throw SegmentaError(.storage, "segment \"\(name)\" has no stored condition") }
-                let (sql, arguments) = try ConditionSQL.membersQuery(condition, at: asOf, resolve: Self.resolver(definitions))
-                members = Set(try String.fetchAll(db, sql: sql, arguments: arguments))
-            }
-            let entered = CustomerOrder.sorted(Array(members.subtracting(base))), exited = CustomerOrder.sorted(Array(base.subtracting(members)))
-            return RefreshResult(segment: name, snapshot: SegmentSnapshot(id: (earlier?[0] as Int64?) ?? 0, version: row[1], asOf: asOf, size: members.count,
-                                                                          entered: entered.count, exited: exited.count),
-                                 entered: entered, exited: exited, seconds: 0, backtest: true)
+    /// A segment's membership as of a time, read in one transaction: its kind and version, the
+    /// members its condition selects (nil for a static segment: its list does not change), and
+    /// whether `asOf` is before its latest snapshot (a backtest).
+    struct Evaluation {
+        var name: String
+        var kind: String
+        var version: Int
+        var members: Set<String>?
+        var isBacktest: Bool
+    }
+
+    static func evaluate(_ db: Database, _ name: String, asOf: Timestamp) throws -> Evaluation {
+        guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
+            throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
         }
+        let latest = try Int64.fetchOne(db, sql: "SELECT max(as_of) FROM segment_snapshots WHERE segment = ?", arguments: [name])
+        var evaluation = Evaluation(name: name, kind: row[0], version: row[1], members: nil, isBacktest: latest.map { $0 > asOf.milliseconds } ?? false)
+        guard evaluation.kind != "static" else { return evaluation }
+        let definitions = try Self.definitions(db)
+        guard let condition = definitions[name]?.condition else { throw SegmentaError(.storage, "segment \"\(name)\" has no stored condition") }
+        let (sql, arguments) = try ConditionSQL.membersQuery(condition, at: asOf, resolve: Self.resolver(definitions))
+        evaluation.members = Set(try String.fetchAll(db, sql: sql, arguments: arguments))
+        return evaluation
+    }
+
+    /// A backtest: the evaluation compared with the snapshot at or before `asOf`, stored nowhere.
+    static func backtest(_ db: Database, _ e: Evaluation, asOf: Timestamp) throws -> RefreshResult {
+        let earlier = try Int64.fetchOne(db, sql: "SELECT id FROM segment_snapshots WHERE segment = ? AND as_of <= ? ORDER BY as_of DESC, id DESC LIMIT 1",
+                                         arguments: [e.name, asOf.milliseconds])
+        let base: Set<String> = try earlier.map { id in
+            Set(try String.fetchAll(db, sql: """
+                SELECT profile_id FROM segment_membership WHERE segment = ? AND entered_snapshot <= ? AND (exited_snapshot IS NULL OR exited_snapshot > ?)
+                """, arguments: [e.name, id, id]))
+        } ?? []
+        let members = e.members ?? base
+        let entered = CustomerOrder.sorted(Array(members.subtracting(base))), exited = CustomerOrder.sorted(Array(base.subtracting(members)))
+        return RefreshResult(segment: e.name, snapshot: SegmentSnapshot(id: earlier ?? 0, version: e.version, asOf: asOf, size: members.count,
+                                                                        entered: entered.count, exited: exited.count),
+                             entered: entered, exited: exited, seconds: 0, backtest: true)
     }
 
     /// Number of profiles a condition matches now, without storing anything (the builder's preview).

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SegmentaCore
 import SegmentaStore
 
@@ -40,9 +39,7 @@ extension Segmenta {
                     states = RFMSegment.allCases.map(\.rawValue)
                 } else {
                     // A name given twice counts once, in its first place (never a crash).
-                    var seen: Set<String> = []
-                    states = (segments ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-                        .filter { !$0.isEmpty && seen.insert($0).inserted }
+                    states = NameList.parse(segments)
                     guard !states.isEmpty else { throw CLIError("--segments needs at least one segment name, e.g. --segments champions,at-risk") }
                     (before, after) = (try db.membership(of: states, asOf: a), try db.membership(of: states, asOf: b))
                 }

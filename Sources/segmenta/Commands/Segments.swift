@@ -195,8 +195,7 @@ extension Segmenta.Segments {
                         Terminal.note("left out \(Fmt.thousands(denied.count)) members who denied marketing consent (--include-no-consent includes them, for internal use)")
                     }
                 }
-                var seen: Set<String> = []
-                let wanted = (traits.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? []).filter { !$0.isEmpty && seen.insert($0).inserted }
+                let wanted = NameList.parse(traits)
                 var columns: [[String: String]] = []
                 for t in wanted {
                     var values = try db.traitValues(t)
