@@ -38,8 +38,8 @@ extension SQLiteStore {
                 try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [p])   // cascades to everything keyed by profile
                 counts["profiles", default: 0] += db.changesCount
             }
-            counts["webhook_bodies"] = try Self.scrubWebhookBodies(db, ids: allIDs)
-            counts["analysis_summaries"] = try Self.scrubAnalysisSummaries(db, ids: allIDs)
+            counts["webhook_bodies"] = try Self.scrub(db, table: "webhook_deliveries", column: "body", ids: allIDs)
+            counts["analysis_summaries"] = try Self.scrub(db, table: "analysis_runs", column: "summary", ids: allIDs)
             for id in allIDs {
                 try db.execute(sql: """
                     INSERT INTO deleted_ids (id_hash, request_id, suppress, deleted_at) VALUES (?, ?, ?, ?)
@@ -56,34 +56,17 @@ extension SQLiteStore {
         }
     }
 
-    /// Removes deleted people's ids from the entered/exited lists of stored webhook bodies.
-    private static func scrubWebhookBodies(_ db: Database, ids: Set<String>) throws -> Int {
-        var changed = 0
-        for row in try Row.fetchAll(db, sql: "SELECT id, body FROM webhook_deliveries") {
-            guard case .object(var body) = try JSONTextParser.parse(row[1] as String) else { continue }
-            var touched = false
-            for key in ["entered", "exited"] {
-                let list = body[key]?.arrayValues ?? []
-                let kept = list.filter { $0.stringValue.map { !ids.contains($0) } ?? true }
-                if kept.count != list.count { body[key] = .array(kept); touched = true }
-            }
-            if touched {
-                try db.execute(sql: "UPDATE webhook_deliveries SET body = ? WHERE id = ?", arguments: [JSONValue.object(body).jsonText, row[0] as Int64])
-                changed += 1
-            }
-        }
-        return changed
-    }
-
-    /// Removes deleted people from stored analysis summaries: any list item that is one of their
-    /// ids, an object naming one (`{"id": …}`), or a row starting with one (`[id, …]`), and any
-    /// key that is one of their ids. Counts and aggregates are left as they were.
-    private static func scrubAnalysisSummaries(_ db: Database, ids: Set<String>) throws -> Int {
+    /// Removes deleted people from the stored JSON of `table.column` (webhook bodies, analysis
+    /// summaries): any list item that is one of their ids, an object naming one (`{"id": …}`), a row
+    /// starting with one (`[id, …]`), and any key that is one of their ids. Counts and aggregates are
+    /// left as they were. Returns the rows changed.
+    private static func scrub(_ db: Database, table: String, column: String, ids: Set<String>) throws -> Int {
+        func isID(_ v: JSONValue) -> Bool { v.stringValue.map(ids.contains) ?? false }
         func names(_ v: JSONValue) -> Bool {
             switch v {
-            case .string(let s): return ids.contains(s)
-            case .object(let o): return o.values.contains { if case .string(let s) = $0 { return ids.contains(s) } else { return false } }
-            case .array(let a): return a.first.map { if case .string(let s) = $0 { return ids.contains(s) } else { return false } } ?? false
+            case .string: return isID(v)
+            case .object(let o): return o.values.contains(where: isID)
+            case .array(let a): return a.first.map(isID) ?? false
             default: return false
             }
         }
@@ -98,11 +81,12 @@ extension SQLiteStore {
             }
         }
         var changed = 0
-        for row in try Row.fetchAll(db, sql: "SELECT id, summary FROM analysis_runs") {
-            guard let text = row[1] as String?, let summary = try? JSONTextParser.parse(text) else { continue }
-            let cleaned = scrub(summary)
-            if cleaned != summary {
-                try db.execute(sql: "UPDATE analysis_runs SET summary = ? WHERE id = ?", arguments: [cleaned.jsonText, row[0] as Int64])
+        // `table` and `column` come from this file only (a closed list), never from input.
+        for row in try Row.fetchAll(db, sql: "SELECT id, \(column) FROM \(table)") {
+            guard let text = row[1] as String?, let stored = try? JSONTextParser.parse(text) else { continue }
+            let cleaned = scrub(stored)
+            if cleaned != stored {
+                try db.execute(sql: "UPDATE \(table) SET \(column) = ? WHERE id = ?", arguments: [cleaned.jsonText, row[0] as Int64])
                 changed += 1
             }
         }
