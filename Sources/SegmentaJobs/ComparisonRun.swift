@@ -34,7 +34,7 @@ public enum ComparisonRun {
     public static let maxKPIs = 20
 
     public static func run(_ db: SQLiteStore, a: String?, b: String?, by: String?, kpis requested: [KPI] = KPI.defaults, asOf: Timestamp) throws(SegmentaError) -> [Report] {
-        let kpis = requested.uniqued()   // a KPI named twice is compared once
+        let kpis = requested.withoutRepeats()   // a KPI named twice is compared once
         guard !kpis.isEmpty, kpis.count <= maxKPIs else { throw SegmentaError(.invalidInput, "name 1 to \(maxKPIs) KPIs (got \(kpis.count))") }
         var values: [KPI: [String: Double]] = [:]
         for k in kpis { values[k] = try db.kpiValues(k, asOf: asOf) }

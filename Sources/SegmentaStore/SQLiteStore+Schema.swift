@@ -213,13 +213,13 @@ extension SQLiteStore {
             """)
             for row in try Row.fetchAll(db, sql: "SELECT external_id, request_id, created_at FROM suppressed_ids") {
                 try db.execute(sql: "INSERT INTO deleted_ids (id_hash, request_id, suppress, deleted_at) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING",
-                               arguments: [IDHash.hex(row[0]), row[1] as String, row[2] as Int64])
+                               arguments: [IDHash.of(id: row[0]), row[1] as String, row[2] as Int64])
             }
             try db.execute(sql: "DROP TABLE suppressed_ids")
             for row in try Row.fetchAll(db, sql: "SELECT id, subject_ids FROM privacy_requests") {
                 let ids = (try? JSONTextParser.parse(row[1] as String).arrayValues.compactMap(\.stringValue)) ?? []
                 try db.execute(sql: "UPDATE privacy_requests SET subject_ids = ? WHERE id = ?",
-                               arguments: [JSONValue.array(ids.map { .string(IDHash.hex($0)) }).jsonText, row[0] as String])
+                               arguments: [JSONValue.array(ids.map { .string(IDHash.of(id: $0)) }).jsonText, row[0] as String])
             }
         }
         m.registerMigration("v7: account trait times (group traits merge newest-wins per trait, like identify)") { db in

@@ -52,7 +52,7 @@ struct PrivacyTests {
         let before = try store.history(of: "pro").map(\.size)
         let request = try store.deletePeople(["ada@example.com"], suppress: true, requestID: "prv_1")
         #expect(request.result.objectValue?["analysis_summaries"] == .number(1))
-        #expect(request.subjectHashes == [IDHash.hex("ada@example.com")])
+        #expect(request.subjectHashes == [IDHash.of(id: "ada@example.com")])
         let text = try everyText(path)
         for trace in ["ada@example.com", "anon-ada-7", profile] { #expect(!text.contains(trace), "\(trace) is still stored") }
         #expect(text.contains("bob"))

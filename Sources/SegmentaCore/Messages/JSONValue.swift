@@ -18,10 +18,11 @@ public enum JSONValue: Sendable, Hashable {
     /// True for `null`.
     public var isNull: Bool { if case .null = self { return true }; return false }
 
-    /// An id-like value as text: strings in NFC (``Swift/String/normalizedID``), integral numbers without a fraction.
+    /// An id-like value as text: strings as they are, integral numbers without a fraction. (The
+    /// store puts every id in NFC where it keeps and looks them up: ``Swift/String/normalizedID``.)
     public var idString: String? {
         switch self {
-        case .string(let s): return s.isEmpty ? nil : s.normalizedID
+        case .string(let s): return s.isEmpty ? nil : s
         case .number(let d) where d.rounded() == d && abs(d) < 1e15: return String(Int64(d))
         default: return nil
         }

@@ -3,13 +3,13 @@ public enum NameList {
     /// Comma-separated names, trimmed, blanks dropped, each kept once in first-seen order (a name
     /// given twice is never an error, and never a crash in code that keys by name).
     public static func parse(_ text: String?) -> [String] {
-        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }.uniqued()
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }.withoutRepeats()
     }
 }
 
 extension Sequence where Element: Hashable {
     /// The elements, each once, in first-seen order.
-    public func uniqued() -> [Element] {
+    public func withoutRepeats() -> [Element] {
         var seen: Set<Element> = []
         return filter { seen.insert($0).inserted }
     }

@@ -52,10 +52,10 @@ public final class WebhookQueue: Service, Sendable {
         // The outbox is polled: a due delivery (new, or a retry whose time came) goes out within half a second.
         await withDiscardingTaskGroup { group in
             while !Task.isCancelledOrShuttingDown {
-                for batch in await self.dueBatches() {
+                for (url, deliveries) in await self.dueBatches() {
                     group.addTask {
-                        for d in batch { await self.deliver(d, client: client) }
-                        self.busy.withLock { _ = $0.remove(batch[0].url) }
+                        for d in deliveries { await self.deliver(d, client: client) }
+                        self.busy.withLock { _ = $0.remove(url) }
                     }
                 }
                 do { try await Task.sleep(for: .milliseconds(500)) } catch { break }
@@ -65,21 +65,18 @@ public final class WebhookQueue: Service, Sendable {
     }
 
     /// Due deliveries grouped by URL, leaving out URLs already being served; marks the chosen URLs busy.
-    func dueBatches() async -> [[WebhookDelivery]] {
+    func dueBatches() async -> [(url: String, deliveries: [WebhookDelivery])] {
         let store = self.store
         guard let due = try? await NIOThreadPool.singleton.runIfActive({ try store.dueWebhookDeliveries(now: .now) }) else { return [] }
-        var byURL: [String: [WebhookDelivery]] = [:], order: [String] = []
-        for d in due {
-            if byURL[d.url] == nil { order.append(d.url) }
-            byURL[d.url, default: []].append(d)
-        }
+        let byURL = Dictionary(grouping: due, by: \.url)
+        let order = due.map(\.url).withoutRepeats()   // oldest due first
         return busy.withLock { busy in
-            var out: [[WebhookDelivery]] = []
+            var out: [(url: String, deliveries: [WebhookDelivery])] = []
             for url in order where !busy.contains(url) && busy.count < Self.parallelEndpoints {
                 busy.insert(url)
-                out.append(byURL[url] ?? [])
+                out.append((url, byURL[url] ?? []))
             }
-            return out.filter { !$0.isEmpty }
+            return out
         }
     }
 

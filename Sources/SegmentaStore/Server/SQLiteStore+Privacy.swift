@@ -44,9 +44,9 @@ extension SQLiteStore {
                 try db.execute(sql: """
                     INSERT INTO deleted_ids (id_hash, request_id, suppress, deleted_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT(id_hash) DO UPDATE SET suppress = max(suppress, excluded.suppress), deleted_at = excluded.deleted_at, request_id = excluded.request_id
-                    """, arguments: [IDHash.hex(id), requestID, suppress, now.milliseconds])
+                    """, arguments: [IDHash.of(id: id), requestID, suppress, now.milliseconds])
             }
-            let hashes = ids.map(IDHash.hex)
+            let hashes = ids.map { IDHash.of(id: $0) }
             let result = JSONValue.object(counts.mapValues { .number(Double($0)) })
             try db.execute(sql: """
                 INSERT INTO privacy_requests (id, kind, subject_ids, suppress, status, result, created_at, completed_at)
@@ -107,7 +107,7 @@ extension SQLiteStore {
             for (i, m) in batches[b].messages.enumerated() {
                 var gone = false
                 for id in [m.userID, m.anonymousID, m.previousID].compactMap({ $0 }) where !gone {
-                    if let at = try Int64.fetchOne(lookup, arguments: [IDHash.hex(id)]) { gone = at >= arrival }
+                    if let at = try Int64.fetchOne(lookup, arguments: [IDHash.of(id: id)]) { gone = at >= arrival }
                 }
                 if gone { erased[b] += 1 } else { keep.append(i) }
             }
@@ -132,7 +132,7 @@ extension SQLiteStore {
         guard !ids.isEmpty else { return [] }
         return try read { db in
             guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM deleted_ids WHERE suppress = 1)")) == true else { return [] }
-            let byHash = Dictionary(ids.map { (IDHash.hex($0), $0) }, uniquingKeysWith: { a, _ in a })
+            let byHash = Dictionary(ids.map { (IDHash.of(id: $0), $0) }, uniquingKeysWith: { a, _ in a })
             var out: Set<String> = []
             // In pages of 500 bound parameters (SQLite's limit is 32,766, a batch may name 30,000 ids).
             let hashes = Array(byHash.keys)
