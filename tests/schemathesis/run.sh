@@ -24,17 +24,28 @@ port=$(sed -n 's/.*http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.out" | hea
 [ -n "$port" ] || { echo "server did not start"; cat "$work/serve.out" "$work/serve.err"; exit 1; }
 schema="http://127.0.0.1:$port/openapi.json"
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
-st() { "$venv/bin/schemathesis" run "$schema" --checks "$checks" --max-time "$1" --workers 2 --seed 20261127 "${@:2}"; }
+st() { "$venv/bin/schemathesis" run "$schema" --checks "$checks" --max-time "$1" --workers 2 --seed "$2" "${@:3}"; }
+# One pass: a failure of a check fails the build. A crash of schemathesis itself (seen once: a
+# CPython "AST constructor recursion depth mismatch" inside hypothesis while it described a
+# recursive JSON strategy, with every generated case passing) is retried once with another seed.
 status=0
-echo "== schemathesis, admin key, every /api/v1 operation (${seconds}s)"
-st "$seconds" -H "Authorization: Bearer $SEGMENTA_ADMIN_TOKEN" --include-path-regex '^/api/' > "$work/admin.log" 2>&1 || { status=1; tail -80 "$work/admin.log"; }
-tail -3 "$work/admin.log"
-echo "== schemathesis, read key (changes must answer 403)"
-st $((seconds / 2)) -H "Authorization: Bearer $read_key" --include-path-regex '^/api/' > "$work/read.log" 2>&1 || { status=1; tail -80 "$work/read.log"; }
-tail -3 "$work/read.log"
-echo "== schemathesis, write key, ingestion and system routes"
-st $((seconds / 2)) --auth "$SEGMENTA_WRITE_KEY:" --exclude-path-regex '^/api/' > "$work/write.log" 2>&1 || { status=1; tail -80 "$work/write.log"; }
-tail -3 "$work/write.log"
+passes=0
+pass() {
+  local name=$1 seconds=$2; shift 2
+  echo "== schemathesis, $name (${seconds}s)"
+  passes=$((passes + 1))
+  local log="$work/pass-$passes.log"
+  if st "$seconds" 20261127 "$@" > "$log" 2>&1; then tail -3 "$log"; return; fi
+  if ! grep -q "^Failures:" "$log" && grep -q "Runtime Error" "$log"; then
+    echo "   schemathesis itself failed (no check failed); retrying once with another seed"
+    if st "$seconds" 20261128 "$@" > "$log" 2>&1; then tail -3 "$log"; return; fi
+  fi
+  status=1
+  tail -80 "$log"
+}
+pass "admin key, every /api/v1 operation" "$seconds" -H "Authorization: Bearer $SEGMENTA_ADMIN_TOKEN" --include-path-regex '^/api/'
+pass "read key (changes must answer 403)" $((seconds / 2)) -H "Authorization: Bearer $read_key" --include-path-regex '^/api/'
+pass "write key, ingestion and system routes" $((seconds / 2)) --auth "$SEGMENTA_WRITE_KEY:" --exclude-path-regex '^/api/'
 # The server must still be up and answering after all of it.
 curl -sf "http://127.0.0.1:$port/health" > /dev/null || { echo "the server did not survive"; cat "$work/serve.err" | tail -20; exit 1; }
 if grep -q -i "fatal\|crash" "$work/serve.err"; then echo "the server logged a crash:"; tail -20 "$work/serve.err"; exit 1; fi
