@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "SegmentaCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),   // SQLite's C API, for binding on bulk inserts
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),   // ids of deleted people are kept only as SHA-256
             ],
@@ -123,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SegmentaStoreTests",
-            dependencies: ["SegmentaCore", "SegmentaStore"],
+            dependencies: ["SegmentaCore", "SegmentaStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ]

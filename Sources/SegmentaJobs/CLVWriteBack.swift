@@ -5,11 +5,9 @@ public import SegmentaStore
 public enum CLVWriteBack {
     /// Saves the results as computed traits (and, where kept, an analysis run).
     public static func save(_ result: CLVAnalysis, to db: SQLiteStore) throws(SegmentaError) {
-        var traits: [String: [String: JSONValue]] = ["clv": [:], "p_alive": [:], "expected_purchases": [:]]
+        var traits = ComputedTraitRows(names: ["clv", "p_alive", "expected_purchases"])
         for c in result.customers {
-            traits["p_alive", default: [:]][c.summary.customerID] = .number(c.probabilityAlive)
-            traits["expected_purchases", default: [:]][c.summary.customerID] = .number(c.expectedPurchases)
-            if let v = c.clv { traits["clv", default: [:]][c.summary.customerID] = .number(v) }
+            traits.append(c.summary.customerID, [c.clv.map(JSONValue.number), .number(c.probabilityAlive), .number(c.expectedPurchases)])
         }
         try db.replaceComputedTraits(traits, computedAt: .now)
         let values = result.customers.compactMap(\.clv)
@@ -43,6 +41,6 @@ public enum CLVWriteBack {
             let c = result.customers[i]
             return .array([.string(c.summary.customerID), .number(c.summary.frequency), .number(c.probabilityAlive)])
         })
-        try db.recordAnalysis(kind: "clv", asOf: .now, parameters: .object(["unit": .string(result.unit.rawValue)]), summary: .object(summary), values: [:], at: .now)
+        try db.recordAnalysis(kind: "clv", asOf: .now, parameters: .object(["unit": .string(result.unit.rawValue)]), summary: .object(summary), values: [], at: .now)
     }
 }

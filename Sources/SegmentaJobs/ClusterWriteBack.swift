@@ -6,13 +6,12 @@ public enum ClusterWriteBack {
     /// Saves the results as computed traits (and, where kept, an analysis run).
     /// - Parameter data: the features clustered; a sample of points is kept for the dashboard's scatter.
     public static func save(_ analysis: ClusterAnalysis, ids: [String], data: FeatureMatrix? = nil, to db: SQLiteStore) throws(SegmentaError) {
-        var cluster: [String: JSONValue] = [:], persona: [String: JSONValue] = [:]
+        var traits = ComputedTraitRows(names: ["cluster", "persona"])
         for (i, id) in ids.enumerated() {
             let c = analysis.result.labels[i]
-            cluster[id] = .number(Double(c))
-            persona[id] = .string(analysis.personas[c].name)
+            traits.append(id, [.number(Double(c)), analysis.personas.indices.contains(c) ? .string(analysis.personas[c].name) : nil])
         }
-        try db.replaceComputedTraits(["cluster": cluster, "persona": persona], computedAt: .now)
+        try db.replaceComputedTraits(traits, computedAt: .now)
         var sample: [JSONValue] = []
         if let data {
             let step = max(1, data.rows / 600)
@@ -30,6 +29,6 @@ public enum ClusterWriteBack {
             }),
         ])
         try db.recordAnalysis(kind: "clusters", asOf: .now, parameters: .object(["k": .number(Double(analysis.k))]), summary: summary,
-                              values: persona.compactMapValues(\.stringValue), at: .now)
+                              values: ids.indices.compactMap { i in analysis.personas.indices.contains(analysis.result.labels[i]) ? (ids[i], analysis.personas[analysis.result.labels[i]].name) : nil }, at: .now)
     }
 }

@@ -21,7 +21,7 @@ public enum HypothesisRun {
             "ci": .array([n(r.ci.low), n(r.ci.high)]), "test": .string(r.test), "p_value": n(r.pValue), "verdict": .string(r.verdict),
             "warning": .string(result.warning),
         ])
-        try db.recordAnalysis(kind: "hypothesis", asOf: now, parameters: .object(["subject": .string(h.name)]), summary: report, values: [:], at: .now)
+        try db.recordAnalysis(kind: "hypothesis", asOf: now, parameters: .object(["subject": .string(h.name)]), summary: report, values: [], at: .now)
         return (result, report, wait)
     }
 }

@@ -119,7 +119,7 @@ public struct Recompute: Sendable {
                         .object(["cohort": .string(c.cohort), "group": c.group.map(JSONValue.string) ?? .null, "period": .number(Double(c.period)),
                                  "size": .number(Double(c.size)), "active": .number(Double(c.active)), "retention": .number(c.retention)])
                     })])
-                    try store.recordAnalysis(kind: "cohorts", asOf: .now, parameters: parameters, summary: summary, values: [:], at: .now)
+                    try store.recordAnalysis(kind: "cohorts", asOf: .now, parameters: parameters, summary: summary, values: [], at: .now)
                 }
             }
         case .clv:

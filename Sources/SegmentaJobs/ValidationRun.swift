@@ -40,7 +40,7 @@ public enum ValidationRun {
             "criteria": .array(criteria.map { .object(["name": .string($0.name), "status": .string($0.status.rawValue), "reason": .string($0.reason)]) }),
             "overlaps": .object(overlaps.mapValues(JSONValue.number)),
         ])
-        try db.recordAnalysis(kind: "validation", asOf: now, parameters: .object(["subject": .string(name)]), summary: report, values: [:], at: now)
+        try db.recordAnalysis(kind: "validation", asOf: now, parameters: .object(["subject": .string(name)]), summary: report, values: [], at: now)
         return (criteria, report, members.count)
     }
 }

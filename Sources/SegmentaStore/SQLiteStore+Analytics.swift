@@ -28,29 +28,18 @@ extension SQLiteStore {
         return out
     }
 
+    public func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) throws(SegmentaError) {
+        try write { db in try ComputedTraitLayout.replace(db, rows, computedAt: computedAt) }
+    }
+
+    /// Replaces the computed traits named in `values`' keys (trait → profile → value), for every profile.
     public func replaceComputedTraits(_ values: [String: [String: JSONValue]], computedAt: Timestamp) throws(SegmentaError) {
-        try write { db in
-            let insert = try db.makeStatement(sql: "INSERT INTO computed_traits (profile_id, name, value, computed_at) VALUES (?, ?, ?, ?)")
-            for (name, byProfile) in values {
-                try db.execute(sql: "DELETE FROM computed_traits WHERE name = ?", arguments: [name])
-                // In key order: the (profile_id, name) B-tree then fills sequentially instead of at random.
-                for (profile, value) in byProfile.sorted(by: { $0.key < $1.key }) {
-                    insert.setUncheckedArguments([profile, name, value.jsonText, computedAt.milliseconds])
-                    try insert.execute()
-                }
-            }
-        }
+        try replaceComputedTraits(ComputedTraitRows(values), computedAt: computedAt)
     }
 
     /// A profile's computed traits.
     public func computedTraits(of profile: String) throws(SegmentaError) -> [String: JSONValue] {
-        try read { db in
-            var out: [String: JSONValue] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT name, value FROM computed_traits WHERE profile_id = ?", arguments: [profile]) {
-                out[row[0]] = try JSONTextParser.parse(row[1] as String)
-            }
-            return out
-        }
+        try read { db in try ComputedTraitLayout.traits(db, profile: profile) }
     }
 
     /// A profile's traits.
@@ -61,14 +50,22 @@ extension SQLiteStore {
         }
     }
 
-    public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [String: String],
+    public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)],
                                at time: Timestamp) throws(SegmentaError) {
         try write { db in
             try db.execute(sql: "INSERT INTO analysis_runs (kind, as_of, parameters, summary, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [kind, asOf.milliseconds, parameters.jsonText, summary.jsonText, time.milliseconds])
+            guard !values.isEmpty else { return }
             let run = db.lastInsertedRowID
-            let insert = try db.makeStatement(sql: "INSERT INTO analysis_values (run_id, profile_id, value) VALUES (?, ?, ?)")
-            for (profile, value) in values.sorted(by: { $0.key < $1.key }) { try insert.execute(arguments: [run, profile, value]) }
+            // One JSON object per run, keys in order; a repeated profile keeps its first value.
+            var text = "{"
+            for (profile, value) in Transitions.sortedUnique(values) {
+                if text.utf8.count > 1 { text += "," }
+                JSONValue.writeString(profile, to: &text)
+                text += ":"
+                JSONValue.writeString(value, to: &text)
+            }
+            try db.execute(sql: "INSERT INTO analysis_run_values (run_id, profile_values) VALUES (?, ?)", arguments: [run, text + "}"])
         }
     }
 
@@ -79,11 +76,34 @@ extension SQLiteStore {
             guard let run = try Row.fetchOne(db, sql: "SELECT id, as_of FROM analysis_runs WHERE kind = ? AND as_of <= ? ORDER BY as_of DESC, id DESC LIMIT 1",
                                              arguments: [kind, asOf.milliseconds]) else { return nil }
             var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT profile_id, value FROM analysis_values WHERE run_id = ?", arguments: [run[0] as Int64]) {
-                out[row[0]] = row[1]
-            }
+            for (profile, value) in try Self.runValues(db, run: run[0]) { out[profile] = value }
             return (Timestamp(milliseconds: run[1]), out)
         }
+    }
+
+    /// The per-profile values kept with the latest run of `kind` as of `asOf` (at or before),
+    /// sorted by profile; nil when there is no such run.
+    public func sortedAnalysisValues(kind: String, asOf: Timestamp) throws(SegmentaError) -> [(profile: String, value: String)]? {
+        try read { db in
+            guard let run = try Int64.fetchOne(db, sql: "SELECT id FROM analysis_runs WHERE kind = ? AND as_of <= ? ORDER BY as_of DESC, id DESC LIMIT 1",
+                                               arguments: [kind, asOf.milliseconds]) else { return nil }
+            return try Self.runValues(db, run: run)
+        }
+    }
+
+    /// The per-profile values kept with one run, sorted by profile (empty when it kept none):
+    /// read with `json_each`, which walks the object in the (sorted) order it was written.
+    static func runValues(_ db: Database, run: Int64) throws -> [(profile: String, value: String)] {
+        var out: [(profile: String, value: String)] = []
+        var sorted = true
+        let rows = try Row.fetchCursor(db, sql: "SELECT j.key, j.value FROM analysis_run_values v, json_each(v.profile_values) j WHERE v.run_id = ? AND j.type = 'text'",
+                                       arguments: [run])
+        while let row = try rows.next() {
+            let pair: (profile: String, value: String) = (row[0], row[1])
+            if let last = out.last, !(last.profile < pair.profile) { sorted = false }
+            out.append(pair)
+        }
+        return sorted ? out : Transitions.sortedUnique(out)
     }
 
     /// Count of stored events of a type, or of all types.
@@ -110,7 +130,8 @@ extension SQLiteStore {
     public func computedTraitValues(_ name: String) throws(SegmentaError) -> [String: String] {
         try read { db in
             var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT profile_id, value FROM computed_traits WHERE name = ?", arguments: [name]) {
+            for row in try Row.fetchAll(db, sql: "SELECT profile_id, traits -> ?1 FROM computed_values WHERE grp = ?2 AND traits -> ?1 IS NOT NULL",
+                                        arguments: [ComputedTraitLayout.path(of: name), ComputedTraitLayout.group(of: name)]) {
                 let v = try JSONTextParser.parse(row[1] as String)
                 out[row[0]] = v.stringValue ?? v.jsonText
             }

@@ -41,7 +41,7 @@ extension SQLiteStore {
                 out = try all(0)
                 try fill(&out, """
                     SELECT p.id, 1.0 FROM profiles p WHERE json_type(p.traits, '$.churned') = 'true'
-                       OR EXISTS (SELECT 1 FROM computed_traits c WHERE c.profile_id = p.id AND c.name = 'lifecycle' AND c.value = '"lost"')
+                       OR EXISTS (SELECT 1 FROM computed_values c WHERE c.grp = 'lifecycle' AND c.profile_id = p.id AND c.traits ->> '$.lifecycle' = 'lost')
                     """, [])
             case .active(let days):
                 out = try all(0)

@@ -104,8 +104,7 @@ public final class SQLiteStore: Store {
                 profiles: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM profiles") ?? 0,
                 events: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0,
                 orders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0,
-                accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0,
-                computedTraits: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM computed_traits") ?? 0)
+                accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0)
         }
     }
 

@@ -21,10 +21,10 @@ public protocol Store: Sendable {
     func activity(_ source: ActivitySource) throws(SegmentaError) -> [CohortRetention.Activity]
     /// Each profile's value of a trait (dotted path), as text; profiles without it are absent.
     func traitValues(_ path: String) throws(SegmentaError) -> [String: String]
-    /// Replaces the computed traits named in `values`' keys with new values, for every profile.
-    func replaceComputedTraits(_ values: [String: [String: JSONValue]], computedAt: Timestamp) throws(SegmentaError)
+    /// Replaces the computed traits named in `rows.names` with new values, for every profile.
+    func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) throws(SegmentaError)
     /// Records that an analysis ran, with its parameters, summary and per-profile values.
-    func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [String: String], at time: Timestamp) throws(SegmentaError)
+    func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)], at time: Timestamp) throws(SegmentaError)
     /// Row counts of the main tables.
     func counts() throws(SegmentaError) -> StoreCounts
 }
@@ -54,7 +54,6 @@ public struct StoreCounts: Sendable, Equatable, Codable {
     public var events: Int
     public var orders: Int
     public var accounts: Int
-    public var computedTraits: Int
 }
 
 /// What an orders import did.

@@ -23,7 +23,11 @@ struct PrivacyTests {
             {"top":[{"id":"\#(profileOfAda)","clv":120.5},{"id":"bob","clv":80}],
              "sample":[["\#(profileOfAda)",1,0.5],["bob",2,0.7]], "customers":2}
             """#)
-        try store.recordAnalysis(kind: "clv", asOf: t, parameters: .object([:]), summary: summary, values: [:], at: t)
+        try store.recordAnalysis(kind: "clv", asOf: t, parameters: .object([:]), summary: summary, values: [], at: t)
+        // What RFM keeps: computed traits per profile and the run's value per profile.
+        try store.replaceComputedTraits(["rfm_segment": [profileOfAda: "Champions", "bob": "Lost"]], computedAt: t)
+        try store.recordAnalysis(kind: "rfm", asOf: t, parameters: .object([:]), summary: .object([:]),
+                                 values: [(profileOfAda, "Champions"), ("bob", "Lost")], at: t)
         return store
     }
 
@@ -52,10 +56,14 @@ struct PrivacyTests {
         let before = try store.history(of: "pro").map(\.size)
         let request = try store.deletePeople(["ada@example.com"], suppress: true, requestID: "prv_1")
         #expect(request.result.objectValue?["analysis_summaries"] == .number(1))
+        #expect(request.result.objectValue?["analysis_values"] == .number(1))
+        #expect(request.result.objectValue?["computed_traits"] == .number(1))
         #expect(request.subjectHashes == [IDHash.of(id: "ada@example.com")])
         let text = try everyText(path)
         for trace in ["ada@example.com", "anon-ada-7", profile] { #expect(!text.contains(trace), "\(trace) is still stored") }
         #expect(text.contains("bob"))
+        #expect(try store.analysisValues(kind: "rfm", asOf: .now)?.values == ["bob": "Lost"])
+        #expect(try store.computedTraitValues("rfm_segment") == ["bob": "Lost"])
         #expect(try store.history(of: "pro").map(\.size) == before)
         // Suppression still works from the hashes alone.
         #expect(try store.suppressed(among: ["ada@example.com", "anon-ada-7", "bob"]) == ["ada@example.com", "anon-ada-7"])

@@ -7,7 +7,8 @@ extension JSONValue {
         return out
     }
 
-    func write(to out: inout String) {
+    /// Appends the JSON text of this value to `out`.
+    public func write(to out: inout String) {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -41,6 +42,13 @@ extension JSONValue {
 
     /// Appends a JSON string literal.
     public static func writeString(_ s: String, to out: inout String) {
+        // Most strings need no escape: appended whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for u in s.unicodeScalars {
             switch u {

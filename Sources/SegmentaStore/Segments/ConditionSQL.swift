@@ -89,8 +89,8 @@ struct ConditionSQL {
                 let location = Location(container: traitContainer, path: SQLiteStore.jsonPath(t.path))
                 return "COALESCE(" + predicate(location, t.predicate) + ", 0)"
             case .computed:
-                let location = Location(container: "(SELECT ct.value FROM computed_traits ct WHERE ct.profile_id = p.id AND ct.name = {})",
-                                        path: "$", containerArguments: [t.path.databaseValue])
+                let location = Location(container: "(SELECT cv.traits FROM computed_values cv WHERE cv.grp = {} AND cv.profile_id = p.id)",
+                                        path: ComputedTraitLayout.path(of: t.path), containerArguments: [ComputedTraitLayout.group(of: t.path).databaseValue])
                 return "COALESCE(" + predicate(location, t.predicate) + ", 0)"
             case .accountTrait:
                 let location = Location(container: "a.traits", path: SQLiteStore.jsonPath(t.path))

@@ -316,7 +316,7 @@ extension SQLiteStore {
     static func checkComputedTraits(_ db: Database, _ definition: SegmentDefinition) throws {
         let used = Set(definition.condition?.computedTraitNames ?? [])
         guard !used.isEmpty else { return }
-        let known = Set(Condition.builtInComputedTraits).union(try String.fetchAll(db, sql: "SELECT DISTINCT name FROM computed_traits"))
+        let known = Set(Condition.builtInComputedTraits).union(try String.fetchAll(db, sql: "SELECT name FROM computed_trait_names"))
         if let unknown = used.subtracting(known).sorted().first {
             throw SegmentaError(.invalidInput, "no computed trait is named \"\(unknown)\"; known ones: \(known.sorted().joined(separator: ", ")). For a trait an analysis will compute later, pass --allow-unknown (API: ?allow_unknown=true)")
         }
@@ -361,8 +361,9 @@ extension SQLiteStore {
             for r in try Row.fetchAll(db, sql: "SELECT id, traits, first_seen FROM profiles") {
                 facts[r[0]] = ProfileFacts(id: r[0], traits: try Self.decodeObject(r[1]), firstSeen: (r[2] as Int64?).map(Timestamp.init(milliseconds:)))
             }
-            for r in try Row.fetchAll(db, sql: "SELECT profile_id, name, value FROM computed_traits") {
-                facts[r[0]]?.computed[r[1]] = try JSONTextParser.parse(r[2] as String)
+            for r in try Row.fetchAll(db, sql: "SELECT profile_id, traits FROM computed_values") {
+                guard case .object(let o) = try JSONTextParser.parse(r[1] as String) else { continue }
+                facts[r[0]]?.computed.merge(o) { _, new in new }
             }
             for r in try Row.fetchAll(db, sql: "SELECT am.profile_id, a.traits FROM account_members am JOIN accounts a ON a.id = am.account_id") {
                 facts[r[0]]?.accounts.append(try Self.decodeObject(r[1]))

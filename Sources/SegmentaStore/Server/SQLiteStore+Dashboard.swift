@@ -28,10 +28,10 @@ extension SQLiteStore {
     public func memberMix(of segment: String, computed name: String) throws(SegmentaError) -> [(value: String, count: Int)] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT coalesce(CAST(json_extract(c.value, '$') AS TEXT), '(none)') AS v, COUNT(*) FROM segment_membership m
-                LEFT JOIN computed_traits c ON c.profile_id = m.profile_id AND c.name = ?
-                WHERE m.segment = ? AND m.exited_snapshot IS NULL GROUP BY v ORDER BY 2 DESC
-                """, arguments: [name, segment]).map { ($0[0], $0[1]) }
+                SELECT coalesce(CAST(json_extract(c.traits, ?1) AS TEXT), '(none)') AS v, COUNT(*) FROM segment_membership m
+                LEFT JOIN computed_values c ON c.grp = ?2 AND c.profile_id = m.profile_id
+                WHERE m.segment = ?3 AND m.exited_snapshot IS NULL GROUP BY v ORDER BY 2 DESC
+                """, arguments: [ComputedTraitLayout.path(of: name), ComputedTraitLayout.group(of: name), segment]).map { ($0[0], $0[1]) }
         }
     }
 
@@ -51,11 +51,8 @@ extension SQLiteStore {
                 SELECT m.profile_id, p.traits FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
                 WHERE m.segment = ? AND m.exited_snapshot IS NULL AND m.profile_id LIKE ? ESCAPE '\\' ORDER BY m.profile_id LIMIT ? OFFSET ?
                 """, arguments: [segment, like, limit, offset])
-            let computed = try db.cachedStatement(sql: "SELECT name, value FROM computed_traits WHERE profile_id = ?")
             return (total, try rows.map { r in
-                var c: [String: JSONValue] = [:]
-                for row in try Row.fetchAll(computed, arguments: [r[0] as String]) { c[row[0]] = try JSONTextParser.parse(row[1] as String) }
-                return (r[0], try JSONTextParser.parse(r[1] as String), c)
+                (r[0], try JSONTextParser.parse(r[1] as String), try ComputedTraitLayout.traits(db, profile: r[0]))
             })
         }
     }
@@ -75,17 +72,7 @@ extension SQLiteStore {
                 try Int64.fetchOne(db, sql: "SELECT id FROM analysis_runs WHERE kind = ? AND as_of = ? ORDER BY id DESC LIMIT 1", arguments: [kind, t.milliseconds])
             }
             guard let a = try run(from), let b = try run(to) else { return [] }
-            // Each side walks one run's rows and looks the other run up by primary key
-            // (run_id, profile_id): O(n log n), where a FULL OUTER JOIN of two subqueries is quadratic.
-            return try Row.fetchAll(db, sql: """
-                SELECT x.value, coalesce(y.value, '(gone)'), COUNT(*) FROM analysis_values x
-                  LEFT JOIN analysis_values y ON y.run_id = ?2 AND y.profile_id = x.profile_id
-                  WHERE x.run_id = ?1 GROUP BY 1, 2
-                UNION ALL
-                SELECT '(new)', y.value, COUNT(*) FROM analysis_values y
-                  WHERE y.run_id = ?2 AND NOT EXISTS (SELECT 1 FROM analysis_values x WHERE x.run_id = ?1 AND x.profile_id = y.profile_id)
-                  GROUP BY 2
-                """, arguments: [a, b]).map { ($0[0], $0[1], $0[2]) }
+            return Transitions.count(from: try Self.runValues(db, run: a), to: try Self.runValues(db, run: b))
         }
     }
 

@@ -10,10 +10,7 @@ extension SQLiteStore {
             guard let profile = try Self.resolve(db, id),
                   let p = try Row.fetchOne(db, sql: "SELECT traits, first_seen, last_seen, created_at FROM profiles WHERE id = ?", arguments: [profile]) else { return nil }
             func time(_ v: Int64?) -> JSONValue { v.map { .string(Timestamp(milliseconds: $0).iso8601) } ?? .null }
-            var computed: [String: JSONValue] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT name, value FROM computed_traits WHERE profile_id = ?", arguments: [profile]) {
-                computed[r[0]] = try JSONTextParser.parse(r[1] as String)
-            }
+            let computed = try ComputedTraitLayout.traits(db, profile: profile)
             let segments = try String.fetchAll(db, sql: "SELECT segment FROM segment_membership WHERE profile_id = ? AND exited_snapshot IS NULL ORDER BY segment", arguments: [profile])
             let identities = try Row.fetchAll(db, sql: "SELECT external_id, kind FROM identities WHERE profile_id = ? ORDER BY kind DESC, external_id", arguments: [profile])
                 .map { JSONValue.object(["id": .string($0[0]), "kind": .string($0[1])]) }
@@ -83,14 +80,16 @@ extension SQLiteStore {
                   AND (? OR NOT \(Self.deniedMarketing("p")))
                 ORDER BY m.profile_id LIMIT ?
                 """, arguments: [segment, after, after, includeNoConsent, limit])
-            let computed = try db.cachedStatement(sql: "SELECT value FROM computed_traits WHERE profile_id = ? AND name = ?")
+            let computed = try db.cachedStatement(sql: "SELECT traits -> ? FROM computed_values WHERE grp = ? AND profile_id = ?")
             return try rows.map { r in
                 let id: String = r[0]
                 guard !traits.isEmpty else { return (id, []) }
                 let t = try JSONTextParser.parse(r[1] as String)
                 let values = try traits.map { name -> JSONValue in
                     if let v = t.value(atPath: name) { return v }
-                    if let text = try String.fetchOne(computed, arguments: [id, name]) { return try JSONTextParser.parse(text) }
+                    if let text = try String.fetchOne(computed, arguments: [ComputedTraitLayout.path(of: name), ComputedTraitLayout.group(of: name), id]) {
+                        return try JSONTextParser.parse(text)
+                    }
                     return .null
                 }
                 return (id, values)

@@ -32,7 +32,8 @@ extension SQLiteStore {
                 allIDs.formUnion(known)
                 allIDs.insert(p)
                 counts["identities", default: 0] += known.count
-                for (table, key) in [("events", "events"), ("orders", "orders"), ("computed_traits", "computed_traits"), ("segment_membership", "memberships")] {
+                counts["computed_traits", default: 0] += try ComputedTraitLayout.delete(db, profile: p)
+                for (table, key) in [("events", "events"), ("orders", "orders"), ("segment_membership", "memberships")] {
                     counts[key, default: 0] += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE profile_id = ?", arguments: [p]) ?? 0
                 }
                 try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [p])   // cascades to everything keyed by profile
@@ -40,6 +41,7 @@ extension SQLiteStore {
             }
             counts["webhook_bodies"] = try Self.scrub(db, table: "webhook_deliveries", column: "body", ids: allIDs)
             counts["analysis_summaries"] = try Self.scrub(db, table: "analysis_runs", column: "summary", ids: allIDs)
+            counts["analysis_values"] = try Self.scrubRunValues(db, ids: allIDs)
             for id in allIDs {
                 try db.execute(sql: """
                     INSERT INTO deleted_ids (id_hash, request_id, suppress, deleted_at) VALUES (?, ?, ?, ?)
@@ -89,6 +91,22 @@ extension SQLiteStore {
                 try db.execute(sql: "UPDATE \(table) SET \(column) = ? WHERE id = ?", arguments: [cleaned.jsonText, row[0] as Int64])
                 changed += 1
             }
+        }
+        return changed
+    }
+
+    /// Removes deleted people's keys from the per-profile values kept with analysis runs; returns
+    /// how many runs held one. SQLite's `json_remove` rewrites each object once, in C.
+    private static func scrubRunValues(_ db: Database, ids: Set<String>) throws -> Int {
+        let paths = ids.sorted().map(ComputedTraitLayout.path(of:))
+        guard !paths.isEmpty else { return 0 }
+        var changed = 0
+        for chunk in stride(from: 0, to: paths.count, by: 100).map({ Array(paths[$0..<min($0 + 100, paths.count)]) }) {
+            let holds = chunk.map { _ in "json_type(profile_values, ?) IS NOT NULL" }.joined(separator: " OR ")
+            let remove = chunk.map { _ in "?" }.joined(separator: ", ")
+            try db.execute(sql: "UPDATE analysis_run_values SET profile_values = json_remove(profile_values, \(remove)) WHERE \(holds)",
+                           arguments: StatementArguments(chunk + chunk))
+            changed += db.changesCount
         }
         return changed
     }
@@ -157,8 +175,7 @@ extension SQLiteStore {
             guard let profile, let p = try Row.fetchOne(db, sql: "SELECT traits, first_seen, last_seen, created_at FROM profiles WHERE id = ?", arguments: [profile]) else { return nil }
             func time(_ v: Int64?) -> JSONValue { v.map { .string(Timestamp(milliseconds: $0).iso8601) } ?? .null }
             func json(_ text: String) throws -> JSONValue { try JSONTextParser.parse(text) }
-            var computed: [String: JSONValue] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT name, value FROM computed_traits WHERE profile_id = ?", arguments: [profile]) { computed[r[0]] = try json(r[1]) }
+            let computed = try ComputedTraitLayout.traits(db, profile: profile)
             let identities = try Row.fetchAll(db, sql: "SELECT external_id, kind FROM identities WHERE profile_id = ? ORDER BY external_id", arguments: [profile])
                 .map { JSONValue.object(["id": .string($0[0]), "kind": .string($0[1])]) }
             let accounts = try Row.fetchAll(db, sql: "SELECT a.id, a.traits FROM account_members m JOIN accounts a ON a.id = m.account_id WHERE m.profile_id = ? ORDER BY a.id", arguments: [profile])

@@ -1,0 +1,137 @@
+import SegmentaCore
+import GRDB
+
+/// How computed traits are kept: one JSON object per profile and *group* (the analysis that writes
+/// them together: `rfm`, `lifecycle`, `clv`, `clusters`; any other name is a group of its own),
+/// in `computed_values (grp, profile_id) → traits`. Saving an analysis for a million profiles is
+/// then a range delete and a million sequential inserts, not one row per profile and trait; a
+/// condition reads one trait with `json_extract` on the profile's row of that trait's group.
+/// `computed_trait_names` lists the names analyses have written, with their group.
+enum ComputedTraitLayout {
+    /// Groups of the traits Segmenta's analyses write; a name not listed here is its own group.
+    static let groups: [String: String] = {
+        var g: [String: String] = [:]
+        for n in Condition.builtInComputedTraits {
+            switch n {
+            case _ where n.hasPrefix("rfm_"): g[n] = "rfm"
+            case "clv", "p_alive", "expected_purchases": g[n] = "clv"
+            case "cluster", "persona": g[n] = "clusters"
+            default: g[n] = n
+            }
+        }
+        return g
+    }()
+
+    /// The group a computed trait is kept in.
+    static func group(of name: String) -> String { groups[name] ?? name }
+
+    /// The JSON path of a trait in its group's object (the whole name is one key, dots included).
+    static func path(of name: String) -> String {
+        var quoted = ""
+        JSONValue.writeString(name, to: &quoted)
+        return "$." + quoted
+    }
+
+    /// SQL that groups the names of the old one-row-per-trait table (for the migration).
+    static var groupCaseSQL: String {
+        let cases = groups.filter { $0.key != $0.value }.sorted { $0.key < $1.key }
+            .map { "WHEN '\($0.key)' THEN '\($0.value)'" }.joined(separator: " ")
+        return "CASE name \(cases) ELSE name END"
+    }
+
+    /// Every computed trait of one profile.
+    static func traits(_ db: Database, profile: String) throws -> [String: JSONValue] {
+        var out: [String: JSONValue] = [:]
+        // One primary-key lookup per group (there are a handful), no index on profile_id to maintain.
+        for text in try String.fetchAll(db.cachedStatement(sql: """
+            SELECT traits FROM computed_values WHERE grp IN (SELECT DISTINCT grp FROM computed_trait_names) AND profile_id = ?
+            """), arguments: [profile]) {
+            guard case .object(let o) = try JSONTextParser.parse(text) else { continue }
+            out.merge(o) { _, new in new }
+        }
+        return out
+    }
+
+    /// Replaces the traits named in `rows.names`, for every profile: a profile without a row (or
+    /// with nil) loses that trait. Names of one group are written together; a group whose names
+    /// are all being replaced is rewritten wholesale, otherwise its other names are kept.
+    static func replace(_ db: Database, _ rows: ComputedTraitRows, computedAt: Timestamp) throws {
+        var byGroup: [String: [Int]] = [:]
+        for (i, name) in rows.names.enumerated() { byGroup[group(of: name), default: []].append(i) }
+        let order = rows.ids.indices.sorted { rows.ids[$0] < rows.ids[$1] }
+        // Each key written once as JSON text: `"name":`.
+        let keys = rows.names.map { name -> String in
+            var k = ""
+            JSONValue.writeString(name, to: &k)
+            return k + ":"
+        }
+        for (grp, columns) in byGroup.sorted(by: { $0.key < $1.key }) {
+            let replaced = Set(columns.map { rows.names[$0] })
+            let stored = try String.fetchAll(db, sql: "SELECT name FROM computed_trait_names WHERE grp = ?", arguments: [grp])
+            // Traits of the group that stay (rare: analyses write whole groups), read back first.
+            var kept: [String: [String: JSONValue]] = [:]
+            if !Set(stored).isSubset(of: replaced) {
+                for row in try Row.fetchAll(db, sql: "SELECT profile_id, traits FROM computed_values WHERE grp = ?", arguments: [grp]) {
+                    guard case .object(var o) = try JSONTextParser.parse(row[1] as String) else { continue }
+                    for n in replaced { o[n] = nil }
+                    if !o.isEmpty { kept[row[0]] = o }
+                }
+            }
+            try db.execute(sql: "DELETE FROM computed_values WHERE grp = ?", arguments: [grp])
+            let insert = try BulkInsert(db, sql: "INSERT INTO computed_values (grp, profile_id, traits, computed_at) VALUES (?, ?, ?, ?)")
+            insert.bind(1, grp)
+            insert.bind(4, computedAt.milliseconds)
+            func insertRow(_ profile: String, _ text: String) throws {
+                insert.bind(2, profile)
+                insert.bind(3, text)
+                try insert.step(db)
+            }
+            // Each profile's object, built on every core (the inserts then only bind and step).
+            let keptNow = kept, keysNow = keys
+            let texts = ParallelChunks.map(order.count) { range in
+                range.map { i -> String in
+                    let r = order[i]
+                    var text = "{"
+                    if let others = keptNow[rows.ids[r]] {
+                        for (name, value) in others.sorted(by: { $0.key < $1.key }) {
+                            if text.utf8.count > 1 { text += "," }
+                            JSONValue.writeString(name, to: &text)
+                            text += ":"
+                            value.write(to: &text)
+                        }
+                    }
+                    for c in columns {
+                        guard let v = rows.value(row: r, column: c) else { continue }
+                        if text.utf8.count > 1 { text += "," }
+                        text += keysNow[c]
+                        v.write(to: &text)
+                    }
+                    return text + "}"
+                }
+            }
+            // In key order: the (grp, profile_id) B-tree then fills sequentially instead of at random.
+            var previous: String?
+            for (i, r) in order.enumerated() {
+                let profile = rows.ids[r]
+                guard profile != previous else { continue }   // a repeated id: its first row counts
+                previous = profile
+                kept[profile] = nil
+                guard texts[i].utf8.count > 2 else { continue }   // `{}`: nothing to keep
+                try insertRow(profile, texts[i])
+            }
+            for (profile, others) in kept.sorted(by: { $0.key < $1.key }) { try insertRow(profile, JSONValue.object(others).jsonText) }
+            for c in columns {
+                try db.execute(sql: "INSERT INTO computed_trait_names (name, grp) VALUES (?, ?) ON CONFLICT(name) DO NOTHING", arguments: [rows.names[c], grp])
+            }
+        }
+    }
+
+    /// Drops one profile's computed traits (a privacy delete, or a profile merged into another:
+    /// there is no foreign key to cascade); returns how many traits it had.
+    static func delete(_ db: Database, profile: String) throws -> Int {
+        let removed = try traits(db, profile: profile).count
+        try db.cachedStatement(sql: "DELETE FROM computed_values WHERE grp IN (SELECT DISTINCT grp FROM computed_trait_names) AND profile_id = ?")
+            .execute(arguments: [profile])
+        return removed
+    }
+}
