@@ -99,7 +99,7 @@ public struct Recompute: Sendable {
             let options = RFMOptions()
             try RFMWriteBack.save(try RFMScorer.score(totals, asOf: nil, options: options), options: options, to: store)
         case .lifecycle:
-            let result = LifecycleClassifier.classify(orders: try store.orders(before: nil), prospects: try store.profileIDs())
+            let result = try StoreInputs.lifecycle(store)
             try LifecycleWriteBack.save(result.customers, asOf: result.asOf, to: store)
         case .cohorts:
             // Monthly and weekly triangles, overall and by the traits teams split by most; each a run
@@ -123,7 +123,7 @@ public struct Recompute: Sendable {
                 }
             }
         case .clv:
-            let summaries = CustomerSummaryBuilder.summarize(try store.orders(before: nil), unit: .week)
+            let summaries = try StoreInputs.customerSummaries(store, unit: .week)
             guard summaries.count >= 10 else { return }
             try CLVWriteBack.save(try CLVAnalysis.run(summaries, unit: .week), to: store)
         case .clusters:

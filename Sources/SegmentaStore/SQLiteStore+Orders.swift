@@ -81,6 +81,57 @@ extension SQLiteStore {
         }
     }
 
+    /// Per customer, the times of its purchases (amount ≥ 0) before `cutoff`, gathered by the
+    /// database into one row per customer (the covering index is read in order; no order rows
+    /// come back). Customers without purchases are absent.
+    public func purchaseTimes(before cutoff: Timestamp) throws(SegmentaError) -> [String: [Timestamp]] {
+        try read { db in
+            var out: [String: [Timestamp]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT profile_id, group_concat(timestamp) FROM orders WHERE amount >= 0 AND timestamp < ? GROUP BY profile_id",
+                                           arguments: [cutoff.milliseconds])
+            while let row = try rows.next() {
+                let list: String = row[1]
+                out[row[0]] = list.utf8.split(separator: UInt8(ascii: ",")).compactMap { Int64(Substring($0)).map(Timestamp.init(milliseconds:)) }
+            }
+            return out
+        }
+    }
+
+    /// BG/NBD and Gamma-Gamma inputs per customer, computed by the database from purchases
+    /// (amount ≥ 0) on UTC days up to `endDay`: same-day orders are one purchase worth their sum;
+    /// frequency = purchase days − 1, recency = last − first day, T = end − first day (in `unit`s),
+    /// monetary = mean of the repeat days' sums (0 without repeats), summed in day order. One row
+    /// per customer comes back, in customer order.
+    public func customerSummaries(throughDay endDay: Int, unit: TimeUnit) throws(SegmentaError) -> [CustomerSummary] {
+        let day = Int64(86_400_000)
+        let rows: [CustomerSummary] = try read { db in
+            var out: [CustomerSummary] = []
+            // `day` is a floor division (exact for times before 1970 too), like Timestamp.epochDay.
+            let cursor = try Row.fetchCursor(db, sql: """
+                WITH d AS (
+                  SELECT profile_id, (timestamp - ((timestamp % ?1) + ?1) % ?1) / ?1 AS day, total(amount) AS spend
+                  FROM orders WHERE amount >= 0 AND timestamp < (?2 + 1) * ?1 GROUP BY profile_id, day
+                ), k AS (
+                  SELECT profile_id, day, spend, row_number() OVER (PARTITION BY profile_id ORDER BY day) AS n FROM d
+                )
+                SELECT profile_id, min(day), max(day), count(*), total(spend) FILTER (WHERE n > 1) FROM k GROUP BY profile_id
+                """, arguments: [day, endDay])
+            while let row = try cursor.next() {
+                let first: Int = row[1], last: Int = row[2], days: Int = row[3], repeatSpend: Double = row[4]
+                let repeats = days - 1
+                out.append(CustomerSummary(customerID: row[0], frequency: Double(repeats), recency: Double(last - first) / unit.days,
+                                           T: Double(endDay - first) / unit.days, monetary: repeats == 0 ? 0 : repeatSpend / Double(repeats)))
+            }
+            return out
+        }
+        return CustomerOrder.sortedIndices(rows.map(\.customerID)).map { rows[$0] }
+    }
+
+    /// The time of the latest order (refunds included), nil without orders.
+    public func latestOrderTime() throws(SegmentaError) -> Timestamp? {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT max(timestamp) FROM orders").map(Timestamp.init(milliseconds:)) }
+    }
+
     /// Totals aggregated by the database (one row per customer), then put in customer order.
     /// Negative amounts are refunds (``RefundPolicy``): in the sum, not in the count or the dates.
     public func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy = .subtract) throws(SegmentaError) -> CustomerTotals {

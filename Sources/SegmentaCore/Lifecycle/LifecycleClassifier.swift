@@ -60,13 +60,25 @@ public enum LifecycleClassifier {
     /// - Returns: assignments in customer order, and the snapshot used.
     public static func classify(orders: [Order], prospects: [String] = [], asOf: Timestamp? = nil,
                                 options: LifecycleOptions = LifecycleOptions()) -> (asOf: Timestamp, customers: [Assignment]) {
-        let snapshot = asOf ?? orders.map(\.timestamp).max().map { $0.startOfDay.adding(days: 1) } ?? Timestamp(milliseconds: 0)
+        let snapshot = asOf ?? defaultSnapshot(latestOrder: orders.map(\.timestamp).max())
         var byCustomer: [String: [Timestamp]] = [:]
-        for p in prospects { byCustomer[p] = byCustomer[p] ?? [] }
         // Purchases only: a refund (negative amount) is not activity (RefundPolicy).
         for o in orders where o.timestamp < snapshot && o.amount >= 0 { byCustomer[o.customerID, default: []].append(o.timestamp) }
-        let ids = CustomerOrder.sorted(Array(byCustomer.keys))
-        return (snapshot, ids.map { classify(id: $0, orders: byCustomer[$0] ?? [], asOf: snapshot, options: options) })
+        return (snapshot, classify(purchases: byCustomer, prospects: prospects, asOf: snapshot, options: options))
+    }
+
+    /// Stages of many customers from their purchase times (before `asOf`; a store aggregates
+    /// them per customer), in customer order; `prospects` without purchases become prospects.
+    public static func classify(purchases: [String: [Timestamp]], prospects: [String] = [], asOf: Timestamp,
+                                options: LifecycleOptions = LifecycleOptions()) -> [Assignment] {
+        var ids = Set(purchases.keys)
+        ids.formUnion(prospects)
+        return CustomerOrder.sorted(Array(ids)).map { classify(id: $0, orders: purchases[$0] ?? [], asOf: asOf, options: options) }
+    }
+
+    /// The snapshot when none is given: the day after the latest order (the epoch without orders).
+    public static func defaultSnapshot(latestOrder: Timestamp?) -> Timestamp {
+        latestOrder.map { $0.startOfDay.adding(days: 1) } ?? Timestamp(milliseconds: 0)
     }
 
     /// Median of values (mean of the middle two for an even count); nil when empty.

@@ -47,6 +47,12 @@ extension Segmenta {
                 var db: SQLiteStore?
                 if let summary {
                     (summaries, withMonetary) = try SummaryFile.read(summary)
+                } else if orders == nil && holdoutEnd == nil {
+                    // From the store: the database computes one summary row per customer.
+                    let opened = try store.openExisting()
+                    db = opened
+                    summaries = try StoreInputs.customerSummaries(opened, calibrationEnd: calibration, unit: unit)
+                    guard !summaries.isEmpty else { throw CLIError("no orders to model; import some with `segmenta import orders FILE.csv`") }
                 } else {
                     let list: [Order]
                     if let orders {

@@ -68,7 +68,7 @@ extension Segmenta {
                 RFMOutput.table(rfm, source: "the demo store")
                 print("")
 
-                let life = LifecycleClassifier.classify(orders: try db.orders(before: nil), prospects: try db.profileIDs())
+                let life = try StoreInputs.lifecycle(db)
                 try LifecycleWriteBack.save(life.customers, asOf: life.asOf, to: db)
                 LifecycleOutput.print(life.customers, asOf: life.asOf, format: .table)
                 print("")
@@ -92,8 +92,7 @@ extension Segmenta {
                 print("")
 
                 // Customer value and personas, saved as computed traits segments can use.
-                let orderList = try db.orders(before: nil)
-                let clv = try CLVAnalysis.run(CustomerSummaryBuilder.summarize(orderList, unit: .week), unit: .week)
+                let clv = try CLVAnalysis.run(try StoreInputs.customerSummaries(db, unit: .week), unit: .week)
                 try CLVWriteBack.save(clv, to: db)
                 let totalCLV = clv.customers.compactMap(\.clv).reduce(0, +)
                 print(Terminal.bold("Customer value (BG/NBD + Gamma-Gamma, 12 months, 1 %/month discount)"))

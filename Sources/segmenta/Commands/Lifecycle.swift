@@ -45,7 +45,7 @@ extension Segmenta {
                     result = LifecycleClassifier.classify(orders: list, asOf: asOf, options: options)
                 } else {
                     let db = try store.openExisting()
-                    result = LifecycleClassifier.classify(orders: try db.orders(before: asOf), prospects: try db.profileIDs(), asOf: asOf, options: options)
+                    result = try StoreInputs.lifecycle(db, asOf: asOf, options: options)
                     try LifecycleWriteBack.save(result.customers, asOf: result.asOf, to: db)
                 }
                 LifecycleOutput.print(result.customers, asOf: result.asOf, format: format)
