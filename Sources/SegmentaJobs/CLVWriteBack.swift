@@ -4,12 +4,12 @@ public import SegmentaStore
 /// Saving CLV results as computed traits.
 public enum CLVWriteBack {
     /// Saves the results as computed traits (and, where kept, an analysis run).
-    public static func save(_ result: CLVAnalysis, to db: SQLiteStore) throws(SegmentaError) {
+    public static func save(_ result: CLVAnalysis, to db: some AnalysisStore) async throws(SegmentaError) {
         var traits = ComputedTraitRows(names: ["clv", "p_alive", "expected_purchases"])
         for c in result.customers {
             traits.append(c.summary.customerID, [c.clv.map(JSONValue.number), .number(c.probabilityAlive), .number(c.expectedPurchases)])
         }
-        try db.replaceComputedTraits(traits, computedAt: .now)
+        try await db.replaceComputedTraits(traits, computedAt: .now)
         let values = result.customers.compactMap(\.clv)
         var summary: [String: JSONValue] = [
             "customers": .number(Double(result.customers.count)), "unit": .string(result.unit.rawValue),
@@ -41,6 +41,6 @@ public enum CLVWriteBack {
             let c = result.customers[i]
             return .array([.string(c.summary.customerID), .number(c.summary.frequency), .number(c.probabilityAlive)])
         })
-        try db.recordAnalysis(kind: "clv", asOf: .now, parameters: .object(["unit": .string(result.unit.rawValue)]), summary: .object(summary), values: [], at: .now)
+        try await db.recordAnalysis(kind: "clv", asOf: .now, parameters: .object(["unit": .string(result.unit.rawValue)]), summary: .object(summary), values: [], at: .now)
     }
 }

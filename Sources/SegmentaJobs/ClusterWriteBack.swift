@@ -5,13 +5,13 @@ public import SegmentaStore
 public enum ClusterWriteBack {
     /// Saves the results as computed traits (and, where kept, an analysis run).
     /// - Parameter data: the features clustered; a sample of points is kept for the dashboard's scatter.
-    public static func save(_ analysis: ClusterAnalysis, ids: [String], data: FeatureMatrix? = nil, to db: SQLiteStore) throws(SegmentaError) {
+    public static func save(_ analysis: ClusterAnalysis, ids: [String], data: FeatureMatrix? = nil, to db: some AnalysisStore) async throws(SegmentaError) {
         var traits = ComputedTraitRows(names: ["cluster", "persona"])
         for (i, id) in ids.enumerated() {
             let c = analysis.result.labels[i]
             traits.append(id, [.number(Double(c)), analysis.personas.indices.contains(c) ? .string(analysis.personas[c].name) : nil])
         }
-        try db.replaceComputedTraits(traits, computedAt: .now)
+        try await db.replaceComputedTraits(traits, computedAt: .now)
         var sample: [JSONValue] = []
         if let data {
             let step = max(1, data.rows / 600)
@@ -28,7 +28,7 @@ public enum ClusterWriteBack {
                          "z_scores": .array(p.zScores.map(JSONValue.number))])
             }),
         ])
-        try db.recordAnalysis(kind: "clusters", asOf: .now, parameters: .object(["k": .number(Double(analysis.k))]), summary: summary,
+        try await db.recordAnalysis(kind: "clusters", asOf: .now, parameters: .object(["k": .number(Double(analysis.k))]), summary: summary,
                               values: ids.indices.compactMap { i in analysis.personas.indices.contains(analysis.result.labels[i]) ? (ids[i], analysis.personas[analysis.result.labels[i]].name) : nil }, at: .now)
     }
 }

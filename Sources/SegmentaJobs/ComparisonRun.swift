@@ -33,15 +33,15 @@ public enum ComparisonRun {
     /// Most KPIs in one comparison.
     public static let maxKPIs = 20
 
-    public static func run(_ db: SQLiteStore, a: String?, b: String?, by: String?, kpis requested: [KPI] = KPI.defaults, asOf: Timestamp) throws(SegmentaError) -> [Report] {
+    public static func run(_ db: some Storage, a: String?, b: String?, by: String?, kpis requested: [KPI] = KPI.defaults, asOf: Timestamp) async throws(SegmentaError) -> [Report] {
         let kpis = requested.withoutRepeats()   // a KPI named twice is compared once
         guard !kpis.isEmpty, kpis.count <= maxKPIs else { throw SegmentaError(.invalidInput, "name 1 to \(maxKPIs) KPIs (got \(kpis.count))") }
         var values: [KPI: [String: Double]] = [:]
-        for k in kpis { values[k] = try db.kpiValues(k, asOf: asOf) }
-        let everyone = Set(try db.profileIDs())
+        for k in kpis { values[k] = try await db.kpiValues(k, asOf: asOf) }
+        let everyone = Set(try await db.profileIDs())
         var groups: [(String, Set<String>, String, Set<String>)] = []
         if let by {
-            let traits = try db.traitValues(by)
+            let traits = try await db.traitValues(by)
             guard !traits.isEmpty else { throw SegmentaError(.invalidInput, "no profile has the trait \"\(by)\"") }
             var byValue: [String: Set<String>] = [:]
             for (profile, value) in traits {
@@ -55,11 +55,12 @@ public enum ComparisonRun {
             }
         } else if let a {
             for name in [a] + (b.map { [$0] } ?? []) {
-                guard let info = try db.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+                guard let info = try await db.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
                 guard info.lastRefreshAt != nil else { throw SegmentaError(.conflict, "\(name) has never been refreshed; refresh it first (`segmenta segments refresh \(name)`)") }
             }
-            let first = Set(try db.members(of: a))
-            let second = try b.map { name throws(SegmentaError) in Set(try db.members(of: name)) } ?? everyone.subtracting(first)
+            let first = Set(try await db.members(of: a))
+            var second = everyone.subtracting(first)
+            if let b { second = Set(try await db.members(of: b)) }
             groups.append((a, first, b ?? "the rest", second))
         } else {
             throw SegmentaError(.invalidInput, "name a segment to compare (a), or a trait to compare by (by)")

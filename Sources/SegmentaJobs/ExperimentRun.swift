@@ -5,27 +5,27 @@ public import SegmentaStore
 public enum ExperimentRun {
     /// The variant of the person known by `user`, recorded as an exposure; stable for a profile.
     /// - Throws: `notFound` for an unknown experiment; `conflict` when the person is not in its segment.
-    public static func assign(_ db: SQLiteStore, experiment name: String, user: String) throws(SegmentaError) -> (experiment: Experiment, profile: String, variant: String) {
-        guard let e = try db.experiment(named: name) else { throw SegmentaError(.notFound, "no experiment named \"\(name)\"") }
-        let profile = try db.profileID(forExternalID: user) ?? user
-        guard try db.members(of: e.segment).contains(profile) else {
+    public static func assign(_ db: some Storage, experiment name: String, user: String) async throws(SegmentaError) -> (experiment: Experiment, profile: String, variant: String) {
+        guard let e = try await db.experiment(named: name) else { throw SegmentaError(.notFound, "no experiment named \"\(name)\"") }
+        let profile = try await db.profileID(forExternalID: user) ?? user
+        guard try await db.members(of: e.segment).contains(profile) else {
             throw SegmentaError(.conflict, "\(user) is not in segment \(e.segment), so not in the experiment")
         }
         let variant = e.variant(for: profile)
-        try db.recordExposure(experiment: name, profile: profile, variant: variant, at: .now)
+        try await db.recordExposure(experiment: name, profile: profile, variant: variant, at: .now)
         return (e, profile, variant)
     }
 
     /// Conversion per variant, lift, SRM check, and the breakdown by every other refreshed segment (≥ 20 exposed).
-    public static func results(_ db: SQLiteStore, experiment name: String, asOf when: Timestamp) throws(SegmentaError)
+    public static func results(_ db: some Storage, experiment name: String, asOf when: Timestamp) async throws(SegmentaError)
         -> (experiment: Experiment, results: Experiment.Results, breakdown: [(String, Experiment.Results)], json: JSONValue) {
-        guard let e = try db.experiment(named: name) else { throw SegmentaError(.notFound, "no experiment named \"\(name)\"") }
-        let exposures = try db.exposures(of: name).filter { $0.at <= when }
-        let converted = try db.converted(event: e.goal, exposures: exposures, windowDays: e.windowDays, asOf: when)
+        guard let e = try await db.experiment(named: name) else { throw SegmentaError(.notFound, "no experiment named \"\(name)\"") }
+        let exposures = try await db.exposures(of: name).filter { $0.at <= when }
+        let converted = try await db.converted(event: e.goal, exposures: exposures, windowDays: e.windowDays, asOf: when)
         let results = e.results(exposures.map { ($0.variant, converted.contains($0.profile)) })
         var breakdown: [(String, Experiment.Results)] = []
-        for s in try db.segments() where s.name != e.segment && s.lastRefreshAt != nil {
-            let members = Set(try db.members(of: s.name))
+        for s in try await db.segments() where s.name != e.segment && s.lastRefreshAt != nil {
+            let members = Set(try await db.members(of: s.name))
             let inside = exposures.filter { members.contains($0.profile) }
             if inside.count >= 20 { breakdown.append((s.name, e.results(inside.map { ($0.variant, converted.contains($0.profile)) }))) }
         }

@@ -5,13 +5,13 @@ public import SegmentaStore
 /// recorded as a run so the hypothesis can be re-tested as data grows.
 public enum HypothesisRun {
     /// Tests `h` as of `asOf`, records the run, and returns the result, its JSON report and the wait (days).
-    public static func test(_ db: SQLiteStore, _ h: Hypothesis, asOf now: Timestamp) throws(SegmentaError) -> (result: Hypothesis.Result, report: JSONValue, wait: Int) {
-        let signups = try db.signupTimes()
+    public static func test(_ db: some Storage, _ h: Hypothesis, asOf now: Timestamp) async throws(SegmentaError) -> (result: Hypothesis.Result, report: JSONValue, wait: Int) {
+        let signups = try await db.signupTimes()
         let wait = max(h.withinDays, h.outcome.horizon)
         var eligible = Set(signups.filter { $0.value <= now.adding(days: -wait) }.keys)
-        if let s = h.segment { eligible.formIntersection(try db.members(of: s)) }
-        let exposed = Set(try db.matchingProfiles(h.exposure, asOf: now)).intersection(eligible)
-        let values = try db.outcomeValues(h.outcome, signups: signups, asOf: now)
+        if let s = h.segment { eligible.formIntersection(try await db.members(of: s)) }
+        let exposed = Set(try await db.matchingProfiles(h.exposure, asOf: now)).intersection(eligible)
+        let values = try await db.outcomeValues(h.outcome, signups: signups, asOf: now)
         let result = h.test(exposed: exposed.compactMap { values[$0] }, unexposed: eligible.subtracting(exposed).compactMap { values[$0] })
         let r = result.comparison
         func n(_ v: Double) -> JSONValue { v.isFinite ? .number(v) : .null }
@@ -21,7 +21,7 @@ public enum HypothesisRun {
             "ci": .array([n(r.ci.low), n(r.ci.high)]), "test": .string(r.test), "p_value": n(r.pValue), "verdict": .string(r.verdict),
             "warning": .string(result.warning),
         ])
-        try db.recordAnalysis(kind: "hypothesis", asOf: now, parameters: .object(["subject": .string(h.name)]), summary: report, values: [], at: .now)
+        try await db.recordAnalysis(kind: "hypothesis", asOf: now, parameters: .object(["subject": .string(h.name)]), summary: report, values: [], at: .now)
         return (result, report, wait)
     }
 }

@@ -3,13 +3,13 @@ public import SegmentaStore
 
 public enum LifecycleWriteBack {
     /// Saves the results as computed traits (and, where kept, an analysis run).
-    public static func save(_ customers: [LifecycleClassifier.Assignment], asOf: Timestamp, to db: SQLiteStore) throws(SegmentaError) {
+    public static func save(_ customers: [LifecycleClassifier.Assignment], asOf: Timestamp, to db: some AnalysisStore) async throws(SegmentaError) {
         var values = ComputedTraitRows(names: ["lifecycle"])
         for c in customers { values.append(c.customerID, [.string(c.stage.rawValue)]) }
-        try db.replaceComputedTraits(values, computedAt: .now)
+        try await db.replaceComputedTraits(values, computedAt: .now)
         var counts: [String: JSONValue] = [:]
         for stage in LifecycleStage.allCases { counts[stage.rawValue] = .number(Double(customers.filter { $0.stage == stage }.count)) }
-        try db.recordAnalysis(kind: "lifecycle", asOf: asOf, parameters: .object([:]), summary: .object(counts),
+        try await db.recordAnalysis(kind: "lifecycle", asOf: asOf, parameters: .object([:]), summary: .object(counts),
                              values: customers.map { ($0.customerID, $0.stage.rawValue) }, at: .now)
     }
 }

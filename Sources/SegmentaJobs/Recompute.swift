@@ -40,31 +40,31 @@ public struct Recompute: Sendable {
         public var failed: Int { steps.filter { $0.error != nil }.count }
     }
 
-    let store: SQLiteStore
+    let store: any Storage
     let options: Options
     let logger: Logger
 
-    public init(store: SQLiteStore, options: Options, logger: Logger) {
+    public init(store: any Storage, options: Options, logger: Logger) {
         self.store = store
         self.options = options
         self.logger = logger
     }
 
     /// Runs every configured analysis, then refreshes every dynamic segment as of `asOf`.
-    public func run(asOf: Timestamp = .now) -> Report {
+    public func run(asOf: Timestamp = .now) async -> Report {
         var report = Report()
         for analysis in Analysis.allCases where options.analyses.contains(analysis) {
-            report.steps.append(step(analysis.rawValue) { () throws(SegmentaError) in try self.analyse(analysis) })
+            report.steps.append(await step(analysis.rawValue) { () async throws(SegmentaError) in try await self.analyse(analysis) })
         }
-        report.merge(refreshSegments(asOf: asOf))
+        report.merge(await refreshSegments(asOf: asOf))
         return report
     }
 
     /// Refreshes every dynamic segment (each retried up to `refreshAttempts` times) and validates it.
-    public func refreshSegments(asOf: Timestamp = .now) -> Report {
+    public func refreshSegments(asOf: Timestamp = .now) async -> Report {
         var report = Report()
         let names: [String]
-        do { names = try store.segments().filter { $0.kind == .dynamic }.map(\.name) } catch {
+        do { names = try await store.segments().filter { $0.kind == .dynamic }.map(\.name) } catch {
             report.steps.append(Step(name: "segments", seconds: 0, error: error.message))
             return report
         }
@@ -75,12 +75,12 @@ public struct Recompute: Sendable {
             let clock = ContinuousClock.now
             while attempts < max(1, options.refreshAttempts), done == nil {
                 attempts += 1
-                do { done = try store.refresh(name, asOf: asOf, webhookPageSize: options.webhookPageSize) } catch { lastError = error.message }
+                do { done = try await store.refresh(name, asOf: asOf, webhookPageSize: options.webhookPageSize) } catch { lastError = error.message }
             }
             if let done {
                 report.refreshes.append(done)
-                if let info = try? store.segment(named: name) {
-                    _ = try? ValidationRun.run(store, info: info, thresholds: SegmentValidation.Thresholds())
+                if let info = try? await store.segment(named: name) {
+                    _ = try? await ValidationRun.run(store, info: info, thresholds: SegmentValidation.Thresholds())
                 }
             } else {
                 logger.error("segment refresh failed after \(attempts) attempts", metadata: ["segment": .string(name), "error": .string(lastError)])
@@ -91,23 +91,23 @@ public struct Recompute: Sendable {
     }
 
     /// Runs one analysis over the store and writes its results back.
-    public func analyse(_ analysis: Analysis) throws(SegmentaError) {
+    public func analyse(_ analysis: Analysis) async throws(SegmentaError) {
         switch analysis {
         case .rfm:
-            let totals = try store.customerTotals(before: nil)
+            let totals = try await store.customerTotals(before: nil)
             guard totals.customerCount > 0 else { return }
             let options = RFMOptions()
-            try RFMWriteBack.save(try RFMScorer.score(totals, asOf: nil, options: options), options: options, to: store)
+            try await RFMWriteBack.save(try RFMScorer.score(totals, asOf: nil, options: options), options: options, to: store)
         case .lifecycle:
-            let result = try StoreInputs.lifecycle(store)
-            try LifecycleWriteBack.save(result.customers, asOf: result.asOf, to: store)
+            let result = try await StoreInputs.lifecycle(store)
+            try await LifecycleWriteBack.save(result.customers, asOf: result.asOf, to: store)
         case .cohorts:
             // Monthly and weekly triangles, overall and by the traits teams split by most; each a run
             // of its own (parameters: period, by) that the dashboard reads without rescanning orders.
-            let activity = try store.activity(.orders)
+            let activity = try await store.activity(.orders)
             var splits: [(String?, [String: String]?)] = [(nil, nil)]
             for trait in Self.cohortTraits {
-                let values = try store.traitValues(trait)
+                let values = try await store.traitValues(trait)
                 if !values.isEmpty { splits.append((trait, values)) }
             }
             for period in [CohortPeriod.month, .week] {
@@ -119,28 +119,28 @@ public struct Recompute: Sendable {
                         .object(["cohort": .string(c.cohort), "group": c.group.map(JSONValue.string) ?? .null, "period": .number(Double(c.period)),
                                  "size": .number(Double(c.size)), "active": .number(Double(c.active)), "retention": .number(c.retention)])
                     })])
-                    try store.recordAnalysis(kind: "cohorts", asOf: .now, parameters: parameters, summary: summary, values: [], at: .now)
+                    try await store.recordAnalysis(kind: "cohorts", asOf: .now, parameters: parameters, summary: summary, values: [], at: .now)
                 }
             }
         case .clv:
-            let summaries = try StoreInputs.customerSummaries(store, unit: .week)
+            let summaries = try await StoreInputs.customerSummaries(store, unit: .week)
             guard summaries.count >= 10 else { return }
-            try CLVWriteBack.save(try CLVAnalysis.run(summaries, unit: .week), to: store)
+            try await CLVWriteBack.save(try CLVAnalysis.run(summaries, unit: .week), to: store)
         case .clusters:
-            guard let data = try? StoreFeatures.load(store, features: ["rfm_recency", "rfm_frequency", "rfm_monetary"]),
+            guard let data = try? await StoreFeatures.load(store, features: ["rfm_recency", "rfm_frequency", "rfm_monetary"]),
                   data.ids.count >= options.clusters * 2 else { return }
             let analysis = try ClusterAnalysis.run(data, k: options.clusters, log: true, options: KMeans.Options(k: options.clusters, nInit: 4, seed: 1))
-            try ClusterWriteBack.save(analysis, ids: data.ids, data: data, to: store)
+            try await ClusterWriteBack.save(analysis, ids: data.ids, data: data, to: store)
         }
     }
 
     /// Traits cohorts are also split by, when profiles have them.
     public static let cohortTraits = ["plan", "acquisition_channel", "country"]
 
-    private func step(_ name: String, _ body: () throws(SegmentaError) -> Void) -> Step {
+    private func step(_ name: String, _ body: () async throws(SegmentaError) -> Void) async -> Step {
         let clock = ContinuousClock.now
         do {
-            try body()
+            try await body()
             return Step(name: name, seconds: Self.seconds(since: clock))
         } catch {
             logger.error("recompute step failed", metadata: ["step": .string(name), "error": .string(error.message)])

@@ -5,7 +5,7 @@ public import SegmentaStore
 public enum StoreFeatures {
     /// A feature matrix of the profiles that have every feature (the others are left out).
     /// - Parameter features: trait or computed-trait names, or `events:Event Name:DAYS` counts.
-    public static func load(_ db: SQLiteStore, features: [String]) throws(SegmentaError) -> FeatureMatrix {
+    public static func load(_ db: some ProfileStore & ActivityStore & AnalysisStore, features: [String]) async throws(SegmentaError) -> FeatureMatrix {
         guard !features.isEmpty else { throw SegmentaError(.invalidInput, "--features needs at least one feature") }
         var columns: [[String: Double]] = []
         for f in features {
@@ -14,11 +14,11 @@ public enum StoreFeatures {
                 guard parts.count == 3, let days = Int(parts[2]), days > 0, !parts[1].isEmpty else {
                     throw SegmentaError(.invalidInput, "feature \"\(f)\": write event counts as events:Event Name:DAYS, e.g. events:Logged In:90")
                 }
-                columns.append(try db.eventCounts(String(parts[1]), days: days, asOf: .now))
+                columns.append(try await db.eventCounts(String(parts[1]), days: days, asOf: .now))
                 continue
             }
-            var values = try db.computedTraitValues(f).compactMapValues { DecimalParser.double($0) }
-            if values.isEmpty { values = try db.traitValues(f).compactMapValues { DecimalParser.double($0) } }
+            var values = try await db.computedTraitValues(f).compactMapValues { DecimalParser.double($0) }
+            if values.isEmpty { values = try await db.traitValues(f).compactMapValues { DecimalParser.double($0) } }
             guard !values.isEmpty else {
                 throw SegmentaError(.invalidInput, "no profile has a numeric \"\(f)\" (trait or computed trait); run `segmenta rfm` or `segmenta clv` first for computed ones")
             }

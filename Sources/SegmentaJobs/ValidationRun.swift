@@ -4,30 +4,30 @@ public import SegmentaStore
 /// One validation of a segment: gathers the inputs from the store, judges, and records the run.
 public enum ValidationRun {
     /// Validates `info` now and records the run; returns the criteria, the JSON report and the member count.
-    public static func run(_ db: SQLiteStore, info: SegmentInfo, thresholds: SegmentValidation.Thresholds) throws(SegmentaError) -> ([SegmentValidation.Criterion], JSONValue, Int) {
+    public static func run(_ db: some Storage, info: SegmentInfo, thresholds: SegmentValidation.Thresholds) async throws(SegmentaError) -> ([SegmentValidation.Criterion], JSONValue, Int) {
         let name = info.name
         let now = Timestamp.now
-        let members = Set(try db.members(of: name))
-        let everyone = Set(try db.profileIDs())
+        let members = Set(try await db.members(of: name))
+        let everyone = Set(try await db.profileIDs())
         var input: [(KPI, [Double], [Double])] = []
         for k in KPI.defaults {
-            let v = try db.kpiValues(k, asOf: now)
+            let v = try await db.kpiValues(k, asOf: now)
             input.append((k, members.compactMap { v[$0] }, everyone.subtracting(members).compactMap { v[$0] }))
         }
         let comparison = SegmentComparison.compare(input, names: (name, "the rest"))
         var overlaps: [String: Double] = [:]
-        for other in try db.segments() where other.name != name && other.lastRefreshAt != nil {
-            let o = Set(try db.members(of: other.name))
+        for other in try await db.segments() where other.name != name && other.lastRefreshAt != nil {
+            let o = Set(try await db.members(of: other.name))
             let union = members.union(o).count
             if union > 0 { overlaps[other.name] = Double(members.intersection(o).count) / Double(union) }
         }
         var present: [String: Double] = [:]
         let condition = info.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }
         for t in condition?.traitReferences ?? [] where t.source != .accountTrait {
-            let have = t.source == .computed ? try db.computedTraitValues(t.path) : try db.traitValues(t.path)
+            let have = t.source == .computed ? try await db.computedTraitValues(t.path) : try await db.traitValues(t.path)
             present[(t.source == .computed ? "computed." : "") + t.path] = members.isEmpty ? 0 : Double(members.filter { have[$0] != nil }.count) / Double(members.count)
         }
-        let consent = try db.traitValues("consent.marketing"), email = try db.traitValues("email"), phone = try db.traitValues("phone")
+        let consent = try await db.traitValues("consent.marketing"), email = try await db.traitValues("email"), phone = try await db.traitValues("phone")
         let reachable = members.filter { consent[$0] != "false" && (email[$0] != nil || phone[$0] != nil) }.count
         let card = (info.definition.objectValue?["card"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
         let inputs = SegmentValidation.Inputs(
@@ -40,7 +40,7 @@ public enum ValidationRun {
             "criteria": .array(criteria.map { .object(["name": .string($0.name), "status": .string($0.status.rawValue), "reason": .string($0.reason)]) }),
             "overlaps": .object(overlaps.mapValues(JSONValue.number)),
         ])
-        try db.recordAnalysis(kind: "validation", asOf: now, parameters: .object(["subject": .string(name)]), summary: report, values: [], at: now)
+        try await db.recordAnalysis(kind: "validation", asOf: now, parameters: .object(["subject": .string(name)]), summary: report, values: [], at: now)
         return (criteria, report, members.count)
     }
 }

@@ -15,14 +15,33 @@ func blocking<T: Sendable>(invalidStatus: HTTPResponse.Status = .badRequest, _ b
     let deadline = QueryDeadline.current
     do {
         return try await NIOThreadPool.singleton.runIfActive { try QueryDeadline.$current.withValue(deadline, operation: body) }
-    } catch let e as SegmentaError {
+    } catch {
+        throw httpError(error, invalidStatus: invalidStatus)
+    }
+}
+
+/// Runs a job over the storage protocols (analyses, comparisons, validations, experiments) on
+/// ``BatchExecutor``: its Swift work (scoring, fitting) stays off the threads that serve requests,
+/// and its store calls are offloaded by the backend. Errors map as for ``blocking(invalidStatus:_:)``.
+func offloaded<T: Sendable>(invalidStatus: HTTPResponse.Status = .badRequest, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await withTaskExecutorPreference(BatchExecutor.shared) { try await body() }
+    } catch {
+        throw httpError(error, invalidStatus: invalidStatus)
+    }
+}
+
+/// A library error as an HTTP error; an internal one is logged with its details and becomes a plain 500.
+func httpError(_ error: any Error, invalidStatus: HTTPResponse.Status) -> APIError {
+    switch error {
+    case let e as SegmentaError:
         let mapped = APIError(e, invalidStatus: invalidStatus)
         if mapped.status == .internalServerError { internalErrorLog.error("internal error", metadata: ["error": .string(e.message), "underlying": .string(e.underlying.map { "\($0)" } ?? "")]) }
-        throw mapped
-    } catch let e as APIError {
-        throw e
-    } catch {
+        return mapped
+    case let e as APIError:
+        return e
+    default:
         internalErrorLog.error("internal error", metadata: ["error": .string("\(error)")])
-        throw APIError.internalError
+        return APIError.internalError
     }
 }

@@ -6,7 +6,7 @@ public import Logging
 ///
 /// Keeps its `DatabaseWriter` private (GRDB's `AppDatabase` pattern); every method is one
 /// transaction, so an import either lands whole or leaves the file as it was.
-public final class SQLiteStore: Store {
+public final class SQLiteStore: Sendable {
     let writer: any DatabaseWriter
     let logger: Logger
 

@@ -12,7 +12,8 @@ import Testing
 @Suite("Dashboard pages", .serialized)
 struct DashboardTests {
     /// A demo store of 300 customers with every analysis and the demo segments refreshed.
-    static let demo: TestServer = {
+    /// Built once, on first use (the recompute is async).
+    static let demoBuild = Task { () -> TestServer in
         let s = try! TestServer()
         var messages = DemoGenerator.generate(range: 0..<300, seed: 7)
         messages.sort { ($0.timestamp ?? DemoGenerator.end) < ($1.timestamp ?? DemoGenerator.end) }
@@ -20,9 +21,10 @@ struct DashboardTests {
         for d in DemoSegments.definitions { _ = try! s.store.createSegment(d) }
         var options = Recompute.Options()
         options.clusters = 3
-        _ = Recompute(store: s.store, options: options, logger: Logger(label: "test")).run()
+        _ = await Recompute(store: s.store.backend, options: options, logger: Logger(label: "test")).run()
         return s
-    }()
+    }
+    static var demo: TestServer { get async { await demoBuild.value } }
 
     /// Signs in and returns the session cookie and the CSRF token of the pages.
     func signIn(_ client: any TestClientProtocol, key: String) async throws -> (cookie: String, csrf: String) {
@@ -68,7 +70,7 @@ struct DashboardTests {
 
     @Test("every page renders the demo data: overview, segment, RFM, cohorts, value, profile, builder")
     func pages() async throws {
-        let s = Self.demo
+        let s = await Self.demo
         let someone = try #require(try s.store.members(of: "champions").first)
         try await s.test { client in
             let (cookie, _) = try await signIn(client, key: s.admin)

@@ -30,11 +30,11 @@ public struct AnalysesController: Sendable {
         }
         admin.post("analyses/:kind") { _, context in
             let analysis = try Self.analysis(context)
-            let job = Recompute(store: store, options: options, logger: logger)
+            let job = Recompute(store: store.backend, options: options, logger: logger)
             let clock = ContinuousClock.now
             // A recompute is a batch job an admin starts on purpose (RFM on a million profiles takes
             // tens of seconds): it runs without the per-request SQL time limit, like the scheduled one.
-            try await QueryDeadline.$current.withValue(nil) { try await blocking { try job.analyse(analysis) } }
+            try await QueryDeadline.$current.withValue(nil) { try await offloaded { try await job.analyse(analysis) } }
             let d = ContinuousClock.now - clock
             let latest = try await blocking { try store.latestAnalysisRun(kind: analysis.rawValue) }
             return Response.json(.object(["kind": .string(analysis.rawValue), "seconds": .number(d.inSeconds),

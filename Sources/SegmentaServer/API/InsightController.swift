@@ -22,14 +22,14 @@ public struct InsightController: Sendable {
                 }
             }
             let asOf = try Self.asOf(request)
-            let reports = try await blocking { [kpis] in try ComparisonRun.run(store, a: a, b: b, by: by, kpis: kpis, asOf: asOf) }
+            let reports = try await offloaded { [kpis] in try await ComparisonRun.run(store.backend, a: a, b: b, by: by, kpis: kpis, asOf: asOf) }
             return Response.json(reports.count == 1 && by == nil ? reports[0].json : .object(["by": by.map(JSONValue.string) ?? .null, "comparisons": .array(reports.map(\.json))]))
         }
         admin.post("segments/:name/validate") { _, context in
             let name = try context.path("name")
-            let report = try await blocking { () throws -> JSONValue in
-                guard let info = try store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
-                return try ValidationRun.run(store, info: info, thresholds: SegmentValidation.Thresholds()).1
+            let report = try await offloaded { () async throws -> JSONValue in
+                guard let info = try await store.backend.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+                return try await ValidationRun.run(store.backend, info: info, thresholds: SegmentValidation.Thresholds()).1
             }
             return Response.json(report)
         }
@@ -69,10 +69,10 @@ public struct InsightController: Sendable {
         admin.post("hypotheses/:name/test") { request, context in
             let name = try context.path("name")
             let asOf = try Self.asOf(request)
-            let report = try await blocking { () throws -> JSONValue in
-                guard let h = try store.hypotheses().first(where: { $0.name == name }) else { throw SegmentaError(.notFound, "no hypothesis named \"\(name)\"") }
-                return try HypothesisRun.test(store, h, asOf: asOf).report
+            guard let h = try await blocking({ try store.hypotheses().first(where: { $0.name == name }) }) else {
+                throw APIError.notFound("no hypothesis named \"\(name)\"")
             }
+            let report = try await offloaded { try await HypothesisRun.test(store.backend, h, asOf: asOf).report }
             return Response.json(report)
         }
         admin.post("experiments") { request, _ in
@@ -101,12 +101,12 @@ public struct InsightController: Sendable {
         read.get("experiments/:name/results") { request, context in
             let name = try context.path("name")
             let asOf = try Self.asOf(request)
-            return Response.json(try await blocking { try ExperimentRun.results(store, experiment: name, asOf: asOf).json })
+            return Response.json(try await offloaded { try await ExperimentRun.results(store.backend, experiment: name, asOf: asOf).json })
         }
         apps.get("experiments/:name/assignment") { request, context in
             let name = try context.path("name")
             guard let user = request.query("userId")?.normalizedID, !user.isEmpty else { throw APIError.badRequest("pass ?userId=ID (a user id, anonymous id or profile id)") }
-            let a = try await blocking { try ExperimentRun.assign(store, experiment: name, user: user) }
+            let a = try await offloaded { try await ExperimentRun.assign(store.backend, experiment: name, user: user) }
             return Response.json(.object(["experiment": .string(name), "userId": .string(user), "profile": .string(a.profile), "variant": .string(a.variant)]))
         }
     }

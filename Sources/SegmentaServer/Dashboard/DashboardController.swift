@@ -93,9 +93,9 @@ public struct DashboardController: Sendable {
             let viewer = try Self.admin(context)
             try await Self.checkCSRF(request, viewer)
             let name = try context.path("name")
-            _ = try await blocking { () throws -> JSONValue in
-                guard let info = try store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
-                return try ValidationRun.run(store, info: info, thresholds: SegmentValidation.Thresholds()).1
+            _ = try await offloaded { () async throws -> JSONValue in
+                guard let info = try await store.backend.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+                return try await ValidationRun.run(store.backend, info: info, thresholds: SegmentValidation.Thresholds()).1
             }
             return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery()])
         }

@@ -101,7 +101,7 @@ struct DashboardPages: Sendable {
             }))
         }
         if compare {
-            let reports = try await blocking { try ComparisonRun.run(store, a: name, b: nil, by: nil, asOf: .now) }
+            let reports = try await offloaded { try await ComparisonRun.run(store.backend, a: name, b: nil, by: nil, asOf: .now) }
             if let r = reports.first {
                 body += H.section("\(name) compared with the rest", H.table(["KPI", name, "the rest", "95 % CI of the difference", "test", "p (Holm)", "verdict"], r.rows.map { row in
                     let f: (Double) -> String = { row.kpi.isProportion ? H.percent($0) : H.fixed($0, 2) }

@@ -36,13 +36,9 @@ public struct RecomputeService: Service {
 
     /// One full recompute.
     public func runOnce() async {
-        let job = Recompute(store: store, options: options, logger: logger)
+        let job = Recompute(store: store.backend, options: options, logger: logger)
         let clock = ContinuousClock.now
-        let report: Recompute.Report
-        do { report = try await NIOThreadPool.singleton.runIfActive { job.run() } } catch {
-            logger.error("recompute could not start: \(error)")
-            return
-        }
+        let report = await withTaskExecutorPreference(BatchExecutor.shared) { await job.run() }
         for step in report.steps {
             if step.name.hasPrefix("segment:") {
                 metrics.refreshes(step.error != nil ? "failed" : step.attempts > 1 ? "retried" : "ok").increment()

@@ -51,7 +51,7 @@ extension Segmenta {
                     // From the store: the database computes one summary row per customer.
                     let opened = try store.openExisting()
                     db = opened
-                    summaries = try StoreInputs.customerSummaries(opened, calibrationEnd: calibration, unit: unit)
+                    summaries = try await StoreInputs.customerSummaries(opened.backend, calibrationEnd: calibration, unit: unit)
                     guard !summaries.isEmpty else { throw CLIError("no orders to model; import some with `segmenta import orders FILE.csv`") }
                 } else {
                     let list: [Order]
@@ -79,7 +79,7 @@ extension Segmenta {
                 if let c = result.frequencySpendCorrelation, abs(c) > 0.3 {
                     Terminal.note("warning: frequency and spend are correlated (r = \(Fmt.fixed(c, 2))) among repeat customers; the Gamma-Gamma model assumes they are independent, so treat spend predictions with care")
                 }
-                if let db { try CLVWriteBack.save(result, to: db) }
+                if let db { try await CLVWriteBack.save(result, to: db.backend) }
                 CLVOutput.print(result, format: format)
             }
         }

@@ -64,7 +64,7 @@ extension Segmenta {
                                          values: rfm.customers.flatMap { [Double($0.recency), Double($0.frequency), $0.monetary] })
                 } else {
                     db = try store.openExisting()
-                    data = try StoreFeatures.load(db!, features: features?.split(separator: ",").map { String($0) } ?? ["rfm_recency", "rfm_frequency", "rfm_monetary"])
+                    data = try await StoreFeatures.load(db!.backend, features: features?.split(separator: ",").map { String($0) } ?? ["rfm_recency", "rfm_frequency", "rfm_monetary"])
                     let left = try db!.counts().profiles - data.ids.count
                     if left > 0 { Terminal.note("\(Fmt.thousands(left)) profiles without every feature are left out") }
                 }
@@ -73,7 +73,7 @@ extension Segmenta {
                     options.initialCenters = try FeatureTable.numbers(initCenters)
                 }
                 let analysis = try ClusterAnalysis.run(data, k: Int(k), kRange: parseRange()!, log: log, standardize: !noStandardize, options: options)
-                if let db { try ClusterWriteBack.save(analysis, ids: data.ids, data: data, to: db) }
+                if let db { try await ClusterWriteBack.save(analysis, ids: data.ids, data: data, to: db.backend) }
                 ClusterOutput.print(analysis, data: data, format: format)
             }
         }

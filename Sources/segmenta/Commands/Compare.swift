@@ -36,7 +36,7 @@ extension Segmenta {
                 let when = try parseAsOf(asOf) ?? .now
                 var list: [KPI] = KPI.defaults
                 if let kpis { list = try kpis.split(separator: ",").map { try KPI(parsing: String($0).trimmingCharacters(in: .whitespaces)) } }
-                let reports = try ComparisonRun.run(db, a: a, b: b, by: by, kpis: list, asOf: when)
+                let reports = try await ComparisonRun.run(db.backend, a: a, b: b, by: by, kpis: list, asOf: when)
                 if format == .json {
                     print((reports.count == 1 ? reports[0].json : .array(reports.map(\.json))).jsonText)
                     return

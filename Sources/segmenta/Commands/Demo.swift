@@ -61,19 +61,19 @@ extension Segmenta {
 
                 // RFM three months earlier too, so that migrations have two snapshots to compare.
                 let earlier = data.end.adding(days: -92)
-                try RFMWriteBack.save(try RFMScorer.score(try db.customerTotals(before: earlier), asOf: earlier), options: RFMOptions(), to: db)
+                try await RFMWriteBack.save(try RFMScorer.score(try db.customerTotals(before: earlier), asOf: earlier), options: RFMOptions(), to: db.backend)
                 let totals = try db.customerTotals(before: nil)
                 let rfm = try RFMScorer.score(totals)
-                try RFMWriteBack.save(rfm, options: RFMOptions(), to: db)
+                try await RFMWriteBack.save(rfm, options: RFMOptions(), to: db.backend)
                 RFMOutput.table(rfm, source: "the demo store")
                 print("")
 
-                let life = try StoreInputs.lifecycle(db)
-                try LifecycleWriteBack.save(life.customers, asOf: life.asOf, to: db)
+                let life = try await StoreInputs.lifecycle(db.backend)
+                try await LifecycleWriteBack.save(life.customers, asOf: life.asOf, to: db.backend)
                 LifecycleOutput.print(life.customers, asOf: life.asOf, format: .table)
                 print("")
 
-                try Recompute(store: db, options: Recompute.Options(), logger: Logger(label: "segmenta.demo")).analyse(.cohorts)   // stored triangles for the dashboard
+                try await Recompute(store: db.backend, options: Recompute.Options(), logger: Logger(label: "segmenta.demo")).analyse(.cohorts)   // stored triangles for the dashboard
                 let acts = try db.activity(.event("Logged In"))
                 let byChannel = CohortRetention.compute(activity: acts, period: .month, groups: try db.traitValues("acquisition_channel"))
                 print(Terminal.bold("Login retention by acquisition channel: share of each monthly cohort still logging in 1, 3 and 6 months later (pooled)"))
@@ -92,15 +92,15 @@ extension Segmenta {
                 print("")
 
                 // Customer value and personas, saved as computed traits segments can use.
-                let clv = try CLVAnalysis.run(try StoreInputs.customerSummaries(db, unit: .week), unit: .week)
-                try CLVWriteBack.save(clv, to: db)
+                let clv = try CLVAnalysis.run(try await StoreInputs.customerSummaries(db.backend, unit: .week), unit: .week)
+                try await CLVWriteBack.save(clv, to: db.backend)
                 let totalCLV = clv.customers.compactMap(\.clv).reduce(0, +)
                 print(Terminal.bold("Customer value (BG/NBD + Gamma-Gamma, 12 months, 1 %/month discount)"))
                 print("r = \(Fmt.fixed(clv.bgnbd.r, 3)), α = \(Fmt.fixed(clv.bgnbd.alpha, 2)), a = \(Fmt.fixed(clv.bgnbd.a, 3)), b = \(Fmt.fixed(clv.bgnbd.b, 3)); expected 12-month value of today's buyers: \(Fmt.thousands(Int(totalCLV))) (mean \(Fmt.fixed(totalCLV / Double(max(1, clv.customers.count)), 2)))")
                 print("")
-                let features = try StoreFeatures.load(db, features: ["rfm_recency", "rfm_frequency", "rfm_monetary", "clv"])
+                let features = try await StoreFeatures.load(db.backend, features: ["rfm_recency", "rfm_frequency", "rfm_monetary", "clv"])
                 let personas = try ClusterAnalysis.run(features, k: 4, log: true, options: KMeans.Options(k: 4, nInit: 4, seed: 1))
-                try ClusterWriteBack.save(personas, ids: features.ids, data: features, to: db)
+                try await ClusterWriteBack.save(personas, ids: features.ids, data: features, to: db.backend)
                 ClusterOutput.print(personas, data: features, format: .table)
                 print("")
 

@@ -45,7 +45,7 @@ extension Segmenta.ExperimentCommand {
         func run() async throws {
             try await reportingErrors {
                 let db = try store.openExisting()
-                let variant = try ExperimentRun.assign(db, experiment: name, user: user).variant
+                let variant = try await ExperimentRun.assign(db.backend, experiment: name, user: user).variant
                 print(variant)
             }
         }
@@ -62,7 +62,7 @@ extension Segmenta.ExperimentCommand {
             try await reportingErrors {
                 let db = try store.openExisting()
                 let when = try parseAsOf(asOf) ?? .now
-                let (e, results, breakdown, json) = try ExperimentRun.results(db, experiment: name, asOf: when)
+                let (e, results, breakdown, json) = try await ExperimentRun.results(db.backend, experiment: name, asOf: when)
                 if format == .json { print(json.jsonText); return }
                 print(Terminal.bold("\(name) in \(e.segment): goal \"\(e.goal)\" within \(e.windowDays) days of first exposure"))
                 func table(_ r: Experiment.Results) -> String {

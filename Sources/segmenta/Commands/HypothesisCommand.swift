@@ -49,7 +49,7 @@ extension Segmenta.HypothesisCommand {
                 let db = try store.openExisting()
                 guard let h = try db.hypotheses().first(where: { $0.name == name }) else { throw CLIError("no hypothesis named \"\(name)\"; `segmenta hypothesis list` shows them") }
                 let now = try parseAsOf(asOf) ?? .now
-                let (result, report, wait) = try HypothesisRun.test(db, h, asOf: now)
+                let (result, report, wait) = try await HypothesisRun.test(db.backend, h, asOf: now)
                 let r = result.comparison
                 if format == .json { print(report.jsonText); return }
                 print(Terminal.bold("\(name): did \"\(h.event)\" within \(h.withinDays) days of signup → \(h.outcome)"))

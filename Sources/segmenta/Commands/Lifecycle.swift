@@ -45,8 +45,8 @@ extension Segmenta {
                     result = LifecycleClassifier.classify(orders: list, asOf: asOf, options: options)
                 } else {
                     let db = try store.openExisting()
-                    result = try StoreInputs.lifecycle(db, asOf: asOf, options: options)
-                    try LifecycleWriteBack.save(result.customers, asOf: result.asOf, to: db)
+                    result = try await StoreInputs.lifecycle(db.backend, asOf: asOf, options: options)
+                    try await LifecycleWriteBack.save(result.customers, asOf: result.asOf, to: db.backend)
                 }
                 LifecycleOutput.print(result.customers, asOf: result.asOf, format: format)
             }

@@ -56,7 +56,7 @@ extension Segmenta {
                         throw CLIError("the store has no orders\(asOf != nil ? " before --as-of" : ""); import some with `segmenta import orders FILE.csv`")
                     }
                     result = try RFMScorer.score(totals, asOf: asOf, options: options)
-                    try RFMWriteBack.save(result, options: options, to: db)
+                    try await RFMWriteBack.save(result, options: options, to: db.backend)
                 }
                 switch format {
                 case .csv: RFMOutput.csv(result)

@@ -163,7 +163,7 @@ extension Segmenta.Segments {
                     do {
                         printRefresh(try db.refresh(name, asOf: when))
                         if validate, let info = try db.segment(named: name) {
-                            let (criteria, _, _) = try ValidationRun.run(db, info: info, thresholds: SegmentValidation.Thresholds())
+                            let (criteria, _, _) = try await ValidationRun.run(db.backend, info: info, thresholds: SegmentValidation.Thresholds())
                             print("  validation: " + criteria.map { "\($0.name) \($0.status.rawValue)" }.joined(separator: " · "))
                         }
                     } catch let e as SegmentaError {

@@ -47,7 +47,7 @@ extension Segmenta {
                 var thresholds = SegmentValidation.Thresholds()
                 thresholds.minimumSize = minSize
                 thresholds.minimumShare = minShare
-                let (criteria, report, members) = try ValidationRun.run(db, info: info, thresholds: thresholds)
+                let (criteria, report, members) = try await ValidationRun.run(db.backend, info: info, thresholds: thresholds)
                 if format == .json { print(report.jsonText); return }
                 print(Terminal.bold("\(name): \(Fmt.thousands(members)) members"))
                 var t = TextTable(["criterion", "result", "why"])

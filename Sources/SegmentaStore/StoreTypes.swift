@@ -1,34 +1,5 @@
 public import SegmentaCore
 
-/// The storage boundary: what the analytics, the CLI and (later) the server need from a backend.
-///
-/// The SQLite backend (``SQLiteStore``) is the embedded default; other backends (PostgreSQL, an
-/// analytical engine) implement the same protocol and pass the same contract tests.
-public protocol Store: Sendable {
-    /// Adds orders; profiles are created for unknown customers. All or nothing.
-    func importOrders(_ orders: [Order], source: String) throws(SegmentaError) -> OrderImportResult
-    /// Merges traits into profiles (creating them). All or nothing.
-    func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) throws(SegmentaError) -> ProfileImportResult
-    /// Applies Segment-spec messages: events, identities, traits, groups, orders. All or nothing.
-    func apply(_ messages: [Message], source: String, arrival: Timestamp) throws(SegmentaError) -> MessageImportResult
-    /// Per-customer order totals, for orders before `cutoff`, in customer order.
-    func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) throws(SegmentaError) -> CustomerTotals
-    /// All orders before `cutoff`.
-    func orders(before cutoff: Timestamp?) throws(SegmentaError) -> [Order]
-    /// Every profile id.
-    func profileIDs() throws(SegmentaError) -> [String]
-    /// Activity for cohorts: orders, all events, or one event name.
-    func activity(_ source: ActivitySource) throws(SegmentaError) -> [CohortRetention.Activity]
-    /// Each profile's value of a trait (dotted path), as text; profiles without it are absent.
-    func traitValues(_ path: String) throws(SegmentaError) -> [String: String]
-    /// Replaces the computed traits named in `rows.names` with new values, for every profile.
-    func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) throws(SegmentaError)
-    /// Records that an analysis ran, with its parameters, summary and per-profile values.
-    func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)], at time: Timestamp) throws(SegmentaError)
-    /// Row counts of the main tables.
-    func counts() throws(SegmentaError) -> StoreCounts
-}
-
 /// What counts as activity in cohort retention.
 public enum ActivitySource: Sendable, Equatable {
     /// Orders.

@@ -1,0 +1,20 @@
+public import SegmentaCore
+
+/// Orders and events, read as aggregates the database computes: one row per customer (or per
+/// cell), never every order or event.
+public protocol ActivityStore: Sendable {
+    /// Per-customer order totals before `cutoff` (RFM inputs), in customer order.
+    func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) async throws(SegmentaError) -> CustomerTotals
+    /// Per customer, the times of its purchases (amount ≥ 0) before `cutoff` (lifecycle inputs).
+    func purchaseTimes(before cutoff: Timestamp) async throws(SegmentaError) -> [String: [Timestamp]]
+    /// BG/NBD and Gamma-Gamma inputs per customer, from purchases on UTC days up to `endDay`.
+    func customerSummaries(throughDay endDay: Int, unit: TimeUnit) async throws(SegmentaError) -> [CustomerSummary]
+    /// The time of the latest order (refunds included), nil without orders.
+    func latestOrderTime() async throws(SegmentaError) -> Timestamp?
+    /// Activity for cohorts: orders, all events, or one event name.
+    func activity(_ source: ActivitySource) async throws(SegmentaError) -> [CohortRetention.Activity]
+    /// Per profile, track events of a name in the `days` × 24 hours before `asOf` (every profile, 0 when none).
+    func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double]
+    /// Per profile, the value of a KPI as of a time.
+    func kpiValues(_ kpi: KPI, asOf: Timestamp) async throws(SegmentaError) -> [String: Double]
+}

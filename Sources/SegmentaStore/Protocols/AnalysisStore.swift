@@ -1,0 +1,17 @@
+public import SegmentaCore
+
+/// Analyses and what they leave: computed traits per profile, runs with their parameters and
+/// summary, and the per-profile values kept with a run (for migrations between runs).
+public protocol AnalysisStore: Sendable {
+    /// Replaces the computed traits named in `rows.names` with new values, for every profile.
+    func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) async throws(SegmentaError)
+    /// Each profile's value of a computed trait, as text.
+    func computedTraitValues(_ name: String) async throws(SegmentaError) -> [String: String]
+    /// Records that an analysis ran, with its parameters, summary and per-profile values.
+    func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)],
+                        at time: Timestamp) async throws(SegmentaError)
+    /// The as-of dates of an analysis's runs, newest first.
+    func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp]
+    /// The per-profile values of the latest run of `kind` as of `asOf`, sorted by profile.
+    func sortedAnalysisValues(kind: String, asOf: Timestamp) async throws(SegmentaError) -> [(profile: String, value: String)]?
+}

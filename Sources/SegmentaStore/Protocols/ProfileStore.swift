@@ -1,0 +1,17 @@
+public import SegmentaCore
+
+/// Profiles and identities, as the analyses read them.
+///
+/// Every storage protocol is async and throws ``SegmentaError`` only; no backend name or driver
+/// type appears in a signature. A backend may block inside (SQLite) but never on the caller's
+/// thread: the SQLite backend runs each call on a thread of its own (``SQLiteBackend``).
+public protocol ProfileStore: Sendable {
+    /// Every profile id.
+    func profileIDs() async throws(SegmentaError) -> [String]
+    /// The profile an external id (userId or anonymousId) resolves to.
+    func profileID(forExternalID id: String) async throws(SegmentaError) -> String?
+    /// Each profile's value of a trait (dotted path), as text; profiles without it are absent.
+    func traitValues(_ path: String) async throws(SegmentaError) -> [String: String]
+    /// Each profile's signup: the `signed_up_at` trait when it is a date, else first seen.
+    func signupTimes() async throws(SegmentaError) -> [String: Timestamp]
+}

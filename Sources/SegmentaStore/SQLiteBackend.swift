@@ -1,0 +1,118 @@
+public import SegmentaCore
+import Dispatch
+
+/// The SQLite store behind the storage protocols (``Storage``). SQLite calls block, so each call
+/// runs on a thread outside Swift's cooperative pool and the caller's task waits without holding
+/// a thread; the request's SQL time limit (``QueryDeadline``) follows the call onto that thread.
+public struct SQLiteBackend: Storage {
+    /// The store, for what is not behind a protocol yet (server and CLI reads of their own).
+    public let store: SQLiteStore
+
+    public init(_ store: SQLiteStore) { self.store = store }
+
+    private static let queue = DispatchQueue(label: "segmenta.sqlite", qos: .userInitiated, attributes: .concurrent)
+
+    /// Runs `body` on the backend's threads.
+    private func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteStore) throws(SegmentaError) -> T) async throws(SegmentaError) -> T {
+        let deadline = QueryDeadline.current
+        let store = self.store
+        let result: Result<T, SegmentaError> = await withCheckedContinuation { continuation in
+            Self.queue.async {
+                continuation.resume(returning: QueryDeadline.$current.withValue(deadline) {
+                    Result { () throws(SegmentaError) in try body(store) }
+                })
+            }
+        }
+        return try result.get()
+    }
+
+    // ProfileStore
+    public func profileIDs() async throws(SegmentaError) -> [String] { try await run { s throws(SegmentaError) in try s.profileIDs() } }
+    public func profileID(forExternalID id: String) async throws(SegmentaError) -> String? {
+        try await run { s throws(SegmentaError) in try s.profileID(forExternalID: id) }
+    }
+    public func traitValues(_ path: String) async throws(SegmentaError) -> [String: String] { try await run { s throws(SegmentaError) in try s.traitValues(path) } }
+    public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] { try await run { s throws(SegmentaError) in try s.signupTimes() } }
+
+    // ActivityStore
+    public func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) async throws(SegmentaError) -> CustomerTotals {
+        try await run { s throws(SegmentaError) in try s.customerTotals(before: cutoff, refunds: refunds) }
+    }
+    public func purchaseTimes(before cutoff: Timestamp) async throws(SegmentaError) -> [String: [Timestamp]] {
+        try await run { s throws(SegmentaError) in try s.purchaseTimes(before: cutoff) }
+    }
+    public func customerSummaries(throughDay endDay: Int, unit: TimeUnit) async throws(SegmentaError) -> [CustomerSummary] {
+        try await run { s throws(SegmentaError) in try s.customerSummaries(throughDay: endDay, unit: unit) }
+    }
+    public func latestOrderTime() async throws(SegmentaError) -> Timestamp? { try await run { s throws(SegmentaError) in try s.latestOrderTime() } }
+    public func activity(_ source: ActivitySource) async throws(SegmentaError) -> [CohortRetention.Activity] {
+        try await run { s throws(SegmentaError) in try s.activity(source) }
+    }
+    public func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
+        try await run { s throws(SegmentaError) in try s.eventCounts(name, days: days, asOf: asOf) }
+    }
+    public func kpiValues(_ kpi: KPI, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
+        try await run { s throws(SegmentaError) in try s.kpiValues(kpi, asOf: asOf) }
+    }
+
+    // SegmentStore
+    public func segments() async throws(SegmentaError) -> [SegmentInfo] { try await run { s throws(SegmentaError) in try s.segments() } }
+    public func segment(named name: String) async throws(SegmentaError) -> SegmentInfo? { try await run { s throws(SegmentaError) in try s.segment(named: name) } }
+    public func members(of name: String, snapshot: Int64?) async throws(SegmentaError) -> [String] {
+        try await run { s throws(SegmentaError) in try s.members(of: name, snapshot: snapshot) }
+    }
+    public func matchingProfiles(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> [String] {
+        try await run { s throws(SegmentaError) in try s.matchingProfiles(condition, asOf: asOf) }
+    }
+    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int) async throws(SegmentaError) -> RefreshResult {
+        try await run { s throws(SegmentaError) in try s.refresh(name, asOf: asOf, webhookPageSize: webhookPageSize) }
+    }
+
+    // AnalysisStore
+    public func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) async throws(SegmentaError) {
+        try await run { s throws(SegmentaError) in try s.replaceComputedTraits(rows, computedAt: computedAt) }
+    }
+    public func computedTraitValues(_ name: String) async throws(SegmentaError) -> [String: String] {
+        try await run { s throws(SegmentaError) in try s.computedTraitValues(name) }
+    }
+    public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)],
+                               at time: Timestamp) async throws(SegmentaError) {
+        let pairs = values.map { AnalysisValue(profile: $0.profile, value: $0.value) }
+        try await run { s throws(SegmentaError) in
+            try s.recordAnalysis(kind: kind, asOf: asOf, parameters: parameters, summary: summary, values: pairs.map { ($0.profile, $0.value) }, at: time)
+        }
+    }
+    public func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp] { try await run { s throws(SegmentaError) in try s.analysisDates(kind: kind) } }
+    public func sortedAnalysisValues(kind: String, asOf: Timestamp) async throws(SegmentaError) -> [(profile: String, value: String)]? {
+        let pairs = try await run { s throws(SegmentaError) in try s.sortedAnalysisValues(kind: kind, asOf: asOf).map { $0.map { AnalysisValue(profile: $0.profile, value: $0.value) } } }
+        return pairs.map { $0.map { ($0.profile, $0.value) } }
+    }
+
+    // ExperimentStore
+    public func experiment(named name: String) async throws(SegmentaError) -> Experiment? { try await run { s throws(SegmentaError) in try s.experiment(named: name) } }
+    public func exposures(of experiment: String) async throws(SegmentaError) -> [(profile: String, variant: String, at: Timestamp)] {
+        let list = try await run { s throws(SegmentaError) in try s.exposures(of: experiment).map { Exposure(profile: $0.profile, variant: $0.variant, at: $0.at) } }
+        return list.map { ($0.profile, $0.variant, $0.at) }
+    }
+    public func recordExposure(experiment: String, profile: String, variant: String, at: Timestamp) async throws(SegmentaError) {
+        try await run { s throws(SegmentaError) in try s.recordExposure(experiment: experiment, profile: profile, variant: variant, at: at) }
+    }
+    public func outcomeValues(_ outcome: Hypothesis.Outcome, signups: [String: Timestamp], asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
+        try await run { s throws(SegmentaError) in try s.outcomeValues(outcome, signups: signups, asOf: asOf) }
+    }
+    public func converted(event: String, exposures: [(profile: String, variant: String, at: Timestamp)], windowDays: Int, asOf: Timestamp) async throws(SegmentaError) -> Set<String> {
+        let list = exposures.map { Exposure(profile: $0.profile, variant: $0.variant, at: $0.at) }
+        return try await run { s throws(SegmentaError) in
+            try s.converted(event: event, exposures: list.map { ($0.profile, $0.variant, $0.at) }, windowDays: windowDays, asOf: asOf)
+        }
+    }
+
+    /// Tuples are not `Sendable` across the hop; these carry them.
+    private struct AnalysisValue: Sendable { var profile: String; var value: String }
+    private struct Exposure: Sendable { var profile: String; var variant: String; var at: Timestamp }
+}
+
+extension SQLiteStore {
+    /// This store behind the storage protocols.
+    public var backend: SQLiteBackend { SQLiteBackend(self) }
+}
