@@ -27,6 +27,12 @@ public struct SQLiteBackend: Storage {
     }
 
     // ProfileStore
+    public func apply(_ messages: [Message], source: String, arrival: Timestamp) async throws(SegmentaError) -> MessageImportResult {
+        try await run { s throws(SegmentaError) in try s.apply(messages, source: source, arrival: arrival) }
+    }
+    public func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult {
+        try await run { s throws(SegmentaError) in try s.importProfiles(rows, at: time) }
+    }
     public func profileIDs() async throws(SegmentaError) -> [String] { try await run { s throws(SegmentaError) in try s.profileIDs() } }
     public func profileID(forExternalID id: String) async throws(SegmentaError) -> String? {
         try await run { s throws(SegmentaError) in try s.profileID(forExternalID: id) }
@@ -35,6 +41,9 @@ public struct SQLiteBackend: Storage {
     public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] { try await run { s throws(SegmentaError) in try s.signupTimes() } }
 
     // ActivityStore
+    public func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult {
+        try await run { s throws(SegmentaError) in try s.importOrders(orders, source: source) }
+    }
     public func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) async throws(SegmentaError) -> CustomerTotals {
         try await run { s throws(SegmentaError) in try s.customerTotals(before: cutoff, refunds: refunds) }
     }
@@ -56,6 +65,9 @@ public struct SQLiteBackend: Storage {
     }
 
     // SegmentStore
+    public func createSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo {
+        try await run { s throws(SegmentaError) in try s.createSegment(document, allowUnknownComputed: allowUnknownComputed) }
+    }
     public func segments() async throws(SegmentaError) -> [SegmentInfo] { try await run { s throws(SegmentaError) in try s.segments() } }
     public func segment(named name: String) async throws(SegmentaError) -> SegmentInfo? { try await run { s throws(SegmentaError) in try s.segment(named: name) } }
     public func members(of name: String, snapshot: Int64?) async throws(SegmentaError) -> [String] {

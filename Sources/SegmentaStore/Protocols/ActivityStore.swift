@@ -3,6 +3,8 @@ public import SegmentaCore
 /// Orders and events, read as aggregates the database computes: one row per customer (or per
 /// cell), never every order or event.
 public protocol ActivityStore: Sendable {
+    /// Adds orders (profiles are created for unknown customers); an order id already stored is a duplicate. All or nothing.
+    func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult
     /// Per-customer order totals before `cutoff` (RFM inputs), in customer order.
     func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) async throws(SegmentaError) -> CustomerTotals
     /// Per customer, the times of its purchases (amount ≥ 0) before `cutoff` (lifecycle inputs).

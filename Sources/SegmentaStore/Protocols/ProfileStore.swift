@@ -6,6 +6,11 @@ public import SegmentaCore
 /// type appears in a signature. A backend may block inside (SQLite) but never on the caller's
 /// thread: the SQLite backend runs each call on a thread of its own (``SQLiteBackend``).
 public protocol ProfileStore: Sendable {
+    /// Applies Segment-spec messages (events, identities, traits, groups, orders), all or nothing;
+    /// a message already stored (same source and messageId) is counted as a duplicate.
+    func apply(_ messages: [Message], source: String, arrival: Timestamp) async throws(SegmentaError) -> MessageImportResult
+    /// Merges traits into profiles (creating them), all or nothing.
+    func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult
     /// Every profile id.
     func profileIDs() async throws(SegmentaError) -> [String]
     /// The profile an external id (userId or anonymousId) resolves to.

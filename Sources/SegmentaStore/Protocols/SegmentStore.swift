@@ -2,6 +2,8 @@ public import SegmentaCore
 
 /// Segments, their refreshes (snapshots) and members.
 public protocol SegmentStore: Sendable {
+    /// Creates a segment from its JSON definition (validated: closed node set, references, known computed traits).
+    func createSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo
     /// Every segment, by name.
     func segments() async throws(SegmentaError) -> [SegmentInfo]
     /// One segment, nil when unknown.
