@@ -22,6 +22,22 @@ import Testing
         #expect(m.standardErrors?.allSatisfy { $0 > 0 && $0 < 1 } == true)
     }
 
+    @Test("customers who never drop out: a clear error at once, not a fit that runs for minutes")
+    func noDropoutIsRefusedQuickly() throws {
+        // Every customer buys once a week from their first week to the end of the data: nobody churns,
+        // so the likelihood rises forever towards a dropout of zero.
+        var frequency: [Double] = [], recency: [Double] = [], T: [Double] = []
+        for i in 0..<20_000 {
+            let weeks = Double(104 - i % 100)
+            frequency.append(weeks); recency.append(weeks); T.append(weeks)
+        }
+        #expect {
+            _ = try BGNBDModel.fit(frequency: frequency, recency: recency, T: T)
+        } throws: { error in
+            (error as? SegmentaError)?.message.contains("does not fit these purchases") == true
+        }
+    }
+
     @Test func gammaGammaReproducesThePublishedCDNOWFit() throws {
         // lifetimes documentation: 946 repeat customers, p = 6.25, q = 3.74, v = 15.44.
         let rows = try Self.summary("cdnow_customers_summary_with_transactions.csv")

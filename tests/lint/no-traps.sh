@@ -5,8 +5,9 @@
 # (guard/if let, ?? default, uniquingKeysWith:, a thrown SegmentaError).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# `[])…]!` — a `]` must come first in a bracket expression; `!=` is a comparison, not an unwrap.
-pattern='[])A-Za-z0-9_]!([^=]|$)|try!|as!|fatalError\(|precondition(Failure)?\(|uniqueKeysWithValues'
+# `[]})…]!` — a `]` must come first in a bracket expression; `}!` unwraps a trailing closure's
+# result; `!=` is a comparison, not an unwrap.
+pattern='[]})A-Za-z0-9_]!([^=]|$)|try!|as!|fatalError\(|precondition(Failure)?\(|uniqueKeysWithValues'
 found=$(grep -rnE "$pattern" Sources --include='*.swift' | grep -v '^Sources/segmenta/' | grep -vE '^[^:]+:[0-9]+:\s*//' || true)
 if [ -n "$found" ]; then
   echo "crash patterns in library code (reachable from requests):"

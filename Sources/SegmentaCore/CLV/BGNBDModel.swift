@@ -151,9 +151,15 @@ public struct BGNBDModel: Sendable, Equatable {
         if quasiNewton.converged || nearlyFlat {
             best = NelderMead.Result(point: quasiNewton.point, value: quasiNewton.value, iterations: quasiNewton.iterations, converged: true)
         } else {
-            // Fall back to the derivative-free simplex, from where BFGS stopped.
-            best = NelderMead.minimizeWithRestarts(negLL, start: quasiNewton.value.isFinite ? quasiNewton.point : [0, 0, 0, 0])
+            // A parameter running off to e^±25 means the likelihood has no maximum inside: no simplex will find one.
+            try Self.refuseDiverged(quasiNewton.point, scale: scale)
+            // Fall back to the derivative-free simplex, from where BFGS stopped; its work is bounded
+            // by the data's size (each evaluation walks every distinct row), so a fit ends in seconds.
+            let iterations = min(20_000, max(500, 400_000_000 / max(1, rows.count)))
+            best = NelderMead.minimizeWithRestarts(negLL, start: quasiNewton.value.isFinite ? quasiNewton.point : [0, 0, 0, 0],
+                                                   maxRestarts: rows.count > 50_000 ? 2 : 10, maxIterations: iterations)
         }
+        try Self.refuseDiverged(best.point, scale: scale)
         let p = best.point.map { exp($0) }
         var model = BGNBDModel(r: p[0], alpha: p[1] / scale, a: p[2], b: p[3])
         var total = 0.0
@@ -163,6 +169,17 @@ public struct BGNBDModel: Sendable, Equatable {
             model.standardErrors = Self.standardErrors(model, rows: weights.map { ($0.key.x, $0.key.tx, $0.key.T, $0.value) })
         }
         return model
+    }
+
+    /// Throws when a fitted log-parameter is beyond ±25: the likelihood keeps rising towards an
+    /// edge (typically no customer appears to drop out, so a → 0 or b → ∞) and the model says nothing.
+    static func refuseDiverged(_ logParameters: [Double], scale: Double) throws(SegmentaError) {
+        guard logParameters.count == 4, logParameters.contains(where: { abs($0) > 25 }) else { return }
+        let p = logParameters.map { exp($0) }
+        let shown = "r = \(JSONValue.format(p[0])), alpha = \(JSONValue.format(p[1] / scale)), a = \(JSONValue.format(p[2])), b = \(JSONValue.format(p[3]))"
+        throw SegmentaError(.invalidInput, "the BG/NBD model does not fit these purchases: its parameters run off to the edge (\(shown)). "
+            + "This happens when no customer appears to drop out (purchases at a steady rate until the end of the data); "
+            + "P(alive) and CLV would mean nothing. Use RFM or lifecycle stages for these customers, or a longer history with churn in it")
     }
 
     /// Standard errors from the inverse of the numerical Hessian of −LL at the estimate.

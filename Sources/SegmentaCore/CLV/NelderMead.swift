@@ -60,16 +60,16 @@ public enum NelderMead {
                 }
             }
         }
-        let best = values.indices.min { values[$0] < values[$1] }!
+        let best = values.indices.min { values[$0] < values[$1] } ?? 0   // the simplex is never empty
         return Result(point: simplex[best], value: values[best], iterations: iterations, converged: false)
     }
 
     /// Minimises `f` from `start`, then restarts from the best point with a smaller simplex
     /// until a restart no longer improves the value (guards against premature collapse).
-    public static func minimizeWithRestarts(_ f: ([Double]) -> Double, start: [Double], maxRestarts: Int = 10) -> Result {
-        var best = minimize(f, start: start, step: 0.5, tolerance: 1e-12)
+    public static func minimizeWithRestarts(_ f: ([Double]) -> Double, start: [Double], maxRestarts: Int = 10, maxIterations: Int = 20_000) -> Result {
+        var best = minimize(f, start: start, step: 0.5, tolerance: 1e-12, maxIterations: maxIterations)
         for _ in 0..<maxRestarts {
-            let next = minimize(f, start: best.point, step: 0.05, tolerance: 1e-12)
+            let next = minimize(f, start: best.point, step: 0.05, tolerance: 1e-12, maxIterations: maxIterations)
             let improved = best.value - next.value > 1e-9
             if next.value < best.value { best = next }
             if !improved { break }
