@@ -45,3 +45,13 @@ func httpError(_ error: any Error, invalidStatus: HTTPResponse.Status) -> APIErr
         return APIError.internalError
     }
 }
+
+/// Runs async store calls (the backend keeps blocking work off the cooperative threads), turning
+/// library errors into HTTP errors as ``blocking(invalidStatus:_:)`` does.
+func mapped<T: Sendable>(invalidStatus: HTTPResponse.Status = .badRequest, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        throw httpError(error, invalidStatus: invalidStatus)
+    }
+}

@@ -13,7 +13,7 @@ public struct SQLiteBackend: Storage {
     private static let queue = DispatchQueue(label: "segmenta.sqlite", qos: .userInitiated, attributes: .concurrent)
 
     /// Runs `body` on the backend's threads.
-    private func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteStore) throws(SegmentaError) -> T) async throws(SegmentaError) -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteStore) throws(SegmentaError) -> T) async throws(SegmentaError) -> T {
         let deadline = QueryDeadline.current
         let store = self.store
         let result: Result<T, SegmentaError> = await withCheckedContinuation { continuation in

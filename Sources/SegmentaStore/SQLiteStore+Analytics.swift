@@ -158,13 +158,6 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
-    /// One recorded analysis run.
-    public struct AnalysisRun: Sendable {
-        public var asOf: Timestamp
-        public var parameters: JSONValue
-        public var summary: JSONValue
-    }
-
     /// Runs of a kind, oldest first; with `parameter`, only those whose parameters name it as `subject`.
     public func analysisRuns(kind: String, parameter: String? = nil) throws(SegmentaError) -> [AnalysisRun] {
         try read { db in

@@ -35,7 +35,7 @@ public struct InsightController: Sendable {
         }
         read.get("segments/:name/validations") { _, context in
             let name = try context.path("name")
-            let runs = try await blocking { () throws -> [SQLiteStore.AnalysisRun] in
+            let runs = try await blocking { () throws -> [AnalysisRun] in
                 guard try store.segment(named: name) != nil else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
                 return try store.analysisRuns(kind: "validation", parameter: name)
             }

@@ -13,7 +13,7 @@ struct DashboardPages: Sendable {
 
     func overview(_ viewer: Viewer) async throws -> String {
         let store = self.store
-        let (o, segments, histories, rfm) = try await blocking { () throws -> (SQLiteStore.Overview, [SegmentInfo], [String: [SegmentSnapshot]], (SQLiteStore.AnalysisRun, Timestamp)?) in
+        let (o, segments, histories, rfm) = try await blocking { () throws -> (StoreOverview, [SegmentInfo], [String: [SegmentSnapshot]], (AnalysisRun, Timestamp)?) in
             let segments = try store.segments()
             var histories: [String: [SegmentSnapshot]] = [:]
             for s in segments { histories[s.name] = try store.history(of: s.name) }
@@ -43,7 +43,7 @@ struct DashboardPages: Sendable {
     func segment(_ name: String, viewer: Viewer, query: String, page: Int, compare: Bool) async throws -> String {
         let store = self.store
         let perPage = 50
-        let data = try await blocking { () throws -> (SegmentInfo, [SegmentSnapshot], [(String, Int)], [(String, Int)], (Int, [(id: String, traits: JSONValue, computed: [String: JSONValue])]), [Webhook], [WebhookDelivery], SQLiteStore.AnalysisRun?) in
+        let data = try await blocking { () throws -> (SegmentInfo, [SegmentSnapshot], [(String, Int)], [(String, Int)], (Int, [(id: String, traits: JSONValue, computed: [String: JSONValue])]), [Webhook], [WebhookDelivery], AnalysisRun?) in
             guard let info = try store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
             let history = try store.history(of: name)
             let version = "\(history.last?.id ?? 0)/\(try store.analysisHighWater())"

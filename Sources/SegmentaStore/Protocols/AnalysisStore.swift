@@ -10,6 +10,14 @@ public protocol AnalysisStore: Sendable {
     /// Records that an analysis ran, with its parameters, summary and per-profile values.
     func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)],
                         at time: Timestamp) async throws(SegmentaError)
+    /// The latest run of a kind (optionally with exactly these parameters), with when it ran.
+    func latestAnalysisRun(kind: String, parameters: JSONValue?) async throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)?
+    /// Runs of a kind, oldest first; with `parameter`, those whose parameters name it as `subject`.
+    func analysisRuns(kind: String, parameter: String?) async throws(SegmentaError) -> [AnalysisRun]
+    /// Moves between the values of two runs (as of `from` and `to`), counted per (from, to).
+    func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)]
+    /// A number that changes whenever a run is recorded (cached summaries stay valid while it does not).
+    func analysisHighWater() async throws(SegmentaError) -> Int64
     /// The as-of dates of an analysis's runs, newest first.
     func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp]
     /// The per-profile values of the latest run of `kind` as of `asOf`, sorted by profile.

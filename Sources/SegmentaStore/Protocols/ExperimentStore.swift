@@ -2,6 +2,12 @@ public import SegmentaCore
 
 /// Experiments, exposures, and the outcomes hypotheses and experiments are judged on.
 public protocol ExperimentStore: Sendable {
+    /// Saves a new experiment.
+    func createExperiment(_ e: Experiment) async throws(SegmentaError)
+    /// Saves a new hypothesis.
+    func createHypothesis(_ h: Hypothesis) async throws(SegmentaError)
+    /// Every hypothesis, by name.
+    func hypotheses() async throws(SegmentaError) -> [Hypothesis]
     /// One experiment, nil when unknown.
     func experiment(named name: String) async throws(SegmentaError) -> Experiment?
     /// Who was exposed to an experiment: profile, variant and first exposure.

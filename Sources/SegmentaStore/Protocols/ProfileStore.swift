@@ -11,6 +11,12 @@ public protocol ProfileStore: Sendable {
     func apply(_ messages: [Message], source: String, arrival: Timestamp) async throws(SegmentaError) -> MessageImportResult
     /// Merges traits into profiles (creating them), all or nothing.
     func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult
+    /// The profile known by `id` (its own id, a user id or an anonymous id), as the API shows it; nil when unknown.
+    func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue?
+    /// A profile's events, newest first, a page at a time; nil when nobody is known by `id`.
+    func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)?
+    /// Figures for the overview page.
+    func overview() async throws(SegmentaError) -> StoreOverview
     /// Every profile id.
     func profileIDs() async throws(SegmentaError) -> [String]
     /// The profile an external id (userId or anonymousId) resolves to.

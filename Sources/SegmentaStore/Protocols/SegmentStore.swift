@@ -4,6 +4,20 @@ public import SegmentaCore
 public protocol SegmentStore: Sendable {
     /// Creates a segment from its JSON definition (validated: closed node set, references, known computed traits).
     func createSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo
+    /// Saves a new version of a segment's definition.
+    func updateSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo
+    /// Deletes a segment with its versions, snapshots and webhooks.
+    func deleteSegment(_ name: String) async throws(SegmentaError)
+    /// A segment's snapshots, oldest first.
+    func history(of name: String) async throws(SegmentaError) -> [SegmentSnapshot]
+    /// Current members after `after` (by id), `limit` at a time, with the values of `traits`; consent-denied left out unless asked.
+    func exportableMembers(of segment: String, after: String?, limit: Int, traits: [String], includeNoConsent: Bool) async throws(SegmentaError) -> [(id: String, values: [JSONValue])]
+    /// How many profiles a condition matches as of a time (nothing stored).
+    func previewSize(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> Int
+    /// A page of current members whose id starts with `prefix`, with traits and computed traits.
+    func memberPage(of segment: String, prefix: String, offset: Int, limit: Int) async throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])])
+    /// How current members split over the values of a computed trait.
+    func memberMix(of segment: String, computed name: String) async throws(SegmentaError) -> [(value: String, count: Int)]
     /// Every segment, by name.
     func segments() async throws(SegmentaError) -> [SegmentInfo]
     /// One segment, nil when unknown.

@@ -1,6 +1,6 @@
 /// Everything the analyses and jobs need from a backend: one value a configuration picks
 /// (``SQLiteBackend`` today) and passes around.
-public typealias Storage = ProfileStore & ActivityStore & SegmentStore & AnalysisStore & ExperimentStore
+public typealias Storage = ProfileStore & ActivityStore & SegmentStore & AnalysisStore & ExperimentStore & AccessStore & WebhookStore & PrivacyStore
 
 public import SegmentaCore
 
@@ -10,6 +10,13 @@ extension SegmentStore {
     /// Refreshes a segment with webhook deliveries of 1,000 ids per page.
     public func refresh(_ name: String, asOf: Timestamp) async throws(SegmentaError) -> RefreshResult {
         try await refresh(name, asOf: asOf, webhookPageSize: 1000)
+    }
+}
+
+extension AnalysisStore {
+    /// The latest run of a kind, with when it ran.
+    public func latestAnalysisRun(kind: String) async throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)? {
+        try await latestAnalysisRun(kind: kind, parameters: nil)
     }
 }
 

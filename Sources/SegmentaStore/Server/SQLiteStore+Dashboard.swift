@@ -4,19 +4,10 @@ import GRDB
 /// Reads for dashboard pages: each one an index lookup or a bounded aggregate over stored
 /// snapshots and analyses — never a scan of all events per page view.
 extension SQLiteStore {
-    /// Figures for the overview page.
-    public struct Overview: Sendable {
-        public var profiles: Int, accounts: Int, orders: Int
-        /// Events stored: the largest event row id (exact unless events were deleted by a privacy request).
-        public var events: Int
-        /// When the newest event arrived.
-        public var lastEventAt: Timestamp?
-    }
-
     /// Store figures for the overview (counts of small tables, the event id high-water mark).
-    public func overview() throws(SegmentaError) -> Overview {
+    public func overview() throws(SegmentaError) -> StoreOverview {
         try read { db in
-            Overview(profiles: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM profiles") ?? 0,
+            StoreOverview(profiles: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM profiles") ?? 0,
                      accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0,
                      orders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders") ?? 0,
                      events: try Int.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM events") ?? 0,

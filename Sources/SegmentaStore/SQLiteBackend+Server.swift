@@ -1,0 +1,79 @@
+public import SegmentaCore
+
+/// The protocols the server's own routes need, on SQLite (each call off the cooperative threads).
+extension SQLiteBackend {
+    // ProfileStore
+    public func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue? { try await run { s throws(SegmentaError) in try s.profileDetail(id) } }
+    public func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)? {
+        try await run { s throws(SegmentaError) in try s.profileEvents(id, limit: limit, cursor: cursor) }
+    }
+    public func overview() async throws(SegmentaError) -> StoreOverview { try await run { s throws(SegmentaError) in try s.overview() } }
+
+    // SegmentStore
+    public func updateSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo {
+        try await run { s throws(SegmentaError) in try s.updateSegment(document, allowUnknownComputed: allowUnknownComputed) }
+    }
+    public func deleteSegment(_ name: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.deleteSegment(name) } }
+    public func history(of name: String) async throws(SegmentaError) -> [SegmentSnapshot] { try await run { s throws(SegmentaError) in try s.history(of: name) } }
+    public func exportableMembers(of segment: String, after: String?, limit: Int, traits: [String], includeNoConsent: Bool) async throws(SegmentaError) -> [(id: String, values: [JSONValue])] {
+        try await run { s throws(SegmentaError) in try s.exportableMembers(of: segment, after: after, limit: limit, traits: traits, includeNoConsent: includeNoConsent) }
+    }
+    public func previewSize(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> Int {
+        try await run { s throws(SegmentaError) in try s.previewSize(condition, asOf: asOf) }
+    }
+    public func memberPage(of segment: String, prefix: String, offset: Int, limit: Int) async throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) {
+        try await run { s throws(SegmentaError) in try s.memberPage(of: segment, prefix: prefix, offset: offset, limit: limit) }
+    }
+    public func memberMix(of segment: String, computed name: String) async throws(SegmentaError) -> [(value: String, count: Int)] {
+        try await run { s throws(SegmentaError) in try s.memberMix(of: segment, computed: name) }
+    }
+
+    // AnalysisStore
+    public func latestAnalysisRun(kind: String, parameters: JSONValue?) async throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)? {
+        try await run { s throws(SegmentaError) in try s.latestAnalysisRun(kind: kind, parameters: parameters) }
+    }
+    public func analysisRuns(kind: String, parameter: String?) async throws(SegmentaError) -> [AnalysisRun] {
+        try await run { s throws(SegmentaError) in try s.analysisRuns(kind: kind, parameter: parameter) }
+    }
+    public func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)] {
+        try await run { s throws(SegmentaError) in try s.transitions(kind: kind, from: from, to: to) }
+    }
+    public func analysisHighWater() async throws(SegmentaError) -> Int64 { try await run { s throws(SegmentaError) in try s.analysisHighWater() } }
+
+    // ExperimentStore
+    public func createExperiment(_ e: Experiment) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.createExperiment(e) } }
+    public func createHypothesis(_ h: Hypothesis) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.createHypothesis(h) } }
+    public func hypotheses() async throws(SegmentaError) -> [Hypothesis] { try await run { s throws(SegmentaError) in try s.hypotheses() } }
+
+    // AccessStore
+    public func insertKey(_ key: APIKey, hash: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.insertKey(key, hash: hash) } }
+    public func keys() async throws(SegmentaError) -> [APIKey] { try await run { s throws(SegmentaError) in try s.keys() } }
+    public func activeKey(hash: String) async throws(SegmentaError) -> APIKey? { try await run { s throws(SegmentaError) in try s.activeKey(hash: hash) } }
+    public func key(id: String) async throws(SegmentaError) -> APIKey? { try await run { s throws(SegmentaError) in try s.key(id: id) } }
+    public func revokeKey(id: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.revokeKey(id: id) } }
+
+    // WebhookStore
+    public func createWebhook(segment: String, url: String, secret: String) async throws(SegmentaError) -> Webhook {
+        try await run { s throws(SegmentaError) in try s.createWebhook(segment: segment, url: url, secret: secret) }
+    }
+    public func webhooks(of segment: String) async throws(SegmentaError) -> [Webhook] { try await run { s throws(SegmentaError) in try s.webhooks(of: segment) } }
+    public func deleteWebhook(id: Int64, segment: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.deleteWebhook(id: id, segment: segment) } }
+    public func dueWebhookDeliveries(now: Timestamp, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
+        try await run { s throws(SegmentaError) in try s.dueWebhookDeliveries(now: now, limit: limit) }
+    }
+    public func recordDeliveryAttempt(id: Int64, delivered: Bool, responseStatus: Int?, error: String?, retryAt: Timestamp?) async throws(SegmentaError) {
+        try await run { s throws(SegmentaError) in try s.recordDeliveryAttempt(id: id, delivered: delivered, responseStatus: responseStatus, error: error, retryAt: retryAt) }
+    }
+    public func webhookDeliveries(segment: String, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
+        try await run { s throws(SegmentaError) in try s.webhookDeliveries(segment: segment, limit: limit) }
+    }
+
+    // PrivacyStore
+    public func deletePeople(_ ids: [String], suppress: Bool, requestID: String) async throws(SegmentaError) -> PrivacyRequest {
+        try await run { s throws(SegmentaError) in try s.deletePeople(ids, suppress: suppress, requestID: requestID) }
+    }
+    public func privacyRequest(id: String) async throws(SegmentaError) -> PrivacyRequest? { try await run { s throws(SegmentaError) in try s.privacyRequest(id: id) } }
+    public func exportPerson(_ id: String) async throws(SegmentaError) -> JSONValue? { try await run { s throws(SegmentaError) in try s.exportPerson(id) } }
+    public func suppressed(among ids: Set<String>) async throws(SegmentaError) -> Set<String> { try await run { s throws(SegmentaError) in try s.suppressed(among: ids) } }
+    public func consentDenied(among ids: [String]) async throws(SegmentaError) -> Set<String> { try await run { s throws(SegmentaError) in try s.consentDenied(among: ids) } }
+}
