@@ -6,28 +6,36 @@ import Crypto
 /// their SHA-256, so a copy of the database does not give access.
 public enum APIKeys {
     /// Creates a key and returns its record and the token (the only time the token exists in clear).
+    public static func create(_ kind: APIKey.Kind, name: String, in store: any Storage) async throws(SegmentaError) -> (key: APIKey, token: String) {
+        let token = prefix(kind) + randomHex(bytes: 32)
+        return (try await adopt(token, kind: kind, name: name, in: store), token)
+    }
+
+    /// Creates a key in the embedded store, synchronously (a fresh token cannot be stored already).
     public static func create(_ kind: APIKey.Kind, name: String, in store: SQLiteStore) throws(SegmentaError) -> (key: APIKey, token: String) {
         let token = prefix(kind) + randomHex(bytes: 32)
-        return (try adopt(token, kind: kind, name: name, in: store), token)
+        let key = APIKey(id: randomHex(bytes: 6), kind: kind, name: name, prefix: String(token.prefix(12)), createdAt: .now)
+        try store.insertKey(key, hash: hash(token))
+        return (key, token)
     }
 
     /// Stores a token chosen elsewhere (`SEGMENTA_WRITE_KEY`, `SEGMENTA_ADMIN_TOKEN`) unless it is
     /// already stored; returns its key.
     @discardableResult
-    public static func adopt(_ token: String, kind: APIKey.Kind, name: String, in store: SQLiteStore) throws(SegmentaError) -> APIKey {
+    public static func adopt(_ token: String, kind: APIKey.Kind, name: String, in store: any Storage) async throws(SegmentaError) -> APIKey {
         guard token.count >= 16 else {
             throw SegmentaError(.invalidInput, "a key must be at least 16 characters; leave the variable unset to have one generated")
         }
-        if let existing = try store.activeKey(hash: hash(token)) { return existing }
+        if let existing = try await store.activeKey(hash: hash(token)) { return existing }
         let key = APIKey(id: randomHex(bytes: 6), kind: kind, name: name, prefix: String(token.prefix(12)), createdAt: .now)
-        try store.insertKey(key, hash: hash(token))
+        try await store.insertKey(key, hash: hash(token))
         return key
     }
 
     /// The active key of `token`, if any.
-    public static func authenticate(_ token: String, in store: SQLiteStore) throws(SegmentaError) -> APIKey? {
+    public static func authenticate(_ token: String, in store: any Storage) async throws(SegmentaError) -> APIKey? {
         guard !token.isEmpty else { return nil }
-        return try store.activeKey(hash: hash(token))
+        return try await store.activeKey(hash: hash(token))
     }
 
     /// Hex SHA-256 of a token.

@@ -7,7 +7,10 @@ import ServiceLifecycle
 
 /// The parts of a running server that routes and services share.
 public struct ServerParts: Sendable {
+    /// The embedded store, for the group-commit ingestion writer (its own thread, synchronous batches).
     public let store: SQLiteStore
+    /// The same store behind the storage protocols: every route and service but ingestion uses it.
+    public let storage: any Storage
     public let configuration: ServerConfiguration
     public let metrics: ServerMetrics
     public let queue: IngestQueue
@@ -18,11 +21,12 @@ public struct ServerParts: Sendable {
 
     public init(store: SQLiteStore, configuration: ServerConfiguration, logger: Logger) {
         self.store = store
+        storage = store.backend
         self.configuration = configuration
         self.logger = logger
         metrics = ServerMetrics()
         queue = IngestQueue(capacity: configuration.ingestQueueCapacity)
-        webhooks = WebhookQueue(store: store, metrics: metrics, attempts: configuration.webhookAttempts,
+        webhooks = WebhookQueue(store: storage, metrics: metrics, attempts: configuration.webhookAttempts,
                                 retryBase: configuration.webhookRetryBase, timeout: configuration.webhookTimeout,
                                 policy: configuration.webhookNetworks, logger: logger)
         var options = Recompute.Options()
@@ -30,7 +34,7 @@ public struct ServerParts: Sendable {
         if let k = configuration.clusters { options.clusters = k } else { options.analyses.remove(.clusters) }
         options.refreshAttempts = configuration.refreshAttempts
         options.webhookPageSize = configuration.webhookPageSize
-        recompute = RecomputeService(store: store, interval: configuration.refreshInterval ?? .seconds(3600), options: options,
+        recompute = RecomputeService(store: storage, interval: configuration.refreshInterval ?? .seconds(3600), options: options,
                                      metrics: metrics, logger: logger)
     }
 }
@@ -56,17 +60,17 @@ public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @S
 public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     if let limit = parts.configuration.queryTimeLimit { router.add(middleware: QueryDeadlineMiddleware(limit: limit)) }
-    IngestController(store: parts.store, queue: parts.queue, metrics: parts.metrics, maxBodyBytes: parts.configuration.maxBodyBytes, logger: parts.logger)
+    IngestController(store: parts.storage, queue: parts.queue, metrics: parts.metrics, maxBodyBytes: parts.configuration.maxBodyBytes, logger: parts.logger)
         .addRoutes(to: router)
-    SystemController(store: parts.store, metrics: parts.metrics, queue: parts.queue).addRoutes(to: router)
-    let read = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .read))
-    let admin = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .admin))
-    SegmentsController(store: parts.store, networks: parts.configuration.webhookNetworks, webhookPageSize: parts.configuration.webhookPageSize).addRoutes(read: read, admin: admin)
-    ProfilesController(store: parts.store).addRoutes(read: read)
-    AnalysesController(store: parts.store, options: parts.recompute.options, logger: parts.logger).addRoutes(read: read, admin: admin)
-    PrivacyController(store: parts.store).addRoutes(admin: admin)
-    let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.store, needs: .write))
-    InsightController(store: parts.store).addRoutes(read: read, admin: admin, apps: apps)
-    DashboardController(store: parts.store, sessions: parts.sessions, webhookPageSize: parts.configuration.webhookPageSize).addRoutes(to: router)
+    SystemController(store: parts.storage, metrics: parts.metrics, queue: parts.queue).addRoutes(to: router)
+    let read = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .read))
+    let admin = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .admin))
+    SegmentsController(store: parts.storage, networks: parts.configuration.webhookNetworks, webhookPageSize: parts.configuration.webhookPageSize).addRoutes(read: read, admin: admin)
+    ProfilesController(store: parts.storage).addRoutes(read: read)
+    AnalysesController(store: parts.storage, options: parts.recompute.options, logger: parts.logger).addRoutes(read: read, admin: admin)
+    PrivacyController(store: parts.storage).addRoutes(admin: admin)
+    let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .write))
+    InsightController(store: parts.storage).addRoutes(read: read, admin: admin, apps: apps)
+    DashboardController(store: parts.storage, sessions: parts.sessions, webhookPageSize: parts.configuration.webhookPageSize).addRoutes(to: router)
     return router
 }

@@ -6,11 +6,11 @@ public import SegmentaStore
 /// experiment-assignment route apps call.
 public struct TokenMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
-    let store: SQLiteStore
+    let store: any Storage
     let needed: APIKey.Kind
 
     /// - Parameter needed: `.read` (read or admin keys), `.admin` (admin keys), `.write` (write or admin keys).
-    public init(store: SQLiteStore, needs needed: APIKey.Kind) {
+    public init(store: any Storage, needs needed: APIKey.Kind) {
         self.store = store
         self.needed = needed
     }
@@ -19,7 +19,7 @@ public struct TokenMiddleware: RouterMiddleware {
         guard let token = Self.bearer(request) else {
             throw APIError.unauthorized("this route needs `Authorization: Bearer TOKEN` with a read or admin key; create one with `segmenta keys create --kind read`")
         }
-        guard let key = try APIKeys.authenticate(token, in: store) else {
+        guard let key = try await APIKeys.authenticate(token, in: store) else {
             throw APIError.unauthorized("the token is unknown or revoked; `segmenta keys list` shows the active keys")
         }
         guard key.kind == .admin || key.kind == needed else {

@@ -68,6 +68,11 @@ extension SQLiteBackend {
         try await run { s throws(SegmentaError) in try s.webhookDeliveries(segment: segment, limit: limit) }
     }
 
+    // HealthStore
+    public func health() async throws(SegmentaError) -> [String: String] {
+        ["database": "sqlite", "journal_mode": try await run { s throws(SegmentaError) in try s.journalMode() }]
+    }
+
     // PrivacyStore
     public func deletePeople(_ ids: [String], suppress: Bool, requestID: String) async throws(SegmentaError) -> PrivacyRequest {
         try await run { s throws(SegmentaError) in try s.deletePeople(ids, suppress: suppress, requestID: requestID) }

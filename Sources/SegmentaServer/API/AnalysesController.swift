@@ -7,11 +7,11 @@ public import Logging
 /// `/api/v1/analyses/{rfm|lifecycle|cohorts|clv|clusters}`: the latest stored results (GET, read
 /// key) and a recompute now (POST, admin key).
 public struct AnalysesController: Sendable {
-    let store: SQLiteStore
+    let store: any Storage
     let options: Recompute.Options
     let logger: Logger
 
-    public init(store: SQLiteStore, options: Recompute.Options, logger: Logger) {
+    public init(store: any Storage, options: Recompute.Options, logger: Logger) {
         self.store = store
         self.options = options
         self.logger = logger
@@ -21,7 +21,7 @@ public struct AnalysesController: Sendable {
         let store = self.store
         read.get("analyses/:kind") { _, context in
             let analysis = try Self.analysis(context)
-            guard let latest = try await blocking({ try store.latestAnalysisRun(kind: analysis.rawValue) }) else {
+            guard let latest = try await mapped({ try await store.latestAnalysisRun(kind: analysis.rawValue) }) else {
                 throw APIError.notFound("\(analysis.rawValue) has not been computed yet; POST /api/v1/analyses/\(analysis.rawValue) computes it (or wait for the scheduled recompute)")
             }
             return Response.json(.object(["kind": .string(analysis.rawValue), "as_of": .string(latest.run.asOf.iso8601),
@@ -30,13 +30,13 @@ public struct AnalysesController: Sendable {
         }
         admin.post("analyses/:kind") { _, context in
             let analysis = try Self.analysis(context)
-            let job = Recompute(store: store.backend, options: options, logger: logger)
+            let job = Recompute(store: store, options: options, logger: logger)
             let clock = ContinuousClock.now
             // A recompute is a batch job an admin starts on purpose (RFM on a million profiles takes
             // tens of seconds): it runs without the per-request SQL time limit, like the scheduled one.
             try await QueryDeadline.$current.withValue(nil) { try await offloaded { try await job.analyse(analysis) } }
             let d = ContinuousClock.now - clock
-            let latest = try await blocking { try store.latestAnalysisRun(kind: analysis.rawValue) }
+            let latest = try await mapped { try await store.latestAnalysisRun(kind: analysis.rawValue) }
             return Response.json(.object(["kind": .string(analysis.rawValue), "seconds": .number(d.inSeconds),
                                           "summary": latest?.run.summary ?? .null]))
         }

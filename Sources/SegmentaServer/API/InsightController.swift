@@ -6,9 +6,9 @@ import SegmentaJobs
 /// Insight over the API: compare segments, validate them, hypotheses, and experiments — with the
 /// assignment route apps call (`GET /api/v1/experiments/{name}/assignment?userId=`, write or admin key).
 public struct InsightController: Sendable {
-    let store: SQLiteStore
+    let store: any Storage
 
-    public init(store: SQLiteStore) { self.store = store }
+    public init(store: any Storage) { self.store = store }
 
     public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>, apps: RouterGroup<AppRequestContext>) {
         let store = self.store
@@ -22,33 +22,35 @@ public struct InsightController: Sendable {
                 }
             }
             let asOf = try Self.asOf(request)
-            let reports = try await offloaded { [kpis] in try await ComparisonRun.run(store.backend, a: a, b: b, by: by, kpis: kpis, asOf: asOf) }
+            let reports = try await offloaded { [kpis] in try await ComparisonRun.run(store, a: a, b: b, by: by, kpis: kpis, asOf: asOf) }
             return Response.json(reports.count == 1 && by == nil ? reports[0].json : .object(["by": by.map(JSONValue.string) ?? .null, "comparisons": .array(reports.map(\.json))]))
         }
         admin.post("segments/:name/validate") { _, context in
             let name = try context.path("name")
             let report = try await offloaded { () async throws -> JSONValue in
-                guard let info = try await store.backend.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
-                return try await ValidationRun.run(store.backend, info: info, thresholds: SegmentValidation.Thresholds()).1
+                guard let info = try await store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+                return try await ValidationRun.run(store, info: info, thresholds: SegmentValidation.Thresholds()).1
             }
             return Response.json(report)
         }
         read.get("segments/:name/validations") { _, context in
             let name = try context.path("name")
-            let runs = try await blocking { () throws -> [AnalysisRun] in
-                guard try store.segment(named: name) != nil else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
-                return try store.analysisRuns(kind: "validation", parameter: name)
+            let runs = try await mapped { () async throws -> [AnalysisRun] in
+                guard try await store.segment(named: name) != nil else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+                return try await store.analysisRuns(kind: "validation", parameter: name)
             }
             return Response.json(.object(["segment": .string(name), "runs": .array(runs.map { r in
                 .object(["as_of": .string(r.asOf.iso8601), "report": r.summary])
             })]))
         }
         read.get("hypotheses") { _, _ in
-            let list = try await blocking { () throws -> [JSONValue] in
-                try store.hypotheses().map { h in
-                    let runs = try store.analysisRuns(kind: "hypothesis", parameter: h.name)
-                    return .object(["hypothesis": h.json, "runs": .number(Double(runs.count)), "latest": runs.last?.summary ?? .null])
+            let list = try await mapped { () async throws -> [JSONValue] in
+                var out: [JSONValue] = []
+                for h in try await store.hypotheses() {
+                    let runs = try await store.analysisRuns(kind: "hypothesis", parameter: h.name)
+                    out.append(.object(["hypothesis": h.json, "runs": .number(Double(runs.count)), "latest": runs.last?.summary ?? .null]))
                 }
+                return out
             }
             return Response.json(.object(["hypotheses": .array(list)]))
         }
@@ -59,9 +61,9 @@ public struct InsightController: Sendable {
                 throw APIError(.unprocessableContent, code: "invalid_input",
                                "send {\"name\", \"did\": EVENT, \"within_days_of_signup\": N from 1 to \(Bounds.maxDays), \"outcome\": \"churned\" | \"retained:DAYS\" | \"revenue:DAYS\", \"segment\"?}")
             }
-            let h = try await blocking(invalidStatus: .unprocessableContent) { () throws -> Hypothesis in
+            let h = try await mapped(invalidStatus: .unprocessableContent) { () async throws -> Hypothesis in
                 let h = Hypothesis(name: name, event: did, withinDays: days, outcome: try Hypothesis.Outcome(parsing: outcome), segment: o["segment"]?.stringValue)
-                try store.createHypothesis(h)
+                try await store.createHypothesis(h)
                 return h
             }
             return Response.json(h.json, status: .created)
@@ -69,10 +71,10 @@ public struct InsightController: Sendable {
         admin.post("hypotheses/:name/test") { request, context in
             let name = try context.path("name")
             let asOf = try Self.asOf(request)
-            guard let h = try await blocking({ try store.hypotheses().first(where: { $0.name == name }) }) else {
+            guard let h = try await mapped({ try await store.hypotheses().first(where: { $0.name == name }) }) else {
                 throw APIError.notFound("no hypothesis named \"\(name)\"")
             }
-            let report = try await offloaded { try await HypothesisRun.test(store.backend, h, asOf: asOf).report }
+            let report = try await offloaded { try await HypothesisRun.test(store, h, asOf: asOf).report }
             return Response.json(report)
         }
         admin.post("experiments") { request, _ in
@@ -91,9 +93,9 @@ public struct InsightController: Sendable {
             guard let window = o["window_days"].map({ $0.integer(in: Bounds.days) }) ?? 14 else {
                 throw APIError(.unprocessableContent, code: "invalid_input", "window_days must be a whole number from 1 to \(Bounds.maxDays)")
             }
-            let e = try await blocking(invalidStatus: .unprocessableContent) { () throws -> Experiment in
+            let e = try await mapped(invalidStatus: .unprocessableContent) { () async throws -> Experiment in
                 let e = try Experiment(name: name, segment: segment, variants: variants, split: split, goal: goal, windowDays: window)
-                try store.createExperiment(e)
+                try await store.createExperiment(e)
                 return e
             }
             return Response.json(e.json, status: .created)
@@ -101,12 +103,12 @@ public struct InsightController: Sendable {
         read.get("experiments/:name/results") { request, context in
             let name = try context.path("name")
             let asOf = try Self.asOf(request)
-            return Response.json(try await offloaded { try await ExperimentRun.results(store.backend, experiment: name, asOf: asOf).json })
+            return Response.json(try await offloaded { try await ExperimentRun.results(store, experiment: name, asOf: asOf).json })
         }
         apps.get("experiments/:name/assignment") { request, context in
             let name = try context.path("name")
             guard let user = request.query("userId")?.normalizedID, !user.isEmpty else { throw APIError.badRequest("pass ?userId=ID (a user id, anonymous id or profile id)") }
-            let a = try await offloaded { try await ExperimentRun.assign(store.backend, experiment: name, user: user) }
+            let a = try await offloaded { try await ExperimentRun.assign(store, experiment: name, user: user) }
             return Response.json(.object(["experiment": .string(name), "userId": .string(user), "profile": .string(a.profile), "variant": .string(a.variant)]))
         }
     }

@@ -6,9 +6,9 @@ import Foundation
 /// `/api/v1/privacy`: delete (and suppress) people, the status of a request, and everything held
 /// on one person. Admin key only.
 public struct PrivacyController: Sendable {
-    let store: SQLiteStore
+    let store: any Storage
 
-    public init(store: SQLiteStore) { self.store = store }
+    public init(store: any Storage) { self.store = store }
 
     public func addRoutes(admin: RouterGroup<AppRequestContext>) {
         let store = self.store
@@ -26,17 +26,17 @@ public struct PrivacyController: Sendable {
             default: throw APIError(.unprocessableContent, code: "invalid_input", "suppress must be true or false")
             }
             let id = "prv_" + UUID().uuidString.lowercased().replacingAll("-", with: "")
-            let done = try await blocking(invalidStatus: .unprocessableContent) { try store.deletePeople(ids, suppress: suppress, requestID: id) }
+            let done = try await mapped(invalidStatus: .unprocessableContent) { try await store.deletePeople(ids, suppress: suppress, requestID: id) }
             return Response.json(done.json, status: .ok)
         }
         admin.get("privacy/requests/:id") { _, context in
             let id = try context.path("id")
-            guard let r = try await blocking({ try store.privacyRequest(id: id) }) else { throw APIError.notFound("no privacy request \(id)") }
+            guard let r = try await mapped({ try await store.privacyRequest(id: id) }) else { throw APIError.notFound("no privacy request \(id)") }
             return Response.json(r.json)
         }
         admin.get("privacy/export") { request, _ in
             guard let user = request.query("userId")?.normalizedID, !user.isEmpty else { throw APIError.badRequest("pass ?userId=ID (a user id or anonymous id)") }
-            guard let data = try await blocking({ try store.exportPerson(user) }) else { throw APIError.notFound("nobody is known by \"\(user)\"") }
+            guard let data = try await mapped({ try await store.exportPerson(user) }) else { throw APIError.notFound("nobody is known by \"\(user)\"") }
             return Response.json(data)
         }
     }

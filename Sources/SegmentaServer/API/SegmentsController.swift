@@ -6,14 +6,14 @@ import NIOCore
 /// `/api/v1/segments`: definitions (read with a read key, changed with an admin key), refreshes,
 /// members (paged JSON, or every member as streamed CSV), history and webhooks.
 public struct SegmentsController: Sendable {
-    let store: SQLiteStore
+    let store: any Storage
     let networks: WebhookNetworkPolicy
     let webhookPageSize: Int
 
     /// - Parameters:
     ///   - networks: where webhooks may go (new webhooks to a refused literal address get a 422).
     ///   - webhookPageSize: ids per list in one webhook delivery (a refresh queues its deliveries itself).
-    public init(store: SQLiteStore, networks: WebhookNetworkPolicy = WebhookNetworkPolicy(), webhookPageSize: Int = 1000) {
+    public init(store: any Storage, networks: WebhookNetworkPolicy = WebhookNetworkPolicy(), webhookPageSize: Int = 1000) {
         self.store = store
         self.networks = networks
         self.webhookPageSize = webhookPageSize
@@ -22,18 +22,18 @@ public struct SegmentsController: Sendable {
     public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>) {
         let store = self.store, networks = self.networks
         read.get("segments") { _, _ in
-            Response.json(.object(["segments": .array(try await blocking { try store.segments() }.map(\.json))]))
+            Response.json(.object(["segments": .array(try await mapped { try await store.segments() }.map(\.json))]))
         }
         read.get("segments/:name") { _, context in
             let name = try context.path("name")
-            guard let info = try await blocking({ try store.segment(named: name) }) else { throw APIError.notFound("no segment named \"\(name)\"") }
+            guard let info = try await mapped({ try await store.segment(named: name) }) else { throw APIError.notFound("no segment named \"\(name)\"") }
             return Response.json(info.json)
         }
         read.get("segments/:name/history") { _, context in
             let name = try context.path("name")
-            let history = try await blocking { () throws -> [SegmentSnapshot]? in
-                guard try store.segment(named: name) != nil else { return nil }
-                return try store.history(of: name)
+            let history = try await mapped { () async throws -> [SegmentSnapshot]? in
+                guard try await store.segment(named: name) != nil else { return nil }
+                return try await store.history(of: name)
             }
             guard let history else { throw APIError.notFound("no segment named \"\(name)\"") }
             return Response.json(.object(["segment": .string(name), "snapshots": .array(history.map(\.json))]))
@@ -41,7 +41,7 @@ public struct SegmentsController: Sendable {
         read.get("segments/:name/members") { request, context in try await self.members(request, context: context) }
         read.get("segments/:name/webhooks") { _, context in
             let name = try context.path("name")
-            let (hooks, log) = try await blocking { (try store.webhooks(of: name), try store.webhookDeliveries(segment: name)) }
+            let (hooks, log) = try await mapped { (try await store.webhooks(of: name), try await store.webhookDeliveries(segment: name)) }
             // A webhook URL can carry a token in its path or query: only admins see it whole.
             let whole = context.key?.kind == .admin
             return Response.json(.object([
@@ -54,7 +54,7 @@ public struct SegmentsController: Sendable {
         admin.post("segments") { request, _ in
             let document = try await request.jsonBody()
             let allow = request.query("allow_unknown") == "true"
-            let info = try await blocking(invalidStatus: .unprocessableContent) { try store.createSegment(document, allowUnknownComputed: allow) }
+            let info = try await mapped(invalidStatus: .unprocessableContent) { try await store.createSegment(document, allowUnknownComputed: allow) }
             return Response.json(info.json, status: .created)
         }
         admin.put("segments/:name") { request, context in
@@ -68,12 +68,12 @@ public struct SegmentsController: Sendable {
                 document = .object(o)
             }
             let allow = request.query("allow_unknown") == "true"
-            let info = try await blocking(invalidStatus: .unprocessableContent) { [document] in try store.updateSegment(document, allowUnknownComputed: allow) }
+            let info = try await mapped(invalidStatus: .unprocessableContent) { [document] in try await store.updateSegment(document, allowUnknownComputed: allow) }
             return Response.json(info.json)
         }
         admin.delete("segments/:name") { _, context in
             let name = try context.path("name")
-            try await blocking { try store.deleteSegment(name) }
+            try await mapped { try await store.deleteSegment(name) }
             return Response(status: .noContent)
         }
         admin.post("segments/:name/refresh") { request, context in
@@ -83,9 +83,9 @@ public struct SegmentsController: Sendable {
                 do throws(Timestamp.ParseFailure) { asOf = try Timestamp.parse(text) } catch { throw APIError.badRequest("as_of \"\(text)\" is not a date or ISO-8601 timestamp: \(error.reason)") }
             }
             let pageSize = self.webhookPageSize
-            let (result, denied) = try await blocking { [asOf] in
-                let r = try store.refresh(name, asOf: asOf, webhookPageSize: pageSize)
-                return (r, try store.consentDenied(among: Array(r.entered.prefix(1000)) + Array(r.exited.prefix(1000))))
+            let (result, denied) = try await mapped { [asOf] in
+                let r = try await store.refresh(name, asOf: asOf, webhookPageSize: pageSize)
+                return (r, try await store.consentDenied(among: Array(r.entered.prefix(1000)) + Array(r.exited.prefix(1000))))
             }
             return Response.json(.object(["segment": .string(name), "snapshot": result.snapshot.json, "seconds": .number(result.seconds), "backtest": .bool(result.backtest),
                                           // The ids (first 1000 each) follow the consent rule, like every export.
@@ -111,14 +111,14 @@ public struct SegmentsController: Sendable {
             guard let secret = body.objectValue?["secret"]?.stringValue, secret.count >= 16 else {
                 throw APIError(.unprocessableContent, code: "invalid_input", "secret must be a string of at least 16 characters (it signs each delivery: X-Segmenta-Signature)")
             }
-            let hook = try await blocking { try store.createWebhook(segment: name, url: url, secret: secret) }
+            let hook = try await mapped { try await store.createWebhook(segment: name, url: url, secret: secret) }
             return Response.json(.object(["id": .number(Double(hook.id)), "segment": .string(name), "url": .string(url), "created_at": .string(hook.createdAt.iso8601)]),
                                  status: .created)
         }
         admin.delete("segments/:name/webhooks/:id") { _, context in
             let name = try context.path("name")
             guard let id = Int64(try context.path("id")) else { throw APIError.badRequest("a webhook id is a number") }
-            try await blocking { try store.deleteWebhook(id: id, segment: name) }
+            try await mapped { try await store.deleteWebhook(id: id, segment: name) }
             return Response(status: .noContent)
         }
     }
@@ -139,7 +139,7 @@ public struct SegmentsController: Sendable {
         }
         let limit = try request.intQuery("limit", default: 1000, range: 1...10_000)
         let cursor = request.query("cursor")
-        let page = try await blocking { try store.exportableMembers(of: name, after: cursor, limit: limit + 1, traits: traits, includeNoConsent: everyone) }
+        let page = try await mapped { try await store.exportableMembers(of: name, after: cursor, limit: limit + 1, traits: traits, includeNoConsent: everyone) }
         let rows = page.prefix(limit).map { m -> JSONValue in
             traits.isEmpty ? .string(m.id) : .object(["id": .string(m.id), "traits": .object(Dictionary(zip(traits, m.values), uniquingKeysWith: { a, _ in a }))])
         }
@@ -160,25 +160,25 @@ extension SegmentsController {
     }
 
     /// The size of `{"condition": …}` now, without saving (the API's and the builder's preview); 422 with the JSON pointer of a mistake.
-    static func preview(store: SQLiteStore, body: JSONValue) async throws -> Response {
+    static func preview(store: any Storage, body: JSONValue) async throws -> Response {
         guard let c = body.objectValue?["condition"] else { throw APIError(.unprocessableContent, code: "invalid_input", "send {\"condition\": {…}} to preview a condition's size") }
         let condition: Condition
         do throws(ConditionError) { condition = try ConditionParser.condition(c, at: "/condition") } catch {
             throw APIError(.unprocessableContent, code: "invalid_definition", error.description)
         }
-        let size = try await blocking { try store.previewSize(condition, asOf: .now) }
+        let size = try await mapped { try await store.previewSize(condition, asOf: .now) }
         return Response.json(.object(["size": .number(Double(size)), "condition_text": .string(ConditionRenderer.text(condition))]))
     }
 
     /// Every current member (consent denials left out) as CSV, streamed 10,000 rows at a time:
     /// no cap, and memory stays flat whatever the segment's size.
-    static func csv(store: SQLiteStore, segment name: String, traits: [String], includeNoConsent: Bool = false) async throws -> Response {
-        _ = try await blocking { try store.exportableMembers(of: name, after: nil, limit: 1, traits: []) }   // 404 before streaming
+    static func csv(store: any Storage, segment name: String, traits: [String], includeNoConsent: Bool = false) async throws -> Response {
+        _ = try await mapped { try await store.exportableMembers(of: name, after: nil, limit: 1, traits: []) }   // 404 before streaming
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "profile_id" + traits.map { "," + CSVCell.field($0) }.joined() + "\n"))
             var after: String?
             while true {
-                let page = try await blocking { [after] in try store.exportableMembers(of: name, after: after, limit: 10_000, traits: traits, includeNoConsent: includeNoConsent) }
+                let page = try await mapped { [after] in try await store.exportableMembers(of: name, after: after, limit: 10_000, traits: traits, includeNoConsent: includeNoConsent) }
                 guard let last = page.last else { break }
                 var chunk = ""
                 for m in page { chunk += CSVCell.field(m.id) + m.values.map { "," + CSVCell.field($0.csvText) }.joined() + "\n" }

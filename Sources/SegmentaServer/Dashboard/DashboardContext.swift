@@ -13,12 +13,12 @@ struct Viewer: Sendable {
 /// must carry the session's CSRF token (form field `csrf` or header `X-CSRF-Token`).
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let store: SQLiteStore
+    let store: any Storage
     let sessions: Sessions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let id = request.cookies[Sessions.cookie]?.value, let session = await sessions.session(id),
-              let key = try await blocking({ try store.key(id: session.keyID) }), key.revokedAt == nil else {
+              let key = try await mapped({ try await store.key(id: session.keyID) }), key.revokedAt == nil else {
             if request.method == .get {
                 let next = request.uri.path == "/" ? "" : "?next=" + (request.uri.path.addingPercentEncodingForQuery())
                 return Response(status: .seeOther, headers: [.location: "/login" + next])

@@ -10,12 +10,12 @@ import SegmentaJobs
 /// segment, builder, RFM, cohorts, value and profile pages. Pages read snapshots and stored
 /// analyses only; admins also get the builder, refresh and validation buttons.
 public struct DashboardController: Sendable {
-    let store: SQLiteStore
+    let store: any Storage
     let sessions: Sessions
     let webhookPageSize: Int
 
     /// - Parameter webhookPageSize: ids per list in one webhook delivery (a refresh queues its deliveries itself).
-    public init(store: SQLiteStore, sessions: Sessions, webhookPageSize: Int = 1000) {
+    public init(store: any Storage, sessions: Sessions, webhookPageSize: Int = 1000) {
         self.store = store
         self.sessions = sessions
         self.webhookPageSize = webhookPageSize
@@ -50,7 +50,7 @@ public struct DashboardController: Sendable {
             let form = try await Self.form(request)
             let next = Self.safeNext(form["next"])
             guard let token = form["key"]?.trimmingWhitespace(), !token.isEmpty,
-                  let key = try await blocking({ try APIKeys.authenticate(token, in: store) }) else {
+                  let key = try await mapped({ try await APIKeys.authenticate(token, in: store) }) else {
                 return Self.html(Self.loginPage(next: next, error: "That key is unknown or revoked."), status: .unauthorized)
             }
             guard key.kind != .write else {
@@ -86,7 +86,7 @@ public struct DashboardController: Sendable {
             try await Self.checkCSRF(request, viewer)
             let name = try context.path("name")
             let pageSize = self.webhookPageSize
-            _ = try await blocking { try store.refresh(name, asOf: .now, webhookPageSize: pageSize) }
+            _ = try await mapped { try await store.refresh(name, asOf: .now, webhookPageSize: pageSize) }
             return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery()])
         }
         pages.post("segments/:name/validate") { request, context in
@@ -94,8 +94,8 @@ public struct DashboardController: Sendable {
             try await Self.checkCSRF(request, viewer)
             let name = try context.path("name")
             _ = try await offloaded { () async throws -> JSONValue in
-                guard let info = try await store.backend.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
-                return try await ValidationRun.run(store.backend, info: info, thresholds: SegmentValidation.Thresholds()).1
+                guard let info = try await store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+                return try await ValidationRun.run(store, info: info, thresholds: SegmentValidation.Thresholds()).1
             }
             return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery()])
         }
@@ -120,9 +120,9 @@ public struct DashboardController: Sendable {
             let viewer = try Self.admin(context)
             try await Self.checkCSRF(request, viewer)
             let document = try await request.jsonBody()
-            let info = try await blocking(invalidStatus: .unprocessableContent) { try store.createSegment(document) }
+            let info = try await mapped(invalidStatus: .unprocessableContent) { try await store.createSegment(document) }
             let pageSize = self.webhookPageSize
-            _ = try await blocking { try store.refresh(info.name, asOf: .now, webhookPageSize: pageSize) }
+            _ = try await mapped { try await store.refresh(info.name, asOf: .now, webhookPageSize: pageSize) }
             return Response.json(info.json, status: .created)
         }
     }

@@ -6,7 +6,7 @@ import SegmentaJobs
 extension DashboardPages {
     func rfm(_ viewer: Viewer, from: String?, to: String?) async throws -> String {
         let store = self.store
-        let (latest, dates) = try await blocking { (try store.latestAnalysisRun(kind: "rfm"), try store.analysisDates(kind: "rfm")) }
+        let (latest, dates) = try await mapped { (try await store.latestAnalysisRun(kind: "rfm"), try await store.analysisDates(kind: "rfm")) }
         guard let latest, let summary = latest.run.summary.objectValue else {
             return H.page("RFM", viewer: viewer, active: "/rfm", H.section("Not computed yet", H.empty("RFM appears after the first recompute (or `segmenta rfm`, or POST /api/v1/analyses/rfm).")))
         }
@@ -36,16 +36,16 @@ extension DashboardPages {
         if dates.count >= 2 {
             let toDate = to.flatMap { t in dates.first { $0.dateString == t } } ?? dates[0]
             let fromDate = from.flatMap { f in dates.first { $0.dateString == f } } ?? dates.first { $0 < toDate } ?? dates[1]
-            let moves = try await blocking { () throws -> [(from: String, to: String, count: Int)] in
+            let moves = try await mapped { () async throws -> [(from: String, to: String, count: Int)] in
                 let key: JSONValue = .object(["from": .string(fromDate.iso8601), "to": .string(toDate.iso8601)])
-                if let kept = try store.latestAnalysisRun(kind: "rfm_migrations", parameters: key) {
+                if let kept = try await store.latestAnalysisRun(kind: "rfm_migrations", parameters: key) {
                     return kept.run.summary.objectValue?["moves"]?.arrayValues.compactMap { m -> (from: String, to: String, count: Int)? in
                         let a = m.arrayValues
                         guard a.count == 3, let f = a[0].stringValue, let t = a[1].stringValue, let n = a[2].numberValue else { return nil }
                         return (f, t, Int(saturating: n))
                     } ?? []
                 }
-                return try store.transitions(kind: "rfm", from: fromDate, to: toDate)   // another pair: computed now
+                return try await store.transitions(kind: "rfm", from: fromDate, to: toDate)   // another pair: computed now
             }
             let names = RFMSegment.allCases.map(\.rawValue)
             let rows = names + ["(new)"], cols = names + ["(gone)"]
@@ -68,7 +68,7 @@ extension DashboardPages {
         guard period == "month" || period == "week" else { throw APIError.badRequest("period is month or week") }
         let store = self.store
         let parameters: JSONValue = .object(["period": .string(period), "activity": .string("orders"), "by": by.isEmpty ? .null : .string(by)])
-        let run = try await blocking { try store.latestAnalysisRun(kind: "cohorts", parameters: parameters) }
+        let run = try await mapped { try await store.latestAnalysisRun(kind: "cohorts", parameters: parameters) }
         let periodOptions = ["month", "week"].map { "<option\($0 == period ? " selected" : "")>\($0)</option>" }.joined()
         let byOptions = ([""] + Recompute.cohortTraits).map { "<option value=\"\(H.e($0))\"\($0 == by ? " selected" : "")>\($0.isEmpty ? "everyone" : H.e($0))</option>" }.joined()
         var body = "<form class=\"inline\" method=\"get\" action=\"/cohorts\"><label>period <select name=\"period\">\(periodOptions)</select></label>"
@@ -101,7 +101,7 @@ extension DashboardPages {
 
     func value(_ viewer: Viewer, x: String?, y: String?) async throws -> String {
         let store = self.store
-        let (clv, clusters) = try await blocking { (try store.latestAnalysisRun(kind: "clv"), try store.latestAnalysisRun(kind: "clusters")) }
+        let (clv, clusters) = try await mapped { (try await store.latestAnalysisRun(kind: "clv"), try await store.latestAnalysisRun(kind: "clusters")) }
         var body = ""
         if let clv, let s = clv.run.summary.objectValue {
             var parts = ""

@@ -11,8 +11,8 @@ extension DashboardPages {
     /// What a support agent opens before answering a ticket.
     func profile(_ id: String, viewer: Viewer) async throws -> String {
         let store = self.store
-        let (detail, events) = try await blocking { () throws -> (JSONValue?, [JSONValue]) in
-            (try store.profileDetail(id), try store.profileEvents(id, limit: 50, cursor: nil)?.events ?? [])
+        let (detail, events) = try await mapped { () async throws -> (JSONValue?, [JSONValue]) in
+            (try await store.profileDetail(id), try await store.profileEvents(id, limit: 50, cursor: nil)?.events ?? [])
         }
         guard let p = detail?.objectValue else {
             return H.page("Profile not found", viewer: viewer, active: "/profiles", H.section("Nobody is known by “\(id)”", H.empty("Try another user id, anonymous id or profile id.")))

@@ -7,18 +7,18 @@ import Synchronization
 /// The dashboard's pages. Each reads what the store keeps (snapshots, stored analyses, one
 /// profile) — bounded work per view whatever the number of events.
 struct DashboardPages: Sendable {
-    let store: SQLiteStore
+    let store: any Storage
     let mixCache = MixCache()
     typealias H = HTML
 
     func overview(_ viewer: Viewer) async throws -> String {
         let store = self.store
-        let (o, segments, histories, rfm) = try await blocking { () throws -> (StoreOverview, [SegmentInfo], [String: [SegmentSnapshot]], (AnalysisRun, Timestamp)?) in
-            let segments = try store.segments()
+        let (o, segments, histories, rfm) = try await mapped { () async throws -> (StoreOverview, [SegmentInfo], [String: [SegmentSnapshot]], (AnalysisRun, Timestamp)?) in
+            let segments = try await store.segments()
             var histories: [String: [SegmentSnapshot]] = [:]
-            for s in segments { histories[s.name] = try store.history(of: s.name) }
-            let rfm = try store.latestAnalysisRun(kind: "rfm")
-            return (try store.overview(), segments, histories, rfm.map { ($0.run, $0.createdAt) })
+            for s in segments { histories[s.name] = try await store.history(of: s.name) }
+            let rfm = try await store.latestAnalysisRun(kind: "rfm")
+            return (try await store.overview(), segments, histories, rfm.map { ($0.run, $0.createdAt) })
         }
         var body = H.stats([("profiles", H.thousands(o.profiles)), ("events", H.thousands(o.events)), ("orders", H.thousands(o.orders)),
                             ("accounts", H.thousands(o.accounts)), ("segments", H.thousands(segments.count))])
@@ -43,18 +43,18 @@ struct DashboardPages: Sendable {
     func segment(_ name: String, viewer: Viewer, query: String, page: Int, compare: Bool) async throws -> String {
         let store = self.store
         let perPage = 50
-        let data = try await blocking { () throws -> (SegmentInfo, [SegmentSnapshot], [(String, Int)], [(String, Int)], (Int, [(id: String, traits: JSONValue, computed: [String: JSONValue])]), [Webhook], [WebhookDelivery], AnalysisRun?) in
-            guard let info = try store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
-            let history = try store.history(of: name)
-            let version = "\(history.last?.id ?? 0)/\(try store.analysisHighWater())"
-            return (info, history, try mixCache.mix(name, "rfm_segment", version) { try store.memberMix(of: name, computed: "rfm_segment") },
-                    try mixCache.mix(name, "lifecycle", version) { try store.memberMix(of: name, computed: "lifecycle") },
-                    try store.memberPage(of: name, prefix: query, offset: (page - 1) * perPage, limit: perPage),
-                    try store.webhooks(of: name), try store.webhookDeliveries(segment: name, limit: 10),
-                    try store.analysisRuns(kind: "validation", parameter: name).last)
+        let data = try await mapped { () async throws -> (SegmentInfo, [SegmentSnapshot], [(String, Int)], [(String, Int)], (Int, [(id: String, traits: JSONValue, computed: [String: JSONValue])]), [Webhook], [WebhookDelivery], AnalysisRun?) in
+            guard let info = try await store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+            let history = try await store.history(of: name)
+            let version = "\(history.last?.id ?? 0)/\(try await store.analysisHighWater())"
+            return (info, history, try await mixCache.mix(name, "rfm_segment", version) { try await store.memberMix(of: name, computed: "rfm_segment") },
+                    try await mixCache.mix(name, "lifecycle", version) { try await store.memberMix(of: name, computed: "lifecycle") },
+                    try await store.memberPage(of: name, prefix: query, offset: (page - 1) * perPage, limit: perPage),
+                    try await store.webhooks(of: name), try await store.webhookDeliveries(segment: name, limit: 10),
+                    try await store.analysisRuns(kind: "validation", parameter: name).last)
         }
         let (info, history, rfmMix, lifeMix, members, hooks, deliveries, validation) = data
-        let everyoneLifecycle = try await blocking { try store.latestAnalysisRun(kind: "lifecycle")?.run.summary.objectValue }
+        let everyoneLifecycle = try await mapped { try await store.latestAnalysisRun(kind: "lifecycle")?.run.summary.objectValue }
         var body = ""
         let condition = info.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }.map(ConditionRenderer.text) ?? "a fixed list (static segment)"
         var head = "<p><b>Who:</b> \(H.e(condition))</p>"
@@ -101,7 +101,7 @@ struct DashboardPages: Sendable {
             }))
         }
         if compare {
-            let reports = try await offloaded { try await ComparisonRun.run(store.backend, a: name, b: nil, by: nil, asOf: .now) }
+            let reports = try await offloaded { try await ComparisonRun.run(store, a: name, b: nil, by: nil, asOf: .now) }
             if let r = reports.first {
                 body += H.section("\(name) compared with the rest", H.table(["KPI", name, "the rest", "95 % CI of the difference", "test", "p (Holm)", "verdict"], r.rows.map { row in
                     let f: (Double) -> String = { row.kpi.isProportion ? H.percent($0) : H.fixed($0, 2) }
@@ -163,10 +163,10 @@ struct DashboardPages: Sendable {
 final class MixCache: Sendable {
     private let entries = Mutex<[String: (version: String, mix: [(value: String, count: Int)])]>([:])
 
-    func mix(_ segment: String, _ trait: String, _ version: String, compute: () throws -> [(value: String, count: Int)]) throws -> [(value: String, count: Int)] {
+    func mix(_ segment: String, _ trait: String, _ version: String, compute: () async throws -> [(value: String, count: Int)]) async throws -> [(value: String, count: Int)] {
         let key = segment + "\u{0}" + trait
         if let hit = entries.withLock({ $0[key] }), hit.version == version { return hit.mix }
-        let mix = try compute()
+        let mix = try await compute()
         entries.withLock { all in
             if all.count > 500 { all.removeAll() }
             all[key] = (version, mix)

@@ -9,13 +9,13 @@ import NIOCore
 /// The SDK-facing routes of `shared/INGESTION.md`: Segment (`/v1/batch`, `/v1/b`, `/v1/track`, …)
 /// and PostHog (`/batch/`, `/capture/`, `/i/v0/e/`). Authenticated by write keys only.
 public struct IngestController: Sendable {
-    let store: SQLiteStore
+    let store: any Storage
     let queue: IngestQueue
     let metrics: ServerMetrics
     let maxBodyBytes: Int
     let logger: Logger
 
-    public init(store: SQLiteStore, queue: IngestQueue, metrics: ServerMetrics, maxBodyBytes: Int, logger: Logger) {
+    public init(store: any Storage, queue: IngestQueue, metrics: ServerMetrics, maxBodyBytes: Int, logger: Logger) {
         self.store = store
         self.queue = queue
         self.metrics = metrics
@@ -110,7 +110,7 @@ public struct IngestController: Sendable {
         }
         let ids = Set(messages.flatMap { [$0.userID, $0.anonymousID, $0.previousID].compactMap { $0 } })
         let store = self.store
-        let suppressed = try await blocking { try store.suppressed(among: ids) }
+        let suppressed = try await mapped { try await store.suppressed(among: ids) }
         if !suppressed.isEmpty {
             let before = messages.count
             messages.removeAll { m in [m.userID, m.anonymousID, m.previousID].contains { $0.map(suppressed.contains) ?? false } }
@@ -138,7 +138,7 @@ public struct IngestController: Sendable {
     /// The active write key of a token, or a 401.
     func writeKey(_ token: String) async throws -> APIKey {
         let store = self.store
-        guard let key = try await blocking({ try APIKeys.authenticate(token, in: store) }), key.kind == .write else {
+        guard let key = try await mapped({ try await APIKeys.authenticate(token, in: store) }), key.kind == .write else {
             throw APIError.unauthorized("unknown or revoked write key; `segmenta keys create --kind write` makes one")
         }
         return key

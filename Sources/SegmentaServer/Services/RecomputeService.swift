@@ -10,13 +10,13 @@ import NIOPosix
 /// Failed steps are logged, counted in `/metrics` and left on the segment as `last_error`; the
 /// next run tries again.
 public struct RecomputeService: Service {
-    let store: SQLiteStore
+    let store: any Storage
     let interval: Duration
     let options: Recompute.Options
     let metrics: ServerMetrics
     let logger: Logger
 
-    public init(store: SQLiteStore, interval: Duration, options: Recompute.Options, metrics: ServerMetrics, logger: Logger) {
+    public init(store: any Storage, interval: Duration, options: Recompute.Options, metrics: ServerMetrics, logger: Logger) {
         self.store = store
         self.interval = interval
         self.options = options
@@ -36,7 +36,7 @@ public struct RecomputeService: Service {
 
     /// One full recompute.
     public func runOnce() async {
-        let job = Recompute(store: store.backend, options: options, logger: logger)
+        let job = Recompute(store: store, options: options, logger: logger)
         let clock = ContinuousClock.now
         let report = await withTaskExecutorPreference(BatchExecutor.shared) { await job.run() }
         for step in report.steps {

@@ -23,7 +23,7 @@ import Synchronization
 /// go one at a time, in order; different URLs are served side by side, so a slow endpoint holds up
 /// only its own deliveries.
 public final class WebhookQueue: Service, Sendable {
-    let store: SQLiteStore
+    let store: any Storage
     let metrics: ServerMetrics
     let attempts: Int
     let retryBase: Duration
@@ -35,7 +35,7 @@ public final class WebhookQueue: Service, Sendable {
     /// Endpoints served at the same time.
     static let parallelEndpoints = 16
 
-    public init(store: SQLiteStore, metrics: ServerMetrics, attempts: Int, retryBase: Duration, timeout: Duration,
+    public init(store: any Storage, metrics: ServerMetrics, attempts: Int, retryBase: Duration, timeout: Duration,
                 policy: WebhookNetworkPolicy = WebhookNetworkPolicy(), logger: Logger) {
         self.store = store
         self.metrics = metrics
@@ -67,7 +67,7 @@ public final class WebhookQueue: Service, Sendable {
     /// Due deliveries grouped by URL, leaving out URLs already being served; marks the chosen URLs busy.
     func dueBatches() async -> [(url: String, deliveries: [WebhookDelivery])] {
         let store = self.store
-        guard let due = try? await NIOThreadPool.singleton.runIfActive({ try store.dueWebhookDeliveries(now: .now) }) else { return [] }
+        guard let due = try? await store.dueWebhookDeliveries(now: .now) else { return [] }
         let byURL = Dictionary(grouping: due, by: \.url)
         let order = due.map(\.url).withoutRepeats()   // oldest due first
         return busy.withLock { busy in
@@ -122,9 +122,7 @@ public final class WebhookQueue: Service, Sendable {
         metrics.webhookDeliveries(failure == nil ? "delivered" : retryAt == nil ? "failed" : "retry").increment()
         if let failure { logger.warning("webhook delivery failed", metadata: ["delivery": .stringConvertible(d.id), "url": .string(WebhookTarget.masked(d.url)), "error": .string(failure)]) }
         let store = self.store, error = failure, code = status
-        _ = try? await NIOThreadPool.singleton.runIfActive {
-            try store.recordDeliveryAttempt(id: d.id, delivered: error == nil, responseStatus: code, error: error, retryAt: retryAt)
-        }
+        try? await store.recordDeliveryAttempt(id: d.id, delivered: error == nil, responseStatus: code, error: error, retryAt: retryAt)
     }
 
     /// What is signed: `"TIMESTAMP.DELIVERY.BODY"`, so a receiver that checks the timestamp is recent

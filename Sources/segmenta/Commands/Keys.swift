@@ -19,7 +19,7 @@ extension Segmenta {
 
             func run() async throws {
                 try await reportingErrors {
-                    let (key, token) = try APIKeys.create(kind, name: name.isEmpty ? "\(kind.rawValue) key" : name, in: try store.open())
+                    let (key, token) = try await APIKeys.create(kind, name: name.isEmpty ? "\(kind.rawValue) key" : name, in: try store.open().backend)
                     print(token)
                     Terminal.note("\(key.kind.rawValue) key \(key.id) created; the token above is shown only once")
                 }

@@ -47,7 +47,7 @@ extension Segmenta {
                 var logger = Logger(label: "segmenta")
                 logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
                 let db = try store.open(cache: .server)
-                try Self.ensureKeys(db)
+                try await Self.ensureKeys(db)
                 var config = ServerConfiguration()
                 config.host = host
                 config.port = port
@@ -74,14 +74,14 @@ extension Segmenta {
         }
 
         /// On first start: a write key and an admin key, from the environment or generated and printed once.
-        static func ensureKeys(_ db: SQLiteStore) throws {
+        static func ensureKeys(_ db: SQLiteStore) async throws {
             let env = ProcessInfo.processInfo.environment
-            if let write = env["SEGMENTA_WRITE_KEY"], !write.isEmpty { try APIKeys.adopt(write, kind: .write, name: "SEGMENTA_WRITE_KEY", in: db) }
-            if let admin = env["SEGMENTA_ADMIN_TOKEN"], !admin.isEmpty { try APIKeys.adopt(admin, kind: .admin, name: "SEGMENTA_ADMIN_TOKEN", in: db) }
+            if let write = env["SEGMENTA_WRITE_KEY"], !write.isEmpty { try await APIKeys.adopt(write, kind: .write, name: "SEGMENTA_WRITE_KEY", in: db.backend) }
+            if let admin = env["SEGMENTA_ADMIN_TOKEN"], !admin.isEmpty { try await APIKeys.adopt(admin, kind: .admin, name: "SEGMENTA_ADMIN_TOKEN", in: db.backend) }
             let active = try db.keys().filter { $0.revokedAt == nil }
             var created: [(String, String)] = []
-            if !active.contains(where: { $0.kind == .write }) { created.append(("write", try APIKeys.create(.write, name: "default write", in: db).token)) }
-            if !active.contains(where: { $0.kind == .admin }) { created.append(("admin", try APIKeys.create(.admin, name: "default admin", in: db).token)) }
+            if !active.contains(where: { $0.kind == .write }) { created.append(("write", try await APIKeys.create(.write, name: "default write", in: db.backend).token)) }
+            if !active.contains(where: { $0.kind == .admin }) { created.append(("admin", try await APIKeys.create(.admin, name: "default admin", in: db.backend).token)) }
             guard !created.isEmpty else { return }
             // Unbuffered: when stdout is a pipe or a log file, the keys must not wait in a buffer.
             var text = Terminal.bold("New keys — shown once, store them now (only their hashes are kept):") + "\n"
