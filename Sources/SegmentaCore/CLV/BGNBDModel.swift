@@ -53,8 +53,8 @@ public struct BGNBDModel: Sendable, Equatable {
         let longest = T.max() ?? 0
         let scale = 10 / (longest > 0 ? longest : 1)
         // Sorted, so that sums (and so the fit) do not depend on the dictionary's per-process hash seed.
-        let rows = weights.sorted { ($0.key.x, $0.key.tx, $0.key.T) < ($1.key.x, $1.key.tx, $1.key.T) }
-            .map { (x: $0.key.x, tx: $0.key.tx * scale, T: $0.key.T * scale, w: $0.value) }
+        let sortedWeights = weights.sorted { ($0.key.x, $0.key.tx, $0.key.T) < ($1.key.x, $1.key.tx, $1.key.T) }
+        let rows = sortedWeights.map { (x: $0.key.x, tx: $0.key.tx * scale, T: $0.key.T * scale, w: $0.value) }
         // Terms that depend on x only (the log-gammas) are computed once per distinct x.
         let xs = Array(Set(rows.map(\.x))).sorted()
         let xIndex = Dictionary(xs.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -166,7 +166,9 @@ public struct BGNBDModel: Sendable, Equatable {
         for row in rows { total += row.w * logLikelihood(r: model.r, alpha: model.alpha, a: model.a, b: model.b, x: row.x, tx: row.tx / scale, T: row.T / scale) }
         model.logLikelihood = total
         if wantErrors {
-            model.standardErrors = Self.standardErrors(model, rows: weights.map { ($0.key.x, $0.key.tx, $0.key.T, $0.value) })
+            // In key order: the numerical Hessian is sensitive to summation order (the dictionary's
+            // order changes with each process's hash seed, and the errors changed in the 4th digit).
+            model.standardErrors = Self.standardErrors(model, rows: sortedWeights.map { ($0.key.x, $0.key.tx, $0.key.T, $0.value) })
         }
         return model
     }

@@ -140,25 +140,41 @@ enum CLVOutput {
             }
             Swift.print(out, terminator: "")
         case .json:
-            var o: [String: JSONValue] = [
-                "time_unit": .string(r.unit.rawValue), "horizon_months": .number(Double(r.horizonMonths)), "discount_rate": .number(r.discountRate),
-                "bgnbd": .object(["r": .number(r.bgnbd.r), "alpha": .number(r.bgnbd.alpha), "a": .number(r.bgnbd.a), "b": .number(r.bgnbd.b),
-                                  "log_likelihood": .number(r.bgnbd.logLikelihood),
-                                  "standard_errors": r.bgnbd.standardErrors.map { se in .object(["r": .number(se[0]), "alpha": .number(se[1]), "a": .number(se[2]), "b": .number(se[3])]) } ?? .null]),
-                "gamma_gamma": r.gammaGamma.map { g in .object(["p": .number(g.p), "q": .number(g.q), "v": .number(g.v), "log_likelihood": .number(g.logLikelihood)]) } ?? .null,
-                "customers": .array(r.customers.map { c in
-                    var row: [String: JSONValue] = ["customer_id": .string(c.summary.customerID), "frequency": .number(c.summary.frequency),
-                                                    "recency": .number(c.summary.recency), "T": .number(c.summary.T), "monetary": .number(c.summary.monetary),
-                                                    "p_alive": .number(c.probabilityAlive), "expected_purchases": .number(c.expectedPurchases),
-                                                    "expected_avg_value": c.expectedAverageValue.map(JSONValue.number) ?? .null, "clv": c.clv.map(JSONValue.number) ?? .null]
-                    if let p = c.predictedHoldout { row["predicted_holdout"] = .number(p); row["actual_holdout"] = .number(c.actualHoldout ?? 0) }
-                    return .object(row)
-                }),
-            ]
-            if let h = r.holdout {
-                o["holdout"] = .object(["length": .number(h.length), "predicted": .number(h.predicted), "actual": .number(h.actual), "correlation": .number(h.correlation)])
+            // Streamed customer by customer (keys in sorted order, as a JSON tree would print them):
+            // a million customers no longer build a tree of a million objects first.
+            var w = JSONStreamWriter { Swift.print($0, terminator: "") }
+            w.beginObject()
+            w.member("bgnbd", .object(["r": .number(r.bgnbd.r), "alpha": .number(r.bgnbd.alpha), "a": .number(r.bgnbd.a), "b": .number(r.bgnbd.b),
+                                       "log_likelihood": .number(r.bgnbd.logLikelihood),
+                                       "standard_errors": r.bgnbd.standardErrors.map { se in .object(["r": .number(se[0]), "alpha": .number(se[1]), "a": .number(se[2]), "b": .number(se[3])]) } ?? .null]))
+            w.key("customers")
+            w.beginArray()
+            for c in r.customers {
+                w.beginObject()
+                w.key("T"); w.number(c.summary.T)
+                if c.predictedHoldout != nil { w.key("actual_holdout"); w.number(c.actualHoldout ?? 0) }
+                w.key("clv"); w.number(c.clv)
+                w.key("customer_id"); w.string(c.summary.customerID)
+                w.key("expected_avg_value"); w.number(c.expectedAverageValue)
+                w.key("expected_purchases"); w.number(c.expectedPurchases)
+                w.key("frequency"); w.number(c.summary.frequency)
+                w.key("monetary"); w.number(c.summary.monetary)
+                w.key("p_alive"); w.number(c.probabilityAlive)
+                if let p = c.predictedHoldout { w.key("predicted_holdout"); w.number(p) }
+                w.key("recency"); w.number(c.summary.recency)
+                w.endObject()
             }
-            Swift.print(JSONValue.object(o).jsonText)
+            w.endArray()
+            w.member("discount_rate", .number(r.discountRate))
+            w.member("gamma_gamma", r.gammaGamma.map { g in .object(["p": .number(g.p), "q": .number(g.q), "v": .number(g.v), "log_likelihood": .number(g.logLikelihood)]) } ?? .null)
+            if let h = r.holdout {
+                w.member("holdout", .object(["length": .number(h.length), "predicted": .number(h.predicted), "actual": .number(h.actual), "correlation": .number(h.correlation)]))
+            }
+            w.member("horizon_months", .number(Double(r.horizonMonths)))
+            w.member("time_unit", .string(r.unit.rawValue))
+            w.endObject()
+            w.finish()
+            Swift.print("")
         case .table:
             let b = r.bgnbd
             Swift.print(Terminal.bold("BG/NBD on \(Fmt.thousands(r.customers.count)) customers (time unit: \(r.unit.rawValue))"))

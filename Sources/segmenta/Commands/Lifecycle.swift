@@ -64,13 +64,27 @@ enum LifecycleOutput {
                 Swift.print("\(CSVCell.field(c.customerID)),\(c.stage.rawValue),\(c.orders),\(opt(c.daysSinceFirst)),\(opt(c.daysSinceLast)),\(c.medianGapDays.map(JSONValue.format) ?? "")")
             }
         case .json:
-            let rows: [JSONValue] = customers.map { c in
-                .object(["customer_id": .string(c.customerID), "stage": .string(c.stage.rawValue), "orders": .number(Double(c.orders)),
-                         "days_since_first": c.daysSinceFirst.map { .number(Double($0)) } ?? .null,
-                         "days_since_last": c.daysSinceLast.map { .number(Double($0)) } ?? .null,
-                         "median_gap_days": c.medianGapDays.map(JSONValue.number) ?? .null])
+            // Streamed row by row (keys in sorted order, as a JSON tree would print them).
+            var w = JSONStreamWriter { Swift.print($0, terminator: "") }
+            w.beginObject()
+            w.member("as_of", .string(asOf.dateString))
+            w.key("customers")
+            w.beginArray()
+            for c in customers {
+                w.beginObject()
+                w.key("customer_id"); w.string(c.customerID)
+                w.key("days_since_first"); w.number(c.daysSinceFirst.map(Double.init))
+                w.key("days_since_last"); w.number(c.daysSinceLast.map(Double.init))
+                w.key("median_gap_days"); w.number(c.medianGapDays)
+                w.key("orders"); w.number(Double(c.orders))
+                w.key("stage"); w.string(c.stage.rawValue)
+                w.endObject()
             }
-            Swift.print(JSONValue.object(["as_of": .string(asOf.dateString), "customers": .array(rows), "summary": summary(customers)]).jsonText)
+            w.endArray()
+            w.member("summary", summary(customers))
+            w.endObject()
+            w.finish()
+            Swift.print("")
         case .table:
             Swift.print(Terminal.bold("Lifecycle of \(Fmt.thousands(customers.count)) customers as of \(asOf.dateString)"))
             Swift.print("")
