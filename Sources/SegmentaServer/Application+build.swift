@@ -66,11 +66,12 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     let read = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .read))
     let admin = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .admin))
     SegmentsController(store: parts.storage, networks: parts.configuration.webhookNetworks, webhookPageSize: parts.configuration.webhookPageSize).addRoutes(read: read, admin: admin)
-    ProfilesController(store: parts.storage).addRoutes(read: read)
+    ProfilesController(store: parts.storage, searchTraits: parts.configuration.searchTraits).addRoutes(read: read)
     AnalysesController(store: parts.storage, options: parts.recompute.options, logger: parts.logger).addRoutes(read: read, admin: admin)
     PrivacyController(store: parts.storage).addRoutes(admin: admin)
     let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .write))
     InsightController(store: parts.storage).addRoutes(read: read, admin: admin, apps: apps)
-    DashboardController(store: parts.storage, sessions: parts.sessions, webhookPageSize: parts.configuration.webhookPageSize).addRoutes(to: router)
+    DashboardController(store: parts.storage, sessions: parts.sessions, webhookPageSize: parts.configuration.webhookPageSize,
+                        searchTraits: parts.configuration.searchTraits).addRoutes(to: router)
     return router
 }

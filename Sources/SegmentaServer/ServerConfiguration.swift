@@ -10,6 +10,8 @@ public struct ServerConfiguration: Sendable {
     public var refreshInterval: Duration? = .seconds(15 * 60)
     /// Also fit BG/NBD + Gamma-Gamma (CLV, P(alive)) at each recompute.
     public var computeCLV = true
+    /// Traits that people are searched by (with ids), on the Profiles page, in segment members and in `GET /api/v1/profiles?q=`.
+    public var searchTraits = ["email", "name"]
     /// Also cluster customers into this many personas at each recompute (nil: no clustering).
     public var clusters: Int? = 4
     /// Largest request body accepted, compressed or not (Segment's batch limit is ~500 KB; PostHog's ~6 MB).

@@ -7,6 +7,9 @@ extension SQLiteBackend {
     public func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)? {
         try await run { s throws(SegmentaError) in try s.profileEvents(id, limit: limit, cursor: cursor) }
     }
+    public func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch] {
+        try await run { s throws(SegmentaError) in try s.searchProfiles(query, traits: traits, limit: limit) }
+    }
     public func overview() async throws(SegmentaError) -> StoreOverview { try await run { s throws(SegmentaError) in try s.overview() } }
 
     // SegmentStore
@@ -21,8 +24,8 @@ extension SQLiteBackend {
     public func previewSize(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> Int {
         try await run { s throws(SegmentaError) in try s.previewSize(condition, asOf: asOf) }
     }
-    public func memberPage(of segment: String, prefix: String, offset: Int, limit: Int) async throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) {
-        try await run { s throws(SegmentaError) in try s.memberPage(of: segment, prefix: prefix, offset: offset, limit: limit) }
+    public func memberPage(of segment: String, prefix: String, matching traits: [String], offset: Int, limit: Int) async throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) {
+        try await run { s throws(SegmentaError) in try s.memberPage(of: segment, prefix: prefix, matching: traits, offset: offset, limit: limit) }
     }
     public func memberMix(of segment: String, computed name: String) async throws(SegmentaError) -> [(value: String, count: Int)] {
         try await run { s throws(SegmentaError) in try s.memberMix(of: segment, computed: name) }

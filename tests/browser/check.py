@@ -124,6 +124,16 @@ try:
                        ("/value", "value"), (f"/profiles/{someone}", "profile"), ("/profiles", "profile-search"), ("/builder", "builder")]:
         visit(path, name)
 
+    # Search by email, as a support agent does: the one match opens that customer's profile.
+    detail = json.load(urllib.request.urlopen(urllib.request.Request(base + "/api/v1/profiles/" + urllib.parse.quote(someone, safe=""),
+                                                                     headers={"Authorization": "Bearer " + key})))
+    email = (detail.get("traits") or {}).get("email")
+    if email:
+        title = visit("/profiles?q=" + urllib.parse.quote(email.upper()), "profile-search-by-email")
+        if someone not in (title or ""):
+            failures.append(f"searching {email.upper()} did not open profile {someone} (page: {title})")
+            print(f"FAIL search by email: {title}")
+
     # The builder: build a condition node by node, preview, save; the new segment's page must open.
     def js(expr):
         r = call("Runtime.evaluate", expression=expr, awaitPromise=True, returnByValue=True)

@@ -2,15 +2,32 @@ public import Hummingbird
 public import SegmentaCore
 public import SegmentaStore
 
-/// `/api/v1/profiles/{id}`: what a support desk asks before answering a ticket — traits,
-/// computed traits, segments, identities, accounts, activity — and the profile's events.
+/// `/api/v1/profiles?q=` finds people by email, name or any id; `/api/v1/profiles/{id}` is what a
+/// support desk asks before answering a ticket — traits, computed traits, segments, identities,
+/// accounts, activity — and the profile's events.
 public struct ProfilesController: Sendable {
     let store: any Storage
+    let searchTraits: [String]
 
-    public init(store: any Storage) { self.store = store }
+    public init(store: any Storage, searchTraits: [String] = ["email", "name"]) {
+        self.store = store
+        self.searchTraits = searchTraits
+    }
 
     public func addRoutes(read: RouterGroup<AppRequestContext>) {
-        let store = self.store
+        let store = self.store, traits = self.searchTraits
+        read.get("profiles") { request, _ in
+            guard let q = request.query("q")?.trimmingWhitespace(), !q.isEmpty else {
+                throw APIError.badRequest("pass ?q=TEXT: an email, a name or any id, whole or its beginning (case aside)")
+            }
+            guard q.utf8.count <= 512 else { throw APIError.badRequest("q is longer than 512 bytes; search by the start of an email, name or id") }
+            let limit = try request.intQuery("limit", default: 20, range: 1...100)
+            let matches = try await mapped { try await store.searchProfiles(q, traits: traits, limit: limit) }
+            return Response.json(.object(["query": .string(q), "searched": .array((["id", "user_id", "anonymous_id"] + traits).map(JSONValue.string)),
+                                          "profiles": .array(matches.map { m in
+                .object(["id": .string(m.id), "traits": .object(m.traits.mapValues(JSONValue.string)), "matched": .string(m.matched), "exact": .bool(m.exact)])
+            })]))
+        }
         read.get("profiles/:id") { _, context in
             let id = try context.path("id")
             guard let profile = try await mapped({ try await store.profileDetail(id) }) else {

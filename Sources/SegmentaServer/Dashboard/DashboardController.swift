@@ -13,12 +13,16 @@ public struct DashboardController: Sendable {
     let store: any Storage
     let sessions: Sessions
     let webhookPageSize: Int
+    let searchTraits: [String]
 
-    /// - Parameter webhookPageSize: ids per list in one webhook delivery (a refresh queues its deliveries itself).
-    public init(store: any Storage, sessions: Sessions, webhookPageSize: Int = 1000) {
+    /// - Parameters:
+    ///   - webhookPageSize: ids per list in one webhook delivery (a refresh queues its deliveries itself).
+    ///   - searchTraits: traits people are found by (with ids) on the Profiles page and in segment members.
+    public init(store: any Storage, sessions: Sessions, webhookPageSize: Int = 1000, searchTraits: [String] = ["email", "name"]) {
         self.store = store
         self.sessions = sessions
         self.webhookPageSize = webhookPageSize
+        self.searchTraits = searchTraits
     }
 
     static let securityHeaders: HTTPFields = {
@@ -71,7 +75,7 @@ public struct DashboardController: Sendable {
             response.setCookie(Cookie(name: Sessions.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
-        let p = DashboardPages(store: store)
+        let p = DashboardPages(store: store, searchTraits: searchTraits)
         pages.get("/") { _, context in Self.html(try await p.overview(try context.signedIn())) }
         pages.get("segments/:name") { request, context in
             Self.html(try await p.segment(try context.path("name"), viewer: try context.signedIn(), query: request.query("q") ?? "",
@@ -104,10 +108,14 @@ public struct DashboardController: Sendable {
         pages.get("cohorts") { request, context in Self.html(try await p.cohorts(try context.signedIn(), period: request.query("period") ?? "month", by: request.query("by") ?? "")) }
         pages.get("value") { request, context in Self.html(try await p.value(try context.signedIn(), x: request.query("x"), y: request.query("y"))) }
         pages.get("profiles") { request, context in
-            if let id = request.query("id")?.trimmingWhitespace(), !id.isEmpty {
-                return Response(status: .seeOther, headers: [.location: "/profiles/" + id.addingPercentEncodingForPathSegment()])
+            let viewer = try context.signedIn()
+            // `id` is the older name of the query (links from before the search).
+            guard let q = (request.query("q") ?? request.query("id"))?.trimmingWhitespace(), !q.isEmpty else { return Self.html(p.profileSearch(viewer)) }
+            let matches = try await p.search(q)
+            if matches.count == 1, let only = matches.first {
+                return Response(status: .seeOther, headers: [.location: "/profiles/" + only.id.addingPercentEncodingForPathSegment()])
             }
-            return Self.html(p.profileSearch(try context.signedIn()))
+            return Self.html(p.profileSearch(viewer, query: q, matches: matches))
         }
         pages.get("profiles/:id") { _, context in Self.html(try await p.profile(try context.path("id"), viewer: try context.signedIn())) }
 

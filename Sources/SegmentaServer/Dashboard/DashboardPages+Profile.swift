@@ -2,10 +2,28 @@ import SegmentaCore
 import SegmentaStore
 
 extension DashboardPages {
-    func profileSearch(_ viewer: Viewer) -> String {
-        H.page("Profiles", viewer: viewer, active: "/profiles", H.section("Find a customer",
-            "<form class=\"inline\" method=\"get\" action=\"/profiles\"><label for=\"id\">User id, anonymous id or profile id</label>"
-            + "<input id=\"id\" name=\"id\" required><button>Open</button></form>"))
+    /// Profiles matching a query (ids, and the searchable traits), 20 at most.
+    func search(_ q: String) async throws -> [ProfileMatch] {
+        let store = self.store, traits = searchTraits
+        return try await mapped { try await store.searchProfiles(q, traits: traits, limit: 20) }
+    }
+
+    /// The search form; with a query, what it found (one match never gets here: it opens the profile).
+    func profileSearch(_ viewer: Viewer, query: String = "", matches: [ProfileMatch] = []) -> String {
+        let fields = (searchTraits + ["any id"]).joined(separator: ", ")
+        var body = H.section("Find a customer",
+            "<form class=\"inline\" method=\"get\" action=\"/profiles\"><label for=\"q\">\(H.e(fields.prefix(1).uppercased() + fields.dropFirst()))</label>"
+            + "<input id=\"q\" name=\"q\" value=\"\(H.e(query))\" required placeholder=\"e.g. ada@example.com\"><button>Search</button></form>",
+            note: "Exact or the start of it; upper and lower case are the same.")
+        if !query.isEmpty {
+            body += H.section(matches.isEmpty ? "Nobody matches “\(query)”" : "\(matches.count) people match “\(query)”",
+                matches.isEmpty ? H.empty("No profile has an id, \(searchTraits.joined(separator: " or ")) equal to or starting with it.")
+                    : H.table(["profile"] + searchTraits + ["found by"], matches.map { m in
+                        ["<a href=\"/profiles/\(H.e(m.id.addingPercentEncodingForPathSegment()))\">\(H.e(m.id))</a>"]
+                            + searchTraits.map { H.e(m.traits[$0] ?? "") } + [H.e(m.matched == "identity" ? "user or anonymous id" : m.matched)]
+                    }))
+        }
+        return H.page("Profiles", viewer: viewer, active: "/profiles", body)
     }
 
     /// What a support agent opens before answering a ticket.

@@ -8,6 +8,8 @@ import Synchronization
 /// profile) — bounded work per view whatever the number of events.
 struct DashboardPages: Sendable {
     let store: any Storage
+    /// Traits people are found by (with ids).
+    var searchTraits = ["email", "name"]
     let mixCache = MixCache()
     typealias H = HTML
 
@@ -49,7 +51,7 @@ struct DashboardPages: Sendable {
             let version = "\(history.last?.id ?? 0)/\(try await store.analysisHighWater())"
             return (info, history, try await mixCache.mix(name, "rfm_segment", version) { try await store.memberMix(of: name, computed: "rfm_segment") },
                     try await mixCache.mix(name, "lifecycle", version) { try await store.memberMix(of: name, computed: "lifecycle") },
-                    try await store.memberPage(of: name, prefix: query, offset: (page - 1) * perPage, limit: perPage),
+                    try await store.memberPage(of: name, prefix: query, matching: searchTraits, offset: (page - 1) * perPage, limit: perPage),
                     try await store.webhooks(of: name), try await store.webhookDeliveries(segment: name, limit: 10),
                     try await store.analysisRuns(kind: "validation", parameter: name).last)
         }
@@ -115,13 +117,13 @@ struct DashboardPages: Sendable {
         }
         let total = members.0, pages = max(1, (total + perPage - 1) / perPage)
         var table = "<form class=\"inline\" method=\"get\" action=\"/segments/\(H.e(name))\"><label for=\"q\">Find a member by id</label>"
-            + "<input id=\"q\" name=\"q\" value=\"\(H.e(query))\" placeholder=\"id starts with…\"><button class=\"secondary\">Search</button>"
+            + "<input id=\"q\" name=\"q\" value=\"\(H.e(query))\" placeholder=\"\(H.e((["id"] + searchTraits).joined(separator: ", "))) starts with…\"><button class=\"secondary\">Search</button>"
             + " <a class=\"button\" href=\"/segments/\(H.e(name))/members.csv\">Export CSV</a></form>"
         table += H.table(["profile", "email", "plan", "RFM segment", "lifecycle"], members.1.map { m in
             [H.link("/profiles/" + m.id.addingPercentEncodingForPathSegment(), m.id), H.e(m.traits.value(atPath: "email")?.stringValue ?? ""), H.e(m.traits.value(atPath: "plan")?.stringValue ?? ""),
              H.e(m.computed["rfm_segment"]?.stringValue ?? ""), H.e(m.computed["lifecycle"]?.stringValue ?? "")]
         })
-        var pager = "<p class=\"note\">\(H.thousands(total)) members\(query.isEmpty ? "" : " whose id starts with “\(H.e(query))”") · page \(page) of \(pages)"
+        var pager = "<p class=\"note\">\(H.thousands(total)) members\(query.isEmpty ? "" : " whose \(H.e((["id"] + searchTraits).joined(separator: ", "))) starts with “\(H.e(query))”") · page \(page) of \(pages)"
         let q = query.isEmpty ? "" : "&q=" + query.addingPercentEncodingForQuery()
         if page > 1 { pager += " · <a href=\"/segments/\(H.e(name))?page=\(page - 1)\(H.e(q))\">previous</a>" }
         if page < pages { pager += " · <a href=\"/segments/\(H.e(name))?page=\(page + 1)\(H.e(q))\">next</a>" }

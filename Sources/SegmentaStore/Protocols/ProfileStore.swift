@@ -15,6 +15,9 @@ public protocol ProfileStore: Sendable {
     func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue?
     /// A profile's events, newest first, a page at a time; nil when nobody is known by `id`.
     func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)?
+    /// Profiles whose id, user or anonymous id, or one of `traits` equals or starts with `query`
+    /// (case aside): exact matches first, at most `limit`.
+    func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch]
     /// Figures for the overview page.
     func overview() async throws(SegmentaError) -> StoreOverview
     /// Every profile id.

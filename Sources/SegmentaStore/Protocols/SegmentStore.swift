@@ -14,8 +14,8 @@ public protocol SegmentStore: Sendable {
     func exportableMembers(of segment: String, after: String?, limit: Int, traits: [String], includeNoConsent: Bool) async throws(SegmentaError) -> [(id: String, values: [JSONValue])]
     /// How many profiles a condition matches as of a time (nothing stored).
     func previewSize(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> Int
-    /// A page of current members whose id starts with `prefix`, with traits and computed traits.
-    func memberPage(of segment: String, prefix: String, offset: Int, limit: Int) async throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])])
+    /// A page of current members whose id or one of `traits` starts with `prefix`, with traits and computed traits.
+    func memberPage(of segment: String, prefix: String, matching traits: [String], offset: Int, limit: Int) async throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])])
     /// How current members split over the values of a computed trait.
     func memberMix(of segment: String, computed name: String) async throws(SegmentaError) -> [(value: String, count: Int)]
     /// Every segment, by name.

@@ -26,22 +26,30 @@ extension SQLiteStore {
         }
     }
 
-    /// A page of a segment's current members whose id starts with `prefix`, in id order, with their
-    /// traits and computed traits (for the members table).
-    public func memberPage(of segment: String, prefix: String, offset: Int, limit: Int) throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) {
+    /// A page of a segment's current members whose id, or one of `traits` (e.g. email, name),
+    /// starts with `prefix` (case aside), in id order, with their traits and computed traits.
+    public func memberPage(of segment: String, prefix: String, matching traits: [String], offset: Int, limit: Int) throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) {
         try read { db in
             var like = ""
             for c in prefix { if c == "\\" || c == "%" || c == "_" { like.append("\\") }; like.append(c) }
             like += "%"
+            // The id or any searchable trait; trait paths are bound, never spliced.
+            var test = "m.profile_id LIKE ?1 ESCAPE '\\'"
+            var arguments: [any DatabaseValueConvertible] = [like, segment]
+            for t in traits {
+                arguments.append(ComputedTraitLayout.path(of: t))
+                test += " OR (json_type(p.traits, ?\(arguments.count)) = 'text' AND json_extract(p.traits, ?\(arguments.count)) LIKE ?1 ESCAPE '\\')"
+            }
             // Without a search the total is the latest snapshot's size (no count over the members).
             let total = prefix.isEmpty
                 ? try Int.fetchOne(db, sql: "SELECT size FROM segment_snapshots WHERE segment = ? ORDER BY id DESC LIMIT 1", arguments: [segment]) ?? 0
-                : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segment_membership WHERE segment = ? AND exited_snapshot IS NULL AND profile_id LIKE ? ESCAPE '\\'",
-                                   arguments: [segment, like]) ?? 0
+                : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segment_membership m JOIN profiles p ON p.id = m.profile_id WHERE m.segment = ?2 AND m.exited_snapshot IS NULL AND (\(test))",
+                                   arguments: StatementArguments(arguments)) ?? 0
+            let page = arguments + [limit, offset]
             let rows = try Row.fetchAll(db, sql: """
                 SELECT m.profile_id, p.traits FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
-                WHERE m.segment = ? AND m.exited_snapshot IS NULL AND m.profile_id LIKE ? ESCAPE '\\' ORDER BY m.profile_id LIMIT ? OFFSET ?
-                """, arguments: [segment, like, limit, offset])
+                WHERE m.segment = ?2 AND m.exited_snapshot IS NULL AND (\(test)) ORDER BY m.profile_id LIMIT ?\(page.count - 1) OFFSET ?\(page.count)
+                """, arguments: StatementArguments(page))
             return (total, try rows.map { r in
                 (r[0], try JSONTextParser.parse(r[1] as String), try ComputedTraitLayout.traits(db, profile: r[0]))
             })

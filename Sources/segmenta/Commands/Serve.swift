@@ -25,6 +25,9 @@ extension Segmenta {
         var refreshInterval = "15m"
         @Option(help: "Personas to find at each recompute (0: no clustering).") var clusters = 4
         @Flag(help: "Skip CLV (BG/NBD + Gamma-Gamma) at each recompute.") var noClv = false
+        @Option(help: ArgumentHelp("Traits people are searched by, with any id (Profiles page, segment members, GET /api/v1/profiles?q=).", valueName: "t1,t2"))
+        var searchTraits = "email,name"
+
         @Flag(help: "Let webhooks reach private-network addresses (10/8, 172.16/12, 192.168/16, fc00::/7), e.g. a CRM inside your network. Loopback and link-local stay refused.")
         var webhooksAllowPrivate = false
         @Option(help: ArgumentHelp("Longest a request's SQL may run before it is stopped (503), e.g. 30s, 2m; 0 for no limit.", valueName: "duration"))
@@ -55,6 +58,7 @@ extension Segmenta {
                 config.refreshInterval = interval == .zero ? nil : interval
                 config.clusters = clusters > 0 ? clusters : nil
                 config.computeCLV = !noClv
+                config.searchTraits = NameList.parse(searchTraits)
                 config.webhookNetworks.allowPrivate = webhooksAllowPrivate
                 let limit = Self.duration(queryTimeLimit) ?? .seconds(30)
                 config.queryTimeLimit = limit == .zero ? nil : limit
