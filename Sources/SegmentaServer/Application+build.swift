@@ -59,6 +59,8 @@ public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @S
 /// and the dashboard (sign-in sessions).
 public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    // First, so that it also wraps unknown URLs: a browser gets a styled page with the right status.
+    router.add(middleware: ErrorPageMiddleware())
     if let limit = parts.configuration.queryTimeLimit { router.add(middleware: QueryDeadlineMiddleware(limit: limit)) }
     IngestController(store: parts.storage, queue: parts.queue, metrics: parts.metrics, maxBodyBytes: parts.configuration.maxBodyBytes, logger: parts.logger)
         .addRoutes(to: router)

@@ -133,6 +133,7 @@ try:
         if someone not in (title or ""):
             failures.append(f"searching {email.upper()} did not open profile {someone} (page: {title})")
             print(f"FAIL search by email: {title}")
+    visit("/builder", "builder")   # the builder script below works on the builder page
 
     # The builder: build a condition node by node, preview, save; the new segment's page must open.
     def js(expr):

@@ -33,7 +33,7 @@ extension DashboardPages {
             (try await store.profileDetail(id), try await store.profileEvents(id, limit: 50, cursor: nil)?.events ?? [])
         }
         guard let p = detail?.objectValue else {
-            return H.page("Profile not found", viewer: viewer, active: "/profiles", H.section("Nobody is known by “\(id)”", H.empty("Try another user id, anonymous id or profile id.")))
+            throw APIError.notFound("Nobody is known by “\(id)”. Try another user id, anonymous id or profile id, or search by email or name on the Profiles page.")
         }
         func text(_ v: JSONValue) -> String {
             switch v {

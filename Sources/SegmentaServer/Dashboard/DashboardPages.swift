@@ -123,7 +123,7 @@ struct DashboardPages: Sendable {
             [H.link("/profiles/" + m.id.addingPercentEncodingForPathSegment(), m.id), H.e(m.traits.value(atPath: "email")?.stringValue ?? ""), H.e(m.traits.value(atPath: "plan")?.stringValue ?? ""),
              H.e(m.computed["rfm_segment"]?.stringValue ?? ""), H.e(m.computed["lifecycle"]?.stringValue ?? "")]
         })
-        var pager = "<p class=\"note\">\(H.thousands(total)) members\(query.isEmpty ? "" : " whose \(H.e((["id"] + searchTraits).joined(separator: ", "))) starts with “\(H.e(query))”") · page \(page) of \(pages)"
+        var pager = "<p class=\"note\">\(H.thousands(total)) member\(total == 1 ? "" : "s")\(query.isEmpty ? "" : " whose \(H.e((["id"] + searchTraits).joined(separator: ", "))) starts with “\(H.e(query))”") · page \(page) of \(pages)"
         let q = query.isEmpty ? "" : "&q=" + query.addingPercentEncodingForQuery()
         if page > 1 { pager += " · <a href=\"/segments/\(H.e(name))?page=\(page - 1)\(H.e(q))\">previous</a>" }
         if page < pages { pager += " · <a href=\"/segments/\(H.e(name))?page=\(page + 1)\(H.e(q))\">next</a>" }
