@@ -82,7 +82,9 @@ struct DashboardTests {
                 ("/cohorts", ["Share of each monthly cohort"]),
                 ("/cohorts?period=week&by=plan", ["plan = "]),
                 ("/value", ["Customers by 12-month CLV", "P(alive) against repeat purchases", "Personas", "coloured by persona"]),
-                ("/profiles/\(someone)", ["Profile \(someone)", "champions", "Recent activity", "Computed traits"]),
+                // Titled by the person's name; nested traits as paths; scores in words, the trait name on hover.
+                ("/profiles/\(someone)", ["profile \(someone)", "champions", "Recent activity", "Scores and predictions", "RFM segment",
+                                          "title=\"computed trait rfm_segment\"", "company.size", "consent.marketing"]),
                 ("/builder", ["Who belongs", "/assets/builder.js"]),
             ]
             for (path, needles) in expectations {

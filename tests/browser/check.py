@@ -130,9 +130,10 @@ try:
     email = (detail.get("traits") or {}).get("email")
     if email:
         title = visit("/profiles?q=" + urllib.parse.quote(email.upper()), "profile-search-by-email")
-        if someone not in (title or ""):
-            failures.append(f"searching {email.upper()} did not open profile {someone} (page: {title})")
-            print(f"FAIL search by email: {title}")
+        landed = call("Runtime.evaluate", expression="location.pathname", returnByValue=True)["result"]["value"]
+        if landed != "/profiles/" + urllib.parse.quote(someone, safe=""):
+            failures.append(f"searching {email.upper()} did not open profile {someone} (page: {title}, {landed})")
+            print(f"FAIL search by email: {title} at {landed}")
     visit("/builder", "builder")   # the builder script below works on the builder page
 
     # The builder: build a condition node by node, preview, save; the new segment's page must open.

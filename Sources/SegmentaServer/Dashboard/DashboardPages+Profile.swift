@@ -35,16 +35,7 @@ extension DashboardPages {
         guard let p = detail?.objectValue else {
             throw APIError.notFound("Nobody is known by “\(id)”. Try another user id, anonymous id or profile id, or search by email or name on the Profiles page.")
         }
-        func text(_ v: JSONValue) -> String {
-            switch v {
-            case .string(let s): return s
-            case .number(let d) where d.rounded() != d: return H.fixed(d, abs(d) < 10 ? 3 : 2)
-            default: return v.jsonText
-            }
-        }
-        func rows(_ o: [String: JSONValue]) -> [[String]] {
-            o.sorted(by: { $0.key < $1.key }).map { k, v in [H.e(k), H.e(text(v))] }
-        }
+        let rows = { (o: [String: JSONValue]) -> [[String]] in Self.flatten(o).map { k, v in [H.e(k), H.e(v)] } }
         var body = H.stats([("first seen", (p["first_seen"]?.stringValue).map { String($0.prefix(10)) } ?? "–"),
                             ("last seen", (p["last_seen"]?.stringValue).map { String($0.prefix(10)) } ?? "–"),
                             ("events", H.thousands(Int(saturating: p["event_counts"]?.objectValue?["total"]?.numberValue ?? 0))),
@@ -53,12 +44,18 @@ extension DashboardPages {
         let segments = p["segments"]?.arrayValues.compactMap(\.stringValue) ?? []
         body += H.section("Segments", segments.isEmpty ? H.empty("In no segment.") : segments.map { "<a class=\"pill\" href=\"/segments/\(H.e($0))\">\(H.e($0))</a>" }.joined(separator: " "))
         body += "<div class=\"row\">"
-        body += H.section("Traits", H.table(["trait", "value"], rows(p["traits"]?.objectValue ?? [:])))
-        body += H.section("Computed traits", H.table(["trait", "value"], rows(p["computed_traits"]?.objectValue ?? [:])))
+        body += H.section("Traits", H.table(["trait", "value"], rows(p["traits"]?.objectValue ?? [:])), note: "Nested traits are shown as paths (company.size), as segment conditions name them.")
+        let computed = (p["computed_traits"]?.objectValue ?? [:]).sorted { Self.computedOrder($0.key) < Self.computedOrder($1.key) }
+        body += H.section("Scores and predictions", computed.isEmpty ? H.empty("Not computed yet: the server computes them at each recompute.")
+            : H.table(["what", "value"], computed.map { name, value in
+                ["<span title=\"computed trait \(H.e(name))\">\(H.e(Self.computedLabel(name)))</span>", H.e(Self.computedValue(name, value))]
+            }), note: "Hover a label for the computed trait's name, as segment conditions use it.")
         body += "</div>"
         let accounts = p["accounts"]?.arrayValues.compactMap(\.objectValue) ?? []
         if !accounts.isEmpty {
-            body += H.section("Accounts", H.table(["account", "traits"], accounts.map { [H.e($0["id"]?.stringValue ?? ""), H.e(($0["traits"] ?? .null).jsonText)] }))
+            body += H.section("Accounts", H.table(["account", "traits"], accounts.map { a in
+                [H.e(a["id"]?.stringValue ?? ""), H.e(Self.flatten(a["traits"]?.objectValue ?? [:]).map { "\($0): \($1)" }.joined(separator: " · "))]
+            }))
         }
         body += H.section("Identities", (p["identities"]?.arrayValues.compactMap(\.objectValue) ?? []).map {
             "<span class=\"pill\">\(H.e($0["kind"]?.stringValue ?? "")): \(H.e($0["id"]?.stringValue ?? ""))</span>"
@@ -66,11 +63,64 @@ extension DashboardPages {
         let items = events.compactMap(\.objectValue).map { e -> String in
             let name = e["name"]?.stringValue ?? ""
             let props = e["properties"]?.objectValue ?? [:]
-            let detail = props.isEmpty ? "" : " <span class=\"note\">\(H.e(JSONValue.object(props).jsonText.prefix(140).description))</span>"
-            return "<li><time>\(H.e(e["timestamp"]?.stringValue.map { String($0.prefix(16)).replacingAll("T", with: " ") } ?? ""))</time>"
-                + "<b>\(H.e(e["type"]?.stringValue ?? ""))</b> \(H.e(name))\(detail)</li>"
+            let pairs = Self.flatten(props).map { "\($0): \($1)" }.joined(separator: " · ")
+            let detail = pairs.isEmpty ? "" : " <span class=\"note\">\(H.e(pairs.count > 160 ? String(pairs.prefix(159)) + "…" : pairs))</span>"
+            let type = e["type"]?.stringValue ?? ""
+            let what = type == "track" ? name : type == "page" || type == "screen" ? "viewed \(type) \(name)" : type
+            return "<li><time title=\"\(H.e(e["timestamp"]?.stringValue ?? ""))\">\(H.e(e["timestamp"]?.stringValue.map { String($0.prefix(16)).replacingAll("T", with: " ") } ?? ""))</time>"
+                + "<b>\(H.e(what))</b>\(detail)</li>"
         }
         body += H.section("Recent activity (50 latest)", items.isEmpty ? H.empty("No events.") : "<ul class=\"timeline\">\(items.joined())</ul>")
-        return H.page("Profile \(p["id"]?.stringValue ?? id)", viewer: viewer, active: "/profiles", body)
+        // Titled as a person: their name, else their email, else the id (kept beside it).
+        let traits = p["traits"]?.objectValue ?? [:]
+        let profileID = p["id"]?.stringValue ?? id
+        let title = traits["name"]?.stringValue ?? traits["email"]?.stringValue ?? "Profile \(profileID)"
+        let subtitle = "<p class=\"note\">profile \(H.e(profileID))\((traits["name"] != nil ? traits["email"]?.stringValue : nil).map { " · " + H.e($0) } ?? "")</p>"
+        return H.page(title, viewer: viewer, active: "/profiles", subtitle + body)
+    }
+
+    /// Traits as (path, readable value) rows: nested objects become dotted paths, lists are joined.
+    static func flatten(_ o: [String: JSONValue], prefix: String = "") -> [(String, String)] {
+        o.sorted { $0.key < $1.key }.flatMap { k, v -> [(String, String)] in
+            let path = prefix.isEmpty ? k : prefix + "." + k
+            switch v {
+            case .object(let inner) where !inner.isEmpty: return flatten(inner, prefix: path)
+            case .array(let items): return [(path, items.map(readable).joined(separator: ", "))]
+            default: return [(path, readable(v))]
+            }
+        }
+    }
+
+    static func readable(_ v: JSONValue) -> String {
+        switch v {
+        case .string(let s):
+            // An ISO timestamp reads as date and time (UTC).
+            if s.count >= 16, let t = try? Timestamp.parse(s), s.contains("T") { return String(t.iso8601.prefix(16)).replacingAll("T", with: " ") + " UTC" }
+            return s
+        case .number(let d) where d.rounded() != d: return H.fixed(d, abs(d) < 10 ? 3 : 2)
+        case .bool(let b): return b ? "yes" : "no"
+        case .null: return "–"
+        default: return v.jsonText
+        }
+    }
+
+    /// Computed traits in words, with their units; the trait's own name stays one hover away.
+    static let computedLabels: [(name: String, label: String)] = [
+        ("rfm_segment", "RFM segment"), ("lifecycle", "Lifecycle stage"), ("persona", "Persona"), ("cluster", "Cluster"),
+        ("clv", "Expected value, next 12 months (CLV)"), ("p_alive", "Chance still a customer (P(alive))"), ("expected_purchases", "Expected purchases, next 12 months"),
+        ("rfm_recency", "Days since the last order"), ("rfm_frequency", "Orders"), ("rfm_monetary", "Spend"),
+        ("rfm_r", "Recency score (R, 1–5)"), ("rfm_f", "Frequency score (F, 1–5)"), ("rfm_m", "Monetary score (M, 1–5)"), ("rfm_fm", "Frequency-monetary score (FM, 1–5)"),
+    ]
+
+    static func computedLabel(_ name: String) -> String { computedLabels.first { $0.name == name }?.label ?? name }
+    static func computedOrder(_ name: String) -> Int { computedLabels.firstIndex { $0.name == name } ?? computedLabels.count }
+    static func computedValue(_ name: String, _ v: JSONValue) -> String {
+        guard let d = v.numberValue else { return readable(v) }
+        switch name {
+        case "p_alive": return H.percent(d)
+        case "clv", "rfm_monetary": return H.fixed(d, 2)
+        case "expected_purchases": return H.fixed(d, 1)
+        default: return readable(v)
+        }
     }
 }
