@@ -128,10 +128,27 @@ struct DashboardTests {
             }
             let form: HTTPFields = [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
             try await client.execute(uri: "/segments/pros/refresh", method: .post, headers: form, body: ByteBuffer(string: "csrf=wrong")) { #expect($0.status == .forbidden) }
-            try await client.execute(uri: "/segments/pros/refresh", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(csrf)")) { r in
+            // A second member joins before the refresh: the page then says what the refresh did, beside its button.
+            _ = try s.store.apply([Message(kind: .identify, messageID: "2", userID: "u2", traits: ["plan": .string("pro")])], source: "t", arrival: .now)
+            let landing = try await client.execute(uri: "/segments/pros/refresh", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(csrf)")) { r -> String in
                 #expect(r.status == .seeOther)
+                return r.headers[.location] ?? ""
             }
+            #expect(landing == "/segments/pros?refreshed=1&entered=1&exited=0&size=2")
             #expect(try s.store.history(of: "pros").count == 2)
+            try await client.execute(uri: landing, method: .get, headers: [.cookie: cookie]) { r in
+                #expect(String(buffer: r.body).contains("Refreshed just now: 1 entered, 0 left; 2 members now."))
+            }
+            let validated = try await client.execute(uri: "/segments/pros/validate", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(csrf)")) { r -> String in
+                r.headers[.location] ?? ""
+            }
+            #expect(validated.hasPrefix("/segments/pros?validated=1&pass="))
+            try await client.execute(uri: validated, method: .get, headers: [.cookie: cookie]) { r in
+                #expect(String(buffer: r.body).contains("Validated just now:"))
+            }
+            try await client.execute(uri: "/segments/pros?refreshed=1&entered=%3Cb%3E&size=-5", method: .get, headers: [.cookie: cookie]) { r in
+                #expect(String(buffer: r.body).contains("Refreshed just now: 0 entered, 0 left; 0 members now."))   // numbers only
+            }
             // A read key sees but cannot change.
             let reader = try await signIn(client, key: s.read)
             var readJSON: HTTPFields = [.cookie: reader.cookie, .contentType: "application/json"]

@@ -36,6 +36,19 @@ public struct DashboardController: Sendable {
     }()
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")
 
+    /// What the action just taken did, from the numbers its redirect carries (whole numbers only).
+    static func notice(_ request: Request) -> String? {
+        func n(_ key: String) -> Int { request.query(key).flatMap { Int($0) }.map { min(max($0, 0), 1_000_000_000) } ?? 0 }
+        func plural(_ count: Int, _ word: String) -> String { "\(HTML.thousands(count)) \(word)\(count == 1 ? "" : "s")" }
+        if request.query("refreshed") == "1" {
+            return "Refreshed just now: \(HTML.thousands(n("entered"))) entered, \(HTML.thousands(n("exited"))) left; \(plural(n("size"), "member")) now."
+        }
+        if request.query("validated") == "1" {
+            return "Validated just now: \(HTML.thousands(n("pass"))) passed, \(plural(n("warn"), "warning")), \(HTML.thousands(n("fail"))) failed — the details are under Validation below."
+        }
+        return nil
+    }
+
     static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: securityHeaders, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
@@ -79,7 +92,8 @@ public struct DashboardController: Sendable {
         pages.get("/") { _, context in Self.html(try await p.overview(try context.signedIn())) }
         pages.get("segments/:name") { request, context in
             Self.html(try await p.segment(try context.path("name"), viewer: try context.signedIn(), query: request.query("q") ?? "",
-                                          page: try request.intQuery("page", default: 1, range: 1...1_000_000), compare: request.query("compare") == "1"))
+                                          page: try request.intQuery("page", default: 1, range: 1...1_000_000), compare: request.query("compare") == "1",
+                                          notice: Self.notice(request)))
         }
         pages.get("segments/:name/members.csv") { _, context in
             let name = try context.path("name")
@@ -90,18 +104,22 @@ public struct DashboardController: Sendable {
             try await Self.checkCSRF(request, viewer)
             let name = try context.path("name")
             let pageSize = self.webhookPageSize
-            _ = try await mapped { try await store.refresh(name, asOf: .now, webhookPageSize: pageSize) }
-            return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery()])
+            let done = try await mapped { try await store.refresh(name, asOf: .now, webhookPageSize: pageSize) }
+            // The page says what the refresh did, beside the button (after the redirect).
+            let notice = "?refreshed=1&entered=\(done.entered.count)&exited=\(done.exited.count)&size=\(done.snapshot.size)"
+            return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery() + notice])
         }
         pages.post("segments/:name/validate") { request, context in
             let viewer = try Self.admin(context)
             try await Self.checkCSRF(request, viewer)
             let name = try context.path("name")
-            _ = try await offloaded { () async throws -> JSONValue in
+            let report = try await offloaded { () async throws -> JSONValue in
                 guard let info = try await store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
                 return try await ValidationRun.run(store, info: info, thresholds: SegmentValidation.Thresholds()).1
             }
-            return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery()])
+            let statuses = report.objectValue?["criteria"]?.arrayValues.compactMap { $0.objectValue?["status"]?.stringValue } ?? []
+            let counts = ["pass", "warn", "fail"].map { s in "&\(s)=\(statuses.filter { $0 == s }.count)" }.joined()
+            return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery() + "?validated=1" + counts])
         }
         pages.get("builder") { _, context in Self.html(p.builder(try context.signedIn())) }
         pages.get("rfm") { request, context in Self.html(try await p.rfm(try context.signedIn(), from: request.query("from"), to: request.query("to"))) }

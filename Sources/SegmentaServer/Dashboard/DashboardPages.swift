@@ -42,7 +42,8 @@ struct DashboardPages: Sendable {
         return H.page("Overview", viewer: viewer, active: "/", body)
     }
 
-    func segment(_ name: String, viewer: Viewer, query: String, page: Int, compare: Bool) async throws -> String {
+    /// - Parameter notice: what the action the user just took did (shown beside its buttons).
+    func segment(_ name: String, viewer: Viewer, query: String, page: Int, compare: Bool, notice: String? = nil) async throws -> String {
         let store = self.store
         let perPage = 50
         let data = try await mapped { () async throws -> (SegmentInfo, [SegmentSnapshot], [(String, Int)], [(String, Int)], (Int, [(id: String, traits: JSONValue, computed: [String: JSONValue])]), [Webhook], [WebhookDelivery], AnalysisRun?) in
@@ -67,6 +68,7 @@ struct DashboardPages: Sendable {
             head += "<p><form class=\"inline\" method=\"post\" action=\"/segments/\(H.e(name))/refresh\">\(H.csrfField(viewer))<button>Refresh now</button></form> "
                 + "<form class=\"inline\" method=\"post\" action=\"/segments/\(H.e(name))/validate\">\(H.csrfField(viewer))<button class=\"secondary\">Validate now</button></form></p>"
         }
+        if let notice { head += "<p class=\"banner\" role=\"status\">\(H.e(notice))</p>" }
         body += H.section("Definition", head)
         if let card = info.definition.objectValue?["card"]?.objectValue, !card.isEmpty {
             let items = ["objective", "kpi", "needs", "risks", "actions"].compactMap { k in card[k].map { (k, $0.stringValue ?? $0.jsonText) } }
