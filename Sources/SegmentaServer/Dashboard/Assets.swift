@@ -154,7 +154,7 @@ enum Assets {
         status.className = ""; status.textContent = "saving…";
         const r = await post("/ui/segments");
         if (!r) return;
-        if (r.ok) { window.location.href = "/segments/" + encodeURIComponent(r.json.name); }
+        if (r.ok) { window.location.href = "/segments/" + encodeURIComponent(r.json.name) + "?saved=1"; }
         else { status.className = "error"; status.textContent = r.json.message || ("error " + r.status); }
       });
       ["name", "description", "card-objective", "card-kpi", "card-actions"].forEach(id =>

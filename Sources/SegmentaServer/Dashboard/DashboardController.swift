@@ -43,6 +43,9 @@ public struct DashboardController: Sendable {
         if request.query("refreshed") == "1" {
             return "Refreshed just now: \(HTML.thousands(n("entered"))) entered, \(HTML.thousands(n("exited"))) left; \(plural(n("size"), "member")) now."
         }
+        if request.query("saved") == "1" {
+            return "Saved: the segment is live and was refreshed just now; the scheduled recompute keeps it up to date."
+        }
         if request.query("validated") == "1" {
             return "Validated just now: \(HTML.thousands(n("pass"))) passed, \(plural(n("warn"), "warning")), \(HTML.thousands(n("fail"))) failed — the details are under Validation below."
         }
