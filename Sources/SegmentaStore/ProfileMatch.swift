@@ -1,5 +1,3 @@
-public import SegmentaCore
-
 /// A profile found by a search, with what matched and how to show it to a person.
 public struct ProfileMatch: Sendable, Equatable {
     /// The profile id.
