@@ -127,11 +127,9 @@ enum ComputedTraitLayout {
     }
 
     /// Drops one profile's computed traits (a privacy delete, or a profile merged into another:
-    /// there is no foreign key to cascade); returns how many traits it had.
-    static func delete(_ db: Database, profile: String) throws -> Int {
-        let removed = try traits(db, profile: profile).count
+    /// there is no foreign key to cascade). One primary-key delete per group; nothing is parsed.
+    static func delete(_ db: Database, profile: String) throws {
         try db.cachedStatement(sql: "DELETE FROM computed_values WHERE grp IN (SELECT DISTINCT grp FROM computed_trait_names) AND profile_id = ?")
             .execute(arguments: [profile])
-        return removed
     }
 }

@@ -89,22 +89,19 @@ public struct SQLiteBackend: Storage {
     }
     public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)],
                                at time: Timestamp) async throws(SegmentaError) {
-        let pairs = values.map { AnalysisValue(profile: $0.profile, value: $0.value) }
         try await run { s throws(SegmentaError) in
-            try s.recordAnalysis(kind: kind, asOf: asOf, parameters: parameters, summary: summary, values: pairs.map { ($0.profile, $0.value) }, at: time)
+            try s.recordAnalysis(kind: kind, asOf: asOf, parameters: parameters, summary: summary, values: values, at: time)
         }
     }
     public func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp] { try await run { s throws(SegmentaError) in try s.analysisDates(kind: kind) } }
     public func sortedAnalysisValues(kind: String, asOf: Timestamp) async throws(SegmentaError) -> [(profile: String, value: String)]? {
-        let pairs = try await run { s throws(SegmentaError) in try s.sortedAnalysisValues(kind: kind, asOf: asOf).map { $0.map { AnalysisValue(profile: $0.profile, value: $0.value) } } }
-        return pairs.map { $0.map { ($0.profile, $0.value) } }
+        try await run { s throws(SegmentaError) in try s.sortedAnalysisValues(kind: kind, asOf: asOf) }
     }
 
     // ExperimentStore
     public func experiment(named name: String) async throws(SegmentaError) -> Experiment? { try await run { s throws(SegmentaError) in try s.experiment(named: name) } }
     public func exposures(of experiment: String) async throws(SegmentaError) -> [(profile: String, variant: String, at: Timestamp)] {
-        let list = try await run { s throws(SegmentaError) in try s.exposures(of: experiment).map { Exposure(profile: $0.profile, variant: $0.variant, at: $0.at) } }
-        return list.map { ($0.profile, $0.variant, $0.at) }
+        try await run { s throws(SegmentaError) in try s.exposures(of: experiment) }
     }
     public func recordExposure(experiment: String, profile: String, variant: String, at: Timestamp) async throws(SegmentaError) {
         try await run { s throws(SegmentaError) in try s.recordExposure(experiment: experiment, profile: profile, variant: variant, at: at) }
@@ -113,15 +110,8 @@ public struct SQLiteBackend: Storage {
         try await run { s throws(SegmentaError) in try s.outcomeValues(outcome, signups: signups, asOf: asOf) }
     }
     public func converted(event: String, exposures: [(profile: String, variant: String, at: Timestamp)], windowDays: Int, asOf: Timestamp) async throws(SegmentaError) -> Set<String> {
-        let list = exposures.map { Exposure(profile: $0.profile, variant: $0.variant, at: $0.at) }
-        return try await run { s throws(SegmentaError) in
-            try s.converted(event: event, exposures: list.map { ($0.profile, $0.variant, $0.at) }, windowDays: windowDays, asOf: asOf)
-        }
+        try await run { s throws(SegmentaError) in try s.converted(event: event, exposures: exposures, windowDays: windowDays, asOf: asOf) }
     }
-
-    /// Tuples are not `Sendable` across the hop; these carry them.
-    private struct AnalysisValue: Sendable { var profile: String; var value: String }
-    private struct Exposure: Sendable { var profile: String; var variant: String; var at: Timestamp }
 }
 
 extension SQLiteStore {

@@ -73,22 +73,23 @@ extension SQLiteStore {
     /// (e.g. the RFM segment), and that run's as-of.
     public func analysisValues(kind: String, asOf: Timestamp) throws(SegmentaError) -> (asOf: Timestamp, values: [String: String])? {
         try read { db in
-            guard let run = try Row.fetchOne(db, sql: "SELECT id, as_of FROM analysis_runs WHERE kind = ? AND as_of <= ? ORDER BY as_of DESC, id DESC LIMIT 1",
-                                             arguments: [kind, asOf.milliseconds]) else { return nil }
+            guard let run = try Self.latestRun(db, kind: kind, asOf: asOf) else { return nil }
             var out: [String: String] = [:]
-            for (profile, value) in try Self.runValues(db, run: run[0]) { out[profile] = value }
-            return (Timestamp(milliseconds: run[1]), out)
+            for (profile, value) in try Self.runValues(db, run: run.id) { out[profile] = value }
+            return (run.asOf, out)
         }
     }
 
     /// The per-profile values kept with the latest run of `kind` as of `asOf` (at or before),
     /// sorted by profile; nil when there is no such run.
     public func sortedAnalysisValues(kind: String, asOf: Timestamp) throws(SegmentaError) -> [(profile: String, value: String)]? {
-        try read { db in
-            guard let run = try Int64.fetchOne(db, sql: "SELECT id FROM analysis_runs WHERE kind = ? AND as_of <= ? ORDER BY as_of DESC, id DESC LIMIT 1",
-                                               arguments: [kind, asOf.milliseconds]) else { return nil }
-            return try Self.runValues(db, run: run)
-        }
+        try read { db in try Self.latestRun(db, kind: kind, asOf: asOf).map { try Self.runValues(db, run: $0.id) } }
+    }
+
+    /// The latest run of `kind` with an as-of at or before `asOf` (the newest of that as-of).
+    static func latestRun(_ db: Database, kind: String, asOf: Timestamp) throws -> (id: Int64, asOf: Timestamp)? {
+        try Row.fetchOne(db, sql: "SELECT id, as_of FROM analysis_runs WHERE kind = ? AND as_of <= ? ORDER BY as_of DESC, id DESC LIMIT 1",
+                         arguments: [kind, asOf.milliseconds]).map { ($0[0], Timestamp(milliseconds: $0[1])) }
     }
 
     /// The per-profile values kept with one run, sorted by profile (empty when it kept none):

@@ -175,7 +175,7 @@ extension SQLiteStore {
         try db.execute(sql: "UPDATE orders SET profile_id = ? WHERE profile_id = ?", arguments: [into, from])
         try db.execute(sql: "UPDATE identities SET profile_id = ? WHERE profile_id = ?", arguments: [into, from])
         try db.execute(sql: "INSERT OR IGNORE INTO account_members (account_id, profile_id) SELECT account_id, ? FROM account_members WHERE profile_id = ?", arguments: [into, from])
-        _ = try ComputedTraitLayout.delete(db, profile: from)   // recomputed for `into` at the next analysis
+        try ComputedTraitLayout.delete(db, profile: from)   // recomputed for `into` at the next analysis
         try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [from])
     }
 

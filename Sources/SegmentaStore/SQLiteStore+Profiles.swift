@@ -50,6 +50,16 @@ extension SQLiteStore {
         }
     }
 
+    /// A `LIKE` pattern for "starts with `prefix`" (use with `ESCAPE '\\'`): `%`, `_` and `\\` match themselves.
+    static func likePrefix(_ prefix: String) -> String {
+        var like = ""
+        for c in prefix {
+            if c == "\\" || c == "%" || c == "_" { like.append("\\") }
+            like.append(c)
+        }
+        return like + "%"
+    }
+
     /// A JSON path for SQLite's JSON functions, from a dotted trait path; each key is quoted so
     /// that any name is data, never syntax.
     static func jsonPath(_ dotted: String) -> String {

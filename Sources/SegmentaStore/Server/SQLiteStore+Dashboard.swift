@@ -30,14 +30,12 @@ extension SQLiteStore {
     /// starts with `prefix` (case aside), in id order, with their traits and computed traits.
     public func memberPage(of segment: String, prefix: String, matching traits: [String], offset: Int, limit: Int) throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) {
         try read { db in
-            var like = ""
-            for c in prefix { if c == "\\" || c == "%" || c == "_" { like.append("\\") }; like.append(c) }
-            like += "%"
+            let like = Self.likePrefix(prefix)
             // The id or any searchable trait; trait paths are bound, never spliced.
             var test = "m.profile_id LIKE ?1 ESCAPE '\\'"
             var arguments: [any DatabaseValueConvertible] = [like, segment]
             for t in traits {
-                arguments.append(ComputedTraitLayout.path(of: t))
+                arguments.append(Self.jsonPath(t))
                 test += " OR (json_type(p.traits, ?\(arguments.count)) = 'text' AND json_extract(p.traits, ?\(arguments.count)) LIKE ?1 ESCAPE '\\')"
             }
             // Without a search the total is the latest snapshot's size (no count over the members).

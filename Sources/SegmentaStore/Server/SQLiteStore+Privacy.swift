@@ -32,7 +32,8 @@ extension SQLiteStore {
                 allIDs.formUnion(known)
                 allIDs.insert(p)
                 counts["identities", default: 0] += known.count
-                counts["computed_traits", default: 0] += try ComputedTraitLayout.delete(db, profile: p)
+                counts["computed_traits", default: 0] += try ComputedTraitLayout.traits(db, profile: p).count   // for the request's report
+                try ComputedTraitLayout.delete(db, profile: p)
                 for (table, key) in [("events", "events"), ("orders", "orders"), ("segment_membership", "memberships")] {
                     counts[key, default: 0] += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE profile_id = ?", arguments: [p]) ?? 0
                 }

@@ -9,16 +9,14 @@ extension SQLiteStore {
     public func searchProfiles(_ query: String, traits: [String], limit: Int) throws(SegmentaError) -> [ProfileMatch] {
         let q = String(query.normalizedID.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
         guard !q.isEmpty, limit > 0 else { return [] }
-        var like = ""
-        for c in q { if c == "\\" || c == "%" || c == "_" { like.append("\\") }; like.append(c) }
-        like += "%"
-        let paths = traits.map(ComputedTraitLayout.path(of:))
+        let like = Self.likePrefix(q)
+        let paths = traits.map(Self.jsonPath)   // profile traits are dotted paths, as in conditions
         return try read { db in
             var found: [String: ProfileMatch] = [:]
             func values(_ traitsText: String) throws -> [String: String] {
-                let o = try Self.decodeObject(traitsText)
+                let o = JSONValue.object(try Self.decodeObject(traitsText))
                 var out: [String: String] = [:]
-                for t in traits { if let v = o[t], let s = v.stringValue ?? (v.numberValue.map { JSONValue.format($0) }) { out[t] = s } }
+                for t in traits { if let v = o.value(atPath: t), let s = v.stringValue ?? (v.numberValue.map { JSONValue.format($0) }) { out[t] = s } }
                 return out
             }
             func add(_ id: String, _ traitsText: String, matched: String, value: String) throws {
