@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure domain and analytics: no I/O, no SQL driver, no HTTP.
@@ -43,7 +45,7 @@ let package = Package(
             dependencies: ["SegmentaCore"],
             swiftSettings: swiftSettings
         ),
-        // Storage: the Store and its SQLite backend (GRDB).
+        // Storage: the protocols, the condition compiler's dialects, and the backends: SQLite (GRDB), PostgreSQL (postgres-nio).
         .target(
             name: "SegmentaStore",
             dependencies: [
@@ -52,6 +54,8 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),   // SQLite's C API, for binding on bulk inserts
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),   // ids of deleted people are kept only as SHA-256
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),   // sslmode=require|prefer in a postgres:// URL
             ],
             swiftSettings: swiftSettings
         ),

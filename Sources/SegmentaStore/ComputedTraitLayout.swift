@@ -7,9 +7,9 @@ import GRDB
 /// then a range delete and a million sequential inserts, not one row per profile and trait; a
 /// condition reads one trait with `json_extract` on the profile's row of that trait's group.
 /// `computed_trait_names` lists the names analyses have written, with their group.
-enum ComputedTraitLayout {
+package enum ComputedTraitLayout {
     /// Groups of the traits Segmenta's analyses write; a name not listed here is its own group.
-    static let groups: [String: String] = {
+    package static let groups: [String: String] = {
         var g: [String: String] = [:]
         for n in Condition.builtInComputedTraits {
             switch n {
@@ -23,7 +23,7 @@ enum ComputedTraitLayout {
     }()
 
     /// The group a computed trait is kept in.
-    static func group(of name: String) -> String { groups[name] ?? name }
+    package static func group(of name: String) -> String { groups[name] ?? name }
 
     /// The JSON path of a trait in its group's object (the whole name is one key, dots included).
     static func path(of name: String) -> String {
@@ -52,6 +52,62 @@ enum ComputedTraitLayout {
         return out
     }
 
+    /// Each profile's new object of one group, in profile order: the `kept` traits of the group
+    /// that are not replaced, then the values of `columns`; a profile left with no trait gets no
+    /// row. Built on every core (the backends then only insert). A repeated id: its first row counts.
+    /// - Parameters:
+    ///   - order: row indices of `rows` in profile order.
+    ///   - keys: each name of `rows` written once as JSON text, `"name":`.
+    static func objects(_ rows: ComputedTraitRows, order: [Int], columns: [Int], keys: [String],
+                                kept: [String: [String: JSONValue]]) -> [(profile: String, text: String)] {
+        let given = kept
+        var kept = kept
+        let texts = ParallelChunks.map(order.count) { range in
+            range.map { i -> String in
+                let r = order[i]
+                var text = "{"
+                if let others = given[rows.ids[r]] {
+                    for (name, value) in others.sorted(by: { $0.key < $1.key }) {
+                        if text.utf8.count > 1 { text += "," }
+                        JSONValue.writeString(name, to: &text)
+                        text += ":"
+                        value.write(to: &text)
+                    }
+                }
+                for c in columns {
+                    guard let v = rows.value(row: r, column: c) else { continue }
+                    if text.utf8.count > 1 { text += "," }
+                    text += keys[c]
+                    v.write(to: &text)
+                }
+                return text + "}"
+            }
+        }
+        var out: [(profile: String, text: String)] = []
+        out.reserveCapacity(order.count)
+        var previous: String?
+        for (i, r) in order.enumerated() {
+            let profile = rows.ids[r]
+            guard profile != previous else { continue }
+            previous = profile
+            kept[profile] = nil
+            guard texts[i].utf8.count > 2 else { continue }   // `{}`: nothing to keep
+            out.append((profile, texts[i]))
+        }
+        // Profiles with kept traits and no new row (keys sorted: the lists merge in order).
+        for (profile, others) in kept.sorted(by: { $0.key < $1.key }) { out.append((profile, JSONValue.object(others).jsonText)) }
+        return out
+    }
+
+    /// Each name written once as JSON text, `"name":`.
+    static func keys(_ names: [String]) -> [String] {
+        names.map { name -> String in
+            var k = ""
+            JSONValue.writeString(name, to: &k)
+            return k + ":"
+        }
+    }
+
     /// Replaces the traits named in `rows.names`, for every profile: a profile without a row (or
     /// with nil) loses that trait. Names of one group are written together; a group whose names
     /// are all being replaced is rewritten wholesale, otherwise its other names are kept.
@@ -59,12 +115,7 @@ enum ComputedTraitLayout {
         var byGroup: [String: [Int]] = [:]
         for (i, name) in rows.names.enumerated() { byGroup[group(of: name), default: []].append(i) }
         let order = rows.ids.indices.sorted { rows.ids[$0] < rows.ids[$1] }
-        // Each key written once as JSON text: `"name":`.
-        let keys = rows.names.map { name -> String in
-            var k = ""
-            JSONValue.writeString(name, to: &k)
-            return k + ":"
-        }
+        let keys = keys(rows.names)
         for (grp, columns) in byGroup.sorted(by: { $0.key < $1.key }) {
             let replaced = Set(columns.map { rows.names[$0] })
             let stored = try String.fetchAll(db, sql: "SELECT name FROM computed_trait_names WHERE grp = ?", arguments: [grp])
@@ -86,40 +137,7 @@ enum ComputedTraitLayout {
                 insert.bind(3, text)
                 try insert.step(db)
             }
-            // Each profile's object, built on every core (the inserts then only bind and step).
-            let keptNow = kept, keysNow = keys
-            let texts = ParallelChunks.map(order.count) { range in
-                range.map { i -> String in
-                    let r = order[i]
-                    var text = "{"
-                    if let others = keptNow[rows.ids[r]] {
-                        for (name, value) in others.sorted(by: { $0.key < $1.key }) {
-                            if text.utf8.count > 1 { text += "," }
-                            JSONValue.writeString(name, to: &text)
-                            text += ":"
-                            value.write(to: &text)
-                        }
-                    }
-                    for c in columns {
-                        guard let v = rows.value(row: r, column: c) else { continue }
-                        if text.utf8.count > 1 { text += "," }
-                        text += keysNow[c]
-                        v.write(to: &text)
-                    }
-                    return text + "}"
-                }
-            }
-            // In key order: the (grp, profile_id) B-tree then fills sequentially instead of at random.
-            var previous: String?
-            for (i, r) in order.enumerated() {
-                let profile = rows.ids[r]
-                guard profile != previous else { continue }   // a repeated id: its first row counts
-                previous = profile
-                kept[profile] = nil
-                guard texts[i].utf8.count > 2 else { continue }   // `{}`: nothing to keep
-                try insertRow(profile, texts[i])
-            }
-            for (profile, others) in kept.sorted(by: { $0.key < $1.key }) { try insertRow(profile, JSONValue.object(others).jsonText) }
+            for (profile, text) in objects(rows, order: order, columns: columns, keys: keys, kept: kept) { try insertRow(profile, text) }
             for c in columns {
                 try db.execute(sql: "INSERT INTO computed_trait_names (name, grp) VALUES (?, ?) ON CONFLICT(name) DO NOTHING", arguments: [rows.names[c], grp])
             }

@@ -76,6 +76,9 @@ public struct SQLiteBackend: Storage {
     public func matchingProfiles(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> [String] {
         try await run { s throws(SegmentaError) in try s.matchingProfiles(condition, asOf: asOf) }
     }
+    public func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult {
+        try await run { s throws(SegmentaError) in try s.importStatic(name, ids: ids, description: description) }
+    }
     public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int) async throws(SegmentaError) -> RefreshResult {
         try await run { s throws(SegmentaError) in try s.refresh(name, asOf: asOf, webhookPageSize: webhookPageSize) }
     }

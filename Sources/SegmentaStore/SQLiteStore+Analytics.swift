@@ -58,14 +58,7 @@ extension SQLiteStore {
             guard !values.isEmpty else { return }
             let run = db.lastInsertedRowID
             // One JSON object per run, keys in order; a repeated profile keeps its first value.
-            var text = "{"
-            for (profile, value) in Transitions.sortedUnique(values) {
-                if text.utf8.count > 1 { text += "," }
-                JSONValue.writeString(profile, to: &text)
-                text += ":"
-                JSONValue.writeString(value, to: &text)
-            }
-            try db.execute(sql: "INSERT INTO analysis_run_values (run_id, profile_values) VALUES (?, ?)", arguments: [run, text + "}"])
+            try db.execute(sql: "INSERT INTO analysis_run_values (run_id, profile_values) VALUES (?, ?)", arguments: [run, Transitions.objectText(values)])
         }
     }
 

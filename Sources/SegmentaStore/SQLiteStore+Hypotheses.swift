@@ -19,15 +19,7 @@ extension SQLiteStore {
     /// All hypotheses, by name.
     public func hypotheses() throws(SegmentaError) -> [Hypothesis] {
         let texts: [String] = try read { db in try String.fetchAll(db, sql: "SELECT definition FROM hypotheses ORDER BY name") }
-        var out: [Hypothesis] = []
-        for t in texts {
-            let json: JSONValue
-            do throws(JSONTextParser.SyntaxError) { json = try JSONTextParser.parse(t) } catch {
-                throw SegmentaError(.storage, "a stored hypothesis is not valid JSON: \(error)")
-            }
-            out.append(try Hypothesis(json: json))
-        }
-        return out
+        return try Hypothesis.stored(texts)
     }
 
     /// Each profile's signup: the `signed_up_at` trait when it is a date, else first seen.
@@ -69,5 +61,20 @@ extension SQLiteStore {
             }
             return out
         }
+    }
+}
+
+extension Hypothesis {
+    /// Hypotheses from their stored JSON texts (a text that is not JSON is a storage error).
+    static func stored(_ texts: [String]) throws(SegmentaError) -> [Hypothesis] {
+        var out: [Hypothesis] = []
+        for t in texts {
+            let json: JSONValue
+            do throws(JSONTextParser.SyntaxError) { json = try JSONTextParser.parse(t) } catch {
+                throw SegmentaError(.storage, "a stored hypothesis is not valid JSON: \(error)")
+            }
+            out.append(try Hypothesis(json: json))
+        }
+        return out
     }
 }

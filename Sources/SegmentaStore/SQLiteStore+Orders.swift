@@ -135,8 +135,8 @@ extension SQLiteStore {
     /// Totals aggregated by the database (one row per customer), then put in customer order.
     /// Negative amounts are refunds (``RefundPolicy``): in the sum, not in the count or the dates.
     public func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy = .subtract) throws(SegmentaError) -> CustomerTotals {
-        let rows: [(String, Int64, Int64, Int, Double)] = try read { db in
-            var out: [(String, Int64, Int64, Int, Double)] = []
+        let rows: [(id: String, first: Int64, last: Int64, count: Int, monetary: Double)] = try read { db in
+            var out: [(id: String, first: Int64, last: Int64, count: Int, monetary: Double)] = []
             let sql = refunds == .asOrders ? """
                 SELECT profile_id, min(timestamp), max(timestamp), count(*), total(amount)
                 FROM orders WHERE timestamp < ? GROUP BY profile_id
@@ -149,15 +149,6 @@ extension SQLiteStore {
             while let row = try cursor.next() { out.append((row[0], row[1], row[2], row[3], row[4])) }
             return out
         }
-        var totals = CustomerTotals()
-        for i in CustomerOrder.sortedIndices(rows.map(\.0)) {
-            let r = rows[i]
-            totals.ids.append(r.0)
-            totals.first.append(Timestamp(milliseconds: r.1))
-            totals.last.append(Timestamp(milliseconds: r.2))
-            totals.count.append(r.3)
-            totals.monetary.append(r.4)
-        }
-        return totals
+        return CustomerTotals(unordered: rows)
     }
 }

@@ -10,13 +10,28 @@ import Testing
     static let numbers: [JSONValue] = [0, 1, 2.5, 3, -1, 10, 250, 1000]
     static let dates: [JSONValue] = ["2026-05-01", "2026-06-14", "2026-06-15T12:00:00Z", "2026-06-16", "2025-12-31T23:59:59Z"]
 
-    struct Fixture {
-        let store: SQLiteStore
+    struct Fixture: Sendable {
+        let inputs: Inputs
         let facts: [ProfileFacts]
         let evaluator: ConditionEvaluator
     }
 
-    static func fixture(seed: UInt64) throws -> Fixture {
+    /// What the random store holds, to load into any backend.
+    struct Inputs: Sendable {
+        var messages: [Message]
+        var orders: [Order]
+        var computed: [String: [String: JSONValue]]
+
+        func load(into store: any Storage) async throws {
+            _ = try await store.apply(messages, source: "t", arrival: at)
+            _ = try await store.importOrders(orders, source: "t")
+            try await store.replaceComputedTraits(ComputedTraitRows(computed), computedAt: at)
+            _ = try await store.createSegment(["name": "ref", "condition": ["trait": "plan", "op": "eq", "value": "pro"]], allowUnknownComputed: false)
+            _ = try await store.importStatic("vip", ids: ["u1", "u2", "u3"], description: "")
+        }
+    }
+
+    static func fixture(seed: UInt64) async throws -> Fixture {
         var rng = SplitMix64(seed: seed)
         let store = try SQLiteStore()
         var messages: [Message] = []
@@ -54,14 +69,11 @@ import Testing
             if rng.chance(0.7) { computed["rfm_segment"]![id] = .string(rng.pick(RFMSegment.allCases).rawValue) }
             if rng.chance(0.7) { computed["score"]![id] = rng.pick(numbers) }
         }
-        _ = try store.apply(messages, source: "t", arrival: at)
-        _ = try store.importOrders(orders, source: "t")
-        try store.replaceComputedTraits(computed, computedAt: at)
-        _ = try store.createSegment(["name": "ref", "condition": ["trait": "plan", "op": "eq", "value": "pro"]])
-        _ = try store.importStatic("vip", ids: ["u1", "u2", "u3"])
+        let inputs = Inputs(messages: messages, orders: orders, computed: computed)
+        try await inputs.load(into: store.backend)
         let evaluator = ConditionEvaluator(at: at, segments: ["ref": .trait(TraitCondition(source: .trait, path: "plan", predicate: .compare(.eq, "pro")))],
                                            staticMembers: ["vip": ["u1", "u2", "u3"]])
-        return Fixture(store: store, facts: try store.profileFacts(), evaluator: evaluator)
+        return Fixture(inputs: inputs, facts: try store.profileFacts(), evaluator: evaluator)
     }
 
     static func randomPredicate(_ rng: inout SplitMix64, numeric: Bool = false) -> Predicate {
@@ -136,23 +148,26 @@ import Testing
                                              property: property, filters: filters, window: window, op: op, value: value))
     }
 
-    @Test(arguments: [1, 2, 3] as [UInt64])
-    func compiledSQLAgreesWithTheEvaluatorOnRandomDefinitions(seed: UInt64) throws {
-        let f = try Self.fixture(seed: seed)
-        var rng = SplitMix64(seed: seed &* 7919)
-        var disagreements: [String] = []
-        var informative = 0
-        for _ in 0..<250 {
-            let c = Self.randomCondition(&rng, depth: 0)
-            let sql = Set(try f.store.matchingProfiles(c, asOf: Self.at))
-            let reference = Set(f.facts.filter { f.evaluator.matches(c, $0) }.map(\.id))
-            if !reference.isEmpty && reference.count < f.facts.count { informative += 1 }
-            if sql != reference && disagreements.count < 3 {
-                disagreements.append("\(ConditionRenderer.text(c)): SQL-only \(sql.subtracting(reference).sorted()), evaluator-only \(reference.subtracting(sql).sorted())")
+    @Test(arguments: ContractBackend.available, [1, 2, 3] as [UInt64])
+    func compiledSQLAgreesWithTheEvaluatorOnRandomDefinitions(backend: ContractBackend, seed: UInt64) async throws {
+        let f = try await Self.fixture(seed: seed)
+        try await backend.with { store in
+            try await f.inputs.load(into: store)
+            var rng = SplitMix64(seed: seed &* 7919)
+            var disagreements: [String] = []
+            var informative = 0
+            for _ in 0..<250 {
+                let c = Self.randomCondition(&rng, depth: 0)
+                let sql = Set(try await store.matchingProfiles(c, asOf: Self.at))
+                let reference = Set(f.facts.filter { f.evaluator.matches(c, $0) }.map(\.id))
+                if !reference.isEmpty && reference.count < f.facts.count { informative += 1 }
+                if sql != reference && disagreements.count < 3 {
+                    disagreements.append("\(ConditionRenderer.text(c)): SQL-only \(sql.subtracting(reference).sorted()), evaluator-only \(reference.subtracting(sql).sorted())")
+                }
             }
+            #expect(disagreements.isEmpty, "\(disagreements)")
+            // The generator must produce conditions that split the profiles, not only all-or-nothing ones.
+            #expect(informative >= 100)
         }
-        #expect(disagreements.isEmpty, "\(disagreements)")
-        // The generator must produce conditions that split the profiles, not only all-or-nothing ones.
-        #expect(informative >= 100)
     }
 }

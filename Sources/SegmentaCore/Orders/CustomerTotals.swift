@@ -32,5 +32,17 @@ public struct CustomerTotals: Sendable, Equatable {
         }
         return table.finish()
     }
-}
 
+    /// Totals from one row per customer in any order (what a database returns), put in customer order.
+    /// - Parameter rows: (id, first order, last order, orders, spend), times in milliseconds.
+    public init(unordered rows: [(id: String, first: Int64, last: Int64, count: Int, monetary: Double)]) {
+        for i in CustomerOrder.sortedIndices(rows.map(\.id)) {
+            let r = rows[i]
+            ids.append(r.id)
+            first.append(Timestamp(milliseconds: r.first))
+            last.append(Timestamp(milliseconds: r.last))
+            count.append(r.count)
+            monetary.append(r.monetary)
+        }
+    }
+}

@@ -40,4 +40,17 @@ public enum Transitions {
         }
         return out
     }
+
+    /// The pairs as one JSON object text, keys in profile order (a repeated profile keeps its
+    /// first value): how a run's per-profile values are stored.
+    public static func objectText(_ pairs: [(profile: String, value: String)]) -> String {
+        var text = "{"
+        for (profile, value) in sortedUnique(pairs) {
+            if text.utf8.count > 1 { text += "," }
+            JSONValue.writeString(profile, to: &text)
+            text += ":"
+            JSONValue.writeString(value, to: &text)
+        }
+        return text + "}"
+    }
 }

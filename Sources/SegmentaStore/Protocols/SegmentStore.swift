@@ -26,6 +26,8 @@ public protocol SegmentStore: Sendable {
     func members(of name: String, snapshot: Int64?) async throws(SegmentaError) -> [String]
     /// Ids of the profiles a condition matches as of a time, in customer order (nothing stored).
     func matchingProfiles(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> [String]
+    /// Creates a static segment from a list of known profile ids (its one snapshot is now).
+    func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult
     /// Evaluates a segment as of a time and stores a snapshot with entries and exits (with its
     /// webhook deliveries), or, as of a time before its latest snapshot, a backtest stored nowhere.
     func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int) async throws(SegmentaError) -> RefreshResult

@@ -166,7 +166,7 @@ extension SQLiteStore {
         guard evaluation.kind != "static" else { return evaluation }
         let definitions = try Self.definitions(db)
         guard let condition = definitions[name]?.condition else { throw SegmentaError(.storage, "segment \"\(name)\" has no stored condition") }
-        let (sql, arguments) = try ConditionSQL.membersQuery(condition, at: asOf, resolve: Self.resolver(definitions))
+        let (sql, arguments) = try Self.membersQuery(condition, at: asOf, definitions: definitions)
         evaluation.members = Set(try String.fetchAll(db, sql: sql, arguments: arguments))
         return evaluation
     }
@@ -190,7 +190,7 @@ extension SQLiteStore {
     /// Number of profiles a condition matches now, without storing anything (the builder's preview).
     public func previewSize(_ condition: Condition, asOf: Timestamp) throws(SegmentaError) -> Int {
         try read { db in
-            let (sql, arguments) = try ConditionSQL.membersQuery(condition, at: asOf, resolve: Self.resolver(try Self.definitions(db)))
+            let (sql, arguments) = try Self.membersQuery(condition, at: asOf, definitions: try Self.definitions(db))
             return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(sql))", arguments: arguments) ?? 0
         }
     }
@@ -286,10 +286,12 @@ extension SQLiteStore {
 
     // MARK: - helpers
 
-    static func parse(_ document: JSONValue) throws(SegmentaError) -> SegmentDefinition {
-        do throws(ConditionError) { return try ConditionParser.definition(document) } catch {
-            throw SegmentaError(.invalidInput, error.description)
-        }
+    static func parse(_ document: JSONValue) throws(SegmentaError) -> SegmentDefinition { try ConditionSQL.definition(document) }
+
+    /// The members query of a condition in SQLite's dialect, with its arguments for GRDB.
+    static func membersQuery(_ condition: Condition, at: Timestamp, definitions: [String: SegmentDefinition]) throws(SegmentaError) -> (sql: String, arguments: StatementArguments) {
+        let (sql, arguments) = try ConditionSQL.membersQuery(condition, dialect: .sqlite, at: at, resolve: ConditionSQL.resolver(definitions))
+        return (sql, StatementArguments(arguments.map(\.databaseValue)))
     }
 
     /// Every dynamic segment's current definition.
@@ -303,13 +305,6 @@ extension SQLiteStore {
             out[name] = try parse(JSONTextParser.parse(row[2] as String))
         }
         return out
-    }
-
-    static func resolver(_ definitions: [String: SegmentDefinition]) -> (String) -> ConditionSQL.Reference? {
-        { name in
-            guard let d = definitions[name] else { return nil }
-            return d.condition.map(ConditionSQL.Reference.dynamic) ?? .staticList
-        }
     }
 
     /// Computed traits must be Segmenta's own or ones already in the store.
@@ -327,7 +322,7 @@ extension SQLiteStore {
         var all = try definitions(db)
         all[definition.name] = definition
         guard let condition = definition.condition else { return }
-        _ = try ConditionSQL.membersQuery(condition, at: Timestamp(milliseconds: 0), resolve: resolver(all))
+        _ = try membersQuery(condition, at: Timestamp(milliseconds: 0), definitions: all)
     }
 
     static func infos(_ db: Database, name: String?) throws -> [SegmentInfo] {
@@ -349,7 +344,7 @@ extension SQLiteStore {
     /// Ids of the profiles a condition matches as of a time, in customer order (no snapshot stored).
     public func matchingProfiles(_ condition: Condition, asOf: Timestamp) throws(SegmentaError) -> [String] {
         try read { db in
-            let (sql, arguments) = try ConditionSQL.membersQuery(condition, at: asOf, resolve: Self.resolver(try Self.definitions(db)))
+            let (sql, arguments) = try Self.membersQuery(condition, at: asOf, definitions: try Self.definitions(db))
             return CustomerOrder.sorted(try String.fetchAll(db, sql: sql, arguments: arguments))
         }
     }

@@ -39,14 +39,7 @@ extension SQLiteStore {
     /// A profile's events, newest first, `limit` at a time. `cursor` is the `next_cursor` of the
     /// previous page. Nil when no profile is known by `id`.
     public func profileEvents(_ id: String, limit: Int, cursor: String?) throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)? {
-        var after: (Int64, Int64)?
-        if let cursor {
-            let parts = cursor.split(separator: "_")
-            guard parts.count == 2, let t = Int64(parts[0]), let i = Int64(parts[1]) else {
-                throw SegmentaError(.invalidInput, "cursor \"\(cursor)\" is not one this API returned; pass next_cursor from the previous page")
-            }
-            after = (t, i)
-        }
+        let after = try EventCursor.parse(cursor)
         return try read { db in
             guard let profile = try Self.resolve(db, id) else { return nil }
             let rows = try Row.fetchAll(db, sql: """
@@ -61,7 +54,7 @@ extension SQLiteStore {
                          "message_id": .string(r[7]), "source": .string(r[8])])
             }
             let next = rows.count > limit ? rows[limit - 1] : nil
-            return (page, next.map { "\($0[3] as Int64)_\($0[0] as Int64)" })
+            return (page, next.map { EventCursor.text(time: $0[3], id: $0[0]) })
         }
     }
 

@@ -64,30 +64,11 @@ extension SQLiteStore {
     /// starting with one (`[id, …]`), and any key that is one of their ids. Counts and aggregates are
     /// left as they were. Returns the rows changed.
     private static func scrub(_ db: Database, table: String, column: String, ids: Set<String>) throws -> Int {
-        func isID(_ v: JSONValue) -> Bool { v.stringValue.map(ids.contains) ?? false }
-        func names(_ v: JSONValue) -> Bool {
-            switch v {
-            case .string: return isID(v)
-            case .object(let o): return o.values.contains(where: isID)
-            case .array(let a): return a.first.map(isID) ?? false
-            default: return false
-            }
-        }
-        func scrub(_ v: JSONValue) -> JSONValue {
-            switch v {
-            case .array(let a): return .array(a.filter { !names($0) }.map(scrub))
-            case .object(let o):
-                var out: [String: JSONValue] = [:]
-                for (k, x) in o where !ids.contains(k) { out[k] = scrub(x) }
-                return .object(out)
-            default: return v
-            }
-        }
         var changed = 0
         // `table` and `column` come from this file only (a closed list), never from input.
         for row in try Row.fetchAll(db, sql: "SELECT id, \(column) FROM \(table)") {
             guard let text = row[1] as String?, let stored = try? JSONTextParser.parse(text) else { continue }
-            let cleaned = scrub(stored)
+            let cleaned = PrivacyScrub.scrub(stored, ids: ids)
             if cleaned != stored {
                 try db.execute(sql: "UPDATE \(table) SET \(column) = ? WHERE id = ?", arguments: [cleaned.jsonText, row[0] as Int64])
                 changed += 1

@@ -35,29 +35,18 @@ extension SQLiteStore {
     /// deliveries commit together, whoever refreshed (CLI, API, dashboard, scheduler).
     @discardableResult
     static func queueDeliveries(_ db: Database, _ refresh: RefreshResult, pageSize requested: Int) throws -> Int {
-        let pageSize = max(1, requested)
         let hooks = try Int64.fetchAll(db, sql: "SELECT id FROM webhooks WHERE segment = ?", arguments: [refresh.segment])
         guard !hooks.isEmpty, !(refresh.entered.isEmpty && refresh.exited.isEmpty) else { return 0 }
         let denied = try Self.consentDenied(db, among: refresh.entered + refresh.exited)
-        let entered = refresh.entered.filter { !denied.contains($0) }, exited = refresh.exited.filter { !denied.contains($0) }
-        let pages = max(1, (max(entered.count, exited.count) + pageSize - 1) / pageSize)
+        let bodies = WebhookPages.bodies(refresh, denied: denied, pageSize: requested)
         let now = Timestamp.now.milliseconds
         var queued = 0
         for hook in hooks {
-            for page in 0..<pages {
-                func slice(_ list: [String]) -> JSONValue {
-                    let lo = min(list.count, page * pageSize), hi = min(list.count, lo + pageSize)
-                    return .array(list[lo..<hi].map(JSONValue.string))
-                }
-                let body: JSONValue = .object([
-                    "segment": .string(refresh.segment), "as_of": .string(refresh.snapshot.asOf.iso8601),
-                    "snapshot": .number(Double(refresh.snapshot.id)), "page": .number(Double(page + 1)), "pages": .number(Double(pages)),
-                    "entered": slice(entered), "exited": slice(exited),
-                ])
+            for (page, body) in bodies.enumerated() {
                 try db.execute(sql: """
                     INSERT INTO webhook_deliveries (webhook_id, snapshot_id, page, body, status, next_attempt_at, created_at)
                     VALUES (?, ?, ?, ?, 'pending', ?, ?)
-                    """, arguments: [hook, refresh.snapshot.id, page + 1, body.jsonText, now, now])
+                    """, arguments: [hook, refresh.snapshot.id, page + 1, body, now, now])
                 queued += 1
             }
         }

@@ -1,21 +1,23 @@
 public import SegmentaCore
-import GRDB
 
-/// Compiles a ``Condition`` to an SQLite boolean expression over `profiles p`, with every
-/// value — trait paths, event names, operands, times — passed as a bound parameter.
+/// Compiles a ``Condition`` to a boolean SQL expression over `profiles p`, in a backend's
+/// ``SQLDialect``, with every value — trait paths, event names, operands, times — passed as a
+/// bound parameter.
 ///
-/// Every leaf is wrapped in `COALESCE(…, 0)`, so SQL's NULL never leaks into `NOT`: a missing
-/// value is false, as in ``ConditionEvaluator``, the reference this compiler is tested against.
-struct ConditionSQL {
+/// Every leaf is wrapped in `COALESCE(…, false)`, so SQL's NULL never leaks into `NOT`: a missing
+/// value is false, as in ``ConditionEvaluator``, the reference this compiler is tested against on
+/// every backend.
+package struct ConditionSQL {
     /// How a referenced segment is resolved.
-    enum Reference {
+    package enum Reference {
         case dynamic(Condition)
         case staticList
     }
 
+    let dialect: SQLDialect
     let at: Timestamp
     let resolve: (String) -> Reference?
-    private(set) var arguments: [DatabaseValue] = []
+    package private(set) var arguments: [SQLArgument] = []
     private var stack: [String] = []
     /// Conditions compiled so far, counted through segment references (which are inlined).
     private var nodes = 0
@@ -25,33 +27,55 @@ struct ConditionSQL {
     /// most 1,000, but references can multiply them (A uses B ten times, B uses C ten times…).
     static let maxExpandedNodes = 10_000
 
-    init(at: Timestamp, resolve: @escaping (String) -> Reference?) {
+    init(dialect: SQLDialect, at: Timestamp, resolve: @escaping (String) -> Reference?) {
+        self.dialect = dialect
         self.at = at
         self.resolve = resolve
     }
 
     /// `SELECT p.id FROM profiles p WHERE …` for a condition.
-    static func membersQuery(_ c: Condition, at: Timestamp, resolve: @escaping (String) -> Reference?) throws(SegmentaError) -> (sql: String, arguments: StatementArguments) {
-        var compiler = ConditionSQL(at: at, resolve: resolve)
+    package static func membersQuery(_ c: Condition, dialect: SQLDialect, at: Timestamp,
+                                     resolve: @escaping (String) -> Reference?) throws(SegmentaError) -> (sql: String, arguments: [SQLArgument]) {
+        var compiler = ConditionSQL(dialect: dialect, at: at, resolve: resolve)
         let expr = try compiler.compile(c)
-        return ("SELECT p.id FROM profiles p WHERE " + expr, StatementArguments(compiler.arguments))
+        return ("SELECT p.id FROM profiles p WHERE " + expr, compiler.arguments)
     }
 
-    /// Binds a value and returns its numbered placeholder (`?7`): placeholders are numbered, so
-    /// the order in which fragments are built never has to match the order of the SQL text.
-    mutating func bind(_ v: some DatabaseValueConvertible) -> String {
-        arguments.append(v.databaseValue)
-        return "?\(arguments.count)"
+    /// Resolves references against the current definitions (a static segment is a stored list).
+    package static func resolver(_ definitions: [String: SegmentDefinition]) -> (String) -> Reference? {
+        { name in
+            guard let d = definitions[name] else { return nil }
+            return d.condition.map(Reference.dynamic) ?? .staticList
+        }
     }
+
+    /// Parses a stored or submitted definition document.
+    package static func definition(_ document: JSONValue) throws(SegmentaError) -> SegmentDefinition {
+        do throws(ConditionError) { return try ConditionParser.definition(document) } catch {
+            throw SegmentaError(.invalidInput, error.description)
+        }
+    }
+
+    /// Binds a value and returns its numbered placeholder (`?7`, `$7`): placeholders are numbered,
+    /// so the order in which fragments are built never has to match the order of the SQL text.
+    mutating func bind(_ v: SQLArgument) -> String {
+        arguments.append(v)
+        return dialect.placeholder(arguments.count)
+    }
+    mutating func bind(_ d: Double) -> String { bind(.real(d)) }
+    mutating func bind(_ i: Int64) -> String { bind(.integer(i)) }
+    mutating func bind(_ s: String) -> String { bind(.text(s)) }
 
     mutating func bind(_ v: JSONValue) -> String {
         switch v {
         case .number(let d): return bind(d)
         case .string(let s): return bind(s)
-        case .bool(let b): return bind(b ? 1 : 0)
+        case .bool(let b): return bind(.integer(b ? 1 : 0))
         default: return "NULL"
         }
     }
+
+    var no: String { dialect.literal(false) }
 
     mutating func compile(_ c: Condition) throws(SegmentaError) -> String {
         nodes += 1
@@ -86,19 +110,19 @@ struct ConditionSQL {
         case .trait(let t):
             switch t.source {
             case .trait:
-                let location = Location(container: traitContainer, path: SQLiteStore.jsonPath(t.path))
-                return "COALESCE(" + predicate(location, t.predicate) + ", 0)"
+                let location = Location(container: traitContainer, path: dialect.path(dotted: t.path))
+                return "COALESCE(" + predicate(location, t.predicate) + ", \(no))"
             case .computed:
                 let location = Location(container: "(SELECT cv.traits FROM computed_values cv WHERE cv.grp = {} AND cv.profile_id = p.id)",
-                                        path: ComputedTraitLayout.path(of: t.path), containerArguments: [ComputedTraitLayout.group(of: t.path).databaseValue])
-                return "COALESCE(" + predicate(location, t.predicate) + ", 0)"
+                                        path: dialect.path([t.path]), containerArguments: [.text(ComputedTraitLayout.group(of: t.path))])
+                return "COALESCE(" + predicate(location, t.predicate) + ", \(no))"
             case .accountTrait:
-                let location = Location(container: "a.traits", path: SQLiteStore.jsonPath(t.path))
+                let location = Location(container: "a.traits", path: dialect.path(dotted: t.path))
                 let test = predicate(location, t.predicate)
-                return "EXISTS (SELECT 1 FROM account_members am JOIN accounts a ON a.id = am.account_id WHERE am.profile_id = p.id AND COALESCE(\(test), 0))"
+                return "EXISTS (SELECT 1 FROM account_members am JOIN accounts a ON a.id = am.account_id WHERE am.profile_id = p.id AND COALESCE(\(test), \(no)))"
             }
         case .behaviour(let b):
-            return "COALESCE(" + behaviour(b) + ", 0)"
+            return "COALESCE(" + behaviour(b) + ", \(no))"
         case .account(let inner):
             // One account must satisfy the whole inner condition (the parser allows only trait,
             // all, any and not inside, so accounts never nest).
@@ -113,62 +137,73 @@ struct ConditionSQL {
     /// Where a JSON value sits: a JSON container expression and a path in it (bound).
     struct Location {
         var container: String
-        var path: String
+        var path: SQLArgument
         /// Values bound inside `container`, bound again each time it is written out.
-        var containerArguments: [DatabaseValue] = []
+        var containerArguments: [SQLArgument] = []
     }
 
     /// Writes out a container, binding the values it holds (`{}` marks each) afresh.
     mutating func emit(_ l: Location) -> String {
         let pieces = l.container.split(separator: "{}", omittingEmptySubsequences: false)
         var text = String(pieces[0])
-        for (i, piece) in pieces.dropFirst().enumerated() {
+        for (i, piece) in pieces.dropFirst().enumerated() where i < l.containerArguments.count {
             text += bind(l.containerArguments[i]) + piece
         }
         return text
     }
 
-    mutating func value(_ l: Location) -> String { "json_extract(\(emit(l)), \(bind(l.path)))" }
-    mutating func type(_ l: Location) -> String { "json_type(\(emit(l)), \(bind(l.path)))" }
+    mutating func text(_ l: Location) -> String { dialect.text(emit(l), bind(l.path)) }
+    mutating func number(_ l: Location) -> String { dialect.number(emit(l), bind(l.path)) }
+    mutating func type(_ l: Location) -> String { dialect.type(emit(l), bind(l.path)) }
+    mutating func `is`(_ l: Location, _ kind: SQLDialect.JSONKind) -> String {
+        if case .bool(let b) = kind { return dialect.boolValue(emit(l), bind(l.path), b) }
+        return dialect.isType(type(l), kind)
+    }
 
     mutating func present(_ l: Location) -> String { "(\(type(l)) IS NOT NULL AND \(type(l)) != 'null')" }
 
     /// Scalar equality with an operand of a known JSON type.
     mutating func equal(_ l: Location, _ operand: JSONValue) -> String {
         switch operand {
-        case .number(let d): return "(\(type(l)) IN ('integer', 'real') AND \(value(l)) = \(bind(d)))"
-        case .string(let s): return "(\(type(l)) = 'text' AND \(value(l)) = \(bind(s)))"
-        case .bool(let b): return "(\(type(l)) = '\(b ? "true" : "false")')"
-        default: return "0"
+        case .number(let d): return "(\(self.is(l, .number)) AND \(number(l)) = \(bind(d)))"
+        case .string(let s): return "(\(self.is(l, .text)) AND \(text(l)) = \(bind(s)))"
+        case .bool(let b): return "(\(self.is(l, .bool(b))))"
+        default: return no
         }
     }
 
     mutating func inList(_ l: Location, _ items: [JSONValue]) -> String {
         var groups: [String] = []
         let numbers = items.compactMap(\.numberValue), strings = items.compactMap(\.stringValue)
-        if !numbers.isEmpty { groups.append("(\(type(l)) IN ('integer', 'real') AND \(value(l)) IN (\(numbers.map { bind($0) }.joined(separator: ", "))))") }
-        if !strings.isEmpty { groups.append("(\(type(l)) = 'text' AND \(value(l)) IN (\(strings.map { bind($0) }.joined(separator: ", "))))") }
-        for b in [true, false] where items.contains(.bool(b)) { groups.append("(\(type(l)) = '\(b)')") }
-        return groups.isEmpty ? "0" : "(" + groups.joined(separator: " OR ") + ")"
+        if !numbers.isEmpty { groups.append("(\(self.is(l, .number)) AND \(number(l)) IN (\(numbers.map { bind($0) }.joined(separator: ", "))))") }
+        if !strings.isEmpty { groups.append("(\(self.is(l, .text)) AND \(text(l)) IN (\(strings.map { bind($0) }.joined(separator: ", "))))") }
+        for b in [true, false] where items.contains(.bool(b)) { groups.append("(\(self.is(l, .bool(b))))") }
+        return groups.isEmpty ? no : "(" + groups.joined(separator: " OR ") + ")"
+    }
+
+    /// A text that is a date, as milliseconds (NULL for any other value).
+    mutating func time(_ l: Location) -> String {
+        "(CASE WHEN \(self.is(l, .text)) THEN \(dialect.timestamp(text(l))) END)"
     }
 
     /// An ordering test: numbers numerically, date operands chronologically, strings by bytes.
     mutating func ordered(_ l: Location, _ sqlOp: String, _ operand: JSONValue) -> String {
         switch operand {
-        case .number(let d): return "(\(type(l)) IN ('integer', 'real') AND \(value(l)) \(sqlOp) \(bind(d)))"
+        case .number(let d): return "(\(self.is(l, .number)) AND \(number(l)) \(sqlOp) \(bind(d)))"
         case .string(let s):
-            if let t = try? Timestamp.parse(s) { return "(\(type(l)) = 'text' AND seg_ts(\(value(l))) \(sqlOp) \(bind(t.milliseconds)))" }
-            return "(\(type(l)) = 'text' AND \(value(l)) \(sqlOp) \(bind(s)))"
-        default: return "0"
+            if let t = try? Timestamp.parse(s) { return "(\(self.is(l, .text)) AND \(time(l)) \(sqlOp) \(bind(t.milliseconds)))" }
+            let collate = dialect == .postgres ? " COLLATE \"C\"" : ""
+            return "(\(self.is(l, .text)) AND \(text(l))\(collate) \(sqlOp) \(bind(s)))"
+        default: return no
         }
     }
 
     mutating func predicate(_ l: Location, _ p: Predicate) -> String {
         switch p {
         case .withinLastDays(let n):
-            return "(\(type(l)) = 'text' AND seg_ts(\(value(l))) BETWEEN \(bind(at.adding(days: -n).milliseconds)) AND \(bind(at.milliseconds)))"
-        case .before(let d): return "(\(type(l)) = 'text' AND seg_ts(\(value(l))) < \(bind(d.milliseconds)))"
-        case .after(let d): return "(\(type(l)) = 'text' AND seg_ts(\(value(l))) > \(bind(d.milliseconds)))"
+            return "(\(self.is(l, .text)) AND \(time(l)) BETWEEN \(bind(at.adding(days: -n).milliseconds)) AND \(bind(at.milliseconds)))"
+        case .before(let d): return "(\(self.is(l, .text)) AND \(time(l)) < \(bind(d.milliseconds)))"
+        case .after(let d): return "(\(self.is(l, .text)) AND \(time(l)) > \(bind(d.milliseconds)))"
         case .compare(let op, let operand):
             switch op {
             case .exists: return operand == .bool(true) ? present(l) : "(NOT \(present(l)))"
@@ -182,23 +217,30 @@ struct ConditionSQL {
             case .lte: return ordered(l, "<=", operand)
             case .between:
                 let b = operand.arrayValues
+                guard b.count == 2 else { return no }   // the parser refuses any other shape
                 return "(\(ordered(l, ">=", b[0])) AND \(ordered(l, "<=", b[1])))"
             case .contains:
                 var alternatives: [String] = []
-                if case .string(let s) = operand { alternatives.append("(\(type(l)) = 'text' AND instr(\(value(l)), \(bind(s))) > 0)") }
-                let test: String
+                if case .string(let s) = operand { alternatives.append("(\(self.is(l, .text)) AND \(dialect.containsText(text(l), bind(s))))") }
+                let needle: String
                 switch operand {
-                case .number(let d): test = "(j.type IN ('integer', 'real') AND j.value = \(bind(d)))"
-                case .string(let s): test = "(j.type = 'text' AND j.value = \(bind(s)))"
-                case .bool(let b): test = "(j.type = '\(b)')"
-                default: test = "0"
+                case .number(let d): needle = bind(d)
+                case .string(let s): needle = bind(s)
+                default: needle = ""
                 }
-                let typeTest = type(l)
-                alternatives.append("(\(typeTest) = 'array' AND EXISTS (SELECT 1 FROM json_each(\(emit(l)), \(bind(l.path))) j WHERE \(test)))")
+                let container = emit(l), path = bind(l.path)
+                alternatives.append(dialect.arrayHas(container, path) { j in
+                    switch operand {
+                    case .number: return "(\(j.isType(.number)) AND \(j.number) = \(needle))"
+                    case .string: return "(\(j.isType(.text)) AND \(j.text) = \(needle))"
+                    case .bool(let b): return "(\(j.bool(b)))"
+                    default: return no
+                    }
+                })
                 return "(" + alternatives.joined(separator: " OR ") + ")"
             case .startsWith:
                 let s = operand.stringValue ?? ""
-                return "(\(type(l)) = 'text' AND substr(\(value(l)), 1, length(\(bind(s)))) = \(bind(s)))"
+                return "(\(self.is(l, .text)) AND \(dialect.startsWith(text(l), bind(s))))"
             }
         }
     }
@@ -217,7 +259,7 @@ struct ConditionSQL {
         case .orders:
             row = "orders o"
             time = "o.timestamp"
-            container = "json_object('amount', o.amount, 'currency', o.currency)"
+            container = dialect.orderObject("o")
             conditions.append("o.profile_id = p.id")
         }
         conditions.append("\(time) <= \(bind(at.milliseconds))")
@@ -227,19 +269,20 @@ struct ConditionSQL {
         case .between(let from, let to):
             conditions.append("\(time) >= \(bind(from.milliseconds)) AND \(time) < \(bind(to.adding(days: 1).milliseconds))")
         case .sinceSignupDays(let n):
-            let signup = "COALESCE(seg_ts(json_extract(p.traits, '$.\"signed_up_at\"')), p.first_seen)"
+            let signedUp = Location(container: "p.traits", path: dialect.path(["signed_up_at"]))
+            let signup = "COALESCE(\(self.time(signedUp)), p.first_seen)"
             conditions.append("\(time) >= \(signup) AND \(time) < \(signup) + \(bind(Int64(n) * Timestamp.millisecondsPerDay))")
         }
         for f in b.filters {
-            conditions.append("COALESCE(" + predicate(Location(container: container, path: SQLiteStore.jsonPath(f.property)), f.predicate) + ", 0)")
+            conditions.append("COALESCE(" + predicate(Location(container: container, path: dialect.path(dotted: f.property)), f.predicate) + ", \(no))")
         }
         let aggregate: String
         switch b.aggregate {
         case .count: aggregate = "COUNT(*)"
         case .distinctDays: aggregate = "COUNT(DISTINCT \(time) / \(Timestamp.millisecondsPerDay))"
         case .sum, .avg, .min, .max:
-            let l = Location(container: container, path: SQLiteStore.jsonPath(b.property ?? "amount"))
-            let numeric = "CASE WHEN \(type(l)) IN ('integer', 'real') THEN \(value(l)) END"
+            let l = Location(container: container, path: dialect.path(dotted: b.property ?? "amount"))
+            let numeric = "CASE WHEN \(self.is(l, .number)) THEN \(number(l)) END"
             switch b.aggregate {
             case .sum: aggregate = "COALESCE(SUM(\(numeric)), 0)"
             case .avg: aggregate = "AVG(\(numeric))"
@@ -257,10 +300,11 @@ struct ConditionSQL {
         case .lte: return "(\(sub) <= \(bind(b.value)))"
         case .between:
             let v = b.value.arrayValues
+            guard v.count == 2 else { return no }
             return "(\(sub) BETWEEN \(bind(v[0])) AND \(bind(v[1])))"
         case .in: return "(\(sub) IN (\(b.value.arrayValues.map { bind($0) }.joined(separator: ", "))))"
         case .notIn: return "(\(sub) NOT IN (\(b.value.arrayValues.map { bind($0) }.joined(separator: ", "))))"
-        default: return "0"
+        default: return no
         }
     }
 }

@@ -1,0 +1,151 @@
+public import SegmentaCore
+import PostgresNIO
+
+/// API keys, webhooks and their outbox, and health, on PostgreSQL.
+extension PostgresBackend {
+    public func insertKey(_ key: APIKey, hash: String) async throws(SegmentaError) {
+        try await write { pg in
+            try await pg.execute("""
+                INSERT INTO api_keys (id, kind, name, hash, prefix, created_at) VALUES (\(key.id), \(key.kind.rawValue), \(key.name), \(hash), \(key.prefix), \(key.createdAt.milliseconds))
+                """)
+        }
+    }
+
+    public func keys() async throws(SegmentaError) -> [APIKey] {
+        try await read { pg in try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys ORDER BY created_at, id").map(Self.key) }
+    }
+
+    public func activeKey(hash: String) async throws(SegmentaError) -> APIKey? {
+        try await read { pg in
+            try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys WHERE hash = \(hash) AND revoked_at IS NULL").first.map(Self.key)
+        }
+    }
+
+    public func key(id: String) async throws(SegmentaError) -> APIKey? {
+        try await read { pg in try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys WHERE id = \(id)").first.map(Self.key) }
+    }
+
+    public func revokeKey(id: String) async throws(SegmentaError) {
+        try await write { pg in
+            guard try await pg.exists("UPDATE api_keys SET revoked_at = \(Timestamp.now.milliseconds) WHERE id = \(id) AND revoked_at IS NULL RETURNING 1") else {
+                let exists = try await pg.exists("SELECT 1 FROM api_keys WHERE id = \(id)")
+                throw SegmentaError(exists ? .conflict : .notFound, exists ? "key \(id) is already revoked" : "no key with id \(id); `segmenta keys list` shows them")
+            }
+        }
+    }
+
+    private static func key(_ row: PostgresRow) throws -> APIKey {
+        let (id, kind, name, prefix, created, revoked) = try row.decode((String, String, String, String, Int64, Int64?).self)
+        return APIKey(id: id, kind: APIKey.Kind(rawValue: kind) ?? .read, name: name, prefix: prefix,
+                      createdAt: Timestamp(milliseconds: created), revokedAt: revoked.map(Timestamp.init(milliseconds:)))
+    }
+
+    // MARK: - webhooks
+
+    public func createWebhook(segment: String, url: String, secret: String) async throws(SegmentaError) -> Webhook {
+        let now = Timestamp.now
+        return try await write { pg in
+            guard try await pg.exists("SELECT 1 FROM segments WHERE name = \(segment)") else { throw SegmentaError(.notFound, "no segment named \"\(segment)\"") }
+            guard let id = try await pg.value("""
+                INSERT INTO webhooks (segment, url, secret, created_at) VALUES (\(segment), \(url), \(secret), \(now.milliseconds)) RETURNING id
+                """, as: Int64.self) else { throw SegmentaError(.storage, "the webhook was not stored") }
+            return Webhook(id: id, segment: segment, url: url, secret: secret, createdAt: now)
+        }
+    }
+
+    public func webhooks(of segment: String) async throws(SegmentaError) -> [Webhook] {
+        try await read { pg in
+            try await pg.rows("SELECT id, segment, url, secret, created_at FROM webhooks WHERE segment = \(segment) ORDER BY id").map { r in
+                let (id, segment, url, secret, created) = try r.decode((Int64, String, String, String, Int64).self)
+                return Webhook(id: id, segment: segment, url: url, secret: secret, createdAt: Timestamp(milliseconds: created))
+            }
+        }
+    }
+
+    public func deleteWebhook(id: Int64, segment: String) async throws(SegmentaError) {
+        try await write { pg in
+            guard try await pg.exists("DELETE FROM webhooks WHERE id = \(id) AND segment = \(segment) RETURNING 1") else {
+                throw SegmentaError(.notFound, "segment \"\(segment)\" has no webhook \(id)")
+            }
+        }
+    }
+
+    /// Queues a refresh's changes for every webhook of its segment, in the refresh's transaction
+    /// (the pages of ``SQLiteStore``'s outbox: consent denials left out).
+    static func queueDeliveries(_ pg: PG, _ refresh: RefreshResult, pageSize requested: Int) async throws {
+        let hooks = try await pg.column("SELECT id FROM webhooks WHERE segment = \(refresh.segment) ORDER BY id", as: Int64.self)
+        guard !hooks.isEmpty, !(refresh.entered.isEmpty && refresh.exited.isEmpty) else { return }
+        let denied = try await consentDenied(pg, among: refresh.entered + refresh.exited)
+        let now = Timestamp.now.milliseconds
+        for hook in hooks {
+            for (page, body) in WebhookPages.bodies(refresh, denied: denied, pageSize: requested).enumerated() {
+                try await pg.execute("""
+                    INSERT INTO webhook_deliveries (webhook_id, snapshot_id, page, body, status, next_attempt_at, created_at)
+                    VALUES (\(hook), \(refresh.snapshot.id), \(page + 1), \(body), 'pending', \(now), \(now))
+                    """)
+            }
+        }
+    }
+
+    public func dueWebhookDeliveries(now: Timestamp, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
+        try await read { pg in
+            try await pg.rows("""
+                \(unescaped: Self.deliverySelect) WHERE d.status = 'pending' AND d.next_attempt_at <= \(now.milliseconds) ORDER BY d.next_attempt_at, d.id LIMIT \(limit)
+                """).map(Self.delivery)
+        }
+    }
+
+    public func webhookDeliveries(segment: String, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
+        try await read { pg in
+            try await pg.rows("\(unescaped: Self.deliverySelect) WHERE w.segment = \(segment) ORDER BY d.id DESC LIMIT \(limit)").map(Self.delivery)
+        }
+    }
+
+    public func recordDeliveryAttempt(id: Int64, delivered: Bool, responseStatus: Int?, error: String?, retryAt: Timestamp?) async throws(SegmentaError) {
+        let now = Timestamp.now.milliseconds
+        let status = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
+        try await write { pg in
+            try await pg.execute("""
+                UPDATE webhook_deliveries SET status = \(status), attempts = attempts + 1, response_status = \(responseStatus), last_error = \(error),
+                  next_attempt_at = COALESCE(\(retryAt?.milliseconds), next_attempt_at), delivered_at = CASE WHEN \(delivered) THEN \(now) END WHERE id = \(id)
+                """)
+        }
+    }
+
+    private static let deliverySelect = """
+        SELECT d.id, d.webhook_id, w.url, w.secret, d.snapshot_id, d.page, d.body, d.status, d.attempts, d.next_attempt_at,
+               d.response_status, d.last_error, d.created_at, d.delivered_at
+        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+        """
+
+    private static func delivery(_ r: PostgresRow) throws -> WebhookDelivery {
+        let c = try r.decode((Int64, Int64, String, String, Int64, Int, String, String, Int, Int64, Int?, String?, Int64, Int64?).self)
+        return WebhookDelivery(id: c.0, webhookID: c.1, url: c.2, secret: c.3, snapshotID: c.4, page: c.5, body: c.6,
+                               status: WebhookDelivery.Status(rawValue: c.7) ?? .failed, attempts: c.8, nextAttemptAt: Timestamp(milliseconds: c.9),
+                               responseStatus: c.10, lastError: c.11, createdAt: Timestamp(milliseconds: c.12), deliveredAt: c.13.map(Timestamp.init(milliseconds:)))
+    }
+
+    // MARK: - consent
+
+    /// SQL that is true when the profile aliased `alias` denied marketing consent (the rule of
+    /// ``SQLiteStore``: `consent.marketing` is false, or the text "false").
+    static func deniedMarketing(_ alias: String) -> String {
+        "(COALESCE(\(alias).traits #> '{consent,marketing}' IN ('false'::jsonb, '\"false\"'::jsonb), false))"
+    }
+
+    public func consentDenied(among ids: [String]) async throws(SegmentaError) -> Set<String> {
+        try await read { pg in try await Self.consentDenied(pg, among: ids) }
+    }
+
+    static func consentDenied(_ pg: PG, among ids: [String]) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return Set(try await pg.column("SELECT p.id FROM profiles p WHERE p.id = ANY(\(ids)::text[]) AND \(unescaped: deniedMarketing("p"))", as: String.self))
+    }
+
+    // MARK: - health
+
+    public func health() async throws(SegmentaError) -> [String: String] {
+        let version = try await read { pg in try await pg.value("SHOW server_version", as: String.self) ?? "" }
+        return ["database": "postgresql", "server_version": version]
+    }
+}

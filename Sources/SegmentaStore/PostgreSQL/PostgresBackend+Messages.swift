@@ -1,0 +1,238 @@
+public import SegmentaCore
+import PostgresNIO
+
+/// Messages on PostgreSQL: the same rules as ``SQLiteStore/apply(_:)`` — one event per (source,
+/// messageId), identities linked and merged, traits merged newest-wins per leaf, groups and
+/// `Order Completed` orders — in one transaction per group of batches.
+extension PostgresBackend {
+    public func apply(_ messages: [Message], source: String, arrival: Timestamp) async throws(SegmentaError) -> MessageImportResult {
+        try await apply([MessageBatch(messages: messages, source: source, arrival: arrival)]).first ?? MessageImportResult()
+    }
+
+    /// Applies several batches in one transaction (a group commit): all land or none does.
+    public func apply(_ batches: [MessageBatch]) async throws(SegmentaError) -> [MessageImportResult] {
+        try await write { pg in
+            var state = IdentityState()
+            var kept = batches
+            let erased = try await Self.eraseDeleted(pg, &kept)
+            var results: [MessageImportResult] = []
+            for b in kept { results.append(try await self.applyBatch(pg, b, state: &state)) }
+            for i in results.indices where i < erased.count { results[i].erased = erased[i] }
+            try await state.flushSeen(pg)
+            return results
+        }
+    }
+
+    private func applyBatch(_ pg: PG, _ batch: MessageBatch, state: inout IdentityState) async throws -> MessageImportResult {
+        let source = batch.source, arrival = batch.arrival
+        var result = MessageImportResult()
+        for (i, sent) in batch.messages.enumerated() {
+            let message = sent.normalizingIDs()
+            let time = message.eventTime(arrival: arrival)
+            let profile = try await resolveProfile(pg, message, seen: time, state: &state, result: &result)
+            let messageID = message.messageID ?? SQLiteStore.contentID(message)
+            let payload = batch.encoded.flatMap { i < $0.count ? $0[i].payload : nil } ?? MessageBatch.payload(message)
+            let context = batch.encoded.flatMap { i < $0.count ? $0[i].context : nil } ?? JSONValue.object(message.context).jsonText
+            let inserted = try await pg.exists("""
+                INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
+                VALUES (\(source), \(messageID), \(profile), \(message.kind.rawValue), \(message.event), \(time.milliseconds),
+                        \(message.timestamp?.milliseconds), \(message.sentAt?.milliseconds), \((message.receivedAt ?? arrival).milliseconds),
+                        \(payload)::jsonb, \(context)::jsonb)
+                ON CONFLICT (source, message_id) DO NOTHING RETURNING 1
+                """)
+            guard inserted else { result.duplicates += 1; continue }
+            result.accepted += 1
+            result.byKind[message.kind, default: 0] += 1
+            switch message.kind {
+            case .identify:
+                try await Self.mergeTraits(pg, table: "profiles", id: profile, traits: message.traits, at: time)
+            case .group:
+                guard let groupID = message.groupID else { break }   // decoding refuses group messages without one
+                let now = arrival.milliseconds
+                try await pg.execute("INSERT INTO accounts (id, traits, created_at, updated_at) VALUES (\(groupID), '{}', \(now), \(now)) ON CONFLICT (id) DO NOTHING")
+                if try await Self.mergeTraits(pg, table: "accounts", id: groupID, traits: message.traits, at: time) {
+                    try await pg.execute("UPDATE accounts SET updated_at = \(now) WHERE id = \(groupID)")
+                }
+                try await pg.execute("INSERT INTO account_members (account_id, profile_id) VALUES (\(groupID), \(profile)) ON CONFLICT DO NOTHING")
+            case .track where message.event == "Order Completed":
+                let p = message.properties
+                if let amount = (p["revenue"] ?? p["total"])?.numberValue {
+                    let orderID = p["order_id"]?.idString ?? "msg:" + messageID
+                    let created = try await pg.exists("""
+                        INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source)
+                        VALUES (\(orderID), \(profile), \(time.milliseconds), \(amount), \(p["currency"]?.stringValue?.uppercased()), \(source))
+                        ON CONFLICT (order_id) DO NOTHING RETURNING 1
+                        """)
+                    if created { result.ordersCreated += 1 }
+                }
+            default:
+                break
+            }
+        }
+        return result
+    }
+
+    /// The profile a message belongs to, linking and merging identities as the message implies
+    /// (the rules of ``SQLiteStore``'s `resolveProfile`: one user id per profile).
+    private func resolveProfile(_ pg: PG, _ m: Message, seen: Timestamp, state: inout IdentityState, result: inout MessageImportResult) async throws -> String {
+        if m.kind != .alias, m.kind != .identify || m.anonymousID == nil, let key = m.userID ?? m.anonymousID, let known = state.profiles[key] {
+            state.see(known, at: seen)
+            return known
+        }
+        func profile(of externalID: String) async throws -> String? {
+            try await pg.value("SELECT profile_id FROM identities WHERE external_id = \(externalID)", as: String.self)
+        }
+        func link(_ externalID: String, kind: String, to profileID: String, state: inout IdentityState) async throws {
+            try await pg.execute("""
+                INSERT INTO identities (external_id, kind, profile_id) VALUES (\(externalID), \(kind), \(profileID))
+                ON CONFLICT (external_id) DO UPDATE SET profile_id = excluded.profile_id
+                """)
+            state.profiles[externalID] = profileID
+        }
+        func merged(_ other: String, into target: String, state: inout IdentityState, result: inout MessageImportResult) async throws {
+            try await state.flushSeen(pg)
+            try await Self.merge(pg, from: other, into: target)
+            state.profiles = state.profiles.mapValues { $0 == other ? target : $0 }
+            result.profilesMerged += 1
+        }
+        func resolve(_ id: String, kind: String, state: inout IdentityState, result: inout MessageImportResult) async throws -> String {
+            if let known = try await profile(of: id) {
+                state.profiles[id] = known
+                return known
+            }
+            if try await Self.ensureProfile(pg, id: id, seen: nil) { result.profilesCreated += 1 }
+            try await link(id, kind: kind, to: id, state: &state)
+            return id
+        }
+        let target: String
+        if let user = m.userID {
+            target = try await resolve(user, kind: "user_id", state: &state, result: &result)
+            if let anon = m.anonymousID {
+                if let other = try await profile(of: anon), other != target {
+                    // Never two user ids on one profile: a shared device's anonymous id moves to the newest user.
+                    let identified = try await pg.exists("SELECT 1 FROM identities WHERE profile_id = \(other) AND kind = 'user_id' LIMIT 1")
+                    if identified && m.kind == .identify {
+                        result.mergesRefused += 1
+                        logger.info("identify did not merge two identified profiles; the anonymous id moved to the newest user",
+                                    metadata: ["user_id": .string(user), "profile_kept_apart": .string(other)])
+                    } else {
+                        try await merged(other, into: target, state: &state, result: &result)
+                    }
+                }
+                try await link(anon, kind: "anonymous_id", to: target, state: &state)
+            }
+            if m.kind == .alias, let previous = m.previousID {
+                var other = try await profile(of: previous)
+                if other == nil, try await pg.exists("SELECT 1 FROM profiles WHERE id = \(previous)") { other = previous }
+                if let other, other != target { try await merged(other, into: target, state: &state, result: &result) }
+                try await link(previous, kind: other == nil || other == previous ? "user_id" : "anonymous_id", to: target, state: &state)
+            }
+        } else if let anon = m.anonymousID {
+            target = try await resolve(anon, kind: "anonymous_id", state: &state, result: &result)
+        } else {
+            throw SegmentaError(.invalidInput, "a message needs a userId or an anonymousId")   // decoding refuses these first
+        }
+        state.see(target, at: seen)
+        return target
+    }
+
+    /// Creates the profile when missing; widens its first/last seen. Returns true when created.
+    @discardableResult
+    static func ensureProfile(_ pg: PG, id: String, seen: Timestamp?) async throws -> Bool {
+        let t = seen?.milliseconds
+        if try await pg.exists("""
+            INSERT INTO profiles (id, first_seen, last_seen, created_at) VALUES (\(id), \(t), \(t), \(Timestamp.now.milliseconds))
+            ON CONFLICT (id) DO NOTHING RETURNING 1
+            """) { return true }
+        if let t {
+            try await pg.execute("""
+                UPDATE profiles SET first_seen = LEAST(COALESCE(first_seen, \(t)), \(t)), last_seen = GREATEST(COALESCE(last_seen, \(t)), \(t)) WHERE id = \(id)
+                """)
+        }
+        return false
+    }
+
+    /// Merges traits into a profile or an account (`table` is one of those two): deeply, per leaf
+    /// path, the value with the newest time wins (``TraitMerge``). Returns whether anything changed.
+    @discardableResult
+    static func mergeTraits(_ pg: PG, table: String, id: String, traits: [String: JSONValue], at time: Timestamp) async throws -> Bool {
+        guard !traits.isEmpty, table == "profiles" || table == "accounts" else { return false }
+        guard let row = try await pg.rows(PostgresQuery(unsafeSQL: "SELECT traits::text, trait_times::text FROM \(table) WHERE id = $1 FOR UPDATE", binds: binds(id))).first else { return false }
+        let (traitsText, timesText) = try row.decode((String, String).self)
+        var current = try JSONTextParser.parseObject(traitsText), times = try JSONTextParser.parseObject(timesText)
+        guard TraitMerge.merge(traits, at: Double(time.milliseconds), into: &current, times: &times) else { return false }
+        var b = PostgresBindings()
+        b.append(JSONValue.object(current).jsonText)
+        b.append(JSONValue.object(times).jsonText)
+        b.append(id)
+        try await pg.execute(PostgresQuery(unsafeSQL: "UPDATE \(table) SET traits = $1::jsonb, trait_times = $2::jsonb WHERE id = $3", binds: b))
+        return true
+    }
+
+    static func binds(_ values: String...) -> PostgresBindings {
+        var b = PostgresBindings()
+        for v in values { b.append(v) }
+        return b
+    }
+
+    /// Moves everything of profile `from` onto `into` and deletes `from`; traits of `from` fill in
+    /// where `into` has none or an older value.
+    static func merge(_ pg: PG, from: String, into: String) async throws {
+        guard let row = try await pg.rows("SELECT traits::text, trait_times::text, first_seen, last_seen FROM profiles WHERE id = \(from)").first else { return }
+        let (traitsText, timesText, firstSeen, lastSeen) = try row.decode((String, String, Int64?, Int64?).self)
+        let traits = try JSONTextParser.parseObject(traitsText), times = try JSONTextParser.parseObject(timesText)
+        for (path, v) in TraitMerge.leaves(traits) {
+            let t = (1...path.count).reversed().lazy.compactMap { times[path[0..<$0].joined(separator: ".")]?.numberValue }.first
+                .map { Timestamp(milliseconds: Int64(Int(saturating: $0))) } ?? Timestamp(milliseconds: 0)
+            try await mergeTraits(pg, table: "profiles", id: into, traits: [path.joined(separator: "."): v], at: t)
+        }
+        if let firstSeen { try await ensureProfile(pg, id: into, seen: Timestamp(milliseconds: firstSeen)) }
+        if let lastSeen { try await ensureProfile(pg, id: into, seen: Timestamp(milliseconds: lastSeen)) }
+        try await pg.execute("UPDATE events SET profile_id = \(into) WHERE profile_id = \(from)")
+        try await pg.execute("UPDATE orders SET profile_id = \(into) WHERE profile_id = \(from)")
+        try await pg.execute("UPDATE identities SET profile_id = \(into) WHERE profile_id = \(from)")
+        try await pg.execute("INSERT INTO account_members (account_id, profile_id) SELECT account_id, \(into) FROM account_members WHERE profile_id = \(from) ON CONFLICT DO NOTHING")
+        try await pg.execute("DELETE FROM computed_values WHERE profile_id = \(from) AND grp IN (SELECT DISTINCT grp FROM computed_trait_names)")
+        try await pg.execute("DELETE FROM profiles WHERE id = \(from)")
+    }
+
+    /// Drops, from batches about to be applied, the messages of people deleted at or after the
+    /// time the message arrived (the rule of the SQLite store).
+    static func eraseDeleted(_ pg: PG, _ batches: inout [MessageBatch]) async throws -> [Int] {
+        var erased = Array(repeating: 0, count: batches.count)
+        guard let newest = try await pg.value("SELECT max(deleted_at) FROM deleted_ids", as: Int64.self) else { return erased }
+        for b in batches.indices where batches[b].arrival.milliseconds <= newest {
+            let arrival = batches[b].arrival.milliseconds
+            var keep: [Int] = []
+            for (i, m) in batches[b].messages.enumerated() {
+                var gone = false
+                for id in [m.userID, m.anonymousID, m.previousID].compactMap({ $0 }) where !gone {
+                    if let at = try await pg.value("SELECT deleted_at FROM deleted_ids WHERE id_hash = \(IDHash.of(id: id))", as: Int64.self) { gone = at >= arrival }
+                }
+                if gone { erased[b] += 1 } else { keep.append(i) }
+            }
+            if erased[b] > 0 { batches[b] = batches[b].keeping(keep) }
+        }
+        return erased
+    }
+}
+
+/// Identities resolved within one transaction, and the first/last seen to write at its end.
+struct IdentityState {
+    var profiles: [String: String] = [:]
+    var seen: [String: (Int64, Int64)] = [:]
+
+    mutating func see(_ profile: String, at t: Timestamp) {
+        let ms = t.milliseconds
+        if let s = seen[profile] { seen[profile] = (min(s.0, ms), max(s.1, ms)) } else { seen[profile] = (ms, ms) }
+    }
+
+    mutating func flushSeen(_ pg: PG) async throws {
+        for (profile, s) in seen.sorted(by: { $0.key < $1.key }) {
+            try await pg.execute("""
+                UPDATE profiles SET first_seen = LEAST(COALESCE(first_seen, \(s.0)), \(s.0)), last_seen = GREATEST(COALESCE(last_seen, \(s.1)), \(s.1)) WHERE id = \(profile)
+                """)
+        }
+        seen.removeAll()
+    }
+}

@@ -1,0 +1,167 @@
+public import SegmentaCore
+import PostgresNIO
+
+/// Profiles and identities on PostgreSQL.
+extension PostgresBackend {
+    public func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult {
+        try await write { pg in
+            var result = ProfileImportResult()
+            for row in rows {
+                if try await Self.ensureProfile(pg, id: row.id, seen: nil) { result.created += 1 } else { result.updated += 1 }
+                try await Self.mergeTraits(pg, table: "profiles", id: row.id, traits: row.traits, at: time)
+            }
+            return result
+        }
+    }
+
+    public func profileIDs() async throws(SegmentaError) -> [String] {
+        try await read { pg in try await pg.column("SELECT id FROM profiles", as: String.self) }
+    }
+
+    public func profileID(forExternalID id: String) async throws(SegmentaError) -> String? {
+        try await read { pg in try await pg.value("SELECT profile_id FROM identities WHERE external_id = \(id.normalizedID)", as: String.self) }
+    }
+
+    public func traitValues(_ path: String) async throws(SegmentaError) -> [String: String] {
+        let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        return try await read { pg in
+            var out: [String: String] = [:]
+            for row in try await pg.rows("""
+                SELECT id, (traits #> \(keys))::text FROM profiles WHERE jsonb_typeof(traits #> \(keys)) IS DISTINCT FROM 'null' AND traits #> \(keys) IS NOT NULL
+                """) {
+                let (id, text) = try row.decode((String, String).self)
+                let v = try JSONTextParser.parse(text)
+                out[id] = v.stringValue ?? v.jsonText
+            }
+            return out
+        }
+    }
+
+    public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] {
+        try await read { pg in
+            var out: [String: Timestamp] = [:]
+            for row in try await pg.rows("""
+                SELECT id, COALESCE(CASE WHEN jsonb_typeof(traits -> 'signed_up_at') = 'string' THEN seg_ts(traits ->> 'signed_up_at') END, first_seen) FROM profiles
+                """) {
+                let (id, ms) = try row.decode((String, Int64?).self)
+                if let ms { out[id] = Timestamp(milliseconds: ms) }
+            }
+            return out
+        }
+    }
+
+    public func overview() async throws(SegmentaError) -> StoreOverview {
+        try await read { pg in
+            let row = try await pg.rows("""
+                SELECT (SELECT count(*) FROM profiles), (SELECT count(*) FROM accounts), (SELECT count(*) FROM orders),
+                       (SELECT COALESCE(max(id), 0) FROM events), (SELECT received_at FROM events ORDER BY id DESC LIMIT 1)
+                """).first
+            let (profiles, accounts, orders, events, last) = try row?.decode((Int, Int, Int, Int, Int64?).self) ?? (0, 0, 0, 0, nil)
+            return StoreOverview(profiles: profiles, accounts: accounts, orders: orders, events: events, lastEventAt: last.map(Timestamp.init(milliseconds:)))
+        }
+    }
+
+    /// The profile known by `id`: through the identities, or a profile of that id.
+    static func resolve(_ pg: PG, _ sent: String) async throws -> String? {
+        let id = sent.normalizedID
+        if let p = try await pg.value("SELECT profile_id FROM identities WHERE external_id = \(id)", as: String.self) { return p }
+        return try await pg.exists("SELECT 1 FROM profiles WHERE id = \(id)") ? id : nil
+    }
+
+    /// Every computed trait of one profile.
+    static func computedTraits(_ pg: PG, profile: String) async throws -> [String: JSONValue] {
+        var out: [String: JSONValue] = [:]
+        for text in try await pg.column("""
+            SELECT traits::text FROM computed_values WHERE grp IN (SELECT DISTINCT grp FROM computed_trait_names) AND profile_id = \(profile) ORDER BY grp
+            """, as: String.self) {
+            out.merge(try JSONTextParser.parseObject(text)) { _, new in new }
+        }
+        return out
+    }
+
+    public func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue? {
+        try await read { pg in
+            guard let profile = try await Self.resolve(pg, id),
+                  let p = try await pg.rows("SELECT traits::text, first_seen, last_seen, created_at FROM profiles WHERE id = \(profile)").first else { return nil }
+            let (traits, firstSeen, lastSeen, createdAt) = try p.decode((String, Int64?, Int64?, Int64).self)
+            func time(_ v: Int64?) -> JSONValue { v.map { .string(Timestamp(milliseconds: $0).iso8601) } ?? .null }
+            let computed = try await Self.computedTraits(pg, profile: profile)
+            let segments = try await pg.column("SELECT segment FROM segment_membership WHERE profile_id = \(profile) AND exited_snapshot IS NULL ORDER BY segment", as: String.self)
+            let identities = try await pg.rows("SELECT external_id, kind FROM identities WHERE profile_id = \(profile) ORDER BY kind DESC, external_id").map { r in
+                let (external, kind) = try r.decode((String, String).self)
+                return JSONValue.object(["id": .string(external), "kind": .string(kind)])
+            }
+            let accounts = try await pg.rows("SELECT a.id, a.traits::text FROM account_members m JOIN accounts a ON a.id = m.account_id WHERE m.profile_id = \(profile) ORDER BY a.id").map { r in
+                let (account, t) = try r.decode((String, String).self)
+                return JSONValue.object(["id": .string(account), "traits": try JSONTextParser.parse(t)])
+            }
+            var byType: [String: JSONValue] = [:], byName: [String: JSONValue] = [:]
+            var total = 0
+            for r in try await pg.rows("SELECT type, name, count(*) FROM events WHERE profile_id = \(profile) GROUP BY type, name") {
+                let (type, name, n) = try r.decode((String, String?, Int).self)
+                total += n
+                byType[type] = .number((byType[type]?.numberValue ?? 0) + Double(n))
+                if let name, type == "track" { byName[name] = .number(Double(n)) }
+            }
+            let totals = try await pg.rows("SELECT count(*), COALESCE(sum(amount), 0) FROM orders WHERE profile_id = \(profile)").first
+            let orders = try totals?.decode((Int, Double).self) ?? (0, 0)
+            return .object([
+                "id": .string(profile), "traits": try JSONTextParser.parse(traits), "computed_traits": .object(computed),
+                "segments": .array(segments.map(JSONValue.string)), "identities": .array(identities), "accounts": .array(accounts),
+                "first_seen": time(firstSeen), "last_seen": time(lastSeen), "created_at": time(createdAt),
+                "event_counts": .object(["total": .number(Double(total)), "by_type": .object(byType), "by_event": .object(byName)]),
+                "orders": .object(["count": .number(Double(orders.0)), "revenue": .number(orders.1)]),
+            ])
+        }
+    }
+
+    public func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)? {
+        let after = try EventCursor.parse(cursor)
+        return try await read { pg in
+            guard let profile = try await Self.resolve(pg, id) else { return nil }
+            let rows = try await pg.rows("""
+                SELECT id, type, name, timestamp, received_at, properties::text, context::text, message_id, source FROM events
+                WHERE profile_id = \(profile) AND (\(after?.0)::bigint IS NULL OR timestamp < \(after?.0) OR (timestamp = \(after?.0) AND id < \(after?.1)))
+                ORDER BY timestamp DESC, id DESC LIMIT \(limit + 1)
+                """).map { try $0.decode((Int64, String, String?, Int64, Int64, String, String, String, String).self) }
+            let page = try rows.prefix(limit).map { r -> JSONValue in
+                .object(["type": .string(r.1), "name": r.2.map(JSONValue.string) ?? .null,
+                         "timestamp": .string(Timestamp(milliseconds: r.3).iso8601), "received_at": .string(Timestamp(milliseconds: r.4).iso8601),
+                         "properties": try JSONTextParser.parse(r.5), "context": try JSONTextParser.parse(r.6),
+                         "message_id": .string(r.7), "source": .string(r.8)])
+            }
+            let next = rows.count > limit ? rows[limit - 1] : nil
+            return (page, next.map { EventCursor.text(time: $0.3, id: $0.0) })
+        }
+    }
+
+    public func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch] {
+        guard limit > 0, var search = ProfileSearch(query, traits: traits) else { return [] }
+        let like = SQLiteStore.likePrefix(search.query)
+        return try await read { pg in
+            // ILIKE with the C collation: ASCII letters case aside, as SQLite's LIKE; `\` escapes %, _ and itself.
+            for r in try await pg.rows("SELECT id, traits::text FROM profiles WHERE id ILIKE \(like) LIMIT \(limit * 4)") {
+                let (id, t) = try r.decode((String, String).self)
+                try search.add(id, traitsText: t, matched: "id", value: id)
+            }
+            for r in try await pg.rows("""
+                SELECT p.id, p.traits::text, i.external_id FROM identities i JOIN profiles p ON p.id = i.profile_id
+                WHERE i.external_id ILIKE \(like) LIMIT \(limit * 4)
+                """) {
+                let (id, t, external) = try r.decode((String, String, String).self)
+                try search.add(id, traitsText: t, matched: "identity", value: external)
+            }
+            for name in traits {
+                let keys = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                for r in try await pg.rows("""
+                    SELECT id, traits::text, traits #>> \(keys) FROM profiles
+                    WHERE jsonb_typeof(traits #> \(keys)) = 'string' AND (traits #>> \(keys)) ILIKE \(like) LIMIT \(limit * 4)
+                    """) {
+                    let (id, t, value) = try r.decode((String, String, String).self)
+                    try search.add(id, traitsText: t, matched: name, value: value)
+                }
+            }
+            return search.results(limit: limit)
+        }
+    }
+}

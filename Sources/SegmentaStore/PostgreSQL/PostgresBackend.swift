@@ -1,0 +1,181 @@
+public import SegmentaCore
+public import Logging
+import PostgresNIO
+
+/// The PostgreSQL store behind the storage protocols (``Storage``), on postgres-nio: one
+/// `PostgresClient` (a connection pool) that must be running while the backend is used — run it
+/// with ``run()`` as a service (the server), or use ``with(url:logger:_:)`` (commands, tests).
+///
+/// The schema is the SQLite one in PostgreSQL types: times as `bigint` milliseconds, amounts as
+/// `double precision`, traits, properties and computed traits as `jsonb`, ids with the `C`
+/// collation (byte order, as SQLite). Every statement binds its values; every write is one
+/// transaction.
+public struct PostgresBackend: Storage {
+    let client: PostgresClient
+    let logger: Logger
+    /// Where it connects, for messages (`host:port/database`, never the password).
+    public let location: String
+
+    /// A backend for a `postgres://` URL; nothing is connected until ``run()`` runs.
+    public init(url: String, logger: Logger = Logger(label: "segmenta.postgres")) throws(SegmentaError) {
+        let target = try PostgresURL(url)
+        client = PostgresClient(configuration: target.configuration, backgroundLogger: logger)
+        self.logger = logger
+        location = target.location
+    }
+
+    /// Runs the connection pool until the task is cancelled.
+    public func run() async { await client.run() }
+
+    /// Runs `body` with a backend for `url` (migrated first, unless told not to), the pool
+    /// running around it.
+    public static func with<T: Sendable>(url: String, logger: Logger = Logger(label: "segmenta.postgres"), migrating: Bool = true,
+                                         _ body: @Sendable (PostgresBackend) async throws -> T) async throws -> T {
+        let backend = try PostgresBackend(url: url, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await backend.run() }
+            defer { group.cancelAll() }
+            if migrating { try await backend.migrate() }
+            return try await body(backend)
+        }
+    }
+
+    // MARK: - running statements
+
+    /// Runs `body` on one connection in one transaction (rolled back on any error).
+    func write<T: Sendable>(_ body: (PG) async throws -> T) async throws(SegmentaError) -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                let pg = PG(connection: connection, logger: logger)
+                try await pg.applyDeadline()
+                return try await body(pg)
+            }
+        } catch {
+            throw mapped(error, doing: "write (nothing was changed)")
+        }
+    }
+
+    /// Runs `body` on one connection, in a read-only transaction (one consistent snapshot).
+    func read<T: Sendable>(_ body: (PG) async throws -> T) async throws(SegmentaError) -> T {
+        do {
+            return try await client.withConnection { connection in
+                let pg = PG(connection: connection, logger: logger)
+                try await pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                do {
+                    try await pg.applyDeadline()
+                    let result = try await body(pg)
+                    try await pg.execute("COMMIT")
+                    return result
+                } catch {
+                    try? await pg.execute("ROLLBACK")
+                    throw error
+                }
+            }
+        } catch {
+            throw mapped(error, doing: "read")
+        }
+    }
+
+    /// A ``SegmentaError`` that says what failed, from a driver error (server messages are kept;
+    /// postgres-nio's own description hides them).
+    func mapped(_ error: any Error, doing what: String) -> SegmentaError {
+        if let e = error as? SegmentaError { return e }
+        if let e = error as? PSQLError {
+            if e.serverInfo?[.sqlState] == "57014" {
+                return SegmentaError(.timeout, QueryDeadline.timeoutMessage, underlying: e)
+            }
+            return SegmentaError(.storage, "PostgreSQL \(what) failed at \(location): \(Self.describe(e))", underlying: e)
+        }
+        return SegmentaError(.storage, "PostgreSQL \(what) failed at \(location): \(error)")
+    }
+
+    /// A one-line description of a driver error: the server's message, or what went wrong with the connection.
+    static func describe(_ e: PSQLError) -> String {
+        if let message = e.serverInfo?[.message] {
+            let detail = e.serverInfo?[.detail].map { " (\($0))" } ?? ""
+            return message + detail
+        }
+        switch e.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed:
+            let cause = e.underlying.map { "\($0)" } ?? "\(e.code)"
+            return "cannot connect (\(cause)); check that the server is running and that host, port, user and database in the URL are right"
+        case .sslUnsupported:
+            return "the server does not support TLS; connect with ?sslmode=disable or enable TLS on the server"
+        default:
+            return "\(e.code)" + (e.underlying.map { ": \($0)" } ?? "")
+        }
+    }
+}
+
+/// One connection's statements, as the backend runs them.
+struct PG: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// Runs a statement, discarding rows.
+    func execute(_ query: PostgresQuery) async throws {
+        try await connection.query(query, logger: logger).consume()
+    }
+
+    /// Every row of a query.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await connection.query(query, logger: logger).collect()
+    }
+
+    /// The first column of the first row, nil without rows (or when it is NULL).
+    func value<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? where T._DecodableType == T {
+        guard let row = try await rows(query).first else { return nil }
+        return try row.decode(T?.self)
+    }
+
+    /// Whether a query returns any row.
+    func exists(_ query: PostgresQuery) async throws -> Bool { try await !rows(query).isEmpty }
+
+    /// The first column of every row.
+    func column<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> [T] {
+        try await rows(query).map { try $0.decode(T.self) }
+    }
+
+    /// A statement built at run time (segment conditions) with its arguments bound.
+    static func query(_ sql: String, _ arguments: [SQLArgument]) -> PostgresQuery {
+        var binds = PostgresBindings(capacity: arguments.count)
+        for a in arguments {
+            switch a {
+            case .null: binds.appendNull()
+            case .integer(let i): binds.append(i)
+            case .real(let d): binds.append(d)
+            case .text(let s): binds.append(s)
+            case .textArray(let list): binds.append(list)
+            }
+        }
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
+
+    /// Sets the statement time limit of the request this work belongs to, if it has one.
+    func applyDeadline() async throws {
+        guard let deadline = QueryDeadline.current else { return }
+        let now = QueryDeadline.now()
+        guard deadline > now else { throw SegmentaError(.timeout, QueryDeadline.timeoutMessage) }
+        let ms = max(1, Int((deadline - now) / 1_000_000))
+        try await execute("SELECT set_config('statement_timeout', \(String(ms)), true)")
+    }
+}
+
+extension PostgresRowSequence {
+    /// Reads and drops every row (so that the connection is free for the next statement).
+    func consume() async throws { for try await _ in self {} }
+}
+
+extension PostgresBackend {
+    /// Runs one statement outside any transaction (`CREATE DATABASE`, `DROP DATABASE`); the text
+    /// must come from code, never from input.
+    func executeOutsideTransaction(_ sql: String) async throws(SegmentaError) {
+        do {
+            try await client.withConnection { connection in
+                try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).consume()
+            }
+        } catch {
+            throw mapped(error, doing: "statement")
+        }
+    }
+}
