@@ -11,14 +11,6 @@ public enum APIKeys {
         return (try await adopt(token, kind: kind, name: name, in: store), token)
     }
 
-    /// Creates a key in the embedded store, synchronously (a fresh token cannot be stored already).
-    public static func create(_ kind: APIKey.Kind, name: String, in store: SQLiteStore) throws(SegmentaError) -> (key: APIKey, token: String) {
-        let token = prefix(kind) + randomHex(bytes: 32)
-        let key = APIKey(id: randomHex(bytes: 6), kind: kind, name: name, prefix: String(token.prefix(12)), createdAt: .now)
-        try store.insertKey(key, hash: hash(token))
-        return (key, token)
-    }
-
     /// Stores a token chosen elsewhere (`SEGMENTA_WRITE_KEY`, `SEGMENTA_ADMIN_TOKEN`) unless it is
     /// already stored; returns its key.
     @discardableResult
@@ -43,7 +35,8 @@ public enum APIKeys {
         IDHash.hex(token)
     }
 
-    static func prefix(_ kind: APIKey.Kind) -> String {
+    /// The start of a token of this kind (`sgw_`, `sgr_`, `sga_`), to tell keys apart at a glance.
+    public static func prefix(_ kind: APIKey.Kind) -> String {
         switch kind {
         case .write: return "sgw_"
         case .read: return "sgr_"
@@ -51,7 +44,8 @@ public enum APIKeys {
         }
     }
 
-    static func randomHex(bytes: Int) -> String {
+    /// `bytes` random bytes from the system generator, as lowercase hex.
+    public static func randomHex(bytes: Int) -> String {
         var g = SystemRandomNumberGenerator()
         return (0..<bytes).map { _ in String(format2: UInt8.random(in: 0...255, using: &g)) }.joined()
     }

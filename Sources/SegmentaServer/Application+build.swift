@@ -7,21 +7,19 @@ import ServiceLifecycle
 
 /// The parts of a running server that routes and services share.
 public struct ServerParts: Sendable {
-    /// The embedded store, for the group-commit ingestion writer (its own thread, synchronous batches).
-    public let store: SQLiteStore
-    /// The same store behind the storage protocols: every route and service but ingestion uses it.
+    /// The store, behind the storage protocols (SQLite or PostgreSQL): every route and service uses it.
     public let storage: any Storage
     public let configuration: ServerConfiguration
     public let metrics: ServerMetrics
     public let queue: IngestQueue
     public let webhooks: WebhookQueue
     public let recompute: RecomputeService
-    public let sessions = Sessions()
+    public let sessions: Sessions
     public let logger: Logger
 
-    public init(store: SQLiteStore, configuration: ServerConfiguration, logger: Logger) {
-        self.store = store
-        storage = store.backend
+    public init(storage: any Storage, configuration: ServerConfiguration, logger: Logger) {
+        self.storage = storage
+        sessions = Sessions(store: storage)
         self.configuration = configuration
         self.logger = logger
         metrics = ServerMetrics()
@@ -43,7 +41,7 @@ public struct ServerParts: Sendable {
 /// sender, scheduled recompute), listening on `configuration.host:port`.
 /// - Parameter onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-    var services: [any Service] = [IngestWriter(queue: parts.queue, store: parts.store, metrics: parts.metrics, logger: parts.logger), parts.webhooks]
+    var services: [any Service] = [IngestWriter(queue: parts.queue, store: parts.storage, metrics: parts.metrics, logger: parts.logger), parts.webhooks]
     if parts.configuration.refreshInterval != nil { services.append(parts.recompute) }
     return Application(
         router: buildRouter(parts),

@@ -55,6 +55,14 @@ extension SQLiteBackend {
     public func key(id: String) async throws(SegmentaError) -> APIKey? { try await run { s throws(SegmentaError) in try s.key(id: id) } }
     public func revokeKey(id: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.revokeKey(id: id) } }
 
+    public func createSession(_ session: DashboardSession, now: Timestamp) async throws(SegmentaError) {
+        try await run { s throws(SegmentaError) in try s.createSession(session, now: now) }
+    }
+    public func session(id: String, now: Timestamp) async throws(SegmentaError) -> DashboardSession? {
+        try await run { s throws(SegmentaError) in try s.session(id: id, now: now) }
+    }
+    public func deleteSession(id: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.deleteSession(id: id) } }
+
     // WebhookStore
     public func createWebhook(segment: String, url: String, secret: String) async throws(SegmentaError) -> Webhook {
         try await run { s throws(SegmentaError) in try s.createWebhook(segment: segment, url: url, secret: secret) }
@@ -74,6 +82,13 @@ extension SQLiteBackend {
     // HealthStore
     public func health() async throws(SegmentaError) -> [String: String] {
         ["database": "sqlite", "journal_mode": try await run { s throws(SegmentaError) in try s.journalMode() }]
+    }
+
+    /// One process writes a SQLite store, so a job runs at most once at a time within it.
+    public func exclusively<T: Sendable>(_ job: String, _ body: () async throws -> T) async throws -> T? {
+        guard SQLiteBackend.running.withLock({ $0.insert(job).inserted }) else { return nil }
+        defer { _ = SQLiteBackend.running.withLock { $0.remove(job) } }
+        return try await body()
     }
 
     // PrivacyStore

@@ -1,5 +1,6 @@
 public import SegmentaCore
 import Dispatch
+import Synchronization
 
 /// The SQLite store behind the storage protocols (``Storage``). SQLite calls block, so each call
 /// runs on a thread outside Swift's cooperative pool and the caller's task waits without holding
@@ -9,6 +10,9 @@ public struct SQLiteBackend: Storage {
     public let store: SQLiteStore
 
     public init(_ store: SQLiteStore) { self.store = store }
+
+    /// Jobs running now (``exclusively(_:_:)``).
+    static let running = Mutex<Set<String>>([])
 
     private static let queue = DispatchQueue(label: "segmenta.sqlite", qos: .userInitiated, attributes: .concurrent)
 
@@ -30,6 +34,10 @@ public struct SQLiteBackend: Storage {
     public func apply(_ messages: [Message], source: String, arrival: Timestamp) async throws(SegmentaError) -> MessageImportResult {
         try await run { s throws(SegmentaError) in try s.apply(messages, source: source, arrival: arrival) }
     }
+    public func apply(_ batches: [MessageBatch]) async throws(SegmentaError) -> [MessageImportResult] {
+        try await run { s throws(SegmentaError) in try s.apply(batches) }
+    }
+    public func counts() async throws(SegmentaError) -> StoreCounts { try await run { s throws(SegmentaError) in try s.counts() } }
     public func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult {
         try await run { s throws(SegmentaError) in try s.importProfiles(rows, at: time) }
     }
@@ -43,6 +51,13 @@ public struct SQLiteBackend: Storage {
     // ActivityStore
     public func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult {
         try await run { s throws(SegmentaError) in try s.importOrders(orders, source: source) }
+    }
+    /// Runs on the caller's thread: the producer reads a file there, inside the write transaction.
+    public func importOrders(source: String, _ produce: (_ emit: ([Order]) throws -> Void) throws -> Void) async throws(SegmentaError) -> OrderImportResult {
+        try store.importOrders(source: source, produce)
+    }
+    public func orders(before cutoff: Timestamp?) async throws(SegmentaError) -> [Order] {
+        try await run { s throws(SegmentaError) in try s.orders(before: cutoff) }
     }
     public func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) async throws(SegmentaError) -> CustomerTotals {
         try await run { s throws(SegmentaError) in try s.customerTotals(before: cutoff, refunds: refunds) }
@@ -67,6 +82,9 @@ public struct SQLiteBackend: Storage {
     // SegmentStore
     public func createSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo {
         try await run { s throws(SegmentaError) in try s.createSegment(document, allowUnknownComputed: allowUnknownComputed) }
+    }
+    public func versions(of name: String) async throws(SegmentaError) -> [SegmentVersion] {
+        try await run { s throws(SegmentaError) in try s.versions(of: name) }
     }
     public func segments() async throws(SegmentaError) -> [SegmentInfo] { try await run { s throws(SegmentaError) in try s.segments() } }
     public func segment(named name: String) async throws(SegmentaError) -> SegmentInfo? { try await run { s throws(SegmentaError) in try s.segment(named: name) } }

@@ -263,6 +263,18 @@ extension SQLiteStore {
             DROP INDEX orders_profile_time;
             """)
         }
+        m.registerMigration("v9: dashboard sessions kept in the store (a restart keeps people signed in)") { db in
+            try db.execute(sql: """
+            CREATE TABLE dashboard_sessions (
+              id_hash TEXT PRIMARY KEY NOT NULL,
+              key_id TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+              kind TEXT NOT NULL CHECK (kind IN ('write', 'read', 'admin')),
+              csrf TEXT NOT NULL,
+              expires_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX dashboard_sessions_expiry ON dashboard_sessions(expires_at);
+            """)
+        }
         return m
     }
 }

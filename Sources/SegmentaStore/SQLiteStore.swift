@@ -56,7 +56,12 @@ public final class SQLiteStore: Sendable {
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             }
             writer = try DatabasePool(path: path, configuration: config)
+            if try writer.read({ db in try Self.migrator.hasBeenSuperseded(db) }) {
+                throw SegmentaError(.conflict, "the store \(path) was written by a newer segmenta (its schema has migrations this one does not know); upgrade segmenta to use it")
+            }
             try Self.migrator.migrate(writer)
+        } catch let e as SegmentaError {
+            throw e
         } catch {
             throw SegmentaError(.storage, "cannot open the database \(path): \(error). Check the path (--db or SEGMENTA_DB) and that the folder is writable.", underlying: error)
         }

@@ -148,7 +148,7 @@ struct IngestionTests {
         await #expect(throws: IngestQueue.Full.self) {
             try await queue.submit(MessageBatch(messages: [Message(kind: .track, messageID: "q2", userID: "b", event: "E")], source: "t", arrival: .now))
         }
-        await IngestWriter(queue: queue, store: s.store, metrics: s.parts.metrics, logger: s.parts.logger).commitWaiting()
+        await IngestWriter(queue: queue, store: s.store.backend, metrics: s.parts.metrics, logger: s.parts.logger).commitWaiting()
         #expect(try await held.value.accepted == 1)
         #expect(try s.store.counts().events == 1)
     }

@@ -21,7 +21,7 @@ struct TestServer {
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        parts = ServerParts(store: store, configuration: config, logger: logger)
+        parts = ServerParts(storage: store.backend, configuration: config, logger: logger)
         write = try APIKeys.create(.write, name: "w", in: store).token
         read = try APIKeys.create(.read, name: "r", in: store).token
         admin = try APIKeys.create(.admin, name: "a", in: store).token
@@ -45,4 +45,14 @@ extension TestResponse {
 
 extension ByteBuffer {
     init(json: String) { self.init(string: json) }
+}
+
+extension APIKeys {
+    /// Creates a key in an SQLite store, synchronously (a fresh token cannot be stored already): for test set-ups.
+    static func create(_ kind: APIKey.Kind, name: String, in store: SQLiteStore) throws(SegmentaError) -> (key: APIKey, token: String) {
+        let token = prefix(kind) + randomHex(bytes: 32)
+        let key = APIKey(id: randomHex(bytes: 6), kind: kind, name: name, prefix: String(token.prefix(12)), createdAt: .now)
+        try store.insertKey(key, hash: hash(token))
+        return (key, token)
+    }
 }

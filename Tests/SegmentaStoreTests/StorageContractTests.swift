@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import SegmentaCore
 @testable import SegmentaStore
@@ -167,6 +168,28 @@ import Testing
             let late = try await store.apply([Message(kind: .track, messageID: "m4", userID: "ada", event: "Viewed", timestamp: at)], source: "web", arrival: at)
             #expect(late.erased == 1 && late.accepted == 0)
             #expect(try await store.profileIDs() == ["bob"])
+        }
+    }
+
+    @Test("a store written by a newer segmenta is refused, never written to")
+    func newerSchemaIsRefused() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("newer-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        _ = try SQLiteStore(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
+        try queue.close()
+        #expect(throws: SegmentaError.self) { _ = try SQLiteStore(path: path) }
+        guard ContractBackend.available.contains(.postgres) else { return }
+        try await ContractBackend.postgres.with { store in
+            guard let backend = store as? PostgresBackend else { return }
+            try await backend.write { pg in try await pg.execute("INSERT INTO segmenta_schema (version, name, applied_at) VALUES (99, 'from the future', 0)") }
+            do {
+                try await backend.migrate()
+                Issue.record("a newer schema was accepted")
+            } catch {
+                #expect((error as? SegmentaError)?.message.contains("newer than this segmenta knows") == true)
+            }
         }
     }
 }

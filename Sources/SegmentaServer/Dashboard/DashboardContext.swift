@@ -17,7 +17,7 @@ struct SessionMiddleware: RouterMiddleware {
     let sessions: Sessions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let id = request.cookies[Sessions.cookie]?.value, let session = await sessions.session(id),
+        guard let id = request.cookies[Sessions.cookie]?.value, let session = try await mapped({ try await sessions.session(id) }),
               let key = try await mapped({ try await store.key(id: session.keyID) }), key.revokedAt == nil else {
             if request.method == .get {
                 let next = request.uri.path == "/" ? "" : "?next=" + (request.uri.path.addingPercentEncodingForQuery())

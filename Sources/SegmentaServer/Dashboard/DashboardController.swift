@@ -76,7 +76,7 @@ public struct DashboardController: Sendable {
             guard key.kind != .write else {
                 return Self.html(Self.loginPage(next: next, error: "Write keys can only send data. Sign in with a read or admin key."), status: .forbidden)
             }
-            let id = await sessions.create(for: key)
+            let id = try await mapped { try await sessions.create(for: key) }
             var response = Response(status: .seeOther, headers: [.location: next ?? "/"])
             response.setCookie(Cookie(name: Sessions.cookie, value: id, maxAge: Int(Sessions.lifetime), path: "/", httpOnly: true, sameSite: .strict))
             return response
@@ -86,7 +86,7 @@ public struct DashboardController: Sendable {
         pages.post("logout") { request, context in
             let viewer = try context.signedIn()
             try await Self.checkCSRF(request, viewer)
-            await sessions.end(viewer.sessionID)
+            try await mapped { try await sessions.end(viewer.sessionID) }
             var response = Response(status: .seeOther, headers: [.location: "/login"])
             response.setCookie(Cookie(name: Sessions.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response

@@ -1,38 +1,35 @@
 import Foundation
+public import SegmentaCore
 public import SegmentaStore
 
-/// Dashboard sign-in sessions: a read or admin key exchanged for a random session id (kept in
-/// memory; a restart signs everyone out) with its own CSRF token. Sessions last 12 hours and end
-/// at once when their key is revoked (checked on every request).
-public actor Sessions {
-    public struct Session: Sendable {
-        public var keyID: String
-        public var kind: APIKey.Kind
-        /// Echoed by every form (hidden field) and by the builder's requests (`X-CSRF-Token`).
-        public var csrf: String
-        var expires: Date
-    }
-
-    private var sessions: [String: Session] = [:]
+/// Dashboard sign-in sessions: a read or admin key exchanged for a random session id with its own
+/// CSRF token, kept in the store (only the id's hash): a restart, or another instance on the same
+/// database, keeps the person signed in. Sessions last 12 hours and end at once when their key is
+/// revoked (checked on every request).
+public struct Sessions: Sendable {
+    public typealias Session = DashboardSession
+    let store: any AccessStore
     public static let cookie = "segmenta_session"
     static let lifetime: TimeInterval = 12 * 3600
 
-    public init() {}
+    public init(store: any AccessStore) { self.store = store }
 
     /// A new session for `key`; returns its id (the cookie value).
-    public func create(for key: APIKey) -> String {
-        sessions = sessions.filter { $0.value.expires > Date() }
+    public func create(for key: APIKey) async throws(SegmentaError) -> String {
         let id = Self.random()
-        sessions[id] = Session(keyID: key.id, kind: key.kind, csrf: Self.random(), expires: Date().addingTimeInterval(Self.lifetime))
+        let now = Timestamp.now
+        try await store.createSession(DashboardSession(id: id, keyID: key.id, kind: key.kind, csrf: Self.random(),
+                                                       expires: Timestamp(milliseconds: now.milliseconds &+ Int64(Self.lifetime * 1000))), now: now)
         return id
     }
 
-    public func session(_ id: String) -> Session? {
-        guard let s = sessions[id], s.expires > Date() else { sessions[id] = nil; return nil }
-        return s
+    /// The unexpired session with this id.
+    public func session(_ id: String) async throws(SegmentaError) -> Session? {
+        try await store.session(id: id, now: .now)
     }
 
-    public func end(_ id: String) { sessions[id] = nil }
+    /// Signs out.
+    public func end(_ id: String) async throws(SegmentaError) { try await store.deleteSession(id: id) }
 
     static func random() -> String {
         var g = SystemRandomNumberGenerator()

@@ -61,17 +61,16 @@ public actor IngestQueue {
     nonisolated var signals: AsyncStream<Void> { signal }
 }
 
-/// The single writer: takes everything queued, commits it in one transaction on its own thread
-/// (SQLite calls block; a thread of its own means that API or dashboard queries filling the shared
-/// pool never delay a commit), resumes each waiting request. On graceful shutdown it stops taking
-/// new batches, commits what is queued, and ends.
+/// The single writer: takes everything queued, commits it in one transaction (the backend's group
+/// commit; SQLite's runs on a thread outside the cooperative pool), resumes each waiting request.
+/// On graceful shutdown it stops taking new batches, commits what is queued, and ends.
 public struct IngestWriter: Service {
     let queue: IngestQueue
-    let store: SQLiteStore
+    let store: any ProfileStore
     let metrics: ServerMetrics
     let logger: Logger
 
-    public init(queue: IngestQueue, store: SQLiteStore, metrics: ServerMetrics, logger: Logger) {
+    public init(queue: IngestQueue, store: any ProfileStore, metrics: ServerMetrics, logger: Logger) {
         self.queue = queue
         self.store = store
         self.metrics = metrics
@@ -79,30 +78,27 @@ public struct IngestWriter: Service {
     }
 
     public func run() async throws {
-        let thread = NIOThreadPool(numberOfThreads: 1)
-        thread.start()
-        defer { thread.shutdownGracefully { _ in } }
         await withGracefulShutdownHandler {
             for await _ in queue.signals {
                 // Group commit: give concurrent requests a moment to join a small commit. Each commit
                 // rewrites every index page it touches, so fewer, larger commits store more per second.
                 if await queue.depth < 1000 { try? await Task.sleep(for: .milliseconds(2)) }
-                await commitWaiting(on: thread)
+                await commitWaiting()
             }
         } onGracefulShutdown: {
             queue.close()
         }
         queue.close()
-        await commitWaiting(on: thread)
+        await commitWaiting()
     }
 
-    func commitWaiting(on thread: NIOThreadPool = .singleton) async {
+    func commitWaiting() async {
         let jobs = await queue.takeAll()
         guard !jobs.isEmpty else { return }
         let store = self.store
         let batches = jobs.map(\.batch)
         do {
-            let results = try await thread.runIfActive { try store.apply(batches) }
+            let results = try await store.apply(batches)
             metrics.commitSize.record(Double(batches.reduce(0) { $0 + $1.messages.count }))
             for (job, result) in zip(jobs, results) { job.continuation.resume(returning: result) }
         } catch {

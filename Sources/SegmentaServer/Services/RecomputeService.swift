@@ -34,8 +34,19 @@ public struct RecomputeService: Service {
         }
     }
 
-    /// One full recompute.
+    /// One full recompute, unless another instance on the same database is running one now (a
+    /// PostgreSQL advisory lock): then this one skips its turn, and takes over when that one stops.
     public func runOnce() async {
+        do {
+            if try await store.exclusively("recompute", { await recompute(); return true }) == nil {
+                logger.info("recompute skipped: another instance is running it")
+            }
+        } catch {
+            logger.error("recompute did not start: \(error)")
+        }
+    }
+
+    func recompute() async {
         let job = Recompute(store: store, options: options, logger: logger)
         let clock = ContinuousClock.now
         let report = await withTaskExecutorPreference(BatchExecutor.shared) { await job.run() }

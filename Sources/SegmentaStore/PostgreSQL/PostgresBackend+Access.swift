@@ -40,6 +40,32 @@ extension PostgresBackend {
                       createdAt: Timestamp(milliseconds: created), revokedAt: revoked.map(Timestamp.init(milliseconds:)))
     }
 
+    // MARK: - sessions
+
+    public func createSession(_ session: DashboardSession, now: Timestamp) async throws(SegmentaError) {
+        try await write { pg in
+            try await pg.execute("DELETE FROM dashboard_sessions WHERE expires_at <= \(now.milliseconds)")
+            try await pg.execute("""
+                INSERT INTO dashboard_sessions (id_hash, key_id, kind, csrf, expires_at)
+                VALUES (\(IDHash.hex(session.id)), \(session.keyID), \(session.kind.rawValue), \(session.csrf), \(session.expires.milliseconds))
+                """)
+        }
+    }
+
+    public func session(id: String, now: Timestamp) async throws(SegmentaError) -> DashboardSession? {
+        try await read { pg in
+            guard let row = try await pg.rows("""
+                SELECT key_id, kind, csrf, expires_at FROM dashboard_sessions WHERE id_hash = \(IDHash.hex(id)) AND expires_at > \(now.milliseconds)
+                """).first else { return nil }
+            let (key, kind, csrf, expires) = try row.decode((String, String, String, Int64).self)
+            return DashboardSession(id: id, keyID: key, kind: APIKey.Kind(rawValue: kind) ?? .read, csrf: csrf, expires: Timestamp(milliseconds: expires))
+        }
+    }
+
+    public func deleteSession(id: String) async throws(SegmentaError) {
+        try await write { pg in try await pg.execute("DELETE FROM dashboard_sessions WHERE id_hash = \(IDHash.hex(id))") }
+    }
+
     // MARK: - webhooks
 
     public func createWebhook(segment: String, url: String, secret: String) async throws(SegmentaError) -> Webhook {
@@ -142,7 +168,37 @@ extension PostgresBackend {
         return Set(try await pg.column("SELECT p.id FROM profiles p WHERE p.id = ANY(\(ids)::text[]) AND \(unescaped: deniedMarketing("p"))", as: String.self))
     }
 
-    // MARK: - health
+    // MARK: - health and coordination
+
+    /// Runs `body` while holding a PostgreSQL advisory lock named by `job` on a connection of its
+    /// own: another instance that asks meanwhile gets nil at once; when this process dies, its
+    /// connection closes and the lock is free again.
+    public func exclusively<T: Sendable>(_ job: String, _ body: () async throws -> T) async throws -> T? {
+        do {
+            return try await client.withConnection { connection in
+                let pg = PG(connection: connection, logger: logger)
+                guard try await pg.value("SELECT pg_try_advisory_lock(7215002, hashtext(\(job)))", as: Bool.self) == true else { return nil }
+                do {
+                    let result = try await body()
+                    try await pg.execute("SELECT pg_advisory_unlock(7215002, hashtext(\(job)))")
+                    return result
+                } catch {
+                    try? await pg.execute("SELECT pg_advisory_unlock(7215002, hashtext(\(job)))")
+                    throw error
+                }
+            }
+        } catch let error as PSQLError {
+            throw mapped(error, doing: "lock")
+        }
+    }
+
+    public func counts() async throws(SegmentaError) -> StoreCounts {
+        try await read { pg in
+            let row = try await pg.rows("SELECT (SELECT count(*) FROM profiles), (SELECT count(*) FROM events), (SELECT count(*) FROM orders), (SELECT count(*) FROM accounts)").first
+            let (profiles, events, orders, accounts) = try row?.decode((Int, Int, Int, Int).self) ?? (0, 0, 0, 0)
+            return StoreCounts(profiles: profiles, events: events, orders: orders, accounts: accounts)
+        }
+    }
 
     public func health() async throws(SegmentaError) -> [String: String] {
         let version = try await read { pg in try await pg.value("SHOW server_version", as: String.self) ?? "" }

@@ -50,6 +50,25 @@ extension PostgresBackend {
         }
     }
 
+    public func orders(before cutoff: Timestamp?) async throws(SegmentaError) -> [Order] {
+        try await read { pg in
+            try await pg.rows("SELECT order_id, profile_id, timestamp, amount, currency FROM orders WHERE timestamp < \(cutoff?.milliseconds ?? Int64.max)").map { r in
+                let (id, customer, t, amount, currency) = try r.decode((String, String, Int64, Double, String?).self)
+                return Order(id: id, customerID: customer, timestamp: Timestamp(milliseconds: t), amount: amount, currency: currency)
+            }
+        }
+    }
+
+    /// The batches are gathered first, then stored in one transaction (memory holds the whole
+    /// import; SQLite's streams it).
+    public func importOrders(source: String, _ produce: (_ emit: ([Order]) throws -> Void) throws -> Void) async throws(SegmentaError) -> OrderImportResult {
+        var all: [Order] = []
+        do { try produce { all.append(contentsOf: $0) } } catch let e as SegmentaError { throw e } catch {
+            throw SegmentaError(.invalidInput, "\(error)", underlying: error)
+        }
+        return try await importOrders(all, source: source)
+    }
+
     public func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) async throws(SegmentaError) -> CustomerTotals {
         let before = cutoff?.milliseconds ?? Int64.max
         let rows: [(id: String, first: Int64, last: Int64, count: Int, monetary: Double)] = try await read { pg in

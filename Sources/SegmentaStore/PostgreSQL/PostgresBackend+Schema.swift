@@ -9,6 +9,16 @@ extension PostgresBackend {
     /// The migrations, in order; never edit one that has shipped, add the next.
     static let migrations: [(version: Int, name: String, sql: String)] = [
         (1, "profiles, identities, events, orders, accounts, computed traits, analyses, segments, experiments, keys, privacy, webhooks", schemaV1),
+        (2, "dashboard sessions", """
+        CREATE TABLE dashboard_sessions (
+          id_hash text PRIMARY KEY,
+          key_id text COLLATE "C" NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+          kind text NOT NULL CHECK (kind IN ('write', 'read', 'admin')),
+          csrf text NOT NULL,
+          expires_at bigint NOT NULL
+        );
+        CREATE INDEX dashboard_sessions_expiry ON dashboard_sessions(expires_at)
+        """),
     ]
 
     /// Brings the database to the current schema (creating it on an empty database).

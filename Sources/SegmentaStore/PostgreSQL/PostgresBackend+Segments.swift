@@ -58,6 +58,15 @@ extension PostgresBackend {
         return info
     }
 
+    public func versions(of name: String) async throws(SegmentaError) -> [SegmentVersion] {
+        try await read { pg in
+            try await pg.rows("SELECT version, definition, created_at FROM segment_versions WHERE segment = \(name) ORDER BY version").map { r in
+                let (version, definition, created) = try r.decode((Int, String, Int64).self)
+                return SegmentVersion(version: version, definition: try JSONTextParser.parse(definition), createdAt: Timestamp(milliseconds: created))
+            }
+        }
+    }
+
     public func history(of name: String) async throws(SegmentaError) -> [SegmentSnapshot] {
         try await read { pg in
             try await pg.rows("SELECT id, version, as_of, size, entered, exited FROM segment_snapshots WHERE segment = \(name) ORDER BY id").map { r in

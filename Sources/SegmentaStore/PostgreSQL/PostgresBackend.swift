@@ -15,13 +15,29 @@ public struct PostgresBackend: Storage {
     let logger: Logger
     /// Where it connects, for messages (`host:port/database`, never the password).
     public let location: String
+    let target: PostgresURL
 
-    /// A backend for a `postgres://` URL; nothing is connected until ``run()`` runs.
-    public init(url: String, logger: Logger = Logger(label: "segmenta.postgres")) throws(SegmentaError) {
-        let target = try PostgresURL(url)
+    /// A backend for a `postgres://` URL; nothing is connected until ``run()`` runs. The pool's
+    /// own retries log at `info` and below; `logger` decides whether they show.
+    public init(url: String, logger: Logger = PostgresBackend.quietLogger) throws(SegmentaError) {
+        target = try PostgresURL(url)
         client = PostgresClient(configuration: target.configuration, backgroundLogger: logger)
         self.logger = logger
         location = target.location
+    }
+
+    /// A logger that shows warnings and errors only.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "segmenta.postgres")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Checks that the server answers with these credentials (one connection, failing fast with
+    /// the server's reason), then brings the schema up to date. Call with the pool running.
+    public func open() async throws(SegmentaError) {
+        try await target.check(logger: logger)
+        try await migrate()
     }
 
     /// Runs the connection pool until the task is cancelled.
@@ -29,13 +45,13 @@ public struct PostgresBackend: Storage {
 
     /// Runs `body` with a backend for `url` (migrated first, unless told not to), the pool
     /// running around it.
-    public static func with<T: Sendable>(url: String, logger: Logger = Logger(label: "segmenta.postgres"), migrating: Bool = true,
-                                         _ body: @Sendable (PostgresBackend) async throws -> T) async throws -> T {
+    public static func with<T>(url: String, logger: Logger = PostgresBackend.quietLogger, migrating: Bool = true,
+                               _ body: (PostgresBackend) async throws -> T) async throws -> T {
         let backend = try PostgresBackend(url: url, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await backend.run() }
             defer { group.cancelAll() }
-            if migrating { try await backend.migrate() }
+            if migrating { try await backend.open() } else { try await backend.target.check(logger: logger) }
             return try await body(backend)
         }
     }

@@ -2,12 +2,15 @@ public import SegmentaCore
 import Foundation
 import PostgresNIO
 import NIOSSL
+import Logging
 
 /// A `postgres://user:password@host:port/database?sslmode=…` URL, read the way `psql` reads one:
 /// port 5432, user `postgres`, database named like the user, and `sslmode` `prefer` unless said
 /// (`disable`, `prefer` or `require`). A malformed URL is refused with what to write instead.
 public struct PostgresURL: Sendable {
     var configuration: PostgresClient.Configuration
+    /// The same target for one connection (the check made before the pool starts).
+    let host: String, port: Int, user: String, password: String?, database: String, sslmode: String
     /// `host:port/database`, for messages (never the password).
     public var location: String
 
@@ -25,7 +28,8 @@ public struct PostgresURL: Sendable {
         let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
         let database = path.isEmpty ? user : path
         let tls: PostgresClient.Configuration.TLS
-        switch url.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer" {
+        let sslmode = url.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer"
+        switch sslmode {
         case "disable": tls = .disable
         case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
         case "require": tls = .require(.makeClientConfiguration())
@@ -36,10 +40,32 @@ public struct PostgresURL: Sendable {
         configuration.options.connectTimeout = .seconds(5)
         self.configuration = configuration
         location = "\(host):\(port)/\(database)"
+        (self.host, self.port, self.user, self.password, self.database, self.sslmode) = (host, port, user, password, database, sslmode)
+    }
+
+    /// Connects once and closes: a wrong URL, an unreachable server or refused credentials fail
+    /// here at once with the server's reason (the pool itself would keep retrying).
+    func check(logger: Logger) async throws(SegmentaError) {
+        do {
+            let tls: PostgresConnection.Configuration.TLS
+            switch sslmode {
+            case "disable": tls = .disable
+            case "require": tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            default: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+            configuration.options.connectTimeout = .seconds(5)
+            let connection = try await PostgresConnection.connect(on: PostgresClient.defaultEventLoopGroup.next(), configuration: configuration, id: 0, logger: logger).get()
+            try await connection.close()
+        } catch let e as PSQLError {
+            throw SegmentaError(.storage, "cannot open the PostgreSQL store at \(location): \(PostgresBackend.describe(e)). Check --store or SEGMENTA_STORE.", underlying: e)
+        } catch {
+            throw SegmentaError(.storage, "cannot open the PostgreSQL store at \(location): \(error). Check --store or SEGMENTA_STORE.")
+        }
     }
 
     /// The URL without its password, for messages.
-    static func redacted(_ text: String) -> String {
+    public static func redacted(_ text: String) -> String {
         guard var url = URLComponents(string: text), url.password != nil else { return text }
         url.password = "…"
         return url.string ?? text

@@ -12,4 +12,29 @@ public protocol AccessStore: Sendable {
     func key(id: String) async throws(SegmentaError) -> APIKey?
     /// Revokes a key: from now on it authenticates nothing.
     func revokeKey(id: String) async throws(SegmentaError)
+    /// Stores a dashboard sign-in session (kept in the store, so that a restart or another
+    /// instance keeps the person signed in); expired sessions are removed on the way.
+    func createSession(_ session: DashboardSession, now: Timestamp) async throws(SegmentaError)
+    /// The unexpired session with this id, nil when none.
+    func session(id: String, now: Timestamp) async throws(SegmentaError) -> DashboardSession?
+    /// Ends a session.
+    func deleteSession(id: String) async throws(SegmentaError)
+}
+
+/// A dashboard sign-in: a random id (the cookie) for a read or admin key, with its CSRF token.
+public struct DashboardSession: Sendable, Equatable {
+    public var id: String
+    public var keyID: String
+    public var kind: APIKey.Kind
+    /// Echoed by every form (hidden field) and by the builder's requests (`X-CSRF-Token`).
+    public var csrf: String
+    public var expires: Timestamp
+
+    public init(id: String, keyID: String, kind: APIKey.Kind, csrf: String, expires: Timestamp) {
+        self.id = id
+        self.keyID = keyID
+        self.kind = kind
+        self.csrf = csrf
+        self.expires = expires
+    }
 }

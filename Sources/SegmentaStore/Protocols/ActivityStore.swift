@@ -5,6 +5,14 @@ public import SegmentaCore
 public protocol ActivityStore: Sendable {
     /// Adds orders (profiles are created for unknown customers); an order id already stored is a duplicate. All or nothing.
     func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult
+    /// Adds orders produced in batches by `produce`, all in one transaction: a failure anywhere —
+    /// in a batch or in `produce` itself — leaves the store as it was. `produce` runs on the
+    /// caller's thread (it reads a file); SQLite stores each batch as it comes (memory stays
+    /// bounded by one batch), PostgreSQL sends them after the last one.
+    func importOrders(source: String, _ produce: (_ emit: ([Order]) throws -> Void) throws -> Void) async throws(SegmentaError) -> OrderImportResult
+    /// Every order before `cutoff` (for the report and holdout checks that need them one by one;
+    /// analyses read the per-customer aggregates below).
+    func orders(before cutoff: Timestamp?) async throws(SegmentaError) -> [Order]
     /// Per-customer order totals before `cutoff` (RFM inputs), in customer order.
     func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) async throws(SegmentaError) -> CustomerTotals
     /// Per customer, the times of its purchases (amount ≥ 0) before `cutoff` (lifecycle inputs).

@@ -9,6 +9,11 @@ public protocol ProfileStore: Sendable {
     /// Applies Segment-spec messages (events, identities, traits, groups, orders), all or nothing;
     /// a message already stored (same source and messageId) is counted as a duplicate.
     func apply(_ messages: [Message], source: String, arrival: Timestamp) async throws(SegmentaError) -> MessageImportResult
+    /// Applies several batches (from concurrent requests) in one transaction — a group commit:
+    /// all land or none does. One result per batch, in order.
+    func apply(_ batches: [MessageBatch]) async throws(SegmentaError) -> [MessageImportResult]
+    /// Row counts of the main tables.
+    func counts() async throws(SegmentaError) -> StoreCounts
     /// Merges traits into profiles (creating them), all or nothing.
     func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult
     /// The profile known by `id` (its own id, a user id or an anonymous id), as the API shows it; nil when unknown.

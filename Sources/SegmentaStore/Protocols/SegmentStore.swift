@@ -8,6 +8,8 @@ public protocol SegmentStore: Sendable {
     func updateSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo
     /// Deletes a segment with its versions, snapshots and webhooks.
     func deleteSegment(_ name: String) async throws(SegmentaError)
+    /// Every version of a segment's definition, oldest first.
+    func versions(of name: String) async throws(SegmentaError) -> [SegmentVersion]
     /// A segment's snapshots, oldest first.
     func history(of name: String) async throws(SegmentaError) -> [SegmentSnapshot]
     /// Current members after `after` (by id), `limit` at a time, with the values of `traits`; consent-denied left out unless asked.

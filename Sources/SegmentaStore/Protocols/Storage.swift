@@ -49,3 +49,53 @@ extension AnalysisStore {
     /// Runs of a kind, oldest first.
     public func analysisRuns(kind: String) async throws(SegmentaError) -> [AnalysisRun] { try await analysisRuns(kind: kind, parameter: nil) }
 }
+
+extension SegmentStore {
+    /// The latest snapshot whose as-of is at or before `asOf`.
+    public func snapshot(of name: String, asOf: Timestamp) async throws(SegmentaError) -> SegmentSnapshot? {
+        try await history(of: name).filter { $0.asOf <= asOf }.max { ($0.asOf, $0.id) < ($1.asOf, $1.id) }
+    }
+
+    /// A static copy of a segment's current members.
+    public func freeze(_ name: String, as newName: String) async throws(SegmentaError) -> RefreshResult {
+        guard let info = try await segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+        guard info.lastRefreshAt != nil else { throw SegmentaError(.conflict, "\"\(name)\" has never been refreshed; run `segmenta segments refresh \(name)` first") }
+        return try await importStatic(newName, ids: try await members(of: name), description: "Frozen copy of \(name) (version \(info.version))")
+    }
+
+    /// For each profile, the first of `names` it belongs to at the snapshot of each segment at or before `asOf`.
+    public func membership(of names: [String], asOf: Timestamp) async throws(SegmentaError) -> [String: String] {
+        var out: [String: String] = [:]
+        for name in names.reversed() {
+            guard try await segment(named: name) != nil else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+            guard let snap = try await snapshot(of: name, asOf: asOf) else {
+                throw SegmentaError(.notFound, "segment \"\(name)\" has no snapshot at or before \(asOf.dateString); refresh it with --as-of")
+            }
+            for id in try await members(of: name, snapshot: snap.id) { out[id] = name }
+        }
+        return out
+    }
+}
+
+extension AnalysisStore {
+    /// Per profile, the value an analysis gave at its latest run with an as-of at or before `asOf`
+    /// (e.g. the RFM segment), and that run's as-of.
+    public func analysisValues(kind: String, asOf: Timestamp) async throws(SegmentaError) -> (asOf: Timestamp, values: [String: String])? {
+        guard let values = try await sortedAnalysisValues(kind: kind, asOf: asOf),
+              let runAsOf = try await analysisDates(kind: kind).first(where: { $0 <= asOf }) else { return nil }
+        var out: [String: String] = [:]
+        for (profile, value) in values { out[profile] = value }
+        return (runAsOf, out)
+    }
+}
+
+extension ProfileStore {
+    /// Timestamps of a signup-like trait (ISO text), for cohorts started by it.
+    public func traitTimestamps(_ path: String) async throws(SegmentaError) -> [String: Timestamp] {
+        var out: [String: Timestamp] = [:]
+        for (id, text) in try await traitValues(path) {
+            if let t = try? Timestamp.parse(text) { out[id] = t }
+        }
+        return out
+    }
+}

@@ -44,14 +44,14 @@ extension Segmenta {
                 var summaries: [CustomerSummary]
                 var withMonetary = true
                 var holdout: (actual: [String: Double], length: Double)?
-                var db: SQLiteStore?
+                var db: (any Storage)?
                 if let summary {
                     (summaries, withMonetary) = try SummaryFile.read(summary)
                 } else if orders == nil && holdoutEnd == nil {
                     // From the store: the database computes one summary row per customer.
-                    let opened = try store.openExisting()
+                    let opened = try await store.storage()
                     db = opened
-                    summaries = try await StoreInputs.customerSummaries(opened.backend, calibrationEnd: calibration, unit: unit)
+                    summaries = try await StoreInputs.customerSummaries(opened, calibrationEnd: calibration, unit: unit)
                     guard !summaries.isEmpty else { throw CLIError("no orders to model; import some with `segmenta import orders FILE.csv`") }
                 } else {
                     let list: [Order]
@@ -62,8 +62,9 @@ extension Segmenta {
                         if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
                         list = o
                     } else {
-                        db = try store.openExisting()
-                        list = try db!.orders(before: nil)
+                        let opened = try await store.storage()
+                        db = opened
+                        list = try await opened.orders(before: nil)
                     }
                     guard !list.isEmpty else { throw CLIError("no orders to model; import some with `segmenta import orders FILE.csv`") }
                     let calEnd = calibration ?? list.map(\.timestamp).max()!
@@ -79,7 +80,7 @@ extension Segmenta {
                 if let c = result.frequencySpendCorrelation, abs(c) > 0.3 {
                     Terminal.note("warning: frequency and spend are correlated (r = \(Fmt.fixed(c, 2))) among repeat customers; the Gamma-Gamma model assumes they are independent, so treat spend predictions with care")
                 }
-                if let db { try await CLVWriteBack.save(result, to: db.backend) }
+                if let db { try await CLVWriteBack.save(result, to: db) }
                 CLVOutput.print(result, format: format)
             }
         }

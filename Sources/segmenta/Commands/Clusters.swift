@@ -50,7 +50,7 @@ extension Segmenta {
 
         func run() async throws {
             try await reportingErrors {
-                var db: SQLiteStore?
+                var db: (any Storage)?
                 let data: FeatureMatrix
                 if let input {
                     data = try FeatureTable.read(input, format: orderFile.format.options)
@@ -63,9 +63,10 @@ extension Segmenta {
                     data = FeatureMatrix(ids: rfm.customers.map(\.customerID), names: ["recency", "frequency", "monetary"],
                                          values: rfm.customers.flatMap { [Double($0.recency), Double($0.frequency), $0.monetary] })
                 } else {
-                    db = try store.openExisting()
-                    data = try await StoreFeatures.load(db!.backend, features: features?.split(separator: ",").map { String($0) } ?? ["rfm_recency", "rfm_frequency", "rfm_monetary"])
-                    let left = try db!.counts().profiles - data.ids.count
+                    let opened = try await store.storage()
+                    db = opened
+                    data = try await StoreFeatures.load(opened, features: features?.split(separator: ",").map { String($0) } ?? ["rfm_recency", "rfm_frequency", "rfm_monetary"])
+                    let left = try await opened.counts().profiles - data.ids.count
                     if left > 0 { Terminal.note("\(Fmt.thousands(left)) profiles without every feature are left out") }
                 }
                 var options = KMeans.Options(k: 2, nInit: nInit, maxIterations: maxIter, tolerance: tol, seed: seed)
@@ -73,7 +74,7 @@ extension Segmenta {
                     options.initialCenters = try FeatureTable.numbers(initCenters)
                 }
                 let analysis = try ClusterAnalysis.run(data, k: Int(k), kRange: parseRange()!, log: log, standardize: !noStandardize, options: options)
-                if let db { try await ClusterWriteBack.save(analysis, ids: data.ids, data: data, to: db.backend) }
+                if let db { try await ClusterWriteBack.save(analysis, ids: data.ids, data: data, to: db) }
                 ClusterOutput.print(analysis, data: data, format: format)
             }
         }

@@ -41,20 +41,22 @@ extension Segmenta {
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
                     cells = CohortRetention.compute(activity: list.filter { $0.amount >= 0 }.map { .init(customerID: $0.customerID, timestamp: $0.timestamp) }, period: period)
                 } else {
-                    let db = try store.openExisting()
-                    let acts = try db.activity(ActivitySource(activity))
+                    let db = try await store.storage()
+                    let acts = try await db.activity(ActivitySource(activity))
                     guard !acts.isEmpty else {
                         throw CLIError("no activity of kind \"\(activity)\" in the store; use --activity orders, events, or an event name that exists")
                     }
-                    let groups = try by.map { trait -> [String: String] in
-                        let values = try db.traitValues(trait)
+                    var groups: [String: String]?
+                    if let trait = by {
+                        let values = try await db.traitValues(trait)
                         guard !values.isEmpty else { throw CLIError("no profile has the trait \"\(trait)\"; check the name (traits are case-sensitive)") }
-                        return values
+                        groups = values
                     }
-                    let starts = try cohortTrait.map { trait -> [String: Timestamp] in
-                        let values = try db.traitTimestamps(trait)
+                    var starts: [String: Timestamp]?
+                    if let trait = cohortTrait {
+                        let values = try await db.traitTimestamps(trait)
                         guard !values.isEmpty else { throw CLIError("no profile has a date in the trait \"\(trait)\"") }
-                        return values
+                        starts = values
                     }
                     cells = CohortRetention.compute(activity: acts, period: period, groups: groups, cohortStarts: starts)
                 }

@@ -32,11 +32,11 @@ extension Segmenta {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
+                let db = try await store.storage()
                 let when = try parseAsOf(asOf) ?? .now
                 var list: [KPI] = KPI.defaults
                 if let kpis { list = try kpis.split(separator: ",").map { try KPI(parsing: String($0).trimmingCharacters(in: .whitespaces)) } }
-                let reports = try await ComparisonRun.run(db.backend, a: a, b: b, by: by, kpis: list, asOf: when)
+                let reports = try await ComparisonRun.run(db, a: a, b: b, by: by, kpis: list, asOf: when)
                 if format == .json {
                     print((reports.count == 1 ? reports[0].json : .array(reports.map(\.json))).jsonText)
                     return

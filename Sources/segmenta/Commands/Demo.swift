@@ -28,11 +28,14 @@ extension Segmenta {
         func run() async throws {
             try await reportingErrors {
                 let clock = Stopwatch()
+                if fresh && store.postgresURL != nil {
+                    throw CLIError("--fresh deletes a SQLite file; on PostgreSQL, drop and create the database instead (e.g. dropdb and createdb), then run the demo")
+                }
                 if fresh {
                     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) }
                 }
-                let db = try store.open()
-                Terminal.note("generating \(Fmt.thousands(customers)) customers (seed \(seed)) into \(store.path)…")
+                let db = try await store.storage(existing: false)
+                Terminal.note("generating \(Fmt.thousands(customers)) customers (seed \(seed)) into \(store.location)…")
                 // Customers are independent: generate and store them in chunks, so memory stays flat.
                 var applied = MessageImportResult()
                 let chunk = 5000
@@ -40,7 +43,7 @@ extension Segmenta {
                 for lower in stride(from: 0, to: customers, by: chunk) {
                     var messages = DemoGenerator.generate(range: lower..<min(customers, lower + chunk), seed: seed, activity: activity)
                     messages.sort { ($0.timestamp ?? DemoGenerator.end) < ($1.timestamp ?? DemoGenerator.end) }
-                    let r = try db.apply(messages, source: "demo", arrival: DemoGenerator.end)
+                    let r = try await db.apply(messages, source: "demo", arrival: DemoGenerator.end)
                     applied.accepted += r.accepted
                     applied.duplicates += r.duplicates
                     applied.profilesMerged += r.profilesMerged
@@ -49,33 +52,33 @@ extension Segmenta {
                 progress.finish()
                 let data = (end: DemoGenerator.end, customers: customers)
                 if dataOnly {
-                    let counts = try db.counts()
-                    print("\(Fmt.thousands(counts.profiles)) profiles, \(Fmt.thousands(counts.events)) events, \(Fmt.thousands(counts.orders)) orders in \(store.path) (\(Fmt.fixed(clock.seconds, 1)) s)")
+                    let counts = try await db.counts()
+                    print("\(Fmt.thousands(counts.profiles)) profiles, \(Fmt.thousands(counts.events)) events, \(Fmt.thousands(counts.orders)) orders in \(store.location) (\(Fmt.fixed(clock.seconds, 1)) s)")
                     return
                 }
-                let counts = try db.counts()
-                print(Terminal.bold("Segmenta demo — \(store.path)"))
+                let counts = try await db.counts()
+                print(Terminal.bold("Segmenta demo — \(store.location)"))
                 print("\(Fmt.thousands(counts.profiles)) profiles, \(Fmt.thousands(counts.accounts)) accounts, \(Fmt.thousands(counts.events)) events, \(Fmt.thousands(counts.orders)) orders"
                       + " (\(Fmt.thousands(applied.accepted)) new messages, \(Fmt.thousands(applied.duplicates)) already stored, \(applied.profilesMerged) anonymous visitors merged)")
                 print("")
 
                 // RFM three months earlier too, so that migrations have two snapshots to compare.
                 let earlier = data.end.adding(days: -92)
-                try await RFMWriteBack.save(try RFMScorer.score(try db.customerTotals(before: earlier), asOf: earlier), options: RFMOptions(), to: db.backend)
-                let totals = try db.customerTotals(before: nil)
+                try await RFMWriteBack.save(try RFMScorer.score(try await db.customerTotals(before: earlier), asOf: earlier), options: RFMOptions(), to: db)
+                let totals = try await db.customerTotals(before: nil)
                 let rfm = try RFMScorer.score(totals)
-                try await RFMWriteBack.save(rfm, options: RFMOptions(), to: db.backend)
+                try await RFMWriteBack.save(rfm, options: RFMOptions(), to: db)
                 RFMOutput.table(rfm, source: "the demo store")
                 print("")
 
-                let life = try await StoreInputs.lifecycle(db.backend)
-                try await LifecycleWriteBack.save(life.customers, asOf: life.asOf, to: db.backend)
+                let life = try await StoreInputs.lifecycle(db)
+                try await LifecycleWriteBack.save(life.customers, asOf: life.asOf, to: db)
                 LifecycleOutput.print(life.customers, asOf: life.asOf, format: .table)
                 print("")
 
-                try await Recompute(store: db.backend, options: Recompute.Options(), logger: Logger(label: "segmenta.demo")).analyse(.cohorts)   // stored triangles for the dashboard
-                let acts = try db.activity(.event("Logged In"))
-                let byChannel = CohortRetention.compute(activity: acts, period: .month, groups: try db.traitValues("acquisition_channel"))
+                try await Recompute(store: db, options: Recompute.Options(), logger: Logger(label: "segmenta.demo")).analyse(.cohorts)   // stored triangles for the dashboard
+                let acts = try await db.activity(.event("Logged In"))
+                let byChannel = CohortRetention.compute(activity: acts, period: .month, groups: try await db.traitValues("acquisition_channel"))
                 print(Terminal.bold("Login retention by acquisition channel: share of each monthly cohort still logging in 1, 3 and 6 months later (pooled)"))
                 var t = TextTable(["channel", "customers", "M1", "M3", "M6"], rightAligned: [1, 2, 3, 4])
                 for channel in Set(byChannel.compactMap(\.group)).sorted() {
@@ -92,22 +95,22 @@ extension Segmenta {
                 print("")
 
                 // Customer value and personas, saved as computed traits segments can use.
-                let clv = try CLVAnalysis.run(try await StoreInputs.customerSummaries(db.backend, unit: .week), unit: .week)
-                try await CLVWriteBack.save(clv, to: db.backend)
+                let clv = try CLVAnalysis.run(try await StoreInputs.customerSummaries(db, unit: .week), unit: .week)
+                try await CLVWriteBack.save(clv, to: db)
                 let totalCLV = clv.customers.compactMap(\.clv).reduce(0, +)
                 print(Terminal.bold("Customer value (BG/NBD + Gamma-Gamma, 12 months, 1 %/month discount)"))
                 print("r = \(Fmt.fixed(clv.bgnbd.r, 3)), α = \(Fmt.fixed(clv.bgnbd.alpha, 2)), a = \(Fmt.fixed(clv.bgnbd.a, 3)), b = \(Fmt.fixed(clv.bgnbd.b, 3)); expected 12-month value of today's buyers: \(Fmt.thousands(Int(totalCLV))) (mean \(Fmt.fixed(totalCLV / Double(max(1, clv.customers.count)), 2)))")
                 print("")
-                let features = try await StoreFeatures.load(db.backend, features: ["rfm_recency", "rfm_frequency", "rfm_monetary", "clv"])
+                let features = try await StoreFeatures.load(db, features: ["rfm_recency", "rfm_frequency", "rfm_monetary", "clv"])
                 let personas = try ClusterAnalysis.run(features, k: 4, log: true, options: KMeans.Options(k: 4, nInit: 4, seed: 1))
-                try await ClusterWriteBack.save(personas, ids: features.ids, data: features, to: db.backend)
+                try await ClusterWriteBack.save(personas, ids: features.ids, data: features, to: db)
                 ClusterOutput.print(personas, data: features, format: .table)
                 print("")
 
                 // Segments: created once, refreshed monthly over the last six months.
                 for definition in DemoSegments.definitions {
                     let name = definition.objectValue?["name"]?.stringValue ?? ""
-                    if try db.segment(named: name) == nil { _ = try db.createSegment(definition) }
+                    if try await db.segment(named: name) == nil { _ = try await db.createSegment(definition) }
                 }
                 let months = (0...5).reversed().map { k -> Timestamp in
                     let (y, m, _) = CivilCalendar.civilFromDays(data.end.epochDay)
@@ -119,14 +122,14 @@ extension Segmenta {
                 for definition in DemoSegments.definitions {
                     let name = definition.objectValue!["name"]!.stringValue!
                     var sizes: [String] = []
-                    for m in months { sizes.append(Fmt.thousands(try db.refresh(name, asOf: m).snapshot.size)) }
+                    for m in months { sizes.append(Fmt.thousands(try await db.refresh(name, asOf: m).snapshot.size)) }
                     let who = (try? ConditionParser.condition(definition.objectValue!["condition"]!)).map(ConditionRenderer.text) ?? ""
                     st.add([name, who.count > 60 ? String(who.prefix(59)) + "…" : who] + sizes)
                 }
                 print(st.render())
                 print("")
                 print(Terminal.bold("Next steps"))
-                let dbFlag = store.db.map { " --db \($0)" } ?? ""
+                let dbFlag = store.postgresURL.map { " --store \(PostgresURL.redacted($0))" } ?? store.db.map { " --db \($0)" } ?? ""
                 let steps: [(String, String)] = [
                     ("segmenta rfm\(dbFlag) --format csv > rfm.csv", "every customer's R, F, M scores and segment"),
                     ("segmenta cohorts\(dbFlag) --activity \"Logged In\" --by plan", "retention triangle per plan"),

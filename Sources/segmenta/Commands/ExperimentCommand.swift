@@ -30,7 +30,7 @@ extension Segmenta.ExperimentCommand {
                 let weights = split.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                 let e = try Experiment(name: name, segment: segment, variants: variants.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) },
                                        split: weights, goal: goal, windowDays: windowDays)
-                try store.openExisting().createExperiment(e)
+                try await store.storage().createExperiment(e)
                 print("created experiment \(name) in \(segment): \(zip(e.variants, e.split).map { "\($0) \($1)%" }.joined(separator: ", ")); goal \"\(goal)\" within \(windowDays) days")
             }
         }
@@ -44,8 +44,8 @@ extension Segmenta.ExperimentCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
-                let variant = try await ExperimentRun.assign(db.backend, experiment: name, user: user).variant
+                let db = try await store.storage()
+                let variant = try await ExperimentRun.assign(db, experiment: name, user: user).variant
                 print(variant)
             }
         }
@@ -60,9 +60,9 @@ extension Segmenta.ExperimentCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
+                let db = try await store.storage()
                 let when = try parseAsOf(asOf) ?? .now
-                let (e, results, breakdown, json) = try await ExperimentRun.results(db.backend, experiment: name, asOf: when)
+                let (e, results, breakdown, json) = try await ExperimentRun.results(db, experiment: name, asOf: when)
                 if format == .json { print(json.jsonText); return }
                 print(Terminal.bold("\(name) in \(e.segment): goal \"\(e.goal)\" within \(e.windowDays) days of first exposure"))
                 func table(_ r: Experiment.Results) -> String {

@@ -31,7 +31,7 @@ extension Segmenta.HypothesisCommand {
         func run() async throws {
             try await reportingErrors {
                 let h = Hypothesis(name: name, event: did, withinDays: withinDaysOfSignup, outcome: try Hypothesis.Outcome(parsing: outcome), segment: segment)
-                try store.openExisting().createHypothesis(h)
+                try await store.storage().createHypothesis(h)
                 print("saved hypothesis \(name): customers who did \"\(did)\" within \(withinDaysOfSignup) days of signup differ in \(h.outcome)\(segment.map { ", among \($0)" } ?? ""); test it with `segmenta hypothesis test \(name)`")
             }
         }
@@ -46,10 +46,10 @@ extension Segmenta.HypothesisCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
-                guard let h = try db.hypotheses().first(where: { $0.name == name }) else { throw CLIError("no hypothesis named \"\(name)\"; `segmenta hypothesis list` shows them") }
+                let db = try await store.storage()
+                guard let h = try await db.hypotheses().first(where: { $0.name == name }) else { throw CLIError("no hypothesis named \"\(name)\"; `segmenta hypothesis list` shows them") }
                 let now = try parseAsOf(asOf) ?? .now
-                let (result, report, wait) = try await HypothesisRun.test(db.backend, h, asOf: now)
+                let (result, report, wait) = try await HypothesisRun.test(db, h, asOf: now)
                 let r = result.comparison
                 if format == .json { print(report.jsonText); return }
                 print(Terminal.bold("\(name): did \"\(h.event)\" within \(h.withinDays) days of signup → \(h.outcome)"))
@@ -58,7 +58,7 @@ extension Segmenta.HypothesisCommand {
                 print("\(h.outcome): \(fmt(r.a)) vs \(fmt(r.b)); difference \(fmt(r.difference)) [95% CI \(fmt(r.ci.low)), \(fmt(r.ci.high))]; effect \(Fmt.fixed(r.effectSize, 2)); \(r.test), p = \(r.pValue.isNaN ? "n/a" : Fmt.fixed(r.pValue, 4))")
                 print("→ " + r.verdict)
                 print(Terminal.dim("note: " + result.warning))
-                let earlier = try db.analysisRuns(kind: "hypothesis", parameter: name).dropLast()
+                let earlier = try await db.analysisRuns(kind: "hypothesis", parameter: name).dropLast()
                 if !earlier.isEmpty {
                     print("earlier runs: " + earlier.suffix(5).map { run in
                         let o = run.summary.objectValue ?? [:]
@@ -75,12 +75,12 @@ extension Segmenta.HypothesisCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
-                let all = try db.hypotheses()
+                let db = try await store.storage()
+                let all = try await db.hypotheses()
                 guard !all.isEmpty else { print("no hypotheses yet; save one with `segmenta hypothesis create`"); return }
                 var t = TextTable(["name", "did", "within", "outcome", "segment", "runs", "latest"])
                 for h in all {
-                    let runs = try db.analysisRuns(kind: "hypothesis", parameter: h.name)
+                    let runs = try await db.analysisRuns(kind: "hypothesis", parameter: h.name)
                     t.add([h.name, h.event, "\(h.withinDays) d", h.outcome.text, h.segment ?? "everyone", String(runs.count),
                            runs.last?.summary.objectValue?["verdict"]?.stringValue ?? "not tested yet"])
                 }

@@ -46,8 +46,8 @@ extension Segmenta.Import {
                     return out
                 }
                 if report.issueCount > 0 && importOptions.onError == .fail { throw report.failure(file: file) }
-                let store = try store.open()
-                let result = try store.apply(messages, source: source, arrival: .now)
+                let store = try await store.storage(existing: false)
+                let result = try await store.apply(messages, source: source, arrival: .now)
                 var skipped: [String] = []
                 if report.issueCount > 0 { skipped.append("skipped \(report.issueSummary)") }
                 if result.duplicates > 0 { skipped.append("\(Fmt.thousands(result.duplicates)) already stored") }

@@ -24,13 +24,13 @@ extension Segmenta.Import {
             try await reportingErrors {
                 let clock = Stopwatch()
                 let progress = ProgressBar(label: "importing", total: 100)
-                let store = try store.open()
+                let store = try await store.storage(existing: false)
                 // Parse and store in segments of 64 MiB, all in one transaction: memory stays flat,
                 // and a bad row anywhere (under --on-error fail) rolls back everything.
                 var report = ScanReport()
-                let result = try FileBytes.with(file) { bytes, release in
+                let result = try await FileBytes.with(file) { bytes, release in
                     var done = 0
-                    return try store.importOrders(source: source) { emit in
+                    return try await store.importOrders(source: source) { emit in
                         report = try OrderFileScan.forEachBatch(bytes, options: format.options, columns: mapping.columns,
                                                                 policy: importOptions.onError, fileName: file,
                                                                 consumed: { release($0) },

@@ -21,8 +21,8 @@ extension Segmenta.Import {
                 let (rows, types, report) = try FileBytes.with(file) { bytes in
                     try ProfileFileReader.read(bytes, options: format.options, idColumn: idColumn, policy: importOptions.onError, fileName: file)
                 }
-                let store = try store.open()
-                let result = try store.importProfiles(rows, at: .now)
+                let store = try await store.storage(existing: false)
+                let result = try await store.importProfiles(rows, at: .now)
                 var skipped: [String] = []
                 if report.issueCount > 0 { skipped.append("skipped \(report.issueSummary)") }
                 print(importSummary(read: report.rowsRead, imported: rows.count, skipped: skipped, seconds: clock.seconds)

@@ -19,7 +19,7 @@ extension Segmenta {
 
             func run() async throws {
                 try await reportingErrors {
-                    let (key, token) = try await APIKeys.create(kind, name: name.isEmpty ? "\(kind.rawValue) key" : name, in: try store.open().backend)
+                    let (key, token) = try await APIKeys.create(kind, name: name.isEmpty ? "\(kind.rawValue) key" : name, in: try await store.storage(existing: false))
                     print(token)
                     Terminal.note("\(key.kind.rawValue) key \(key.id) created; the token above is shown only once")
                 }
@@ -33,7 +33,7 @@ extension Segmenta {
             func run() async throws {
                 try await reportingErrors {
                     var t = TextTable(["id", "kind", "name", "token starts", "created", "revoked"])
-                    for k in try store.openExisting().keys() {
+                    for k in try await store.storage().keys() {
                         t.add([k.id, k.kind.rawValue, k.name, k.prefix + "…", k.createdAt.iso8601, k.revokedAt?.iso8601 ?? ""])
                     }
                     print(t.render())
@@ -48,7 +48,7 @@ extension Segmenta {
 
             func run() async throws {
                 try await reportingErrors {
-                    try store.openExisting().revokeKey(id: id)
+                    try await store.storage().revokeKey(id: id)
                     print("revoked \(id)")
                 }
             }

@@ -44,9 +44,9 @@ extension Segmenta {
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
                     result = LifecycleClassifier.classify(orders: list, asOf: asOf, options: options)
                 } else {
-                    let db = try store.openExisting()
-                    result = try await StoreInputs.lifecycle(db.backend, asOf: asOf, options: options)
-                    try await LifecycleWriteBack.save(result.customers, asOf: result.asOf, to: db.backend)
+                    let db = try await store.storage()
+                    result = try await StoreInputs.lifecycle(db, asOf: asOf, options: options)
+                    try await LifecycleWriteBack.save(result.customers, asOf: result.asOf, to: db)
                 }
                 LifecycleOutput.print(result.customers, asOf: result.asOf, format: format)
             }

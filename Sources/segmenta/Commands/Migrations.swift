@@ -27,13 +27,13 @@ extension Segmenta {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
+                let db = try await store.storage()
                 guard let a = try parseAsOf(from, flag: "--from"), let b = try parseAsOf(to, flag: "--to") else { return }
                 let states: [String]
                 let before: [String: String], after: [String: String]
                 if rfm {
-                    guard let x = try db.analysisValues(kind: "rfm", asOf: a) else { throw CLIError("no RFM run with an as-of at or before \(from); run `segmenta rfm --as-of \(from)`") }
-                    guard let y = try db.analysisValues(kind: "rfm", asOf: b) else { throw CLIError("no RFM run with an as-of at or before \(to); run `segmenta rfm --as-of \(to)`") }
+                    guard let x = try await db.analysisValues(kind: "rfm", asOf: a) else { throw CLIError("no RFM run with an as-of at or before \(from); run `segmenta rfm --as-of \(from)`") }
+                    guard let y = try await db.analysisValues(kind: "rfm", asOf: b) else { throw CLIError("no RFM run with an as-of at or before \(to); run `segmenta rfm --as-of \(to)`") }
                     Terminal.note("RFM runs as of \(x.asOf.dateString) and \(y.asOf.dateString)")
                     (before, after) = (x.values, y.values)
                     states = RFMSegment.allCases.map(\.rawValue)
@@ -41,7 +41,7 @@ extension Segmenta {
                     // A name given twice counts once, in its first place (never a crash).
                     states = NameList.parse(segments)
                     guard !states.isEmpty else { throw CLIError("--segments needs at least one segment name, e.g. --segments champions,at-risk") }
-                    (before, after) = (try db.membership(of: states, asOf: a), try db.membership(of: states, asOf: b))
+                    (before, after) = (try await db.membership(of: states, asOf: a), try await db.membership(of: states, asOf: b))
                 }
                 let none = "(none)"
                 let all = states + [none]
@@ -51,7 +51,7 @@ extension Segmenta {
                 for id in Set(before.keys).union(after.keys) {
                     matrix[before[id].flatMap { index[$0] } ?? noneIndex][after[id].flatMap { index[$0] } ?? noneIndex] += 1
                 }
-                let everyone = try db.counts().profiles
+                let everyone = try await db.counts().profiles
                 matrix[all.count - 1][all.count - 1] = max(0, everyone - Set(before.keys).union(after.keys).count)
                 if format == .csv {
                     print(CSVCell.row(["from"] + all))

@@ -25,7 +25,7 @@ extension Segmenta {
             func run() async throws {
                 try await reportingErrors {
                     let id = "prv_" + UUID().uuidString.lowercased().filter { $0 != "-" }
-                    let request = try store.openExisting().deletePeople(ids, suppress: suppress, requestID: id)
+                    let request = try await store.storage().deletePeople(ids, suppress: suppress, requestID: id)
                     print(request.json.jsonText)
                 }
             }
@@ -38,7 +38,7 @@ extension Segmenta {
 
             func run() async throws {
                 try await reportingErrors {
-                    guard let data = try store.openExisting().exportPerson(id) else { throw CLIError("nobody is known by \"\(id)\"") }
+                    guard let data = try await store.storage().exportPerson(id) else { throw CLIError("nobody is known by \"\(id)\"") }
                     print(data.jsonText)
                 }
             }

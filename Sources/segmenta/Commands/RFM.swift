@@ -39,7 +39,7 @@ extension Segmenta {
                 var options = RFMOptions(bins: bins)
                 if let cutPoints { try options.applyCutPoints(cutPoints) }
                 let result: RFMResult
-                var source = "store \(store.path)"
+                var source = "store \(store.location)"
                 if let orders {
                     source = orders
                     let (totals, report) = try FileBytes.with(orders) { bytes, release in
@@ -50,13 +50,13 @@ extension Segmenta {
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary); first: \(report.issues[0])") }
                     result = try RFMScorer.score(totals, asOf: asOf, options: options)
                 } else {
-                    let db = try store.openExisting()
-                    let totals = try db.customerTotals(before: asOf, refunds: refunds)
+                    let db = try await store.storage()
+                    let totals = try await db.customerTotals(before: asOf, refunds: refunds)
                     guard totals.customerCount > 0 else {
                         throw CLIError("the store has no orders\(asOf != nil ? " before --as-of" : ""); import some with `segmenta import orders FILE.csv`")
                     }
                     result = try RFMScorer.score(totals, asOf: asOf, options: options)
-                    try await RFMWriteBack.save(result, options: options, to: db.backend)
+                    try await RFMWriteBack.save(result, options: options, to: db)
                 }
                 switch format {
                 case .csv: RFMOutput.csv(result)

@@ -23,18 +23,19 @@ extension Segmenta {
                 let list: [Order]
                 var prospects: [String] = []
                 var source: String
-                var db: SQLiteStore?
+                var db: (any Storage)?
                 if let orders {
                     (list, _) = try FileBytes.with(orders) { bytes in
                         try OrderFileScan.orders(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, policy: orderFile.errors.onError, fileName: orders)
                     }
                     source = orders
                 } else {
-                    db = try store.openExisting()
-                    list = try db!.orders(before: nil)
-                    prospects = try db!.profileIDs()
-                    source = store.path
-                    let c = try db!.counts()
+                    let opened = try await store.storage()
+                    db = opened
+                    list = try await opened.orders(before: nil)
+                    prospects = try await opened.profileIDs()
+                    source = store.location
+                    let c = try await opened.counts()
                     sections.append(HTMLReport.stats([("profiles", c.profiles), ("accounts", c.accounts), ("events", c.events), ("orders", c.orders)]))
                 }
                 guard !list.isEmpty else { throw CLIError("no orders to report on; import some with `segmenta import orders FILE.csv`") }
@@ -84,7 +85,7 @@ extension Segmenta {
 
                 // Personas and segments (store only)
                 if let db {
-                    let personas = try db.computedTraitValues("persona")
+                    let personas = try await db.computedTraitValues("persona")
                     if !personas.isEmpty {
                         var counts: [String: Int] = [:]
                         for p in personas.values { counts[p, default: 0] += 1 }
@@ -92,10 +93,12 @@ extension Segmenta {
                         sections.append(HTMLReport.section("Personas", [Charts.bars(title: "Customers per persona", labels: ordered.map(\.key), values: ordered.map { Double($0.value) },
                                                                                   valueLabel: { Fmt.thousands(Int($0)) })]))
                     }
-                    let segments = try db.segments().filter { $0.lastRefreshAt != nil }
+                    let segments = try await db.segments().filter { $0.lastRefreshAt != nil }
                     if !segments.isEmpty {
                         var parts: [String] = []
-                        let histories = try segments.map { ($0.name, try db.history(of: $0.name)) }.filter { $0.1.count >= 2 }
+                        var histories: [(String, [SegmentSnapshot])] = []
+                        for s in segments { histories.append((s.name, try await db.history(of: s.name))) }
+                        histories = histories.filter { $0.1.count >= 2 }
                         if !histories.isEmpty {
                             let dates = Array(Set(histories.flatMap { $0.1.map(\.asOf) })).sorted()
                             parts.append(Charts.lines(title: "Segment size over time", xLabels: dates.map { String($0.dateString.prefix(7)) },

@@ -45,10 +45,10 @@ extension Segmenta.Segments {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.open()
-                let info = try db.createSegment(try readDefinition(file), allowUnknownComputed: allowUnknown)
+                let db = try await store.storage(existing: false)
+                let info = try await db.createSegment(try readDefinition(file), allowUnknownComputed: allowUnknown)
                 print("created \(describe(info))")
-                if refresh { printRefresh(try db.refresh(info.name, asOf: .now)) }
+                if refresh { printRefresh(try await db.refresh(info.name, asOf: .now)) }
             }
         }
     }
@@ -61,7 +61,7 @@ extension Segmenta.Segments {
 
         func run() async throws {
             try await reportingErrors {
-                let info = try store.openExisting().updateSegment(try readDefinition(file), allowUnknownComputed: allowUnknown)
+                let info = try await store.storage().updateSegment(try readDefinition(file), allowUnknownComputed: allowUnknown)
                 print("updated \(describe(info))")
             }
         }
@@ -74,7 +74,7 @@ extension Segmenta.Segments {
 
         func run() async throws {
             try await reportingErrors {
-                try store.openExisting().deleteSegment(name)
+                try await store.storage().deleteSegment(name)
                 print("deleted \(name)")
             }
         }
@@ -87,7 +87,7 @@ extension Segmenta.Segments {
 
         func run() async throws {
             try await reportingErrors {
-                let all = try store.openExisting().segments()
+                let all = try await store.storage().segments()
                 if format == .json {
                     print(JSONValue.array(all.map { s in
                         .object(["name": .string(s.name), "kind": .string(s.kind.rawValue), "version": .number(Double(s.version)),
@@ -118,10 +118,10 @@ extension Segmenta.Segments {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
-                guard var info = try db.segment(named: name) else { throw CLIError("no segment named \"\(name)\"; `segmenta segments list` shows them") }
+                let db = try await store.storage()
+                guard var info = try await db.segment(named: name) else { throw CLIError("no segment named \"\(name)\"; `segmenta segments list` shows them") }
                 if let version {
-                    let all = try db.versions(of: name)
+                    let all = try await db.versions(of: name)
                     guard let v = all.first(where: { $0.version == version }) else {
                         throw CLIError("\(name) has no version \(version); its versions are \(all.map { String($0.version) }.joined(separator: ", "))")
                     }
@@ -140,7 +140,7 @@ extension Segmenta.Segments {
                 }
                 if let e = info.lastError { print("\nlast refresh failed: \(e)") }
                 print("\nversions:")
-                for v in try db.versions(of: name) { print("  \(v.version)  \(v.createdAt.iso8601)") }
+                for v in try await db.versions(of: name) { print("  \(v.version)  \(v.createdAt.iso8601)") }
             }
         }
     }
@@ -154,16 +154,16 @@ extension Segmenta.Segments {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
+                let db = try await store.storage()
                 let when = try parseAsOf(asOf) ?? .now
-                let targets = names.isEmpty ? try db.segments().filter { $0.kind == .dynamic }.map(\.name) : names
+                let targets = names.isEmpty ? try await db.segments().filter { $0.kind == .dynamic }.map(\.name) : names
                 guard !targets.isEmpty else { print("no segments to refresh"); return }
                 var failures = 0
                 for name in targets {
                     do {
-                        printRefresh(try db.refresh(name, asOf: when))
-                        if validate, let info = try db.segment(named: name) {
-                            let (criteria, _, _) = try await ValidationRun.run(db.backend, info: info, thresholds: SegmentValidation.Thresholds())
+                        printRefresh(try await db.refresh(name, asOf: when))
+                        if validate, let info = try await db.segment(named: name) {
+                            let (criteria, _, _) = try await ValidationRun.run(db, info: info, thresholds: SegmentValidation.Thresholds())
                             print("  validation: " + criteria.map { "\($0.name) \($0.status.rawValue)" }.joined(separator: " · "))
                         }
                     } catch let e as SegmentaError {
@@ -186,10 +186,10 @@ extension Segmenta.Segments {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
-                var ids = try db.members(of: name)
+                let db = try await store.storage()
+                var ids = try await db.members(of: name)
                 if !includeNoConsent {
-                    let denied = try db.consentDenied(among: ids)
+                    let denied = try await db.consentDenied(among: ids)
                     if !denied.isEmpty {
                         ids.removeAll { denied.contains($0) }
                         Terminal.note("left out \(Fmt.thousands(denied.count)) members who denied marketing consent (--include-no-consent includes them, for internal use)")
@@ -198,8 +198,8 @@ extension Segmenta.Segments {
                 let wanted = NameList.parse(traits)
                 var columns: [[String: String]] = []
                 for t in wanted {
-                    var values = try db.traitValues(t)
-                    if values.isEmpty { values = try db.computedTraitValues(t) }
+                    var values = try await db.traitValues(t)
+                    if values.isEmpty { values = try await db.computedTraitValues(t) }
                     columns.append(values)
                 }
                 if format == .json {
@@ -229,9 +229,9 @@ extension Segmenta.Segments {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
-                guard try db.segment(named: name) != nil else { throw CLIError("no segment named \"\(name)\"") }
-                let snaps = try db.history(of: name)
+                let db = try await store.storage()
+                guard try await db.segment(named: name) != nil else { throw CLIError("no segment named \"\(name)\"") }
+                let snaps = try await db.history(of: name)
                 if format == .csv {
                     print("as_of,size,entered,exited")
                     for s in snaps { print("\(s.asOf.iso8601),\(s.size),\(s.entered),\(s.exited)") }
@@ -253,11 +253,11 @@ extension Segmenta.Segments {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
                 guard let a = try parseAsOf(from, flag: "--from"), let b = try parseAsOf(to, flag: "--to") else { return }
-                guard let sa = try db.snapshot(of: name, asOf: a) else { throw CLIError("\(name) has no snapshot at or before \(from); refresh it with --as-of \(from)") }
-                guard let sb = try db.snapshot(of: name, asOf: b) else { throw CLIError("\(name) has no snapshot at or before \(to)") }
-                let before = Set(try db.members(of: name, snapshot: sa.id)), after = Set(try db.members(of: name, snapshot: sb.id))
+                let db = try await store.storage()
+                guard let sa = try await db.snapshot(of: name, asOf: a) else { throw CLIError("\(name) has no snapshot at or before \(from); refresh it with --as-of \(from)") }
+                guard let sb = try await db.snapshot(of: name, asOf: b) else { throw CLIError("\(name) has no snapshot at or before \(to)") }
+                let before = Set(try await db.members(of: name, snapshot: sa.id)), after = Set(try await db.members(of: name, snapshot: sb.id))
                 print("change,profile_id")
                 for id in CustomerOrder.sorted(Array(after.subtracting(before))) { print("entered,\(CSVCell.field(id))") }
                 for id in CustomerOrder.sorted(Array(before.subtracting(after))) { print("exited,\(CSVCell.field(id))") }
@@ -291,7 +291,7 @@ extension Segmenta.Segments {
                     }
                     return out
                 }
-                let result = try store.openExisting().importStatic(name, ids: list, description: "Imported from \(ids)")
+                let result = try await store.storage().importStatic(name, ids: list, description: "Imported from \(ids)")
                 print("created static segment \(name) with \(Fmt.thousands(result.snapshot.size)) members")
             }
         }
@@ -305,7 +305,7 @@ extension Segmenta.Segments {
 
         func run() async throws {
             try await reportingErrors {
-                let result = try store.openExisting().freeze(name, as: newName)
+                let result = try await store.storage().freeze(name, as: newName)
                 print("froze \(name) as static segment \(newName) with \(Fmt.thousands(result.snapshot.size)) members")
             }
         }

@@ -49,7 +49,7 @@ extension Segmenta {
             try await reportingErrors {
                 var logger = Logger(label: "segmenta")
                 logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-                let db = try store.open(cache: .server)
+                let db = try await store.storage(existing: false, cache: .server)
                 try await Self.ensureKeys(db)
                 var config = ServerConfiguration()
                 config.host = host
@@ -63,10 +63,10 @@ extension Segmenta {
                 let limit = Self.duration(queryTimeLimit) ?? .seconds(30)
                 config.queryTimeLimit = limit == .zero ? nil : limit
                 config.idleTimeout = Self.duration(idleTimeout) ?? .seconds(60)
-                let parts = ServerParts(store: db, configuration: config, logger: logger)
+                let parts = ServerParts(storage: db, configuration: config, logger: logger)
                 let app = buildApplication(parts) { port in
                     // Unbuffered, so scripts that start the server can read the port at once.
-                    FileHandle.standardOutput.write(Data("segmenta serving \(store.path) on http://\(host):\(port) — API at /api/v1, OpenAPI at /openapi.json, metrics at /metrics\n".utf8))
+                    FileHandle.standardOutput.write(Data("segmenta serving \(store.location) on http://\(host):\(port) — API at /api/v1, OpenAPI at /openapi.json, metrics at /metrics\n".utf8))
                 }
                 do { try await app.runService() } catch {
                     if "\(error)".contains("Address already in use") {
@@ -78,14 +78,14 @@ extension Segmenta {
         }
 
         /// On first start: a write key and an admin key, from the environment or generated and printed once.
-        static func ensureKeys(_ db: SQLiteStore) async throws {
+        static func ensureKeys(_ db: any Storage) async throws {
             let env = ProcessInfo.processInfo.environment
-            if let write = env["SEGMENTA_WRITE_KEY"], !write.isEmpty { try await APIKeys.adopt(write, kind: .write, name: "SEGMENTA_WRITE_KEY", in: db.backend) }
-            if let admin = env["SEGMENTA_ADMIN_TOKEN"], !admin.isEmpty { try await APIKeys.adopt(admin, kind: .admin, name: "SEGMENTA_ADMIN_TOKEN", in: db.backend) }
-            let active = try db.keys().filter { $0.revokedAt == nil }
+            if let write = env["SEGMENTA_WRITE_KEY"], !write.isEmpty { try await APIKeys.adopt(write, kind: .write, name: "SEGMENTA_WRITE_KEY", in: db) }
+            if let admin = env["SEGMENTA_ADMIN_TOKEN"], !admin.isEmpty { try await APIKeys.adopt(admin, kind: .admin, name: "SEGMENTA_ADMIN_TOKEN", in: db) }
+            let active = try await db.keys().filter { $0.revokedAt == nil }
             var created: [(String, String)] = []
-            if !active.contains(where: { $0.kind == .write }) { created.append(("write", try await APIKeys.create(.write, name: "default write", in: db.backend).token)) }
-            if !active.contains(where: { $0.kind == .admin }) { created.append(("admin", try await APIKeys.create(.admin, name: "default admin", in: db.backend).token)) }
+            if !active.contains(where: { $0.kind == .write }) { created.append(("write", try await APIKeys.create(.write, name: "default write", in: db).token)) }
+            if !active.contains(where: { $0.kind == .admin }) { created.append(("admin", try await APIKeys.create(.admin, name: "default admin", in: db).token)) }
             guard !created.isEmpty else { return }
             // Unbuffered: when stdout is a pipe or a log file, the keys must not wait in a buffer.
             var text = Terminal.bold("New keys — shown once, store them now (only their hashes are kept):") + "\n"

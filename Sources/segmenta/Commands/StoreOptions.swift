@@ -4,31 +4,75 @@ public import SegmentaCore
 import SegmentaStore
 import Synchronization
 
-/// `--db`: the store file, shared by every command that reads or writes the store.
+/// `--db` or `--store`: where the store is, shared by every command that reads or writes it. The
+/// SQLite file is the default; `--store postgres://…` (or `SEGMENTA_STORE`) puts it on PostgreSQL.
+/// This is the one place that picks the backend: commands get `any Storage`.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The SQLite store file (default: $SEGMENTA_DB or ./segmenta.sqlite).", valueName: "path"))
     var db: String?
+
+    @Option(name: .customLong("store"), help: ArgumentHelp("A PostgreSQL store instead of the SQLite file, e.g. postgres://segmenta:secret@127.0.0.1:5432/segmenta (default: $SEGMENTA_STORE).", valueName: "url"))
+    var storeURL: String?
+
+    func validate() throws {
+        if db != nil && storeURL != nil { throw ValidationError("pass --db (a SQLite file) or --store (a postgres:// URL), not both") }
+    }
+
+    /// The PostgreSQL URL in force: the flag, then `SEGMENTA_STORE` (unless --db was given).
+    var postgresURL: String? {
+        if let storeURL { return storeURL }
+        guard db == nil else { return nil }
+        return ProcessInfo.processInfo.environment["SEGMENTA_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     /// The path in force: the flag, then `SEGMENTA_DB`, then `segmenta.sqlite`.
     var path: String {
         db ?? ProcessInfo.processInfo.environment["SEGMENTA_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "segmenta.sqlite"
     }
 
-    /// Opens the store, creating it if needed (a store this command creates is removed again if
-    /// the command fails: a failed command leaves no empty store behind).
-    func open(cache: SQLiteStore.CacheSizes = .command) throws -> SQLiteStore {
+    /// Where the store is, for messages (never a password).
+    var location: String {
+        guard let url = postgresURL else { return path }
+        return (try? PostgresURL(url).location).map { "postgres://" + $0 } ?? "PostgreSQL"
+    }
+
+    /// The configured store behind the storage protocols. A SQLite file is created when missing
+    /// unless `existing` (commands that only read refuse a missing file); a PostgreSQL database is
+    /// migrated (its connection pool runs until the command ends).
+    func storage(existing: Bool = true, cache: SQLiteStore.CacheSizes = .command) async throws -> any Storage {
+        if let url = postgresURL {
+            let backend = try PostgresBackend(url: url)
+            PostgresPools.start(backend)
+            try await backend.open()
+            return backend
+        }
+        return (existing ? try openExisting(cache: cache) : try open(cache: cache)).backend
+    }
+
+    /// Opens the SQLite store, creating it if needed (a store this command creates is removed
+    /// again if the command fails: a failed command leaves no empty store behind).
+    private func open(cache: SQLiteStore.CacheSizes) throws -> SQLiteStore {
         let existed = FileManager.default.fileExists(atPath: path)
         let store = try SQLiteStore(path: path, cache: cache)
         if !existed { CreatedStores.remember(path) }
         return store
     }
 
-    /// Opens a store that must already exist (for commands that only read).
-    func openExisting() throws -> SQLiteStore {
+    /// Opens a SQLite store that must already exist (for commands that only read).
+    private func openExisting(cache: SQLiteStore.CacheSizes) throws -> SQLiteStore {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw CLIError("no store at \(path). Run `segmenta demo` to build a sample one, or `segmenta import orders FILE.csv` to start your own (or pass --db PATH).")
+            throw CLIError("no store at \(path). Run `segmenta demo` to build a sample one, or `segmenta import orders FILE.csv` to start your own (or pass --db PATH, or --store postgres://…).")
         }
-        return try open()
+        return try open(cache: cache)
+    }
+}
+
+/// The PostgreSQL connection pools of this process, running until it exits.
+enum PostgresPools {
+    static let tasks = Mutex<[Task<Void, Never>]>([])
+
+    static func start(_ backend: PostgresBackend) {
+        tasks.withLock { $0.append(Task { await backend.run() }) }
     }
 }
 

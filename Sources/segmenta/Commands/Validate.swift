@@ -32,10 +32,10 @@ extension Segmenta {
 
         func run() async throws {
             try await reportingErrors {
-                let db = try store.openExisting()
-                guard let info = try db.segment(named: name) else { throw CLIError("no segment named \"\(name)\"; `segmenta segments list` shows them") }
+                let db = try await store.storage()
+                guard let info = try await db.segment(named: name) else { throw CLIError("no segment named \"\(name)\"; `segmenta segments list` shows them") }
                 if history {
-                    for run in try db.analysisRuns(kind: "validation", parameter: name) {
+                    for run in try await db.analysisRuns(kind: "validation", parameter: name) {
                         let statuses = run.summary.objectValue?["criteria"]?.arrayValues.compactMap { c -> String? in
                             guard let o = c.objectValue else { return nil }
                             return "\(o["name"]?.stringValue ?? "") \(o["status"]?.stringValue ?? "")"
@@ -47,7 +47,7 @@ extension Segmenta {
                 var thresholds = SegmentValidation.Thresholds()
                 thresholds.minimumSize = minSize
                 thresholds.minimumShare = minShare
-                let (criteria, report, members) = try await ValidationRun.run(db.backend, info: info, thresholds: thresholds)
+                let (criteria, report, members) = try await ValidationRun.run(db, info: info, thresholds: thresholds)
                 if format == .json { print(report.jsonText); return }
                 print(Terminal.bold("\(name): \(Fmt.thousands(members)) members"))
                 var t = TextTable(["criterion", "result", "why"])

@@ -14,27 +14,46 @@ enum FileBytes {
     }
 
     static func with<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>, MappedRelease) throws -> T) throws -> T {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CLIError("no file at \(path): check the path")
+        let mapping = try Mapping(path)
+        defer { mapping.unmap() }
+        return try body(mapping.bytes, MappedRelease(base: mapping.base))
+    }
+
+    /// The same, for a body that awaits (a store's import).
+    static func with<T>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>, MappedRelease) async throws -> T) async throws -> T {
+        let mapping = try Mapping(path)
+        defer { mapping.unmap() }
+        return try await body(mapping.bytes, MappedRelease(base: mapping.base))
+    }
+
+    /// A file mapped read-only (an empty file maps to no bytes).
+    struct Mapping {
+        let base: UnsafeMutablePointer<UInt8>?
+        let size: Int
+
+        init(_ path: String) throws {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw CLIError("no file at \(path): check the path")
+            }
+            guard !isDirectory.boolValue else { throw CLIError("\(path) is a folder; give the path of a file") }
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else { throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))") }
+            size = Int(info.st_size)
+            guard size > 0 else { base = nil; return }
+            guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
+                throw CLIError("cannot map \(path) into memory: \(String(cString: strerror(errno)))")
+            }
+            _ = madvise(map, size, MADV_SEQUENTIAL)
+            base = map.assumingMemoryBound(to: UInt8.self)
         }
-        guard !isDirectory.boolValue else { throw CLIError("\(path) is a folder; give the path of a file") }
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CLIError("cannot read \(path): \(String(cString: strerror(errno)))") }
-        let size = Int(info.st_size)
-        if size == 0 {
-            return try body(UnsafeBufferPointer(start: nil, count: 0), MappedRelease(base: nil))
-        }
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else {
-            throw CLIError("cannot map \(path) into memory: \(String(cString: strerror(errno)))")
-        }
-        defer { munmap(map, size) }
-        _ = madvise(map, size, MADV_SEQUENTIAL)
-        let base = map.assumingMemoryBound(to: UInt8.self)
-        return try body(UnsafeBufferPointer(start: base, count: size), MappedRelease(base: base))
+
+        var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: base == nil ? 0 : size) }
+
+        func unmap() { if let base { munmap(base, size) } }
     }
 }
 
