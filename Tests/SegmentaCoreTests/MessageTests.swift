@@ -117,3 +117,15 @@ import Testing
         #expect(rate("free") > rate("enterprise") * 2)
     }
 }
+
+@Suite struct MessageIDTests {
+    @Test("an id or event name holding a NUL character is refused with a reason")
+    func nulInIdsIsRefused() throws {
+        for object: [String: JSONValue] in [["type": "track", "userId": "a\u{0}b", "event": "E"],
+                                            ["type": "track", "userId": "a", "event": "E\u{0}"],
+                                            ["type": "track", "userId": "a", "event": "E", "messageId": "m\u{0}"]] {
+            #expect(throws: Message.Invalid.self) { _ = try Message.decode(object) }
+        }
+        #expect(try Message.decode(["type": "track", "userId": "a", "event": "E", "properties": ["p": "x\u{0}"]]).properties["p"] == "x\u{0}")
+    }
+}

@@ -192,4 +192,22 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: ContractBackend.available)
+    func aNULCharacterInPropertiesOrTraitsNeverFailsACommit(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let at = t("2026-03-01T12:00:00Z")
+            let batches = [
+                MessageBatch(messages: [Message(kind: .identify, messageID: "n1", userID: "u1", traits: ["note": "a\u{0}b", "k\u{0}": 1], timestamp: at)], source: "web", arrival: at),
+                MessageBatch(messages: [Message(kind: .track, messageID: "n2", userID: "u2", event: "Viewed", properties: ["q": "x\u{0}y"], timestamp: at)], source: "web", arrival: at),
+            ]
+            let results = try await store.apply(batches)
+            #expect(results.map(\.accepted) == [1, 1])
+            // PostgreSQL holds no NUL in text and keeps U+FFFD in its place (SQLite's JSON functions
+            // read a text only up to a NUL).
+            let note = try await store.traitValues("note")["u1"]
+            #expect(backend == .sqlite ? note != nil : note == "a\u{FFFD}b")
+            #expect(try await store.eventCounts("Viewed", days: 1, asOf: at.adding(days: 1))["u2"] == 1)
+        }
+    }
 }

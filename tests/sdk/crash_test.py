@@ -19,9 +19,13 @@ import urllib.request
 
 binary, work = sys.argv[1], sys.argv[2]
 rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+# The store: SEGMENTA_STORE (a PostgreSQL database) when set, else a SQLite file in WORK_DIR.
+postgres = os.environ.get("SEGMENTA_STORE") or None
 db = os.path.join(work, "crash.sqlite")
 key = "crashtestwritekey0001"
-env = dict(os.environ, SEGMENTA_DB=db, SEGMENTA_WRITE_KEY=key, SEGMENTA_ADMIN_TOKEN="crashtestadmintoken01")
+env = dict(os.environ, SEGMENTA_WRITE_KEY=key, SEGMENTA_ADMIN_TOKEN="crashtestadmintoken01")
+if not postgres:
+    env["SEGMENTA_DB"] = db
 auth = "Basic " + base64.b64encode((key + ":").encode()).decode()
 rng = random.Random(20261127)
 
@@ -77,13 +81,19 @@ for round_ in range(rounds):
     for t in threads:
         t.join()
 
-# Restart on the same file (SQLite recovers the WAL), then count.
+# Restart on the same store (SQLite recovers the WAL), then count.
 server, port = start()
-con = sqlite3.connect(db)
 stored = {}
-for (m,) in con.execute("SELECT message_id FROM events WHERE name = 'Crash Probe'"):
+if postgres:
+    out = subprocess.run(["psql", postgres, "-At", "-c", "SELECT message_id FROM events WHERE name = 'Crash Probe'"],
+                         check=True, capture_output=True, text=True).stdout
+    rows = [line for line in out.splitlines() if line]
+else:
+    con = sqlite3.connect(db)
+    rows = [m for (m,) in con.execute("SELECT message_id FROM events WHERE name = 'Crash Probe'")]
+    con.close()
+for m in rows:
     stored[m] = stored.get(m, 0) + 1
-con.close()
 server.send_signal(signal.SIGTERM)
 server.wait(timeout=10)
 

@@ -96,6 +96,11 @@ public struct Message: Sendable, Equatable {
         if message.userID == nil && message.anonymousID == nil {
             throw Invalid(code: "missing_user_id", reason: "every message needs a userId or an anonymousId")
         }
+        for id in [message.messageID, message.userID, message.anonymousID, message.groupID, message.previousID, object["event"]?.stringValue] {
+            if let id, id.unicodeScalars.contains("\u{0}") {
+                throw Invalid(code: "bad_id", reason: "ids and event names cannot hold the NUL character (\\u0000); send them without it")
+            }
+        }
         switch kind {
         case .identify:
             if message.traits.isEmpty, let t = context["traits"]?.objectValue { message.traits = t }

@@ -23,26 +23,61 @@ extension PostgresBackend {
         }
     }
 
+    /// One batch in three steps: resolve every message's profile in order (identities linked and
+    /// merged as the messages imply; known ids read in one query first), insert all events in one
+    /// statement (a duplicate messageId is skipped by the unique key), then apply what the new
+    /// messages do — traits, groups, orders — in order. Events of a profile merged away later in
+    /// the batch are stored on the profile it was merged into.
     private func applyBatch(_ pg: PG, _ batch: MessageBatch, state: inout IdentityState) async throws -> MessageImportResult {
         let source = batch.source, arrival = batch.arrival
         var result = MessageImportResult()
-        for (i, sent) in batch.messages.enumerated() {
-            let message = sent.normalizingIDs()
-            let time = message.eventTime(arrival: arrival)
-            let profile = try await resolveProfile(pg, message, seen: time, state: &state, result: &result)
+        let messages = batch.messages.map { $0.normalizingIDs() }
+        let unknown = Array(Set(messages.flatMap { [$0.userID, $0.anonymousID, $0.previousID].compactMap { $0 } }).filter { state.profiles[$0] == nil })
+        if !unknown.isEmpty {
+            for row in try await pg.rows("SELECT external_id, profile_id FROM identities WHERE external_id = ANY(\(unknown)::text[])") {
+                let (external, profile) = try row.decode((String, String).self)
+                state.profiles[external] = profile
+            }
+        }
+        var profiles: [String] = []
+        profiles.reserveCapacity(messages.count)
+        for message in messages {
+            profiles.append(try await resolveProfile(pg, message, seen: message.eventTime(arrival: arrival), state: &state, result: &result))
+        }
+        profiles = profiles.map(state.current)
+        var rows = "["
+        var ids: [String] = []
+        for (i, message) in messages.enumerated() {
             let messageID = message.messageID ?? SQLiteStore.contentID(message)
+            ids.append(messageID)
             let payload = batch.encoded.flatMap { i < $0.count ? $0[i].payload : nil } ?? MessageBatch.payload(message)
             let context = batch.encoded.flatMap { i < $0.count ? $0[i].context : nil } ?? JSONValue.object(message.context).jsonText
-            let inserted = try await pg.exists("""
-                INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
-                VALUES (\(source), \(messageID), \(profile), \(message.kind.rawValue), \(message.event), \(time.milliseconds),
-                        \(message.timestamp?.milliseconds), \(message.sentAt?.milliseconds), \((message.receivedAt ?? arrival).milliseconds),
-                        \(payload)::jsonb, \(context)::jsonb)
-                ON CONFLICT (source, message_id) DO NOTHING RETURNING 1
-                """)
-            guard inserted else { result.duplicates += 1; continue }
+            if i > 0 { rows += "," }
+            rows += "{\"m\":"
+            JSONValue.writeString(messageID, to: &rows)
+            rows += ",\"p\":"
+            JSONValue.writeString(profiles[i], to: &rows)
+            rows += ",\"t\":\"\(message.kind.rawValue)\",\"n\":"
+            if let name = message.event { JSONValue.writeString(name, to: &rows) } else { rows += "null" }
+            rows += ",\"ts\":\(message.eventTime(arrival: arrival).milliseconds),\"ot\":\(message.timestamp.map { String($0.milliseconds) } ?? "null")"
+            rows += ",\"sa\":\(message.sentAt.map { String($0.milliseconds) } ?? "null"),\"ra\":\((message.receivedAt ?? arrival).milliseconds)"
+            rows += ",\"pr\":" + payload + ",\"cx\":" + context + "}"
+        }
+        rows += "]"
+        let inserted = Set(try await pg.column("""
+            INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
+            SELECT \(source), r.m, r.p, r.t, r.n, r.ts, r.ot, r.sa, r.ra, r.pr, r.cx
+            FROM jsonb_to_recordset(\(Self.withoutNUL(rows))::jsonb)
+              AS r(m text, p text, t text, n text, ts bigint, ot bigint, sa bigint, ra bigint, pr jsonb, cx jsonb)
+            ON CONFLICT (source, message_id) DO NOTHING RETURNING message_id
+            """, as: String.self))
+        var seen = Set<String>()
+        for (i, message) in messages.enumerated() {
+            // The first message of an id that was inserted counts; a repeat, or one stored before, is a duplicate.
+            guard inserted.contains(ids[i]), seen.insert(ids[i]).inserted else { result.duplicates += 1; continue }
             result.accepted += 1
             result.byKind[message.kind, default: 0] += 1
+            let profile = profiles[i], time = message.eventTime(arrival: arrival)
             switch message.kind {
             case .identify:
                 try await Self.mergeTraits(pg, table: "profiles", id: profile, traits: message.traits, at: time)
@@ -57,7 +92,7 @@ extension PostgresBackend {
             case .track where message.event == "Order Completed":
                 let p = message.properties
                 if let amount = (p["revenue"] ?? p["total"])?.numberValue {
-                    let orderID = p["order_id"]?.idString ?? "msg:" + messageID
+                    let orderID = p["order_id"]?.idString ?? "msg:" + ids[i]
                     let created = try await pg.exists("""
                         INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source)
                         VALUES (\(orderID), \(profile), \(time.milliseconds), \(amount), \(p["currency"]?.stringValue?.uppercased()), \(source))
@@ -70,6 +105,28 @@ extension PostgresBackend {
             }
         }
         return result
+    }
+
+    /// JSON text with every `\u0000` escape (PostgreSQL's `jsonb` and `text` hold no NUL) turned
+    /// into U+FFFD; an escaped backslash followed by `u0000` is left as it is.
+    static func withoutNUL(_ json: String) -> String {
+        guard json.contains("\\u0000") else { return json }
+        var out = ""
+        out.reserveCapacity(json.utf8.count)
+        var backslashes = 0
+        var scalars = json.unicodeScalars[...]
+        while let c = scalars.first {
+            if c == "\\" && backslashes % 2 == 0 && scalars.starts(with: "\\u0000".unicodeScalars) {
+                out += "\\ufffd"
+                scalars = scalars.dropFirst(6)
+                backslashes = 0
+                continue
+            }
+            backslashes = c == "\\" ? backslashes + 1 : 0
+            out.unicodeScalars.append(c)
+            scalars = scalars.dropFirst()
+        }
+        return out
     }
 
     /// The profile a message belongs to, linking and merging identities as the message implies
@@ -93,6 +150,7 @@ extension PostgresBackend {
             try await state.flushSeen(pg)
             try await Self.merge(pg, from: other, into: target)
             state.profiles = state.profiles.mapValues { $0 == other ? target : $0 }
+            state.renamed[other] = target
             result.profilesMerged += 1
         }
         func resolve(_ id: String, kind: String, state: inout IdentityState, result: inout MessageImportResult) async throws -> String {
@@ -162,8 +220,8 @@ extension PostgresBackend {
         var current = try JSONTextParser.parseObject(traitsText), times = try JSONTextParser.parseObject(timesText)
         guard TraitMerge.merge(traits, at: Double(time.milliseconds), into: &current, times: &times) else { return false }
         var b = PostgresBindings()
-        b.append(JSONValue.object(current).jsonText)
-        b.append(JSONValue.object(times).jsonText)
+        b.append(withoutNUL(JSONValue.object(current).jsonText))
+        b.append(withoutNUL(JSONValue.object(times).jsonText))
         b.append(id)
         try await pg.execute(PostgresQuery(unsafeSQL: "UPDATE \(table) SET traits = $1::jsonb, trait_times = $2::jsonb WHERE id = $3", binds: b))
         return true
@@ -221,6 +279,16 @@ extension PostgresBackend {
 struct IdentityState {
     var profiles: [String: String] = [:]
     var seen: [String: (Int64, Int64)] = [:]
+    /// Profiles merged into another in this transaction.
+    var renamed: [String: String] = [:]
+
+    /// The profile `id` is now (following merges).
+    func current(_ id: String) -> String {
+        var id = id
+        var steps = 0
+        while let next = renamed[id], steps < 1000 { id = next; steps += 1 }
+        return id
+    }
 
     mutating func see(_ profile: String, at t: Timestamp) {
         let ms = t.milliseconds
@@ -228,11 +296,12 @@ struct IdentityState {
     }
 
     mutating func flushSeen(_ pg: PG) async throws {
-        for (profile, s) in seen.sorted(by: { $0.key < $1.key }) {
-            try await pg.execute("""
-                UPDATE profiles SET first_seen = LEAST(COALESCE(first_seen, \(s.0)), \(s.0)), last_seen = GREATEST(COALESCE(last_seen, \(s.1)), \(s.1)) WHERE id = \(profile)
-                """)
-        }
+        guard !seen.isEmpty else { return }
+        let list = seen.sorted { $0.key < $1.key }
+        try await pg.execute("""
+            UPDATE profiles p SET first_seen = LEAST(COALESCE(p.first_seen, u.f), u.f), last_seen = GREATEST(COALESCE(p.last_seen, u.l), u.l)
+            FROM unnest(\(list.map(\.key))::text[], \(list.map(\.value.0))::bigint[], \(list.map(\.value.1))::bigint[]) AS u(id, f, l) WHERE p.id = u.id
+            """)
         seen.removeAll()
     }
 }
