@@ -68,7 +68,9 @@ public enum ComparisonRun {
         var computed: [[SegmentComparison.Row]] = groups.map { nameA, setA, nameB, setB in
             let input = kpis.map { k in
                 let v = values[k] ?? [:]
-                return (k, setA.compactMap { v[$0] }, setB.compactMap { v[$0] })
+                // In profile order: a Set's order changes with each process's hash seed, and the
+                // bootstrap intervals resample by position (same store, same seed, same interval).
+                return (k, setA.sorted().compactMap { v[$0] }, setB.sorted().compactMap { v[$0] })
             }
             return SegmentComparison.compare(input, names: (nameA, nameB))
         }

@@ -69,15 +69,17 @@ extension PostgresBackend {
         return try await importOrders(all, source: source)
     }
 
+    /// Sums add amounts in the order SQLite does (its covering index: customer, time, amount), so
+    /// that both backends give the same totals to the last bit.
     public func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) async throws(SegmentaError) -> CustomerTotals {
         let before = cutoff?.milliseconds ?? Int64.max
         let rows: [(id: String, first: Int64, last: Int64, count: Int, monetary: Double)] = try await read { pg in
             let query: PostgresQuery = refunds == .asOrders ? """
-                SELECT profile_id, min(timestamp), max(timestamp), count(*), COALESCE(sum(amount), 0)
+                SELECT profile_id, min(timestamp), max(timestamp), count(*), COALESCE(sum(amount ORDER BY timestamp, amount), 0)
                 FROM orders WHERE timestamp < \(before) GROUP BY profile_id
                 """ : """
                 SELECT profile_id, min(timestamp) FILTER (WHERE amount >= 0), max(timestamp) FILTER (WHERE amount >= 0),
-                       count(*) FILTER (WHERE amount >= 0), COALESCE(sum(amount), 0)
+                       count(*) FILTER (WHERE amount >= 0), COALESCE(sum(amount ORDER BY timestamp, amount), 0)
                 FROM orders WHERE timestamp < \(before) GROUP BY profile_id HAVING count(*) FILTER (WHERE amount >= 0) > 0
                 """
             return try await pg.rows(query).map { row in
@@ -105,12 +107,12 @@ extension PostgresBackend {
             // The same SQL as on SQLite: `day` a floor division, one row per customer.
             try await pg.rows("""
                 WITH d AS (
-                  SELECT profile_id, (timestamp - ((timestamp % \(day)) + \(day)) % \(day)) / \(day) AS day, sum(amount) AS spend
+                  SELECT profile_id, (timestamp - ((timestamp % \(day)) + \(day)) % \(day)) / \(day) AS day, sum(amount ORDER BY timestamp, amount) AS spend
                   FROM orders WHERE amount >= 0 AND timestamp < (\(end) + 1) * \(day) GROUP BY profile_id, 2
                 ), k AS (
                   SELECT profile_id, day, spend, row_number() OVER (PARTITION BY profile_id ORDER BY day) AS n FROM d
                 )
-                SELECT profile_id, min(day), max(day), count(*), COALESCE(sum(spend) FILTER (WHERE n > 1), 0) FROM k GROUP BY profile_id
+                SELECT profile_id, min(day), max(day), count(*), COALESCE(sum(spend ORDER BY day) FILTER (WHERE n > 1), 0) FROM k GROUP BY profile_id
                 """).map { row in
                 let (id, first, last, days, repeatSpend) = try row.decode((String, Int64, Int64, Int, Double).self)
                 let repeats = days - 1
@@ -176,13 +178,13 @@ extension PostgresBackend {
             switch kpi {
             case .revenue:
                 out = try await all(0)
-                try await fill(&out, "SELECT profile_id, sum(amount) FROM orders WHERE timestamp <= \(at) GROUP BY profile_id")
+                try await fill(&out, "SELECT profile_id, sum(amount ORDER BY timestamp, amount) FROM orders WHERE timestamp <= \(at) GROUP BY profile_id")
             case .orders:
                 out = try await all(0)
                 try await fill(&out, "SELECT profile_id, count(*)::double precision FROM orders WHERE timestamp <= \(at) GROUP BY profile_id")
             case .averageOrderValue:
                 out = [:]
-                try await fill(&out, "SELECT profile_id, avg(amount) FROM orders WHERE timestamp <= \(at) GROUP BY profile_id")
+                try await fill(&out, "SELECT profile_id, avg(amount ORDER BY timestamp, amount) FROM orders WHERE timestamp <= \(at) GROUP BY profile_id")
             case .mrr:
                 out = [:]
                 let since = asOf.adding(days: -31).milliseconds

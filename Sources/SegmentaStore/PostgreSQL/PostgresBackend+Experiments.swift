@@ -96,7 +96,7 @@ extension PostgresBackend {
             var out = signups.mapValues { _ in 0.0 }
             let sums: [(String, Double)] = try await read { pg in
                 try await pg.rows("""
-                    SELECT s.id, sum(o.amount) FROM unnest(\(ids)::text[], \(starts)::bigint[], \(ends)::bigint[]) AS s(id, a, b)
+                    SELECT s.id, sum(o.amount ORDER BY o.order_id) FROM unnest(\(ids)::text[], \(starts)::bigint[], \(ends)::bigint[]) AS s(id, a, b)
                     JOIN orders o ON o.profile_id = s.id AND o.timestamp >= s.a AND o.timestamp < s.b AND o.timestamp <= \(asOf.milliseconds)
                     GROUP BY s.id
                     """).map { try $0.decode((String, Double).self) }
