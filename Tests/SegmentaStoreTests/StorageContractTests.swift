@@ -210,4 +210,23 @@ import Testing
             #expect(try await store.eventCounts("Viewed", days: 1, asOf: at.adding(days: 1))["u2"] == 1)
         }
     }
+
+    @Test("a request's SQL time limit stops a PostgreSQL statement with a timeout error, and the next one runs")
+    func postgresStatementsStopAtTheRequestDeadline() async throws {
+        guard ContractBackend.available.contains(.postgres) else { return }
+        try await ContractBackend.postgres.with { store in
+            guard let backend = store as? PostgresBackend else { return }
+            let deadline = QueryDeadline.deadline(after: .milliseconds(200))
+            await QueryDeadline.$current.withValue(deadline) {
+                do {
+                    try await backend.read { pg in try await pg.execute("SELECT pg_sleep(5)") }
+                    Issue.record("a five-second statement ran past a 200 ms limit")
+                } catch {
+                    #expect((error as? SegmentaError)?.code == .timeout)
+                }
+            }
+            let ids = try await backend.profileIDs()   // the pool is still usable
+            #expect(ids.isEmpty)
+        }
+    }
 }

@@ -34,11 +34,15 @@ extension PostgresBackend {
         let messages = batch.messages.map { $0.normalizingIDs() }
         let unknown = Array(Set(messages.flatMap { [$0.userID, $0.anonymousID, $0.previousID].compactMap { $0 } }).filter { state.profiles[$0] == nil })
         if !unknown.isEmpty {
+            var found = Set<String>()
             for row in try await pg.rows("SELECT external_id, profile_id FROM identities WHERE external_id = ANY(\(unknown)::text[])") {
                 let (external, profile) = try row.decode((String, String).self)
                 state.profiles[external] = profile
+                found.insert(external)
             }
+            state.missing.formUnion(unknown.filter { !found.contains($0) })
         }
+        try await createSimpleProfiles(pg, messages, state: &state, result: &result)
         var profiles: [String] = []
         profiles.reserveCapacity(messages.count)
         for message in messages {
@@ -71,7 +75,11 @@ extension PostgresBackend {
               AS r(m text, p text, t text, n text, ts bigint, ot bigint, sa bigint, ra bigint, pr jsonb, cx jsonb)
             ON CONFLICT (source, message_id) DO NOTHING RETURNING message_id
             """, as: String.self))
+        // What the new messages do, in message order, a few statements for the whole batch.
         var seen = Set<String>()
+        var traitChanges = TraitChanges()
+        var members: [(account: String, profile: String)] = []
+        var orders: [(id: String, profile: String, time: Int64, amount: Double, currency: String)] = []
         for (i, message) in messages.enumerated() {
             // The first message of an id that was inserted counts; a repeat, or one stored before, is a duplicate.
             guard inserted.contains(ids[i]), seen.insert(ids[i]).inserted else { result.duplicates += 1; continue }
@@ -80,31 +88,71 @@ extension PostgresBackend {
             let profile = profiles[i], time = message.eventTime(arrival: arrival)
             switch message.kind {
             case .identify:
-                try await Self.mergeTraits(pg, table: "profiles", id: profile, traits: message.traits, at: time)
+                traitChanges.add(.profile, profile, message.traits, at: time)
             case .group:
                 guard let groupID = message.groupID else { break }   // decoding refuses group messages without one
-                let now = arrival.milliseconds
-                try await pg.execute("INSERT INTO accounts (id, traits, created_at, updated_at) VALUES (\(groupID), '{}', \(now), \(now)) ON CONFLICT (id) DO NOTHING")
-                if try await Self.mergeTraits(pg, table: "accounts", id: groupID, traits: message.traits, at: time) {
-                    try await pg.execute("UPDATE accounts SET updated_at = \(now) WHERE id = \(groupID)")
-                }
-                try await pg.execute("INSERT INTO account_members (account_id, profile_id) VALUES (\(groupID), \(profile)) ON CONFLICT DO NOTHING")
+                traitChanges.add(.account, groupID, message.traits, at: time, create: true)
+                members.append((groupID, profile))
             case .track where message.event == "Order Completed":
                 let p = message.properties
                 if let amount = (p["revenue"] ?? p["total"])?.numberValue {
-                    let orderID = p["order_id"]?.idString ?? "msg:" + ids[i]
-                    let created = try await pg.exists("""
-                        INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source)
-                        VALUES (\(orderID), \(profile), \(time.milliseconds), \(amount), \(p["currency"]?.stringValue?.uppercased()), \(source))
-                        ON CONFLICT (order_id) DO NOTHING RETURNING 1
-                        """)
-                    if created { result.ordersCreated += 1 }
+                    orders.append((p["order_id"]?.idString ?? "msg:" + ids[i], profile, time.milliseconds, amount, p["currency"]?.stringValue?.uppercased() ?? ""))
                 }
             default:
                 break
             }
         }
+        try await traitChanges.apply(pg, now: arrival.milliseconds)
+        if !members.isEmpty {
+            try await pg.execute("""
+                INSERT INTO account_members (account_id, profile_id) SELECT * FROM unnest(\(members.map(\.account))::text[], \(members.map(\.profile))::text[])
+                ON CONFLICT DO NOTHING
+                """)
+        }
+        if !orders.isEmpty {
+            // A repeated order id: its first order counts, as when they came one by one.
+            result.ordersCreated = try await pg.value("""
+                WITH ins AS (
+                  INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source)
+                  SELECT u.id, u.p, u.t, u.a, NULLIF(u.c, ''), \(source)
+                  FROM unnest(\(orders.map(\.id))::text[], \(orders.map(\.profile))::text[], \(orders.map(\.time))::bigint[],
+                              \(orders.map(\.amount))::double precision[], \(orders.map(\.currency))::text[]) WITH ORDINALITY AS u(id, p, t, a, c, n)
+                  ORDER BY u.n
+                  ON CONFLICT (order_id) DO NOTHING RETURNING 1
+                ) SELECT count(*) FROM ins
+                """, as: Int.self) ?? 0
+        }
         return result
+    }
+
+    /// Creates, in two statements, the profiles of the batch's new ids that only name themselves:
+    /// a message with one id (a userId, or an anonymousId) that is not an alias and that no other
+    /// message of the batch links to another id. Resolving such a message one by one would create
+    /// the same profile, named by its id and linked to it; every other message is resolved in order.
+    private func createSimpleProfiles(_ pg: PG, _ messages: [Message], state: inout IdentityState, result: inout MessageImportResult) async throws {
+        func simple(_ m: Message) -> Bool { m.kind != .alias && (m.userID == nil) != (m.anonymousID == nil) }
+        let linked = Set(messages.filter { !simple($0) }.flatMap { [$0.userID, $0.anonymousID, $0.previousID].compactMap { $0 } })
+        var fresh: [(id: String, kind: String)] = []
+        var listed = Set<String>()
+        for m in messages where simple(m) {
+            guard let key = m.userID ?? m.anonymousID, state.profiles[key] == nil, state.missing.contains(key), !linked.contains(key),
+                  listed.insert(key).inserted else { continue }
+            fresh.append((key, m.userID != nil ? "user_id" : "anonymous_id"))
+        }
+        guard !fresh.isEmpty else { return }
+        let ids = fresh.map(\.id)
+        result.profilesCreated += try await pg.column("""
+            INSERT INTO profiles (id, created_at) SELECT u.id, \(Timestamp.now.milliseconds) FROM unnest(\(ids)::text[]) AS u(id)
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """, as: String.self).count
+        try await pg.execute("""
+            INSERT INTO identities (external_id, kind, profile_id) SELECT u.id, u.k, u.id FROM unnest(\(ids)::text[], \(fresh.map(\.kind))::text[]) AS u(id, k)
+            ON CONFLICT (external_id) DO UPDATE SET profile_id = excluded.profile_id
+            """)
+        for id in ids {
+            state.profiles[id] = id
+            state.missing.remove(id)
+        }
     }
 
     /// JSON text with every `\u0000` escape (PostgreSQL's `jsonb` and `text` hold no NUL) turned
@@ -136,8 +184,11 @@ extension PostgresBackend {
             state.see(known, at: seen)
             return known
         }
-        func profile(of externalID: String) async throws -> String? {
-            try await pg.value("SELECT profile_id FROM identities WHERE external_id = \(externalID)", as: String.self)
+        func profile(of externalID: String, _ state: IdentityState) async throws -> String? {
+            // Ids of this transaction are known without a query: read ahead, or linked since.
+            if let known = state.profiles[externalID] { return known }
+            if state.missing.contains(externalID) { return nil }
+            return try await pg.value("SELECT profile_id FROM identities WHERE external_id = \(externalID)", as: String.self)
         }
         func link(_ externalID: String, kind: String, to profileID: String, state: inout IdentityState) async throws {
             try await pg.execute("""
@@ -154,7 +205,7 @@ extension PostgresBackend {
             result.profilesMerged += 1
         }
         func resolve(_ id: String, kind: String, state: inout IdentityState, result: inout MessageImportResult) async throws -> String {
-            if let known = try await profile(of: id) {
+            if let known = try await profile(of: id, state) {
                 state.profiles[id] = known
                 return known
             }
@@ -166,7 +217,7 @@ extension PostgresBackend {
         if let user = m.userID {
             target = try await resolve(user, kind: "user_id", state: &state, result: &result)
             if let anon = m.anonymousID {
-                if let other = try await profile(of: anon), other != target {
+                if let other = try await profile(of: anon, state), other != target {
                     // Never two user ids on one profile: a shared device's anonymous id moves to the newest user.
                     let identified = try await pg.exists("SELECT 1 FROM identities WHERE profile_id = \(other) AND kind = 'user_id' LIMIT 1")
                     if identified && m.kind == .identify {
@@ -180,7 +231,7 @@ extension PostgresBackend {
                 try await link(anon, kind: "anonymous_id", to: target, state: &state)
             }
             if m.kind == .alias, let previous = m.previousID {
-                var other = try await profile(of: previous)
+                var other = try await profile(of: previous, state)
                 if other == nil, try await pg.exists("SELECT 1 FROM profiles WHERE id = \(previous)") { other = previous }
                 if let other, other != target { try await merged(other, into: target, state: &state, result: &result) }
                 try await link(previous, kind: other == nil || other == previous ? "user_id" : "anonymous_id", to: target, state: &state)
@@ -281,6 +332,8 @@ struct IdentityState {
     var seen: [String: (Int64, Int64)] = [:]
     /// Profiles merged into another in this transaction.
     var renamed: [String: String] = [:]
+    /// External ids read ahead and not linked to any profile (until `link` links them).
+    var missing: Set<String> = []
 
     /// The profile `id` is now (following merges).
     func current(_ id: String) -> String {

@@ -5,8 +5,9 @@ import NIOSSL
 import Logging
 
 /// A `postgres://user:password@host:port/database?sslmode=…` URL, read the way `psql` reads one:
-/// port 5432, user `postgres`, database named like the user, and `sslmode` `prefer` unless said
-/// (`disable`, `prefer` or `require`). A malformed URL is refused with what to write instead.
+/// port 5432, user `postgres`, database named like the user, the password from `PGPASSWORD` when
+/// the URL has none, and `sslmode` `prefer` unless said (`disable`, `prefer` or `require`). A
+/// malformed URL is refused with what to write instead.
 public struct PostgresURL: Sendable {
     var configuration: PostgresClient.Configuration
     /// The same target for one connection (the check made before the pool starts).
@@ -24,7 +25,9 @@ public struct PostgresURL: Sendable {
         let port = url.port ?? 5432
         guard (1...65535).contains(port) else { throw SegmentaError(.invalidInput, "port \(port) is not a TCP port; \(example)") }
         let user = url.percentEncodedUser.flatMap { $0.removingPercentEncoding } ?? "postgres"
+        // Without a password in the URL, PGPASSWORD (as psql reads it): keeps it out of `ps`.
         let password = url.percentEncodedPassword.flatMap { $0.removingPercentEncoding }
+            ?? ProcessInfo.processInfo.environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         let path = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
         let database = path.isEmpty ? user : path
         let tls: PostgresClient.Configuration.TLS
