@@ -32,7 +32,7 @@ st() {
 }
 # One pass: a failure of a check fails the build. A crash of schemathesis itself (seen once: a
 # CPython "AST constructor recursion depth mismatch" inside hypothesis while it described a
-# recursive JSON strategy, with every generated case passing) is retried once with another seed.
+# recursive JSON strategy, with every generated case passing) is retried with up to six other seeds.
 status=0
 passes=0
 pass() {
@@ -41,7 +41,7 @@ pass() {
   passes=$((passes + 1))
   local log="$work/pass-$passes.log"
   if st "$seconds" 20261127 "$@" > "$log" 2>&1; then tail -3 "$log"; return; fi
-  for seed in 20261128 20261129 20261130; do
+  for seed in 20261128 20261129 20261130 20261131 20261132 20261133; do
     if grep -q "^Failures:" "$log" || ! grep -q "Runtime Error" "$log"; then break; fi
     echo "   schemathesis itself failed (no check failed); retrying with seed $seed"
     if st "$seconds" "$seed" "$@" > "$log" 2>&1; then tail -3 "$log"; return; fi
