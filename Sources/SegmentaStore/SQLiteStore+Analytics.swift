@@ -19,15 +19,6 @@ extension SQLiteStore {
         }
     }
 
-    /// Timestamps for a signup-like trait (ISO text), for cohorts started by it.
-    public func traitTimestamps(_ path: String) throws(SegmentaError) -> [String: Timestamp] {
-        var out: [String: Timestamp] = [:]
-        for (id, text) in try traitValues(path) {
-            if let t = try? Timestamp.parse(text) { out[id] = t }
-        }
-        return out
-    }
-
     public func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) throws(SegmentaError) {
         try write { db in try ComputedTraitLayout.replace(db, rows, computedAt: computedAt) }
     }

@@ -271,19 +271,6 @@ extension SQLiteStore {
         return try importStatic(newName, ids: try members(of: name), description: "Frozen copy of \(name) (version \(info.version))")
     }
 
-    /// For each profile, the first of `names` it belongs to at the snapshot of each segment at or before `asOf`.
-    public func membership(of names: [String], asOf: Timestamp) throws(SegmentaError) -> [String: String] {
-        var out: [String: String] = [:]
-        for name in names.reversed() {
-            guard try segment(named: name) != nil else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
-            guard let snap = try snapshot(of: name, asOf: asOf) else {
-                throw SegmentaError(.notFound, "segment \"\(name)\" has no snapshot at or before \(asOf.dateString); refresh it with --as-of")
-            }
-            for id in try members(of: name, snapshot: snap.id) { out[id] = name }
-        }
-        return out
-    }
-
     // MARK: - helpers
 
     static func parse(_ document: JSONValue) throws(SegmentaError) -> SegmentDefinition { try ConditionSQL.definition(document) }
