@@ -76,19 +76,16 @@ extension SQLiteStore {
                          arguments: [kind, asOf.milliseconds]).map { ($0[0], Timestamp(milliseconds: $0[1])) }
     }
 
-    /// The per-profile values kept with one run, sorted by profile (empty when it kept none):
-    /// read with `json_each`, which walks the object in the (sorted) order it was written.
+    /// The per-profile values kept with one run, sorted by profile (empty when it kept none).
+    /// The text Segmenta wrote is read in one pass; any other form (a store copied from
+    /// PostgreSQL, whose `jsonb` text has spaces) by the JSON parser. Values that are not strings
+    /// are left out.
     static func runValues(_ db: Database, run: Int64) throws -> [(profile: String, value: String)] {
-        var out: [(profile: String, value: String)] = []
-        var sorted = true
-        let rows = try Row.fetchCursor(db, sql: "SELECT j.key, j.value FROM analysis_run_values v, json_each(v.profile_values) j WHERE v.run_id = ? AND j.type = 'text'",
-                                       arguments: [run])
-        while let row = try rows.next() {
-            let pair: (profile: String, value: String) = (row[0], row[1])
-            if let last = out.last, !(last.profile < pair.profile) { sorted = false }
-            out.append(pair)
+        guard let text = try String.fetchOne(db, sql: "SELECT profile_values FROM analysis_run_values WHERE run_id = ?", arguments: [run]) else { return [] }
+        let pairs = try Transitions.pairs(compactObjectText: text) ?? JSONTextParser.parseObject(text).compactMap { key, value in
+            if case .string(let s) = value { (profile: key, value: s) } else { nil }
         }
-        return sorted ? out : Transitions.sortedUnique(out)
+        return Transitions.sortedUnique(pairs)
     }
 
     /// Count of stored events of a type, or of all types.

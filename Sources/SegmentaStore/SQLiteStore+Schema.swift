@@ -275,6 +275,32 @@ extension SQLiteStore {
             CREATE INDEX dashboard_sessions_expiry ON dashboard_sessions(expires_at);
             """)
         }
+        m.registerMigration("v10: computed values and run values without a JSON check per row (Segmenta writes every object itself)") { db in
+            // The check parsed each object twice (json_valid, json_type) on every insert: about a
+            // third of the time RFM took to save a million profiles, and a parse of a run's whole
+            // object (30 MB for a million profiles). Only ComputedTraitLayout and recordAnalysis
+            // write these tables, from JSONValue; a copy from PostgreSQL brings jsonb text, valid
+            // by construction.
+            try db.execute(sql: """
+            CREATE TABLE computed_values_v10 (
+              grp TEXT NOT NULL,
+              profile_id TEXT NOT NULL,
+              traits TEXT NOT NULL,
+              computed_at INTEGER NOT NULL,
+              PRIMARY KEY (grp, profile_id)
+            ) WITHOUT ROWID;
+            INSERT INTO computed_values_v10 SELECT grp, profile_id, traits, computed_at FROM computed_values ORDER BY grp, profile_id;
+            DROP TABLE computed_values;
+            ALTER TABLE computed_values_v10 RENAME TO computed_values;
+            CREATE TABLE analysis_run_values_v10 (
+              run_id INTEGER PRIMARY KEY REFERENCES analysis_runs(id) ON DELETE CASCADE,
+              profile_values TEXT NOT NULL
+            );
+            INSERT INTO analysis_run_values_v10 SELECT run_id, profile_values FROM analysis_run_values;
+            DROP TABLE analysis_run_values;
+            ALTER TABLE analysis_run_values_v10 RENAME TO analysis_run_values;
+            """)
+        }
         return m
     }
 }

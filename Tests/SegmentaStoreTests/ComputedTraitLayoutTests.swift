@@ -95,3 +95,34 @@ import Testing
         #expect(try store.analysisValues(kind: "rfm", asOf: t("2026-01-01"))?.values == ["1": "Champions", "2": "Lost"])
     }
 }
+
+/// How a run's per-profile values are read back: Segmenta's own compact text in one pass, any
+/// other JSON form by the full parser, with the same answer.
+@Suite struct RunValuesTextTests {
+    @Test func compactTextIsReadBackAsWritten() {
+        let pairs: [(profile: String, value: String)] = [("b", "Lost"), ("a", "Champions"), ("c", "At Risk"), ("a", "repeated")]
+        let text = Transitions.objectText(pairs)
+        #expect(text == #"{"a":"Champions","b":"Lost","c":"At Risk"}"#)
+        #expect(Transitions.pairs(compactObjectText: text)?.map { "\($0.profile)=\($0.value)" } == ["a=Champions", "b=Lost", "c=At Risk"])
+        #expect(Transitions.pairs(compactObjectText: "{}")?.isEmpty == true)
+    }
+
+    @Test func otherFormsAreLeftToTheJSONParser() {
+        // PostgreSQL's jsonb text has spaces; escapes and non-string values need a real parser.
+        for text in [#"{"a": "Lost"}"#, #"{"a\"b":"Lost"}"#, #"{"a":1}"#, #"{"a":"Lost",}"#, #"{"a":"Lost""#, "", "[]"] {
+            #expect(Transitions.pairs(compactObjectText: text) == nil, "\(text)")
+        }
+    }
+
+    @Test func runValuesInAnotherJSONFormReadTheSame() throws {
+        let store = try SQLiteStore()
+        try store.recordAnalysis(kind: "rfm", asOf: Timestamp(milliseconds: 0), parameters: .object([:]), summary: .object([:]),
+                                 values: [("x", "Lost")], at: Timestamp(milliseconds: 0))
+        // As `store copy` brings them from PostgreSQL: spaces, keys in jsonb's order (shorter first), an escape.
+        try store.writer.write { db in
+            try db.execute(sql: "UPDATE analysis_run_values SET profile_values = ?", arguments: [#"{"b": "Lost", "a\"1": "Champions", "a": 3, "aa": "New"}"#])
+        }
+        let values = try store.sortedAnalysisValues(kind: "rfm", asOf: Timestamp(milliseconds: 1))
+        #expect(values?.map { "\($0.profile)=\($0.value)" } == [#"a"1=Champions"#, "aa=New", "b=Lost"])
+    }
+}

@@ -53,4 +53,39 @@ public enum Transitions {
         }
         return text + "}"
     }
+
+    /// The pairs of an object text as ``objectText(_:)`` writes it (compact, string values, no
+    /// escapes), in text order, read in one pass over its bytes; nil when the text has any other
+    /// form (spaces, escapes, other values), which a full JSON parser must then read.
+    public static func pairs(compactObjectText text: String) -> [(profile: String, value: String)]? {
+        var text = text
+        return text.withUTF8 { b -> [(profile: String, value: String)]? in
+            let quote = UInt8(ascii: "\""), n = b.count
+            var i = 1
+            // A string without escapes or control characters starting at `i`, which moves past it.
+            func string() -> String? {
+                guard i < n, b[i] == quote else { return nil }
+                let start = i + 1
+                var j = start
+                while j < n, b[j] != quote {
+                    guard b[j] != UInt8(ascii: "\\"), b[j] >= 0x20 else { return nil }
+                    j += 1
+                }
+                guard j < n else { return nil }
+                i = j + 1
+                return String(decoding: UnsafeBufferPointer(rebasing: b[start..<j]), as: UTF8.self)
+            }
+            guard n >= 2, b[0] == UInt8(ascii: "{"), b[n - 1] == UInt8(ascii: "}") else { return nil }
+            var out: [(profile: String, value: String)] = []
+            if n == 2 { return out }
+            while true {
+                guard let key = string(), i < n, b[i] == UInt8(ascii: ":") else { return nil }
+                i += 1
+                guard let value = string(), i < n else { return nil }
+                out.append((key, value))
+                if b[i] == UInt8(ascii: ",") { i += 1; continue }
+                return i == n - 1 ? out : nil
+            }
+        }
+    }
 }
