@@ -1,5 +1,6 @@
 public import SegmentaCore
 import GRDB
+import GRDBSQLite
 
 extension SQLiteStore {
     /// Adds orders in one transaction.
@@ -135,20 +136,56 @@ extension SQLiteStore {
     /// Totals aggregated by the database (one row per customer), then put in customer order.
     /// Negative amounts are refunds (``RefundPolicy``): in the sum, not in the count or the dates.
     public func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy = .subtract) throws(SegmentaError) -> CustomerTotals {
-        let rows: [(id: String, first: Int64, last: Int64, count: Int, monetary: Double)] = try read { db in
-            var out: [(id: String, first: Int64, last: Int64, count: Int, monetary: Double)] = []
-            let sql = refunds == .asOrders ? """
-                SELECT profile_id, min(timestamp), max(timestamp), count(*), total(amount)
-                FROM orders WHERE timestamp < ? GROUP BY profile_id
-                """ : """
-                SELECT profile_id, min(timestamp) FILTER (WHERE amount >= 0), max(timestamp) FILTER (WHERE amount >= 0),
-                       count(*) FILTER (WHERE amount >= 0), total(amount)
-                FROM orders WHERE timestamp < ? GROUP BY profile_id HAVING count(*) FILTER (WHERE amount >= 0) > 0
-                """
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: [cutoff?.milliseconds ?? Int64.max])
-            while let row = try cursor.next() { out.append((row[0], row[1], row[2], row[3], row[4])) }
-            return out
-        }
+        // One pass over the covering index (profile, time, amount), summed here: SQLite's own
+        // `GROUP BY` with `FILTER` aggregates took three times as long as the scan itself. Amounts
+        // are added in (time, amount) order per customer, the order PostgreSQL sums them in.
+        let rows = try read { db in try Self.scanTotals(db, before: cutoff?.milliseconds ?? Int64.max, refunds: refunds) }
         return CustomerTotals(unordered: rows)
     }
+
+    /// Per customer (in id byte order): first and last order time, orders and spend, by the
+    /// refund rule (`subtract`: refunds lower the spend but are not orders; a customer with
+    /// refunds only is left out).
+    static func scanTotals(_ db: Database, before cutoff: Int64, refunds: RefundPolicy)
+        throws -> [(id: String, first: Int64, last: Int64, count: Int, monetary: Double)] {
+        let statement = try db.makeStatement(sql: """
+            SELECT profile_id, timestamp, amount FROM orders INDEXED BY orders_profile_time_amount
+            WHERE timestamp < ? ORDER BY profile_id, timestamp, amount
+            """)
+        let handle = statement.sqliteStatement
+        sqlite3_bind_int64(handle, 1, cutoff)
+        defer { sqlite3_reset(handle) }
+        var out: [(id: String, first: Int64, last: Int64, count: Int, monetary: Double)] = []
+        var current: [UInt8] = []
+        var id = "", first = Int64.max, last = Int64.min, count = 0, monetary = 0.0, started = false
+        func flush() {
+            if started && count > 0 { out.append((id, first, last, count, monetary)) }
+        }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+            }
+            let length = Int(sqlite3_column_bytes(handle, 0))
+            let bytes = UnsafeRawBufferPointer(start: sqlite3_column_text(handle, 0), count: length)
+            if !started || !current.elementsEqual(bytes) {
+                flush()
+                current = Array(bytes)
+                id = String(decoding: current, as: UTF8.self)
+                first = Int64.max; last = Int64.min; count = 0; monetary = 0; started = true
+            }
+            let time = sqlite3_column_int64(handle, 1)
+            let amount = sqlite3_column_double(handle, 2)
+            monetary += amount
+            if refunds == .asOrders || amount >= 0 {
+                first = min(first, time)
+                last = max(last, time)
+                count += 1
+            }
+        }
+        flush()
+        return out
+    }
+
 }
