@@ -59,44 +59,61 @@ package enum ComputedTraitLayout {
     ///   - order: row indices of `rows` in profile order.
     ///   - keys: each name of `rows` written once as JSON text, `"name":`.
     static func objects(_ rows: ComputedTraitRows, order: [Int], columns: [Int], keys: [String],
-                                kept: [String: [String: JSONValue]]) -> [(profile: String, text: String)] {
-        let given = kept
-        var kept = kept
-        let texts = ParallelChunks.map(order.count) { range in
-            range.map { i -> String in
-                let r = order[i]
-                var text = "{"
-                if let others = given[rows.ids[r]] {
-                    for (name, value) in others.sorted(by: { $0.key < $1.key }) {
-                        if text.utf8.count > 1 { text += "," }
-                        JSONValue.writeString(name, to: &text)
-                        text += ":"
-                        value.write(to: &text)
-                    }
-                }
-                for c in columns {
-                    guard let v = rows.value(row: r, column: c) else { continue }
-                    if text.utf8.count > 1 { text += "," }
-                    text += keys[c]
-                    v.write(to: &text)
-                }
-                return text + "}"
-            }
-        }
+                        kept: [String: [String: JSONValue]]) -> [(profile: String, text: String)] {
+        let texts = ParallelChunks.map(order.count) { range in Self.texts(rows, order: order, range: range, columns: columns, keys: keys, kept: kept) }
+        var assembly = ObjectAssembly(kept: kept)
         var out: [(profile: String, text: String)] = []
         out.reserveCapacity(order.count)
-        var previous: String?
-        for (i, r) in order.enumerated() {
-            let profile = rows.ids[r]
-            guard profile != previous else { continue }
-            previous = profile
-            kept[profile] = nil
-            guard texts[i].utf8.count > 2 else { continue }   // `{}`: nothing to keep
-            out.append((profile, texts[i]))
-        }
-        // Profiles with kept traits and no new row (keys sorted: the lists merge in order).
-        for (profile, others) in kept.sorted(by: { $0.key < $1.key }) { out.append((profile, JSONValue.object(others).jsonText)) }
+        for (i, r) in order.enumerated() where assembly.accept(rows.ids[r], texts[i]) { out.append((rows.ids[r], texts[i])) }
+        out.append(contentsOf: assembly.rest())
         return out
+    }
+
+    /// The object text of rows `order[range]`, one per row (see ``objects(_:order:columns:keys:kept:)``).
+    static func texts(_ rows: ComputedTraitRows, order: [Int], range: Range<Int>, columns: [Int], keys: [String],
+                      kept: [String: [String: JSONValue]]) -> [String] {
+        range.map { i -> String in
+            let r = order[i]
+            var text = "{"
+            if let others = kept[rows.ids[r]] {
+                for (name, value) in others.sorted(by: { $0.key < $1.key }) {
+                    if text.utf8.count > 1 { text += "," }
+                    JSONValue.writeString(name, to: &text)
+                    text += ":"
+                    value.write(to: &text)
+                }
+            }
+            for c in columns {
+                guard let v = rows.value(row: r, column: c) else { continue }
+                if text.utf8.count > 1 { text += "," }
+                text += keys[c]
+                v.write(to: &text)
+            }
+            return text + "}"
+        }
+    }
+
+    /// Which texts become rows, fed in profile order: the first row of a repeated id, no empty
+    /// object; then the profiles that only have kept traits.
+    struct ObjectAssembly {
+        private var kept: [String: [String: JSONValue]]
+        private var previous: String?
+
+        init(kept: [String: [String: JSONValue]]) { self.kept = kept }
+
+        /// Whether `text` is the row of `profile`.
+        mutating func accept(_ profile: String, _ text: String) -> Bool {
+            guard profile != previous else { return false }
+            previous = profile
+            if !kept.isEmpty { kept[profile] = nil }
+            return text.utf8.count > 2   // `{}`: nothing to keep
+        }
+
+        /// Profiles with kept traits and no new row, in profile order (after every accepted row:
+        /// keys sorted, so the lists merge in order).
+        func rest() -> [(profile: String, text: String)] {
+            kept.sorted(by: { $0.key < $1.key }).map { ($0.key, JSONValue.object($0.value).jsonText) }
+        }
     }
 
     /// Each name written once as JSON text, `"name":`.
@@ -128,6 +145,10 @@ package enum ComputedTraitLayout {
                     if !o.isEmpty { kept[row[0]] = o }
                 }
             }
+            // Texts are built on the other core while this one deletes and inserts.
+            let pipeline = ChunkPipeline(count: order.count, chunkSize: 16_384) { [kept] range in
+                texts(rows, order: order, range: range, columns: columns, keys: keys, kept: kept)
+            }
             try db.execute(sql: "DELETE FROM computed_values WHERE grp = ?", arguments: [grp])
             let insert = try BulkInsert(db, sql: "INSERT INTO computed_values (grp, profile_id, traits, computed_at) VALUES (?, ?, ?, ?)")
             insert.bind(1, grp)
@@ -137,7 +158,14 @@ package enum ComputedTraitLayout {
                 insert.bind(3, text)
                 try insert.step(db)
             }
-            for (profile, text) in objects(rows, order: order, columns: columns, keys: keys, kept: kept) { try insertRow(profile, text) }
+            var assembly = ObjectAssembly(kept: kept)
+            while let chunk = pipeline.next() {
+                for (j, i) in chunk.range.enumerated() {
+                    let profile = rows.ids[order[i]]
+                    if assembly.accept(profile, chunk.value[j]) { try insertRow(profile, chunk.value[j]) }
+                }
+            }
+            for (profile, text) in assembly.rest() { try insertRow(profile, text) }
             for c in columns {
                 try db.execute(sql: "INSERT INTO computed_trait_names (name, grp) VALUES (?, ?) ON CONFLICT(name) DO NOTHING", arguments: [rows.names[c], grp])
             }

@@ -26,6 +26,23 @@ public struct ComputedTraitRows: Sendable {
         for (profile, row) in rows.sorted(by: { $0.key < $1.key }) { append(profile, row) }
     }
 
+    /// The traits of `ids`, row `i` given by `row(i)` (in the order of `names`; a short row is
+    /// padded with nil), built on every core.
+    public init(names: [String], ids: [String], row: @Sendable (Int) -> [JSONValue?]) {
+        self.names = names
+        self.ids = ids
+        let width = names.count
+        values = ParallelChunks.map(ids.count) { range in
+            var part: [JSONValue?] = []
+            part.reserveCapacity(range.count * width)
+            for i in range {
+                let r = row(i)
+                for c in 0..<width { part.append(c < r.count ? r[c] : nil) }
+            }
+            return part
+        }
+    }
+
     /// Number of profiles.
     public var count: Int { ids.count }
 

@@ -21,3 +21,19 @@ import Testing
         for id in ids { #expect(CustomerOrder.unpack(CustomerOrder.packedKey(id.utf8)!) == id) }
     }
 }
+
+@Suite struct ChunkPipelineTests {
+    @Test func chunksArriveInOrderAndCoverEveryItem() {
+        let pipeline = ChunkPipeline(count: 10_001, chunkSize: 1_000) { range in range.map { $0 * 2 } }
+        var seen: [Int] = []
+        var ranges: [Range<Int>] = []
+        while let chunk = pipeline.next() {
+            ranges.append(chunk.range)
+            seen += chunk.value
+        }
+        #expect(ranges.count == 11 && ranges.last == 10_000..<10_001)
+        #expect(seen == (0..<10_001).map { $0 * 2 })
+        #expect(pipeline.next() == nil)
+        #expect(ChunkPipeline(count: 0, chunkSize: 10) { $0.count }.next() == nil)
+    }
+}
