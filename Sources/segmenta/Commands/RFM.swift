@@ -56,7 +56,25 @@ extension Segmenta {
                         throw CLIError("the store has no orders\(asOf != nil ? " before --as-of" : ""); import some with `segmenta import orders FILE.csv`")
                     }
                     result = try RFMScorer.score(totals, asOf: asOf, options: options)
+                    // The rows are formatted on the other core while the store saves them, and
+                    // printed once the save has succeeded (a failed save prints no results).
+                    let format = format
+                    let rendered = Task {
+                        await Background.run { () -> [String] in
+                            var pieces: [String] = []
+                            switch format {
+                            case .csv: RFMOutput.csv(result) { pieces.append($0) }
+                            case .json: RFMOutput.json(result) { pieces.append($0) }
+                            case .table: break
+                            }
+                            return pieces
+                        }
+                    }
                     try await RFMWriteBack.save(result, options: options, to: db)
+                    if format != .table {
+                        for piece in await rendered.value { print(piece, terminator: "") }
+                        return
+                    }
                 }
                 switch format {
                 case .csv: RFMOutput.csv(result)

@@ -4,18 +4,20 @@ import SegmentaCore
 enum RFMOutput {
     static let csvHeader = "customer_id,recency,frequency,monetary,r,f,m,fm,segment"
 
-    static func csv(_ result: RFMResult) {
+    /// The CSV text, handed to `emit` in pieces of about 1 MiB (default: standard output).
+    static func csv(_ result: RFMResult, emit: (String) -> Void = { print($0, terminator: "") }) {
         var out = csvHeader + "\n"
         out.reserveCapacity(result.customers.count * 48)
         for c in result.customers {
             out += CSVCell.field(c.customerID)
             out += ",\(c.recency),\(c.frequency),\(JSONValue.format(c.monetary)),\(c.r),\(c.f),\(c.m),\(c.fm),\(c.segment?.rawValue ?? "")\n"
-            if out.utf8.count > 1 << 20 { print(out, terminator: ""); out = "" }
+            if out.utf8.count > 1 << 20 { emit(out); out = "" }
         }
-        print(out, terminator: "")
+        emit(out)
     }
 
-    static func json(_ result: RFMResult) {
+    /// The JSON text, handed to `emit` in pieces of about 1 MiB (default: standard output).
+    static func json(_ result: RFMResult, emit: (String) -> Void = { print($0, terminator: "") }) {
         var out = "{\"as_of\":\"\(result.asOf.dateString)\",\"bins\":\(result.bins),\"customers\":["
         for (i, c) in result.customers.enumerated() {
             if i > 0 { out += "," }
@@ -24,14 +26,14 @@ enum RFMOutput {
             out += ",\"recency\":\(c.recency),\"frequency\":\(c.frequency),\"monetary\":\(JSONValue.format(c.monetary)),\"r\":\(c.r),\"f\":\(c.f),\"m\":\(c.m),\"fm\":\(c.fm),\"segment\":"
             out += c.segment.map { "\"\($0.rawValue)\"" } ?? "null"
             out += "}"
-            if out.utf8.count > 1 << 20 { print(out, terminator: ""); out = "" }
+            if out.utf8.count > 1 << 20 { emit(out); out = "" }
         }
         out += "],\"summary\":["
         out += result.summary.map { s in
             "{\"segment\":\"\(s.segment.rawValue)\",\"customers\":\(s.customers),\"share\":\(JSONValue.format(s.share)),\"mean_recency\":\(JSONValue.format(s.meanRecency)),\"mean_frequency\":\(JSONValue.format(s.meanFrequency)),\"mean_monetary\":\(JSONValue.format(s.meanMonetary)),\"revenue_share\":\(JSONValue.format(s.revenueShare))}"
         }.joined(separator: ",")
-        out += "],\"grid\":" + JSONValue.array(result.grid.map { .array($0.map { .number(Double($0)) }) }).jsonText + "}"
-        print(out)
+        out += "],\"grid\":" + JSONValue.array(result.grid.map { .array($0.map { .number(Double($0)) }) }).jsonText + "}\n"
+        emit(out)
     }
 
     static func table(_ result: RFMResult, source: String) {
