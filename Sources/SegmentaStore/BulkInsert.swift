@@ -20,6 +20,12 @@ struct BulkInsert {
         }
     }
 
+    /// Binds UTF-8 text from a buffer (copied by SQLite).
+    func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return bind(index, "") }
+        _ = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(clamping: bytes.count), Self.transient)
+    }
+
     func bind(_ index: Int32, _ value: Int64) { _ = sqlite3_bind_int64(handle, index, value) }
 
     func bind(_ index: Int32, _ value: Double) { _ = sqlite3_bind_double(handle, index, value) }

@@ -33,3 +33,19 @@ import Testing
         #expect(try JSONTextParser.parse(out) == tree)
     }
 }
+
+@Suite struct JSONValueBytesTests {
+    @Test func bytesAreTheSameTextAsTheStringWriter() {
+        let values: [JSONValue] = [
+            .number(0), .number(-0.0), .number(7), .number(-42), .number(9_007_199_254_740_992), .number(-9_007_199_254_740_992),
+            .number(9_007_199_254_740_994), .number(627.7099999999999), .number(1e-7), .number(.nan), .number(.infinity),
+            .string(""), .string("At Risk"), .string("quote \" and \\ and \n and \u{1}"), .string("élan 🙂"),
+            .bool(true), .null, .array([.number(1), .string("x")]), .object(["b": .number(2), "a": .null]),
+        ]
+        for v in values {
+            var bytes: [UInt8] = []
+            v.write(to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == v.jsonText, "\(v)")
+        }
+    }
+}
