@@ -22,15 +22,21 @@ public final class SQLiteStore: Sendable {
         public var readerMiB: Int
         /// Reading connections kept open at most.
         public var maximumReaders: Int
+        /// How much of the database file is read through a memory map instead of a system call
+        /// per page (0: none). Saves about a second of system time when `rfm` reads a million
+        /// customers' orders and rewrites their traits; a disk error then stops the process
+        /// (SIGBUS) instead of failing one statement, so only commands use it, not the server.
+        public var mappedMiB: Int
 
-        public init(writerMiB: Int, readerMiB: Int, maximumReaders: Int) {
+        public init(writerMiB: Int, readerMiB: Int, maximumReaders: Int, mappedMiB: Int = 0) {
             self.writerMiB = writerMiB
             self.readerMiB = readerMiB
             self.maximumReaders = maximumReaders
+            self.mappedMiB = mappedMiB
         }
 
         /// Commands: one process, one big job (imports, scans) — large caches.
-        public static let command = CacheSizes(writerMiB: 256, readerMiB: 256, maximumReaders: 5)
+        public static let command = CacheSizes(writerMiB: 256, readerMiB: 256, maximumReaders: 5, mappedMiB: 2048)
         /// The server: a long-running process whose memory must stay flat however large the store
         /// grows — at most 64 + 4 × 32 = 192 MiB of page cache in all.
         public static let server = CacheSizes(writerMiB: 64, readerMiB: 32, maximumReaders: 4)
@@ -50,6 +56,7 @@ public final class SQLiteStore: Sendable {
                 let mib = db.configuration.readonly ? cache.readerMiB : cache.writerMiB
                 try db.execute(sql: "PRAGMA cache_size = -\(mib * 1024)")
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                try db.execute(sql: "PRAGMA mmap_size = \(cache.mappedMiB * 1_048_576)")
                 // Checkpoint every 64 MiB of WAL instead of SQLite's 4 MiB: index pages that many
                 // small commits touch again and again are copied into the database file once, not
                 // at every checkpoint (ingestion commits often; segment refreshes write in bulk).
@@ -66,6 +73,10 @@ public final class SQLiteStore: Sendable {
             throw SegmentaError(.storage, "cannot open the database \(path): \(error). Check the path (--db or SEGMENTA_DB) and that the folder is writable.", underlying: error)
         }
     }
+
+    /// Whether reads can run while a write transaction is open (a file store in WAL mode; an
+    /// in-memory store has one connection).
+    public var readsBesideWrites: Bool { writer is DatabasePool }
 
     /// An in-memory store, for tests.
     public init(inMemory: Void = (), logger: Logger = Logger(label: "segmenta.store")) throws(SegmentaError) {
