@@ -105,6 +105,24 @@ public struct SQLiteBackend: Storage {
     public func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) async throws(SegmentaError) {
         try await run { s throws(SegmentaError) in try s.replaceComputedTraits(rows, computedAt: computedAt) }
     }
+    /// The writer clears the old values while a task computes the new ones (reading through the
+    /// reader connections), then inserts them: the delete costs no time of its own. A store with
+    /// one connection (in memory) computes the rows first.
+    public func replaceComputedTraits(names: [String], computedAt: Timestamp,
+                                      rows: @escaping @Sendable () async throws(SegmentaError) -> ComputedTraitRows) async throws(SegmentaError) {
+        guard store.readsBesideWrites else {
+            let rows = try await rows()
+            return try await run { s throws(SegmentaError) in try s.replaceComputedTraits(names: names, computedAt: computedAt) { rows } }
+        }
+        let handoff = Handoff<Result<ComputedTraitRows, SegmentaError>>()
+        let producer = Task {
+            do throws(SegmentaError) { handoff.put(.success(try await rows())) } catch { handoff.put(.failure(error)) }
+        }
+        defer { producer.cancel() }
+        try await run { s throws(SegmentaError) in
+            try s.replaceComputedTraits(names: names, computedAt: computedAt) { () throws(SegmentaError) in try handoff.take().get() }
+        }
+    }
     public func computedTraitValues(_ name: String) async throws(SegmentaError) -> [String: String] {
         try await run { s throws(SegmentaError) in try s.computedTraitValues(name) }
     }

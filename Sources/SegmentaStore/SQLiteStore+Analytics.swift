@@ -23,6 +23,13 @@ extension SQLiteStore {
         try write { db in try ComputedTraitLayout.replace(db, rows, computedAt: computedAt) }
     }
 
+    /// Replaces the computed traits `names`, the old values cleared while `rows` computes the new
+    /// ones (on another connection: it may read, never write, the store). See
+    /// ``AnalysisStore/replaceComputedTraits(names:computedAt:rows:)``.
+    public func replaceComputedTraits(names: [String], computedAt: Timestamp, rows: () throws(SegmentaError) -> ComputedTraitRows) throws(SegmentaError) {
+        try write { db in try ComputedTraitLayout.replace(db, names: names, computedAt: computedAt) { () throws in try rows() } }
+    }
+
     /// Replaces the computed traits named in `values`' keys (trait → profile → value), for every profile.
     public func replaceComputedTraits(_ values: [String: [String: JSONValue]], computedAt: Timestamp) throws(SegmentaError) {
         try replaceComputedTraits(ComputedTraitRows(values), computedAt: computedAt)

@@ -126,3 +126,36 @@ struct StoreRefundTests {
         #expect(try store.customerTotals(before: nil, refunds: .asOrders) == CustomerTotals.from(orders, refunds: .asOrders))
     }
 }
+
+@Suite("Computed traits replaced while their rows are read")
+struct OverlappedReplaceTests {
+    @Test("on a file store the old values are cleared while another connection reads the orders; a failure changes nothing")
+    func fileStoreOverlaps() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("segmenta-overlap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sqlite = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        #expect(sqlite.readsBesideWrites)
+        let store = sqlite.backend
+        let t0 = Timestamp(milliseconds: 1_767_225_600_000)
+        _ = try await store.importOrders([Order(id: "o1", customerID: "a", timestamp: t0, amount: 10),
+                                          Order(id: "o2", customerID: "a", timestamp: t0.adding(days: 1), amount: 5)], source: "f")
+        var old = ComputedTraitRows(names: ["rfm_f"])
+        old.append("a", [.number(9)])
+        try await store.replaceComputedTraits(old, computedAt: t0)
+        await #expect(throws: SegmentaError.self) {
+            try await store.replaceComputedTraits(names: ["rfm_f"], computedAt: t0) { () async throws(SegmentaError) -> ComputedTraitRows in
+                _ = try await store.customerTotals(before: nil)
+                throw SegmentaError(.notFound, "no")
+            }
+        }
+        #expect(try await store.computedTraitValues("rfm_f") == ["a": "9"])
+        try await store.replaceComputedTraits(names: ["rfm_f"], computedAt: t0) { () async throws(SegmentaError) in
+            let totals = try await store.customerTotals(before: nil)
+            var rows = ComputedTraitRows(names: ["rfm_f"])
+            rows.append(totals.ids[0], [.number(Double(totals.count[0]))])
+            return rows
+        }
+        #expect(try await store.computedTraitValues("rfm_f") == ["a": "2"])
+    }
+}

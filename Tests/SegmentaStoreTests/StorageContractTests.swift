@@ -104,6 +104,42 @@ import Testing
     }
 
     @Test(arguments: ContractBackend.available)
+    func computedTraitsReplacedWhileTheirRowsAreComputedFromTheStore(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let t0 = t("2026-01-01")
+            _ = try await store.importOrders([Order(id: "o1", customerID: "a", timestamp: t0, amount: 10),
+                                              Order(id: "o2", customerID: "a", timestamp: t0.adding(days: 2), amount: 5),
+                                              Order(id: "o3", customerID: "b", timestamp: t0, amount: 7)], source: "f")
+            var old = ComputedTraitRows(names: ["rfm_f", "rfm_segment"])
+            old.append("a", [.number(9), .string("Lost")])
+            old.append("gone", [.number(1), .string("Lost")])
+            try await store.replaceComputedTraits(old, computedAt: t0)
+            // The rows read the store (on another connection) while the old values are cleared.
+            try await store.replaceComputedTraits(names: ["rfm_f", "rfm_segment"], computedAt: t0) { () async throws(SegmentaError) in
+                let totals = try await store.customerTotals(before: nil)
+                var rows = ComputedTraitRows(names: ["rfm_f", "rfm_segment"])
+                for i in 0..<totals.customerCount { rows.append(totals.ids[i], [.number(Double(totals.count[i])), i == 0 ? .string("Champions") : nil]) }
+                return rows
+            }
+            #expect(try await store.computedTraitValues("rfm_f") == ["a": "2", "b": "1"])
+            #expect(try await store.computedTraitValues("rfm_segment") == ["a": "Champions"])
+            // Rows that fail, or that hold other names than announced, change nothing.
+            await #expect(throws: SegmentaError.self) {
+                try await store.replaceComputedTraits(names: ["rfm_f", "rfm_segment"], computedAt: t0) { () async throws(SegmentaError) -> ComputedTraitRows in
+                    throw SegmentaError(.notFound, "the store has no orders")
+                }
+            }
+            await #expect(throws: SegmentaError.self) {
+                try await store.replaceComputedTraits(names: ["rfm_f", "rfm_segment"], computedAt: t0) { () async throws(SegmentaError) in
+                    ComputedTraitRows(names: ["rfm_f"])
+                }
+            }
+            #expect(try await store.computedTraitValues("rfm_f") == ["a": "2", "b": "1"])
+            #expect(try await store.computedTraitValues("rfm_segment") == ["a": "Champions"])
+        }
+    }
+
+    @Test(arguments: ContractBackend.available)
     func keysAuthenticateUntilRevoked(backend: ContractBackend) async throws {
         try await backend.with { store in
             let key = APIKey(id: "k1", kind: .read, name: "dashboard", prefix: "sgr_12ab", createdAt: t("2026-01-01"))

@@ -5,6 +5,12 @@ public import SegmentaCore
 public protocol AnalysisStore: Sendable {
     /// Replaces the computed traits named in `rows.names` with new values, for every profile.
     func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) async throws(SegmentaError)
+    /// Replaces the computed traits `names` with the rows `rows` returns (holding exactly
+    /// `names`), all in one transaction: a backend may clear the old values while `rows` runs, so
+    /// `rows` may read the store (for instance the orders the values come from) but never write
+    /// it. If `rows` throws, nothing changes.
+    func replaceComputedTraits(names: [String], computedAt: Timestamp,
+                               rows: @escaping @Sendable () async throws(SegmentaError) -> ComputedTraitRows) async throws(SegmentaError)
     /// Each profile's value of a computed trait, as text.
     func computedTraitValues(_ name: String) async throws(SegmentaError) -> [String: String]
     /// Records that an analysis ran, with its parameters, summary and per-profile values.
@@ -22,4 +28,16 @@ public protocol AnalysisStore: Sendable {
     func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp]
     /// The per-profile values of the latest run of `kind` as of `asOf`, sorted by profile.
     func sortedAnalysisValues(kind: String, asOf: Timestamp) async throws(SegmentaError) -> [(profile: String, value: String)]?
+}
+
+extension AnalysisStore {
+    /// Computes the rows first, then replaces: for backends with nothing to overlap.
+    public func replaceComputedTraits(names: [String], computedAt: Timestamp,
+                                      rows: @escaping @Sendable () async throws(SegmentaError) -> ComputedTraitRows) async throws(SegmentaError) {
+        let rows = try await rows()
+        guard rows.names == names else {
+            throw SegmentaError(.storage, "computed traits \(rows.names) were given where \(names) were announced")
+        }
+        try await replaceComputedTraits(rows, computedAt: computedAt)
+    }
 }

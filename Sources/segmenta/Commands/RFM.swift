@@ -51,28 +51,16 @@ extension Segmenta {
                     result = try RFMScorer.score(totals, asOf: asOf, options: options)
                 } else {
                     let db = try await store.storage()
-                    let totals = try await db.customerTotals(before: asOf, refunds: refunds)
-                    guard totals.customerCount > 0 else {
-                        throw CLIError("the store has no orders\(asOf != nil ? " before --as-of" : ""); import some with `segmenta import orders FILE.csv`")
-                    }
-                    result = try RFMScorer.score(totals, asOf: asOf, options: options)
-                    // The rows are formatted on the other core while the store saves them, and
+                    // The rows are formatted on a spare core while the store saves them, and
                     // printed once the save has succeeded (a failed save prints no results).
                     let format = format
-                    let rendered = Task {
-                        await Background.run { () -> [String] in
-                            var pieces: [String] = []
-                            switch format {
-                            case .csv: RFMOutput.csv(result) { pieces.append($0) }
-                            case .json: RFMOutput.json(result) { pieces.append($0) }
-                            case .table: break
-                            }
-                            return pieces
-                        }
+                    let rendered = Shared<Task<[String], Never>>()
+                    result = try await RFMWriteBack.scoreAndSave(db, asOf: asOf, refunds: refunds, options: options) { result in
+                        guard format != .table else { return }
+                        rendered.set(Task { await Background.run { RFMOutput.pieces(result, format: format) } })
                     }
-                    try await RFMWriteBack.save(result, options: options, to: db)
-                    if format != .table {
-                        for piece in await rendered.value { print(piece, terminator: "") }
+                    if let task = rendered.value {
+                        for piece in await task.value { print(piece, terminator: "") }
                         return
                     }
                 }

@@ -4,6 +4,17 @@ import SegmentaCore
 enum RFMOutput {
     static let csvHeader = "customer_id,recency,frequency,monetary,r,f,m,fm,segment"
 
+    /// The CSV or JSON text in pieces of about 1 MiB (nothing for a table).
+    static func pieces(_ result: RFMResult, format: OutputFormat) -> [String] {
+        var pieces: [String] = []
+        switch format {
+        case .csv: csv(result) { pieces.append($0) }
+        case .json: json(result) { pieces.append($0) }
+        case .table: break
+        }
+        return pieces
+    }
+
     /// The CSV text, handed to `emit` in pieces of about 1 MiB (default: standard output).
     static func csv(_ result: RFMResult, emit: (String) -> Void = { print($0, terminator: "") }) {
         var out = csvHeader + "\n"
