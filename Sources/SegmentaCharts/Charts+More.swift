@@ -10,16 +10,14 @@ extension Charts {
         var svg = SVG(width: width, height: height)
         svg.text(title, x: 0, y: 18, size: 14, weight: "600")
         let xs = points.map(\.x), ys = points.map(\.y)
-        let x0 = xs.min() ?? 0, x1 = max(xs.max() ?? 1, x0 + 1e-12), y0 = ys.min() ?? 0, y1 = max(ys.max() ?? 1, y0 + 1e-12)
+        let xTicks = AxisTicks(low: xs.min() ?? 0, high: xs.max() ?? 1), yTicks = AxisTicks(low: ys.min() ?? 0, high: ys.max() ?? 1)
+        let (x0, x1) = xTicks.range, (y0, y1) = yTicks.range
         func px(_ v: Double) -> Double { left + plotW * (v - x0) / (x1 - x0) }
         func py(_ v: Double) -> Double { top + plotH - plotH * (v - y0) / (y1 - y0) }
         svg.line(x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH)
         svg.line(x1: left, y1: top, x2: left, y2: top + plotH)
-        for k in 0...4 {
-            let t = Double(k) / 4
-            svg.text(SVG.n(round3(x0 + (x1 - x0) * t)), x: left + plotW * t, y: top + plotH + 16, anchor: "middle", size: 10, fill: "#555")
-            svg.text(SVG.n(round3(y0 + (y1 - y0) * t)), x: left - 6, y: top + plotH - plotH * t + 4, anchor: "end", size: 10, fill: "#555")
-        }
+        for v in xTicks.values { svg.text(xTicks.label(v), x: px(v), y: top + plotH + 16, anchor: "middle", size: 10, fill: "#555") }
+        for v in yTicks.values { svg.text(yTicks.label(v), x: left - 6, y: py(v) + 4, anchor: "end", size: 10, fill: "#555") }
         svg.text(xLabel, x: left + plotW / 2, y: top + plotH + 34, anchor: "middle", size: 11, fill: "#555")
         svg.text(yLabel, x: 14, y: top + plotH / 2, anchor: "middle", size: 11, fill: "#555", rotate: -90)
         var groups: [String] = []
@@ -39,14 +37,14 @@ extension Charts {
     public static func sparkline(_ values: [Double], label: String, width: Double = 120, height: Double = 28) -> String {
         var svg = SVG(width: width, height: height)
         guard values.count >= 2, let lo = values.min(), let top = values.max(), let latest = values.last else {
-            return svg.render(title: label, description: values.first.map { "one value: \(SVG.n($0))" } ?? "no values")
+            return svg.render(title: label, description: values.first.map { "one value: \(SVG.n($0))" } ?? "no values", fixed: true)
         }
         let hi = max(top, lo + 1e-12)
         let points = values.enumerated().map { (2 + (width - 4) * Double($0.offset) / Double(values.count - 1), height - 3 - (height - 6) * ($0.element - lo) / (hi - lo)) }
         svg.polyline(points, stroke: Palette.categorical[0], width: 1.5)
         let end = points[points.count - 1]
         svg.circle(cx: end.0, cy: end.1, r: 2, fill: Palette.categorical[0], tooltip: "latest: \(SVG.n(latest))")
-        return svg.render(title: label, description: values.map { SVG.n($0) }.joined(separator: ", "))
+        return svg.render(title: label, description: values.map { SVG.n($0) }.joined(separator: ", "), fixed: true)
     }
 
     /// Vertical bars in pairs: e.g. entered (up) and exited per refresh.
@@ -55,7 +53,13 @@ extension Charts {
         let left = 48.0, right = 120.0, top = 30.0, bottom = 40.0, plotW = width - left - right, plotH = height - top - bottom
         var svg = SVG(width: width, height: height)
         svg.text(title, x: 0, y: 18, size: 14, weight: "600")
-        let maxValue = max((first.values + second.values).max() ?? 1, 1)
+        let ticks = AxisTicks(low: 0, high: max((first.values + second.values).max() ?? 1, 1), count: 4, integers: true, fromZero: true)
+        let maxValue = ticks.range.high
+        for v in ticks.values {
+            let y = top + plotH - plotH * v / maxValue
+            svg.line(x1: left, y1: y, x2: left + plotW, y2: y, stroke: "#eee")
+            svg.text(ticks.label(v), x: left - 6, y: y + 4, anchor: "end", size: 10, fill: "#555")
+        }
         let slot = plotW / Double(max(labels.count, 1)), bar = max(1, slot / 2 - 2)
         for (i, label) in labels.enumerated() {
             for (k, series) in [first, second].enumerated() {
@@ -68,7 +72,6 @@ extension Charts {
             }
         }
         svg.line(x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH)
-        svg.text(SVG.n(maxValue), x: left - 6, y: top + 10, anchor: "end", size: 10, fill: "#555")
         for (k, name) in [first.name, second.name].enumerated() {
             svg.rect(x: left + plotW + 14, y: top + Double(k) * 18, width: 10, height: 10, fill: Palette.categorical[k == 0 ? 2 : 5])
             svg.text(name, x: left + plotW + 28, y: top + Double(k) * 18 + 9, size: 11)

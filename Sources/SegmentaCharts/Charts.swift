@@ -20,7 +20,10 @@ public enum Charts {
     /// A heatmap of rows × columns; nil cells are left empty (e.g. censored cohort periods).
     public static func heatmap(title: String, rowTitle: String, columnTitle: String, rows: [String], columns: [String], values: [[Double?]],
                                cellLabel: (Double) -> String = { SVG.n($0) }, scaleMax: Double? = nil, cell: Double = 44) -> String {
-        let left = 12 + Double(rows.map(\.count).max() ?? 0) * 7 + 16, top = 56.0
+        // Column labels wider than a cell stand upright (they would run into each other).
+        let labelWidth = Double(columns.map(\.count).max() ?? 0) * 6.4
+        let upright = labelWidth > cell - 6
+        let left = 12 + Double(rows.map(\.count).max() ?? 0) * 7 + 16, top = upright ? 50 + labelWidth : 56.0
         let width = max(left + cell * Double(columns.count) + 10, Double(title.count) * 7.6), height = top + cell * Double(rows.count) + 10
         var svg = SVG(width: width, height: height)
         svg.text(title, x: 0, y: 18, size: 14, weight: "600")
@@ -28,7 +31,13 @@ public enum Charts {
         svg.text(rowTitle, x: 10, y: top + cell * Double(rows.count) / 2, anchor: "middle", size: 11, fill: "#555", rotate: -90)
         let top0 = values.flatMap { $0.compactMap { $0 } }.max() ?? 1
         let maxValue = max(scaleMax ?? top0, 1e-12)
-        for (j, c) in columns.enumerated() { svg.text(c, x: left + cell * (Double(j) + 0.5), y: top - 6, anchor: "middle", size: 11) }
+        for (j, c) in columns.enumerated() {
+            if upright {
+                svg.text(c, x: left + cell * (Double(j) + 0.5) + 4, y: top - 6, anchor: "start", size: 11, rotate: -90)
+            } else {
+                svg.text(c, x: left + cell * (Double(j) + 0.5), y: top - 6, anchor: "middle", size: 11)
+            }
+        }
         for (i, r) in rows.enumerated() {
             svg.text(r, x: left - 6, y: top + cell * (Double(i) + 0.5) + 4, anchor: "end", size: 11)
             for j in columns.indices {
@@ -43,24 +52,42 @@ public enum Charts {
     }
 
     /// Lines over time: one series per name, values per x label.
-    public static func lines(title: String, xLabels: [String], series: [(name: String, values: [Double])], yLabel: String, width: Double = 640, height: Double = 260) -> String {
+    /// - Parameters:
+    ///   - xPositions: where each label sits (e.g. days since the epoch), so that uneven gaps
+    ///     between dates are drawn uneven; nil spaces the labels evenly.
+    ///   - counts: the values count things (people, orders): whole-number ticks only.
+    public static func lines(title: String, xLabels: [String], series: [(name: String, values: [Double])], yLabel: String,
+                             xPositions: [Double]? = nil, counts: Bool = false, width: Double = 640, height: Double = 260) -> String {
         let left = 56.0, right = 150.0, top = 30.0, bottom = 40.0
         var svg = SVG(width: width, height: height)
         svg.text(title, x: 0, y: 18, size: 14, weight: "600")
-        let maxValue = max(series.flatMap(\.values).max() ?? 1, 1e-12)
+        let ticks = AxisTicks(low: 0, high: series.flatMap(\.values).max() ?? 1, integers: counts, fromZero: true)
+        let (y0, y1) = ticks.range
         let plotW = width - left - right, plotH = height - top - bottom
+        func y(_ v: Double) -> Double { top + plotH - plotH * (v - y0) / (y1 - y0) }
+        for v in ticks.values {
+            svg.line(x1: left, y1: y(v), x2: left + plotW, y2: y(v), stroke: "#eee")
+            svg.text(ticks.label(v), x: left - 6, y: y(v) + 4, anchor: "end", size: 10, fill: "#555")
+        }
         svg.line(x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH)
         svg.line(x1: left, y1: top, x2: left, y2: top + plotH)
         svg.text(yLabel, x: 14, y: top + plotH / 2, anchor: "middle", size: 11, fill: "#555", rotate: -90)
-        for k in 0...4 {
-            let v = maxValue * Double(k) / 4, y = top + plotH - plotH * Double(k) / 4
-            svg.text(SVG.n(v.rounded()), x: left - 6, y: y + 4, anchor: "end", size: 10, fill: "#555")
+        let positions = xPositions.flatMap { $0.count == xLabels.count ? $0 : nil }
+        func x(_ i: Int) -> Double {
+            if let positions, let lo = positions.min(), let hi = positions.max(), hi > lo { return left + plotW * (positions[i] - lo) / (hi - lo) }
+            return left + (xLabels.count > 1 ? plotW * Double(i) / Double(xLabels.count - 1) : plotW / 2)
         }
-        func x(_ i: Int) -> Double { left + (xLabels.count > 1 ? plotW * Double(i) / Double(xLabels.count - 1) : plotW / 2) }
-        for (i, l) in xLabels.enumerated() { svg.text(l, x: x(i), y: top + plotH + 16, anchor: "middle", size: 10, fill: "#555") }
+        // Labels that would run into the previous one are left out (each point keeps its tooltip).
+        var lastEnd = -Double.infinity
+        for (i, l) in xLabels.enumerated() where !l.isEmpty {
+            let half = Double(l.count) * 3.1
+            guard x(i) - half > lastEnd + 4 else { continue }
+            svg.text(l, x: x(i), y: top + plotH + 16, anchor: "middle", size: 10, fill: "#555")
+            lastEnd = x(i) + half
+        }
         for (s, item) in series.enumerated() {
             let colour = Palette.categorical[s % Palette.categorical.count]
-            let points = item.values.enumerated().map { (x($0.offset), top + plotH - plotH * $0.element / maxValue) }
+            let points = item.values.enumerated().map { (x($0.offset), y($0.element)) }
             svg.polyline(points, stroke: colour)
             for (i, p) in points.enumerated() { svg.circle(cx: p.0, cy: p.1, r: 3, fill: colour, tooltip: "\(item.name), \(xLabels[i]): \(SVG.n(item.values[i]))") }
             svg.rect(x: left + plotW + 14, y: top + Double(s) * 18, width: 10, height: 10, fill: colour)
@@ -78,7 +105,13 @@ public enum Charts {
         let left = 48.0, top = 30.0, bottom = 40.0, plotW = width - left - 10, plotH = height - top - bottom
         var svg = SVG(width: width, height: height)
         svg.text(title, x: 0, y: 18, size: 14, weight: "600")
-        let maxCount = Double(max(counts.max() ?? 1, 1))
+        let ticks = AxisTicks(low: 0, high: Double(max(counts.max() ?? 1, 1)), count: 4, integers: true, fromZero: true)
+        let maxCount = ticks.range.high
+        for v in ticks.values {
+            let y = top + plotH - plotH * v / maxCount
+            svg.line(x1: left, y1: y, x2: left + plotW, y2: y, stroke: "#eee")
+            svg.text(ticks.label(v), x: left - 6, y: y + 4, anchor: "end", size: 10, fill: "#555")
+        }
         for (i, c) in counts.enumerated() {
             let h = plotH * Double(c) / maxCount
             svg.rect(x: left + plotW * Double(i) / Double(bins) + 1, y: top + plotH - h, width: plotW / Double(bins) - 2, height: h, fill: Palette.categorical[0],
@@ -88,7 +121,6 @@ public enum Charts {
         svg.text(SVG.n(lo), x: left, y: top + plotH + 16, size: 10, fill: "#555")
         svg.text(SVG.n(hi), x: left + plotW, y: top + plotH + 16, anchor: "end", size: 10, fill: "#555")
         svg.text(xLabel, x: left + plotW / 2, y: top + plotH + 32, anchor: "middle", size: 11, fill: "#555")
-        svg.text("\(Int(maxCount))", x: left - 6, y: top + 10, anchor: "end", size: 10, fill: "#555")
         return svg.render(title: title, description: "\(values.count) values from \(SVG.n(lo)) to \(SVG.n(hi)) in \(bins) bins")
     }
 }

@@ -57,9 +57,25 @@ public struct SVG: Sendable {
         body += "<circle cx=\"\(Self.n(cx))\" cy=\"\(Self.n(cy))\" r=\"\(Self.n(r))\" fill=\"\(fill)\">\(tip)</circle>"
     }
 
-    /// The document, with a title and description for screen readers.
-    public func render(title: String, description: String) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" role=\"img\" aria-labelledby=\"t d\" font-family=\"system-ui, sans-serif\"><title id=\"t\">\(Self.escape(title))</title><desc id=\"d\">\(Self.escape(description))</desc>\(body)</svg>"
+    /// The document, with a title and description for screen readers. Their ids are unique to
+    /// the chart (derived from its content), so several charts on one page each name their own
+    /// title. Charts carry the class `chart` (the pages' stylesheets let them shrink with their
+    /// card); a `fixed` one (a sparkline in a table cell) does not.
+    public func render(title: String, description: String, fixed: Bool = false) -> String {
+        let id = "c" + String(Self.digest(title + "\u{1}" + description + "\u{1}" + body), radix: 36)
+        // No inline style: the dashboard's content security policy allows its stylesheet only.
+        let size = "width=\"\(Self.n(width))\" height=\"\(Self.n(height))\"" + (fixed ? "" : " class=\"chart\"")
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" \(size) role=\"img\" aria-labelledby=\"\(id)-t \(id)-d\" font-family=\"system-ui, sans-serif\"><title id=\"\(id)-t\">\(Self.escape(title))</title><desc id=\"\(id)-d\">\(Self.escape(description))</desc>\(body)</svg>"
+    }
+
+    /// FNV-1a, 64-bit: a short, stable name for a chart's content.
+    static func digest(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01B3
+        }
+        return h
     }
 }
 

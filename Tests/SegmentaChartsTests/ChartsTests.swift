@@ -10,7 +10,7 @@ import Testing
                                  values: [[1.0, 0.5], [1.0, nil]], cellLabel: { "\(Int($0 * 100))%" })
         #expect(count(svg, "<rect") == 3)
         #expect(svg.contains("<title>cohort 2026-01, k 1: 50%</title>"))
-        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.contains("role=\"img\"") && svg.contains("<title id=\"t\">Retention</title>"))
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.contains("role=\"img\"") && svg.contains("-t\">Retention</title>"))
     }
 
     @Test func barsScaleToTheLargestValueAndEscapeLabels() {
@@ -74,5 +74,55 @@ import Testing
         #expect(svg.contains("<rect x=\"71.2\" y=\"64\" width=\"159.4\""))
         #expect(svg.contains("<title>segment, lost: 1 (25 %)</title>"))
         #expect(svg.contains(">active</text>") && svg.contains(">lost</text>"))
+    }
+}
+
+@Suite struct AxisTicksTests {
+    @Test func countsGetWholeNumberTicksThatCoverTheData() {
+        #expect(AxisTicks(low: 0, high: 5, integers: true).values == [0, 1, 2, 3, 4, 5])
+        #expect(AxisTicks(low: 0, high: 4.2, integers: true).values == [0, 1, 2, 3, 4, 5])
+        #expect(AxisTicks(low: 0, high: 2, integers: true).values == [0, 1, 2])
+        #expect(AxisTicks(low: 0, high: 1, count: 5, integers: true).values == [0, 1])
+        #expect(AxisTicks(low: 0, high: 23_644, integers: true).values == [0, 5_000, 10_000, 15_000, 20_000, 25_000])
+        #expect(AxisTicks(low: 0, high: 0, integers: true).values == [0, 1])
+    }
+
+    @Test func fractionsGetStepsOfOneTwoOrFive() {
+        let p = AxisTicks(low: 0, high: 0.87)
+        #expect(p.values == [0, 0.2, 0.4, 0.6, 0.8, 1.0])
+        #expect(p.values.map(p.label) == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+        // The issue's scatter axis read 0 / 17.75 / 35.5 / 53.25 / 71 for values up to 71.
+        let x = AxisTicks(low: 0, high: 71)
+        #expect(x.values == [0, 20, 40, 60, 80] && x.values.map(x.label) == ["0", "20", "40", "60", "80"])
+        #expect(AxisTicks(low: 3, high: 97).values == [0, 20, 40, 60, 80, 100])
+        #expect(AxisTicks(low: -0.3, high: 0.5).values == [-0.4, -0.2, 0, 0.2, 0.4, 0.6])
+        // Spans no power of ten describes still give an axis, never a trap.
+        for (lo, hi) in [(0.0, 1e-320), (-1e308, 1e308), (.nan, .infinity), (5, 5)] { #expect(!AxisTicks(low: lo, high: hi).values.isEmpty) }
+        let small = AxisTicks(low: 0, high: 0.04)
+        #expect(small.label(0.01) == "0.01" && small.label(0) == "0.00")
+    }
+
+    @Test func countChartsLabelOnlyWholeNumbers() {
+        let svg = Charts.lines(title: "Members", xLabels: ["a", "b", "c"], series: [("s", [0, 3, 5])], yLabel: "members", counts: true)
+        let tickLabels = svg.components(separatedBy: "text-anchor=\"end\" font-size=\"10\" fill=\"#555\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        #expect(tickLabels == ["0", "1", "2", "3", "4", "5"])
+        let bars = Charts.pairedBars(title: "Moves", labels: ["x"], first: ("entered", [3]), second: ("exited", [1]))
+        let barTicks = bars.components(separatedBy: "text-anchor=\"end\" font-size=\"10\" fill=\"#555\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        #expect(barTicks == ["0", "1", "2", "3"])
+    }
+
+    @Test func datesAreSpacedByTimeNotByCount() {
+        // Refreshes on days 0, 26 and 30: the middle point sits at 26/30 of the width, not half way.
+        let svg = Charts.lines(title: "Members", xLabels: ["d0", "d26", "d30"], series: [("s", [1, 1, 1])], yLabel: "members",
+                               xPositions: [0, 26, 30], counts: true)
+        let plotW = 640.0 - 56 - 150
+        #expect(svg.contains("<circle cx=\"\(SVG.n(56 + plotW * 26 / 30))\""))
+    }
+
+    @Test func eachChartNamesItsOwnTitle() {
+        let a = Charts.bars(title: "A", labels: ["x"], values: [1]), b = Charts.bars(title: "B", labels: ["x"], values: [1])
+        func ids(_ s: String) -> [String] { s.components(separatedBy: " id=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) } }
+        #expect(ids(a).count == 2 && Set(ids(a)).isDisjoint(with: ids(b)))
+        #expect(a.contains("aria-labelledby=\"\(ids(a)[0]) \(ids(a)[1])\""))
     }
 }

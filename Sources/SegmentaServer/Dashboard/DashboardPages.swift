@@ -77,8 +77,8 @@ struct DashboardPages: Sendable {
         if history.count >= 1 {
             let labels = history.map { String($0.asOf.dateString) }
             body += H.section("Size over time", "<div class=\"row\">"
-                + Charts.lines(title: "Members at each refresh", xLabels: labels.count > 12 ? labels.enumerated().map { $0.offset % (labels.count / 6) == 0 ? $0.element : "" } : labels,
-                               series: [(name, history.map { Double($0.size) })], yLabel: "members")
+                + Charts.lines(title: "Members at each refresh", xLabels: labels, series: [(name, history.map { Double($0.size) })], yLabel: "members",
+                               xPositions: history.map { Double($0.asOf.milliseconds) / 86_400_000 }, counts: true)
                 + Charts.pairedBars(title: "Entered and exited per refresh", labels: labels, first: ("entered", history.map { Double($0.entered) }),
                                     second: ("exited", history.map { Double($0.exited) }))
                 + "</div>")

@@ -104,7 +104,7 @@ extension Segmenta {
                             parts.append(Charts.lines(title: "Segment size over time", xLabels: dates.map { String($0.dateString.prefix(7)) },
                                                       series: histories.prefix(8).map { name, h in
                                                           (name, dates.map { d in Double(h.last { $0.asOf == d }?.size ?? h.filter { $0.asOf <= d }.last?.size ?? 0) })
-                                                      }, yLabel: "members"))
+                                                      }, yLabel: "members", xPositions: dates.map { Double($0.milliseconds) / 86_400_000 }, counts: true))
                         }
                         parts.append(HTMLReport.table(["segment", "members", "condition"], segments.map { s in
                             [s.name, s.size.map(Fmt.thousands) ?? "–", s.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }.map(ConditionRenderer.text) ?? "static list"]
@@ -131,7 +131,7 @@ enum HTMLReport {
         body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:0;background:#f6f7f9;color:#222}
         header{background:#0b3d66;color:#fff;padding:20px 32px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.8}
         main{max-width:1100px;margin:0 auto;padding:16px 32px}
-        section{background:#fff;border-radius:8px;padding:18px 22px;margin:18px 0;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+        section{background:#fff;border-radius:8px;padding:18px 22px;margin:18px 0;box-shadow:0 1px 3px rgba(0,0,0,.08)}svg.chart{max-width:100%;height:auto}
         section h2{margin:0 0 10px;font-size:18px}.charts{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}
         .note{color:#555;font-size:13px;margin-top:8px}.stats{display:flex;gap:16px;flex-wrap:wrap}
         .stat{background:#fff;border-radius:8px;padding:14px 20px;box-shadow:0 1px 3px rgba(0,0,0,.08)}.stat b{display:block;font-size:22px}
