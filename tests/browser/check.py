@@ -97,6 +97,27 @@ try:
         events.clear()
         return found
 
+    def layout_problems():
+        """Measured from the DOM: ids are unique on the page, and no two labels of one chart overlap."""
+        found = call("Runtime.evaluate", returnByValue=True, expression=r"""(() => {
+          const out = [];
+          const seen = new Map();
+          for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+          for (const [id, n] of seen) if (n > 1) out.push(`id "${id}" is used ${n} times`);
+          for (const svg of document.querySelectorAll('svg[role=img]')) {
+            const name = (svg.querySelector('title') || {}).textContent || 'a chart';
+            const boxes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() !== '')
+              .map(t => ({text: t.textContent, r: t.getBoundingClientRect()}));
+            for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+              const a = boxes[i].r, b = boxes[j].r;
+              const w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+              if (w > 1 && h > 1) out.push(`in "${name}", "${boxes[i].text}" overlaps "${boxes[j].text}"`);
+            }
+          }
+          return out.slice(0, 20);
+        })()""")["result"]["value"]
+        return found
+
     def visit(path, name):
         events.clear()
         call("Page.navigate", url=base + path)
@@ -110,6 +131,7 @@ try:
             f.write(base64.b64decode(shot["data"]))
         call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
         errs = problems()
+        errs += layout_problems()
         status = "ok  " if not errs else "FAIL"
         print(f"{status} {path} — {title}")
         for e in errs:
