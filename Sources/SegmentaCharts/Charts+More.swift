@@ -26,10 +26,7 @@ extension Charts {
             let colour = Palette.categorical[(groups.firstIndex(of: p.group) ?? 0) % Palette.categorical.count]
             svg.circle(cx: px(p.x), cy: py(p.y), r: 3, fill: colour, tooltip: "\(p.label) (\(p.group)): \(xLabel) \(SVG.n(round3(p.x))), \(yLabel) \(SVG.n(round3(p.y)))")
         }
-        for (g, name) in groups.enumerated() {
-            svg.rect(x: left + plotW + 14, y: top + Double(g) * 18, width: 10, height: 10, fill: Palette.categorical[g % Palette.categorical.count])
-            svg.text(name, x: left + plotW + 28, y: top + Double(g) * 18 + 9, size: 11)
-        }
+        svg.legend(groups.enumerated().map { ($0.element, Palette.categorical[$0.offset % Palette.categorical.count]) }, x: left + plotW + 14, y: top)
         return svg.render(title: title, description: "\(points.count) points of \(yLabel) against \(xLabel) in \(groups.count) groups")
     }
 
@@ -72,10 +69,7 @@ extension Charts {
             }
         }
         svg.line(x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH)
-        for (k, name) in [first.name, second.name].enumerated() {
-            svg.rect(x: left + plotW + 14, y: top + Double(k) * 18, width: 10, height: 10, fill: Palette.categorical[k == 0 ? 2 : 5])
-            svg.text(name, x: left + plotW + 28, y: top + Double(k) * 18 + 9, size: 11)
-        }
+        svg.legend([(first.name, Palette.categorical[2]), (second.name, Palette.categorical[5])], x: left + plotW + 14, y: top)
         return svg.render(title: title, description: zip(labels, zip(first.values, second.values)).map { "\($0): \(SVG.n($1.0)) \(first.name), \(SVG.n($1.1)) \(second.name)" }.joined(separator: "; "))
     }
 

@@ -90,9 +90,8 @@ public enum Charts {
             let points = item.values.enumerated().map { (x($0.offset), y($0.element)) }
             svg.polyline(points, stroke: colour)
             for (i, p) in points.enumerated() { svg.circle(cx: p.0, cy: p.1, r: 3, fill: colour, tooltip: "\(item.name), \(xLabels[i]): \(SVG.n(item.values[i]))") }
-            svg.rect(x: left + plotW + 14, y: top + Double(s) * 18, width: 10, height: 10, fill: colour)
-            svg.text(item.name, x: left + plotW + 28, y: top + Double(s) * 18 + 9, size: 11)
         }
+        svg.legend(series.enumerated().map { ($0.element.name, Palette.categorical[$0.offset % Palette.categorical.count]) }, x: left + plotW + 14, y: top)
         return svg.render(title: title, description: series.map { "\($0.name): " + $0.values.map { SVG.n($0) }.joined(separator: ", ") }.joined(separator: "; "))
     }
 

@@ -57,6 +57,35 @@ public struct SVG: Sendable {
         body += "<circle cx=\"\(Self.n(cx))\" cy=\"\(Self.n(cy))\" r=\"\(Self.n(r))\" fill=\"\(fill)\">\(tip)</circle>"
     }
 
+    /// A legend at the right of a chart: a swatch and a name per entry, long names wrapped at
+    /// spaces onto more lines (never clipped by the chart's edge: a word longer than the room is
+    /// cut with "…" and the whole name is the entry's tooltip).
+    public mutating func legend(_ entries: [(name: String, colour: String)], x: Double, y: Double) {
+        let room = max(4, Int((width - x - 18) / 6.3))   // characters at 11 px
+        var top = y
+        for (name, colour) in entries {
+            rect(x: x, y: top, width: 10, height: 10, fill: colour, tooltip: name)
+            for line in Self.wrap(name, width: room) {
+                text(line, x: x + 14, y: top + 9, size: 11)
+                top += 14
+            }
+            top += 4
+        }
+    }
+
+    /// Words of `s` in lines of at most `width` characters (a longer word cut with "…").
+    static func wrap(_ s: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in s.split(separator: " ") {
+            var w = String(word)
+            if w.count > width { w = String(w.prefix(max(1, width - 1))) + "…" }
+            if line.isEmpty { line = w } else if line.count + 1 + w.count <= width { line += " " + w } else { lines.append(line); line = w }
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// The document, with a title and description for screen readers. Their ids are unique to
     /// the chart (derived from its content), so several charts on one page each name their own
     /// title. Charts carry the class `chart` (the pages' stylesheets let them shrink with their

@@ -126,3 +126,16 @@ import Testing
         #expect(a.contains("aria-labelledby=\"\(ids(a)[0]) \(ids(a)[1])\""))
     }
 }
+
+@Suite struct LegendTests {
+    @Test func longNamesWrapInsideTheChartInsteadOfBeingClipped() {
+        #expect(SVG.wrap("High spenders, frequent buyers, high future value", width: 24) == ["High spenders, frequent", "buyers, high future", "value"])
+        #expect(SVG.wrap("Champions", width: 24) == ["Champions"])
+        #expect(SVG.wrap("Supercalifragilistic", width: 8) == ["Superca…"])
+        let svg = Charts.scatter(title: "Personas", points: [(0, 0, "High spenders, frequent buyers, high future value", "c1")], xLabel: "x", yLabel: "y", width: 720)
+        // Legend text starts at 720 − 190 + 28 = 558; each line must end before 720 (6.3 px a character at 11 px).
+        let lines = svg.components(separatedBy: "font-size=\"11\" fill=\"#222\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        #expect(lines.count >= 2 && lines.allSatisfy { 558 + Double($0.count) * 6.3 <= 720 })
+        #expect(svg.contains("<title>High spenders, frequent buyers, high future value</title>"))
+    }
+}
