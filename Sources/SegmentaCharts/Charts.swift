@@ -18,8 +18,11 @@ public enum Charts {
     }
 
     /// A heatmap of rows × columns; nil cells are left empty (e.g. censored cohort periods).
+    /// `mutedRows` (e.g. cohorts of a handful of customers, whose shares jump between 0 and 100 %)
+    /// are drawn in grey, not on the colour scale, with `mutedNote` in each cell's tooltip.
     public static func heatmap(title: String, rowTitle: String, columnTitle: String, rows: [String], columns: [String], values: [[Double?]],
-                               cellLabel: (Double) -> String = { SVG.n($0) }, scaleMax: Double? = nil, cell: Double = 44) -> String {
+                               cellLabel: (Double) -> String = { SVG.n($0) }, scaleMax: Double? = nil, cell: Double = 44,
+                               mutedRows: Set<Int> = [], mutedNote: String = "too few to read") -> String {
         // Column labels wider than a cell stand upright (they would run into each other).
         let labelWidth = Double(columns.map(\.count).max() ?? 0) * 6.4
         let upright = labelWidth > cell - 6
@@ -42,10 +45,11 @@ public enum Charts {
             svg.text(r, x: left - 6, y: top + cell * (Double(i) + 0.5) + 4, anchor: "end", size: 11)
             for j in columns.indices {
                 guard let v = values[i][j] else { continue }
-                let t = v / maxValue
-                svg.rect(x: left + cell * Double(j) + 1, y: top + cell * Double(i) + 1, width: cell - 2, height: cell - 2, fill: Palette.sequential(t),
-                         tooltip: "\(rowTitle) \(r), \(columnTitle) \(columns[j]): \(cellLabel(v))")
-                svg.text(cellLabel(v), x: left + cell * (Double(j) + 0.5), y: top + cell * (Double(i) + 0.5) + 4, anchor: "middle", size: 10, fill: Palette.textOn(t))
+                let t = v / maxValue, muted = mutedRows.contains(i)
+                svg.rect(x: left + cell * Double(j) + 1, y: top + cell * Double(i) + 1, width: cell - 2, height: cell - 2, fill: muted ? "#f0f0f0" : Palette.sequential(t),
+                         tooltip: "\(rowTitle) \(r), \(columnTitle) \(columns[j]): \(cellLabel(v))" + (muted ? " (\(mutedNote))" : ""))
+                svg.text(cellLabel(v), x: left + cell * (Double(j) + 0.5), y: top + cell * (Double(i) + 0.5) + 4, anchor: "middle", size: 10,
+                         fill: muted ? "#999" : Palette.textOn(t))
             }
         }
         return svg.render(title: title, description: "\(rows.count) × \(columns.count) grid of \(rowTitle) by \(columnTitle)")

@@ -139,3 +139,13 @@ import Testing
         #expect(svg.contains("<title>High spenders, frequent buyers, high future value</title>"))
     }
 }
+
+@Suite struct MutedRowsTests {
+    @Test func smallRowsAreGreyNotOnTheColourScale() {
+        let svg = Charts.heatmap(title: "Retention", rowTitle: "cohort", columnTitle: "k", rows: ["big (120)", "tiny (1)"], columns: ["0", "1"],
+                                 values: [[1.0, 0.4], [1.0, 1.0]], cellLabel: { "\(Int($0 * 100))%" }, scaleMax: 0.5, mutedRows: [1], mutedNote: "fewer than 10 customers")
+        #expect(svg.components(separatedBy: "fill=\"#f0f0f0\"").count - 1 == 2)
+        #expect(svg.contains("<title>cohort tiny (1), k 1: 100% (fewer than 10 customers)</title>"))
+        #expect(svg.contains("<title>cohort big (120), k 1: 40%</title>") && svg.contains(Palette.sequential(0.8)))
+    }
+}

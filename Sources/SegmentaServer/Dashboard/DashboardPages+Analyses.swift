@@ -64,6 +64,9 @@ extension DashboardPages {
         return H.page("RFM", viewer: viewer, active: "/rfm", body)
     }
 
+    /// Cohorts smaller than this are greyed on the retention triangle (their shares mislead).
+    static let smallCohort = 10
+
     func cohorts(_ viewer: Viewer, period: String, by: String) async throws -> String {
         guard period == "month" || period == "week" else { throw APIError.badRequest("period is month or week") }
         let store = self.store
@@ -92,10 +95,13 @@ extension DashboardPages {
             let chart = Charts.heatmap(title: "Share of each \(period)ly cohort ordering again k \(period)s later" + (group.isEmpty ? "" : " — \(by) = \(group)"),
                                        rowTitle: "cohort (size)", columnTitle: "\(period)s since first order", rows: cohorts.map { "\($0) (\(sizes[$0] ?? 0))" },
                                        columns: (0...maxK).map(String.init), values: cohorts.map { c in (0...maxK).map { lookup["\(c)|\($0)"] } },
-                                       cellLabel: { String(Int(saturating: ($0 * 100).rounded())) + "%" }, scaleMax: 0.5, cell: period == "month" ? 40 : 30)
+                                       cellLabel: { String(Int(saturating: ($0 * 100).rounded())) + "%" }, scaleMax: 0.5, cell: period == "month" ? 40 : 30,
+                                       mutedRows: Set(cohorts.indices.filter { (sizes[cohorts[$0]] ?? 0) < Self.smallCohort }),
+                                       mutedNote: "fewer than \(Self.smallCohort) customers")
             body += H.section(group.isEmpty ? "Everyone" : "\(by) = \(group)", chart)
         }
-        body += "<p class=\"note\">Computed \(H.e(run.createdAt.iso8601)) from orders. Empty cells are periods after the end of the data (censored), not zero.</p>"
+        body += "<p class=\"note\">Computed \(H.e(run.createdAt.iso8601)) from orders. Empty cells are periods after the end of the data (censored), not zero. "
+            + "Cohorts of fewer than \(Self.smallCohort) customers are greyed: with one customer a share can only read 0 % or 100 %.</p>"
         return H.page("Cohort retention", viewer: viewer, active: "/cohorts", body)
     }
 
