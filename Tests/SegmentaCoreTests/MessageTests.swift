@@ -21,6 +21,22 @@ import Testing
         #expect(back == v, "\(text) → \(v.jsonText)")
     }
 
+    @Test func refusesRepeatedKeysAndInvalidUTF8SayingWhat() {
+        do {
+            _ = try JSONTextParser.parse(#"{"userId":"a","event":"x","properties":{"plan":"pro","plan":"free"}}"#)
+            Issue.record("a repeated key was accepted")
+        } catch {
+            #expect(error.reason == #"the key "plan" appears twice in one object; send each key once"# && error.offset == 53)
+        }
+        // The same key in two different objects is fine.
+        #expect(throws: Never.self) { try JSONTextParser.parse(#"{"a":{"k":1},"b":{"k":2}}"#) }
+        let bad: [UInt8] = Array(#"{"userId":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        let reason = bad.withUnsafeBufferPointer { b -> String? in
+            do throws(JSONTextParser.SyntaxError) { _ = try JSONTextParser.parse(bytes: b); return nil } catch { return error.reason }
+        }
+        #expect(reason == "a string is not valid UTF-8; send text encoded as UTF-8")
+    }
+
     @Test func refusesDeepNesting() {
         let deep = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
         #expect(throws: JSONTextParser.SyntaxError.self) { try JSONTextParser.parse(deep) }

@@ -101,11 +101,15 @@ public struct JSONTextParser {
             while true {
                 skipBlanks()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw SyntaxError(offset: i, reason: "expected a quoted key") }
+                let keyOffset = i
                 let k = try string()
                 skipBlanks()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw SyntaxError(offset: i, reason: "expected ':' after a key") }
                 i += 1
-                o[k] = try value(depth: depth + 1)
+                // A repeated key is refused: which value was meant is a guess (parsers disagree).
+                if o.updateValue(try value(depth: depth + 1), forKey: k) != nil {
+                    throw SyntaxError(offset: keyOffset, reason: "the key \"\(k.prefix(64))\" appears twice in one object; send each key once")
+                }
                 skipBlanks()
                 guard i < bytes.count else { throw SyntaxError(offset: i, reason: "unexpected end inside an object") }
                 if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
