@@ -156,6 +156,19 @@ try:
         if landed != "/profiles/" + urllib.parse.quote(someone, safe=""):
             failures.append(f"searching {email.upper()} did not open profile {someone} (page: {title}, {landed})")
             print(f"FAIL search by email: {title} at {landed}")
+    # An unknown address answers 404 with the dashboard's own page (not the browser's empty one).
+    events.clear()
+    call("Page.navigate", url=base + "/no-such-page")
+    wait_for("Page.loadEventFired")
+    time.sleep(0.3)
+    statuses = [e["params"]["response"]["status"] for e in events
+                if e.get("method") == "Network.responseReceived" and e["params"]["response"]["url"].endswith("/no-such-page")]
+    heading = call("Runtime.evaluate", expression="(document.querySelector('h1') || {}).textContent || ''", returnByValue=True)["result"]["value"]
+    styled = call("Runtime.evaluate", expression="!!document.querySelector('link[rel=stylesheet]')", returnByValue=True)["result"]["value"]
+    events.clear()
+    print(f"unknown page: status {statuses}, heading {heading!r}, styled {styled}")
+    if statuses != [404] or not heading or not styled:
+        failures.append(f"/no-such-page should answer 404 with a styled page; got {statuses}, heading {heading!r}, stylesheet {styled}")
     visit("/builder", "builder")   # the builder script below works on the builder page
 
     # The builder: build a condition node by node, preview, save; the new segment's page must open.
