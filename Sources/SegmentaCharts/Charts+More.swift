@@ -10,7 +10,9 @@ extension Charts {
         var svg = SVG(width: width, height: height)
         svg.text(title, x: 0, y: 18, size: 14, weight: "600")
         let xs = points.map(\.x), ys = points.map(\.y)
-        let xTicks = AxisTicks(low: xs.min() ?? 0, high: xs.max() ?? 1), yTicks = AxisTicks(low: ys.min() ?? 0, high: ys.max() ?? 1)
+        // Axes of values that cannot be negative (counts, amounts, probabilities) start at a labelled 0.
+        let xTicks = AxisTicks(low: xs.min() ?? 0, high: xs.max() ?? 1, fromZero: (xs.min() ?? 0) >= 0)
+        let yTicks = AxisTicks(low: ys.min() ?? 0, high: ys.max() ?? 1, fromZero: (ys.min() ?? 0) >= 0)
         let (x0, x1) = xTicks.range, (y0, y1) = yTicks.range
         func px(_ v: Double) -> Double { left + plotW * (v - x0) / (x1 - x0) }
         func py(_ v: Double) -> Double { top + plotH - plotH * (v - y0) / (y1 - y0) }

@@ -119,6 +119,15 @@ import Testing
         #expect(svg.contains("<circle cx=\"\(SVG.n(56 + plotW * 26 / 30))\""))
     }
 
+    @Test func nonNegativeScatterAxesStartAtALabelledZero() {
+        let svg = Charts.scatter(title: "S", points: [(120, 30, "a", "c1"), (480, 45, "a", "c2")], xLabel: "recency", yLabel: "orders")
+        let xLabels = svg.components(separatedBy: "text-anchor=\"middle\" font-size=\"10\" fill=\"#555\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        #expect(xLabels == ["0", "100", "200", "300", "400", "500"])
+        let negative = Charts.scatter(title: "Z", points: [(-1.2, 0.5, "a", "c1"), (1.4, -0.3, "a", "c2")], xLabel: "x", yLabel: "y")
+        let zLabels = negative.components(separatedBy: "text-anchor=\"middle\" font-size=\"10\" fill=\"#555\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        #expect(zLabels.first == "-1.5" && zLabels.last == "1.5")
+    }
+
     @Test func eachChartNamesItsOwnTitle() {
         let a = Charts.bars(title: "A", labels: ["x"], values: [1]), b = Charts.bars(title: "B", labels: ["x"], values: [1])
         func ids(_ s: String) -> [String] { s.components(separatedBy: " id=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) } }
