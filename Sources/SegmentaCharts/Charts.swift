@@ -77,8 +77,9 @@ public enum Charts {
         svg.line(x1: left, y1: top, x2: left, y2: top + plotH)
         svg.text(yLabel, x: 14, y: top + plotH / 2, anchor: "middle", size: 11, fill: "#555", rotate: -90)
         let positions = xPositions.flatMap { $0.count == xLabels.count ? $0 : nil }
+        let span = positions.flatMap { p in p.min().flatMap { lo in p.max().flatMap { hi in hi > lo ? (lo, hi) : nil } } }
         func x(_ i: Int) -> Double {
-            if let positions, let lo = positions.min(), let hi = positions.max(), hi > lo { return left + plotW * (positions[i] - lo) / (hi - lo) }
+            if let positions, let (lo, hi) = span { return left + plotW * (positions[i] - lo) / (hi - lo) }
             return left + (xLabels.count > 1 ? plotW * Double(i) / Double(xLabels.count - 1) : plotW / 2)
         }
         // Labels that would run into the previous one are left out (each point keeps its tooltip).

@@ -115,10 +115,9 @@ public struct SQLiteBackend: Storage {
             return try await run { s throws(SegmentaError) in try s.replaceComputedTraits(names: names, computedAt: computedAt) { rows } }
         }
         let handoff = Handoff<Result<ComputedTraitRows, SegmentaError>>()
-        let producer = Task {
+        Task {
             do throws(SegmentaError) { handoff.put(.success(try await rows())) } catch { handoff.put(.failure(error)) }
         }
-        defer { producer.cancel() }
         try await run { s throws(SegmentaError) in
             try s.replaceComputedTraits(names: names, computedAt: computedAt) { () throws(SegmentaError) in try handoff.take().get() }
         }

@@ -38,30 +38,13 @@ extension JSONValue {
     public func write(to out: inout [UInt8]) {
         switch self {
         case .number(let d) where d.rounded() == d && abs(d) <= 9_007_199_254_740_992:
-            Self.writeInteger(Int64(d), to: &out)
+            out.append(contentsOf: String(Int64(d)).utf8)   // a small string: no allocation
         case .string(let s) where !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }):
             out.append(0x22)
             out.append(contentsOf: s.utf8)
             out.append(0x22)
         default:
             out.append(contentsOf: jsonText.utf8)
-        }
-    }
-
-    /// Appends the decimal digits of `n` (with a sign when negative).
-    static func writeInteger(_ n: Int64, to out: inout [UInt8]) {
-        if n < 0 { out.append(UInt8(ascii: "-")) }
-        var m = n.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[19 - count] = UInt8(ascii: "0") + UInt8(m % 10)
-                m /= 10
-                count += 1
-            } while m > 0
-            out.append(contentsOf: d[(20 - count)...])
         }
     }
 
