@@ -137,6 +137,28 @@ public final class SQLiteStore: Sendable {
             throw SegmentaError(.storage, "database write failed, nothing was changed: \(error)", underlying: error)
         }
     }
+
+    /// Runs `body` in one write transaction without SQLite's per-row foreign-key lookups, for bulk
+    /// loads that insert every parent row before its children in the same transaction (so the
+    /// references hold by construction). Foreign keys are switched back on before returning.
+    func writeParentsFirst<T>(_ body: (Database) throws -> T) throws(SegmentaError) -> T {
+        do {
+            return try writer.writeWithoutTransaction { db in
+                // The pragma is a no-op inside a transaction, hence outside GRDB's `write`.
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+                var result: T?
+                try db.inTransaction {
+                    result = try QueryDeadline.enforce(db, body)
+                    return .commit
+                }
+                guard let result else { throw SegmentaError(.storage, "the bulk write returned nothing; nothing was changed") }
+                return result
+            }
+        } catch let e as SegmentaError { throw e } catch {
+            throw SegmentaError(.storage, "database write failed, nothing was changed: \(error)", underlying: error)
+        }
+    }
 }
 
 extension DatabaseValue.Storage {

@@ -7,6 +7,9 @@ public struct StableHash: Sendable {
     /// Starts a hash.
     public init() {}
 
+    /// Continues a hash from a value it reached earlier.
+    public init(value: UInt64) { self.value = value }
+
     /// Mixes in bytes.
     public mutating func combine<C: Sequence>(bytes: C) where C.Element == UInt8 {
         for b in bytes {

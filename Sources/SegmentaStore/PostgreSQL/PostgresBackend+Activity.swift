@@ -9,7 +9,7 @@ extension PostgresBackend {
     public func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult {
         let now = Timestamp.now.milliseconds
         var occurrences: [UInt64: Int] = [:]
-        let ids = SQLiteStore.orderIDs(orders, occurrences: &occurrences)
+        let ids = OrderLoad.ids(orders, occurrences: &occurrences)
         return try await write { pg in
             var result = OrderImportResult()
             var span: [String: (Int64, Int64)] = [:]
