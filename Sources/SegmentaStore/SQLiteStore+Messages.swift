@@ -59,24 +59,20 @@ extension SQLiteStore {
             case .group:
                 guard let groupID = message.groupID else { break }   // decoding refuses group messages without one
                 let now = arrival.milliseconds
-                try db.execute(sql: "INSERT INTO accounts (id, traits, created_at, updated_at) VALUES (?, '{}', ?, ?) ON CONFLICT(id) DO NOTHING",
-                               arguments: [groupID, now, now])
-                if !message.traits.isEmpty, let row = try Row.fetchOne(db, sql: "SELECT traits, trait_times FROM accounts WHERE id = ?", arguments: [groupID]) {
+                try db.cachedStatement(sql: "INSERT INTO accounts (id, traits, created_at, updated_at) VALUES (?, '{}', ?, ?) ON CONFLICT(id) DO NOTHING").execute(arguments: [groupID, now, now])
+                if !message.traits.isEmpty, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT traits, trait_times FROM accounts WHERE id = ?"), arguments: [groupID]) {
                     // The same rule as identify: deeply, per leaf, newest wins — a late group message never overwrites newer account traits.
                     var current = try Self.decodeObject(row[0]), times = try Self.decodeObject(row[1])
                     if TraitMerge.merge(message.traits, at: Double(time.milliseconds), into: &current, times: &times) {
-                        try db.execute(sql: "UPDATE accounts SET traits = ?, trait_times = ?, updated_at = ? WHERE id = ?",
-                                       arguments: [JSONValue.object(current).jsonText, JSONValue.object(times).jsonText, now, groupID])
+                        try db.cachedStatement(sql: "UPDATE accounts SET traits = ?, trait_times = ?, updated_at = ? WHERE id = ?").execute(arguments: [JSONValue.object(current).jsonText, JSONValue.object(times).jsonText, now, groupID])
                     }
                 }
-                try db.execute(sql: "INSERT INTO account_members (account_id, profile_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [groupID, profile])
+                try db.cachedStatement(sql: "INSERT INTO account_members (account_id, profile_id) VALUES (?, ?) ON CONFLICT DO NOTHING").execute(arguments: [groupID, profile])
             case .track where message.event == "Order Completed":
                 let p = message.properties
                 if let amount = (p["revenue"] ?? p["total"])?.numberValue {
                     let orderID = p["order_id"]?.idString ?? "msg:" + messageID
-                    try db.execute(sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING",
-                                   arguments: [orderID, profile, time.milliseconds, amount, p["currency"]?.stringValue?.uppercased(), source])
+                    try db.cachedStatement(sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING").execute(arguments: [orderID, profile, time.milliseconds, amount, p["currency"]?.stringValue?.uppercased(), source])
                     result.ordersCreated += db.changesCount
                 }
             default:
@@ -108,7 +104,7 @@ extension SQLiteStore {
         func merged(_ other: String, into target: String) throws {
             try cache.flushSeen(db)
             try merge(db, from: other, into: target)
-            cache.profiles = cache.profiles.mapValues { $0 == other ? target : $0 }
+            cache.profiles.merge(other, into: target)
             result.profilesMerged += 1
         }
         /// The profile of an id: the linked one (it exists: foreign key), or a new profile named by
@@ -143,7 +139,7 @@ extension SQLiteStore {
                 try link(anon, kind: "anonymous_id", to: target)
             }
             if m.kind == .alias, let previous = m.previousID {
-                let other = try profile(of: previous) ?? (try Bool.fetchOne(db, sql: "SELECT 1 FROM profiles WHERE id = ?", arguments: [previous]) == true ? previous : nil)
+                let other = try profile(of: previous) ?? (try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM profiles WHERE id = ?"), arguments: [previous]) == true ? previous : nil)
                 if let other, other != target { try merged(other, into: target) }
                 try link(previous, kind: other == nil || other == previous ? "user_id" : "anonymous_id", to: target)
             }
@@ -159,7 +155,7 @@ extension SQLiteStore {
     /// Moves everything of profile `from` onto `into` and deletes `from`. Traits of `from` fill
     /// in where `into` has none or an older value.
     func merge(_ db: Database, from: String, into: String) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT traits, trait_times, first_seen, last_seen FROM profiles WHERE id = ?", arguments: [from]) else { return }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT traits, trait_times, first_seen, last_seen FROM profiles WHERE id = ?"), arguments: [from]) else { return }
         let traits = try Self.decodeObject(row[0])
         let times = try Self.decodeObject(row[1])
         // Leaf by leaf, each with the time it was set on `from` (its own, or its nearest ancestor's).
@@ -171,12 +167,12 @@ extension SQLiteStore {
         let firstSeen: Int64? = row[2], lastSeen: Int64? = row[3]
         if let firstSeen { try ensureProfile(db, id: into, seen: Timestamp(milliseconds: firstSeen)) }
         if let lastSeen { try ensureProfile(db, id: into, seen: Timestamp(milliseconds: lastSeen)) }
-        try db.execute(sql: "UPDATE events SET profile_id = ? WHERE profile_id = ?", arguments: [into, from])
-        try db.execute(sql: "UPDATE orders SET profile_id = ? WHERE profile_id = ?", arguments: [into, from])
-        try db.execute(sql: "UPDATE identities SET profile_id = ? WHERE profile_id = ?", arguments: [into, from])
-        try db.execute(sql: "INSERT OR IGNORE INTO account_members (account_id, profile_id) SELECT account_id, ? FROM account_members WHERE profile_id = ?", arguments: [into, from])
+        try db.cachedStatement(sql: "UPDATE events SET profile_id = ? WHERE profile_id = ?").execute(arguments: [into, from])
+        try db.cachedStatement(sql: "UPDATE orders SET profile_id = ? WHERE profile_id = ?").execute(arguments: [into, from])
+        try db.cachedStatement(sql: "UPDATE identities SET profile_id = ? WHERE profile_id = ?").execute(arguments: [into, from])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO account_members (account_id, profile_id) SELECT account_id, ? FROM account_members WHERE profile_id = ?").execute(arguments: [into, from])
         try ComputedTraitLayout.delete(db, profile: from)   // recomputed for `into` at the next analysis
-        try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [from])
+        try db.cachedStatement(sql: "DELETE FROM profiles WHERE id = ?").execute(arguments: [from])
     }
 
     /// A stable id for a message that came without a messageId: a hash of its content.
@@ -197,7 +193,7 @@ extension SQLiteStore {
 
 /// Identities resolved within one transaction, and the first/last seen to write at its end.
 struct IdentityCache {
-    var profiles: [String: String] = [:]
+    var profiles = ProfileDirectory()
     var seen: [String: (Int64, Int64)] = [:]
 
     mutating func see(_ profile: String, at t: Timestamp) {

@@ -87,14 +87,13 @@ extension SQLiteStore {
     /// Merges traits into a profile: deeply, per leaf path, the value with the newest time wins (``TraitMerge``).
     func mergeTraits(_ db: Database, profile: String, traits: [String: JSONValue], at time: Timestamp) throws {
         guard !traits.isEmpty else { return }
-        guard let row = try Row.fetchOne(db, sql: "SELECT traits, trait_times FROM profiles WHERE id = ?", arguments: [profile]) else { return }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT traits, trait_times FROM profiles WHERE id = ?"), arguments: [profile]) else { return }
         var current = try Self.decodeObject(row[0])
         var times = try Self.decodeObject(row[1])
         // Deeply, per leaf, newest wins; dotted keys are paths; null removes (TraitMerge).
         let changed = TraitMerge.merge(traits, at: Double(time.milliseconds), into: &current, times: &times)
         if changed {
-            try db.execute(sql: "UPDATE profiles SET traits = ?, trait_times = ? WHERE id = ?",
-                           arguments: [JSONValue.object(current).jsonText, JSONValue.object(times).jsonText, profile])
+            try db.cachedStatement(sql: "UPDATE profiles SET traits = ?, trait_times = ? WHERE id = ?").execute(arguments: [JSONValue.object(current).jsonText, JSONValue.object(times).jsonText, profile])
         }
     }
 

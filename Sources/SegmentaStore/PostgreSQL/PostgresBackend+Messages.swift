@@ -200,7 +200,7 @@ extension PostgresBackend {
         func merged(_ other: String, into target: String, state: inout IdentityState, result: inout MessageImportResult) async throws {
             try await state.flushSeen(pg)
             try await Self.merge(pg, from: other, into: target)
-            state.profiles = state.profiles.mapValues { $0 == other ? target : $0 }
+            state.profiles.merge(other, into: target)
             state.renamed[other] = target
             result.profilesMerged += 1
         }
@@ -328,7 +328,7 @@ extension PostgresBackend {
 
 /// Identities resolved within one transaction, and the first/last seen to write at its end.
 struct IdentityState {
-    var profiles: [String: String] = [:]
+    var profiles = ProfileDirectory()
     var seen: [String: (Int64, Int64)] = [:]
     /// Profiles merged into another in this transaction.
     var renamed: [String: String] = [:]
