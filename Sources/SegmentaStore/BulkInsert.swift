@@ -13,6 +13,12 @@ struct BulkInsert {
         statement = try db.makeStatement(sql: sql)
     }
 
+    /// The connection's cached statement for `sql` (prepared once per connection, for paths that
+    /// run once per batch, like the server's group commit).
+    init(cached db: Database, sql: String) throws {
+        statement = try db.cachedStatement(sql: sql)
+    }
+
     func bind(_ index: Int32, _ text: String) {
         var text = text
         text.withUTF8 { bytes in
@@ -31,6 +37,10 @@ struct BulkInsert {
     func bind(_ index: Int32, _ value: Double) { _ = sqlite3_bind_double(handle, index, value) }
 
     func bindNull(_ index: Int32) { _ = sqlite3_bind_null(handle, index) }
+
+    func bind(_ index: Int32, _ text: String?) { if let text { bind(index, text) } else { bindNull(index) } }
+
+    func bind(_ index: Int32, _ value: Int64?) { if let value { bind(index, value) } else { bindNull(index) } }
 
     /// Runs the statement once with what is bound, then resets it for the next row.
     /// - Returns: rows changed (0 when an `ON CONFLICT DO NOTHING` skipped the row).

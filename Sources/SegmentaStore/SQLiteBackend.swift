@@ -34,6 +34,10 @@ public struct SQLiteBackend: Storage {
     public func apply(_ messages: [Message], source: String, arrival: Timestamp) async throws(SegmentaError) -> MessageImportResult {
         try await run { s throws(SegmentaError) in try s.apply(messages, source: source, arrival: arrival) }
     }
+    /// Runs on the caller's thread: the producer reads a file there, inside the write transaction.
+    public func importMessages(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void) async throws(SegmentaError) -> MessageImportResult {
+        try store.importMessages(produce)
+    }
     public func apply(_ batches: [MessageBatch]) async throws(SegmentaError) -> [MessageImportResult] {
         try await run { s throws(SegmentaError) in try s.apply(batches) }
     }

@@ -17,6 +17,24 @@ extension SQLiteStore {
         try apply([MessageBatch(messages: messages, source: source, arrival: arrival)])[0]
     }
 
+    /// Applies the batches `produce` emits, in order, all in one transaction (a file import): a
+    /// failure anywhere leaves the store as it was; memory holds one batch at a time.
+    public func importMessages(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void) throws(SegmentaError) -> MessageImportResult {
+        try write { db in
+            var cache = IdentityCache()
+            var total = MessageImportResult()
+            try produce { batch in
+                var kept = [batch]
+                let erased = try Self.eraseDeleted(db, &kept)
+                var result = try applyBatch(db, kept[0], cache: &cache)
+                result.erased = erased.first ?? 0
+                total.add(result)
+            }
+            try cache.flushSeen(db)
+            return total
+        }
+    }
+
     /// Applies several batches (from concurrent requests) in one transaction — a group commit:
     /// all land or none does. Returns one result per batch, in order.
     public func apply(_ batches: [MessageBatch]) throws(SegmentaError) -> [MessageImportResult] {
@@ -34,7 +52,7 @@ extension SQLiteStore {
     private func applyBatch(_ db: Database, _ batch: MessageBatch, cache: inout IdentityCache) throws -> MessageImportResult {
         let source = batch.source, arrival = batch.arrival
         var result = MessageImportResult()
-        let insert = try db.cachedStatement(sql: """
+        let insert = try BulkInsert(cached: db, sql: """
             INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, message_id) DO NOTHING
             """)
@@ -43,14 +61,18 @@ extension SQLiteStore {
             let time = message.eventTime(arrival: arrival)
             let profile = try resolveProfile(db, message, seen: time, cache: &cache, result: &result)
             let messageID = message.messageID ?? Self.contentID(message)
-            insert.setUncheckedArguments([
-                source, messageID, profile, message.kind.rawValue, message.event, time.milliseconds,
-                message.timestamp?.milliseconds, message.sentAt?.milliseconds, (message.receivedAt ?? arrival).milliseconds,
-                batch.encoded?[i].payload ?? MessageBatch.payload(message),
-                batch.encoded?[i].context ?? JSONValue.object(message.context).jsonText,
-            ])
-            try insert.execute()
-            guard db.changesCount > 0 else { result.duplicates += 1; continue }
+            insert.bind(1, source)
+            insert.bind(2, messageID)
+            insert.bind(3, profile)
+            insert.bind(4, message.kind.rawValue)
+            insert.bind(5, message.event)
+            insert.bind(6, time.milliseconds)
+            insert.bind(7, message.timestamp?.milliseconds)
+            insert.bind(8, message.sentAt?.milliseconds)
+            insert.bind(9, (message.receivedAt ?? arrival).milliseconds)
+            insert.bind(10, batch.encoded.flatMap { i < $0.count ? $0[i].payload : nil } ?? MessageBatch.payload(message))
+            insert.bind(11, batch.encoded.flatMap { i < $0.count ? $0[i].context : nil } ?? JSONValue.object(message.context).jsonText)
+            guard try insert.step(db) > 0 else { result.duplicates += 1; continue }
             result.accepted += 1
             result.byKind[message.kind, default: 0] += 1
             switch message.kind {
@@ -238,7 +260,5 @@ public struct MessageBatch: Sendable {
     }
 
     /// The JSON stored as an event's properties: traits for identify and group, else properties.
-    static func payload(_ m: Message) -> String {
-        JSONValue.object(m.kind == .identify || m.kind == .group ? m.traits : m.properties).jsonText
-    }
+    static func payload(_ m: Message) -> String { Message.storedPayload(m) }
 }

@@ -66,4 +66,16 @@ public struct MessageImportResult: Sendable, Equatable {
     /// not: the anonymous id moved to the newest user instead.
     public var mergesRefused = 0
     public init() {}
+
+    /// Adds another batch's counts to these.
+    public mutating func add(_ other: MessageImportResult) {
+        accepted += other.accepted
+        duplicates += other.duplicates
+        byKind.merge(other.byKind, uniquingKeysWith: +)
+        profilesCreated += other.profilesCreated
+        profilesMerged += other.profilesMerged
+        ordersCreated += other.ordersCreated
+        erased += other.erased
+        mergesRefused += other.mergesRefused
+    }
 }

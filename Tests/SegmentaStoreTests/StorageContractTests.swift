@@ -10,6 +10,33 @@ import Testing
     func t(_ s: String) -> Timestamp { (try? Timestamp.parse(s)) ?? Timestamp(milliseconds: 0) }
 
     @Test(arguments: ContractBackend.available)
+    func messagesImportedInBatchesLandTogetherOrNotAtAll(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let arrival = t("2026-02-01")
+            let first = [Message(kind: .page, messageID: "1", anonymousID: "anon", event: "Home", timestamp: t("2026-01-01")),
+                         Message(kind: .identify, messageID: "2", userID: "u1", anonymousID: "anon", traits: ["plan": "pro"], timestamp: t("2026-01-02"))]
+            let second = [Message(kind: .track, messageID: "3", userID: "u1", event: "Logged In", timestamp: t("2026-01-03")),
+                          Message(kind: .page, messageID: "1", anonymousID: "anon", event: "Home", timestamp: t("2026-01-01"))]   // a repeat
+            await #expect(throws: SegmentaError.self) {
+                _ = try await store.importMessages { emit in
+                    try emit(MessageBatch(messages: first, source: "f", arrival: arrival))
+                    throw SegmentaError(.invalidInput, "line 3 is not JSON")
+                }
+            }
+            let before = try await store.counts()
+            #expect(before.events == 0 && before.profiles == 0)
+            let r = try await store.importMessages { emit in
+                try emit(MessageBatch(messages: first, source: "f", arrival: arrival))
+                try emit(MessageBatch(messages: second, source: "f", arrival: arrival))
+            }
+            #expect(r.accepted == 3 && r.duplicates == 1 && r.profilesMerged == 1 && r.byKind[.track] == 1 && r.byKind[.page] == 1)
+            #expect(try await store.profileIDs() == ["u1"])
+            #expect(try await store.activity(.event("Logged In")).map(\.customerID) == ["u1"])
+            #expect(try await store.counts().events == 3)
+        }
+    }
+
+    @Test(arguments: ContractBackend.available)
     func ordersAreAggregatedPerCustomer(backend: ContractBackend) async throws {
         try await backend.with { store in
             let orders = [

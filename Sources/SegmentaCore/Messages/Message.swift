@@ -132,3 +132,10 @@ public struct Message: Sendable, Equatable {
         return Timestamp(milliseconds: received.milliseconds - (sentAt.milliseconds - timestamp.milliseconds))
     }
 }
+
+extension Message {
+    /// The JSON an event is stored with: the traits of identify and group, else the properties.
+    public static func storedPayload(_ m: Message) -> String {
+        JSONValue.object(m.kind == .identify || m.kind == .group ? m.traits : m.properties).jsonText
+    }
+}

@@ -9,6 +9,17 @@ extension PostgresBackend {
         try await apply([MessageBatch(messages: messages, source: source, arrival: arrival)]).first ?? MessageImportResult()
     }
 
+    /// The batches gathered first (the producer is synchronous), then applied in one transaction.
+    public func importMessages(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void) async throws(SegmentaError) -> MessageImportResult {
+        var batches: [MessageBatch] = []
+        do { try produce { batches.append($0) } } catch let e as SegmentaError { throw e } catch {
+            throw SegmentaError(.invalidInput, "reading the messages failed, nothing was changed: \(error)", underlying: error)
+        }
+        var total = MessageImportResult()
+        for r in try await apply(batches) { total.add(r) }
+        return total
+    }
+
     /// Applies several batches in one transaction (a group commit): all land or none does.
     public func apply(_ batches: [MessageBatch]) async throws(SegmentaError) -> [MessageImportResult] {
         try await write { pg in

@@ -12,6 +12,9 @@ public protocol ProfileStore: Sendable {
     /// Applies several batches (from concurrent requests) in one transaction — a group commit:
     /// all land or none does. One result per batch, in order.
     func apply(_ batches: [MessageBatch]) async throws(SegmentaError) -> [MessageImportResult]
+    /// Applies the batches `produce` emits (a file read in segments), in order, all in one
+    /// transaction; the counts of every batch added up. Runs `produce` on the caller's thread.
+    func importMessages(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void) async throws(SegmentaError) -> MessageImportResult
     /// Row counts of the main tables.
     func counts() async throws(SegmentaError) -> StoreCounts
     /// Merges traits into profiles (creating them), all or nothing.

@@ -17,37 +17,26 @@ extension Segmenta.Import {
         func run() async throws {
             try await reportingErrors {
                 let clock = Stopwatch()
+                let progress = ProgressBar(label: "importing", total: 100)
+                let store = try await store.storage(existing: false)
+                let arrival = Timestamp.now
+                // Read in segments, each parsed on all cores, and applied in one transaction: a bad
+                // line (under --on-error fail) or a failure anywhere rolls back everything.
                 var report = ScanReport()
-                let messages: [Message] = try FileBytes.with(file) { bytes in
-                    var out: [Message] = []
-                    var line = 0
-                    var start = 0
-                    while start < bytes.count {
-                        var end = start
-                        while end < bytes.count, bytes[end] != 10 { end += 1 }
-                        line += 1
-                        defer { start = end + 1 }
-                        let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                        if slice.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-                        report.rowsRead += 1
-                        do {
-                            guard case .object(let object) = try JSONTextParser.parse(bytes: slice) else {
-                                report.record(RowIssue(line: line, column: nil, reason: "expected a JSON object"))
-                                continue
-                            }
-                            out.append(try Message.decode(object))
-                            report.rowsValid += 1
-                        } catch let e as JSONTextParser.SyntaxError {
-                            report.record(RowIssue(line: line, column: nil, reason: e.description))
-                        } catch let e as Message.Invalid {
-                            report.record(RowIssue(line: line, column: nil, reason: e.reason))
+                let result = try await FileBytes.with(file) { bytes, release in
+                    try await store.importMessages { emit in
+                        report = try MessageFileScan.forEachSegment(bytes, policy: importOptions.onError, fileName: file,
+                                                                    consumed: { range in
+                                                                        release(range)
+                                                                        progress.update(range.upperBound * 100 / max(1, bytes.count))
+                                                                    }) { segment in
+                            var batch = MessageBatch(messages: segment.messages, source: source, arrival: arrival)
+                            batch.encoded = segment.encoded
+                            try emit(batch)
                         }
                     }
-                    return out
                 }
-                if report.issueCount > 0 && importOptions.onError == .fail { throw report.failure(file: file) }
-                let store = try await store.storage(existing: false)
-                let result = try await store.apply(messages, source: source, arrival: .now)
+                progress.finish()
                 var skipped: [String] = []
                 if report.issueCount > 0 { skipped.append("skipped \(report.issueSummary)") }
                 if result.duplicates > 0 { skipped.append("\(Fmt.thousands(result.duplicates)) already stored") }
