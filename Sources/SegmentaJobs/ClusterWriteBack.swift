@@ -21,6 +21,7 @@ public enum ClusterWriteBack {
         }
         let summary: JSONValue = .object([
             "k": .number(Double(analysis.k)), "silhouette": .number(analysis.silhouette),
+            "silhouette_standard_error": .number(analysis.silhouetteEstimate.standardError), "silhouette_sample": .number(Double(analysis.silhouetteEstimate.sample)),
             "features": .array((data?.names ?? []).map(JSONValue.string)), "sample": .array(sample),
             "personas": .array(analysis.personas.filter { $0.size > 0 }.map { p in
                 .object(["cluster": .number(Double(p.cluster)), "name": .string(p.name), "description": .string(p.description),

@@ -96,3 +96,37 @@ import Testing
         #expect(Set(r.labels).count == 2)
     }
 }
+
+@Suite("Silhouette on a sample")
+struct SilhouetteSampleTests {
+    /// Four overlapping Gaussian blobs in 3 dimensions, labelled by the blob they came from.
+    func blobs(_ n: Int) -> (FeatureMatrix, [Int]) {
+        var rng = SplitMix64(seed: 11)
+        var values: [Double] = [], labels: [Int] = []
+        for i in 0..<n {
+            let c = i % 4
+            labels.append(c)
+            for f in 0..<3 { values.append(Double(c * (f + 1) % 5) * 1.5 + rng.normal()) }
+        }
+        return (FeatureMatrix(ids: (0..<n).map(String.init), names: ["a", "b", "c"], values: values), labels)
+    }
+
+    @Test("up to the sample size the silhouette is exact (standard error 0, every point)")
+    func exactBelowTheSample() {
+        let (m, labels) = blobs(600)
+        let e = Silhouette.estimate(m, labels: labels, k: 4, sample: 600)
+        #expect(e.standardError == 0 && e.sample == 600)
+        #expect(e.value == Silhouette.score(m, labels: labels, k: 4, exactLimit: 10_000))
+    }
+
+    @Test("on a sample the estimate lies within 3 standard errors of the exact value, for several seeds")
+    func sampledWithinItsStandardError() {
+        let (m, labels) = blobs(6_000)
+        let exact = Silhouette.estimate(m, labels: labels, k: 4, sample: 6_000)
+        for seed in UInt64(1)...5 {
+            let e = Silhouette.estimate(m, labels: labels, k: 4, sample: 800, seed: seed)
+            #expect(e.sample == 800 && e.standardError > 0.001 && e.standardError < 0.05)
+            #expect(abs(e.value - exact.value) < 3 * e.standardError, "seed \(seed): \(e.value) vs \(exact.value) ± \(e.standardError)")
+        }
+    }
+}

@@ -3,6 +3,8 @@ public struct ClusterAnalysis: Sendable {
     public var k: Int
     public var result: KMeans.Result
     public var silhouette: Double
+    /// How exact `silhouette` is: its standard error and the points it was computed on.
+    public var silhouetteEstimate: Silhouette.Estimate
     /// Silhouette for each k tried (when k was chosen automatically).
     public var silhouetteByK: [(k: Int, silhouette: Double, inertia: Double)]
     public var personas: [Persona]
@@ -32,21 +34,21 @@ public struct ClusterAnalysis: Sendable {
             space = data
         }
         var tried: [(k: Int, silhouette: Double, inertia: Double)] = []
-        var chosen: (Int, KMeans.Result, Double)
+        var chosen: (Int, KMeans.Result, Silhouette.Estimate)
         if let k {
             var o = options
             o.k = k
             let r = try KMeans.fit(space, options: o)
-            chosen = (k, r, Silhouette.score(space, labels: r.labels, k: k, seed: options.seed))
+            chosen = (k, r, Silhouette.estimate(space, labels: r.labels, k: k, seed: options.seed))
         } else {
-            var bestSoFar: (Int, KMeans.Result, Double)?
+            var bestSoFar: (Int, KMeans.Result, Silhouette.Estimate)?
             for candidate in kRange where candidate < data.rows {
                 var o = options
                 o.k = candidate
                 let r = try KMeans.fit(space, options: o)
-                let s = Silhouette.score(space, labels: r.labels, k: candidate, seed: options.seed)
-                tried.append((candidate, s, r.inertia))
-                if bestSoFar.map({ s > $0.2 }) ?? true { bestSoFar = (candidate, r, s) }
+                let s = Silhouette.estimate(space, labels: r.labels, k: candidate, seed: options.seed)
+                tried.append((candidate, s.value, r.inertia))
+                if bestSoFar.map({ s.value > $0.2.value }) ?? true { bestSoFar = (candidate, r, s) }
             }
             guard let b = bestSoFar else { throw SegmentaError(.invalidInput, "no k in \(kRange) fits \(data.rows) rows") }
             chosen = b
@@ -59,7 +61,7 @@ public struct ClusterAnalysis: Sendable {
         let plain = Standardizer.fit(data, log: [Bool](repeating: false, count: data.columns))
         let z = original.map { row in row.enumerated().map { ($0.element - plain.means[$0.offset]) / plain.deviations[$0.offset] } }
         let personas = Persona.describe(features: data.names, centroids: original, zScores: z, sizes: r.sizes)
-        return ClusterAnalysis(k: k, result: r, silhouette: s, silhouetteByK: tried, personas: personas,
+        return ClusterAnalysis(k: k, result: r, silhouette: s.value, silhouetteEstimate: s, silhouetteByK: tried, personas: personas,
                                centroidsTransformed: r.centers, standardized: standardize)
     }
 }

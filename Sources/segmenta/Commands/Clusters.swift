@@ -143,6 +143,8 @@ enum ClusterOutput {
             var o: [String: JSONValue] = [
                 "k": .number(Double(a.k)), "inertia": .number(r.inertia), "iterations": .number(Double(r.iterations)),
                 "silhouette": a.silhouette.isFinite ? .number(a.silhouette) : .null, "features": .array(data.names.map(JSONValue.string)),
+                "silhouette_standard_error": a.silhouetteEstimate.standardError.isFinite ? .number(a.silhouetteEstimate.standardError) : .null,
+                "silhouette_sample": .number(Double(a.silhouetteEstimate.sample)),
                 "standardized": .bool(a.standardized), "sizes": .array(r.sizes.map { .number(Double($0)) }),
                 "centroids": .object(["original": matrix(a.personas.map(\.centroid)), "standardized": matrix(a.centroidsTransformed)]),
                 "personas": .array(a.personas.filter { $0.size > 0 }.map { p in
@@ -161,7 +163,11 @@ enum ClusterOutput {
                 for s in a.silhouetteByK { t.add([String(s.k), Fmt.fixed(s.silhouette, 3), Fmt.fixed(s.inertia, 1)]) }
                 Swift.print(t.render() + "\n")
             }
-            Swift.print(Terminal.bold("\(a.k) personas among \(Fmt.thousands(data.rows)) customers (silhouette \(Fmt.fixed(a.silhouette, 3)), inertia \(Fmt.fixed(r.inertia, 1)), \(r.iterations) iterations)"))
+            let e = a.silhouetteEstimate
+            let silhouette = e.sample < data.rows && e.standardError.isFinite
+                ? "silhouette \(Fmt.fixed(a.silhouette, 3)) ± \(Fmt.fixed(e.standardError, 3)) on a sample of \(Fmt.thousands(e.sample))"
+                : "silhouette \(Fmt.fixed(a.silhouette, 3))"
+            Swift.print(Terminal.bold("\(a.k) personas among \(Fmt.thousands(data.rows)) customers (\(silhouette), inertia \(Fmt.fixed(r.inertia, 1)), \(r.iterations) iterations)"))
             var t = TextTable(["#", "persona", "customers", "share"] + data.names, rightAligned: Set(2..<(4 + data.names.count)))
             // An empty cluster is never reported as a persona (k-means can leave one empty).
             for p in a.personas.filter({ $0.size > 0 }).sorted(by: { $0.size > $1.size }) {

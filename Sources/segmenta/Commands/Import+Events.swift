@@ -23,16 +23,18 @@ extension Segmenta.Import {
                 // Read in segments, each parsed on all cores, and applied in one transaction: a bad
                 // line (under --on-error fail) or a failure anywhere rolls back everything.
                 var report = ScanReport()
+                var done = 0
                 let result = try await FileBytes.with(file) { bytes, release in
                     try await store.importMessages { emit in
                         report = try MessageFileScan.forEachSegment(bytes, policy: importOptions.onError, fileName: file,
                                                                     consumed: { range in
                                                                         release(range)
-                                                                        progress.update(range.upperBound * 100 / max(1, bytes.count))
+                                                                        progress.update(range.upperBound * 100 / max(1, bytes.count), rows: done)
                                                                     }) { segment in
                             var batch = MessageBatch(messages: segment.messages, source: source, arrival: arrival)
                             batch.encoded = segment.encoded
                             try emit(batch)
+                            done += segment.messages.count
                         }
                     }
                 }

@@ -33,12 +33,15 @@ extension Segmenta.Import {
                     return try await store.importOrders(source: source) { emit in
                         report = try OrderFileScan.forEachBatch(bytes, options: format.options, columns: mapping.columns,
                                                                 policy: importOptions.onError, fileName: file,
-                                                                consumed: { release($0) },
+                                                                consumed: { range in
+                                                                    release(range)
+                                                                    progress.update(range.upperBound * 100 / max(1, bytes.count), rows: done)
+                                                                },
                                                                 notAfter: allowFuture ? nil : Timestamp.now.adding(days: 1)) { orders in
                             try emit(orders)
                             done += orders.count
-                            progress.update(min(99, done * 100 / max(1, bytes.count / 30)))
                         }
+                        progress.phase("writing \(Fmt.thousands(done)) orders in key order and indexing them…")
                     }
                 }
                 progress.finish()

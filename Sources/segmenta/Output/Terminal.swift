@@ -1,4 +1,5 @@
 import Foundation
+import SegmentaCore
 
 /// Writing to the terminal: results to stdout, progress and errors to stderr.
 enum Terminal {
@@ -19,11 +20,13 @@ enum Terminal {
     static func dim(_ s: String) -> String { stdoutIsTTY ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
 }
 
-/// A progress bar on stderr, drawn only when stderr is a terminal.
+/// A progress bar on stderr, drawn only when stderr is a terminal: the share done, and — when
+/// told how many rows are behind it — the rows, their rate and the time left.
 final class ProgressBar: @unchecked Sendable {
     private let total: Int
     private let label: String
     private var lastDrawn = -1
+    private let started = ContinuousClock.now
     private let lock = NSLock()
 
     init(label: String, total: Int) {
@@ -31,16 +34,32 @@ final class ProgressBar: @unchecked Sendable {
         self.total = max(total, 1)
     }
 
-    func update(_ done: Int) {
+    /// Draws `done` of the total (redrawn when the percentage changes).
+    /// - Parameter rows: rows read so far, for the rate and the time left.
+    func update(_ done: Int, rows: Int? = nil) {
         guard Terminal.stderrIsTTY else { return }
         lock.lock(); defer { lock.unlock() }
-        let percent = min(100, done * 100 / total)
+        let percent = min(100, max(0, done) * 100 / total)
         guard percent != lastDrawn else { return }
         lastDrawn = percent
         let width = 30
         let filled = width * percent / 100
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(label) \(bar) \(percent)%".utf8))
+        var line = "\r\u{1B}[2K\(label) \(bar) \(percent)%"
+        let seconds = (ContinuousClock.now - started).inSeconds
+        if let rows, seconds > 0 {
+            line += "  \(Fmt.thousands(rows)) rows, \(Fmt.thousands(Int(Double(rows) / seconds))) rows/s"
+            if percent > 0 && percent < 100 { line += ", about \(Int((seconds * Double(100 - percent) / Double(percent)).rounded(.up))) s left" }
+        }
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// Replaces the bar with a line saying what runs now (a step without a measurable share).
+    func phase(_ text: String) {
+        guard Terminal.stderrIsTTY else { return }
+        lock.lock(); defer { lock.unlock() }
+        lastDrawn = 100
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(label): \(text)".utf8))
     }
 
     func finish() {
