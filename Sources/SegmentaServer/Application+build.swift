@@ -16,6 +16,8 @@ public struct ServerParts: Sendable {
     public let recompute: RecomputeService
     public let sessions: Sessions
     public let logger: Logger
+    /// What the dashboard's segment pages show, computed when the data changes.
+    let mixes = MixCache()
 
     public init(storage: any Storage, configuration: ServerConfiguration, logger: Logger) {
         self.storage = storage
@@ -32,8 +34,11 @@ public struct ServerParts: Sendable {
         if let k = configuration.clusters { options.clusters = k } else { options.analyses.remove(.clusters) }
         options.refreshAttempts = configuration.refreshAttempts
         options.webhookPageSize = configuration.webhookPageSize
-        recompute = RecomputeService(store: storage, interval: configuration.refreshInterval ?? .seconds(3600), options: options,
-                                     metrics: metrics, logger: logger)
+        var recompute = RecomputeService(store: storage, interval: configuration.refreshInterval ?? .seconds(3600), options: options,
+                                         metrics: metrics, logger: logger)
+        let mixes = self.mixes
+        recompute.afterRecompute = { _ = try? await mixes.warm(storage) }
+        self.recompute = recompute
     }
 }
 
@@ -41,7 +46,8 @@ public struct ServerParts: Sendable {
 /// sender, scheduled recompute), listening on `configuration.host:port`.
 /// - Parameter onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-    var services: [any Service] = [IngestWriter(queue: parts.queue, store: parts.storage, metrics: parts.metrics, logger: parts.logger), parts.webhooks]
+    var services: [any Service] = [IngestWriter(queue: parts.queue, store: parts.storage, metrics: parts.metrics, logger: parts.logger), parts.webhooks,
+                                   PageWarmer(store: parts.storage, mixes: parts.mixes, logger: parts.logger)]
     if parts.configuration.refreshInterval != nil { services.append(parts.recompute) }
     return Application(
         router: buildRouter(parts),
@@ -71,7 +77,9 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     PrivacyController(store: parts.storage).addRoutes(admin: admin)
     let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .write))
     InsightController(store: parts.storage).addRoutes(read: read, admin: admin, apps: apps)
-    DashboardController(store: parts.storage, sessions: parts.sessions, webhookPageSize: parts.configuration.webhookPageSize,
-                        searchTraits: parts.configuration.searchTraits).addRoutes(to: router)
+    var dashboard = DashboardController(store: parts.storage, sessions: parts.sessions, webhookPageSize: parts.configuration.webhookPageSize,
+                                        searchTraits: parts.configuration.searchTraits)
+    dashboard.mixes = parts.mixes
+    dashboard.addRoutes(to: router)
     return router
 }

@@ -14,6 +14,8 @@ public struct DashboardController: Sendable {
     let sessions: Sessions
     let webhookPageSize: Int
     let searchTraits: [String]
+    /// Members' mixes, filled by the server's warmer when the data changes.
+    var mixes = MixCache()
 
     /// - Parameters:
     ///   - webhookPageSize: ids per list in one webhook delivery (a refresh queues its deliveries itself).
@@ -91,7 +93,7 @@ public struct DashboardController: Sendable {
             response.setCookie(Cookie(name: Sessions.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
-        let p = DashboardPages(store: store, searchTraits: searchTraits)
+        let p = DashboardPages(store: store, searchTraits: searchTraits, mixCache: mixes)
         pages.get("/") { _, context in Self.html(try await p.overview(try context.signedIn())) }
         pages.get("segments/:name") { request, context in
             Self.html(try await p.segment(try context.path("name"), viewer: try context.signedIn(), query: request.query("q") ?? "",

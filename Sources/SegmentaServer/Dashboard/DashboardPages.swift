@@ -10,7 +10,8 @@ struct DashboardPages: Sendable {
     let store: any Storage
     /// Traits people are found by (with ids).
     var searchTraits = ["email", "name"]
-    let mixCache = MixCache()
+    /// Members' mixes, shared with the warmer that fills them when the data changes.
+    var mixCache = MixCache()
     typealias H = HTML
 
     func overview(_ viewer: Viewer) async throws -> String {
@@ -49,9 +50,8 @@ struct DashboardPages: Sendable {
         let data = try await mapped { () async throws -> (SegmentInfo, [SegmentSnapshot], [(String, Int)], [(String, Int)], (Int, [(id: String, traits: JSONValue, computed: [String: JSONValue])]), [Webhook], [WebhookDelivery], AnalysisRun?) in
             guard let info = try await store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
             let history = try await store.history(of: name)
-            let version = "\(history.last?.id ?? 0)/\(try await store.analysisHighWater())"
-            return (info, history, try await mixCache.mix(name, "rfm_segment", version) { try await store.memberMix(of: name, computed: "rfm_segment") },
-                    try await mixCache.mix(name, "lifecycle", version) { try await store.memberMix(of: name, computed: "lifecycle") },
+            let version = try await MixCache.version(store, history: history)
+            return (info, history, try await mixCache.mix(store, name, "rfm_segment", version), try await mixCache.mix(store, name, "lifecycle", version),
                     try await store.memberPage(of: name, prefix: query, matching: searchTraits, offset: (page - 1) * perPage, limit: perPage),
                     try await store.webhooks(of: name), try await store.webhookDeliveries(segment: name, limit: 10),
                     try await store.analysisRuns(kind: "validation", parameter: name).last)
@@ -159,22 +159,5 @@ struct DashboardPages: Sendable {
         <p class="note">The same document `segmenta segments create --file` and POST /api/v1/segments take; see docs/SEGMENTS.md.</p></section>
         """
         return H.page("New segment", viewer: viewer, active: "/builder", body, script: true)
-    }
-}
-
-/// Members' mix over a computed trait, cached per (segment, trait) until the segment's snapshot or
-/// the analyses change: the first view after a refresh joins every member, the next ones do not.
-final class MixCache: Sendable {
-    private let entries = Mutex<[String: (version: String, mix: [(value: String, count: Int)])]>([:])
-
-    func mix(_ segment: String, _ trait: String, _ version: String, compute: () async throws -> [(value: String, count: Int)]) async throws -> [(value: String, count: Int)] {
-        let key = segment + "\u{0}" + trait
-        if let hit = entries.withLock({ $0[key] }), hit.version == version { return hit.mix }
-        let mix = try await compute()
-        entries.withLock { all in
-            if all.count > 500 { all.removeAll() }
-            all[key] = (version, mix)
-        }
-        return mix
     }
 }

@@ -15,6 +15,8 @@ public struct RecomputeService: Service {
     let options: Recompute.Options
     let metrics: ServerMetrics
     let logger: Logger
+    /// Runs after each recompute (the server warms the dashboard's member mixes there).
+    var afterRecompute: (@Sendable () async -> Void)?
 
     public init(store: any Storage, interval: Duration, options: Recompute.Options, metrics: ServerMetrics, logger: Logger) {
         self.store = store
@@ -58,6 +60,7 @@ public struct RecomputeService: Service {
                 metrics.recomputes(step.name, step.error == nil ? "ok" : "failed").increment()
             }
         }
+        await afterRecompute?()
         logger.info("recompute done", metadata: ["seconds": .stringConvertible(Double((ContinuousClock.now - clock).components.seconds)),
                                                  "steps": .stringConvertible(report.steps.count), "failed": .stringConvertible(report.failed)])
     }

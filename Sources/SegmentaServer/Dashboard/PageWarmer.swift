@@ -1,0 +1,22 @@
+import Logging
+import SegmentaStore
+import ServiceLifecycle
+
+/// At start, computes what the dashboard's segment pages show (each segment's member mixes), so
+/// the first person to open one after a restart does not wait for a join over every member.
+/// The recompute service warms the same cache after each of its runs.
+struct PageWarmer: Service {
+    let store: any Storage
+    let mixes: MixCache
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            let computed = try await mixes.warm(store)
+            logger.info("dashboard pages warmed", metadata: ["mixes": .stringConvertible(computed)])
+        } catch {
+            logger.warning("warming the dashboard pages failed; they are computed at their first view: \(error)")
+        }
+        try? await gracefulShutdown()
+    }
+}

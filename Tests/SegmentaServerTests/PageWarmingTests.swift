@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+import SegmentaCore
+import SegmentaStore
+@testable import SegmentaServer
+
+@Suite("Segment pages computed when the data changes, not when someone looks")
+struct PageWarmingTests {
+    @Test("after a recompute every segment's member mixes are ready at the current version; a new snapshot makes them stale")
+    func recomputeWarmsTheMixes() async throws {
+        let s = try TestServer()
+        let day = try Timestamp.parse("2026-06-01")
+        _ = try s.store.importOrders((0..<9).map { Order(customerID: "c\($0 % 3)", timestamp: day.adding(days: -$0 * 20), amount: Double(10 + $0)) }, source: "f")
+        _ = try s.store.importStatic("vip", ids: ["c0", "c1"], description: "two customers")
+        _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"spenders","condition":{"orders":"count","op":"gte","value":1}}"#))
+        let store = s.store.backend
+        await s.parts.recompute.recompute()
+        let version = try await MixCache.version(store, history: try await store.history(of: "vip"))
+        #expect(s.parts.mixes.holds("vip", "rfm_segment", version) && s.parts.mixes.holds("vip", "lifecycle", version))
+        #expect(try await s.parts.mixes.warm(store) == 0)
+        // The cached mix is the members' real mix: both members counted, each with a lifecycle stage.
+        let lifecycle = try await s.parts.mixes.mix(store, "vip", "lifecycle", version)
+        #expect(lifecycle.map(\.count).reduce(0, +) == 2 && !lifecycle.contains { $0.value == "(none)" })
+        #expect(lifecycle.map(\.value).sorted() == (try await store.memberMix(of: "vip", computed: "lifecycle")).map(\.value).sorted())
+        // A new snapshot of one segment makes its two mixes stale, and only those.
+        _ = try s.store.refresh("spenders", asOf: Timestamp.now.adding(days: 1))
+        #expect(try await s.parts.mixes.warm(store) == 2)
+    }
+}
