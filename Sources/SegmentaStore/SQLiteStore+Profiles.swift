@@ -2,12 +2,35 @@ public import SegmentaCore
 import GRDB
 
 extension SQLiteStore {
+    /// A new profile is inserted with its traits already merged (the merge into an empty profile,
+    /// computed on all cores before the transaction); an existing one — stored before, or earlier in
+    /// the file — has the row's traits merged into its own. Rows are written in id order (file
+    /// order among equal ids), so the id index grows mostly at its end.
     public func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) throws(SegmentaError) -> ProfileImportResult {
-        try write { db in
+        let now = Timestamp.now.milliseconds
+        let at = Double(time.milliseconds)
+        let fresh = ParallelChunks.map(rows.count) { range in
+            range.map { i -> (traits: String, times: String) in
+                var traits: [String: JSONValue] = [:], times: [String: JSONValue] = [:]
+                _ = TraitMerge.merge(rows[i].traits, at: at, into: &traits, times: &times)
+                return (JSONValue.object(traits).jsonText, JSONValue.object(times).jsonText)
+            }
+        }
+        let order = rows.indices.sorted { rows[$0].id == rows[$1].id ? $0 < $1 : rows[$0].id < rows[$1].id }
+        return try write { db in
             var result = ProfileImportResult()
-            for row in rows {
-                if try ensureProfile(db, id: row.id, seen: nil) { result.created += 1 } else { result.updated += 1 }
-                try mergeTraits(db, profile: row.id, traits: row.traits, at: time)
+            let insert = try BulkInsert(db, sql: "INSERT INTO profiles (id, traits, trait_times, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
+            insert.bind(4, now)
+            for i in order {
+                insert.bind(1, rows[i].id)
+                insert.bind(2, fresh[i].traits)
+                insert.bind(3, fresh[i].times)
+                if try insert.step(db) > 0 {
+                    result.created += 1
+                } else {
+                    result.updated += 1
+                    try mergeTraits(db, profile: rows[i].id, traits: rows[i].traits, at: time)
+                }
             }
             return result
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import SegmentaCore
 @testable import SegmentaStore
@@ -157,5 +158,29 @@ struct OverlappedReplaceTests {
             return rows
         }
         #expect(try await store.computedTraitValues("rfm_f") == ["a": "2"])
+    }
+}
+
+@Suite("Profile imports")
+struct ProfileImportTests {
+    @Test("a new profile gets the same traits and trait times as merging the row into an empty profile; repeats in the file merge in file order")
+    func newProfilesEqualTheMergePath() throws {
+        let time = try Timestamp.parse("2026-03-01")
+        let rows = [ProfileFileReader.Row(line: 2, id: "p1", traits: ["plan": "pro", "company": ["size": 10], "a.b": 1]),
+                    ProfileFileReader.Row(line: 3, id: "p2", traits: ["x": .null, "y": "z"]),
+                    ProfileFileReader.Row(line: 4, id: "p1", traits: ["plan": "team", "company": ["name": "Acme"]])]
+        let fresh = try SQLiteStore(), existing = try SQLiteStore()
+        let r = try fresh.importProfiles(rows, at: time)
+        #expect(r.created == 2 && r.updated == 1)
+        _ = try existing.importProfiles([ProfileFileReader.Row(line: 2, id: "p1", traits: [:]), ProfileFileReader.Row(line: 3, id: "p2", traits: [:])], at: time)
+        #expect(try existing.importProfiles(rows, at: time).updated == 3)
+        #expect(try fresh.traits(of: "p1") == ["plan": "team", "company": ["size": 10, "name": "Acme"], "a": ["b": 1]])
+        #expect(try fresh.traits(of: "p2") == ["y": "z"])
+        for id in ["p1", "p2"] {
+            let stored = { (s: SQLiteStore) throws -> [String] in
+                try s.read { db in try Row.fetchOne(db, sql: "SELECT traits, trait_times FROM profiles WHERE id = ?", arguments: [id]).map { [$0[0], $0[1]] } ?? [] }
+            }
+            #expect(try stored(fresh) == stored(existing))
+        }
     }
 }
