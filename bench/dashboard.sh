@@ -10,13 +10,18 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 db=${1:-}
 if [ -z "$db" ]; then db="$work/demo.sqlite"; "$bin" demo --db "$db" > /dev/null; fi
 export SEGMENTA_ADMIN_TOKEN=dashboardbenchadmin01 SEGMENTA_WRITE_KEY=dashboardbenchwrite01
-"$bin" serve --db "$db" --port 0 --refresh-interval 0 --log-level error > "$work/serve.out" &
+"$bin" serve --db "$db" --port 0 --refresh-interval 0 --query-time-limit 10m --log-level info > "$work/serve.out" 2>&1 &
+started=$(date +%s.%N)
 for _ in $(seq 1 300); do grep -q serving "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 base="http://127.0.0.1:$(sed -n 's/.*http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.out" | head -1)"
 cookie=$(curl -s -o /dev/null -D - -d "key=$SEGMENTA_ADMIN_TOKEN" "$base/login" | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip')
 seg=$(curl -s -H "Authorization: Bearer $SEGMENTA_ADMIN_TOKEN" "$base/api/v1/segments" | python3 -c "import json,sys; print(max(json.load(sys.stdin)['segments'], key=lambda s: s['size'] or 0)['name'])")
 someone=$(curl -s -H "Authorization: Bearer $SEGMENTA_ADMIN_TOKEN" "$base/api/v1/segments/$seg/members?limit=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['members'][0])")
 echo "store: $db (largest segment: $seg)"
+# The warmer computes every segment's member mixes at start: pages are loaded once it has finished
+# (a page opened before gets the same answer, computed then).
+for _ in $(seq 1 1200); do grep -q "dashboard pages warmed" "$work/serve.out" && break; sleep 0.1; done
+echo "pages warmed $(python3 -c "print(round($(date +%s.%N) - $started, 1))") s after the start ($(grep -o 'mixes=[0-9]*' "$work/serve.out" | head -1))"
 if ! curl -sf -o /dev/null -H "Authorization: Bearer $SEGMENTA_ADMIN_TOKEN" "$base/api/v1/analyses/cohorts"; then
   /usr/bin/time -f "stored cohort triangles computed first (POST /api/v1/analyses/cohorts): %e s" \
     curl -sf -o /dev/null -X POST -H "Authorization: Bearer $SEGMENTA_ADMIN_TOKEN" "$base/api/v1/analyses/cohorts"
