@@ -173,7 +173,8 @@ struct OrderLoad {
         }
         // A covering index rebuilt once by SQLite's sorter costs less than keeping it up to date
         // row by row, as soon as the import is about as large as what is stored.
-        let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM orders") ?? 0
+        // (Counted only up to the import's size: a small import into a large table stops early.)
+        let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM orders LIMIT ?)", arguments: [rows.count + 1]) ?? 0
         let rebuild = stored <= rows.count
         if rebuild { try db.execute(sql: "DROP INDEX IF EXISTS orders_profile_time_amount") }
         let insert = try BulkInsert(db, sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING")

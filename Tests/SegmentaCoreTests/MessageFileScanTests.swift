@@ -41,6 +41,7 @@ struct MessageFileScanTests {
             #expect(report.rowsRead == 39_998 && report.rowsValid == ids.count)
             #expect(report.issues.map(\.line).sorted() == bad.keys.sorted())
             #expect(report.issues.first { $0.line == 31_338 }?.reason.contains("userId") == true)
+            #expect(report.issueSummary == "3 bad rows")   // lines wrong as a whole: no column to name
             #expect(zip(seen, encoded).allSatisfy { $0.0.properties == (try? JSONTextParser.parseObject($0.1.payload)) && $0.1.context == JSONValue.object($0.0.context).jsonText })
         }
         // Under --on-error fail the scan stops at the segment holding the first bad line.
@@ -52,5 +53,17 @@ struct MessageFileScanTests {
         }
         #expect(segments == 0)
         bad.removeAll()
+    }
+
+    @Test("the summary names the columns of bad values, and counts rows wrong as a whole apart")
+    func summaryWording() {
+        var report = ScanReport()
+        report.record(RowIssue(line: 3, column: "date", reason: "not a date"))
+        report.record(RowIssue(line: 4, column: "amount", reason: "not a number"))
+        report.record(RowIssue(line: 9, column: nil, reason: "2 fields, expected 3"))
+        #expect(report.issueSummary == "3 bad rows (1 in amount, 1 in date, 1 as a whole)")
+        var one = ScanReport()
+        one.record(RowIssue(line: 2, column: nil, reason: "invalid JSON"))
+        #expect(one.issueSummary == "1 bad row")
     }
 }

@@ -38,10 +38,14 @@ public struct ScanReport: Sendable, Equatable {
         issues = Array((issues + other.issues).sorted { $0.line < $1.line }.prefix(Self.maxKeptIssues))
     }
 
-    /// "3 bad rows (2 in date, 1 in amount)".
+    /// "3 bad rows (2 in date, 1 in amount)"; a row wrong as a whole (a JSONL line that is not a
+    /// message) has no column to name: "2 bad rows", or "(… , 1 as a whole)" beside columns.
     public var issueSummary: String {
-        let parts = issuesByColumn.sorted { $0.key < $1.key }.map { "\($0.value) in \($0.key)" }
-        return "\(issueCount) bad row\(issueCount == 1 ? "" : "s") (\(parts.joined(separator: ", ")))"
+        var parts = issuesByColumn.filter { $0.key != "row" }.sorted { $0.key < $1.key }.map { "\($0.value) in \($0.key)" }
+        let head = "\(issueCount) bad row\(issueCount == 1 ? "" : "s")"
+        guard !parts.isEmpty else { return head }
+        if let whole = issuesByColumn["row"] { parts.append("\(whole) as a whole") }
+        return head + " (\(parts.joined(separator: ", ")))"
     }
 
     /// The error to throw under ``ErrorPolicy/fail``: the first bad rows and how to proceed.
