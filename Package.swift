@@ -56,6 +56,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),   // ids of deleted people are kept only as SHA-256
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),   // sslmode=require|prefer in a postgres:// URL
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),   // ClickHouse's HTTP interface (events at scale)
             ],
             swiftSettings: swiftSettings
         ),

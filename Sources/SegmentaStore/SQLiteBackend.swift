@@ -51,6 +51,7 @@ public struct SQLiteBackend: Storage {
     }
     public func traitValues(_ path: String) async throws(SegmentaError) -> [String: String] { try await run { s throws(SegmentaError) in try s.traitValues(path) } }
     public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] { try await run { s throws(SegmentaError) in try s.signupTimes() } }
+    public func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)] { try await run { s throws(SegmentaError) in try s.identityMap() } }
 
     // ActivityStore
     public func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult {
@@ -95,8 +96,8 @@ public struct SQLiteBackend: Storage {
     public func members(of name: String, snapshot: Int64?) async throws(SegmentaError) -> [String] {
         try await run { s throws(SegmentaError) in try s.members(of: name, snapshot: snapshot) }
     }
-    public func matchingProfiles(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> [String] {
-        try await run { s throws(SegmentaError) in try s.matchingProfiles(condition, asOf: asOf) }
+    public func matchingProfiles(_ condition: Condition, asOf: Timestamp, eventLeaves: EventLeaves?) async throws(SegmentaError) -> [String] {
+        try await run { s throws(SegmentaError) in try s.matchingProfiles(condition, asOf: asOf, eventLeaves: eventLeaves) }
     }
     public func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult {
         try await run { s throws(SegmentaError) in try s.importStatic(name, ids: ids, description: description) }

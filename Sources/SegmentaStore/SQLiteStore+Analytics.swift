@@ -108,6 +108,13 @@ extension SQLiteStore {
         try read { db in try String.fetchOne(db, sql: "SELECT profile_id FROM identities WHERE external_id = ?", arguments: [id.normalizedID]) }
     }
 
+    /// Every external id with the profile it resolves to, by id.
+    public func identityMap() throws(SegmentaError) -> [(id: String, profile: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT external_id, profile_id FROM identities ORDER BY external_id").map { ($0[0], $0[1]) }
+        }
+    }
+
     /// Members of an account.
     public func accountMembers(_ account: String) throws(SegmentaError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT profile_id FROM account_members WHERE account_id = ? ORDER BY profile_id", arguments: [account]) }

@@ -17,6 +17,8 @@ package struct ConditionSQL {
     let dialect: SQLDialect
     let at: Timestamp
     let resolve: (String) -> Reference?
+    /// Event conditions evaluated elsewhere (events kept in ClickHouse); nil reads the events table.
+    let eventLeaves: EventLeaves?
     package private(set) var arguments: [SQLArgument] = []
     private var stack: [String] = []
     /// Conditions compiled so far, counted through segment references (which are inlined).
@@ -27,16 +29,17 @@ package struct ConditionSQL {
     /// most 1,000, but references can multiply them (A uses B ten times, B uses C ten times…).
     static let maxExpandedNodes = 10_000
 
-    init(dialect: SQLDialect, at: Timestamp, resolve: @escaping (String) -> Reference?) {
+    init(dialect: SQLDialect, at: Timestamp, resolve: @escaping (String) -> Reference?, eventLeaves: EventLeaves? = nil) {
         self.dialect = dialect
         self.at = at
         self.resolve = resolve
+        self.eventLeaves = eventLeaves
     }
 
     /// `SELECT p.id FROM profiles p WHERE …` for a condition.
-    package static func membersQuery(_ c: Condition, dialect: SQLDialect, at: Timestamp,
-                                     resolve: @escaping (String) -> Reference?) throws(SegmentaError) -> (sql: String, arguments: [SQLArgument]) {
-        var compiler = ConditionSQL(dialect: dialect, at: at, resolve: resolve)
+    package static func membersQuery(_ c: Condition, dialect: SQLDialect, at: Timestamp, resolve: @escaping (String) -> Reference?,
+                                     eventLeaves: EventLeaves? = nil) throws(SegmentaError) -> (sql: String, arguments: [SQLArgument]) {
+        var compiler = ConditionSQL(dialect: dialect, at: at, resolve: resolve, eventLeaves: eventLeaves)
         let expr = try compiler.compile(c)
         return ("SELECT p.id FROM profiles p WHERE " + expr, compiler.arguments)
     }
@@ -122,6 +125,13 @@ package struct ConditionSQL {
                 return "EXISTS (SELECT 1 FROM account_members am JOIN accounts a ON a.id = am.account_id WHERE am.profile_id = p.id AND COALESCE(\(test), \(no)))"
             }
         case .behaviour(let b):
+            if let eventLeaves, case .event = b.source {
+                guard let leaf = eventLeaves.leaf(for: b) else {
+                    throw SegmentaError(.storage, "the event condition \(ConditionRenderer.text(.behaviour(b))) was not evaluated in the event store")
+                }
+                let test = dialect.isIn("p.id", idList: bind(dialect.idList(leaf.ids)))
+                return leaf.complement ? "(NOT \(test))" : test
+            }
             return "COALESCE(" + behaviour(b) + ", \(no))"
         case .account(let inner):
             // One account must satisfy the whole inner condition (the parser allows only trait,

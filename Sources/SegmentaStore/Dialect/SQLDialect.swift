@@ -94,6 +94,29 @@ package enum SQLDialect: Sendable {
         }
     }
 
+    /// A list of ids bound as one value: a JSON array text (SQLite) or a `text[]` (PostgreSQL).
+    package func idList(_ ids: [String]) -> SQLArgument {
+        switch self {
+        case .sqlite:
+            var text = "["
+            for (i, id) in ids.enumerated() {
+                if i > 0 { text += "," }
+                JSONValue.writeString(id, to: &text)
+            }
+            return .text(text + "]")
+        case .postgres:
+            return .textArray(ids)
+        }
+    }
+
+    /// `column` is one of the ids bound at `placeholder` (an ``idList(_:)``).
+    package func isIn(_ column: String, idList placeholder: String) -> String {
+        switch self {
+        case .sqlite: return "(\(column) IN (SELECT value FROM json_each(\(placeholder))))"
+        case .postgres: return "(\(column) = ANY(\(placeholder)::text[]))"
+        }
+    }
+
     /// Milliseconds of an ISO-8601 text (NULL for anything else): the same parser everywhere.
     package func timestamp(_ textExpression: String) -> String { "seg_ts(\(textExpression))" }
 

@@ -37,6 +37,17 @@ extension PostgresBackend {
         }
     }
 
+    public func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)] {
+        try await read { pg in
+            var out: [(id: String, profile: String)] = []
+            for row in try await pg.rows("SELECT external_id, profile_id FROM identities ORDER BY external_id COLLATE \"C\"") {
+                let (id, profile) = try row.decode((String, String).self)
+                out.append((id, profile))
+            }
+            return out
+        }
+    }
+
     public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] {
         try await read { pg in
             var out: [String: Timestamp] = [:]

@@ -92,9 +92,10 @@ extension PostgresBackend {
         }
     }
 
-    public func matchingProfiles(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> [String] {
+    public func matchingProfiles(_ condition: Condition, asOf: Timestamp, eventLeaves: EventLeaves?) async throws(SegmentaError) -> [String] {
         try await read { pg in
-            let (sql, arguments) = try ConditionSQL.membersQuery(condition, dialect: .postgres, at: asOf, resolve: ConditionSQL.resolver(try await Self.definitions(pg)))
+            let (sql, arguments) = try ConditionSQL.membersQuery(condition, dialect: .postgres, at: asOf, resolve: ConditionSQL.resolver(try await Self.definitions(pg)),
+                                                                 eventLeaves: eventLeaves)
             return CustomerOrder.sorted(try await pg.column(PG.query(sql, arguments), as: String.self))
         }
     }

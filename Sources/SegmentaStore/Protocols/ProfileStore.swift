@@ -36,4 +36,6 @@ public protocol ProfileStore: Sendable {
     func traitValues(_ path: String) async throws(SegmentaError) -> [String: String]
     /// Each profile's signup: the `signed_up_at` trait when it is a date, else first seen.
     func signupTimes() async throws(SegmentaError) -> [String: Timestamp]
+    /// Every external id (user id or anonymous id) with the profile it resolves to, by id.
+    func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)]
 }

@@ -26,8 +26,9 @@ public protocol SegmentStore: Sendable {
     func segment(named name: String) async throws(SegmentaError) -> SegmentInfo?
     /// Members of a segment at its latest snapshot (or a given one).
     func members(of name: String, snapshot: Int64?) async throws(SegmentaError) -> [String]
-    /// Ids of the profiles a condition matches as of a time, in customer order (nothing stored).
-    func matchingProfiles(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> [String]
+    /// Ids of the profiles a condition matches as of a time, in customer order (nothing stored);
+    /// with `eventLeaves`, its event conditions are those already evaluated (events kept elsewhere).
+    func matchingProfiles(_ condition: Condition, asOf: Timestamp, eventLeaves: EventLeaves?) async throws(SegmentaError) -> [String]
     /// Creates a static segment from a list of known profile ids (its one snapshot is now).
     func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult
     /// Evaluates a segment as of a time and stores a snapshot with entries and exits (with its

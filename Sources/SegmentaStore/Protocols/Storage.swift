@@ -5,6 +5,19 @@ public typealias Storage = ProfileStore & ActivityStore & SegmentStore & Analysi
 public import SegmentaCore
 
 extension SegmentStore {
+    /// Every segment's current definition, by name (a static segment's has no condition).
+    public func segmentDefinitions() async throws(SegmentaError) -> [String: SegmentDefinition] {
+        var out: [String: SegmentDefinition] = [:]
+        for info in try await segments() {
+            out[info.name] = info.kind == .static ? SegmentDefinition(name: info.name, condition: nil) : try ConditionSQL.definition(info.definition)
+        }
+        return out
+    }
+
+    /// Ids of the profiles a condition matches as of a time, reading events from this store.
+    public func matchingProfiles(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> [String] {
+        try await matchingProfiles(condition, asOf: asOf, eventLeaves: nil)
+    }
     /// Members of a segment at its latest snapshot.
     public func members(of name: String) async throws(SegmentaError) -> [String] { try await members(of: name, snapshot: nil) }
     /// Refreshes a segment with webhook deliveries of 1,000 ids per page.

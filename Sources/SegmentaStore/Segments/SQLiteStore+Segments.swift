@@ -276,8 +276,9 @@ extension SQLiteStore {
     static func parse(_ document: JSONValue) throws(SegmentaError) -> SegmentDefinition { try ConditionSQL.definition(document) }
 
     /// The members query of a condition in SQLite's dialect, with its arguments for GRDB.
-    static func membersQuery(_ condition: Condition, at: Timestamp, definitions: [String: SegmentDefinition]) throws(SegmentaError) -> (sql: String, arguments: StatementArguments) {
-        let (sql, arguments) = try ConditionSQL.membersQuery(condition, dialect: .sqlite, at: at, resolve: ConditionSQL.resolver(definitions))
+    static func membersQuery(_ condition: Condition, at: Timestamp, definitions: [String: SegmentDefinition],
+                             eventLeaves: EventLeaves? = nil) throws(SegmentaError) -> (sql: String, arguments: StatementArguments) {
+        let (sql, arguments) = try ConditionSQL.membersQuery(condition, dialect: .sqlite, at: at, resolve: ConditionSQL.resolver(definitions), eventLeaves: eventLeaves)
         return (sql, StatementArguments(arguments.map(\.databaseValue)))
     }
 
@@ -329,9 +330,9 @@ extension SQLiteStore {
 
 extension SQLiteStore {
     /// Ids of the profiles a condition matches as of a time, in customer order (no snapshot stored).
-    public func matchingProfiles(_ condition: Condition, asOf: Timestamp) throws(SegmentaError) -> [String] {
+    public func matchingProfiles(_ condition: Condition, asOf: Timestamp, eventLeaves: EventLeaves? = nil) throws(SegmentaError) -> [String] {
         try read { db in
-            let (sql, arguments) = try Self.membersQuery(condition, at: asOf, definitions: try Self.definitions(db))
+            let (sql, arguments) = try Self.membersQuery(condition, at: asOf, definitions: try Self.definitions(db), eventLeaves: eventLeaves)
             return CustomerOrder.sorted(try String.fetchAll(db, sql: sql, arguments: arguments))
         }
     }

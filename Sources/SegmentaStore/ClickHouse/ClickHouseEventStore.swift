@@ -1,0 +1,99 @@
+public import SegmentaCore
+
+/// Events in ClickHouse, sharded over a cluster or on one server: what `--events clickhouse://…`
+/// points at, beside the primary store (SQLite or PostgreSQL) that keeps profiles, segments and
+/// everything else.
+///
+/// Events are written with the ids they arrived with; `identities` maps each id to its profile
+/// (versioned, so a merge is new rows, never an update of events). Event conditions run inside
+/// ClickHouse and return member ids only (``ClickHouseBehaviourSQL``); the primary store combines
+/// them with the rest of a segment's condition (``EventLeaves``).
+public struct ClickHouseEventStore: Sendable {
+    let client: ClickHouseClient
+    let schema: ClickHouseSchema
+
+    /// Connects (lazily: the first statement opens the connection) to the URL's hosts.
+    public init(url: ClickHouseURL) {
+        client = ClickHouseClient(url)
+        schema = ClickHouseSchema(client: client)
+    }
+
+    public var location: String { client.url.location }
+
+    /// Creates the database and tables where missing (safe to run again).
+    public func migrate() async throws(SegmentaError) { try await schema.migrate() }
+
+    /// Writes the track, page and screen messages among `messages` (others carry no event).
+    /// Returns once every shard holds its rows. A message written twice (an SDK retry) is
+    /// counted once by every query, so a retry after a failure is always safe.
+    @discardableResult
+    public func insert(_ messages: [Message], source: String, arrival: Timestamp) async throws(SegmentaError) -> Int {
+        var text = ""
+        var n = 0
+        for m in messages {
+            guard let row = ClickHouseEventRow(m, source: source, arrival: arrival) else { continue }
+            row.writeJSONLine(to: &text)
+            n += 1
+        }
+        try await client.insert(into: "\(client.url.database).\(schema.events)", jsonEachRow: text)
+        return n
+    }
+
+    /// One id an event may carry, resolved: its profile and that profile's signup instant.
+    public struct Identity: Sendable, Equatable {
+        public var id: String
+        public var profile: String
+        public var signup: Timestamp?
+        public init(id: String, profile: String, signup: Timestamp?) {
+            self.id = id
+            self.profile = profile
+            self.signup = signup
+        }
+    }
+
+    /// Records how ids resolve, superseding earlier rows for the same ids (`version` must grow:
+    /// a later call with a smaller version loses). An empty profile marks an id whose person was
+    /// deleted: its events count for nobody.
+    public func record(_ identities: [Identity], version: UInt64) async throws(SegmentaError) {
+        try await client.insert(into: "\(client.url.database).\(schema.identities)", jsonEachRow: Self.identityRows(identities, version: version))
+    }
+
+    /// Identity rows as `JSONEachRow` data.
+    static func identityRows(_ identities: [Identity], version: UInt64) -> String {
+        var text = ""
+        for i in identities {
+            text += "{\"distinct_id\":"
+            JSONValue.writeString(i.id.normalizedID, to: &text)
+            text += ",\"profile\":"
+            JSONValue.writeString(i.profile, to: &text)
+            text += ",\"signup\":\(i.signup?.milliseconds ?? 0),\"has_signup\":\(i.signup == nil ? 0 : 1),\"version\":\(version)}\n"
+        }
+        return text
+    }
+
+    /// The members (or non-members) of one event condition as of a time.
+    public func evaluate(_ b: BehaviourCondition, asOf: Timestamp) async throws(SegmentaError) -> EventLeaves.Leaf {
+        let q = try ClickHouseBehaviourSQL(at: asOf, database: client.url.database, eventsTable: schema.events).query(b)
+        let ids = try await client.column(q.sql)
+        return EventLeaves.Leaf(condition: b, ids: ids, complement: q.complement)
+    }
+
+    /// Evaluates every event condition in `condition` (segment references included, resolved with
+    /// `definitions`), once each.
+    public func leaves(of condition: Condition, definitions: [String: SegmentDefinition], asOf: Timestamp) async throws(SegmentaError) -> EventLeaves {
+        var out = EventLeaves()
+        for b in EventLeaves.eventConditions(in: condition, definitions: definitions) where out.leaf(for: b) == nil {
+            out.leaves.append(try await evaluate(b, asOf: asOf))
+        }
+        return out
+    }
+
+    /// Stored event rows per host's local table (for checks that data is spread over the shards).
+    public func rowsPerHost() async throws(SegmentaError) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for host in client.url.hosts {
+            out[host.description] = Int(try await client.column("SELECT count() FROM \(client.url.database).events_local", on: host).first ?? "") ?? 0
+        }
+        return out
+    }
+}
