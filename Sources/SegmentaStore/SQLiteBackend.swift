@@ -102,8 +102,8 @@ public struct SQLiteBackend: Storage {
     public func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult {
         try await run { s throws(SegmentaError) in try s.importStatic(name, ids: ids, description: description) }
     }
-    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int) async throws(SegmentaError) -> RefreshResult {
-        try await run { s throws(SegmentaError) in try s.refresh(name, asOf: asOf, webhookPageSize: webhookPageSize) }
+    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int, eventLeaves: EventLeaves?) async throws(SegmentaError) -> RefreshResult {
+        try await run { s throws(SegmentaError) in try s.refresh(name, asOf: asOf, webhookPageSize: webhookPageSize, eventLeaves: eventLeaves) }
     }
 
     // AnalysisStore

@@ -144,6 +144,35 @@ struct ClickHouseEventStoreTests {
         }
     }
 
+    @Test func aCopiedStoreRefreshesToTheSameMembersWithEventsInClickHouse() async throws {
+        let f = try await ConditionSQLAgreementTests.fixture(seed: 9)
+        try await ClickHouseCluster.with { events, _ in
+            let at = ConditionSQLAgreementTests.at
+            let sqlite = try SQLiteStore(), reference = try SQLiteStore()
+            try await f.inputs.load(into: sqlite.backend)
+            try await f.inputs.load(into: reference.backend)
+            let copied = try await StoreCopy.copyEvents(from: .sqlite(sqlite, path: ":memory:"), to: events)
+            let tracked = f.inputs.messages.filter { $0.kind == .track }.count
+            #expect(copied.events == tracked)
+            // A second copy into the same database is refused, and changes nothing.
+            await #expect(throws: SegmentaError.self) { _ = try await StoreCopy.copyEvents(from: .sqlite(sqlite, path: ":memory:"), to: events) }
+            #expect(try await events.storedEvents() == tracked)
+            let definition: JSONValue = ["name": "engaged", "condition": ["any": [
+                ["all": [["event": "A", "window": ["last_days": 30], "op": "gte", "value": 2], ["trait": "plan", "op": "eq", "value": "pro"]]],
+                ["event": "Logged In", "aggregate": "sum", "property": "amount", "op": "lt", "value": 3],
+                ["segment": "ref"],
+            ]]]
+            for store in [sqlite, reference] { _ = try await store.backend.createSegment(definition) }
+            let leaves = try await events.leaves(forSegment: "engaged", of: sqlite.backend, asOf: at)
+            #expect(leaves.leaves.count == 2)
+            let viaClickHouse = try await sqlite.backend.refresh("engaged", asOf: at, webhookPageSize: 1000, eventLeaves: leaves)
+            let viaSQLite = try await reference.backend.refresh("engaged", asOf: at)
+            #expect(viaClickHouse.snapshot.size > 0 && viaClickHouse.snapshot.size < f.facts.count)
+            #expect(viaClickHouse.entered == viaSQLite.entered)
+            #expect(try await sqlite.backend.members(of: "engaged") == (try await reference.backend.members(of: "engaged")))
+        }
+    }
+
     /// The random-definition property test of the condition compiler, with events in ClickHouse:
     /// event conditions run in the cluster, the rest in the primary store (SQLite).
     @Test(arguments: [1, 2] as [UInt64])

@@ -30,6 +30,21 @@ package struct ClickHouseEventRow: Sendable, Equatable {
     var receivedAt: Int64
     var properties: [String: JSONValue]
 
+    /// A stored event read back from a primary store (`store copy --events-to`): its profile stands
+    /// for the ids it arrived with, which the primary store does not keep.
+    package init(source: String, messageID: String, profile: String, type: String, event: String, timestamp: Int64, receivedAt: Int64, properties: [String: JSONValue]) {
+        self.source = source
+        self.messageID = messageID
+        distinctID = profile
+        userID = ""
+        anonymousID = ""
+        self.type = type
+        self.event = event
+        self.timestamp = timestamp
+        self.receivedAt = receivedAt
+        self.properties = properties
+    }
+
     /// The row of a track, page or screen message (nil for other kinds, which are not events).
     package init?(_ m: Message, source: String, arrival: Timestamp) {
         guard [.track, .page, .screen].contains(m.kind) else { return nil }

@@ -1,4 +1,5 @@
 public import SegmentaCore
+import Synchronization
 
 /// Events in ClickHouse, sharded over a cluster or on one server: what `--events clickhouse://…`
 /// points at, beside the primary store (SQLite or PostgreSQL) that keeps profiles, segments and
@@ -38,6 +39,28 @@ public struct ClickHouseEventStore: Sendable {
         try await client.insert(into: "\(client.url.database).\(schema.events)", jsonEachRow: text)
         return n
     }
+
+    /// Sends event rows already written as `JSONEachRow` lines.
+    func insertRows(_ lines: String) async throws(SegmentaError) {
+        try await client.insert(into: "\(client.url.database).\(schema.events)", jsonEachRow: lines)
+    }
+
+    /// Event rows stored (over every shard; an SDK retry stored twice counts twice here).
+    public func storedEvents() async throws(SegmentaError) -> Int {
+        Int(try await client.column("SELECT count() FROM \(client.url.database).\(schema.events)").first ?? "") ?? 0
+    }
+
+    /// A version for identity rows written now: microseconds since 1970, so that a later write
+    /// supersedes an earlier one (from this process or another whose clock agrees).
+    public static func newVersion() -> UInt64 {
+        let last = lastVersion.withLock { v -> UInt64 in
+            v = max(v + 1, UInt64(max(0, Timestamp.now.milliseconds)) * 1000)
+            return v
+        }
+        return last
+    }
+
+    private static let lastVersion = Mutex<UInt64>(0)
 
     /// One id an event may carry, resolved: its profile and that profile's signup instant.
     public struct Identity: Sendable, Equatable {
@@ -86,6 +109,15 @@ public struct ClickHouseEventStore: Sendable {
             out.leaves.append(try await evaluate(b, asOf: asOf))
         }
         return out
+    }
+
+    /// The event conditions of a segment of `primary` (through its references), evaluated here:
+    /// what `primary.refresh(name, …, eventLeaves:)` needs. A static segment has none.
+    public func leaves(forSegment name: String, of primary: any SegmentStore, asOf: Timestamp) async throws(SegmentaError) -> EventLeaves {
+        let definitions = try await primary.segmentDefinitions()
+        guard let definition = definitions[name] else { throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them") }
+        guard let condition = definition.condition else { return EventLeaves() }
+        return try await leaves(of: condition, definitions: definitions, asOf: asOf)
     }
 
     /// Stored event rows per host's local table (for checks that data is spread over the shards).

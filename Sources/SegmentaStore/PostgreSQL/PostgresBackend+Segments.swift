@@ -110,7 +110,7 @@ extension PostgresBackend {
     /// Computes membership as of a time, stores a snapshot with who entered and exited and queues
     /// its webhook deliveries in one transaction; a time before the latest snapshot is a backtest
     /// stored nowhere. A failed refresh records `last_error` on the segment.
-    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int) async throws(SegmentaError) -> RefreshResult {
+    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int, eventLeaves: EventLeaves?) async throws(SegmentaError) -> RefreshResult {
         let clock = ContinuousClock.now
         do throws(SegmentaError) {
             var result = try await write { pg -> RefreshResult in
@@ -124,7 +124,8 @@ extension PostgresBackend {
                 if kind != "static" {
                     let definitions = try await Self.definitions(pg)
                     guard let condition = definitions[name]?.condition else { throw SegmentaError(.storage, "segment \"\(name)\" has no stored condition") }
-                    let (sql, arguments) = try ConditionSQL.membersQuery(condition, dialect: .postgres, at: asOf, resolve: ConditionSQL.resolver(definitions))
+                    let (sql, arguments) = try ConditionSQL.membersQuery(condition, dialect: .postgres, at: asOf, resolve: ConditionSQL.resolver(definitions),
+                                                                         eventLeaves: eventLeaves)
                     evaluated = Set(try await pg.column(PG.query(sql, arguments), as: String.self))
                 }
                 if let latest, latest > asOf.milliseconds {

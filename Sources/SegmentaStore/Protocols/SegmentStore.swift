@@ -33,5 +33,6 @@ public protocol SegmentStore: Sendable {
     func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult
     /// Evaluates a segment as of a time and stores a snapshot with entries and exits (with its
     /// webhook deliveries), or, as of a time before its latest snapshot, a backtest stored nowhere.
-    func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int) async throws(SegmentaError) -> RefreshResult
+    /// With `eventLeaves`, its event conditions are those already evaluated (events kept elsewhere).
+    func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int, eventLeaves: EventLeaves?) async throws(SegmentaError) -> RefreshResult
 }

@@ -20,6 +20,10 @@ extension SegmentStore {
     }
     /// Members of a segment at its latest snapshot.
     public func members(of name: String) async throws(SegmentaError) -> [String] { try await members(of: name, snapshot: nil) }
+    /// Refreshes a segment, reading events from this store.
+    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int) async throws(SegmentaError) -> RefreshResult {
+        try await refresh(name, asOf: asOf, webhookPageSize: webhookPageSize, eventLeaves: nil)
+    }
     /// Refreshes a segment with webhook deliveries of 1,000 ids per page.
     public func refresh(_ name: String, asOf: Timestamp) async throws(SegmentaError) -> RefreshResult {
         try await refresh(name, asOf: asOf, webhookPageSize: 1000)

@@ -83,7 +83,7 @@ extension SQLiteStore {
     ///
     /// A failed refresh records `last_error` on the segment (so it never fails silently) and
     /// changes nothing else.
-    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int = 1000) throws(SegmentaError) -> RefreshResult {
+    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int = 1000, eventLeaves: EventLeaves? = nil) throws(SegmentaError) -> RefreshResult {
         let clock = ContinuousClock.now
         do throws(SegmentaError) {
             // The membership query runs in a read (a WAL snapshot), outside the write lock, so a long
@@ -95,7 +95,7 @@ extension SQLiteStore {
             while result == nil {
                 attempt += 1
                 let (evaluated, backtest) = try read { db in
-                    let e = try Self.evaluate(db, name, asOf: asOf)
+                    let e = try Self.evaluate(db, name, asOf: asOf, eventLeaves: eventLeaves)
                     return (e, e.isBacktest ? try Self.backtest(db, e, asOf: asOf) : nil)
                 }
                 if let backtest {
@@ -157,7 +157,7 @@ extension SQLiteStore {
         var isBacktest: Bool
     }
 
-    static func evaluate(_ db: Database, _ name: String, asOf: Timestamp) throws -> Evaluation {
+    static func evaluate(_ db: Database, _ name: String, asOf: Timestamp, eventLeaves: EventLeaves? = nil) throws -> Evaluation {
         guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
             throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
         }
@@ -166,7 +166,7 @@ extension SQLiteStore {
         guard evaluation.kind != "static" else { return evaluation }
         let definitions = try Self.definitions(db)
         guard let condition = definitions[name]?.condition else { throw SegmentaError(.storage, "segment \"\(name)\" has no stored condition") }
-        let (sql, arguments) = try Self.membersQuery(condition, at: asOf, definitions: definitions)
+        let (sql, arguments) = try Self.membersQuery(condition, at: asOf, definitions: definitions, eventLeaves: eventLeaves)
         evaluation.members = Set(try String.fetchAll(db, sql: sql, arguments: arguments))
         return evaluation
     }

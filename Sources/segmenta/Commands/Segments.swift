@@ -150,18 +150,29 @@ extension Segmenta.Segments {
         @Argument(help: "Segments to refresh (default: all).") var names: [String] = []
         @Option(help: ArgumentHelp("Evaluate as of this date or timestamp (backtest); default now.", valueName: "date")) var asOf: String?
         @Flag(help: "Validate each refreshed segment too (the five criteria; every run is kept, see `segmenta validate NAME --history`).") var validate = false
+        @Option(help: ArgumentHelp("Evaluate event conditions in ClickHouse, where `segmenta store copy --events-to` put the events: clickhouse://HOST:8123/DB (or HOST1:8123,HOST2:8123/DB?cluster=NAME).", valueName: "url"))
+        var events: String?
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             try await reportingErrors {
                 let db = try await store.storage()
+                let eventStore = try events.map { text throws in ClickHouseEventStore(url: try ClickHouseURL(text)) }
                 let when = try parseAsOf(asOf) ?? .now
                 let targets = names.isEmpty ? try await db.segments().filter { $0.kind == .dynamic }.map(\.name) : names
                 guard !targets.isEmpty else { print("no segments to refresh"); return }
                 var failures = 0
                 for name in targets {
                     do {
-                        printRefresh(try await db.refresh(name, asOf: when))
+                        let inEngine = Stopwatch()
+                        let leaves = try await eventStore?.leaves(forSegment: name, of: db, asOf: when)
+                        var result = try await db.refresh(name, asOf: when, webhookPageSize: 1000, eventLeaves: leaves)
+                        if let leaves, !leaves.leaves.isEmpty {
+                            // The time in ClickHouse counts: it is part of the refresh.
+                            result.seconds = inEngine.seconds
+                            Terminal.note("  \(name): \(leaves.leaves.count) event condition\(leaves.leaves.count == 1 ? "" : "s") evaluated in ClickHouse")
+                        }
+                        printRefresh(result)
                         if validate, let info = try await db.segment(named: name) {
                             let (criteria, _, _) = try await ValidationRun.run(db, info: info, thresholds: SegmentValidation.Thresholds())
                             print("  validation: " + criteria.map { "\($0.name) \($0.status.rawValue)" }.joined(separator: " · "))

@@ -7,7 +7,7 @@ extension Segmenta {
     /// `segmenta store …`.
     struct Store: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Move a store between SQLite and PostgreSQL.",
+            abstract: "Move a store between SQLite and PostgreSQL, or its events into ClickHouse.",
             subcommands: [Copy.self]
         )
     }
@@ -23,15 +23,34 @@ extension Segmenta.Store {
             database as it was); a SQLite target must be a new file, removed again if the copy fails.
               segmenta store copy --from sqlite:segmenta.sqlite --to postgres://segmenta@127.0.0.1/segmenta
               segmenta store copy --from postgres://segmenta@127.0.0.1/segmenta --to sqlite:backup.sqlite
+            With --events-to, only the events go, into ClickHouse (the source keeps them too), where
+            `segmenta segments refresh --events URL` evaluates event conditions:
+              segmenta store copy --from sqlite:segmenta.sqlite --events-to clickhouse://127.0.0.1:8123/segmenta
             """
         )
         @Option(help: ArgumentHelp("The store to read: sqlite:PATH or postgres://…", valueName: "store")) var from: String
-        @Option(help: ArgumentHelp("The empty store to write: sqlite:PATH (a new file) or postgres://…", valueName: "store")) var to: String
+        @Option(help: ArgumentHelp("The empty store to write: sqlite:PATH (a new file) or postgres://…", valueName: "store")) var to: String?
+        @Option(name: .customLong("events-to"), help: ArgumentHelp("Copy only the events (track, page, screen) and the ids they resolve through, into ClickHouse: clickhouse://HOST:8123/DB, or HOST1:8123,HOST2:8123/DB?cluster=NAME for a sharded cluster (tables created where missing; the database must hold no events yet).", valueName: "url"))
+        var eventsTo: String?
+
+        func validate() throws {
+            if (to == nil) == (eventsTo == nil) { throw ValidationError("pass --to (a whole store) or --events-to (events into ClickHouse), one of the two") }
+        }
 
         func run() async throws {
             try await reportingErrors {
                 let clock = Stopwatch()
                 let source = try await Self.endpoint(from, flag: "--from", creating: false)
+                if let eventsTo {
+                    let events = ClickHouseEventStore(url: try ClickHouseURL(eventsTo))
+                    let copied = try await StoreCopy.copyEvents(from: source, to: events) { n in
+                        if n > 0 { Terminal.note("  events: \(Fmt.thousands(n)) sent") }
+                    }
+                    print("copied \(Fmt.thousands(copied.events)) events and \(Fmt.thousands(copied.identities)) ids from \(PostgresURL.redacted(from)) to ClickHouse at \(events.location); the event counts match (\(Fmt.fixed(clock.seconds, 1)) s)")
+                    print("evaluate event conditions there with: segmenta segments refresh --events '\(ClickHouseURL.redacted(eventsTo))'")
+                    return
+                }
+                guard let to else { return }
                 let target = try await Self.endpoint(to, flag: "--to", creating: true)
                 // A new SQLite target is removed again if the copy fails (reportingErrors).
                 let copied = try await StoreCopy.run(from: source, to: target) { table, rows in
