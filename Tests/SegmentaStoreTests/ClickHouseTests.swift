@@ -110,7 +110,7 @@ struct ClickHouseEventStoreTests {
         try await ClickHouseCluster.with { store, url in
             let at = try Timestamp.parse("2026-06-15T12:00:00Z")
             let messages = (0..<200).map { i in
-                Message(kind: .track, messageID: "m\(i)", userID: "user\(i % 50)", event: "Exported", timestamp: at.adding(days: -(i % 7)))
+                Message(kind: .track, messageID: "m\(i)", userID: "user\(i % 50)", event: "Exported", properties: ["rows": 2.5], timestamp: at.adding(days: -(i % 7)))
             }
             try await store.insert(messages, source: "web", arrival: at)
             try await store.insert(Array(messages.prefix(100)), source: "web", arrival: at)   // an SDK retry of half
@@ -123,6 +123,10 @@ struct ClickHouseEventStoreTests {
             let leaf = try await store.evaluate(four, asOf: at)
             #expect(!leaf.complement)
             #expect(Set(leaf.ids) == Set((0..<50).map { "user\($0)" }))
+            // Sums too: 4 × 2.5 rows each, whether or not the message was sent twice.
+            let ten = BehaviourCondition(source: .event("Exported"), aggregate: .sum, property: "rows", filters: [], window: nil, op: .eq, value: 10)
+            let both = try await store.evaluate([four, ten], asOf: at)
+            #expect(both.leaves.map { Set($0.ids) } == [Set((0..<50).map { "user\($0)" }), Set((0..<50).map { "user\($0)" })])
         }
     }
 
@@ -216,10 +220,10 @@ struct ClickHouseCurrentEngineTests {
         let definitions = try await primary.segmentDefinitions()
         var rng = SplitMix64(seed: 5 &* 7919)
         let conditions = (0..<150).map { _ in ConditionSQLAgreementTests.randomCondition(&rng, depth: 0) }
-        var leaves: [BehaviourCondition] = []
-        for c in conditions { for b in EventLeaves.eventConditions(in: c, definitions: definitions) where !leaves.contains(b) { leaves.append(b) } }
+        // Each condition's event conditions in one batch, as a refresh sends them.
+        let batches = conditions.map { EventLeaves.eventConditions(in: $0, definitions: definitions) }
         let compiler = ClickHouseBehaviourSQL(at: at, database: "segmenta", eventsTable: "events_local")
-        let queries = try leaves.map { try compiler.query($0) }
+        let queries = try batches.filter { !$0.isEmpty }.map { try compiler.batch($0) }
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("segmenta-chdb-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -245,17 +249,25 @@ struct ClickHouseCurrentEngineTests {
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "chdb failed: \(errorText.suffix(2000))")
-        let answers = try JSONDecoder().decode([[String]].self, from: data)
-        try #require(answers.count == leaves.count)
+        var answers = try JSONDecoder().decode([[[String]]].self, from: data)[...]
+        try #require(answers.count == queries.count)
 
-        let evaluated = EventLeaves(leaves: zip(leaves, zip(answers, queries)).map { .init(condition: $0.0, ids: $0.1.0, complement: $0.1.1.complement) })
         var disagreements: [String] = []
-        for c in conditions {
+        var leafCount = 0
+        for (c, batch) in zip(conditions, batches) {
+            var evaluated = EventLeaves()
+            if !batch.isEmpty, let rows = answers.popFirst() {
+                let complements = queries[queries.count - answers.count - 1].complements
+                evaluated.leaves = batch.indices.map { i in
+                    .init(condition: batch[i], ids: rows.filter { $0.count > i + 1 && $0[i + 1] == "1" }.map { $0[0] }, complement: complements[i])
+                }
+                leafCount += batch.count
+            }
             let got = Set(try await primary.matchingProfiles(c, asOf: at, eventLeaves: evaluated))
             let reference = Set(f.facts.filter { f.evaluator.matches(c, $0) }.map(\.id))
             if got != reference && disagreements.count < 3 { disagreements.append("\(ConditionRenderer.text(c)): chdb-only \(got.subtracting(reference).sorted()), evaluator-only \(reference.subtracting(got).sorted())") }
         }
         #expect(disagreements.isEmpty, "\(disagreements)")
-        #expect(leaves.count >= 30)
+        #expect(leafCount >= 30)
     }
 }

@@ -3,8 +3,8 @@
     python3 tests/clickhouse/current_engine.py DIR
 
 DIR holds schema.sql (statements separated by a line ";;"), events.jsonl and identities.jsonl
-(JSONEachRow data) and queries.sql (queries separated by a line ";;"). Prints, as JSON, one
-sorted list of the first column's values per query. Any error is printed and exits non-zero.
+(JSONEachRow data) and queries.sql (queries separated by a line ";;"). Prints, as JSON, the rows
+of each query (every value as text). Any error is printed and exits non-zero.
 """
 import json
 import os
@@ -31,7 +31,7 @@ def main(folder):
     for q in blocks(os.path.join(folder, "queries.sql")):
         text = s.query(q, "JSONCompact").bytes().decode("utf-8")
         rows = json.loads(text)["data"] if text.strip() else []
-        out.append(sorted(str(r[0]) for r in rows))
+        out.append([[str(v) for v in r] for r in rows])
     print(json.dumps(out))
 
 

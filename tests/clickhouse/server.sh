@@ -72,7 +72,9 @@ XML
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 XML
-      (cd "$d" && nohup clickhouse-server --config-file="$d/config.xml" > "$d/stdout.log" 2>&1 & echo $! > "$d/pid")
+      # No shell stays between: the server alone holds its output files (a caller's $(…) must end).
+      nohup clickhouse-server --config-file="$d/config.xml" > "$d/stdout.log" 2>&1 < /dev/null &
+      echo $! > "$d/pid"
     done
     for i in 1 2; do
       for _ in $(seq 1 150); do

@@ -8,7 +8,7 @@ public import SegmentaCore
 /// The query resolves each event's arrival id to its profile through `identities_local` (the
 /// latest version of each row, `argMax`), on the shard that holds both, then aggregates per
 /// profile across shards. SDK retries stored twice (same source and messageId) count once:
-/// counts are `uniqExact` of the message, sums add each message's value once, and min, max and
+/// counts are `uniqExact` of the message (a 64-bit hash of it), sums add each message's value once, and min, max and
 /// distinct days do not change with repeats. Semantics are those of ``ConditionEvaluator``; a
 /// property test checks every compiled query against it on a 2-shard cluster.
 package struct ClickHouseBehaviourSQL: Sendable {
@@ -31,11 +31,73 @@ package struct ClickHouseBehaviourSQL: Sendable {
 
     typealias Q = ClickHouseSQL
 
+    /// Several event conditions answered by one scan: one row per profile returned by any of
+    /// them, with a 0/1 column per condition (`l1`, `l2`, …) saying which returned it.
+    package struct Batch: Sendable {
+        package var sql: String
+        /// Per condition, in order: whether its returned ids are the non-members.
+        package var complements: [Bool]
+    }
+
+    /// One condition's pieces: which rows it reads, and the test of its aggregate that selects
+    /// the ids returned (members, or non-members when `complement`).
+    struct Part {
+        var event: String
+        var rows: String
+        var returned: String
+        var complement: Bool
+    }
+
     package func query(_ b: BehaviourCondition) throws(SegmentaError) -> Query {
+        let p = try part(b)
+        let sql = """
+            SELECT profile FROM \(database).\(eventsTable)
+            \(identityJoin)
+            WHERE type = 'track' AND profile != '' AND timestamp <= \(Q.integer(at.milliseconds)) AND event = \(Q.quote(p.event)) AND \(p.rows)
+            GROUP BY profile
+            HAVING \(p.returned)
+            """
+        return Query(sql: sql, complement: p.complement)
+    }
+
+    package func batch(_ conditions: [BehaviourCondition]) throws(SegmentaError) -> Batch {
+        var parts: [Part] = []
+        for b in conditions { parts.append(try part(b)) }
+        var events: [String] = []
+        for p in parts where !events.contains(p.event) { events.append(p.event) }
+        let flags = parts.enumerated().map { i, p in "toUInt8(\(p.returned)) AS l\(i + 1)" }
+        let sql = """
+            SELECT profile, \(flags.joined(separator: ", ")) FROM \(database).\(eventsTable)
+            \(identityJoin)
+            WHERE type = 'track' AND profile != '' AND timestamp <= \(Q.integer(at.milliseconds))
+              AND event IN (\(events.map(Q.quote).joined(separator: ", ")))
+              AND (\(parts.map { "(event = \(Q.quote($0.event)) AND \($0.rows))" }.joined(separator: " OR ")))
+            GROUP BY profile
+            HAVING \((1...max(1, parts.count)).map { "l\($0) = 1" }.joined(separator: " OR "))
+            """
+        return Batch(sql: sql, complements: parts.map(\.complement))
+    }
+
+    /// A message, for counting each once: a 64-bit hash of (source, messageId), about 1.5× cheaper
+    /// to aggregate than the two strings (measured in BENCHMARKS.md). Two messages of one person
+    /// in one condition would have to collide on 64 bits to count as one (odds near n²/2⁶⁵).
+    static let message = "sipHash64(source, message_id)"
+
+    /// Each event's profile through the latest identity row of its id, on the shard holding both.
+    var identityJoin: String {
+        """
+        ALL INNER JOIN (
+          SELECT distinct_id, argMax(profile, version) AS profile, argMax(signup, version) AS signup, argMax(has_signup, version) AS has_signup
+          FROM \(database).identities_local GROUP BY distinct_id
+        ) AS m USING distinct_id
+        """
+    }
+
+    func part(_ b: BehaviourCondition) throws(SegmentaError) -> Part {
         guard case .event(let name) = b.source else {
             throw SegmentaError(.storage, "order conditions are evaluated by the primary store, not ClickHouse")
         }
-        var conditions = ["type = 'track'", "event = \(Q.quote(name))", "profile != ''", "timestamp <= \(Q.integer(at.milliseconds))"]
+        var conditions = ["event = \(Q.quote(name))"]
         switch b.window {
         case nil: break
         case .lastDays(let n): conditions.append("timestamp >= \(Q.integer(at.adding(days: -n).milliseconds))")
@@ -48,25 +110,25 @@ package struct ClickHouseBehaviourSQL: Sendable {
             conditions.append("timestamp < signup + \(Q.integer(Int64(n) * Timestamp.millisecondsPerDay))")
         }
         for f in b.filters { conditions.append(predicate(f.property, f.predicate)) }
+        let rows = conditions.joined(separator: " AND ")
 
-        let message = "(source, message_id)"
         let aggregate: String
         var having: [String] = []
         let holdsAtZero: Bool
         switch b.aggregate {
         case .count:
-            aggregate = "uniqExact\(message)"
+            aggregate = "uniqExactIf(\(Self.message), \(rows))"
             holdsAtZero = ConditionEvaluator(at: at).test(.number(0), .compare(b.op, b.value))
         case .distinctDays:
-            aggregate = "uniqExact(toInt64(floor(timestamp / 86400000)))"
+            aggregate = "uniqExactIf(toInt64(floor(timestamp / 86400000)), \(rows))"
             holdsAtZero = ConditionEvaluator(at: at).test(.number(0), .compare(b.op, b.value))
         case .sum, .avg, .min, .max:
             let path = Q.quote(b.property ?? "amount")
-            let isNumber = "prop_kinds[indexOf(prop_keys, \(path))] = 2"
+            let numeric = "\(rows) AND prop_kinds[indexOf(prop_keys, \(path))] = 2"
             let value = "prop_numbers[indexOf(prop_keys, \(path))]"
             // Each message's value once: a retried message repeats the same (message, value).
-            let sum = "arraySum(arrayMap(x -> tupleElement(x, 3), groupUniqArrayIf((source, message_id, \(value)), \(isNumber))))"
-            let count = "uniqExactIf(\(message), \(isNumber))"
+            let sum = "arraySum(arrayMap(x -> tupleElement(x, 2), groupUniqArrayIf((\(Self.message), \(value)), \(numeric))))"
+            let count = "uniqExactIf(\(Self.message), \(numeric))"
             switch b.aggregate {
             case .sum:
                 aggregate = sum
@@ -76,28 +138,18 @@ package struct ClickHouseBehaviourSQL: Sendable {
                 having.append("\(count) > 0")
                 holdsAtZero = false
             case .min:
-                aggregate = "minIf(\(value), \(isNumber))"
+                aggregate = "minIf(\(value), \(numeric))"
                 having.append("\(count) > 0")
                 holdsAtZero = false
             default:
-                aggregate = "maxIf(\(value), \(isNumber))"
+                aggregate = "maxIf(\(value), \(numeric))"
                 having.append("\(count) > 0")
                 holdsAtZero = false
             }
         }
         let test = comparison(aggregate, b.op, b.value)
         having.append(holdsAtZero ? "NOT (\(test))" : test)
-        let sql = """
-            SELECT profile FROM \(database).\(eventsTable)
-            ALL INNER JOIN (
-              SELECT distinct_id, argMax(profile, version) AS profile, argMax(signup, version) AS signup, argMax(has_signup, version) AS has_signup
-              FROM \(database).identities_local GROUP BY distinct_id
-            ) AS m USING distinct_id
-            WHERE \(conditions.joined(separator: " AND "))
-            GROUP BY profile
-            HAVING \(having.joined(separator: " AND "))
-            """
-        return Query(sql: sql, complement: holdsAtZero)
+        return Part(event: name, rows: rows, returned: "(" + having.joined(separator: " AND ") + ")", complement: holdsAtZero)
     }
 
     /// The aggregate compared with the condition's number(s).

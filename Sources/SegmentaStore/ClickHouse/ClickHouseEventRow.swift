@@ -51,7 +51,8 @@ package struct ClickHouseEventRow: Sendable, Equatable {
         let m = m.normalizingIDs()
         guard let distinct = m.userID ?? m.anonymousID else { return nil }
         self.source = source
-        messageID = m.messageID ?? ""
+        // The same stand-in as the primary stores for a message without an id: a hash of its content.
+        messageID = m.messageID ?? SQLiteStore.contentID(m)
         distinctID = distinct
         userID = m.userID ?? ""
         anonymousID = m.anonymousID ?? ""

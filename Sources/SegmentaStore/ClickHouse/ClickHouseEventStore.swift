@@ -101,14 +101,22 @@ public struct ClickHouseEventStore: Sendable {
         return EventLeaves.Leaf(condition: b, ids: ids, complement: q.complement)
     }
 
-    /// Evaluates every event condition in `condition` (segment references included, resolved with
-    /// `definitions`), once each.
-    public func leaves(of condition: Condition, definitions: [String: SegmentDefinition], asOf: Timestamp) async throws(SegmentaError) -> EventLeaves {
-        var out = EventLeaves()
-        for b in EventLeaves.eventConditions(in: condition, definitions: definitions) where out.leaf(for: b) == nil {
-            out.leaves.append(try await evaluate(b, asOf: asOf))
+    /// Several event conditions as of a time, in one scan of the events (one query).
+    public func evaluate(_ conditions: [BehaviourCondition], asOf: Timestamp) async throws(SegmentaError) -> EventLeaves {
+        guard !conditions.isEmpty else { return EventLeaves() }
+        let batch = try ClickHouseBehaviourSQL(at: asOf, database: client.url.database, eventsTable: schema.events).batch(conditions)
+        var ids = Array(repeating: [String](), count: conditions.count)
+        for row in try await client.rows(batch.sql) {
+            guard let profile = row.first else { continue }
+            for (i, flag) in row.dropFirst().prefix(conditions.count).enumerated() where flag == "1" { ids[i].append(profile) }
         }
-        return out
+        return EventLeaves(leaves: conditions.indices.map { EventLeaves.Leaf(condition: conditions[$0], ids: ids[$0], complement: batch.complements[$0]) })
+    }
+
+    /// Evaluates every event condition in `condition` (segment references included, resolved with
+    /// `definitions`), each once, all in one scan.
+    public func leaves(of condition: Condition, definitions: [String: SegmentDefinition], asOf: Timestamp) async throws(SegmentaError) -> EventLeaves {
+        try await evaluate(EventLeaves.eventConditions(in: condition, definitions: definitions), asOf: asOf)
     }
 
     /// The event conditions of a segment of `primary` (through its references), evaluated here:

@@ -166,11 +166,12 @@ extension Segmenta.Segments {
                     do {
                         let inEngine = Stopwatch()
                         let leaves = try await eventStore?.leaves(forSegment: name, of: db, asOf: when)
+                        let engineSeconds = inEngine.seconds
                         var result = try await db.refresh(name, asOf: when, webhookPageSize: 1000, eventLeaves: leaves)
                         if let leaves, !leaves.leaves.isEmpty {
                             // The time in ClickHouse counts: it is part of the refresh.
                             result.seconds = inEngine.seconds
-                            Terminal.note("  \(name): \(leaves.leaves.count) event condition\(leaves.leaves.count == 1 ? "" : "s") evaluated in ClickHouse")
+                            Terminal.note("  \(name): \(leaves.leaves.count) event condition\(leaves.leaves.count == 1 ? "" : "s") evaluated in ClickHouse in \(Fmt.fixed(engineSeconds, 2)) s")
                         }
                         printRefresh(result)
                         if validate, let info = try await db.segment(named: name) {
