@@ -3,6 +3,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Logging
+import SegmentaJobs
 import SegmentaCore
 @testable import SegmentaServer
 import SegmentaStore
@@ -212,6 +214,25 @@ struct HardeningTests {
         #expect(seen == 42)
         let none = try await blocking { QueryDeadline.current }
         #expect(none == nil)
+    }
+
+    @Test("an admin recompute that outlasts the request's SQL time limit still answers with its result")
+    func recomputeOutlivesTheRequestDeadline() async throws {
+        let s = try TestServer()
+        let t = try Timestamp.parse("2026-10-01T00:00:00Z")
+        _ = try s.store.importOrders([Order(customerID: "a", timestamp: t, amount: 10), Order(customerID: "a", timestamp: t.adding(days: 40), amount: 5),
+                                      Order(customerID: "b", timestamp: t.adding(days: 3), amount: 7)], source: "test")
+        // The request's deadline has passed by the time the job ends (as on a 1M-profile store):
+        // an ordinary read under it is refused…
+        let passed = QueryDeadline.deadline(after: .zero) &- 1
+        await #expect(throws: SegmentaError.self) { try await QueryDeadline.$current.withValue(passed) { try await s.store.backend.latestAnalysisRun(kind: "cohorts") } }
+        // …but the recompute, and the read of its result, run without it.
+        let answer = try await QueryDeadline.$current.withValue(passed) {
+            try await AnalysesController.recompute(.cohorts, store: s.store.backend, options: Recompute.Options(), logger: Logger(label: "test"))
+        }
+        #expect(answer.objectValue?["kind"] == "cohorts")
+        #expect(answer.objectValue?["summary"]?.objectValue != nil)
+        #expect(try await s.store.backend.latestAnalysisRun(kind: "cohorts") != nil)
     }
 
     @Test("Timestamp.adding(days:) saturates instead of overflowing")

@@ -28,17 +28,26 @@ public struct AnalysesController: Sendable {
                                           "computed_at": .string(latest.createdAt.iso8601), "parameters": latest.run.parameters,
                                           "summary": latest.run.summary]))
         }
+        let logger = self.logger, options = self.options
         admin.post("analyses/:kind") { _, context in
-            let analysis = try Self.analysis(context)
+            Response.json(try await Self.recompute(try Self.analysis(context), store: store, options: options, logger: logger))
+        }
+    }
+
+    /// Runs an analysis now and returns what it found: `{"kind", "seconds", "summary"}`.
+    ///
+    /// A recompute is a batch job an admin starts on purpose (RFM or cohorts on a million profiles
+    /// take tens of seconds): it runs without the per-request SQL time limit, like the scheduled
+    /// one — and so does the read of its result afterwards, which would otherwise start past the
+    /// request's deadline and fail with a timeout although the analysis was stored.
+    static func recompute(_ analysis: Recompute.Analysis, store: any Storage, options: Recompute.Options, logger: Logger) async throws -> JSONValue {
+        try await QueryDeadline.$current.withValue(nil) {
             let job = Recompute(store: store, options: options, logger: logger)
             let clock = ContinuousClock.now
-            // A recompute is a batch job an admin starts on purpose (RFM on a million profiles takes
-            // tens of seconds): it runs without the per-request SQL time limit, like the scheduled one.
-            try await QueryDeadline.$current.withValue(nil) { try await offloaded { try await job.analyse(analysis) } }
+            try await offloaded { try await job.analyse(analysis) }
             let d = ContinuousClock.now - clock
             let latest = try await mapped { try await store.latestAnalysisRun(kind: analysis.rawValue) }
-            return Response.json(.object(["kind": .string(analysis.rawValue), "seconds": .number(d.inSeconds),
-                                          "summary": latest?.run.summary ?? .null]))
+            return .object(["kind": .string(analysis.rawValue), "seconds": .number(d.inSeconds), "summary": latest?.run.summary ?? .null])
         }
     }
 
