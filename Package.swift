@@ -128,6 +128,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SegmentaJobsTests",
+            dependencies: ["SegmentaCore", "SegmentaStore", "SegmentaJobs"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SegmentaStoreTests",
             dependencies: ["SegmentaCore", "SegmentaStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings

@@ -51,6 +51,7 @@ public struct SQLiteBackend: Storage {
     }
     public func traitValues(_ path: String) async throws(SegmentaError) -> [String: String] { try await run { s throws(SegmentaError) in try s.traitValues(path) } }
     public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] { try await run { s throws(SegmentaError) in try s.signupTimes() } }
+    public func profileFacts(_ id: String) async throws(SegmentaError) -> ProfileFacts? { try await run { s throws(SegmentaError) in try s.profileFacts(id) } }
     public func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)] { try await run { s throws(SegmentaError) in try s.identityMap() } }
 
     // ActivityStore

@@ -86,6 +86,38 @@ struct APITests {
         }
     }
 
+    @Test("explain: the tree with held and value on every node for a member and a non-member; 404 unknown segment or profile; 400 bad as_of; a read key at least")
+    func explain() async throws {
+        let s = try seeded()
+        _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"active-pro","condition":{"all":[{"trait":"plan","op":"eq","value":"pro"},{"event":"Logged In","op":"gte","value":2}]}}"#))
+        try await s.test { client in
+            let base = "/api/v1/segments/active-pro/explain"
+            try await client.execute(uri: "\(base)/u1?as_of=2026-11-10", method: .get, headers: TestServer.bearer(s.read)) { r in
+                #expect(r.status == .ok)
+                let body = r.json.objectValue
+                #expect(body?["held"] == true && body?["profile"] == "u1")
+                let children = body?["tree"]?.objectValue?["children"]?.arrayValues.compactMap(\.objectValue) ?? []
+                #expect(children.map { $0["value"] } == ["pro", 2])
+                #expect(children.map { $0["held"] } == [true, true])
+            }
+            // u2 is pro with no logins: only the event condition blocks her.
+            try await client.execute(uri: "\(base)/u2?as_of=2026-11-10", method: .get, headers: TestServer.bearer(s.read)) { r in
+                let body = r.json.objectValue
+                #expect(body?["held"] == false)
+                #expect(body?["blocking"]?.arrayValues.compactMap { $0.objectValue?["value"] } == [0])
+            }
+            // Before the logins happened, u1 was not in it either.
+            try await client.execute(uri: "\(base)/u1?as_of=2026-11-01", method: .get, headers: TestServer.bearer(s.read)) { r in
+                #expect(r.json.objectValue?["held"] == false)
+            }
+            try await client.execute(uri: "\(base)/nobody", method: .get, headers: TestServer.bearer(s.read)) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/api/v1/segments/nope/explain/u1", method: .get, headers: TestServer.bearer(s.read)) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "\(base)/u1?as_of=yesterday", method: .get, headers: TestServer.bearer(s.read)) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "\(base)/u1", method: .get, headers: TestServer.bearer(s.write)) { #expect($0.status == .forbidden) }
+            try await client.execute(uri: "\(base)/u1", method: .get) { #expect($0.status == .unauthorized) }
+        }
+    }
+
     @Test("members: paged JSON with a cursor, all of them as CSV; a profile that denied marketing consent is left out")
     func members() async throws {
         let s = try seeded()

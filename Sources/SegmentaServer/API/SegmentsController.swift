@@ -2,6 +2,7 @@ public import Hummingbird
 public import SegmentaCore
 public import SegmentaStore
 import NIOCore
+import SegmentaJobs
 
 /// `/api/v1/segments`: definitions (read with a read key, changed with an admin key), refreshes,
 /// members (paged JSON, or every member as streamed CSV), history and webhooks.
@@ -39,6 +40,15 @@ public struct SegmentsController: Sendable {
             return Response.json(.object(["segment": .string(name), "snapshots": .array(history.map(\.json))]))
         }
         read.get("segments/:name/members") { request, context in try await self.members(request, context: context) }
+        read.get("segments/:name/explain/:id") { request, context in
+            let name = try context.path("name"), id = try context.path("id")
+            var asOf = Timestamp.now
+            if let text = request.query("as_of") {
+                do throws(Timestamp.ParseFailure) { asOf = try Timestamp.parse(text) } catch { throw APIError.badRequest("as_of \"\(text)\" is not a date or ISO-8601 timestamp: \(error.reason)") }
+            }
+            let explanation = try await mapped { [asOf] in try await MembershipExplanation.run(store, segment: name, profile: id, asOf: asOf) }
+            return Response.json(explanation.json)
+        }
         read.get("segments/:name/webhooks") { _, context in
             let name = try context.path("name")
             let (hooks, log) = try await mapped { (try await store.webhooks(of: name), try await store.webhookDeliveries(segment: name)) }

@@ -90,6 +90,28 @@ extension PostgresBackend {
         return out
     }
 
+    public func profileFacts(_ id: String) async throws(SegmentaError) -> ProfileFacts? {
+        try await read { pg in
+            guard let profile = try await Self.resolve(pg, id),
+                  let p = try await pg.rows("SELECT traits::text, first_seen FROM profiles WHERE id = \(profile)").first else { return nil }
+            let (traits, firstSeen) = try p.decode((String, Int64?).self)
+            var facts = ProfileFacts(id: profile, traits: try JSONTextParser.parseObject(traits), computed: try await Self.computedTraits(pg, profile: profile),
+                                     firstSeen: firstSeen.map(Timestamp.init(milliseconds:)))
+            for text in try await pg.column("SELECT a.traits::text FROM account_members m JOIN accounts a ON a.id = m.account_id WHERE m.profile_id = \(profile) ORDER BY a.id COLLATE \"C\"", as: String.self) {
+                facts.accounts.append(try JSONTextParser.parseObject(text))
+            }
+            for r in try await pg.rows("SELECT name, timestamp, properties::text FROM events WHERE type = 'track' AND profile_id = \(profile) ORDER BY id") {
+                let (name, time, properties) = try r.decode((String?, Int64, String).self)
+                facts.events.append(ProfileFacts.Event(name: name ?? "", timestamp: Timestamp(milliseconds: time), properties: try JSONTextParser.parseObject(properties)))
+            }
+            for r in try await pg.rows("SELECT order_id, timestamp, amount, currency FROM orders WHERE profile_id = \(profile)") {
+                let (order, time, amount, currency) = try r.decode((String, Int64, Double, String?).self)
+                facts.orders.append(Order(id: order, customerID: profile, timestamp: Timestamp(milliseconds: time), amount: amount, currency: currency))
+            }
+            return facts
+        }
+    }
+
     public func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue? {
         try await read { pg in
             guard let profile = try await Self.resolve(pg, id),

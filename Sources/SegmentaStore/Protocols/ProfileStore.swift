@@ -36,6 +36,10 @@ public protocol ProfileStore: Sendable {
     func traitValues(_ path: String) async throws(SegmentaError) -> [String: String]
     /// Each profile's signup: the `signed_up_at` trait when it is a date, else first seen.
     func signupTimes() async throws(SegmentaError) -> [String: Timestamp]
+    /// Everything stored about the profile known by `id` (its own, a user or an anonymous id) as
+    /// the reference evaluator sees it: traits, computed traits, accounts, track events, orders,
+    /// first seen. Nil when nobody is known by `id`.
+    func profileFacts(_ id: String) async throws(SegmentaError) -> ProfileFacts?
     /// Every external id (user id or anonymous id) with the profile it resolves to, by id.
     func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)]
 }

@@ -339,25 +339,41 @@ extension SQLiteStore {
 
     /// Everything stored about every profile, as the reference evaluator sees it (for tests and checks).
     public func profileFacts() throws(SegmentaError) -> [ProfileFacts] {
+        try read { db in try Self.facts(db, only: nil) }
+    }
+
+    /// Everything stored about the profile known by `id` (its own, a user or an anonymous id),
+    /// as the reference evaluator sees it; nil when nobody is known by it.
+    public func profileFacts(_ id: String) throws(SegmentaError) -> ProfileFacts? {
         try read { db in
-            var facts: [String: ProfileFacts] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT id, traits, first_seen FROM profiles") {
-                facts[r[0]] = ProfileFacts(id: r[0], traits: try Self.decodeObject(r[1]), firstSeen: (r[2] as Int64?).map(Timestamp.init(milliseconds:)))
-            }
-            for r in try Row.fetchAll(db, sql: "SELECT profile_id, traits FROM computed_values") {
-                guard case .object(let o) = try JSONTextParser.parse(r[1] as String) else { continue }
-                facts[r[0]]?.computed.merge(o) { _, new in new }
-            }
-            for r in try Row.fetchAll(db, sql: "SELECT am.profile_id, a.traits FROM account_members am JOIN accounts a ON a.id = am.account_id") {
-                facts[r[0]]?.accounts.append(try Self.decodeObject(r[1]))
-            }
-            for r in try Row.fetchAll(db, sql: "SELECT profile_id, name, timestamp, properties FROM events WHERE type = 'track' ORDER BY id") {
-                facts[r[0]]?.events.append(ProfileFacts.Event(name: r[1], timestamp: Timestamp(milliseconds: r[2]), properties: try Self.decodeObject(r[3])))
-            }
-            for r in try Row.fetchAll(db, sql: "SELECT order_id, profile_id, timestamp, amount, currency FROM orders") {
-                facts[r[1]]?.orders.append(Order(id: r[0], customerID: r[1], timestamp: Timestamp(milliseconds: r[2]), amount: r[3], currency: r[4]))
-            }
-            return facts.values.sorted { CustomerOrder.compare($0.id, $1.id) < 0 }
+            guard let profile = try String.fetchOne(db, sql: "SELECT id FROM profiles WHERE id = ?1 UNION ALL SELECT profile_id FROM identities WHERE external_id = ?1 LIMIT 1",
+                                                    arguments: [id.normalizedID]) else { return nil }
+            return try Self.facts(db, only: profile).first
         }
+    }
+
+    /// Facts of every profile, or of one (`only`).
+    static func facts(_ db: Database, only: String?) throws -> [ProfileFacts] {
+        var facts: [String: ProfileFacts] = [:]
+        let arguments: StatementArguments = [only]
+        for r in try Row.fetchAll(db, sql: "SELECT id, traits, first_seen FROM profiles WHERE ?1 IS NULL OR id = ?1", arguments: arguments) {
+            facts[r[0]] = ProfileFacts(id: r[0], traits: try Self.decodeObject(r[1]), firstSeen: (r[2] as Int64?).map(Timestamp.init(milliseconds:)))
+        }
+        for r in try Row.fetchAll(db, sql: "SELECT profile_id, traits FROM computed_values WHERE ?1 IS NULL OR profile_id = ?1", arguments: arguments) {
+            guard case .object(let o) = try JSONTextParser.parse(r[1] as String) else { continue }
+            facts[r[0]]?.computed.merge(o) { _, new in new }
+        }
+        for r in try Row.fetchAll(db, sql: "SELECT am.profile_id, a.traits FROM account_members am JOIN accounts a ON a.id = am.account_id WHERE ?1 IS NULL OR am.profile_id = ?1 ORDER BY a.id",
+                                  arguments: arguments) {
+            facts[r[0]]?.accounts.append(try Self.decodeObject(r[1]))
+        }
+        for r in try Row.fetchAll(db, sql: "SELECT profile_id, name, timestamp, properties FROM events WHERE type = 'track' AND (?1 IS NULL OR profile_id = ?1) ORDER BY id",
+                                  arguments: arguments) {
+            facts[r[0]]?.events.append(ProfileFacts.Event(name: r[1], timestamp: Timestamp(milliseconds: r[2]), properties: try Self.decodeObject(r[3])))
+        }
+        for r in try Row.fetchAll(db, sql: "SELECT order_id, profile_id, timestamp, amount, currency FROM orders WHERE ?1 IS NULL OR profile_id = ?1", arguments: arguments) {
+            facts[r[1]]?.orders.append(Order(id: r[0], customerID: r[1], timestamp: Timestamp(milliseconds: r[2]), amount: r[3], currency: r[4]))
+        }
+        return facts.values.sorted { CustomerOrder.compare($0.id, $1.id) < 0 }
     }
 }

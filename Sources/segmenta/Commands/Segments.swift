@@ -11,7 +11,7 @@ extension Segmenta {
             abstract: "Define segments as JSON conditions, refresh them into snapshots, and read members and history.",
             discussion: "The definition language is documented in docs/SEGMENTS.md.",
             subcommands: [Create.self, Update.self, Delete.self, List.self, Show.self, Refresh.self, Members.self, History.self,
-                          Diff.self, ImportStatic.self, Freeze.self]
+                          Diff.self, Explain.self, ImportStatic.self, Freeze.self]
         )
     }
 }
@@ -105,6 +105,37 @@ extension Segmenta.Segments {
                            s.lastError.map { $0.count > 60 ? String($0.prefix(59)) + "…" : $0 } ?? ""])
                 }
                 print(t.render())
+            }
+        }
+    }
+
+    struct Explain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Why a profile is in a segment, or not: every condition with the profile's value there and whether it held.",
+            discussion: """
+            Evaluates the segment's condition on that profile's own data (as of --as-of, default now), node by
+            node. For someone outside it lists the conditions that would have to hold for them to enter; for a
+            member, those whose failing would make them leave. --format json gives the tree with `held` and
+            `value` on every node (the root's `held` is the membership).
+              segmenta segments explain champions-detractors 10042
+            """)
+        @Argument(help: "The segment.") var name: String
+        @Argument(help: "The profile: its id, a user id or an anonymous id.") var profile: String
+        @Option(help: ArgumentHelp("Evaluate as of this date or timestamp; default now.", valueName: "date")) var asOf: String?
+        @Option(help: "Output: table (readable) or json.") var format: OutputFormat = .table
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            if format == .csv { throw ValidationError("--format csv is not offered for an explanation (a tree); use table or json") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let db = try await store.storage()
+                let when = try parseAsOf(asOf) ?? .now
+                let e = try await MembershipExplanation.run(db, segment: name, profile: profile, asOf: when)
+                if format == .json { print(e.json.jsonText); return }
+                for line in e.lines { print(line) }
             }
         }
     }
