@@ -81,7 +81,9 @@ public struct MembershipExplanation: Sendable {
         }
         walk(tree, depth: 0)
         if !blocking.isEmpty && !isStatic {
-            out.append(member ? "It would leave if all of these stopped holding:" : "To enter, all of these would have to hold:")
+            let one = blocking.count == 1
+            out.append(member ? (one ? "It would leave if this stopped holding:" : "It would leave if all of these stopped holding:")
+                              : (one ? "To enter, this would have to hold:" : "To enter, all of these would have to hold:"))
             for b in blocking { out.append("  • " + b.text + " (here: " + Self.show(b.value) + ")") }
         }
         return out

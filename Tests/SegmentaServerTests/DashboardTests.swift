@@ -76,7 +76,10 @@ struct DashboardTests {
             let (cookie, _) = try await signIn(client, key: s.admin)
             let expectations: [(String, [String])] = [
                 ("/", ["Overview", "champions", "<svg", "size over time"]),
-                ("/segments/champions", ["Who:", "Members at each refresh", "RFM segments of the members", "Lifecycle mix: champions against all customers", "Export CSV", "Validation"]),
+                ("/segments/champions", ["Who:", "Members at each refresh", "RFM segments of the members", "Lifecycle mix: champions against all customers", "Export CSV", "Validation",
+                                         "Why is someone in it, or not?"]),
+                // Why a member is in: the condition with their value, and what would make them leave.
+                ("/explain?segment=champions&profile=\(someone)", ["<b>is</b> in", "Condition by condition", "here: Champions", "What would make them leave"]),
                 ("/segments/champions?compare=1", ["compared with the rest", "verdict"]),
                 ("/rfm", ["Customers by recency (R) and frequency-monetary (FM) score", "Champions", "Customers per RFM segment"]),
                 ("/cohorts", ["Share of each monthly cohort"]),
@@ -84,7 +87,7 @@ struct DashboardTests {
                 ("/value", ["Customers by 12-month CLV", "P(alive) against repeat purchases", "Personas", "coloured by persona"]),
                 // Titled by the person's name; nested traits as paths; scores in words, the trait name on hover.
                 ("/profiles/\(someone)", ["profile \(someone)", "champions", "Recent activity", "Scores and predictions", "RFM segment",
-                                          "title=\"computed trait rfm_segment\"", "company.size", "consent.marketing"]),
+                                          "title=\"computed trait rfm_segment\"", "company.size", "consent.marketing", "Why in or not?"]),
                 ("/builder", ["Who belongs", "/assets/builder.js"]),
             ]
             for (path, needles) in expectations {
@@ -97,6 +100,10 @@ struct DashboardTests {
                 if !path.contains("compare") { #expect(ContinuousClock.now - clock < .milliseconds(500), "\(path) is slow") }
             }
             try await client.execute(uri: "/segments/nope", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/explain?segment=nope&profile=\(someone)", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/explain?segment=champions", method: .get, headers: [.cookie: cookie]) { r in
+                #expect(r.status == .badRequest && String(buffer: r.body).contains("Name a segment and a profile"))
+            }
             try await client.execute(uri: "/segments/champions/members.csv", method: .get, headers: [.cookie: cookie]) { r in
                 #expect(String(buffer: r.body).hasPrefix("profile_id,email\n"))
             }

@@ -22,6 +22,7 @@ enum Assets {
     textarea{width:100%;min-height:180px;font-family:ui-monospace,monospace;font-size:12px}
     form.inline{display:inline-flex;gap:8px;align-items:center;flex-wrap:wrap}
     .bare main{max-width:420px;margin-top:12vh}.bare section{padding:24px}.bare input{width:100%;margin:8px 0 12px}
+    .explain,.explain ul{list-style:none;padding-left:18px;margin:4px 0}.explain li{margin:4px 0}.explain ul{border-left:2px solid var(--line)}
     .node{border-left:3px solid var(--line);padding:6px 0 6px 12px;margin:6px 0}.node .controls{display:flex;gap:6px;flex-wrap:wrap;align-items:center}
     .card dt{font-weight:600;margin-top:6px}.card dd{margin:0 0 4px}
     .timeline li{margin:2px 0}.timeline time{color:var(--muted);font-variant-numeric:tabular-nums;margin-right:8px}

@@ -126,6 +126,13 @@ public struct DashboardController: Sendable {
             let counts = ["pass", "warn", "fail"].map { s in "&\(s)=\(statuses.filter { $0 == s }.count)" }.joined()
             return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery() + "?validated=1" + counts])
         }
+        pages.get("explain") { request, context in
+            let viewer = try context.signedIn()
+            guard let segment = request.query("segment"), !segment.isEmpty, let profile = request.query("profile"), !profile.isEmpty else {
+                throw APIError.badRequest("Name a segment and a profile: /explain?segment=NAME&profile=ID (the forms on a segment's or a profile's page fill them in).")
+            }
+            return Self.html(try await p.explain(segment: segment, profile: profile, viewer: viewer))
+        }
         pages.get("builder") { _, context in Self.html(p.builder(try context.signedIn())) }
         pages.get("rfm") { request, context in Self.html(try await p.rfm(try context.signedIn(), from: request.query("from"), to: request.query("to"))) }
         pages.get("cohorts") { request, context in Self.html(try await p.cohorts(try context.signedIn(), period: request.query("period") ?? "month", by: request.query("by") ?? "")) }

@@ -42,7 +42,11 @@ extension DashboardPages {
                             ("orders", H.thousands(Int(saturating: p["orders"]?.objectValue?["count"]?.numberValue ?? 0))),
                             ("revenue", H.fixed(p["orders"]?.objectValue?["revenue"]?.numberValue ?? 0, 2))])
         let segments = p["segments"]?.arrayValues.compactMap(\.stringValue) ?? []
-        body += H.section("Segments", segments.isEmpty ? H.empty("In no segment.") : segments.map { "<a class=\"pill\" href=\"/segments/\(H.e($0))\">\(H.e($0))</a>" }.joined(separator: " "))
+        let all = try await mapped { try await store.segments().map(\.name) }
+        let profileID = p["id"]?.stringValue ?? id
+        body += H.section("Segments", (segments.isEmpty ? H.empty("In no segment.") : segments.map { "<a class=\"pill\" href=\"/segments/\(H.e($0))\">\(H.e($0))</a>" }.joined(separator: " "))
+                          + (all.isEmpty ? "" : Self.explainForm(segments: all, fixedSegment: nil, fixedProfile: profileID)),
+                          note: all.isEmpty ? nil : "Pick any segment to see, condition by condition, why this person is in it or not.")
         body += "<div class=\"row\">"
         body += H.section("Traits", H.table(["trait", "value"], rows(p["traits"]?.objectValue ?? [:])), note: "Nested traits are shown as paths (company.size), as segment conditions name them.")
         let computed = (p["computed_traits"]?.objectValue ?? [:]).sorted { Self.computedOrder($0.key) < Self.computedOrder($1.key) }
@@ -73,7 +77,6 @@ extension DashboardPages {
         body += H.section("Recent activity (50 latest)", items.isEmpty ? H.empty("No events.") : "<ul class=\"timeline\">\(items.joined())</ul>")
         // Titled as a person: their name, else their email, else the id (kept beside it).
         let traits = p["traits"]?.objectValue ?? [:]
-        let profileID = p["id"]?.stringValue ?? id
         let title = traits["name"]?.stringValue ?? traits["email"]?.stringValue ?? "Profile \(profileID)"
         let subtitle = "<p class=\"note\">profile \(H.e(profileID))\((traits["name"] != nil ? traits["email"]?.stringValue : nil).map { " · " + H.e($0) } ?? "")</p>"
         return H.page(title, viewer: viewer, active: "/profiles", subtitle + body)

@@ -130,6 +130,8 @@ struct DashboardPages: Sendable {
         if page > 1 { pager += " · <a href=\"/segments/\(H.e(name))?page=\(page - 1)\(H.e(q))\">previous</a>" }
         if page < pages { pager += " · <a href=\"/segments/\(H.e(name))?page=\(page + 1)\(H.e(q))\">next</a>" }
         body += H.section("Members", table + pager + "</p>", note: "The CSV export leaves out members who denied marketing consent.")
+        body += H.section("Why is someone in it, or not?", Self.explainForm(segments: [], fixedSegment: name, fixedProfile: nil),
+                          note: "Every condition with that person's value beside it, and what would have to change.")
         var hookBody = hooks.isEmpty ? H.empty("No webhooks. Add one with POST /api/v1/segments/\(name)/webhooks (admin key).")
             : H.table(["url", "since"], hooks.map { [H.e(viewer.isAdmin ? $0.url : WebhookTarget.masked($0.url)), H.e($0.createdAt.dateString)] })
         if !deliveries.isEmpty {
