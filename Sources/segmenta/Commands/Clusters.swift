@@ -83,26 +83,12 @@ extension Segmenta {
 
 /// Reads feature tables and centre files.
 enum FeatureTable {
+    /// A table of an id and numeric features (parsed on two cores, ``FeatureFile``).
     static func read(_ path: String, format: DelimitedFileOptions) throws -> FeatureMatrix {
         try FileBytes.with(path) { bytes in
-            let (names, start, line) = try format.layout(of: bytes)
-            guard names.count >= 2 else { throw CLIError("\(path): needs an id column and at least one feature column") }
-            var ids: [String] = [], values: [Double] = []
-            var problem: String?
-            try CSVScanner.scan(UnsafeBufferPointer(rebasing: bytes[start...]), delimiter: format.delimiter, firstLine: line) { r in
-                guard r.count == names.count else { problem = "line \(r.line): expected \(names.count) fields, found \(r.count)"; return false }
-                ids.append(r.string(0))
-                for j in 1..<names.count {
-                    guard let v = DecimalParser.double(r.bytes(j)) else {
-                        problem = "line \(r.line), column \(names[j]): \"\(r.string(j))\" is not a number"
-                        return false
-                    }
-                    values.append(v)
-                }
-                return true
+            do throws(SegmentaError) { return try FeatureFile.parse(bytes, options: format) } catch {
+                throw CLIError("\(path): \(error.message)")
             }
-            if let problem { throw CLIError("\(path): \(problem)") }
-            return FeatureMatrix(ids: ids, names: Array(names.dropFirst()), values: values)
         }
     }
 
