@@ -178,12 +178,16 @@ struct ClickHouseEventStoreTests {
     }
 
     /// The random-definition property test of the condition compiler, with events in ClickHouse:
-    /// event conditions run in the cluster, the rest in the primary store (SQLite).
-    @Test(arguments: [1, 2] as [UInt64])
-    func conditionsWithEventsInClickHouseAgreeWithTheEvaluator(seed: UInt64) async throws {
+    /// event conditions run in the cluster, the rest in the primary store (SQLite, and PostgreSQL
+    /// when one is configured).
+    @Test(arguments: ContractBackend.available, [1, 2] as [UInt64])
+    func conditionsWithEventsInClickHouseAgreeWithTheEvaluator(primaryBackend: ContractBackend, seed: UInt64) async throws {
         let f = try await ConditionSQLAgreementTests.fixture(seed: seed)
+        try await primaryBackend.with { primary in try await Self.agree(f, primary: primary, seed: seed) }
+    }
+
+    static func agree(_ f: ConditionSQLAgreementTests.Fixture, primary: any Storage, seed: UInt64) async throws {
         try await ClickHouseCluster.with { events, _ in
-            let primary = try SQLiteStore().backend
             try await f.inputs.load(into: primary)
             try await events.insert(f.inputs.messages, source: "t", arrival: ConditionSQLAgreementTests.at)
             try await ClickHouseCluster.recordIdentities(of: primary, into: events, version: 1)
