@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "segmenta",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],   // Synchronization's Mutex and Atomic need macOS 15
     products: [
         .executable(name: "segmenta", targets: ["segmenta"]),
         .library(name: "SegmentaCore", targets: ["SegmentaCore"]),

@@ -15,7 +15,7 @@ enum Assets {
     .stat{background:#fff;border-radius:8px;padding:12px 18px;box-shadow:0 1px 3px rgba(0,0,0,.08);min-width:140px}.stat b{display:block;font-size:22px}
     table{border-collapse:collapse;width:100%}th,td{padding:5px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
     th{color:var(--muted);font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-    .error{color:var(--bad)}.ok{color:var(--good)}.pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#eef2f7;margin:1px}.banner{background:#eaf6ee;border-left:4px solid var(--good);padding:8px 12px;margin:8px 0}
+    .error{color:var(--bad)}.ok{color:var(--good)}.pill{display:inline-block;padding:1px 8px;border-radius:10px;background:#eef2f7;margin:1px}.banner.neutral{background:#eef2f7;border-left-color:var(--muted)}.banner{background:#eaf6ee;border-left:4px solid var(--good);padding:8px 12px;margin:8px 0}
     .pass{background:#e3f4e8}.warn{background:#fdf3d8}.fail{background:#fbe4e2}
     button,.button{background:var(--accent);color:#fff;border:0;border-radius:6px;padding:6px 12px;font-size:13px;cursor:pointer;text-decoration:none}
     button.secondary{background:#eef2f7;color:var(--ink)}input,select,textarea{font:inherit;padding:5px 8px;border:1px solid #c9ced6;border-radius:6px}

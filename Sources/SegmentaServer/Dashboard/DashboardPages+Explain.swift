@@ -10,7 +10,7 @@ extension DashboardPages {
         let e = try await mapped { try await MembershipExplanation.run(store, segment: segment, profile: profile, asOf: .now) }
         let who = "<a href=\"/profiles/\(H.e(e.profile.addingPercentEncodingForPathSegment()))\">\(H.e(e.profile))</a>"
         let where_ = "<a href=\"/segments/\(H.e(e.segment.addingPercentEncodingForPathSegment()))\">\(H.e(e.segment))</a>"
-        var body = "<p class=\"banner\">\(who) <b>\(e.member ? "is" : "is not")</b> in \(where_) now, by its definition applied to their data."
+        var body = "<p class=\"banner\(e.member ? "" : " neutral")\">\(who) <b>\(e.member ? "is" : "is not")</b> in \(where_) now, by its definition applied to their data."
             + (e.isStatic ? " It is a static segment: membership is its list." : "") + "</p>"
         if !e.isStatic {
             body += H.section("Condition by condition", "<ul class=\"explain\">" + Self.explainNode(e.tree) + "</ul>",
