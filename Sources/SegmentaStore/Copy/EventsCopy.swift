@@ -1,6 +1,26 @@
 public import SegmentaCore
 
 extension StoreCopy {
+    /// Appends a stored event row (track, page or screen) as a `JSONEachRow` line; false for
+    /// other rows (identify, group, alias are not events).
+    static func eventLine(_ row: [SQLArgument], column: [String: Int], to out: inout String) -> Bool {
+        func text(_ name: String) -> String? {
+            guard let i = column[name], i < row.count, case .text(let s) = row[i] else { return nil }
+            return s
+        }
+        func integer(_ name: String) -> Int64? {
+            guard let i = column[name], i < row.count, case .integer(let n) = row[i] else { return nil }
+            return n
+        }
+        guard let type = text("type"), ["track", "page", "screen"].contains(type),
+              let profile = text("profile_id"), let timestamp = integer("timestamp") else { return false }
+        let properties = (try? JSONTextParser.parseObject(text("properties") ?? "{}")) ?? [:]
+        ClickHouseEventRow(source: text("source") ?? "", messageID: text("message_id") ?? "", profile: profile, type: type,
+                           event: text("name") ?? "", timestamp: timestamp, receivedAt: integer("received_at") ?? timestamp,
+                           properties: properties).writeJSONLine(to: &out)
+        return true
+    }
+
     /// Rows sent to ClickHouse per insert: large inserts make few parts.
     static let clickHouseBatch = 200_000
 
@@ -31,37 +51,27 @@ extension StoreCopy {
         }
         guard let table = StoreTable.all.first(where: { $0.name == "events" }) else { throw SegmentaError(.storage, "no events table to copy") }
         let column = Dictionary(table.columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        func text(_ row: [SQLArgument], _ name: String) -> String? {
-            guard let i = column[name], i < row.count, case .text(let s) = row[i] else { return nil }
-            return s
-        }
-        func integer(_ row: [SQLArgument], _ name: String) -> Int64? {
-            guard let i = column[name], i < row.count, case .integer(let n) = row[i] else { return nil }
-            return n
-        }
-        var pending = ""
-        var pendingRows = 0
+        var pending: [[SQLArgument]] = []
         var sent = 0
-        try await copyTable(table, from: source) { rows in
-            for row in rows {
-                guard let type = text(row, "type"), ["track", "page", "screen"].contains(type),
-                      let profile = text(row, "profile_id"), let timestamp = integer(row, "timestamp") else { continue }
-                let properties = (try? JSONTextParser.parseObject(text(row, "properties") ?? "{}")) ?? [:]
-                ClickHouseEventRow(source: text(row, "source") ?? "", messageID: text(row, "message_id") ?? "", profile: profile, type: type,
-                                   event: text(row, "name") ?? "", timestamp: timestamp, receivedAt: integer(row, "received_at") ?? timestamp,
-                                   properties: properties).writeJSONLine(to: &pending)
-                pendingRows += 1
+        // Rows are gathered a batch at a time, turned into JSONEachRow lines on every core, sent.
+        func flush() async throws(SegmentaError) {
+            let rows = pending
+            let counted = ParallelChunks.map(rows.count) { range -> [(String, Int)] in
+                var lines = ""
+                var n = 0
+                for row in rows[range] where eventLine(row, column: column, to: &lines) { n += 1 }
+                return [(lines, n)]
             }
-            if pendingRows >= clickHouseBatch {
-                try await events.insertRows(pending)
-                sent += pendingRows
-                progress(sent)
-                (pending, pendingRows) = ("", 0)
-            }
+            try await events.insertRows(counted.map(\.0).joined())
+            sent += counted.reduce(0) { $0 + $1.1 }
+            progress(sent)
+            pending.removeAll(keepingCapacity: true)
         }
-        try await events.insertRows(pending)
-        sent += pendingRows
-        progress(sent)
+        try await copyTable(table, from: source) { rows in
+            pending += rows
+            if pending.count >= clickHouseBatch { try await flush() }
+        }
+        try await flush()
         let stored = try await events.storedEvents()
         guard stored == sent else {
             throw SegmentaError(.storage, "ClickHouse holds \(stored) events where \(sent) were sent (was something else writing to \(events.location)?)")
