@@ -97,6 +97,15 @@ struct ClickHouseEventStoreTests {
         }
     }
 
+    @Test func aDatabaseWithoutTheTablesIsNamedWithWhatToDo() async throws {
+        var url = try ClickHouseURL(try #require(ClickHouseCluster.url))
+        url.database = "segmenta_never_created"
+        await #expect { try await ClickHouseEventStore(url: url).requireTables() } throws: { e in
+            (e as? SegmentaError)?.code == .notFound && "\(e)".contains("segmenta store copy --from STORE --events-to")
+        }
+        try await ClickHouseCluster.with { store, _ in try await store.requireTables() }
+    }
+
     @Test func migrationsCreateTablesOnEveryHostOnce() async throws {
         try await ClickHouseCluster.with { store, url in
             try await store.migrate()   // a second time: changes nothing

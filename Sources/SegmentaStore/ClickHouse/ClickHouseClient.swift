@@ -33,8 +33,8 @@ package struct ClickHouseClient: Sendable {
     }
 
     /// The first column of every row.
-    package func column(_ sql: String, on host: ClickHouseURL.Host? = nil) async throws(SegmentaError) -> [String] {
-        try await rows(sql, on: host).map { $0.first ?? "" }
+    package func column(_ sql: String, on host: ClickHouseURL.Host? = nil, database: Bool = true) async throws(SegmentaError) -> [String] {
+        try await rows(sql, on: host, database: database).map { $0.first ?? "" }
     }
 
     /// Sends rows as `JSONEachRow` data into `table` (one JSON object per line).

@@ -24,6 +24,15 @@ public struct ClickHouseEventStore: Sendable {
     /// Creates the database and tables where missing (safe to run again).
     public func migrate() async throws(SegmentaError) { try await schema.migrate() }
 
+    /// Checks that the events tables exist (reading only), with what to do when they do not.
+    public func requireTables() async throws(SegmentaError) {
+        let db = ClickHouseSQL.quote(client.url.database)
+        let present = try await client.column("SELECT count() FROM system.tables WHERE database = \(db) AND name IN ('events_local', 'identities_local')", database: false)
+        guard present.first == "2" else {
+            throw SegmentaError(.notFound, "ClickHouse at \(location) holds no Segmenta events yet; copy them there first: segmenta store copy --from STORE --events-to 'clickhouse://\(location)'")
+        }
+    }
+
     /// Writes the track, page and screen messages among `messages` (others carry no event).
     /// Returns once every shard holds its rows. A message written twice (an SDK retry) is
     /// counted once by every query, so a retry after a failure is always safe.

@@ -189,6 +189,7 @@ extension Segmenta.Segments {
             try await reportingErrors {
                 let db = try await store.storage()
                 let eventStore = try events.map { text throws in ClickHouseEventStore(url: try ClickHouseURL(text)) }
+                try await eventStore?.requireTables()
                 let when = try parseAsOf(asOf) ?? .now
                 let targets = names.isEmpty ? try await db.segments().filter { $0.kind == .dynamic }.map(\.name) : names
                 guard !targets.isEmpty else { print("no segments to refresh"); return }
