@@ -9,12 +9,14 @@ public import Logging
 public struct Recompute: Sendable {
     /// The analyses a recompute can run.
     public enum Analysis: String, Sendable, CaseIterable {
-        case rfm, lifecycle, cohorts, clv, clusters
+        case rfm, lifecycle, cohorts, clv, clusters, churn
     }
 
     /// Which analyses run, and how hard refreshes are retried.
     public struct Options: Sendable {
-        public var analyses: Set<Analysis> = [.rfm, .lifecycle, .cohorts, .clv, .clusters]
+        public var analyses: Set<Analysis> = [.rfm, .lifecycle, .cohorts, .clv, .clusters, .churn]
+        /// The churn model: horizon, churn event, features.
+        public var churn = ChurnRun.Options()
         /// Personas to find (k-means on R, F, M and CLV).
         public var clusters = 4
         public var refreshAttempts = 3
@@ -131,6 +133,8 @@ public struct Recompute: Sendable {
                   data.ids.count >= options.clusters * 2 else { return }
             let analysis = try ClusterAnalysis.run(data, k: options.clusters, log: true, options: KMeans.Options(k: options.clusters, nInit: 4, seed: 1))
             try await ClusterWriteBack.save(analysis, ids: data.ids, data: data, to: store)
+        case .churn:
+            try await ChurnRun.save(try await ChurnRun.run(store, options: options.churn), churnEvent: options.churn.churnEvent, to: store)
         }
     }
 

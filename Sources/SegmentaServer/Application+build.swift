@@ -32,6 +32,8 @@ public struct ServerParts: Sendable {
         var options = Recompute.Options()
         if !configuration.computeCLV { options.analyses.remove(.clv) }
         if let k = configuration.clusters { options.clusters = k } else { options.analyses.remove(.clusters) }
+        if let days = configuration.churnHorizonDays { options.churn.model.horizonDays = days } else { options.analyses.remove(.churn) }
+        options.churn.churnEvent = configuration.churnEvent
         options.refreshAttempts = configuration.refreshAttempts
         options.webhookPageSize = configuration.webhookPageSize
         var recompute = RecomputeService(store: storage, interval: configuration.refreshInterval ?? .seconds(3600), options: options,

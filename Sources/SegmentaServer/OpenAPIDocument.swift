@@ -1,4 +1,5 @@
 import SegmentaCore
+import SegmentaJobs
 
 /// The OpenAPI 3.1 document served at `/openapi.json`, built from the route table below so that
 /// the document and the router are reviewed side by side (a test checks every route is listed,
@@ -44,7 +45,7 @@ enum OpenAPIDocument {
     static let pathParameters: [String: JSONValue] = [
         "name": .object(["type": "string", "minLength": 1, "maxLength": 64]),
         "id": .object(["type": "string", "minLength": 1, "maxLength": 1000]),
-        "kind": .object(["type": "string", "enum": ["rfm", "lifecycle", "cohorts", "clv", "clusters"]]),
+        "kind": .object(["type": "string", "enum": .array(Recompute.Analysis.allCases.map { .string($0.rawValue) })]),
     ]
 
     // MARK: - Routes
@@ -107,7 +108,7 @@ enum OpenAPIDocument {
                   body: "Webhook", responses: [201: ("Created", "WebhookCreated"), 404: notFound, 422: ("Bad url (including loopback, link-local or private addresses) or secret", "Error")]),
             Route(method: "delete", path: "/api/v1/segments/{name}/webhooks/{id}", summary: "Remove a webhook", access: .admin,
                   responses: [204: ("Deleted", nil), 400: ("id is not a number", "Error"), 404: ("Unknown webhook", "Error")]),
-            Route(method: "get", path: "/api/v1/analyses/{kind}", summary: "Latest results of rfm, lifecycle, cohorts, clv or clusters", access: .read,
+            Route(method: "get", path: "/api/v1/analyses/{kind}", summary: "Latest results of rfm, lifecycle, cohorts, clv, clusters or churn", access: .read,
                   responses: [200: ("Latest run", "Analysis"), 404: ("Not computed yet or unknown kind", "Error")]),
             Route(method: "post", path: "/api/v1/analyses/{kind}", summary: "Recompute one analysis now and write back its computed traits", access: .admin,
                   responses: [200: ("Done", "AnalysisRun"), 404: ("Unknown kind", "Error"), 422: ("Not enough data for this analysis", "Error")]),

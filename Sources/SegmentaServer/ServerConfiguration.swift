@@ -14,6 +14,10 @@ public struct ServerConfiguration: Sendable {
     public var searchTraits = ["email", "name"]
     /// Also cluster customers into this many personas at each recompute (nil: no clustering).
     public var clusters: Int? = 4
+    /// Also train the churn model at each recompute, with this horizon in days (nil: no churn model).
+    public var churnHorizonDays: Int? = 90
+    /// The track event that means a customer left, for the churn model.
+    public var churnEvent = "Subscription Cancelled"
     /// Largest request body accepted, compressed or not (Segment's batch limit is ~500 KB; PostHog's ~6 MB).
     public var maxBodyBytes = 8 * 1024 * 1024
     /// Messages waiting to be committed beyond which ingestion answers 503 with Retry-After.

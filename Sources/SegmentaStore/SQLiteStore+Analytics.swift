@@ -139,6 +139,13 @@ extension SQLiteStore {
 extension SQLiteStore {
     /// Per profile, the number of track events of a name in the `days` × 24 hours before `asOf`
     /// (every profile appears, with 0 when it has none).
+    public func eventNames(limit: Int) throws(SegmentaError) -> [(name: String, count: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT name, COUNT(*) FROM events WHERE type = 'track' AND name IS NOT NULL GROUP BY name ORDER BY 2 DESC, 1 LIMIT ?",
+                             arguments: [max(0, limit)]).map { (name: $0[0] as String, count: $0[1] as Int) }
+        }
+    }
+
     public func eventCounts(_ name: String, days: Int, asOf: Timestamp) throws(SegmentaError) -> [String: Double] {
         try read { db in
             var out: [String: Double] = [:]

@@ -142,6 +142,18 @@ extension PostgresBackend {
         }
     }
 
+    public func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)] {
+        try await read { pg in
+            try await pg.rows("""
+                SELECT name, count(*)::bigint FROM events WHERE type = 'track' AND name IS NOT NULL
+                GROUP BY name ORDER BY 2 DESC, name COLLATE "C" LIMIT \(max(0, limit))
+                """).map { row in
+                let (name, n) = try row.decode((String, Int).self)
+                return (name: name, count: n)
+            }
+        }
+    }
+
     public func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
         try await read { pg in
             var out: [String: Double] = [:]

@@ -25,6 +25,9 @@ public protocol ActivityStore: Sendable {
     func activity(_ source: ActivitySource) async throws(SegmentaError) -> [CohortRetention.Activity]
     /// Per profile, track events of a name in the `days` × 24 hours before `asOf` (every profile, 0 when none).
     func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double]
+    /// The most frequent track-event names with how many events each has, most frequent first
+    /// (ties by name).
+    func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)]
     /// Per profile, the value of a KPI as of a time.
     func kpiValues(_ kpi: KPI, asOf: Timestamp) async throws(SegmentaError) -> [String: Double]
 }

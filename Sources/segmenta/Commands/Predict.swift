@@ -6,8 +6,8 @@ extension Segmenta {
     /// `segmenta predict …`.
     struct Predict: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Predictive models: an L2 logistic regression on any table.",
-            subcommands: [Fit.self]
+            abstract: "Predictive models: who is about to churn, and an L2 logistic regression on any table.",
+            subcommands: [Churn.self, Fit.self]
         )
     }
 }

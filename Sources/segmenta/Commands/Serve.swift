@@ -25,6 +25,10 @@ extension Segmenta {
         var refreshInterval = "15m"
         @Option(help: "Personas to find at each recompute (0: no clustering).") var clusters = 4
         @Flag(help: "Skip CLV (BG/NBD + Gamma-Gamma) at each recompute.") var noClv = false
+        @Option(help: ArgumentHelp("Horizon of the churn model trained at each recompute (churn_risk), in days; 0: no churn model.", valueName: "days"))
+        var churnHorizon = 90
+        @Option(help: ArgumentHelp("The track event that means a customer left, for the churn model.", valueName: "name"))
+        var churnEvent = "Subscription Cancelled"
         @Option(help: ArgumentHelp("Traits people are searched by, with any id (Profiles page, segment members, GET /api/v1/profiles?q=).", valueName: "t1,t2"))
         var searchTraits = "email,name"
 
@@ -42,6 +46,8 @@ extension Segmenta {
             guard Self.duration(refreshInterval) != nil else { throw ValidationError("--refresh-interval \"\(refreshInterval)\" is not a duration like 30s, 15m, 1h or 0") }
             guard Self.duration(queryTimeLimit) != nil else { throw ValidationError("--query-time-limit \"\(queryTimeLimit)\" is not a duration like 30s, 2m or 0") }
             guard let idle = Self.duration(idleTimeout), idle >= .seconds(1) else { throw ValidationError("--idle-timeout \"\(idleTimeout)\" must be a duration of at least 1s, like 60s") }
+            guard (0...3650).contains(churnHorizon) else { throw ValidationError("--churn-horizon must be between 0 (no churn model) and 3650 days, got \(churnHorizon)") }
+            guard !churnEvent.isEmpty else { throw ValidationError("--churn-event needs an event name, e.g. \"Subscription Cancelled\"") }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error") }
         }
 
@@ -58,6 +64,8 @@ extension Segmenta {
                 config.refreshInterval = interval == .zero ? nil : interval
                 config.clusters = clusters > 0 ? clusters : nil
                 config.computeCLV = !noClv
+                config.churnHorizonDays = churnHorizon > 0 ? churnHorizon : nil
+                config.churnEvent = churnEvent
                 config.searchTraits = NameList.parse(searchTraits)
                 config.webhookNetworks.allowPrivate = webhooksAllowPrivate
                 let limit = Self.duration(queryTimeLimit) ?? .seconds(30)
