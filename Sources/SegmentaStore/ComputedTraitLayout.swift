@@ -2,7 +2,7 @@ import SegmentaCore
 import GRDB
 
 /// How computed traits are kept: one JSON object per profile and *group* (the analysis that writes
-/// them together: `rfm`, `lifecycle`, `clv`, `clusters`; any other name is a group of its own),
+/// them together: `rfm`, `lifecycle`, `clv`, `clusters`, `churn`; any other name is a group of its own),
 /// in `computed_values (grp, profile_id) → traits`. Saving an analysis for a million profiles is
 /// then a range delete and a million sequential inserts, not one row per profile and trait; a
 /// condition reads one trait with `json_extract` on the profile's row of that trait's group.
@@ -16,6 +16,7 @@ package enum ComputedTraitLayout {
             case _ where n.hasPrefix("rfm_"): g[n] = "rfm"
             case "clv", "p_alive", "expected_purchases": g[n] = "clv"
             case "cluster", "persona": g[n] = "clusters"
+            case "churn_risk", "churn_risk_decile": g[n] = "churn"
             default: g[n] = n
             }
         }

@@ -85,6 +85,8 @@ struct DashboardTests {
                 ("/cohorts", ["Share of each monthly cohort"]),
                 ("/cohorts?period=week&by=plan", ["plan = "]),
                 ("/value", ["Customers by 12-month CLV", "P(alive) against repeat purchases", "Personas", "coloured by persona"]),
+                // The churn model the recompute trained: calibration, drivers in words, the riskiest people.
+                ("/churn", ["held-out AUC", "Are the probabilities honest?", "What the risk depends on", "likely to churn (odds ×", "The riskiest people now", "href=\"/profiles/"]),
                 // Titled by the person's name; nested traits as paths; scores in words, the trait name on hover.
                 ("/profiles/\(someone)", ["profile \(someone)", "champions", "Recent activity", "Scores and predictions", "RFM segment",
                                           "title=\"computed trait rfm_segment\"", "company.size", "consent.marketing", "Why in or not?"]),

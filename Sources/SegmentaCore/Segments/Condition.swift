@@ -40,7 +40,8 @@ public indirect enum Condition: Sendable, Equatable {
 
     /// The computed traits Segmenta's own analyses write (RFM, lifecycle, CLV, personas).
     public static let builtInComputedTraits = ["rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_r", "rfm_f", "rfm_m", "rfm_fm", "rfm_segment",
-                                               "lifecycle", "clv", "p_alive", "expected_purchases", "cluster", "persona"]
+                                               "lifecycle", "clv", "p_alive", "expected_purchases", "cluster", "persona",
+                                               "churn_risk", "churn_risk_decile"]
 
     public var nodeCount: Int {
         switch self {

@@ -44,7 +44,7 @@ public struct AnalysesController: Sendable {
         try await QueryDeadline.$current.withValue(nil) {
             let job = Recompute(store: store, options: options, logger: logger)
             let clock = ContinuousClock.now
-            try await offloaded { try await job.analyse(analysis) }
+            try await offloaded(invalidStatus: .unprocessableContent) { try await job.analyse(analysis) }
             let d = ContinuousClock.now - clock
             let latest = try await mapped { try await store.latestAnalysisRun(kind: analysis.rawValue) }
             return .object(["kind": .string(analysis.rawValue), "seconds": .number(d.inSeconds), "summary": latest?.run.summary ?? .null])

@@ -136,6 +136,7 @@ public struct DashboardController: Sendable {
         pages.get("builder") { _, context in Self.html(p.builder(try context.signedIn())) }
         pages.get("rfm") { request, context in Self.html(try await p.rfm(try context.signedIn(), from: request.query("from"), to: request.query("to"))) }
         pages.get("cohorts") { request, context in Self.html(try await p.cohorts(try context.signedIn(), period: request.query("period") ?? "month", by: request.query("by") ?? "")) }
+        pages.get("churn") { _, context in Self.html(try await p.churn(try context.signedIn())) }
         pages.get("value") { request, context in Self.html(try await p.value(try context.signedIn(), x: request.query("x"), y: request.query("y"))) }
         pages.get("profiles") { request, context in
             let viewer = try context.signedIn()

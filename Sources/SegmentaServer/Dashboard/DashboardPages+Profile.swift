@@ -111,6 +111,7 @@ extension DashboardPages {
     static let computedLabels: [(name: String, label: String)] = [
         ("rfm_segment", "RFM segment"), ("lifecycle", "Lifecycle stage"), ("persona", "Persona"), ("cluster", "Cluster"),
         ("clv", "Expected value, next 12 months (CLV)"), ("p_alive", "Chance still a customer (P(alive))"), ("expected_purchases", "Expected purchases, next 12 months"),
+        ("churn_risk", "Risk of churning soon (churn model)"), ("churn_risk_decile", "Churn risk decile (10 = the riskiest tenth)"),
         ("rfm_recency", "Days since the last order"), ("rfm_frequency", "Orders"), ("rfm_monetary", "Spend"),
         ("rfm_r", "Recency score (R, 1–5)"), ("rfm_f", "Frequency score (F, 1–5)"), ("rfm_m", "Monetary score (M, 1–5)"), ("rfm_fm", "Frequency-monetary score (FM, 1–5)"),
     ]
@@ -120,7 +121,7 @@ extension DashboardPages {
     static func computedValue(_ name: String, _ v: JSONValue) -> String {
         guard let d = v.numberValue else { return readable(v) }
         switch name {
-        case "p_alive": return H.percent(d)
+        case "p_alive", "churn_risk": return H.percent(d)
         case "clv", "rfm_monetary": return H.fixed(d, 2)
         case "expected_purchases": return H.fixed(d, 1)
         default: return readable(v)

@@ -9,6 +9,7 @@ enum HTML {
     static func e(_ s: String) -> String { SVG.escape(s) }
 
     static let nav: [(path: String, title: String)] = [("/", "Overview"), ("/rfm", "RFM"), ("/cohorts", "Cohorts"), ("/value", "Value & personas"),
+                                                        ("/churn", "Churn risk"),
                                                         ("/builder", "New segment"), ("/profiles", "Profiles")]
 
     static func page(_ title: String, viewer: Viewer, active: String, _ body: String, script: Bool = false) -> String {

@@ -107,6 +107,13 @@ extension Segmenta {
                 ClusterOutput.print(personas, data: features, format: .table)
                 print("")
 
+                // Who is about to cancel: trained on the quarter before the end, saved as churn_risk.
+                let churnOptions = ChurnRun.Options()
+                let churn = try await ChurnRun.run(db, options: churnOptions)
+                try await ChurnRun.save(churn, churnEvent: churnOptions.churnEvent, to: db)
+                ChurnOutput.print(churn, churnEvent: churnOptions.churnEvent, seconds: nil)
+                print("")
+
                 // Segments: created once, refreshed monthly over the last six months.
                 for definition in DemoSegments.definitions {
                     let name = definition.objectValue?["name"]?.stringValue ?? ""
@@ -141,6 +148,7 @@ extension Segmenta {
                     ("segmenta compare activated-early\(dbFlag)", "does early activation pay? tests, effects, verdicts"),
                     ("segmenta validate pro-frequent-quiet\(dbFlag)", "distinct, measurable, accessible, substantial, actionable"),
                     ("segmenta clv\(dbFlag)", "BG/NBD + Gamma-Gamma per customer"),
+                    ("segmenta predict churn\(dbFlag) --horizon 60d", "the churn model, with its calibration table"),
                     ("segmenta import orders YOUR_ORDERS.csv\(dbFlag)", "then the same on your own data"),
                 ]
                 let width = steps.map(\.0.count).max() ?? 0

@@ -22,7 +22,7 @@ extension Segmenta.Predict {
             AUC and a calibration table; the model is then refitted on all of them and applied as of --as-of.
             Saved as computed traits churn_risk (probability of churning within the horizon) and
             churn_risk_decile (10 = the riskiest tenth), usable in segments:
-              {"trait": "computed.churn_risk", "op": "gt", "value": 0.4}
+              {"computed": "churn_risk", "op": "gt", "value": 0.4}
               segmenta predict churn --horizon 90d --churn-event "Subscription Cancelled"
             """)
         @Option(help: ArgumentHelp("How far ahead to predict: days (90d or 90) or weeks (13w).", valueName: "duration")) var horizon = "90d"
@@ -108,13 +108,19 @@ extension Segmenta.Predict {
 
 /// The churn model as people read it in a terminal.
 enum ChurnOutput {
-    static func print(_ r: ChurnPrediction, churnEvent: String, seconds: Double) {
+    /// The whole report; without `seconds` (the demo) a short one: the headline and three drivers.
+    static func print(_ r: ChurnPrediction, churnEvent: String, seconds: Double?) {
         let cutoff = r.cutoff.dateString, asOf = r.asOf.dateString
         Swift.print(Terminal.bold("Churn within \(r.horizonDays) days: trained on \(cutoff) → \(asOf), scored as of \(asOf)"))
         Swift.print("\(Fmt.thousands(r.trainingRows)) profiles could churn on \(cutoff); \(Fmt.thousands(r.churners)) (\(Fmt.percent(Double(r.churners) / Double(max(1, r.trainingRows))))) "
                     + "sent \"\(churnEvent)\" or became lost by \(asOf).")
         let auc = r.holdoutAUC.map { Fmt.fixed($0, 3) } ?? "–"
-        Swift.print("Held-out AUC \(auc) on \(Fmt.thousands(r.holdoutRows)) profiles (0.5 is a coin toss, 1 a perfect ranking) · \(Fmt.fixed(seconds, 1)) s")
+        Swift.print("Held-out AUC \(auc) on \(Fmt.thousands(r.holdoutRows)) profiles (0.5 is a coin toss, 1 a perfect ranking)" + (seconds.map { " · \(Fmt.fixed($0, 1)) s" } ?? ""))
+        guard seconds != nil else {
+            for d in r.drivers.prefix(3) { Swift.print("  • " + d.sentence) }
+            Swift.print("Saved as churn_risk and churn_risk_decile for \(Fmt.thousands(r.scores.count)) profiles.")
+            return
+        }
         Swift.print("")
         if !r.calibration.bins.isEmpty {
             Swift.print(Terminal.bold("Calibration on the held-out profiles (predicted against what happened)"))
@@ -131,6 +137,6 @@ enum ChurnOutput {
         let high = r.scores.filter { $0.decile == 10 }
         Swift.print("Saved churn_risk and churn_risk_decile for \(Fmt.thousands(r.scores.count)) profiles; mean risk \(Fmt.percent(r.scores.isEmpty ? 0 : r.scores.reduce(0) { $0 + $1.probability } / Double(r.scores.count)))"
                     + (high.isEmpty ? "." : ", the riskiest tenth (decile 10) from \(Fmt.percent(high.map(\.probability).min() ?? 0))."))
-        Swift.print("Use them in segments, e.g. {\"trait\": \"computed.churn_risk\", \"op\": \"gt\", \"value\": 0.4}.")
+        Swift.print("Use them in segments, e.g. {\"computed\": \"churn_risk\", \"op\": \"gt\", \"value\": 0.4}.")
     }
 }
