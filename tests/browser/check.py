@@ -143,7 +143,7 @@ try:
                                                                       headers={"Authorization": "Bearer " + key})))["members"][0]
     for path, name in [("/", "overview"), ("/segments/champions", "segment"), ("/segments/champions?compare=1", "segment-compare"),
                        ("/rfm", "rfm"), ("/cohorts", "cohorts"), ("/cohorts?period=month&by=acquisition_channel", "cohorts-by-channel"),
-                       ("/value", "value"), (f"/profiles/{someone}", "profile"), ("/profiles", "profile-search"), ("/builder", "builder"),
+                       ("/value", "value"), ("/churn", "churn"), (f"/profiles/{someone}", "profile"), ("/profiles", "profile-search"), ("/builder", "builder"),
                        (f"/explain?segment=champions&profile={urllib.parse.quote(someone, safe='')}", "explain")]:
         visit(path, name)
 
