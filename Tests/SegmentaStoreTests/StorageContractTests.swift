@@ -86,6 +86,11 @@ import Testing
             #expect(try await store.profileIDs().count == 1)
             #expect(try await store.traitValues("plan").values.sorted() == ["pro"])
             #expect(try await store.eventCounts("Exported", days: 1, asOf: at.adding(days: 1)).values.reduce(0, +) == 1)
+            // Track events by frequency, ties by name; the retried message counted once; identifies are not events.
+            _ = try await store.apply([Message(kind: .track, messageID: "m4", userID: "u1", event: "Viewed", timestamp: at)], source: "web", arrival: at)
+            let names = try await store.eventNames(limit: 5)
+            #expect(names.map(\.name) == ["Viewed", "Exported"] && names.map(\.count) == [2, 1])
+            #expect(try await store.eventNames(limit: 1).map(\.name) == ["Viewed"])
         }
     }
 
