@@ -17,6 +17,8 @@ public struct Recompute: Sendable {
         public var analyses: Set<Analysis> = [.rfm, .lifecycle, .cohorts, .clv, .clusters, .churn]
         /// The churn model: horizon, churn event, features.
         public var churn = ChurnRun.Options()
+        /// Drift alert thresholds.
+        public var drift = DriftDetector.Options()
         /// Personas to find (k-means on R, F, M and CLV).
         public var clusters = 4
         public var refreshAttempts = 3
@@ -39,6 +41,8 @@ public struct Recompute: Sendable {
     public struct Report: Sendable {
         public var steps: [Step] = []
         public var refreshes: [RefreshResult] = []
+        /// Drift alerts the refreshes raised (``DriftCheck``).
+        public var alerts: [SegmentAlert] = []
         public var failed: Int { steps.filter { $0.error != nil }.count }
     }
 
@@ -89,6 +93,12 @@ public struct Recompute: Sendable {
             }
             report.steps.append(Step(name: "segment:" + name, seconds: Self.seconds(since: clock), error: done == nil ? lastError : nil, attempts: attempts))
         }
+        let refreshed = report.refreshes
+        var alerts: [SegmentAlert] = []
+        report.steps.append(await step("drift") { () async throws(SegmentaError) in
+            alerts = try await DriftCheck(store: self.store, options: self.options.drift).run(refreshed)
+        })
+        report.alerts = alerts
         return report
     }
 
@@ -161,5 +171,6 @@ extension Recompute.Report {
     mutating func merge(_ other: Recompute.Report) {
         steps += other.steps
         refreshes += other.refreshes
+        alerts += other.alerts
     }
 }

@@ -34,6 +34,8 @@ public struct ServerParts: Sendable {
         if let k = configuration.clusters { options.clusters = k } else { options.analyses.remove(.clusters) }
         if let days = configuration.churnHorizonDays { options.churn.model.horizonDays = days } else { options.analyses.remove(.churn) }
         options.churn.churnEvent = configuration.churnEvent
+        options.drift.alpha = configuration.alertLevel
+        options.drift.sizeSigma = configuration.alertSigma
         options.refreshAttempts = configuration.refreshAttempts
         options.webhookPageSize = configuration.webhookPageSize
         var recompute = RecomputeService(store: storage, interval: configuration.refreshInterval ?? .seconds(3600), options: options,
@@ -73,7 +75,12 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     SystemController(store: parts.storage, metrics: parts.metrics, queue: parts.queue).addRoutes(to: router)
     let read = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .read))
     let admin = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .admin))
-    SegmentsController(store: parts.storage, networks: parts.configuration.webhookNetworks, webhookPageSize: parts.configuration.webhookPageSize).addRoutes(read: read, admin: admin)
+    let metrics = parts.metrics
+    let countAlerts: @Sendable ([SegmentAlert]) -> Void = { alerts in for a in alerts { metrics.alerts(a.kind).increment() } }
+    var segments = SegmentsController(store: parts.storage, networks: parts.configuration.webhookNetworks, webhookPageSize: parts.configuration.webhookPageSize)
+    segments.drift = parts.recompute.options.drift
+    segments.onAlerts = countAlerts
+    segments.addRoutes(read: read, admin: admin)
     ProfilesController(store: parts.storage, searchTraits: parts.configuration.searchTraits).addRoutes(read: read)
     AnalysesController(store: parts.storage, options: parts.recompute.options, logger: parts.logger).addRoutes(read: read, admin: admin)
     PrivacyController(store: parts.storage).addRoutes(admin: admin)
@@ -82,6 +89,8 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     var dashboard = DashboardController(store: parts.storage, sessions: parts.sessions, webhookPageSize: parts.configuration.webhookPageSize,
                                         searchTraits: parts.configuration.searchTraits)
     dashboard.mixes = parts.mixes
+    dashboard.drift = parts.recompute.options.drift
+    dashboard.onAlerts = countAlerts
     dashboard.addRoutes(to: router)
     return router
 }

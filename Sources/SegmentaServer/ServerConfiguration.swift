@@ -18,6 +18,10 @@ public struct ServerConfiguration: Sendable {
     public var churnHorizonDays: Int? = 90
     /// The track event that means a customer left, for the churn model.
     public var churnEvent = "Subscription Cancelled"
+    /// Drift alerts: the family-wise level of the mix tests, and the control limits on size in
+    /// standard deviations.
+    public var alertLevel = 0.01
+    public var alertSigma = 3.0
     /// Largest request body accepted, compressed or not (Segment's batch limit is ~500 KB; PostHog's ~6 MB).
     public var maxBodyBytes = 8 * 1024 * 1024
     /// Messages waiting to be committed beyond which ingestion answers 503 with Retry-After.

@@ -49,6 +49,10 @@ public final class ServerMetrics: Sendable {
     }
 
     /// Recompute steps by step and outcome.
+    func alerts(_ kind: String) -> Counter {
+        registry.makeCounter(name: "segmenta_segment_alerts_total", labels: [("kind", kind)], help: "Drift alerts raised at refreshes, by kind (size, mix).")
+    }
+
     func recomputes(_ step: String, _ outcome: String) -> Counter {
         registry.makeCounter(name: "segmenta_recompute_steps_total", labels: [("step", step), ("outcome", outcome)], help: "Scheduled recompute steps by outcome.")
     }

@@ -109,6 +109,12 @@ public struct SQLiteBackend: Storage {
     public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int, eventLeaves: EventLeaves?) async throws(SegmentaError) -> RefreshResult {
         try await run { s throws(SegmentaError) in try s.refresh(name, asOf: asOf, webhookPageSize: webhookPageSize, eventLeaves: eventLeaves) }
     }
+    public func recordAlerts(_ findings: [DriftDetector.Finding], segment: String, snapshot: SegmentSnapshot) async throws(SegmentaError) -> [SegmentAlert] {
+        try await run { s throws(SegmentaError) in try s.recordAlerts(findings, segment: segment, snapshot: snapshot) }
+    }
+    public func alerts(segment: String?, limit: Int) async throws(SegmentaError) -> [SegmentAlert] {
+        try await run { s throws(SegmentaError) in try s.alerts(segment: segment, limit: limit) }
+    }
 
     // AnalysisStore
     public func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) async throws(SegmentaError) {

@@ -301,6 +301,21 @@ extension SQLiteStore {
             ALTER TABLE analysis_run_values_v10 RENAME TO analysis_run_values;
             """)
         }
+        m.registerMigration("v11: segment drift alerts") { db in
+            try db.execute(sql: """
+            CREATE TABLE segment_alerts (
+              id INTEGER PRIMARY KEY,
+              segment TEXT NOT NULL REFERENCES segments(name) ON DELETE CASCADE,
+              snapshot_id INTEGER NOT NULL,
+              kind TEXT NOT NULL CHECK (kind IN ('size', 'mix')),
+              trait TEXT,
+              message TEXT NOT NULL,
+              details TEXT NOT NULL,
+              created_at INTEGER NOT NULL
+            );
+            CREATE INDEX segment_alerts_segment ON segment_alerts(segment, id);
+            """)
+        }
         return m
     }
 }

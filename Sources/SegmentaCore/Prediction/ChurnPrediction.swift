@@ -35,14 +35,8 @@ public struct ChurnPrediction: Sendable {
         /// deviation of log1p for counts and amounts)
         public var sentence: String {
             let direction = coefficient > 0 ? "more" : "less"
-            let odds = "odds ×\(Self.fixed(oddsRatio)) per standard deviation"
+            let odds = "odds ×\(NumberText.fixed(oddsRatio, 2)) per standard deviation"
             return "Customers \(whoHasMore) are \(direction) likely to churn (\(odds))."
-        }
-        static func fixed(_ v: Double) -> String {
-            let r = (v * 100).rounded() / 100
-            var s = String(r)
-            if s.hasSuffix(".0") { s.removeLast(2) }
-            return s
         }
     }
 

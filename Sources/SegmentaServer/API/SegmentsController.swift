@@ -10,6 +10,10 @@ public struct SegmentsController: Sendable {
     let store: any Storage
     let networks: WebhookNetworkPolicy
     let webhookPageSize: Int
+    /// Drift alert thresholds of a refresh.
+    public var drift = DriftDetector.Options()
+    /// Called with the alerts a refresh raised (the server counts them in /metrics).
+    public var onAlerts: @Sendable ([SegmentAlert]) -> Void = { _ in }
 
     /// - Parameters:
     ///   - networks: where webhooks may go (new webhooks to a refused literal address get a 422).
@@ -92,15 +96,32 @@ public struct SegmentsController: Sendable {
             if let text = request.query("as_of") {
                 do throws(Timestamp.ParseFailure) { asOf = try Timestamp.parse(text) } catch { throw APIError.badRequest("as_of \"\(text)\" is not a date or ISO-8601 timestamp: \(error.reason)") }
             }
-            let pageSize = self.webhookPageSize
-            let (result, denied) = try await mapped { [asOf] in
+            let pageSize = self.webhookPageSize, drift = self.drift
+            let (result, denied, alerts) = try await mapped { [asOf] in
                 let r = try await store.refresh(name, asOf: asOf, webhookPageSize: pageSize)
-                return (r, try await store.consentDenied(among: Array(r.entered.prefix(1000)) + Array(r.exited.prefix(1000))))
+                let alerts = try await DriftCheck(store: store, options: drift).run([r])
+                return (r, try await store.consentDenied(among: Array(r.entered.prefix(1000)) + Array(r.exited.prefix(1000))), alerts)
             }
+            onAlerts(alerts)
             return Response.json(.object(["segment": .string(name), "snapshot": result.snapshot.json, "seconds": .number(result.seconds), "backtest": .bool(result.backtest),
+                                          "alerts": .array(alerts.map(\.json)),
                                           // The ids (first 1000 each) follow the consent rule, like every export.
                                           "entered": .array(result.entered.prefix(1000).filter { !denied.contains($0) }.map(JSONValue.string)),
                                           "exited": .array(result.exited.prefix(1000).filter { !denied.contains($0) }.map(JSONValue.string))]))
+        }
+        read.get("alerts") { request, _ in
+            let segment = request.query("segment")
+            var limit = 100
+            if let text = request.query("limit") {
+                guard let n = Int(text), (1...1000).contains(n) else { throw APIError.badRequest("limit must be a whole number from 1 to 1000, not \"\(text)\"") }
+                limit = n
+            }
+            let alerts = try await mapped { () async throws -> [SegmentAlert]? in
+                if let segment, try await store.segment(named: segment) == nil { return nil }
+                return try await store.alerts(segment: segment, limit: limit)
+            }
+            guard let alerts else { throw APIError.notFound("no segment named \"\(segment ?? "")\"") }
+            return Response.json(.object(["alerts": .array(alerts.map(\.json))]))
         }
         admin.post("segments/preview") { request, _ in try await Self.preview(store: store, body: try await request.jsonBody()) }
         admin.post("segments/:name/webhooks") { request, context in

@@ -16,6 +16,9 @@ public struct DashboardController: Sendable {
     let searchTraits: [String]
     /// Members' mixes, filled by the server's warmer when the data changes.
     var mixes = MixCache()
+    /// Drift alert thresholds of a refresh, and who hears of the alerts it raises (metrics).
+    var drift = DriftDetector.Options()
+    var onAlerts: @Sendable ([SegmentAlert]) -> Void = { _ in }
 
     /// - Parameters:
     ///   - webhookPageSize: ids per list in one webhook delivery (a refresh queues its deliveries itself).
@@ -43,7 +46,8 @@ public struct DashboardController: Sendable {
         func n(_ key: String) -> Int { request.query(key).flatMap { Int($0) }.map { min(max($0, 0), 1_000_000_000) } ?? 0 }
         func plural(_ count: Int, _ word: String) -> String { "\(HTML.thousands(count)) \(word)\(count == 1 ? "" : "s")" }
         if request.query("refreshed") == "1" {
-            return "Refreshed just now: \(HTML.thousands(n("entered"))) entered, \(HTML.thousands(n("exited"))) left; \(plural(n("size"), "member")) now."
+            let alerts = n("alerts") > 0 ? " \(plural(n("alerts"), "alert")) raised — see Alerts below." : ""
+            return "Refreshed just now: \(HTML.thousands(n("entered"))) entered, \(HTML.thousands(n("exited"))) left; \(plural(n("size"), "member")) now." + alerts
         }
         if request.query("saved") == "1" {
             return "Saved: the segment is live and was refreshed just now; the scheduled recompute keeps it up to date."
@@ -108,10 +112,14 @@ public struct DashboardController: Sendable {
             let viewer = try Self.admin(context)
             try await Self.checkCSRF(request, viewer)
             let name = try context.path("name")
-            let pageSize = self.webhookPageSize
-            let done = try await mapped { try await store.refresh(name, asOf: .now, webhookPageSize: pageSize) }
+            let pageSize = self.webhookPageSize, drift = self.drift
+            let (done, alerts) = try await mapped {
+                let r = try await store.refresh(name, asOf: .now, webhookPageSize: pageSize)
+                return (r, try await DriftCheck(store: store, options: drift).run([r]))
+            }
+            self.onAlerts(alerts)
             // The page says what the refresh did, beside the button (after the redirect).
-            let notice = "?refreshed=1&entered=\(done.entered.count)&exited=\(done.exited.count)&size=\(done.snapshot.size)"
+            let notice = "?refreshed=1&entered=\(done.entered.count)&exited=\(done.exited.count)&size=\(done.snapshot.size)&alerts=\(alerts.count)"
             return Response(status: .seeOther, headers: [.location: "/segments/" + name.addingPercentEncodingForQuery() + notice])
         }
         pages.post("segments/:name/validate") { request, context in

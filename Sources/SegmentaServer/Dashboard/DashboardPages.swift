@@ -32,6 +32,11 @@ struct DashboardPages: Sendable {
         if !failing.isEmpty {
             body += H.section("Refresh errors", H.table(["segment", "error"], failing.map { [H.link("/segments/" + $0.name, $0.name), "<span class=\"error\">\(H.e($0.lastError ?? ""))</span>"] }))
         }
+        let alerts = try await mapped { try await store.alerts(segment: nil, limit: 10) }
+        if !alerts.isEmpty {
+            body += H.section("Alerts", Self.alertList(alerts, linkSegments: true),
+                              note: "A segment's size outside its usual range (3 standard deviations of its last refreshes), or its mix of plan, country, lifecycle stage or RFM segment shifted (χ² test, Holm across traits, p < 0.01). The 10 newest; all at GET /api/v1/alerts.")
+        }
         let rows = segments.map { s -> [String] in
             let sizes = (histories[s.name] ?? []).suffix(24).map { Double($0.size) }
             return [H.link("/segments/" + s.name, s.name), H.e(s.kind.rawValue), s.size.map(H.thousands) ?? "–",
@@ -70,6 +75,11 @@ struct DashboardPages: Sendable {
         }
         if let notice { head += "<p class=\"banner\" role=\"status\">\(H.e(notice))</p>" }
         body += H.section("Definition", head)
+        let alerts = try await mapped { try await store.alerts(segment: name, limit: 5) }
+        if !alerts.isEmpty {
+            body += H.section("Alerts", Self.alertList(alerts, linkSegments: false),
+                              note: "Raised when a refresh finds the size outside its usual range or the mix of members shifted; also sent to this segment's webhooks as an alert.")
+        }
         if let card = info.definition.objectValue?["card"]?.objectValue, !card.isEmpty {
             let items = ["objective", "kpi", "needs", "risks", "actions"].compactMap { k in card[k].map { (k, $0.stringValue ?? $0.jsonText) } }
             body += H.section("Profile card", "<dl class=\"card\">" + items.map { "<dt>\(H.e($0.0))</dt><dd>\(H.e($0.1))</dd>" }.joined() + "</dl>")
@@ -161,5 +171,14 @@ struct DashboardPages: Sendable {
         <p class="note">The same document `segmenta segments create --file` and POST /api/v1/segments take; see docs/SEGMENTS.md.</p></section>
         """
         return H.page("New segment", viewer: viewer, active: "/builder", body, script: true)
+    }
+
+    /// Alerts as a list: when, and what changed in words.
+    static func alertList(_ alerts: [SegmentAlert], linkSegments: Bool) -> String {
+        "<ul class=\"alerts\">" + alerts.map { a in
+            let when = "<span class=\"note\" title=\"\(H.e(a.createdAt.iso8601))\">\(H.e(a.createdAt.dateString))</span>"
+            let segment = linkSegments ? " " + H.link("/segments/" + a.segment.addingPercentEncodingForPathSegment(), a.segment) + ":" : ""
+            return "<li>\(when)\(segment) \(H.e(a.message))</li>"
+        }.joined() + "</ul>"
     }
 }

@@ -60,6 +60,7 @@ public struct RecomputeService: Service {
                 metrics.recomputes(step.name, step.error == nil ? "ok" : "failed").increment()
             }
         }
+        for alert in report.alerts { metrics.alerts(alert.kind).increment() }
         await afterRecompute?()
         logger.info("recompute done", metadata: ["seconds": .stringConvertible(Double((ContinuousClock.now - clock).components.seconds)),
                                                  "steps": .stringConvertible(report.steps.count), "failed": .stringConvertible(report.failed)])

@@ -31,6 +31,8 @@ struct StoreTable: Sendable {
                                                                      ("entered", .integer), ("exited", .integer), ("created_at", .integer)]),
         StoreTable(name: "segment_membership", key: ["segment", "profile_id", "entered_snapshot"], columns: [("segment", .text), ("profile_id", .text), ("entered_snapshot", .integer),
                                                                                                               ("exited_snapshot", .integer)]),
+        StoreTable(name: "segment_alerts", key: ["id"], columns: [("id", .integer), ("segment", .text), ("snapshot_id", .integer), ("kind", .text), ("trait", .text),
+                                                                  ("message", .text), ("details", .json), ("created_at", .integer)]),
         StoreTable(name: "hypotheses", key: ["name"], columns: [("name", .text), ("definition", .text), ("created_at", .integer)]),
         StoreTable(name: "experiments", key: ["name"], columns: [("name", .text), ("definition", .text), ("created_at", .integer)]),
         StoreTable(name: "experiment_exposures", key: ["experiment", "profile_id"], columns: [("experiment", .text), ("profile_id", .text), ("variant", .text), ("first_exposed_at", .integer)]),
@@ -46,5 +48,5 @@ struct StoreTable: Sendable {
     ]
 
     /// Tables whose `id` a PostgreSQL sequence numbers (set past the copied ids afterwards).
-    static let serial = ["events", "analysis_runs", "segment_snapshots", "webhooks", "webhook_deliveries"]
+    static let serial = ["events", "analysis_runs", "segment_snapshots", "segment_alerts", "webhooks", "webhook_deliveries"]
 }

@@ -19,6 +19,19 @@ extension PostgresBackend {
         );
         CREATE INDEX dashboard_sessions_expiry ON dashboard_sessions(expires_at)
         """),
+        (3, "segment drift alerts", """
+        CREATE TABLE segment_alerts (
+          id bigserial PRIMARY KEY,
+          segment text COLLATE "C" NOT NULL REFERENCES segments(name) ON DELETE CASCADE,
+          snapshot_id bigint NOT NULL,
+          kind text NOT NULL CHECK (kind IN ('size', 'mix')),
+          trait text,
+          message text NOT NULL,
+          details jsonb NOT NULL,
+          created_at bigint NOT NULL
+        );
+        CREATE INDEX segment_alerts_segment ON segment_alerts(segment, id)
+        """),
     ]
 
     /// Brings the database to the current schema (creating it on an empty database).

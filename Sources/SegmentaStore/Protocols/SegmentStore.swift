@@ -35,4 +35,9 @@ public protocol SegmentStore: Sendable {
     /// webhook deliveries), or, as of a time before its latest snapshot, a backtest stored nowhere.
     /// With `eventLeaves`, its event conditions are those already evaluated (events kept elsewhere).
     func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int, eventLeaves: EventLeaves?) async throws(SegmentaError) -> RefreshResult
+    /// Keeps the drift alerts a snapshot raised and queues one `alert` delivery to each of the
+    /// segment's webhooks, in one transaction; returns them as stored.
+    func recordAlerts(_ findings: [DriftDetector.Finding], segment: String, snapshot: SegmentSnapshot) async throws(SegmentaError) -> [SegmentAlert]
+    /// Alerts, newest first: of one segment, or of all.
+    func alerts(segment: String?, limit: Int) async throws(SegmentaError) -> [SegmentAlert]
 }

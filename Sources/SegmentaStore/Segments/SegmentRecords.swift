@@ -46,3 +46,37 @@ public struct SegmentVersion: Sendable, Equatable {
     public var definition: JSONValue
     public var createdAt: Timestamp
 }
+
+/// A significant change of a segment found at a refresh (``DriftDetector``): kept, listed by the
+/// API and the dashboard, and sent to the segment's webhooks.
+public struct SegmentAlert: Sendable, Equatable {
+    public var id: Int64
+    public var segment: String
+    /// The snapshot (refresh) that showed the change.
+    public var snapshot: Int64
+    /// `size` or `mix`.
+    public var kind: String
+    /// The trait whose mix moved (nil for size).
+    public var trait: String?
+    /// What changed, in words.
+    public var message: String
+    public var details: JSONValue
+    public var createdAt: Timestamp
+
+    public init(id: Int64, segment: String, snapshot: Int64, kind: String, trait: String?, message: String, details: JSONValue, createdAt: Timestamp) {
+        self.id = id
+        self.segment = segment
+        self.snapshot = snapshot
+        self.kind = kind
+        self.trait = trait
+        self.message = message
+        self.details = details
+        self.createdAt = createdAt
+    }
+
+    /// As the API and webhooks send it.
+    public var json: JSONValue {
+        .object(["id": .number(Double(id)), "segment": .string(segment), "snapshot": .number(Double(snapshot)), "kind": .string(kind),
+                 "trait": trait.map(JSONValue.string) ?? .null, "message": .string(message), "details": details, "created_at": .string(createdAt.iso8601)])
+    }
+}

@@ -22,4 +22,10 @@ enum WebhookPages {
             return body.jsonText
         }
     }
+
+    /// The body of an `alert` delivery: `{"type": "alert", "segment", "as_of", "snapshot", "alerts": [...]}`.
+    static func alertBody(_ alerts: [SegmentAlert], snapshot: SegmentSnapshot, segment: String) -> String {
+        JSONValue.object(["type": .string("alert"), "segment": .string(segment), "as_of": .string(snapshot.asOf.iso8601),
+                          "snapshot": .number(Double(snapshot.id)), "alerts": .array(alerts.map(\.json))]).jsonText
+    }
 }

@@ -206,6 +206,7 @@ extension Segmenta.Segments {
                             Terminal.note("  \(name): \(leaves.leaves.count) event condition\(leaves.leaves.count == 1 ? "" : "s") evaluated in ClickHouse in \(Fmt.fixed(engineSeconds, 2)) s")
                         }
                         printRefresh(result)
+                        for alert in try await DriftCheck(store: db).run([result]) { print("  alert: " + alert.message) }
                         if validate, let info = try await db.segment(named: name) {
                             let (criteria, _, _) = try await ValidationRun.run(db, info: info, thresholds: SegmentValidation.Thresholds())
                             print("  validation: " + criteria.map { "\($0.name) \($0.status.rawValue)" }.joined(separator: " · "))

@@ -1,3 +1,5 @@
+import SegmentaCore
+
 /// A plain-text table with aligned columns: numbers right, text left.
 struct TextTable {
     var headers: [String]
@@ -26,29 +28,9 @@ struct TextTable {
     }
 }
 
-/// Number formatting for tables.
+/// Number formatting for tables: ``NumberText``, shared with the dashboard and the analyses' sentences.
 enum Fmt {
-    static func fixed(_ v: Double, _ digits: Int = 2) -> String {
-        guard v.isFinite else { return "–" }
-        let scale = (0..<digits).reduce(1.0) { r, _ in r * 10 }
-        let r = (abs(v) * scale).rounded() / scale
-        let intPart = Int64(r)
-        var frac = String(Int64(((r - Double(intPart)) * scale).rounded()))
-        frac = String(repeating: "0", count: max(0, digits - frac.count)) + frac
-        let sign = v < 0 && r != 0 ? "-" : ""
-        return digits == 0 ? "\(sign)\(intPart)" : "\(sign)\(intPart).\(frac)"
-    }
-
-    static func percent(_ share: Double, _ digits: Int = 1) -> String { fixed(share * 100, digits) + "%" }
-
-    static func thousands(_ n: Int) -> String {
-        let s = String(abs(n))
-        var out = ""
-        for (i, ch) in s.enumerated() {
-            if i > 0 && (s.count - i) % 3 == 0 { out += "," }
-            out.append(ch)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func fixed(_ v: Double, _ digits: Int = 2) -> String { NumberText.fixed(v, digits) }
+    static func percent(_ share: Double, _ digits: Int = 1) -> String { NumberText.percent(share, digits) }
+    static func thousands(_ n: Int) -> String { NumberText.thousands(n) }
 }
-
