@@ -21,7 +21,9 @@ public struct DriftCheck: Sendable {
     }
 
     /// Checks the refreshes (those stored: a backtest has nothing to compare) and records the
-    /// alerts they raise; trait values are read once for all of them.
+    /// alerts they raise. Each refresh's mix — its members' counts per value of each trait, with the
+    /// values as they are at the refresh — is kept (an analysis run of kind `segment_mix`) for the
+    /// next refresh to compare with; trait values are read once for all the refreshes.
     public func run(_ refreshes: [RefreshResult]) async throws(SegmentaError) -> [SegmentAlert] {
         var values: [String: [String: String]]?
         var alerts: [SegmentAlert] = []
@@ -29,6 +31,22 @@ public struct DriftCheck: Sendable {
             let history = try await store.history(of: refresh.segment)
             guard let at = history.firstIndex(where: { $0.id == refresh.snapshot.id }) else { continue }
             let current = history[at]
+            if values == nil {
+                var loaded: [String: [String: String]] = [:]
+                for t in Self.mixTraits { loaded[t.name] = t.computed ? try await store.computedTraitValues(t.name) : try await store.traitValues(t.name) }
+                values = loaded
+            }
+            let members = try await store.members(of: refresh.segment, snapshot: current.id)
+            var mix: [String: JSONValue] = [:]
+            for t in Self.mixTraits {
+                guard let byProfile = values?[t.name], !byProfile.isEmpty else { continue }
+                var counts: [String: Int] = [:]
+                for id in members { counts[byProfile[id] ?? "(none)", default: 0] += 1 }
+                mix[t.name] = .object(counts.mapValues { .number(Double($0)) })
+            }
+            try await store.recordAnalysis(kind: "segment_mix", asOf: current.asOf, parameters: Self.mixParameters(refresh.segment, current.id),
+                                           summary: .object(mix), values: [], at: .now)
+
             // Only snapshots of the same definition: a new version is expected to change the segment.
             let earlier = history[..<at].filter { $0.version == current.version }
             guard let previous = earlier.last else { continue }
@@ -37,25 +55,20 @@ public struct DriftCheck: Sendable {
             if let f = DriftDetector.size(segment: refresh.segment, current: current.size, history: earlier.map(\.size), days: days > 0 ? days : nil, options: options) {
                 findings.append(f)
             }
-            if values == nil {
-                var loaded: [String: [String: String]] = [:]
-                for t in Self.mixTraits { loaded[t.name] = t.computed ? try await store.computedTraitValues(t.name) : try await store.traitValues(t.name) }
-                values = loaded
-            }
-            let before = try await store.members(of: refresh.segment, snapshot: previous.id)
-            let after = try await store.members(of: refresh.segment, snapshot: current.id)
-            let mixes = Self.mixTraits.compactMap { t -> DriftDetector.Mix? in
-                guard let byProfile = values?[t.name], !byProfile.isEmpty else { return nil }
-                func counts(_ ids: [String]) -> [String: Int] {
-                    var c: [String: Int] = [:]
-                    for id in ids { c[byProfile[id] ?? "(none)", default: 0] += 1 }
-                    return c
+            if let before = try await store.latestAnalysisRun(kind: "segment_mix", parameters: Self.mixParameters(refresh.segment, previous.id))?.run.summary.objectValue {
+                let mixes = Self.mixTraits.compactMap { t -> DriftDetector.Mix? in
+                    guard let b = before[t.name]?.objectValue, let a = mix[t.name]?.objectValue else { return nil }
+                    func counts(_ o: [String: JSONValue]) -> [String: Int] { o.compactMapValues { $0.numberValue.map { Int(saturating: $0) } } }
+                    return DriftDetector.Mix(trait: t.name, label: t.label, before: counts(b), after: counts(a))
                 }
-                return DriftDetector.Mix(trait: t.name, label: t.label, before: counts(before), after: counts(after))
+                findings += DriftDetector.mix(segment: refresh.segment, mixes, options: options)
             }
-            findings += DriftDetector.mix(segment: refresh.segment, mixes, options: options)
             alerts += try await store.recordAlerts(findings, segment: refresh.segment, snapshot: current)
         }
         return alerts
+    }
+
+    static func mixParameters(_ segment: String, _ snapshot: Int64) -> JSONValue {
+        .object(["subject": .string(segment), "snapshot": .number(Double(snapshot))])
     }
 }

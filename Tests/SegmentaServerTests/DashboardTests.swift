@@ -143,7 +143,7 @@ struct DashboardTests {
                 #expect(r.status == .seeOther)
                 return r.headers[.location] ?? ""
             }
-            #expect(landing == "/segments/pros?refreshed=1&entered=1&exited=0&size=2")
+            #expect(landing == "/segments/pros?refreshed=1&entered=1&exited=0&size=2&alerts=0")
             #expect(try s.store.history(of: "pros").count == 2)
             try await client.execute(uri: landing, method: .get, headers: [.cookie: cookie]) { r in
                 #expect(String(buffer: r.body).contains("Refreshed just now: 1 entered, 0 left; 2 members now."))

@@ -37,6 +37,37 @@ import Testing
     }
 
     @Test(arguments: ContractBackend.available)
+    func alertsAreKeptListedAndSentToWebhooks(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let at = t("2026-04-01")
+            _ = try await store.apply([Message(kind: .identify, messageID: "1", userID: "u1", traits: ["plan": "pro"], timestamp: at)], source: "t", arrival: at)
+            _ = try await store.createSegment(try JSONTextParser.parse(#"{"name": "pros", "condition": {"trait": "plan", "op": "eq", "value": "pro"}}"#))
+            _ = try await store.createSegment(try JSONTextParser.parse(#"{"name": "others", "condition": {"trait": "plan", "op": "neq", "value": "pro"}}"#))
+            _ = try await store.createWebhook(segment: "pros", url: "https://example.com/hook", secret: "0123456789abcdef")
+            let refresh = try await store.refresh("pros", asOf: at, webhookPageSize: 1000, eventLeaves: nil)
+            let size = DriftDetector.Finding(kind: .size, trait: nil, message: "pros grew 100%", details: .object(["size": 1]))
+            let mix = DriftDetector.Finding(kind: .mix, trait: "plan", message: "In pros, the share of plan = pro rose", details: .object(["p": 0.001]))
+            let stored = try await store.recordAlerts([size, mix], segment: "pros", snapshot: refresh.snapshot)
+            #expect(stored.map(\.kind) == ["size", "mix"] && stored.allSatisfy { $0.snapshot == refresh.snapshot.id })
+            #expect(try await store.recordAlerts([], segment: "pros", snapshot: refresh.snapshot).isEmpty)
+            let listed = try await store.alerts(segment: "pros", limit: 10)
+            #expect(listed.map(\.message) == ["In pros, the share of plan = pro rose", "pros grew 100%"])   // newest first
+            #expect(listed.first?.trait == "plan" && listed.first?.details == .object(["p": 0.001]) && listed.last?.trait == nil)
+            #expect(try await store.alerts(segment: nil, limit: 1).count == 1)
+            #expect(try await store.alerts(segment: "others", limit: 10).isEmpty)
+            // One alert delivery (page 0) beside the membership page (1), with both alerts.
+            let deliveries = try await store.webhookDeliveries(segment: "pros", limit: 10)
+            let alert = try #require(deliveries.first { $0.page == 0 })
+            let body = try JSONTextParser.parse(alert.body).objectValue
+            #expect(body?["type"] == .string("alert") && body?["segment"] == .string("pros") && body?["alerts"]?.arrayValues.count == 2)
+            #expect(deliveries.map(\.page).sorted() == [0, 1])
+            // Deleting the segment takes its alerts with it.
+            try await store.deleteSegment("pros")
+            #expect(try await store.alerts(segment: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test(arguments: ContractBackend.available)
     func ordersAreAggregatedPerCustomer(backend: ContractBackend) async throws {
         try await backend.with { store in
             let orders = [
