@@ -125,15 +125,25 @@ extension Segmenta {
                     return Timestamp(year: index / 12, month: index % 12 + 1, day: 1)
                 }
                 print(Terminal.bold("Segments refreshed as of the first of each month (events and orders as of each date; traits and computed traits are current values)"))
+                var alerts: [SegmentAlert] = []
                 var st = TextTable(["segment", "who"] + months.map { String($0.dateString.prefix(7)) }, rightAligned: Set(2..<(2 + months.count)))
                 for definition in DemoSegments.definitions {
                     let name = definition.objectValue!["name"]!.stringValue!
                     var sizes: [String] = []
-                    for m in months { sizes.append(Fmt.thousands(try await db.refresh(name, asOf: m).snapshot.size)) }
+                    for m in months {
+                        let r = try await db.refresh(name, asOf: m)
+                        alerts += try await DriftCheck(store: db).run([r])
+                        sizes.append(Fmt.thousands(r.snapshot.size))
+                    }
                     let who = (try? ConditionParser.condition(definition.objectValue!["condition"]!)).map(ConditionRenderer.text) ?? ""
                     st.add([name, who.count > 60 ? String(who.prefix(59)) + "…" : who] + sizes)
                 }
                 print(st.render())
+                if !alerts.isEmpty {
+                    print("Drift alerts at these refreshes (size outside its usual range, or the mix of members shifted):")
+                    for a in alerts.prefix(5) { print("  • " + a.message) }
+                    if alerts.count > 5 { print("  … \(alerts.count - 5) more: segmenta segments alerts") }
+                }
                 print("")
                 print(Terminal.bold("Next steps"))
                 let dbFlag = store.postgresURL.map { " --store \(PostgresURL.redacted($0))" } ?? store.db.map { " --db \($0)" } ?? ""
