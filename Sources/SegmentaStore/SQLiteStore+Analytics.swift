@@ -141,8 +141,14 @@ extension SQLiteStore {
     /// (every profile appears, with 0 when it has none).
     public func eventNames(limit: Int) throws(SegmentaError) -> [(name: String, count: Int)] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT name, COUNT(*) FROM events WHERE type = 'track' AND name IS NOT NULL GROUP BY name ORDER BY 2 DESC, 1 LIMIT ?",
-                             arguments: [max(0, limit)]).map { (name: $0[0] as String, count: $0[1] as Int) }
+            let kind = try db.makeStatement(sql: "SELECT type FROM events WHERE name = ? LIMIT 1")
+            var out: [(name: String, count: Int)] = []
+            for row in try Row.fetchAll(db, sql: "SELECT name, COUNT(*) FROM events WHERE name IS NOT NULL GROUP BY name ORDER BY 2 DESC, 1 LIMIT ?",
+                                        arguments: [max(0, limit) + 50]) where out.count < limit {
+                let name: String = row[0]
+                if try String.fetchOne(kind, arguments: [name]) == "track" { out.append((name, row[1])) }
+            }
+            return out
         }
     }
 

@@ -144,13 +144,15 @@ extension PostgresBackend {
 
     public func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)] {
         try await read { pg in
-            try await pg.rows("""
-                SELECT name, count(*)::bigint FROM events WHERE type = 'track' AND name IS NOT NULL
-                GROUP BY name ORDER BY 2 DESC, name COLLATE "C" LIMIT \(max(0, limit))
-                """).map { row in
+            var out: [(name: String, count: Int)] = []
+            for row in try await pg.rows("""
+                SELECT name, count(*)::bigint FROM events WHERE name IS NOT NULL
+                GROUP BY name ORDER BY 2 DESC, name COLLATE "C" LIMIT \(max(0, limit) + 50)
+                """) where out.count < limit {
                 let (name, n) = try row.decode((String, Int).self)
-                return (name: name, count: n)
+                if try await pg.column("SELECT type FROM events WHERE name = \(name) LIMIT 1", as: String.self).first == "track" { out.append((name, n)) }
             }
+            return out
         }
     }
 

@@ -26,7 +26,9 @@ public protocol ActivityStore: Sendable {
     /// Per profile, track events of a name in the `days` × 24 hours before `asOf` (every profile, 0 when none).
     func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double]
     /// The most frequent track-event names with how many events each has, most frequent first
-    /// (ties by name).
+    /// (ties by name). Counted from the index on names alone (a full scan of the table reads every
+    /// event: 24 s at 16M events, against 1 s): a name counts as a track event's when the first of
+    /// its events the index finds is one, and a page or screen sharing that name adds to its count.
     func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)]
     /// Per profile, the value of a KPI as of a time.
     func kpiValues(_ kpi: KPI, asOf: Timestamp) async throws(SegmentaError) -> [String: Double]
