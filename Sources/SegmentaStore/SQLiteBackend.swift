@@ -53,6 +53,7 @@ public struct SQLiteBackend: Storage {
     public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] { try await run { s throws(SegmentaError) in try s.signupTimes() } }
     public func profileFacts(_ id: String) async throws(SegmentaError) -> ProfileFacts? { try await run { s throws(SegmentaError) in try s.profileFacts(id) } }
     public func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)] { try await run { s throws(SegmentaError) in try s.identityMap() } }
+    public func sampleTraits(limit: Int) async throws(SegmentaError) -> [JSONValue] { try await run { s throws(SegmentaError) in try s.sampleTraits(limit: limit) } }
 
     // ActivityStore
     public func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult {

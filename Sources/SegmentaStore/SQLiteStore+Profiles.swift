@@ -36,6 +36,12 @@ extension SQLiteStore {
         }
     }
 
+    public func sampleTraits(limit: Int) throws(SegmentaError) -> [JSONValue] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT traits FROM profiles ORDER BY rowid DESC LIMIT ?", arguments: [max(0, limit)]).map { try JSONTextParser.parse($0) }
+        }
+    }
+
     public func profileIDs() throws(SegmentaError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT id FROM profiles") }
     }

@@ -116,6 +116,7 @@ import Testing
             #expect(anonymous != nil && anonymous == known)
             #expect(try await store.profileIDs().count == 1)
             #expect(try await store.traitValues("plan").values.sorted() == ["pro"])
+            #expect(try await store.sampleTraits(limit: 5) == [.object(["plan": "pro"])])
             #expect(try await store.eventCounts("Exported", days: 1, asOf: at.adding(days: 1)).values.reduce(0, +) == 1)
             // Track events by frequency, ties by name; the retried message counted once; identifies are not events.
             _ = try await store.apply([Message(kind: .track, messageID: "m4", userID: "u1", event: "Viewed", timestamp: at)], source: "web", arrival: at)

@@ -218,6 +218,29 @@ try:
     for e in problems():
         failures.append("after saving: " + e)
     visit("/segments/browser-check-pro-active", "segment-created")
+
+    # What the builder says before saving: a taken name and a misspelt trait are named as they are typed.
+    visit("/builder", "builder")
+    hints = js("""(() => {
+      const set = (el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); };
+      set(document.getElementById('name'), 'champions');
+      const first = document.querySelector('#builder .node .node');
+      set(first.querySelector('input[aria-label^="trait path"]'), 'plna');
+      return [document.getElementById('name-hint').textContent, first.querySelector('.hint').textContent,
+              document.querySelectorAll('#dl-events option').length, first.querySelector('select[aria-label="operator"]').selectedOptions[0].textContent];
+    })()""")
+    print("builder hints:", hints)
+    if "exists already" not in hints[0] or "not seen in a sample" not in hints[1] or hints[2] < 3 or hints[3] != "is":
+        failures.append(f"the builder should name a taken name and a misspelt trait as they are typed, offer the events, and say operators in words; got {hints}")
+    js("document.getElementById('preview').click()")
+    for _ in range(50):
+        text = js("document.getElementById('status').textContent")
+        if text and text != "checking…":
+            break
+        time.sleep(0.1)
+    print("builder preview with problems:", text)
+    if "saving will refuse it" not in text or "plna" not in text:
+        failures.append("the preview should say the name would be refused and the trait looks misspelt: " + text)
 finally:
     chrome.kill()
 

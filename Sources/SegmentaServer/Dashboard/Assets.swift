@@ -26,6 +26,8 @@ enum Assets {
     .node{border-left:3px solid var(--line);padding:6px 0 6px 12px;margin:6px 0}.node .controls{display:flex;gap:6px;flex-wrap:wrap;align-items:center}
     .card dt{font-weight:600;margin-top:6px}.card dd{margin:0 0 4px}
     .timeline li{margin:2px 0}.timeline time{color:var(--muted);font-variant-numeric:tabular-nums;margin-right:8px}
+    .hint{display:block;font-size:12px;color:var(--muted);margin:2px 0 0 2px}.hint.warn{color:#8a5a00;background:none}#status.warn{color:#8a5a00;background:none}
+    .alerts li{margin:4px 0}.drivers li{margin:3px 0}
     """
 
     /// The segment builder: builds the JSON definition node by node, shows it, validates and
@@ -39,6 +41,61 @@ enum Assets {
       const out = document.getElementById("definition");
       const status = document.getElementById("status");
       const ops = ["eq", "neq", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "starts_with", "between", "exists"];
+      // Operators in words; the JSON keeps the short names (shown on hover).
+      const opWords = { eq: "is", neq: "is not", gt: "is more than", gte: "is at least", lt: "is less than", lte: "is at most", in: "is one of",
+                        not_in: "is none of", contains: "contains", starts_with: "starts with", between: "is between", exists: "is set (true/false)" };
+      const countWords = { gte: "at least", lte: "at most", eq: "exactly", gt: "more than", lt: "fewer than" };
+      const vocab = JSON.parse((document.getElementById("vocabulary") || {}).textContent || "{}");
+      const traits = new Map((vocab.traits || []).map(t => [t.path, t]));
+      const events = new Map((vocab.events || []).map(e => [e.name, e]));
+      const computed = new Map((vocab.computed || []).map(c => [c.name, c]));
+      const segments = new Set(vocab.segments || []);
+      function datalist(id, items) {
+        const l = document.createElement("datalist");
+        l.id = id;
+        items.forEach(([value, label]) => { const o = document.createElement("option"); o.value = value; o.label = label; l.appendChild(o); });
+        document.body.appendChild(l);
+      }
+      const share = n => vocab.sample ? Math.round(100 * n / vocab.sample) + "% of sampled profiles" : "";
+      datalist("dl-traits", [...traits.values()].map(t => [t.path, t.type + (t.examples.length ? " · e.g. " + t.examples.join(", ") : "")]));
+      datalist("dl-computed", [...computed.values()].map(c => [c.name, c.label]));
+      datalist("dl-events", [...events.values()].map(e => [e.name, e.count.toLocaleString() + " events"]));
+      datalist("dl-segments", [...segments].map(s => [s, "segment"]));
+      // What a typed name refers to, or why it may be wrong: [text, warning?].
+      function describe(kind, name) {
+        if (!name) return ["", false];
+        if (kind === "trait") {
+          const t = traits.get(name);
+          if (t) return [t.type + " · " + share(t.profiles) + (t.examples.length ? " · e.g. " + t.examples.join(", ") : ""), false];
+          return ["not seen in a sample of " + (vocab.sample || 0).toLocaleString() + " profiles: check the spelling (nested traits: company.size)", true];
+        }
+        if (kind === "computed") {
+          const c = computed.get(name);
+          return c ? [c.label, false] : ["not a computed trait Segmenta writes (" + [...computed.keys()].slice(0, 6).join(", ") + ", …)", true];
+        }
+        if (kind === "event") {
+          const e = events.get(name);
+          return e ? [e.count.toLocaleString() + " events stored", false] : ["no track event of this name is stored yet (names are case-sensitive)", true];
+        }
+        if (kind === "segment") return segments.has(name) ? ["", false] : ["no segment of this name", true];
+        return ["", false];
+      }
+      function nameProblem() {
+        const n = document.getElementById("name").value.trim();
+        if (!n) return "a name is needed";
+        if (!/^[A-Za-z0-9._-]{1,64}$/.test(n)) return "use 1 to 64 letters, digits, dots, dashes or underscores";
+        if (segments.has(n)) return "a segment of this name exists already";
+        return "";
+      }
+      function warnings(node, out) {
+        if (node.children) node.children.forEach(c => warnings(c, out));
+        const kind = node.kind === "account" ? null : node.kind;
+        if (kind && node.name !== undefined) {
+          const [text, warn] = describe(kind, node.name);
+          if (warn) out.push("“" + node.name + "”: " + text);
+        }
+        return out;
+      }
       const kinds = { trait: "Trait", computed: "Computed trait", account: "Account trait", event: "Event count", segment: "In segment", all: "All of", any: "Any of", not: "Not" };
       let tree = { kind: "all", children: [{ kind: "trait", name: "plan", op: "eq", value: "pro" }] };
 
@@ -83,13 +140,24 @@ enum Assets {
         root.replaceChildren(draw(tree, null));
         out.value = JSON.stringify(definition(), null, 2);
       }
-      function input(node, key, placeholder, width) {
-        const i = el("input", { value: node[key] === undefined ? "" : node[key], placeholder: placeholder, "aria-label": placeholder, size: width || 14 });
+      function input(node, key, placeholder, width, list) {
+        const attrs = { value: node[key] === undefined ? "" : node[key], placeholder: placeholder, "aria-label": placeholder, size: width || 14 };
+        if (list) attrs.list = list;
+        const i = el("input", attrs);
         i.addEventListener("input", () => { node[key] = i.value; out.value = JSON.stringify(definition(), null, 2); });
         return i;
       }
-      function select(node, key, options, label) {
-        const s = el("select", { "aria-label": label }, options.map(o => el("option", { value: o, text: o })));
+      // A name input with a picker of known names and a live hint of what it refers to.
+      function nameInput(node, kind, placeholder, list) {
+        const i = input(node, "name", placeholder, 18, list);
+        const hint = el("span", { class: "hint", role: "status" });
+        const update = () => { const [text, warn] = describe(kind, i.value.trim()); hint.textContent = text; hint.className = warn ? "hint warn" : "hint"; };
+        i.addEventListener("input", update);
+        update();
+        return [i, hint];
+      }
+      function select(node, key, options, label, words) {
+        const s = el("select", { "aria-label": label }, options.map(o => el("option", { value: o, text: words ? words[o] : o, title: o })));
         s.value = node[key] || options[0];
         node[key] = s.value;
         s.addEventListener("change", () => { node[key] = s.value; render(); });
@@ -109,25 +177,38 @@ enum Assets {
           render();
         });
         controls.appendChild(kind);
-        if (node.kind === "trait" || node.kind === "computed" || node.kind === "account") {
-          controls.appendChild(input(node, "name", node.kind === "computed" ? "e.g. rfm_segment" : "trait path, e.g. company.size"));
-          controls.appendChild(select(node, "op", ops, "operator"));
+        let hint = null;
+        if (node.kind === "trait" || node.kind === "computed") {
+          const [i, h] = node.kind === "computed" ? nameInput(node, "computed", "computed trait, e.g. rfm_segment", "dl-computed")
+                                                  : nameInput(node, "trait", "trait path, e.g. company.size", "dl-traits");
+          controls.appendChild(i);
+          hint = h;
+          controls.appendChild(select(node, "op", ops, "operator", opWords));
+          controls.appendChild(input(node, "value", "value (a,b for lists)", 18));
+        } else if (node.kind === "account") {
+          controls.appendChild(input(node, "name", "account trait, e.g. industry"));
+          controls.appendChild(select(node, "op", ops, "operator", opWords));
           controls.appendChild(input(node, "value", "value (a,b for lists)", 18));
         } else if (node.kind === "event") {
-          controls.appendChild(input(node, "name", "event name, e.g. Logged In"));
-          controls.appendChild(select(node, "op", ["gte", "lte", "eq", "gt", "lt"], "count operator"));
+          const [i, h] = nameInput(node, "event", "event name, e.g. Logged In", "dl-events");
+          controls.appendChild(i);
+          hint = h;
+          controls.appendChild(select(node, "op", ["gte", "lte", "eq", "gt", "lt"], "count operator", countWords));
           controls.appendChild(input(node, "count", "times", 4));
-          controls.appendChild(el("span", { text: "in the last (days)" }));
+          controls.appendChild(el("span", { text: "times in the last" }));
           controls.appendChild(input(node, "days", "days", 4));
+          controls.appendChild(el("span", { text: "days" }));
         } else if (node.kind === "segment") {
-          controls.appendChild(input(node, "name", "segment name"));
+          const [i, h] = nameInput(node, "segment", "segment name", "dl-segments");
+          controls.appendChild(i);
+          hint = h;
         }
         if (parent) {
           const remove = el("button", { type: "button", class: "secondary", text: "Remove" });
           remove.addEventListener("click", () => { parent.children.splice(parent.children.indexOf(node), 1); render(); });
           controls.appendChild(remove);
         }
-        const box = el("div", { class: "node" }, [controls]);
+        const box = el("div", { class: "node" }, hint ? [controls, hint] : [controls]);
         if (node.children) {
           node.children.forEach(c => box.appendChild(draw(c, node)));
           if (node.kind !== "not" || node.children.length === 0) {
@@ -149,7 +230,14 @@ enum Assets {
         status.className = ""; status.textContent = "checking…";
         const r = await post("/ui/preview");
         if (!r) return;
-        if (r.ok) { status.className = "ok"; status.textContent = "Valid. " + r.json.size.toLocaleString() + " profiles match now: " + r.json.condition_text; }
+        if (r.ok) {
+          // Valid as a condition; what saving would still refuse, or what looks misspelt, follows.
+          const problems = warnings(tree, []);
+          const name = nameProblem();
+          if (name) problems.unshift("name: " + name + " (saving will refuse it)");
+          status.className = problems.length ? "warn" : "ok";
+          status.textContent = "Valid. " + r.json.size.toLocaleString() + " profiles match now: " + r.json.condition_text + (problems.length ? " — but " + problems.join("; ") : "");
+        }
         else { status.className = "error"; status.textContent = r.json.message || ("error " + r.status); }
       });
       document.getElementById("save").addEventListener("click", async () => {
@@ -158,6 +246,12 @@ enum Assets {
         if (!r) return;
         if (r.ok) { window.location.href = "/segments/" + encodeURIComponent(r.json.name) + "?saved=1"; }
         else { status.className = "error"; status.textContent = r.json.message || ("error " + r.status); }
+      });
+      const nameHint = document.getElementById("name-hint");
+      document.getElementById("name").addEventListener("input", () => {
+        const problem = nameProblem();
+        nameHint.textContent = document.getElementById("name").value.trim() ? problem : "";
+        nameHint.className = problem ? "hint warn" : "hint";
       });
       ["name", "description", "card-objective", "card-kpi", "card-actions"].forEach(id =>
         document.getElementById(id).addEventListener("input", () => { out.value = JSON.stringify(definition(), null, 2); }));

@@ -141,7 +141,7 @@ public struct DashboardController: Sendable {
             }
             return Self.html(try await p.explain(segment: segment, profile: profile, viewer: viewer))
         }
-        pages.get("builder") { _, context in Self.html(p.builder(try context.signedIn())) }
+        pages.get("builder") { _, context in Self.html(try await p.builder(try context.signedIn())) }
         pages.get("rfm") { request, context in Self.html(try await p.rfm(try context.signedIn(), from: request.query("from"), to: request.query("to"))) }
         pages.get("cohorts") { request, context in Self.html(try await p.cohorts(try context.signedIn(), period: request.query("period") ?? "month", by: request.query("by") ?? "")) }
         pages.get("churn") { _, context in Self.html(try await p.churn(try context.signedIn())) }

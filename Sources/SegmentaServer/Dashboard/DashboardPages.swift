@@ -155,12 +155,30 @@ struct DashboardPages: Sendable {
         return H.page(name, viewer: viewer, active: "", body)
     }
 
-    func builder(_ viewer: Viewer) -> String {
+    func builder(_ viewer: Viewer) async throws -> String {
         guard viewer.isAdmin else {
             return H.page("New segment", viewer: viewer, active: "/builder", H.section("Admins only", H.empty("Creating segments needs an admin key; you are signed in with a read key.")))
         }
-        let body = """
-        <section><h2>Name and purpose</h2><div class="row"><label>Name <input id="name" placeholder="e.g. pro-quiet" required></label>
+        let store = self.store
+        // What the builder offers to pick from, and checks names against as they are typed.
+        let sampleSize = 1000
+        let (samples, events, segments) = try await mapped {
+            (try await store.sampleTraits(limit: sampleSize), try await store.eventNames(limit: 100), try await store.segments().map(\.name))
+        }
+        let vocabulary: JSONValue = .object([
+            "sample": .number(Double(samples.count)),
+            "traits": .array(TraitCatalog.build(samples).prefix(80).map { e in
+                .object(["path": .string(e.path), "type": .string(e.type), "profiles": .number(Double(e.profiles)), "examples": .array(e.examples.map(JSONValue.string))])
+            }),
+            "events": .array(events.map { .object(["name": .string($0.name), "count": .number(Double($0.count))]) }),
+            "computed": .array(Condition.builtInComputedTraits.map { .object(["name": .string($0), "label": .string(Self.computedLabel($0))]) }),
+            "segments": .array(segments.map(JSONValue.string)),
+        ])
+        // A JSON data block (never executed, so the CSP allows it); "<" escaped so no text can close the tag.
+        let data = vocabulary.jsonText.replacingOccurrences(of: "<", with: "\\u003c")
+        let body = "<script type=\"application/json\" id=\"vocabulary\">\(data)</script>" + """
+        <section><h2>Name and purpose</h2><div class="row"><label>Name <input id="name" placeholder="e.g. pro-quiet" required aria-describedby="name-hint"></label>
+        <span id="name-hint" class="hint" role="status"></span>
         <label>Description <input id="description" size="40"></label></div>
         <div class="row"><label>Objective <input id="card-objective" size="30"></label><label>KPI <input id="card-kpi" size="20"></label>
         <label>Actions <input id="card-actions" size="30"></label></div></section>

@@ -14,6 +14,12 @@ extension PostgresBackend {
         }
     }
 
+    public func sampleTraits(limit: Int) async throws(SegmentaError) -> [JSONValue] {
+        try await read { pg in
+            try await pg.column("SELECT traits::text FROM profiles LIMIT \(max(0, limit))", as: String.self).map { try JSONTextParser.parse($0) }
+        }
+    }
+
     public func profileIDs() async throws(SegmentaError) -> [String] {
         try await read { pg in try await pg.column("SELECT id FROM profiles", as: String.self) }
     }
