@@ -179,6 +179,16 @@ try:
             raise RuntimeError("script failed: " + json.dumps(r["exceptionDetails"])[:300])
         return r["result"].get("value")
 
+    def preview():
+        """Clicks the builder's preview and returns what it says once it has answered."""
+        js("document.getElementById('preview').click()")
+        for _ in range(50):
+            said = js("document.getElementById('status').textContent")
+            if said and said != "checking…":
+                return said
+            time.sleep(0.1)
+        return said
+
     js("""(async () => {
       const set = (el, v) => { el.value = v; el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input', {bubbles: true})); };
       set(document.getElementById('name'), 'browser-check-pro-active');
@@ -196,12 +206,7 @@ try:
       set(ev.querySelector('input[aria-label="times"]'), '1');
       set(ev.querySelector('input[aria-label="days"]'), '90');
     })()""")
-    js("document.getElementById('preview').click()")
-    for _ in range(50):
-        text = js("document.getElementById('status').textContent")
-        if text and text != "checking…":
-            break
-        time.sleep(0.1)
+    text = preview()
     print("builder preview:", text)
     if not text.startswith("Valid."):
         failures.append("builder preview: " + text)
@@ -232,12 +237,7 @@ try:
     print("builder hints:", hints)
     if "exists already" not in hints[0] or "not seen in a sample" not in hints[1] or hints[2] < 3 or hints[3] != "is":
         failures.append(f"the builder should name a taken name and a misspelt trait as they are typed, offer the events, and say operators in words; got {hints}")
-    js("document.getElementById('preview').click()")
-    for _ in range(50):
-        text = js("document.getElementById('status').textContent")
-        if text and text != "checking…":
-            break
-        time.sleep(0.1)
+    text = preview()
     print("builder preview with problems:", text)
     if "saving will refuse it" not in text or "plna" not in text:
         failures.append("the preview should say the name would be refused and the trait looks misspelt: " + text)
