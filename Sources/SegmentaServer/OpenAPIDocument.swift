@@ -196,7 +196,7 @@ enum OpenAPIDocument {
                                   required: ["event"])
         let segment = object(["name": text, "kind": .object(["type": "string", "enum": ["dynamic", "static"]]), "version": integerValue, "definition": anyObject,
                               "created_at": text, "updated_at": text, "last_refresh_at": nullableText, "last_error": nullableText, "size": type("integer", "null"),
-                              "condition_text": text],
+                              "condition_text": text, "condition_sentence": text],
                              required: ["name", "kind", "version", "definition", "created_at", "updated_at", "last_refresh_at", "last_error", "size"])
         let snapshot = object(["snapshot": integerValue, "version": integerValue, "as_of": text, "size": integerValue, "entered": integerValue, "exited": integerValue],
                               required: ["snapshot", "version", "as_of", "size", "entered", "exited"])
@@ -224,7 +224,7 @@ enum OpenAPIDocument {
             "SegmentDefinition": object(["name": .object(["type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"]), "description": type("string", "null"),
                                          "card": type("object", "null"), "condition": ref("Condition")], required: ["name", "condition"]),
             "Preview": object(["condition": ref("Condition")], required: ["condition"]),
-            "PreviewResult": object(["size": integerValue, "condition_text": text], required: ["size", "condition_text"]),
+            "PreviewResult": object(["size": integerValue, "condition_text": text, "condition_sentence": text], required: ["size", "condition_text", "condition_sentence"]),
             "Segment": segment,
             "SegmentList": object(["segments": array(ref("Segment"))], required: ["segments"]),
             "Refresh": object(["segment": text, "snapshot": ref("Snapshot"), "seconds": number, "entered": array(text), "exited": array(text), "backtest": bool,

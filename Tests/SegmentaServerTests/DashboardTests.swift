@@ -76,7 +76,7 @@ struct DashboardTests {
             let (cookie, _) = try await signIn(client, key: s.admin)
             let expectations: [(String, [String])] = [
                 ("/", ["Overview", "champions", "<svg", "size over time"]),
-                ("/segments/champions", ["Who:", "Members at each refresh", "RFM segments of the members", "Lifecycle mix: champions against all customers", "Export CSV", "Validation",
+                ("/segments/champions", ["Who:", "RFM segment is Champions or Loyal Customers", "title=\"computed.rfm_segment in (&quot;Champions&quot;, &quot;Loyal Customers&quot;)\"", "Members at each refresh", "RFM segments of the members", "Lifecycle mix: champions against all customers", "Export CSV", "Validation",
                                          "Why is someone in it, or not?"]),
                 // Why a member is in: the condition with their value, and what would make them leave.
                 ("/explain?segment=champions&profile=\(someone)", ["<b>is</b> in", "Condition by condition", "here: Champions", "What would make them leave"]),
@@ -84,9 +84,11 @@ struct DashboardTests {
                 ("/rfm", ["Customers by recency (R) and frequency-monetary (FM) score", "Champions", "Customers per RFM segment"]),
                 ("/cohorts", ["Share of each monthly cohort"]),
                 ("/cohorts?period=week&by=plan", ["plan = "]),
-                ("/value", ["Customers by 12-month CLV", "P(alive) against repeat purchases", "Personas", "coloured by persona"]),
+                ("/value", ["Customers by 12-month CLV", "P(alive) against repeat purchases", "Personas", "coloured by persona",
+                            // Terms explained on hover; no Markdown backticks shown.
+                            "<abbr title=\"The chance the customer has not silently stopped buying", "<abbr title=\"How well people fit their persona", "the lifetimes library"]),
                 // The churn model the recompute trained: calibration, drivers in words, the riskiest people.
-                ("/churn", ["held-out AUC", "Are the probabilities honest?", "What the risk depends on", "likely to churn (odds ×", "The riskiest people now", "href=\"/profiles/"]),
+                ("/churn", ["held-out <abbr title=\"Area under the ROC curve", "Are the probabilities honest?", "What the risk depends on", "likely to churn (odds ×", "The riskiest people now", "href=\"/profiles/"]),
                 // Titled by the person's name; nested traits as paths; scores in words, the trait name on hover.
                 ("/profiles/\(someone)", ["profile \(someone)", "champions", "Recent activity", "Scores and predictions", "RFM segment",
                                           "title=\"computed trait rfm_segment\"", "company.size", "consent.marketing", "Why in or not?"]),

@@ -236,7 +236,7 @@ enum Assets {
           const name = nameProblem();
           if (name) problems.unshift("name: " + name + " (saving will refuse it)");
           status.className = problems.length ? "warn" : "ok";
-          status.textContent = "Valid. " + r.json.size.toLocaleString() + " profiles match now: " + r.json.condition_text + (problems.length ? " — but " + problems.join("; ") : "");
+          status.textContent = "Valid. " + r.json.size.toLocaleString() + " profiles match now: " + (r.json.condition_sentence || r.json.condition_text) + (problems.length ? " — but " + problems.join("; ") : "");
         }
         else { status.className = "error"; status.textContent = r.json.message || ("error " + r.status); }
       });

@@ -8,7 +8,7 @@ extension DashboardPages {
         let store = self.store
         let (latest, dates) = try await mapped { (try await store.latestAnalysisRun(kind: "rfm"), try await store.analysisDates(kind: "rfm")) }
         guard let latest, let summary = latest.run.summary.objectValue else {
-            return H.page("RFM", viewer: viewer, active: "/rfm", H.section("Not computed yet", H.empty("RFM appears after the first recompute (or `segmenta rfm`, or POST /api/v1/analyses/rfm).")))
+            return H.page("RFM", viewer: viewer, active: "/rfm", H.section("Not computed yet", H.empty("RFM appears after the first recompute (or “segmenta rfm”, or POST /api/v1/analyses/rfm).")))
         }
         var body = ""
         let grid = summary["grid"]?.arrayValues.map { $0.arrayValues.compactMap(\.numberValue) } ?? []
@@ -100,8 +100,8 @@ extension DashboardPages {
                                        mutedNote: "fewer than \(Self.smallCohort) customers")
             body += H.section(group.isEmpty ? "Everyone" : "\(by) = \(group)", chart)
         }
-        body += "<p class=\"note\">Computed \(H.e(run.createdAt.iso8601)) from orders. Empty cells are periods after the end of the data (censored), not zero. "
-            + "Cohorts of fewer than \(Self.smallCohort) customers are greyed: with one customer a share can only read 0 % or 100 %.</p>"
+        body += H.glossed("<p class=\"note\">Computed \(H.e(run.createdAt.iso8601)) from orders. Empty cells are periods after the end of the data (censored), not zero. "
+            + "Cohorts of fewer than \(Self.smallCohort) customers are greyed: with one customer a share can only read 0 % or 100 %.</p>")
         return H.page("Cohort retention", viewer: viewer, active: "/cohorts", body)
     }
 
@@ -127,7 +127,7 @@ extension DashboardPages {
             body += H.section("Customer lifetime value", "<div class=\"row\">\(parts)</div>" + H.stats([
                 ("customers", H.thousands(Int(saturating: s["customers"]?.numberValue ?? 0))), ("total 12-month CLV", H.thousands(Int(saturating: s["total_clv"]?.numberValue ?? 0))),
                 ("mean CLV", H.fixed(s["mean_clv"]?.numberValue ?? .nan, 2)), ("mean P(alive)", H.fixed(s["mean_p_alive"]?.numberValue ?? .nan, 3)),
-            ]), note: "BG/NBD + Gamma-Gamma as `lifetimes` computes them; computed \(clv.createdAt.iso8601).")
+            ]), note: "BG/NBD + Gamma-Gamma, as the lifetimes library computes them; computed \(clv.createdAt.iso8601).")
             if let top = s["top"]?.arrayValues.compactMap(\.objectValue), !top.isEmpty {
                 body += H.section("Top customers by expected value", H.table(["customer", "CLV", "P(alive)", "expected purchases", "repeat purchases"], top.map { c in
                     let id = c["id"]?.stringValue ?? ""
@@ -136,7 +136,7 @@ extension DashboardPages {
                 }, numeric: [1, 2, 3, 4]))
             }
         } else {
-            body += H.section("Customer lifetime value", H.empty("Not computed yet: it appears after the first recompute (or `segmenta clv`)."))
+            body += H.section("Customer lifetime value", H.empty("Not computed yet: it appears after the first recompute (or “segmenta clv”)."))
         }
         if let s = clusters?.run.summary.objectValue, let personas = s["personas"]?.arrayValues.compactMap(\.objectValue) {
             let features = s["features"]?.arrayValues.compactMap(\.stringValue) ?? []

@@ -9,7 +9,7 @@ extension DashboardPages {
         let store = self.store
         guard let latest = try await mapped({ try await store.latestAnalysisRun(kind: "churn") }), let s = latest.run.summary.objectValue else {
             return H.page("Churn risk", viewer: viewer, active: "/churn", H.section("Not computed yet", H.empty(
-                "The churn model is trained at each recompute (or by `segmenta predict churn`, or POST /api/v1/analyses/churn). "
+                "The churn model is trained at each recompute (or by “segmenta predict churn”, or POST /api/v1/analyses/churn). "
                 + "It needs at least 10 people who churned and 10 who stayed in the horizon before the latest data.")))
         }
         func number(_ key: String) -> Double { s[key]?.numberValue ?? .nan }

@@ -107,17 +107,12 @@ extension DashboardPages {
         }
     }
 
-    /// Computed traits in words, with their units; the trait's own name stays one hover away.
-    static let computedLabels: [(name: String, label: String)] = [
-        ("rfm_segment", "RFM segment"), ("lifecycle", "Lifecycle stage"), ("persona", "Persona"), ("cluster", "Cluster"),
-        ("clv", "Expected value, next 12 months (CLV)"), ("p_alive", "Chance still a customer (P(alive))"), ("expected_purchases", "Expected purchases, next 12 months"),
-        ("churn_risk", "Risk of churning soon (churn model)"), ("churn_risk_decile", "Churn risk decile (10 = the riskiest tenth)"),
-        ("rfm_recency", "Days since the last order"), ("rfm_frequency", "Orders"), ("rfm_monetary", "Spend"),
-        ("rfm_r", "Recency score (R, 1–5)"), ("rfm_f", "Frequency score (F, 1–5)"), ("rfm_m", "Monetary score (M, 1–5)"), ("rfm_fm", "Frequency-monetary score (FM, 1–5)"),
-    ]
-
-    static func computedLabel(_ name: String) -> String { computedLabels.first { $0.name == name }?.label ?? name }
-    static func computedOrder(_ name: String) -> Int { computedLabels.firstIndex { $0.name == name } ?? computedLabels.count }
+    /// Computed traits in words (``ConditionSentence/computedLabels``, capitalised), in that order;
+    /// the trait's own name stays one hover away.
+    static func computedLabel(_ name: String) -> String { ConditionSentence.capitalised(ConditionSentence.label(computed: name)) }
+    static func computedOrder(_ name: String) -> Int {
+        ConditionSentence.computedLabels.firstIndex { $0.name == name } ?? ConditionSentence.computedLabels.count
+    }
     static func computedValue(_ name: String, _ v: JSONValue) -> String {
         guard let d = v.numberValue else { return readable(v) }
         switch name {

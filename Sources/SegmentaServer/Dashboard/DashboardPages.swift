@@ -43,7 +43,7 @@ struct DashboardPages: Sendable {
                     Charts.sparkline(sizes, label: "\(s.name): size at its last \(sizes.count) refreshes"),
                     H.e(s.lastRefreshAt?.iso8601 ?? "never"), s.lastError == nil ? "<span class=\"ok\">ok</span>" : "<span class=\"error\">error</span>"]
         }
-        body += H.section("Segments", segments.isEmpty ? H.empty("No segments yet. Create one with the builder (New segment) or `segmenta segments create`.")
+        body += H.section("Segments", segments.isEmpty ? H.empty("No segments yet. Create one with the builder (New segment) or “segmenta segments create”.")
                           : H.table(["segment", "kind", "members", "size over time", "last refresh", "state"], rows, numeric: [2]))
         return H.page("Overview", viewer: viewer, active: "/", body)
     }
@@ -64,8 +64,14 @@ struct DashboardPages: Sendable {
         let (info, history, rfmMix, lifeMix, members, hooks, deliveries, validation) = data
         let everyoneLifecycle = try await mapped { try await store.latestAnalysisRun(kind: "lifecycle")?.run.summary.objectValue }
         var body = ""
-        let condition = info.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }.map(ConditionRenderer.text) ?? "a fixed list (static segment)"
-        var head = "<p><b>Who:</b> \(H.e(condition))</p>"
+        let parsed = info.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }
+        var head: String
+        if let parsed {
+            // In words; the precise definition on hover.
+            head = "<p><b>Who:</b> <span title=\"\(H.e(ConditionRenderer.text(parsed)))\">\(H.e(ConditionSentence.capitalised(ConditionSentence.text(parsed))))</span></p>"
+        } else {
+            head = "<p><b>Who:</b> a fixed list (static segment)</p>"
+        }
         if let d = info.definition.objectValue?["description"]?.stringValue { head += "<p>\(H.e(d))</p>" }
         head += H.stats([("members", info.size.map(H.thousands) ?? "–"), ("version", String(info.version)), ("last refresh", info.lastRefreshAt?.dateString ?? "never")])
         if let error = info.lastError { head += "<p class=\"error\">Last refresh failed: \(H.e(error))</p>" }
@@ -186,7 +192,7 @@ struct DashboardPages: Sendable {
         <p><button type="button" id="preview" class="secondary">Validate and preview size</button> <button type="button" id="save">Save and refresh</button>
         <span id="status" role="status"></span></p></section>
         <section><h2>The definition (JSON)</h2><textarea id="definition" readonly aria-label="definition JSON"></textarea>
-        <p class="note">The same document `segmenta segments create --file` and POST /api/v1/segments take; see docs/SEGMENTS.md.</p></section>
+        <p class="note">The same document “segmenta segments create --file” and POST /api/v1/segments take; see docs/SEGMENTS.md.</p></section>
         """
         return H.page("New segment", viewer: viewer, active: "/builder", body, script: true)
     }

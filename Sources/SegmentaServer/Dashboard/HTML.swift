@@ -32,16 +32,38 @@ enum HTML {
     }
 
     static func section(_ title: String, _ body: String, note: String? = nil) -> String {
-        "<section><h2>\(e(title))</h2>\(body)\(note.map { "<p class=\"note\">\(e($0))</p>" } ?? "")</section>"
+        "<section><h2>\(glossed(e(title)))</h2>\(body)\(note.map { "<p class=\"note\">\(glossed(e($0)))</p>" } ?? "")</section>"
     }
 
     static func stats(_ items: [(label: String, value: String)]) -> String {
-        "<div class=\"stats\">" + items.map { "<div class=\"stat\"><b>\(e($0.value))</b>\(e($0.label))</div>" }.joined() + "</div>"
+        "<div class=\"stats\">" + items.map { "<div class=\"stat\"><b>\(e($0.value))</b>\(glossed(e($0.label)))</div>" }.joined() + "</div>"
+    }
+
+    /// Terms a first-time reader may not know, explained on hover wherever a heading, a figure's
+    /// label, a table header or a note uses them.
+    static let glossary: [(term: String, meaning: String)] = [
+        ("P(alive)", "The chance the customer has not silently stopped buying (BG/NBD model), from how often and how recently they bought."),
+        ("CLV", "Customer lifetime value: what the customer is expected to spend over the next 12 months, discounted 1 % a month (BG/NBD + Gamma-Gamma)."),
+        ("silhouette", "How well people fit their persona rather than the next one, from −1 (misplaced) to 1 (clearly apart); above 0.25 the personas are real structure."),
+        ("Holm", "p-values adjusted for testing several KPIs (or traits) at once, so that 5 % stays 5 % for the whole table (Holm's method)."),
+        ("AUC", "Area under the ROC curve: the chance the model ranks a random churner above a random stayer (0.5 = a coin toss, 1 = perfect)."),
+        ("censored", "Periods after the end of the data: not observable yet, so left empty rather than counted as zero."),
+        ("χ²", "The chi-square test: whether two mixes of values differ by more than chance allows."),
+    ]
+
+    /// Escaped text with the first use of each ``glossary`` term explained on hover.
+    static func glossed(_ escaped: String) -> String {
+        var out = escaped
+        for (term, meaning) in glossary {
+            guard let r = out.range(of: term) else { continue }
+            out.replaceSubrange(r, with: "<abbr title=\"\(e(meaning))\">\(term)</abbr>")
+        }
+        return out
     }
 
     /// A table; cells are raw HTML (escape text with `e`).
     static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = []) -> String {
-        "<table><thead><tr>" + header.enumerated().map { "<th\(numeric.contains($0.offset) ? " class=\"num\"" : "")>\(e($0.element))</th>" }.joined() + "</tr></thead><tbody>"
+        "<table><thead><tr>" + header.enumerated().map { "<th\(numeric.contains($0.offset) ? " class=\"num\"" : "")>\(glossed(e($0.element)))</th>" }.joined() + "</tr></thead><tbody>"
             + rows.map { "<tr>" + $0.enumerated().map { "<td\(numeric.contains($0.offset) ? " class=\"num\"" : "")>\($0.element)</td>" }.joined() + "</tr>" }.joined()
             + "</tbody></table>"
     }

@@ -163,7 +163,8 @@ extension Segmenta.Segments {
                 print(Terminal.bold(describe(info)))
                 if let d = info.definition.objectValue?["description"]?.stringValue, !d.isEmpty { print(d) }
                 if info.kind == .dynamic, let c = info.definition.objectValue?["condition"], let condition = try? ConditionParser.condition(c) {
-                    print("\nwho: " + ConditionRenderer.text(condition))
+                    print("\nwho: " + ConditionSentence.text(condition))
+                    print("condition: " + ConditionRenderer.text(condition))
                 }
                 if let card = info.definition.objectValue?["card"]?.objectValue, !card.isEmpty {
                     print("")
