@@ -44,4 +44,15 @@ import Testing
         #expect(a.wholeDays(until: b) == 1)
         #expect(b.wholeDays(until: a) == -2)
     }
+
+    @Test func readableForms() throws {
+        let t = try Timestamp.parse("2026-11-22T15:20:53.347Z")
+        #expect(t.readable == "22 Nov 2026, 15:20 UTC" && t.readableDate == "22 Nov 2026")
+        #expect(Timestamp(year: 2027, month: 1, day: 3).readable == "3 Jan 2027, 00:00 UTC")
+    }
+
+    @Test func amountsAndShares() {
+        #expect(NumberText.amount(1234.5) == "1,234.50" && NumberText.amount(-0.004) == "0.00" && NumberText.amount(-1_000_000.129) == "-1,000,000.13")
+        #expect(NumberText.percent(0.031) == "3.1%" && NumberText.thousands(-1234567) == "-1,234,567" && NumberText.fixed(2.005, 2) == "2.01")
+    }
 }

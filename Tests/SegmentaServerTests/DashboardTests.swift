@@ -75,7 +75,8 @@ struct DashboardTests {
         try await s.test { client in
             let (cookie, _) = try await signIn(client, key: s.admin)
             let expectations: [(String, [String])] = [
-                ("/", ["Overview", "champions", "<svg", "size over time"]),
+                // Times read as people write them, ISO-8601 on hover.
+                ("/", ["Overview", "champions", "<svg", "size over time", "<time datetime=\"", " UTC</time>"]),
                 ("/segments/champions", ["Who:", "RFM segment is Champions or Loyal Customers", "title=\"computed.rfm_segment in (&quot;Champions&quot;, &quot;Loyal Customers&quot;)\"", "Members at each refresh", "RFM segments of the members", "Lifecycle mix: champions against all customers", "Export CSV", "Validation",
                                          "Why is someone in it, or not?"]),
                 // Why a member is in: the condition with their value, and what would make them leave.

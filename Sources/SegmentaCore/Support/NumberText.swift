@@ -18,6 +18,16 @@ public enum NumberText {
     /// A share (0.123) as a percentage ("12.3%").
     public static func percent(_ share: Double, _ digits: Int = 1) -> String { fixed(share * 100, digits) + "%" }
 
+    /// An amount with thousands separators and cents ("1,234.50"; "–" when not finite).
+    public static func amount(_ v: Double) -> String {
+        guard v.isFinite else { return "–" }
+        let cents = (abs(v) * 100).rounded()
+        guard cents < 9.0e17 else { return String(v) }
+        let c = Int64(cents)
+        let whole = thousands(Int(c / 100)), frac = c % 100
+        return (v < 0 && c != 0 ? "-" : "") + whole + "." + (frac < 10 ? "0" : "") + String(frac)
+    }
+
     /// An integer with thousands separators ("1,234,567").
     public static func thousands(_ n: Int) -> String {
         let s = String(n.magnitude)

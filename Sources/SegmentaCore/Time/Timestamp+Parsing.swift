@@ -103,6 +103,19 @@ extension Timestamp {
         return "\(Self.pad(y, 4))-\(Self.pad(m, 2))-\(Self.pad(d, 2))"
     }
 
+    /// The date as people read it, e.g. `22 Nov 2026` (UTC).
+    public var readableDate: String {
+        let (y, m, d) = CivilCalendar.civilFromDays(epochDay)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(d) \(months[max(0, min(11, m - 1))]) \(y)"
+    }
+
+    /// Date and time to the minute as people read them, e.g. `22 Nov 2026, 15:20 UTC`.
+    public var readable: String {
+        let msInDay = Int(milliseconds - Int64(epochDay) * Self.millisecondsPerDay)
+        return "\(readableDate), \(Self.pad(msInDay / 3_600_000, 2)):\(Self.pad(msInDay / 60_000 % 60, 2)) UTC"
+    }
+
     /// ISO-8601 with milliseconds and `Z`, e.g. `2026-11-22T15:20:53.347Z`.
     public var iso8601: String {
         let msInDay = Int(milliseconds - Int64(epochDay) * Self.millisecondsPerDay)

@@ -23,7 +23,7 @@ extension DashboardPages {
             let names = H.table(["R \\ FM", "1", "2", "3", "4", "5"], (1...5).reversed().map { r in
                 ["R=\(r)"] + (1...5).map { fm in H.e(RFMSegment.named(r: r, fm: fm)?.rawValue ?? "") }
             })
-            body += H.section("The 5×5 grid as of \(latest.run.asOf.dateString)", "<div class=\"row\">\(heat)<div>\(names)</div></div>",
+            body += H.section("The 5×5 grid as of \(latest.run.asOf.readableDate)", "<div class=\"row\">\(heat)<div>\(names)</div></div>",
                               note: "R: recency score (5 = bought most recently); FM: ⌈(F + M) / 2⌉. The table names the segment of each cell.")
         }
         if let segments = summary["segments"]?.objectValue {
@@ -100,7 +100,7 @@ extension DashboardPages {
                                        mutedNote: "fewer than \(Self.smallCohort) customers")
             body += H.section(group.isEmpty ? "Everyone" : "\(by) = \(group)", chart)
         }
-        body += H.glossed("<p class=\"note\">Computed \(H.e(run.createdAt.iso8601)) from orders. Empty cells are periods after the end of the data (censored), not zero. "
+        body += H.glossed("<p class=\"note\">Computed \(H.when(run.createdAt)) from orders. Empty cells are periods after the end of the data (censored), not zero. "
             + "Cohorts of fewer than \(Self.smallCohort) customers are greyed: with one customer a share can only read 0 % or 100 %.</p>")
         return H.page("Cohort retention", viewer: viewer, active: "/cohorts", body)
     }
@@ -126,12 +126,12 @@ extension DashboardPages {
             }
             body += H.section("Customer lifetime value", "<div class=\"row\">\(parts)</div>" + H.stats([
                 ("customers", H.thousands(Int(saturating: s["customers"]?.numberValue ?? 0))), ("total 12-month CLV", H.thousands(Int(saturating: s["total_clv"]?.numberValue ?? 0))),
-                ("mean CLV", H.fixed(s["mean_clv"]?.numberValue ?? .nan, 2)), ("mean P(alive)", H.fixed(s["mean_p_alive"]?.numberValue ?? .nan, 3)),
-            ]), note: "BG/NBD + Gamma-Gamma, as the lifetimes library computes them; computed \(clv.createdAt.iso8601).")
+                ("mean CLV", H.amount(s["mean_clv"]?.numberValue ?? .nan)), ("mean P(alive)", H.fixed(s["mean_p_alive"]?.numberValue ?? .nan, 3)),
+            ]), note: "BG/NBD + Gamma-Gamma, as the lifetimes library computes them; computed \(clv.createdAt.readable).")
             if let top = s["top"]?.arrayValues.compactMap(\.objectValue), !top.isEmpty {
                 body += H.section("Top customers by expected value", H.table(["customer", "CLV", "P(alive)", "expected purchases", "repeat purchases"], top.map { c in
                     let id = c["id"]?.stringValue ?? ""
-                    return [H.link("/profiles/" + id.addingPercentEncodingForPathSegment(), id), H.fixed(c["clv"]?.numberValue ?? .nan, 2), H.fixed(c["p_alive"]?.numberValue ?? .nan, 3),
+                    return [H.link("/profiles/" + id.addingPercentEncodingForPathSegment(), id), H.amount(c["clv"]?.numberValue ?? .nan), H.fixed(c["p_alive"]?.numberValue ?? .nan, 3),
                             H.fixed(c["expected_purchases"]?.numberValue ?? .nan, 2), H.fixed(c["frequency"]?.numberValue ?? .nan, 0)]
                 }, numeric: [1, 2, 3, 4]))
             }

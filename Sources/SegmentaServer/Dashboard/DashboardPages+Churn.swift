@@ -15,8 +15,8 @@ extension DashboardPages {
         func number(_ key: String) -> Double { s[key]?.numberValue ?? .nan }
         let horizon = Int(saturating: number("horizon_days"))
         let event = s["churn_event"]?.stringValue ?? ""
-        let cutoff = s["cutoff"]?.stringValue.map { String($0.prefix(10)) } ?? ""
-        let asOf = latest.run.asOf.dateString
+        let cutoff = s["cutoff"]?.stringValue.flatMap { try? Timestamp.parse($0) }?.readableDate ?? ""
+        let asOf = latest.run.asOf.readableDate
         var body = H.stats([
             ("profiles scored", H.thousands(Int(saturating: number("scored")))),
             ("mean risk of churning within \(horizon) days", H.percent(number("mean_risk"))),
@@ -25,7 +25,7 @@ extension DashboardPages {
         ])
         body += "<p class=\"note\">Trained on everyone who could still churn on \(H.e(cutoff)) (signed up, no “\(H.e(event))” event, not lifecycle lost), "
             + "labelled churned if within \(horizon) days they sent “\(H.e(event))” or went a year without ordering; then applied to everyone as of \(H.e(asOf)). "
-            + "Computed <span title=\"\(H.e(latest.createdAt.iso8601))\">\(H.e(latest.createdAt.dateString))</span>.</p>"
+            + "Computed \(H.when(latest.createdAt)).</p>"
         let bins = s["calibration"]?.arrayValues.compactMap(\.objectValue) ?? []
         if !bins.isEmpty {
             let predicted = bins.map { ($0["mean_predicted"]?.numberValue ?? 0) * 100 }, observed = bins.map { ($0["observed"]?.numberValue ?? 0) * 100 }

@@ -36,8 +36,9 @@ extension DashboardPages {
             throw APIError.notFound("Nobody is known by “\(id)”. Try another user id, anonymous id or profile id, or search by email or name on the Profiles page.")
         }
         let rows = { (o: [String: JSONValue]) -> [[String]] in Self.flatten(o).map { k, v in [H.e(k), H.e(v)] } }
-        var body = H.stats([("first seen", (p["first_seen"]?.stringValue).map { String($0.prefix(10)) } ?? "–"),
-                            ("last seen", (p["last_seen"]?.stringValue).map { String($0.prefix(10)) } ?? "–"),
+        func day(_ key: String) -> String { (p[key]?.stringValue).flatMap { try? Timestamp.parse($0) }?.readableDate ?? "–" }
+        var body = H.stats([("first seen", day("first_seen")),
+                            ("last seen", day("last_seen")),
                             ("events", H.thousands(Int(saturating: p["event_counts"]?.objectValue?["total"]?.numberValue ?? 0))),
                             ("orders", H.thousands(Int(saturating: p["orders"]?.objectValue?["count"]?.numberValue ?? 0))),
                             ("revenue", H.fixed(p["orders"]?.objectValue?["revenue"]?.numberValue ?? 0, 2))])
@@ -71,7 +72,8 @@ extension DashboardPages {
             let detail = pairs.isEmpty ? "" : " <span class=\"note\">\(H.e(pairs.count > 160 ? String(pairs.prefix(159)) + "…" : pairs))</span>"
             let type = e["type"]?.stringValue ?? ""
             let what = type == "track" ? name : type == "page" || type == "screen" ? "viewed \(type) \(name)" : type
-            return "<li><time title=\"\(H.e(e["timestamp"]?.stringValue ?? ""))\">\(H.e(e["timestamp"]?.stringValue.map { String($0.prefix(16)).replacingAll("T", with: " ") } ?? ""))</time>"
+            let at = (e["timestamp"]?.stringValue).flatMap { try? Timestamp.parse($0) }
+            return "<li>" + (at.map { H.when($0) } ?? "<time></time>")
                 + "<b>\(H.e(what))</b>\(detail)</li>"
         }
         body += H.section("Recent activity (50 latest)", items.isEmpty ? H.empty("No events.") : "<ul class=\"timeline\">\(items.joined())</ul>")
@@ -98,7 +100,7 @@ extension DashboardPages {
         switch v {
         case .string(let s):
             // An ISO timestamp reads as date and time (UTC).
-            if s.count >= 16, let t = try? Timestamp.parse(s), s.contains("T") { return String(t.iso8601.prefix(16)).replacingAll("T", with: " ") + " UTC" }
+            if s.count >= 16, let t = try? Timestamp.parse(s), s.contains("T") { return t.readable }
             return s
         case .number(let d) where d.rounded() != d: return H.fixed(d, abs(d) < 10 ? 3 : 2)
         case .bool(let b): return b ? "yes" : "no"
@@ -117,7 +119,7 @@ extension DashboardPages {
         guard let d = v.numberValue else { return readable(v) }
         switch name {
         case "p_alive", "churn_risk": return H.percent(d)
-        case "clv", "rfm_monetary": return H.fixed(d, 2)
+        case "clv", "rfm_monetary": return H.amount(d)
         case "expected_purchases": return H.fixed(d, 1)
         default: return readable(v)
         }

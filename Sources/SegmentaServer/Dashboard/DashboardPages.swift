@@ -25,9 +25,9 @@ struct DashboardPages: Sendable {
         }
         var body = H.stats([("profiles", H.thousands(o.profiles)), ("events", H.thousands(o.events)), ("orders", H.thousands(o.orders)),
                             ("accounts", H.thousands(o.accounts)), ("segments", H.thousands(segments.count))])
-        var fresh = "Newest event received: " + (o.lastEventAt?.iso8601 ?? "none yet")
-        if let rfm { fresh += " · computed traits (RFM) as of \(rfm.1.iso8601)" }
-        body += "<p class=\"note\">\(H.e(fresh))</p>"
+        var fresh = "Newest event received: " + (o.lastEventAt.map { H.when($0) } ?? "none yet")
+        if let rfm { fresh += " · computed traits (RFM) as of \(H.when(rfm.1))" }
+        body += "<p class=\"note\">\(fresh)</p>"
         let failing = segments.filter { $0.lastError != nil }
         if !failing.isEmpty {
             body += H.section("Refresh errors", H.table(["segment", "error"], failing.map { [H.link("/segments/" + $0.name, $0.name), "<span class=\"error\">\(H.e($0.lastError ?? ""))</span>"] }))
@@ -41,7 +41,7 @@ struct DashboardPages: Sendable {
             let sizes = (histories[s.name] ?? []).suffix(24).map { Double($0.size) }
             return [H.link("/segments/" + s.name, s.name), H.e(s.kind.rawValue), s.size.map(H.thousands) ?? "–",
                     Charts.sparkline(sizes, label: "\(s.name): size at its last \(sizes.count) refreshes"),
-                    H.e(s.lastRefreshAt?.iso8601 ?? "never"), s.lastError == nil ? "<span class=\"ok\">ok</span>" : "<span class=\"error\">error</span>"]
+                    s.lastRefreshAt.map { H.when($0) } ?? "never", s.lastError == nil ? "<span class=\"ok\">ok</span>" : "<span class=\"error\">error</span>"]
         }
         body += H.section("Segments", segments.isEmpty ? H.empty("No segments yet. Create one with the builder (New segment) or “segmenta segments create”.")
                           : H.table(["segment", "kind", "members", "size over time", "last refresh", "state"], rows, numeric: [2]))
@@ -73,7 +73,7 @@ struct DashboardPages: Sendable {
             head = "<p><b>Who:</b> a fixed list (static segment)</p>"
         }
         if let d = info.definition.objectValue?["description"]?.stringValue { head += "<p>\(H.e(d))</p>" }
-        head += H.stats([("members", info.size.map(H.thousands) ?? "–"), ("version", String(info.version)), ("last refresh", info.lastRefreshAt?.dateString ?? "never")])
+        head += H.stats([("members", info.size.map(H.thousands) ?? "–"), ("version", String(info.version)), ("last refresh", info.lastRefreshAt?.readable ?? "never")])
         if let error = info.lastError { head += "<p class=\"error\">Last refresh failed: \(H.e(error))</p>" }
         if viewer.isAdmin {
             head += "<p><form class=\"inline\" method=\"post\" action=\"/segments/\(H.e(name))/refresh\">\(H.csrfField(viewer))<button>Refresh now</button></form> "
@@ -115,7 +115,7 @@ struct DashboardPages: Sendable {
         }
         if !mixes.isEmpty { body += H.section("Who they are", "<div class=\"row\">\(mixes)</div>") }
         if let validation, let criteria = validation.summary.objectValue?["criteria"]?.arrayValues {
-            body += H.section("Validation (\(validation.asOf.dateString))", H.table(["criterion", "result", "why"], criteria.compactMap(\.objectValue).map { c in
+            body += H.section("Validation (\(validation.asOf.readableDate))", H.table(["criterion", "result", "why"], criteria.compactMap(\.objectValue).map { c in
                 let status = c["status"]?.stringValue ?? ""
                 return [H.e(c["name"]?.stringValue ?? ""), "<span class=\"pill \(H.e(status))\">\(H.e(status))</span>", H.e(c["reason"]?.stringValue ?? "")]
             }))
@@ -149,7 +149,7 @@ struct DashboardPages: Sendable {
         body += H.section("Why is someone in it, or not?", Self.explainForm(segments: [], fixedSegment: name, fixedProfile: nil),
                           note: "Every condition with that person's value beside it, and what would have to change.")
         var hookBody = hooks.isEmpty ? H.empty("No webhooks. Add one with POST /api/v1/segments/\(name)/webhooks (admin key).")
-            : H.table(["url", "since"], hooks.map { [H.e(viewer.isAdmin ? $0.url : WebhookTarget.masked($0.url)), H.e($0.createdAt.dateString)] })
+            : H.table(["url", "since"], hooks.map { [H.e(viewer.isAdmin ? $0.url : WebhookTarget.masked($0.url)), H.when($0.createdAt, time: false)] })
         if !deliveries.isEmpty {
             hookBody += H.table(["delivery", "snapshot", "page", "status", "attempts", "answer"], deliveries.map { d -> [String] in
                 let tone: String = d.status == .delivered ? "pass" : d.status == .failed ? "fail" : "warn"
@@ -200,7 +200,7 @@ struct DashboardPages: Sendable {
     /// Alerts as a list: when, and what changed in words.
     static func alertList(_ alerts: [SegmentAlert], linkSegments: Bool) -> String {
         "<ul class=\"alerts\">" + alerts.map { a in
-            let when = "<span class=\"note\" title=\"\(H.e(a.createdAt.iso8601))\">\(H.e(a.createdAt.dateString))</span>"
+            let when = "<span class=\"note\">\(H.when(a.createdAt))</span>"
             let segment = linkSegments ? " " + H.link("/segments/" + a.segment.addingPercentEncodingForPathSegment(), a.segment) + ":" : ""
             return "<li>\(when)\(segment) \(H.e(a.message))</li>"
         }.joined() + "</ul>"

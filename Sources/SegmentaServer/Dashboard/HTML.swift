@@ -74,12 +74,10 @@ enum HTML {
 
     static func empty(_ text: String) -> String { "<p class=\"empty\">\(e(text))</p>" }
 
-    static func thousands(_ n: Int) -> String {
-        let s = String(abs(n))
-        var out = ""
-        for (i, c) in s.enumerated() { if i > 0 && (s.count - i) % 3 == 0 { out += "," }; out.append(c) }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func thousands(_ n: Int) -> String { NumberText.thousands(n) }
+
+    /// An amount of money: thousands separators and cents.
+    static func amount(_ v: Double) -> String { NumberText.amount(v) }
 
     static func fixed(_ v: Double, _ digits: Int) -> String {
         guard v.isFinite else { return "–" }
@@ -94,5 +92,12 @@ enum HTML {
         return s
     }
 
-    static func percent(_ v: Double) -> String { fixed(v * 100, 1) + " %" }
+    /// A share as a percentage, as the CLI and the analyses' sentences write it ("3.1%").
+    static func percent(_ v: Double) -> String { NumberText.percent(v, 1) }
+
+    /// A time as people read it ("22 Nov 2026, 15:20 UTC", or the date alone), ISO-8601 on hover
+    /// and in `datetime`.
+    static func when(_ t: Timestamp, time: Bool = true) -> String {
+        "<time datetime=\"\(t.iso8601)\" title=\"\(t.iso8601)\">\(e(time ? t.readable : t.readableDate))</time>"
+    }
 }
