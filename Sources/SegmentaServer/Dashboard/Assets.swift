@@ -10,7 +10,7 @@ enum Assets {
     main{max-width:1180px;margin:0 auto;padding:12px 24px 48px}h1{font-size:22px;margin:16px 0}
     section{background:#fff;border-radius:8px;padding:16px 20px;margin:16px 0;box-shadow:0 1px 3px rgba(0,0,0,.08);overflow-x:auto}
     section h2{margin:0 0 10px;font-size:16px}.row{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}
-    svg.chart{max-width:100%;height:auto}
+    svg.chart{width:100%;max-width:min(100%,960px);height:auto}.row>svg.chart,.row>div>svg.chart{flex:1 1 440px;width:auto;min-width:0}
     .note,.empty{color:var(--muted);font-size:13px}.stats{display:flex;gap:12px;flex-wrap:wrap}
     .stat{background:#fff;border-radius:8px;padding:12px 18px;box-shadow:0 1px 3px rgba(0,0,0,.08);min-width:140px}.stat b{display:block;font-size:22px}
     table{border-collapse:collapse;width:100%}th,td{padding:5px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}

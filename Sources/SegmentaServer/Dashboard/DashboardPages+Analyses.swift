@@ -81,9 +81,20 @@ extension DashboardPages {
             return H.page("Cohort retention", viewer: viewer, active: "/cohorts", body)
         }
         let groups = Array(Set(cells.map { $0["group"]?.stringValue ?? "" })).sorted()
+        // Which rows are drawn, said on the page: the two periods keep different numbers of the latest
+        // cohorts, so their first rows are different dates.
+        let shownCount = period == "month" ? 18 : 26
+        let allCohorts = Array(Set(cells.compactMap { $0["cohort"]?.stringValue })).sorted()
+        let shown = allCohorts.suffix(shownCount)
+        if let first = shown.first, let last = shown.last {
+            body += "<p class=\"note\">Rows: the latest \(shown.count) \(period)ly cohorts, \(H.e(first)) to \(H.e(last))"
+                + (allCohorts.count > shown.count ? " (of \(allCohorts.count); the earlier ones are in GET /api/v1/analyses/cohorts)" : "")
+                + ". " + (period == "week" ? "Weekly cohorts run Monday to Sunday and are labelled by their Monday; the monthly view starts on the 1st and reaches further back."
+                                          : "Monthly cohorts start on the 1st; the weekly view shows the latest 26 weeks only.") + "</p>"
+        }
         for group in groups.prefix(8) {
             let mine = cells.filter { ($0["group"]?.stringValue ?? "") == group }
-            let cohorts = Array(Set(mine.compactMap { $0["cohort"]?.stringValue })).sorted().suffix(period == "month" ? 18 : 26)
+            let cohorts = Array(Set(mine.compactMap { $0["cohort"]?.stringValue })).sorted().suffix(shownCount)
             let maxK = min(Int(saturating: mine.compactMap { $0["period"]?.numberValue }.max() ?? 0), period == "month" ? 17 : 25)
             var lookup: [String: Double] = [:]
             var sizes: [String: Int] = [:]
