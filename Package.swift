@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SegmentaJobsTests",
-            dependencies: ["SegmentaCore", "SegmentaStore", "SegmentaJobs"],
+            dependencies: ["SegmentaCore", "SegmentaStore", "SegmentaJobs", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -60,7 +60,14 @@ public struct Recompute: Sendable {
     public func run(asOf: Timestamp = .now) async -> Report {
         var report = Report()
         for analysis in Analysis.allCases where options.analyses.contains(analysis) {
-            report.steps.append(await step(analysis.rawValue) { () async throws(SegmentaError) in try await self.analyse(analysis) })
+            report.steps.append(await step(analysis.rawValue) { () async throws(SegmentaError) in
+                do throws(SegmentaError) { try await self.analyse(analysis) } catch {
+                    // A store too new or too small for a churn model (no churners yet) is not a
+                    // failure of the scheduled run; asked for directly (API, CLI) it is a 422 that says why.
+                    guard analysis == .churn, error.code == .invalidInput else { throw error }
+                    self.logger.info("churn model skipped", metadata: ["reason": .string(error.message)])
+                }
+            })
         }
         report.merge(await refreshSegments(asOf: asOf))
         return report

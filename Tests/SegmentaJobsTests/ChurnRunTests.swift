@@ -3,6 +3,7 @@ import Testing
 import SegmentaCore
 import SegmentaStore
 import SegmentaJobs
+import Logging
 
 /// `predict churn` on a store: who is an example and who churned, counted from how the data was
 /// made; the scores saved as computed traits; a segment on `churn_risk` holds exactly the profiles
@@ -73,5 +74,19 @@ import SegmentaJobs
         options.asOf = Self.asOf
         options.traits = ["tier"]
         await #expect { _ = try await ChurnRun.run(db, options: options) } throws: { e in "\(e)".contains("no profile has a trait \"tier\"") }
+    }
+
+    /// A store with no churner yet: the scheduled recompute skips the model without a failed step
+    /// (asked for directly, the same store gets the reason, as the API test shows).
+    @Test func theScheduledRunSkipsAStoreTooSmallForAModel() async throws {
+        let db = try SQLiteStore().backend
+        _ = try await db.apply([Message(kind: .identify, messageID: "1", userID: "u1", traits: ["plan": "pro"], timestamp: Self.asOf)], source: "t", arrival: Self.asOf)
+        var options = Recompute.Options()
+        options.analyses = [.churn]
+        let report = await Recompute(store: db, options: options, logger: Logger(label: "test")).run(asOf: Self.asOf)
+        let step = try #require(report.steps.first { $0.name == "churn" })
+        #expect(step.error == nil)
+        #expect(try await db.computedTraitValues("churn_risk").isEmpty)
+        await #expect(throws: SegmentaError.self) { try await Recompute(store: db, options: options, logger: Logger(label: "test")).analyse(.churn) }
     }
 }

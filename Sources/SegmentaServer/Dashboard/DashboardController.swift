@@ -115,7 +115,7 @@ public struct DashboardController: Sendable {
             let pageSize = self.webhookPageSize, drift = self.drift
             let (done, alerts) = try await mapped {
                 let r = try await store.refresh(name, asOf: .now, webhookPageSize: pageSize)
-                return (r, try await DriftCheck(store: store, options: drift).run([r]))
+                return (r, (try? await DriftCheck(store: store, options: drift).run([r])) ?? [])   // the refresh stands either way
             }
             self.onAlerts(alerts)
             // The page says what the refresh did, beside the button (after the redirect).
