@@ -46,6 +46,8 @@ public struct DriftCheck: Sendable {
             }
             try await store.recordAnalysis(kind: "segment_mix", asOf: current.asOf, parameters: Self.mixParameters(refresh.segment, current.id),
                                            summary: .object(mix), values: [], at: .now)
+            // Only the previous refresh's mix is ever read: a few are kept, not one per refresh forever.
+            _ = try await store.pruneAnalysisRuns(kind: "segment_mix", subject: refresh.segment, keep: 4)
 
             // Only snapshots of the same definition: a new version is expected to change the segment.
             let earlier = history[..<at].filter { $0.version == current.version }

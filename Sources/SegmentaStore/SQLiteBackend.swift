@@ -148,6 +148,9 @@ public struct SQLiteBackend: Storage {
         }
     }
     public func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp] { try await run { s throws(SegmentaError) in try s.analysisDates(kind: kind) } }
+    public func pruneAnalysisRuns(kind: String, subject: String, keep: Int) async throws(SegmentaError) -> Int {
+        try await run { s throws(SegmentaError) in try s.pruneAnalysisRuns(kind: kind, subject: subject, keep: keep) }
+    }
     public func sortedAnalysisValues(kind: String, asOf: Timestamp) async throws(SegmentaError) -> [(profile: String, value: String)]? {
         try await run { s throws(SegmentaError) in try s.sortedAnalysisValues(kind: kind, asOf: asOf) }
     }

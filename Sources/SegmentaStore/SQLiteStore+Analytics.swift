@@ -60,6 +60,16 @@ extension SQLiteStore {
         }
     }
 
+    public func pruneAnalysisRuns(kind: String, subject: String, keep: Int) throws(SegmentaError) -> Int {
+        try write { db in
+            try db.execute(sql: """
+                DELETE FROM analysis_runs WHERE kind = ?1 AND json_extract(parameters, '$.subject') = ?2 AND id NOT IN (
+                  SELECT id FROM analysis_runs WHERE kind = ?1 AND json_extract(parameters, '$.subject') = ?2 ORDER BY id DESC LIMIT ?3)
+                """, arguments: [kind, subject, max(0, keep)])
+            return db.changesCount
+        }
+    }
+
     /// Per profile, the value an analysis gave at its latest run with an as-of at or before `asOf`
     /// (e.g. the RFM segment), and that run's as-of.
     public func analysisValues(kind: String, asOf: Timestamp) throws(SegmentaError) -> (asOf: Timestamp, values: [String: String])? {

@@ -37,6 +37,23 @@ import Testing
     }
 
     @Test(arguments: ContractBackend.available)
+    func runsKeptForTheNextComparisonArePruned(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let at = t("2026-04-01")
+            for (subject, n) in [("a", 6), ("b", 2)] {
+                for i in 0..<n {
+                    try await store.recordAnalysis(kind: "segment_mix", asOf: at.adding(days: i), parameters: .object(["subject": .string(subject), "snapshot": .number(Double(i))]),
+                                                   summary: .object(["i": .number(Double(i))]), values: [("p1", "x")], at: at)
+                }
+            }
+            #expect(try await store.pruneAnalysisRuns(kind: "segment_mix", subject: "a", keep: 2) == 4)
+            #expect(try await store.analysisRuns(kind: "segment_mix", parameter: "a").map { $0.summary.objectValue?["i"] } == [.number(4), .number(5)])
+            #expect(try await store.analysisRuns(kind: "segment_mix", parameter: "b").count == 2)   // another subject untouched
+            #expect(try await store.pruneAnalysisRuns(kind: "segment_mix", subject: "a", keep: 2) == 0)
+        }
+    }
+
+    @Test(arguments: ContractBackend.available)
     func alertsAreKeptListedAndSentToWebhooks(backend: ContractBackend) async throws {
         try await backend.with { store in
             let at = t("2026-04-01")

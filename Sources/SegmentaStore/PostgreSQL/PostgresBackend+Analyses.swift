@@ -80,6 +80,18 @@ extension PostgresBackend {
         }
     }
 
+    public func pruneAnalysisRuns(kind: String, subject: String, keep: Int) async throws(SegmentaError) -> Int {
+        try await write { pg in
+            try await pg.column("""
+                WITH gone AS (
+                  DELETE FROM analysis_runs WHERE kind = \(kind) AND parameters ->> 'subject' = \(subject) AND id NOT IN (
+                    SELECT id FROM analysis_runs WHERE kind = \(kind) AND parameters ->> 'subject' = \(subject) ORDER BY id DESC LIMIT \(max(0, keep)))
+                  RETURNING 1)
+                SELECT count(*)::bigint FROM gone
+                """, as: Int.self).first ?? 0
+        }
+    }
+
     public func analysisRuns(kind: String, parameter: String?) async throws(SegmentaError) -> [AnalysisRun] {
         try await read { pg in
             try await pg.rows("""

@@ -20,6 +20,9 @@ public protocol AnalysisStore: Sendable {
     func latestAnalysisRun(kind: String, parameters: JSONValue?) async throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)?
     /// Runs of a kind, oldest first; with `parameter`, those whose parameters name it as `subject`.
     func analysisRuns(kind: String, parameter: String?) async throws(SegmentaError) -> [AnalysisRun]
+    /// Deletes the runs of a kind whose parameters name `subject`, all but the newest `keep`
+    /// (with their values); returns how many went. For runs kept only to compare with the next one.
+    func pruneAnalysisRuns(kind: String, subject: String, keep: Int) async throws(SegmentaError) -> Int
     /// Moves between the values of two runs (as of `from` and `to`), counted per (from, to).
     func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)]
     /// A number that changes whenever a run is recorded (cached summaries stay valid while it does not).
