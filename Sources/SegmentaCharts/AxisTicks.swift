@@ -8,6 +8,12 @@ public struct AxisTicks: Sendable, Equatable {
     public let values: [Double]
     /// The distance between ticks.
     public let step: Double
+    /// Whether the axis counts things (whole-number steps).
+    public let integers: Bool
+
+    /// The class of this axis's tick labels in SVG: `tick count` on count axes (the browser check
+    /// reads them back and requires whole numbers), else `tick`.
+    public var labelClass: String { integers ? "tick count" : "tick" }
 
     /// About `count` ticks spanning `low ... high` (zero included when `fromZero`); with
     /// `integers` (counts of people, orders) the step is a whole number, so no tick reads 2.5.
@@ -28,6 +34,7 @@ public struct AxisTicks: Sendable, Equatable {
         let inverse = step < 1 ? (1 / step).rounded() : 1
         values = (0...n).map { k in step < 1 ? (first + Double(k)) / inverse : (first + Double(k)) * step }
         self.step = step
+        self.integers = integers
     }
 
     /// The lowest and highest tick: the axis range.

@@ -57,7 +57,7 @@ extension Charts {
         for v in ticks.values {
             let y = top + plotH - plotH * v / maxValue
             svg.line(x1: left, y1: y, x2: left + plotW, y2: y, stroke: "#eee")
-            svg.text(ticks.label(v), x: left - 6, y: y + 4, anchor: "end", size: 10, fill: "#555")
+            svg.text(ticks.label(v), x: left - 6, y: y + 4, anchor: "end", size: 10, fill: "#555", cssClass: ticks.labelClass)
         }
         let slot = plotW / Double(max(labels.count, 1)), bar = max(1, slot / 2 - 2)
         for (i, label) in labels.enumerated() {

@@ -71,7 +71,7 @@ public enum Charts {
         func y(_ v: Double) -> Double { top + plotH - plotH * (v - y0) / (y1 - y0) }
         for v in ticks.values {
             svg.line(x1: left, y1: y(v), x2: left + plotW, y2: y(v), stroke: "#eee")
-            svg.text(ticks.label(v), x: left - 6, y: y(v) + 4, anchor: "end", size: 10, fill: "#555")
+            svg.text(ticks.label(v), x: left - 6, y: y(v) + 4, anchor: "end", size: 10, fill: "#555", cssClass: ticks.labelClass)
         }
         svg.line(x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH)
         svg.line(x1: left, y1: top, x2: left, y2: top + plotH)
@@ -114,7 +114,7 @@ public enum Charts {
         for v in ticks.values {
             let y = top + plotH - plotH * v / maxCount
             svg.line(x1: left, y1: y, x2: left + plotW, y2: y, stroke: "#eee")
-            svg.text(ticks.label(v), x: left - 6, y: y + 4, anchor: "end", size: 10, fill: "#555")
+            svg.text(ticks.label(v), x: left - 6, y: y + 4, anchor: "end", size: 10, fill: "#555", cssClass: ticks.labelClass)
         }
         for (i, c) in counts.enumerated() {
             let h = plotH * Double(c) / maxCount

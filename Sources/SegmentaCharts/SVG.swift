@@ -37,8 +37,9 @@ public struct SVG: Sendable {
     }
 
     /// Text at a point.
-    public mutating func text(_ s: String, x: Double, y: Double, anchor: String = "start", size: Double = 12, fill: String = "#222", weight: String? = nil, rotate: Double? = nil) {
-        let w = weight.map { " font-weight=\"\($0)\"" } ?? ""
+    public mutating func text(_ s: String, x: Double, y: Double, anchor: String = "start", size: Double = 12, fill: String = "#222", weight: String? = nil, rotate: Double? = nil,
+                              cssClass: String? = nil) {
+        let w = (weight.map { " font-weight=\"\($0)\"" } ?? "") + (cssClass.map { " class=\"\(Self.escape($0))\"" } ?? "")
         let r = rotate.map { " transform=\"rotate(\(Self.n($0)) \(Self.n(x)) \(Self.n(y)))\"" } ?? ""
         body += "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(Self.n(size))\" fill=\"\(fill)\"\(w)\(r)>\(Self.escape(s))</text>"
     }

@@ -78,6 +78,14 @@ import Testing
 }
 
 @Suite struct AxisTicksTests {
+    /// Count axes say so in the SVG (the browser check reads their labels back as whole numbers).
+    @Test func countAxesAreMarked() {
+        let svg = Charts.lines(title: "Members", xLabels: ["a", "b"], series: [("s", [2, 3])], yLabel: "members", counts: true)
+        #expect(svg.contains(##"fill="#555" class="tick count">3</text>"##) && !svg.contains(#"class="tick count">2.5<"#))
+        let shares = Charts.lines(title: "Share", xLabels: ["a", "b"], series: [("s", [0.2, 0.3])], yLabel: "share")
+        #expect(shares.contains(#"class="tick">0.3</text>"#) && !shares.contains("tick count"))
+    }
+
     @Test func countsGetWholeNumberTicksThatCoverTheData() {
         #expect(AxisTicks(low: 0, high: 5, integers: true).values == [0, 1, 2, 3, 4, 5])
         #expect(AxisTicks(low: 0, high: 4.2, integers: true).values == [0, 1, 2, 3, 4, 5])
@@ -104,10 +112,10 @@ import Testing
 
     @Test func countChartsLabelOnlyWholeNumbers() {
         let svg = Charts.lines(title: "Members", xLabels: ["a", "b", "c"], series: [("s", [0, 3, 5])], yLabel: "members", counts: true)
-        let tickLabels = svg.components(separatedBy: "text-anchor=\"end\" font-size=\"10\" fill=\"#555\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        let tickLabels = svg.components(separatedBy: "text-anchor=\"end\" font-size=\"10\" fill=\"#555\" class=\"tick count\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
         #expect(tickLabels == ["0", "1", "2", "3", "4", "5"])
         let bars = Charts.pairedBars(title: "Moves", labels: ["x"], first: ("entered", [3]), second: ("exited", [1]))
-        let barTicks = bars.components(separatedBy: "text-anchor=\"end\" font-size=\"10\" fill=\"#555\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        let barTicks = bars.components(separatedBy: "text-anchor=\"end\" font-size=\"10\" fill=\"#555\" class=\"tick count\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
         #expect(barTicks == ["0", "1", "2", "3"])
     }
 

@@ -21,7 +21,7 @@ import SegmentaCore
 
     @Test func otherForms() throws {
         #expect(try sentence(#"{"any": [{"computed": "churn_risk", "op": "gt", "value": 0.4}, {"not": {"segment": "vip"}}]}"#)
-                == "Risk of churning soon is more than 0.4 or not (is in the segment vip)")
+                == "risk of churning soon is more than 0.4 or not (is in the segment vip)")
         #expect(try sentence(#"{"trait": "email", "op": "exists", "value": false}"#) == "email is not set")
         #expect(try sentence(#"{"trait": "country", "op": "not_in", "value": ["FR", "DE", "IT"]}"#) == "country is neither FR, DE nor IT")
         #expect(try sentence(#"{"orders": "sum", "window": {"last_days": 365}, "op": "gte", "value": 1500}"#) == "spent in total at least 1,500 in the last 365 days")

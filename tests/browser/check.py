@@ -98,7 +98,7 @@ try:
         return found
 
     def layout_problems():
-        """Measured from the DOM: ids are unique on the page, and no two labels of one chart overlap."""
+        """Measured from the DOM: ids are unique on the page, no two labels of one chart overlap, count axes read whole numbers."""
         found = call("Runtime.evaluate", returnByValue=True, expression=r"""(() => {
           const out = [];
           const seen = new Map();
@@ -113,6 +113,10 @@ try:
               const w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
               if (w > 1 && h > 1) out.push(`in "${name}", "${boxes[i].text}" overlaps "${boxes[j].text}"`);
             }
+          }
+          // Count axes (people, orders, members) read whole numbers: never 2.5 people.
+          for (const t of document.querySelectorAll('svg text.count')) {
+            if (!/^-?[0-9][0-9,]*$/.test(t.textContent.trim())) out.push(`count-axis tick "${t.textContent}" is not a whole number`);
           }
           return out.slice(0, 20);
         })()""")["result"]["value"]

@@ -1,5 +1,5 @@
 /// A condition in words for the people the segments are for — "RFM segment is Champions or Loyal
-/// Customers and logged “Logged In” at least 3 times in the last 30 days" — where
+/// Customers and sent “Logged In” at least 3 times in the last 30 days" — where
 /// ``ConditionRenderer`` writes the precise form (`computed.rfm_segment in ("Champions", …)`) that
 /// the dashboard keeps one hover away.
 public enum ConditionSentence {
@@ -29,7 +29,7 @@ public enum ConditionSentence {
         case .trait(let t):
             switch t.source {
             case .trait: return t.path + " " + predicate(t.predicate)
-            case .computed: return capitalised(label(computed: t.path)) + " " + predicate(t.predicate)
+            case .computed: return label(computed: t.path) + " " + predicate(t.predicate)
             case .accountTrait: return "the account's " + t.path + " " + predicate(t.predicate)
             }
         case .behaviour(let b):

@@ -12,7 +12,7 @@ extension SegmentInfo {
         ]
         if let c = definition.objectValue?["condition"], let condition = try? ConditionParser.condition(c) {
             o["condition_text"] = .string(ConditionRenderer.text(condition))
-            o["condition_sentence"] = .string(ConditionSentence.capitalised(ConditionSentence.text(condition)))
+            o["condition_sentence"] = .string(ConditionSentence.text(condition))
         }
         return .object(o)
     }

@@ -201,7 +201,7 @@ extension SegmentsController {
         }
         let size = try await mapped { try await store.previewSize(condition, asOf: .now) }
         return Response.json(.object(["size": .number(Double(size)), "condition_text": .string(ConditionRenderer.text(condition)),
-                                      "condition_sentence": .string(ConditionSentence.capitalised(ConditionSentence.text(condition)))]))
+                                      "condition_sentence": .string(ConditionSentence.text(condition))]))
     }
 
     /// Every current member (consent denials left out) as CSV, streamed 10,000 rows at a time:

@@ -68,7 +68,7 @@ struct DashboardPages: Sendable {
         var head: String
         if let parsed {
             // In words; the precise definition on hover.
-            head = "<p><b>Who:</b> <span title=\"\(H.e(ConditionRenderer.text(parsed)))\">\(H.e(ConditionSentence.capitalised(ConditionSentence.text(parsed))))</span></p>"
+            head = "<p><b>Who:</b> <span title=\"\(H.e(ConditionRenderer.text(parsed)))\">\(H.e(ConditionSentence.text(parsed)))</span></p>"
         } else {
             head = "<p><b>Who:</b> a fixed list (static segment)</p>"
         }
