@@ -151,6 +151,13 @@ try:
                        (f"/explain?segment=champions&profile={urllib.parse.quote(someone, safe='')}", "explain")]:
         visit(path, name)
 
+    # The count-axis rule is not vacuous: a segment's size chart has count ticks to check.
+    visit("/segments/champions", "segment")
+    count_ticks = call("Runtime.evaluate", expression="document.querySelectorAll('svg text.count').length", returnByValue=True)["result"]["value"]
+    print(f"count-axis ticks on the segment page: {count_ticks}")
+    if not count_ticks:
+        failures.append("the segment page's size charts should mark their count-axis ticks (class 'tick count')")
+
     # Search by email, as a support agent does: the one match opens that customer's profile.
     detail = json.load(urllib.request.urlopen(urllib.request.Request(base + "/api/v1/profiles/" + urllib.parse.quote(someone, safe=""),
                                                                      headers={"Authorization": "Bearer " + key})))
