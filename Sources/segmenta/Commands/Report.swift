@@ -49,7 +49,7 @@ extension Segmenta {
                                        valueLabel: { Fmt.thousands(Int($0)) })
                 let revenue = Charts.bars(title: "Share of revenue per RFM segment", labels: rfm.summary.map(\.segment.rawValue), values: rfm.summary.map(\.revenueShare),
                                           valueLabel: { Fmt.percent($0) })
-                sections.append(HTMLReport.section("RFM — \(Fmt.thousands(rfm.customers.count)) customers as of \(rfm.asOf.dateString)", [grid, bars, revenue],
+                sections.append(HTMLReport.section("RFM — \(Fmt.thousands(rfm.customers.count)) customers as of \(rfm.asOf.readableDate)", [grid, bars, revenue],
                                                    note: "Scores as pandas qcut of ranks; named segments from the (R, FM) grid."))
 
                 // Lifecycle
@@ -76,7 +76,7 @@ extension Segmenta {
                     let capped = values.sorted()[..<max(1, values.count * 99 / 100)]
                     let top = clv.customers.filter { $0.clv != nil }.sorted { $0.clv! > $1.clv! }.prefix(10)
                     let table = HTMLReport.table(["customer", "P(alive)", "expected purchases", "CLV"], top.map {
-                        [$0.summary.customerID, Fmt.fixed($0.probabilityAlive, 3), Fmt.fixed($0.expectedPurchases, 2), Fmt.fixed($0.clv!, 2)]
+                        [$0.summary.customerID, Fmt.fixed($0.probabilityAlive, 3), Fmt.fixed($0.expectedPurchases, 2), NumberText.amount($0.clv ?? .nan)]
                     })
                     sections.append(HTMLReport.section("Customer lifetime value (12 months)", [
                         Charts.histogram(title: "Distribution of 12-month CLV (lowest 99 %)", values: Array(capped), xLabel: "CLV"), table,
@@ -106,8 +106,8 @@ extension Segmenta {
                                                           (name, dates.map { d in Double(h.last { $0.asOf == d }?.size ?? h.filter { $0.asOf <= d }.last?.size ?? 0) })
                                                       }, yLabel: "members", xPositions: dates.map { Double($0.milliseconds) / 86_400_000 }, counts: true))
                         }
-                        parts.append(HTMLReport.table(["segment", "members", "condition"], segments.map { s in
-                            [s.name, s.size.map(Fmt.thousands) ?? "–", s.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }.map(ConditionRenderer.text) ?? "static list"]
+                        parts.append(HTMLReport.table(["segment", "members", "who"], segments.map { s in
+                            [s.name, s.size.map(Fmt.thousands) ?? "–", s.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }.map(ConditionSentence.text) ?? "static list"]
                         }))
                         sections.append(HTMLReport.section("Segments", parts))
                     }
@@ -136,7 +136,7 @@ enum HTMLReport {
         .note{color:#555;font-size:13px;margin-top:8px}.stats{display:flex;gap:16px;flex-wrap:wrap}
         .stat{background:#fff;border-radius:8px;padding:14px 20px;box-shadow:0 1px 3px rgba(0,0,0,.08)}.stat b{display:block;font-size:22px}
         table{border-collapse:collapse;font-size:13px}th,td{padding:4px 10px;border-bottom:1px solid #eee;text-align:left}
-        </style></head><body><header><h1>\(SVG.escape(title))</h1><p>Generated \(SVG.escape(generated.iso8601)) by Segmenta</p></header><main>
+        </style></head><body><header><h1>\(SVG.escape(title))</h1><p>Generated <time datetime="\(generated.iso8601)" title="\(generated.iso8601)">\(SVG.escape(generated.readable))</time> by Segmenta</p></header><main>
         \(sections.joined(separator: "\n"))
         </main></body></html>
         """
