@@ -4,7 +4,7 @@ public import SegmentaStore
 /// Saving CLV results as computed traits.
 public enum CLVWriteBack {
     /// Saves the results as computed traits (and, where kept, an analysis run).
-    public static func save(_ result: CLVAnalysis, to db: some AnalysisStore) async throws(SegmentaError) {
+    public static func save(_ result: CLVAnalysis, to db: some AnalysisStore & ActivityStore) async throws(SegmentaError) {
         var traits = ComputedTraitRows(names: ["clv", "p_alive", "expected_purchases"])
         for c in result.customers {
             traits.append(c.summary.customerID, [c.clv.map(JSONValue.number), .number(c.probabilityAlive), .number(c.expectedPurchases)])
@@ -18,6 +18,9 @@ public enum CLVWriteBack {
             "total_clv": .number(values.reduce(0, +)), "mean_clv": .number(values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)),
             "mean_p_alive": .number(result.customers.isEmpty ? 0 : result.customers.reduce(0) { $0 + $1.probabilityAlive } / Double(result.customers.count)),
         ]
+        // The currency the values are in (orders in several are added as they are; pages say so).
+        let currencies = try await db.orderCurrencies()
+        summary["currencies"] = .array(currencies.map { .object(["currency": $0.currency.map(JSONValue.string) ?? .null, "orders": .number(Double($0.orders))]) })
         if let gg = result.gammaGamma { summary["gamma_gamma"] = .object(["p": .number(gg.p), "q": .number(gg.q), "v": .number(gg.v)]) }
         // What the dashboard draws, kept with the run so pages never re-read every customer:
         // the distribution (lowest 99 %, the tail would flatten it), the top customers, and a sample

@@ -82,6 +82,9 @@ public struct SQLiteBackend: Storage {
     public func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
         try await run { s throws(SegmentaError) in try s.eventCounts(name, days: days, asOf: asOf) }
     }
+    public func orderCurrencies() async throws(SegmentaError) -> [(currency: String?, orders: Int)] {
+        try await run { s throws(SegmentaError) in try s.orderCurrencies() }
+    }
     public func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)] {
         try await run { s throws(SegmentaError) in try s.eventNames(limit: limit) }
     }

@@ -149,6 +149,12 @@ extension SQLiteStore {
 extension SQLiteStore {
     /// Per profile, the number of track events of a name in the `days` × 24 hours before `asOf`
     /// (every profile appears, with 0 when it has none).
+    public func orderCurrencies() throws(SegmentaError) -> [(currency: String?, orders: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT currency, COUNT(*) FROM orders GROUP BY currency ORDER BY 2 DESC, 1").map { (currency: $0[0] as String?, orders: $0[1] as Int) }
+        }
+    }
+
     public func eventNames(limit: Int) throws(SegmentaError) -> [(name: String, count: Int)] {
         try read { db in
             let kind = try db.makeStatement(sql: "SELECT type FROM events WHERE name = ? LIMIT 1")

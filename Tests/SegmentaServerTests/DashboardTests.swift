@@ -87,7 +87,9 @@ struct DashboardTests {
                 ("/cohorts?period=week&by=plan", ["plan = "]),
                 ("/value", ["Customers by 12-month CLV", "P(alive) against repeat purchases", "Personas", "coloured by persona",
                             // Terms explained on hover; no Markdown backticks shown.
-                            "<abbr title=\"The chance the customer has not silently stopped buying", "<abbr title=\"How well people fit their persona", "the lifetimes library"]),
+                            "<abbr title=\"The chance the customer has not silently stopped buying", "<abbr title=\"How well people fit their persona", "the lifetimes library",
+                            // The demo's orders are in several currencies: amounts stay plain numbers and the page says why.
+                            "Amounts: orders are in "]),
                 // The churn model the recompute trained: calibration, drivers in words, the riskiest people.
                 ("/churn", ["held-out <abbr title=\"Area under the ROC curve", "Are the probabilities honest?", "What the risk depends on", "likely to churn (odds ×", "The riskiest people now", "href=\"/profiles/"]),
                 // Titled by the person's name; nested traits as paths; scores in words, the trait name on hover.

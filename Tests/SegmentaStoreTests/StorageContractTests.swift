@@ -37,6 +37,18 @@ import Testing
     }
 
     @Test(arguments: ContractBackend.available)
+    func ordersPerCurrency(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            _ = try await store.importOrders([Order(id: "e1", customerID: "c", timestamp: t("2026-01-02"), amount: 1, currency: "EUR"),
+                                              Order(id: "e2", customerID: "c", timestamp: t("2026-01-03"), amount: 1, currency: "EUR"),
+                                              Order(id: "n1", customerID: "c", timestamp: t("2026-01-03"), amount: 1),
+                                              Order(id: "u1", customerID: "d", timestamp: t("2026-01-04"), amount: 1, currency: "USD")], source: "test")
+            let currencies = try await store.orderCurrencies()
+            #expect(currencies.map(\.currency) == ["EUR", nil, "USD"] && currencies.map(\.orders) == [2, 1, 1])
+        }
+    }
+
+    @Test(arguments: ContractBackend.available)
     func runsKeptForTheNextComparisonArePruned(backend: ContractBackend) async throws {
         try await backend.with { store in
             let at = t("2026-04-01")

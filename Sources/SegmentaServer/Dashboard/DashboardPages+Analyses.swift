@@ -121,6 +121,7 @@ extension DashboardPages {
         let (clv, clusters) = try await mapped { (try await store.latestAnalysisRun(kind: "clv"), try await store.latestAnalysisRun(kind: "clusters")) }
         var body = ""
         if let clv, let s = clv.run.summary.objectValue {
+            let money = Self.currencyMix(s)
             var parts = ""
             if let h = s["histogram"]?.objectValue, let low = h["low"]?.numberValue, let width = h["width"]?.numberValue {
                 let counts = h["counts"]?.arrayValues.compactMap(\.numberValue) ?? []
@@ -136,13 +137,14 @@ extension DashboardPages {
                 parts += Charts.scatter(title: "P(alive) against repeat purchases", points: points, xLabel: "repeat purchases", yLabel: "P(alive)", width: 560)
             }
             body += H.section("Customer lifetime value", "<div class=\"row\">\(parts)</div>" + H.stats([
-                ("customers", H.thousands(Int(saturating: s["customers"]?.numberValue ?? 0))), ("total 12-month CLV", H.thousands(Int(saturating: s["total_clv"]?.numberValue ?? 0))),
-                ("mean CLV", H.amount(s["mean_clv"]?.numberValue ?? .nan)), ("mean P(alive)", H.fixed(s["mean_p_alive"]?.numberValue ?? .nan, 3)),
-            ]), note: "BG/NBD + Gamma-Gamma, as the lifetimes library computes them; computed \(clv.createdAt.readable).")
+                ("customers", H.thousands(Int(saturating: s["customers"]?.numberValue ?? 0))), ("total 12-month CLV", money.amount(s["total_clv"]?.numberValue ?? 0, cents: false)),
+                ("mean CLV", money.amount(s["mean_clv"]?.numberValue ?? .nan)), ("mean P(alive)", H.fixed(s["mean_p_alive"]?.numberValue ?? .nan, 3)),
+            ]), note: "BG/NBD + Gamma-Gamma, as the lifetimes library computes them; computed \(clv.createdAt.readable)."
+                + (money.warning.map { " Amounts: " + $0 + "." } ?? ""))
             if let top = s["top"]?.arrayValues.compactMap(\.objectValue), !top.isEmpty {
                 body += H.section("Top customers by expected value", H.table(["customer", "CLV", "P(alive)", "expected purchases", "repeat purchases"], top.map { c in
                     let id = c["id"]?.stringValue ?? ""
-                    return [H.link("/profiles/" + id.addingPercentEncodingForPathSegment(), id), H.amount(c["clv"]?.numberValue ?? .nan), H.fixed(c["p_alive"]?.numberValue ?? .nan, 3),
+                    return [H.link("/profiles/" + id.addingPercentEncodingForPathSegment(), id), money.amount(c["clv"]?.numberValue ?? .nan), H.fixed(c["p_alive"]?.numberValue ?? .nan, 3),
                             H.fixed(c["expected_purchases"]?.numberValue ?? .nan, 2), H.fixed(c["frequency"]?.numberValue ?? .nan, 0)]
                 }, numeric: [1, 2, 3, 4]))
             }
@@ -174,5 +176,12 @@ extension DashboardPages {
             }
         }
         return H.page("Value & personas", viewer: viewer, active: "/value", body)
+    }
+
+    /// The currency the CLV run's amounts are in (kept with the run).
+    static func currencyMix(_ summary: [String: JSONValue]) -> CurrencyMix {
+        CurrencyMix((summary["currencies"]?.arrayValues ?? []).compactMap { c in
+            c.objectValue.map { (currency: $0["currency"]?.stringValue, orders: Int(saturating: $0["orders"]?.numberValue ?? 0)) }
+        })
     }
 }

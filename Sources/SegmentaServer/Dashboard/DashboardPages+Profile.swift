@@ -29,9 +29,12 @@ extension DashboardPages {
     /// What a support agent opens before answering a ticket.
     func profile(_ id: String, viewer: Viewer) async throws -> String {
         let store = self.store
-        let (detail, events) = try await mapped { () async throws -> (JSONValue?, [JSONValue]) in
-            (try await store.profileDetail(id), try await store.profileEvents(id, limit: 50, cursor: nil)?.events ?? [])
+        let (detail, events, clvRun) = try await mapped { () async throws -> (JSONValue?, [JSONValue], AnalysisRun?) in
+            (try await store.profileDetail(id), try await store.profileEvents(id, limit: 50, cursor: nil)?.events ?? [],
+             try await store.latestAnalysisRun(kind: "clv")?.run)
         }
+        // Amounts carry the store's currency when orders name one only (kept with the CLV run).
+        let money = Self.currencyMix(clvRun?.summary.objectValue ?? [:])
         guard let p = detail?.objectValue else {
             throw APIError.notFound("Nobody is known by “\(id)”. Try another user id, anonymous id or profile id, or search by email or name on the Profiles page.")
         }
@@ -41,7 +44,7 @@ extension DashboardPages {
                             ("last seen", day("last_seen")),
                             ("events", H.thousands(Int(saturating: p["event_counts"]?.objectValue?["total"]?.numberValue ?? 0))),
                             ("orders", H.thousands(Int(saturating: p["orders"]?.objectValue?["count"]?.numberValue ?? 0))),
-                            ("revenue", H.fixed(p["orders"]?.objectValue?["revenue"]?.numberValue ?? 0, 2))])
+                            ("revenue", money.amount(p["orders"]?.objectValue?["revenue"]?.numberValue ?? 0))])
         let segments = p["segments"]?.arrayValues.compactMap(\.stringValue) ?? []
         let all = try await mapped { try await store.segments().map(\.name) }
         let profileID = p["id"]?.stringValue ?? id
@@ -53,7 +56,7 @@ extension DashboardPages {
         let computed = (p["computed_traits"]?.objectValue ?? [:]).sorted { Self.computedOrder($0.key) < Self.computedOrder($1.key) }
         body += H.section("Scores and predictions", computed.isEmpty ? H.empty("Not computed yet: the server computes them at each recompute.")
             : H.table(["what", "value"], computed.map { name, value in
-                ["<span title=\"computed trait \(H.e(name))\">\(H.e(Self.computedLabel(name)))</span>", H.e(Self.computedValue(name, value))]
+                ["<span title=\"computed trait \(H.e(name))\">\(H.e(Self.computedLabel(name)))</span>", H.e(Self.computedValue(name, value, money: money))]
             }), note: "Hover a label for the computed trait's name, as segment conditions use it.")
         body += "</div>"
         let accounts = p["accounts"]?.arrayValues.compactMap(\.objectValue) ?? []
@@ -115,11 +118,11 @@ extension DashboardPages {
     static func computedOrder(_ name: String) -> Int {
         ConditionSentence.computedLabels.firstIndex { $0.name == name } ?? ConditionSentence.computedLabels.count
     }
-    static func computedValue(_ name: String, _ v: JSONValue) -> String {
+    static func computedValue(_ name: String, _ v: JSONValue, money: CurrencyMix) -> String {
         guard let d = v.numberValue else { return readable(v) }
         switch name {
         case "p_alive", "churn_risk": return H.percent(d)
-        case "clv", "rfm_monetary": return H.amount(d)
+        case "clv", "rfm_monetary": return money.amount(d)
         case "expected_purchases": return H.fixed(d, 1)
         default: return readable(v)
         }

@@ -142,6 +142,15 @@ extension PostgresBackend {
         }
     }
 
+    public func orderCurrencies() async throws(SegmentaError) -> [(currency: String?, orders: Int)] {
+        try await read { pg in
+            try await pg.rows("SELECT currency, count(*)::bigint FROM orders GROUP BY currency ORDER BY 2 DESC, currency COLLATE \"C\" NULLS FIRST").map { row in
+                let (currency, n) = try row.decode((String?, Int).self)
+                return (currency: currency, orders: n)
+            }
+        }
+    }
+
     public func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)] {
         try await read { pg in
             var out: [(name: String, count: Int)] = []

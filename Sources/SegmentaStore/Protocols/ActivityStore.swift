@@ -25,6 +25,8 @@ public protocol ActivityStore: Sendable {
     func activity(_ source: ActivitySource) async throws(SegmentaError) -> [CohortRetention.Activity]
     /// Per profile, track events of a name in the `days` × 24 hours before `asOf` (every profile, 0 when none).
     func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double]
+    /// Orders per currency (nil: orders without one), most orders first (ties by currency).
+    func orderCurrencies() async throws(SegmentaError) -> [(currency: String?, orders: Int)]
     /// The most frequent track-event names with how many events each has, most frequent first
     /// (ties by name). Counted from the index on names alone (a full scan of the table reads every
     /// event: 24 s at 16M events, against 1 s): a name counts as a track event's when the first of
