@@ -73,12 +73,12 @@ public enum ChurnRun {
     /// The run as JSON: what `--format json`, the API and the dashboard show.
     public static func summary(_ r: ChurnPrediction, churnEvent: String) -> JSONValue {
         let p = r.scores.map(\.probability)
-        var deciles: [JSONValue] = []
-        for d in 1...10 {
-            let inDecile = r.scores.filter { $0.decile == d }.map(\.probability)
-            guard let lo = inDecile.min(), let hi = inDecile.max() else { continue }
-            deciles.append(.object(["decile": .number(Double(d)), "profiles": .number(Double(inDecile.count)), "min": .number(lo), "max": .number(hi),
-                                    "mean": .number(inDecile.reduce(0, +) / Double(inDecile.count))]))
+        var byDecile: [Int: [Double]] = [:]
+        for s in r.scores { byDecile[s.decile, default: []].append(s.probability) }
+        let deciles: [JSONValue] = byDecile.keys.sorted().compactMap { d in
+            guard let inDecile = byDecile[d], let lo = inDecile.min(), let hi = inDecile.max() else { return nil }
+            return .object(["decile": .number(Double(d)), "profiles": .number(Double(inDecile.count)), "min": .number(lo), "max": .number(hi),
+                            "mean": .number(inDecile.reduce(0, +) / Double(inDecile.count))])
         }
         return .object([
             "as_of": .string(r.asOf.iso8601), "cutoff": .string(r.cutoff.iso8601), "horizon_days": .number(Double(r.horizonDays)),

@@ -76,21 +76,7 @@ enum HTML {
 
     static func thousands(_ n: Int) -> String { NumberText.thousands(n) }
 
-    /// An amount of money: thousands separators and cents.
-    static func amount(_ v: Double) -> String { NumberText.amount(v) }
-
-    static func fixed(_ v: Double, _ digits: Int) -> String {
-        guard v.isFinite else { return "–" }
-        let p = Double([1, 10, 100, 1000, 10000][min(digits, 4)])
-        let r = (v * p).rounded() / p
-        var s = String(r)
-        if let dot = s.firstIndex(of: ".") {
-            let decimals = s.distance(from: dot, to: s.endIndex) - 1
-            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
-            if digits == 0 { s = String(s[..<dot]) }
-        } else if digits > 0 { s += "." + String(repeating: "0", count: digits) }
-        return s
-    }
+    static func fixed(_ v: Double, _ digits: Int) -> String { NumberText.fixed(v, digits) }
 
     /// A share as a percentage, as the CLI and the analyses' sentences write it ("3.1%").
     static func percent(_ v: Double) -> String { NumberText.percent(v, 1) }
