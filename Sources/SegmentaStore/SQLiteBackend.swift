@@ -41,6 +41,14 @@ public struct SQLiteBackend: Storage {
     public func apply(_ batches: [MessageBatch]) async throws(SegmentaError) -> [MessageImportResult] {
         try await run { s throws(SegmentaError) in try s.apply(batches) }
     }
+    public func applyWithoutEvents(_ batches: [MessageBatch]) async throws(SegmentaError) -> AppliedMessages {
+        try await run { s throws(SegmentaError) in try s.applyWithoutEvents(batches) }
+    }
+    /// Runs on the caller's thread, as ``importMessages(_:)`` does.
+    public func importMessagesWithoutEvents(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void,
+                                            applied: (MessageBatch) throws -> Void) async throws(SegmentaError) -> AppliedMessages {
+        try store.importMessagesWithoutEvents(produce, applied: applied)
+    }
     public func counts() async throws(SegmentaError) -> StoreCounts { try await run { s throws(SegmentaError) in try s.counts() } }
     public func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult {
         try await run { s throws(SegmentaError) in try s.importProfiles(rows, at: time) }

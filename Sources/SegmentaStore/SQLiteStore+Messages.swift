@@ -49,7 +49,73 @@ extension SQLiteStore {
         }
     }
 
+    /// Applies the batches as ``apply(_:)-([MessageBatch])`` does, except that track, page and
+    /// screen messages are not stored as events (another store keeps them): their identities,
+    /// first/last seen and orders still apply. Returns every id of every profile the batches
+    /// touched, with its profile and signup as committed — what the event store needs to resolve
+    /// the events' ids.
+    public func applyWithoutEvents(_ batches: [MessageBatch]) throws(SegmentaError) -> AppliedMessages {
+        try write { db in
+            var cache = IdentityCache()
+            var kept = batches
+            let erased = try Self.eraseDeleted(db, &kept)
+            var touched = Set<String>()
+            var results = try kept.map { b in try applyBatch(db, b, cache: &cache, storeEvents: false, touched: &touched) }
+            for i in results.indices { results[i].erased = erased[i] }
+            try cache.flushSeen(db)
+            return AppliedMessages(results: results, identities: try Self.identities(db, ofProfiles: touched.map(cache.profiles.current)), applied: kept)
+        }
+    }
+
+    /// A file import (``importMessages(_:)``) without storing events: one transaction; each batch
+    /// as applied (erased people left out) goes to `applied` as it is read.
+    public func importMessagesWithoutEvents(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void,
+                                            applied: (MessageBatch) throws -> Void) throws(SegmentaError) -> AppliedMessages {
+        try withoutActuallyEscaping(applied) { applied throws(SegmentaError) in try write { db in
+            var cache = IdentityCache()
+            var total = MessageImportResult()
+            var touched = Set<String>()
+            try produce { batch in
+                var kept = [batch]
+                let erased = try Self.eraseDeleted(db, &kept)
+                var result = try applyBatch(db, kept[0], cache: &cache, storeEvents: false, touched: &touched)
+                result.erased = erased.first ?? 0
+                total.add(result)
+                try applied(kept[0])
+            }
+            try cache.flushSeen(db)
+            return AppliedMessages(results: [total], identities: try Self.identities(db, ofProfiles: touched.map(cache.profiles.current)), applied: [])
+        } }
+    }
+
+    /// Every id of these profiles (the profile's own id among them) with its profile and signup
+    /// (the `signed_up_at` trait when it is a date, else first seen).
+    static func identities(_ db: Database, ofProfiles profiles: [String]) throws -> [ProfileIdentity] {
+        let unique = Array(Set(profiles))
+        guard !unique.isEmpty else { return [] }
+        var out: [ProfileIdentity] = []
+        var listed = Set<String>()
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT p.id, i.external_id, COALESCE(seg_ts(json_extract(p.traits, '$."signed_up_at"')), p.first_seen)
+            FROM profiles p LEFT JOIN identities i ON i.profile_id = p.id
+            WHERE p.id IN (SELECT value FROM json_each(?))
+            """, arguments: [JSONValue.array(unique.map(JSONValue.string)).jsonText])
+        for row in rows {
+            let profile: String = row[0]
+            let signup = (row[2] as Int64?).map { Timestamp(milliseconds: $0) }
+            for id in [profile, row[1] as String?].compactMap({ $0 }) where listed.insert(id).inserted {
+                out.append(ProfileIdentity(id: id, profile: profile, signup: signup))
+            }
+        }
+        return out
+    }
+
     private func applyBatch(_ db: Database, _ batch: MessageBatch, cache: inout IdentityCache) throws -> MessageImportResult {
+        var touched = Set<String>()
+        return try applyBatch(db, batch, cache: &cache, storeEvents: true, touched: &touched)
+    }
+
+    private func applyBatch(_ db: Database, _ batch: MessageBatch, cache: inout IdentityCache, storeEvents: Bool, touched: inout Set<String>) throws -> MessageImportResult {
         let source = batch.source, arrival = batch.arrival
         var result = MessageImportResult()
         let insert = try BulkInsert(cached: db, sql: """
@@ -61,6 +127,16 @@ extension SQLiteStore {
             let time = message.eventTime(arrival: arrival)
             let profile = try resolveProfile(db, message, seen: time, cache: &cache, result: &result)
             let messageID = message.messageID ?? Self.contentID(message)
+            if !storeEvents {
+                touched.insert(profile)
+                if Message.eventKinds.contains(message.kind) {
+                    // Kept by the event store, which counts a retried message once when it reads.
+                    result.accepted += 1
+                    result.byKind[message.kind, default: 0] += 1
+                    if message.kind == .track && message.event == "Order Completed" { try recordOrder(db, message, profile: profile, messageID: messageID, time: time, source: source, result: &result) }
+                    continue
+                }
+            }
             insert.bind(1, source)
             insert.bind(2, messageID)
             insert.bind(3, profile)
@@ -91,17 +167,22 @@ extension SQLiteStore {
                 }
                 try db.cachedStatement(sql: "INSERT INTO account_members (account_id, profile_id) VALUES (?, ?) ON CONFLICT DO NOTHING").execute(arguments: [groupID, profile])
             case .track where message.event == "Order Completed":
-                let p = message.properties
-                if let amount = (p["revenue"] ?? p["total"])?.numberValue {
-                    let orderID = p["order_id"]?.idString ?? "msg:" + messageID
-                    try db.cachedStatement(sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING").execute(arguments: [orderID, profile, time.milliseconds, amount, p["currency"]?.stringValue?.uppercased(), source])
-                    result.ordersCreated += db.changesCount
-                }
+                try recordOrder(db, message, profile: profile, messageID: messageID, time: time, source: source, result: &result)
             default:
                 break
             }
         }
         return result
+    }
+
+    /// The order of a track `Order Completed` with a numeric `revenue` (or `total`); an order id
+    /// already stored is left as it is.
+    private func recordOrder(_ db: Database, _ message: Message, profile: String, messageID: String, time: Timestamp, source: String, result: inout MessageImportResult) throws {
+        let p = message.properties
+        guard let amount = (p["revenue"] ?? p["total"])?.numberValue else { return }
+        let orderID = p["order_id"]?.idString ?? "msg:" + messageID
+        try db.cachedStatement(sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING").execute(arguments: [orderID, profile, time.milliseconds, amount, p["currency"]?.stringValue?.uppercased(), source])
+        result.ordersCreated += db.changesCount
     }
 
     /// The profile a message belongs to, linking and merging identities as the message implies.

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SDK end-to-end and crash tests against a live `segmenta serve`.
-# Usage: bash tests/sdk/run.sh [path/to/segmenta] [--postgres]   (default: .build/debug/segmenta)
+# Usage: bash tests/sdk/run.sh [path/to/segmenta] [--postgres | --clickhouse]   (default: .build/debug/segmenta)
 # With --postgres the server's store is a new database on the PostgreSQL server named by
 # SEGMENTA_TEST_POSTGRES (tests/postgres/server.sh starts one), one for each test, dropped at the end.
+# With --clickhouse the store is a SQLite file and the events go to a new database on the
+# ClickHouse cluster named by SEGMENTA_TEST_CLICKHOUSE (tests/clickhouse/server.sh starts one).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=$(realpath "${1:-.build/debug/segmenta}")
@@ -10,8 +12,14 @@ backend=sqlite
 if [ "${2:-}" = "--postgres" ]; then
   backend=postgres
   : "${SEGMENTA_TEST_POSTGRES:?--postgres needs SEGMENTA_TEST_POSTGRES (see tests/postgres/server.sh)}"
+elif [ "${2:-}" = "--clickhouse" ]; then
+  backend=clickhouse
+  : "${SEGMENTA_TEST_CLICKHOUSE:?--clickhouse needs SEGMENTA_TEST_CLICKHOUSE (see tests/clickhouse/server.sh)}"
 fi
 databases=()
+ch_databases=()
+# The HTTP addresses of the cluster's servers (clickhouse://H1:P1,H2:P2/DB?cluster=NAME).
+ch_hosts() { local rest=${SEGMENTA_TEST_CLICKHOUSE#clickhouse://}; echo "${rest%%/*}" | tr ',' ' '; }
 # A fresh store for one test: a SQLite file in the work folder, or a new PostgreSQL database.
 fresh_store() {
   if [ "$backend" = postgres ]; then
@@ -24,6 +32,11 @@ fresh_store() {
     export SEGMENTA_DB="$work/$1.sqlite"
     unset SEGMENTA_STORE
   fi
+  if [ "$backend" = clickhouse ]; then
+    local name="segmenta_sdk_$1_$$" rest=${SEGMENTA_TEST_CLICKHOUSE#clickhouse://}
+    ch_databases+=("$name")
+    export SEGMENTA_EVENTS="clickhouse://${rest%%/*}/$name?${rest#*\?}"
+  fi
 }
 venv=${SEGMENTA_SDK_VENV:-.build/sdk-venv}
 if [ ! -x "$venv/bin/python" ]; then
@@ -34,6 +47,9 @@ work=$(mktemp -d)
 cleanup() {
   kill $(jobs -p) 2>/dev/null || true
   for name in "${databases[@]}"; do psql "$SEGMENTA_TEST_POSTGRES" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true; done
+  for name in "${ch_databases[@]}"; do
+    for h in $(ch_hosts); do curl -s "http://$h/" --data-binary "DROP DATABASE IF EXISTS $name" >/dev/null 2>&1 || true; done
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -14,6 +14,8 @@ public enum JSONValue: Sendable, Hashable {
     /// The object, if this is one.
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
     /// The elements, if this is an array (else empty).
+    /// The value at `key` of an object (nil for a missing key or a value that is not an object).
+    public subscript(key: String) -> JSONValue? { objectValue?[key] }
     public var arrayValues: [JSONValue] { if case .array(let a) = self { return a }; return [] }
     /// True for `null`.
     public var isNull: Bool { if case .null = self { return true }; return false }

@@ -9,6 +9,10 @@ public struct Message: Sendable, Equatable {
         case identify, track, page, screen, group, alias
     }
 
+    /// The kinds that are events (what behavioural conditions count): the others change who a
+    /// person is (identify, alias) or what they belong to (group).
+    public static let eventKinds: Set<Kind> = [.track, .page, .screen]
+
     public var kind: Kind
     /// The sender's id for deduplication; nil when the sender gave none.
     public var messageID: String?

@@ -47,7 +47,7 @@ package struct ClickHouseEventRow: Sendable, Equatable {
 
     /// The row of a track, page or screen message (nil for other kinds, which are not events).
     package init?(_ m: Message, source: String, arrival: Timestamp) {
-        guard [.track, .page, .screen].contains(m.kind) else { return nil }
+        guard Message.eventKinds.contains(m.kind) else { return nil }
         let m = m.normalizingIDs()
         guard let distinct = m.userID ?? m.anonymousID else { return nil }
         self.source = source

@@ -72,16 +72,7 @@ public struct ClickHouseEventStore: Sendable {
     private static let lastVersion = Mutex<UInt64>(0)
 
     /// One id an event may carry, resolved: its profile and that profile's signup instant.
-    public struct Identity: Sendable, Equatable {
-        public var id: String
-        public var profile: String
-        public var signup: Timestamp?
-        public init(id: String, profile: String, signup: Timestamp?) {
-            self.id = id
-            self.profile = profile
-            self.signup = signup
-        }
-    }
+    public typealias Identity = ProfileIdentity
 
     /// Records how ids resolve, superseding earlier rows for the same ids (`version` must grow:
     /// a later call with a smaller version loses). An empty profile marks an id whose person was
@@ -136,6 +127,9 @@ public struct ClickHouseEventStore: Sendable {
         guard let condition = definition.condition else { return EventLeaves() }
         return try await leaves(of: condition, definitions: definitions, asOf: asOf)
     }
+
+    /// The migrations applied on each host.
+    public func appliedVersions() async throws(SegmentaError) -> [String: [Int]] { try await schema.appliedVersions() }
 
     /// Stored event rows per host's local table (for checks that data is spread over the shards).
     public func rowsPerHost() async throws(SegmentaError) -> [String: Int] {

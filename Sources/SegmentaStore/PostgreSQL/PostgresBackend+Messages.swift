@@ -34,12 +34,67 @@ extension PostgresBackend {
         }
     }
 
+    /// Applies the batches without storing track, page and screen messages as events (another
+    /// store keeps them), as ``SQLiteStore/applyWithoutEvents(_:)`` does.
+    public func applyWithoutEvents(_ batches: [MessageBatch]) async throws(SegmentaError) -> AppliedMessages {
+        try await write { pg in
+            var state = IdentityState()
+            var kept = batches
+            let erased = try await Self.eraseDeleted(pg, &kept)
+            var results: [MessageImportResult] = []
+            var touched = Set<String>()
+            for b in kept { results.append(try await self.applyBatch(pg, b, state: &state, storeEvents: false, touched: &touched)) }
+            for i in results.indices where i < erased.count { results[i].erased = erased[i] }
+            try await state.flushSeen(pg)
+            return AppliedMessages(results: results, identities: try await Self.identities(pg, ofProfiles: touched.map(state.current)), applied: kept)
+        }
+    }
+
+    /// The batches `produce` emits, gathered, then applied without their events in one transaction.
+    public func importMessagesWithoutEvents(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void,
+                                            applied: (MessageBatch) throws -> Void) async throws(SegmentaError) -> AppliedMessages {
+        var batches: [MessageBatch] = []
+        do { try produce { batches.append($0) } } catch let e as SegmentaError { throw e } catch {
+            throw SegmentaError(.invalidInput, "reading the messages failed, nothing was changed: \(error)", underlying: error)
+        }
+        let outcome = try await applyWithoutEvents(batches)
+        var total = MessageImportResult()
+        for r in outcome.results { total.add(r) }
+        do { for b in outcome.applied { try applied(b) } } catch let e as SegmentaError { throw e } catch {
+            throw SegmentaError(.storage, "writing the events failed: \(error)", underlying: error)
+        }
+        return AppliedMessages(results: [total], identities: outcome.identities, applied: [])
+    }
+
+    /// Every id of these profiles (their own ids among them) with the profile and its signup.
+    static func identities(_ pg: PG, ofProfiles profiles: [String]) async throws -> [ProfileIdentity] {
+        let unique = Array(Set(profiles))
+        guard !unique.isEmpty else { return [] }
+        var out: [ProfileIdentity] = []
+        var listed = Set<String>()
+        for row in try await pg.rows("""
+            SELECT p.id, i.external_id, COALESCE(CASE WHEN jsonb_typeof(p.traits -> 'signed_up_at') = 'string' THEN seg_ts(p.traits ->> 'signed_up_at') END, p.first_seen)
+            FROM profiles p LEFT JOIN identities i ON i.profile_id = p.id WHERE p.id = ANY(\(unique)::text[])
+            """) {
+            let (profile, external, signup) = try row.decode((String, String?, Int64?).self)
+            for id in [profile, external].compactMap({ $0 }) where listed.insert(id).inserted {
+                out.append(ProfileIdentity(id: id, profile: profile, signup: signup.map { Timestamp(milliseconds: $0) }))
+            }
+        }
+        return out
+    }
+
     /// One batch in three steps: resolve every message's profile in order (identities linked and
     /// merged as the messages imply; known ids read in one query first), insert all events in one
     /// statement (a duplicate messageId is skipped by the unique key), then apply what the new
     /// messages do — traits, groups, orders — in order. Events of a profile merged away later in
     /// the batch are stored on the profile it was merged into.
     private func applyBatch(_ pg: PG, _ batch: MessageBatch, state: inout IdentityState) async throws -> MessageImportResult {
+        var touched = Set<String>()
+        return try await applyBatch(pg, batch, state: &state, storeEvents: true, touched: &touched)
+    }
+
+    private func applyBatch(_ pg: PG, _ batch: MessageBatch, state: inout IdentityState, storeEvents: Bool, touched: inout Set<String>) async throws -> MessageImportResult {
         let source = batch.source, arrival = batch.arrival
         var result = MessageImportResult()
         let messages = batch.messages.map { $0.normalizingIDs() }
@@ -60,14 +115,20 @@ extension PostgresBackend {
             profiles.append(try await resolveProfile(pg, message, seen: message.eventTime(arrival: arrival), state: &state, result: &result))
         }
         profiles = profiles.map(state.current)
+        if !storeEvents { touched.formUnion(profiles) }
+        /// Messages kept by another store: never inserted here, each one applied.
+        func elsewhere(_ m: Message) -> Bool { !storeEvents && Message.eventKinds.contains(m.kind) }
         var rows = "["
         var ids: [String] = []
+        var first = true
         for (i, message) in messages.enumerated() {
             let messageID = message.messageID ?? SQLiteStore.contentID(message)
             ids.append(messageID)
+            guard !elsewhere(message) else { continue }
             let payload = batch.encoded.flatMap { i < $0.count ? $0[i].payload : nil } ?? MessageBatch.payload(message)
             let context = batch.encoded.flatMap { i < $0.count ? $0[i].context : nil } ?? JSONValue.object(message.context).jsonText
-            if i > 0 { rows += "," }
+            if !first { rows += "," }
+            first = false
             rows += "{\"m\":"
             JSONValue.writeString(messageID, to: &rows)
             rows += ",\"p\":"
@@ -93,7 +154,7 @@ extension PostgresBackend {
         var orders: [(id: String, profile: String, time: Int64, amount: Double, currency: String)] = []
         for (i, message) in messages.enumerated() {
             // The first message of an id that was inserted counts; a repeat, or one stored before, is a duplicate.
-            guard inserted.contains(ids[i]), seen.insert(ids[i]).inserted else { result.duplicates += 1; continue }
+            guard elsewhere(message) || (inserted.contains(ids[i]) && seen.insert(ids[i]).inserted) else { result.duplicates += 1; continue }
             result.accepted += 1
             result.byKind[message.kind, default: 0] += 1
             let profile = profiles[i], time = message.eventTime(arrival: arrival)

@@ -182,15 +182,13 @@ extension Segmenta.Segments {
         @Argument(help: "Segments to refresh (default: all).") var names: [String] = []
         @Option(help: ArgumentHelp("Evaluate as of this date or timestamp (backtest); default now.", valueName: "date")) var asOf: String?
         @Flag(help: "Validate each refreshed segment too (the five criteria; every run is kept, see `segmenta validate NAME --history`).") var validate = false
-        @Option(help: ArgumentHelp("Evaluate event conditions in ClickHouse, where `segmenta store copy --events-to` put the events: clickhouse://HOST:8123/DB (or HOST1:8123,HOST2:8123/DB?cluster=NAME).", valueName: "url"))
-        var events: String?
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
             try await reportingErrors {
                 let db = try await store.storage()
-                let eventStore = try events.map { text throws in ClickHouseEventStore(url: try ClickHouseURL(text)) }
-                try await eventStore?.requireTables()
+                // With --events, event conditions run in ClickHouse first (timed on their own).
+                let split = db as? ClickHouseEventsStorage
                 let when = try parseAsOf(asOf) ?? .now
                 let targets = names.isEmpty ? try await db.segments().filter { $0.kind == .dynamic }.map(\.name) : names
                 guard !targets.isEmpty else { print("no segments to refresh"); return }
@@ -198,7 +196,7 @@ extension Segmenta.Segments {
                 for name in targets {
                     do {
                         let inEngine = Stopwatch()
-                        let leaves = try await eventStore?.leaves(forSegment: name, of: db, asOf: when)
+                        let leaves = try await split?.events.leaves(forSegment: name, of: split?.primary ?? db, asOf: when)
                         let engineSeconds = inEngine.seconds
                         var result = try await db.refresh(name, asOf: when, webhookPageSize: 1000, eventLeaves: leaves)
                         if let leaves, !leaves.leaves.isEmpty {

@@ -8,12 +8,33 @@ extension Segmenta {
     struct Store: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move a store between SQLite and PostgreSQL, or its events into ClickHouse.",
-            subcommands: [Copy.self]
+            subcommands: [Copy.self, Migrate.self]
         )
     }
 }
 
 extension Segmenta.Store {
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or update the store's tables (and, with --events, ClickHouse's on every server), then say what is there.",
+            discussion: "Every command does this when it opens a store; run it on its own to prepare a new server or to check a URL.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let db = try await store.storage(existing: false)
+                let counts = try await db.counts()
+                print("store \(store.location): \(counts.profiles) profiles, \(counts.orders) orders")
+                if let split = db as? ClickHouseEventsStorage {
+                    for (host, version) in try await split.events.appliedVersions().sorted(by: { $0.key < $1.key }) {
+                        print("ClickHouse \(host): migrations \(version.map(String.init).joined(separator: ", "))")
+                    }
+                }
+                print("events: \(counts.events)")
+            }
+        }
+    }
+
     struct Copy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy every table of a store into a new, empty one: sqlite:PATH ↔ postgres://…",
@@ -47,7 +68,7 @@ extension Segmenta.Store {
                         if n > 0 { Terminal.note("  events: \(Fmt.thousands(n)) sent") }
                     }
                     print("copied \(Fmt.thousands(copied.events)) events and \(Fmt.thousands(copied.identities)) ids from \(PostgresURL.redacted(from)) to ClickHouse at \(events.location); the event counts match (\(Fmt.fixed(clock.seconds, 1)) s)")
-                    print("evaluate event conditions there with: segmenta segments refresh --events '\(ClickHouseURL.redacted(eventsTo))'")
+                    print("use them with --events '\(ClickHouseURL.redacted(eventsTo))' (or SEGMENTA_EVENTS) on any command")
                     return
                 }
                 guard let to else { return }

@@ -14,6 +14,14 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("store"), help: ArgumentHelp("A PostgreSQL store instead of the SQLite file, e.g. postgres://segmenta:secret@127.0.0.1:5432/segmenta (default: $SEGMENTA_STORE).", valueName: "url"))
     var storeURL: String?
 
+    @Option(name: .customLong("events"), help: ArgumentHelp("Keep and read events (track, page, screen) in ClickHouse: clickhouse://HOST:8123/DB, or HOST1:8123,HOST2:8123/DB?cluster=NAME for a sharded cluster (default: $SEGMENTA_EVENTS). Profiles, orders, segments and keys stay in the store.", valueName: "url"))
+    var eventsURL: String?
+
+    /// The ClickHouse URL in force: the flag, then `SEGMENTA_EVENTS`.
+    var clickHouseURL: String? {
+        eventsURL ?? ProcessInfo.processInfo.environment["SEGMENTA_EVENTS"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     func validate() throws {
         if db != nil && storeURL != nil { throw ValidationError("pass --db (a SQLite file) or --store (a postgres:// URL), not both") }
     }
@@ -39,14 +47,22 @@ struct StoreOptions: ParsableArguments {
     /// The configured store behind the storage protocols. A SQLite file is created when missing
     /// unless `existing` (commands that only read refuse a missing file); a PostgreSQL database is
     /// migrated (its connection pool runs until the command ends).
+    /// With `--events` (or `SEGMENTA_EVENTS`), events are kept and read in ClickHouse, whose
+    /// tables are created where missing.
     func storage(existing: Bool = true, cache: SQLiteStore.CacheSizes = .command) async throws -> any Storage {
+        let events = try clickHouseURL.map { text throws in ClickHouseEventStore(url: try ClickHouseURL(text)) }
+        let primary: any Storage
         if let url = postgresURL {
             let backend = try PostgresBackend(url: url)
             PostgresPools.start(backend)
             try await backend.open()
-            return backend
+            primary = backend
+        } else {
+            primary = (existing ? try openExisting(cache: cache) : try open(cache: cache)).backend
         }
-        return (existing ? try openExisting(cache: cache) : try open(cache: cache)).backend
+        guard let events else { return primary }
+        try await events.migrate()
+        return ClickHouseEventsStorage(primary: primary, events: events)
     }
 
     /// Opens the SQLite store, creating it if needed (a store this command creates is removed

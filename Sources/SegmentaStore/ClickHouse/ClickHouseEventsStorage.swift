@@ -1,0 +1,382 @@
+public import SegmentaCore
+import Foundation
+import Synchronization
+
+/// A store whose events live in ClickHouse: profiles, identities, orders, segments, keys and
+/// everything else stay in the primary store (SQLite or PostgreSQL); track, page and screen
+/// messages go to ClickHouse, and every read of events — segment conditions, KPIs, cohorts,
+/// experiments, profile pages, exports, erasure — goes there too. What `--events
+/// clickhouse://…` (or `SEGMENTA_EVENTS`) gives every command.
+///
+/// Writing messages: the primary store applies them first, without their events (identities,
+/// traits, groups, orders; one transaction), and returns the ids of every profile they touched;
+/// those identity rows and then the events are inserted into ClickHouse (acknowledged once every
+/// shard holds them); only then is the write reported done. A crash in between leaves messages
+/// that were never acknowledged: the SDK sends them again, which the primary store applies as a
+/// no-op and ClickHouse stores a second time — and every query counts a message once.
+public struct ClickHouseEventsStorage: Storage {
+    /// Everything but events.
+    public let primary: any Storage
+    /// The events.
+    public let events: ClickHouseEventStore
+    /// Messages stored lately (source and messageId), to answer "duplicate" to a retry without
+    /// storing it again; queries stay exact without it.
+    let recent: RecentMessages
+
+    /// - Parameter window: how many recent messages to remember for duplicate answers.
+    public init(primary: any Storage, events: ClickHouseEventStore, window: Int = 1_000_000) {
+        self.primary = primary
+        self.events = events
+        recent = RecentMessages(capacity: window)
+    }
+
+    /// Connects to ClickHouse and creates its tables where missing.
+    public func migrate() async throws(SegmentaError) { try await events.migrate() }
+
+    // MARK: writing messages
+
+    public func apply(_ messages: [Message], source: String, arrival: Timestamp) async throws(SegmentaError) -> MessageImportResult {
+        try await apply([MessageBatch(messages: messages, source: source, arrival: arrival)]).first ?? MessageImportResult()
+    }
+
+    public func apply(_ batches: [MessageBatch]) async throws(SegmentaError) -> [MessageImportResult] {
+        // Retries of messages stored lately are answered as duplicates and go nowhere.
+        var repeats = Array(repeating: 0, count: batches.count)
+        var fresh = batches
+        for (b, batch) in batches.enumerated() {
+            let keep = batch.messages.indices.filter { i in
+                let m = batch.messages[i]
+                guard Message.eventKinds.contains(m.kind), let id = m.messageID, recent.contains(source: batch.source, messageID: id) else { return true }
+                return false
+            }
+            repeats[b] = batch.messages.count - keep.count
+            if repeats[b] > 0 { fresh[b] = batch.keeping(keep) }
+        }
+        let outcome = try await primary.applyWithoutEvents(fresh)
+        try await events.record(outcome.identities, version: ClickHouseEventStore.newVersion())
+        var rows = ""
+        for batch in outcome.applied {
+            for m in batch.messages { ClickHouseEventRow(m, source: batch.source, arrival: batch.arrival)?.writeJSONLine(to: &rows) }
+        }
+        if !rows.isEmpty { try await events.insertRows(rows) }
+        for batch in outcome.applied {
+            for m in batch.messages where Message.eventKinds.contains(m.kind) {
+                if let id = m.messageID { recent.insert(source: batch.source, messageID: id) }
+            }
+        }
+        var results = outcome.results
+        for i in results.indices where i < repeats.count { results[i].duplicates += repeats[i] }
+        return results
+    }
+
+    /// A file import: the primary store applies every message in one transaction while the
+    /// events are written to a temporary file; once it has committed, the file goes to
+    /// ClickHouse in large inserts. If that step fails, running the same import again is safe:
+    /// nothing is applied twice and no event counts twice.
+    public func importMessages(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void) async throws(SegmentaError) -> MessageImportResult {
+        let spool = try EventSpool()
+        defer { spool.remove() }
+        let outcome = try await primary.importMessagesWithoutEvents(produce) { batch in
+            var rows = ""
+            for m in batch.messages { ClickHouseEventRow(m, source: batch.source, arrival: batch.arrival)?.writeJSONLine(to: &rows) }
+            try spool.append(rows)
+        }
+        try await events.record(outcome.identities, version: ClickHouseEventStore.newVersion())
+        do {
+            try await spool.send(to: events)
+        } catch {
+            throw SegmentaError(error.code, "\(error.message). The profiles, identities and orders of the file are stored; run the same import again to send its events (nothing will count twice)", underlying: error)
+        }
+        return outcome.results.first ?? MessageImportResult()
+    }
+
+    public func applyWithoutEvents(_ batches: [MessageBatch]) async throws(SegmentaError) -> AppliedMessages { try await primary.applyWithoutEvents(batches) }
+    public func importMessagesWithoutEvents(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void,
+                                            applied: (MessageBatch) throws -> Void) async throws(SegmentaError) -> AppliedMessages {
+        try await primary.importMessagesWithoutEvents(produce, applied: applied)
+    }
+
+    // MARK: reading events
+
+    public func counts() async throws(SegmentaError) -> StoreCounts {
+        var c = try await primary.counts()
+        c.events += try await events.storedEvents()
+        return c
+    }
+
+    public func overview() async throws(SegmentaError) -> StoreOverview {
+        var o = try await primary.overview()
+        o.events += try await events.storedEvents()
+        return o
+    }
+
+    /// The ids a profile's events may carry: its own and every linked one.
+    func ids(of detail: JSONValue) -> (profile: String, ids: [String])? {
+        guard let profile = detail["id"]?.stringValue else { return nil }
+        var ids = [profile]
+        for i in detail["identities"]?.arrayValues ?? [] { if let id = i["id"]?.stringValue, !ids.contains(id) { ids.append(id) } }
+        return (profile, ids)
+    }
+
+    public func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue? {
+        guard let found = try await primary.profileDetail(id), case .object(var detail) = found, let (_, ids) = ids(of: found) else { return nil }
+        // The primary store counts the messages it keeps (identify, group, alias); ClickHouse the events.
+        let counted = detail["event_counts"]
+        var byType = counted?["by_type"]?.objectValue ?? [:]
+        var byName = counted?["by_event"]?.objectValue ?? [:]
+        var total = counted?["total"]?.numberValue ?? 0
+        for c in try await events.eventCounts(ofIDs: ids) {
+            total += Double(c.count)
+            byType[c.type] = .number((byType[c.type]?.numberValue ?? 0) + Double(c.count))
+            if c.type == "track" { byName[c.name] = .number((byName[c.name]?.numberValue ?? 0) + Double(c.count)) }
+        }
+        detail["event_counts"] = .object(["total": .number(total), "by_type": .object(byType), "by_event": .object(byName)])
+        return .object(detail)
+    }
+
+    /// Newest first, the primary store's messages and ClickHouse's events merged; the cursor
+    /// holds a position in each (`PRIMARY~TIME_KEY`, either side `-` once it has run out).
+    public func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)? {
+        guard let detail = try await primary.profileDetail(id), let (_, ids) = ids(of: detail) else { return nil }
+        let position = try MergedCursor(cursor)
+        let limit = max(1, limit)
+        var mine: [JSONValue] = []
+        var more = false
+        if !position.primaryDone, let page = try await primary.profileEvents(id, limit: limit, cursor: position.primary) {
+            mine = page.events
+            more = page.nextCursor != nil
+        }
+        var theirs: [ClickHouseEventStore.StoredEvent] = []
+        if !position.eventsDone {
+            theirs = try await events.events(ofIDs: ids, after: position.events, limit: limit + 1)
+        }
+        // Merge by time, newest first; ties go to ClickHouse's events first.
+        var out: [JSONValue] = []
+        var a = 0, b = 0
+        func time(_ e: JSONValue) -> Int64 { (e["timestamp"]?.stringValue).flatMap { try? Timestamp.parse($0) }?.milliseconds ?? 0 }
+        while out.count < limit, a < mine.count || b < theirs.count {
+            if b < theirs.count, a >= mine.count || theirs[b].timestamp >= time(mine[a]) {
+                out.append(theirs[b].json); b += 1
+            } else {
+                out.append(mine[a]); a += 1
+            }
+        }
+        var next = position
+        if a > 0 {
+            // Where the primary store's page ends after the `a` messages shown.
+            let shown = try await primary.profileEvents(id, limit: a, cursor: position.primary)
+            next.primary = shown?.nextCursor
+            next.primaryDone = shown?.nextCursor == nil || (a == mine.count && !more)
+        }
+        if b > 0 {
+            next.events = (theirs[b - 1].timestamp, theirs[b - 1].key)
+            next.eventsDone = b == theirs.count && theirs.count <= limit
+        }
+        let finished = (next.primaryDone || (a == mine.count && !more && a == 0 && mine.isEmpty)) && (next.eventsDone || (theirs.isEmpty))
+        return (out, finished ? nil : next.text)
+    }
+
+    public func profileFacts(_ id: String) async throws(SegmentaError) -> ProfileFacts? {
+        guard var facts = try await primary.profileFacts(id), let detail = try await primary.profileDetail(facts.id), let (_, ids) = ids(of: detail) else { return nil }
+        facts.events = try await events.events(ofIDs: ids, after: nil, limit: nil, trackOnly: true).reversed().map {
+            ProfileFacts.Event(name: $0.name, timestamp: Timestamp(milliseconds: $0.timestamp), properties: $0.properties)
+        }
+        return facts
+    }
+
+    public func activity(_ source: ActivitySource) async throws(SegmentaError) -> [CohortRetention.Activity] {
+        switch source {
+        case .orders: return try await primary.activity(source)
+        case .events: return try await events.activity(event: nil)
+        case .event(let name): return try await events.activity(event: name)
+        }
+    }
+
+    /// Every profile, with zero where it has no such event.
+    public func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for id in try await primary.profileIDs() { out[id] = 0 }
+        for (id, n) in try await events.eventCounts(name, days: days, asOf: asOf) where out[id] != nil { out[id] = n }
+        return out
+    }
+
+    public func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)] { try await events.eventNames(limit: limit) }
+
+    public func kpiValues(_ kpi: KPI, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
+        func everyone(_ value: Double) async throws(SegmentaError) -> [String: Double] {
+            var out: [String: Double] = [:]
+            for id in try await primary.profileIDs() { out[id] = value }
+            return out
+        }
+        switch kpi {
+        case .revenue, .orders, .averageOrderValue, .churn, .nps:
+            return try await primary.kpiValues(kpi, asOf: asOf)
+        case .mrr:
+            return try await events.latestNumber(event: "Invoice Paid", property: "mrr", from: asOf.adding(days: -31), to: asOf)
+        case .active(let days):
+            var out = try await everyone(0)
+            for id in try await events.activeProfiles(event: nil, days: days, asOf: asOf) where out[id] != nil { out[id] = 1 }
+            return out
+        case .adoption(let event, let days):
+            var out = try await everyone(0)
+            for id in try await events.activeProfiles(event: event, days: days, asOf: asOf) where out[id] != nil { out[id] = 1 }
+            return out
+        case .csat:
+            return try await events.meanNumber(event: "CSAT Submitted", property: "score", asOf: asOf)
+        }
+    }
+
+    public func outcomeValues(_ outcome: Hypothesis.Outcome, signups: [String: Timestamp], asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
+        guard case .retained(let days) = outcome else { return try await primary.outcomeValues(outcome, signups: signups, asOf: asOf) }
+        let last = try await events.lastTrackTimes(asOf: asOf)
+        var out: [String: Double] = [:]
+        for (id, signup) in signups { out[id] = (last[id].map { $0 >= signup.adding(days: days).milliseconds } ?? false) ? 1 : 0 }
+        return out
+    }
+
+    public func converted(event: String, exposures: [(profile: String, variant: String, at: Timestamp)], windowDays: Int, asOf: Timestamp) async throws(SegmentaError) -> Set<String> {
+        let times = try await events.eventTimes(event, profiles: Set(exposures.map(\.profile)))
+        var out = Set<String>()
+        for x in exposures {
+            let end = min(x.at.adding(days: windowDays).milliseconds, asOf.milliseconds)
+            if times[x.profile]?.contains(where: { $0 >= x.at.milliseconds && $0 <= end }) == true { out.insert(x.profile) }
+        }
+        return out
+    }
+
+    // MARK: segments: event conditions run in ClickHouse
+
+    public func matchingProfiles(_ condition: Condition, asOf: Timestamp, eventLeaves: EventLeaves?) async throws(SegmentaError) -> [String] {
+        var leaves = eventLeaves
+        if leaves == nil { leaves = try await events.leaves(of: condition, definitions: primary.segmentDefinitions(), asOf: asOf) }
+        return try await primary.matchingProfiles(condition, asOf: asOf, eventLeaves: leaves)
+    }
+
+    public func previewSize(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> Int {
+        try await matchingProfiles(condition, asOf: asOf, eventLeaves: nil).count
+    }
+
+    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int, eventLeaves: EventLeaves?) async throws(SegmentaError) -> RefreshResult {
+        var leaves = eventLeaves
+        if leaves == nil { leaves = try await events.leaves(forSegment: name, of: primary, asOf: asOf) }
+        return try await primary.refresh(name, asOf: asOf, webhookPageSize: webhookPageSize, eventLeaves: leaves)
+    }
+
+    // MARK: privacy: erasure and export reach the events
+
+    public func deletePeople(_ ids: [String], suppress: Bool, requestID: String) async throws(SegmentaError) -> PrivacyRequest {
+        // Every id of every person named, gathered before the primary store forgets them.
+        var all: [String] = []
+        for id in ids {
+            all.append(id.normalizedID)
+            if let detail = try await primary.profileDetail(id), let (_, known) = self.ids(of: detail) { all += known }
+        }
+        let request = try await primary.deletePeople(ids, suppress: suppress, requestID: requestID)
+        try await events.erase(ids: Array(Set(all)).sorted())
+        return request
+    }
+
+    public func exportPerson(_ id: String) async throws(SegmentaError) -> JSONValue? {
+        guard let found = try await primary.exportPerson(id), case .object(var person) = found, let profile = person["profile_id"]?.stringValue else { return nil }
+        var ids = [profile]
+        for i in person["identities"]?.arrayValues ?? [] { if let x = i["id"]?.stringValue, !ids.contains(x) { ids.append(x) } }
+        var all = person["events"]?.arrayValues ?? []
+        for e in try await events.events(ofIDs: ids, after: nil, limit: nil).reversed() {
+            guard case .object(var o) = e.json else { continue }
+            o["messageId"] = o.removeValue(forKey: "message_id")
+            o["receivedAt"] = o.removeValue(forKey: "received_at")
+            all.append(.object(o))
+        }
+        all.sort { ($0["timestamp"]?.stringValue ?? "") < ($1["timestamp"]?.stringValue ?? "") }
+        person["events"] = .array(all)
+        return .object(person)
+    }
+
+    // MARK: health
+
+    public func health() async throws(SegmentaError) -> [String: String] {
+        var h = try await primary.health()
+        h["events"] = "clickhouse://" + events.location
+        return h
+    }
+
+    public func exclusively<T: Sendable>(_ job: String, _ body: () async throws -> T) async throws -> T? {
+        try await primary.exclusively(job, body)
+    }
+
+    // MARK: everything else is the primary store's
+
+    // ProfileStore
+    public func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult { try await primary.importProfiles(rows, at: time) }
+    public func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch] { try await primary.searchProfiles(query, traits: traits, limit: limit) }
+    public func profileIDs() async throws(SegmentaError) -> [String] { try await primary.profileIDs() }
+    public func profileID(forExternalID id: String) async throws(SegmentaError) -> String? { try await primary.profileID(forExternalID: id) }
+    public func traitValues(_ path: String) async throws(SegmentaError) -> [String: String] { try await primary.traitValues(path) }
+    public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] { try await primary.signupTimes() }
+    public func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)] { try await primary.identityMap() }
+    public func sampleTraits(limit: Int) async throws(SegmentaError) -> [JSONValue] { try await primary.sampleTraits(limit: limit) }
+    // ActivityStore
+    public func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult { try await primary.importOrders(orders, source: source) }
+    public func importOrders(source: String, _ produce: (_ emit: ([Order]) throws -> Void) throws -> Void) async throws(SegmentaError) -> OrderImportResult { try await primary.importOrders(source: source, produce) }
+    public func orders(before cutoff: Timestamp?) async throws(SegmentaError) -> [Order] { try await primary.orders(before: cutoff) }
+    public func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) async throws(SegmentaError) -> CustomerTotals { try await primary.customerTotals(before: cutoff, refunds: refunds) }
+    public func purchaseTimes(before cutoff: Timestamp) async throws(SegmentaError) -> [String: [Timestamp]] { try await primary.purchaseTimes(before: cutoff) }
+    public func customerSummaries(throughDay endDay: Int, unit: TimeUnit) async throws(SegmentaError) -> [CustomerSummary] { try await primary.customerSummaries(throughDay: endDay, unit: unit) }
+    public func latestOrderTime() async throws(SegmentaError) -> Timestamp? { try await primary.latestOrderTime() }
+    public func orderCurrencies() async throws(SegmentaError) -> [(currency: String?, orders: Int)] { try await primary.orderCurrencies() }
+    // SegmentStore
+    public func createSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo { try await primary.createSegment(document, allowUnknownComputed: allowUnknownComputed) }
+    public func updateSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo { try await primary.updateSegment(document, allowUnknownComputed: allowUnknownComputed) }
+    public func deleteSegment(_ name: String) async throws(SegmentaError) { try await primary.deleteSegment(name) }
+    public func versions(of name: String) async throws(SegmentaError) -> [SegmentVersion] { try await primary.versions(of: name) }
+    public func history(of name: String) async throws(SegmentaError) -> [SegmentSnapshot] { try await primary.history(of: name) }
+    public func exportableMembers(of segment: String, after: String?, limit: Int, traits: [String], includeNoConsent: Bool) async throws(SegmentaError) -> [(id: String, values: [JSONValue])] { try await primary.exportableMembers(of: segment, after: after, limit: limit, traits: traits, includeNoConsent: includeNoConsent) }
+    public func memberPage(of segment: String, prefix: String, matching traits: [String], offset: Int, limit: Int) async throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) { try await primary.memberPage(of: segment, prefix: prefix, matching: traits, offset: offset, limit: limit) }
+    public func memberMix(of segment: String, computed name: String) async throws(SegmentaError) -> [(value: String, count: Int)] { try await primary.memberMix(of: segment, computed: name) }
+    public func segments() async throws(SegmentaError) -> [SegmentInfo] { try await primary.segments() }
+    public func segment(named name: String) async throws(SegmentaError) -> SegmentInfo? { try await primary.segment(named: name) }
+    public func members(of name: String, snapshot: Int64?) async throws(SegmentaError) -> [String] { try await primary.members(of: name, snapshot: snapshot) }
+    public func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult { try await primary.importStatic(name, ids: ids, description: description) }
+    public func recordAlerts(_ findings: [DriftDetector.Finding], segment: String, snapshot: SegmentSnapshot) async throws(SegmentaError) -> [SegmentAlert] { try await primary.recordAlerts(findings, segment: segment, snapshot: snapshot) }
+    public func alerts(segment: String?, limit: Int) async throws(SegmentaError) -> [SegmentAlert] { try await primary.alerts(segment: segment, limit: limit) }
+    // AnalysisStore
+    public func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) async throws(SegmentaError) { try await primary.replaceComputedTraits(rows, computedAt: computedAt) }
+    public func replaceComputedTraits(names: [String], computedAt: Timestamp, rows: @escaping @Sendable () async throws(SegmentaError) -> ComputedTraitRows) async throws(SegmentaError) { try await primary.replaceComputedTraits(names: names, computedAt: computedAt, rows: rows) }
+    public func computedTraitValues(_ name: String) async throws(SegmentaError) -> [String: String] { try await primary.computedTraitValues(name) }
+    public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)], at time: Timestamp) async throws(SegmentaError) { try await primary.recordAnalysis(kind: kind, asOf: asOf, parameters: parameters, summary: summary, values: values, at: time) }
+    public func latestAnalysisRun(kind: String, parameters: JSONValue?) async throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)? { try await primary.latestAnalysisRun(kind: kind, parameters: parameters) }
+    public func analysisRuns(kind: String, parameter: String?) async throws(SegmentaError) -> [AnalysisRun] { try await primary.analysisRuns(kind: kind, parameter: parameter) }
+    public func pruneAnalysisRuns(kind: String, subject: String, keep: Int) async throws(SegmentaError) -> Int { try await primary.pruneAnalysisRuns(kind: kind, subject: subject, keep: keep) }
+    public func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)] { try await primary.transitions(kind: kind, from: from, to: to) }
+    public func analysisHighWater() async throws(SegmentaError) -> Int64 { try await primary.analysisHighWater() }
+    public func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp] { try await primary.analysisDates(kind: kind) }
+    public func sortedAnalysisValues(kind: String, asOf: Timestamp) async throws(SegmentaError) -> [(profile: String, value: String)]? { try await primary.sortedAnalysisValues(kind: kind, asOf: asOf) }
+    // ExperimentStore
+    public func createExperiment(_ e: Experiment) async throws(SegmentaError) { try await primary.createExperiment(e) }
+    public func createHypothesis(_ h: Hypothesis) async throws(SegmentaError) { try await primary.createHypothesis(h) }
+    public func hypotheses() async throws(SegmentaError) -> [Hypothesis] { try await primary.hypotheses() }
+    public func experiment(named name: String) async throws(SegmentaError) -> Experiment? { try await primary.experiment(named: name) }
+    public func exposures(of experiment: String) async throws(SegmentaError) -> [(profile: String, variant: String, at: Timestamp)] { try await primary.exposures(of: experiment) }
+    public func recordExposure(experiment: String, profile: String, variant: String, at: Timestamp) async throws(SegmentaError) { try await primary.recordExposure(experiment: experiment, profile: profile, variant: variant, at: at) }
+    // AccessStore
+    public func insertKey(_ key: APIKey, hash: String) async throws(SegmentaError) { try await primary.insertKey(key, hash: hash) }
+    public func keys() async throws(SegmentaError) -> [APIKey] { try await primary.keys() }
+    public func activeKey(hash: String) async throws(SegmentaError) -> APIKey? { try await primary.activeKey(hash: hash) }
+    public func key(id: String) async throws(SegmentaError) -> APIKey? { try await primary.key(id: id) }
+    public func revokeKey(id: String) async throws(SegmentaError) { try await primary.revokeKey(id: id) }
+    public func createSession(_ session: DashboardSession, now: Timestamp) async throws(SegmentaError) { try await primary.createSession(session, now: now) }
+    public func session(id: String, now: Timestamp) async throws(SegmentaError) -> DashboardSession? { try await primary.session(id: id, now: now) }
+    public func deleteSession(id: String) async throws(SegmentaError) { try await primary.deleteSession(id: id) }
+    // WebhookStore
+    public func createWebhook(segment: String, url: String, secret: String) async throws(SegmentaError) -> Webhook { try await primary.createWebhook(segment: segment, url: url, secret: secret) }
+    public func webhooks(of segment: String) async throws(SegmentaError) -> [Webhook] { try await primary.webhooks(of: segment) }
+    public func deleteWebhook(id: Int64, segment: String) async throws(SegmentaError) { try await primary.deleteWebhook(id: id, segment: segment) }
+    public func dueWebhookDeliveries(now: Timestamp, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] { try await primary.dueWebhookDeliveries(now: now, limit: limit) }
+    public func recordDeliveryAttempt(id: Int64, delivered: Bool, responseStatus: Int?, error: String?, retryAt: Timestamp?) async throws(SegmentaError) { try await primary.recordDeliveryAttempt(id: id, delivered: delivered, responseStatus: responseStatus, error: error, retryAt: retryAt) }
+    public func webhookDeliveries(segment: String, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] { try await primary.webhookDeliveries(segment: segment, limit: limit) }
+    // PrivacyStore
+    public func privacyRequest(id: String) async throws(SegmentaError) -> PrivacyRequest? { try await primary.privacyRequest(id: id) }
+    public func suppressed(among ids: Set<String>) async throws(SegmentaError) -> Set<String> { try await primary.suppressed(among: ids) }
+    public func consentDenied(among ids: [String]) async throws(SegmentaError) -> Set<String> { try await primary.consentDenied(among: ids) }
+    // HealthStore
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import SegmentaCore
+@testable import SegmentaStore
+
+/// A store whose events live in ClickHouse (`--events`) answers every question about events as
+/// the same store holding them itself: the same messages are applied to both, through the same
+/// protocol call, and every read is compared — on SQLite and PostgreSQL primaries, on a 2-shard
+/// cluster.
+@Suite(.enabled(if: ClickHouseCluster.configured, "SEGMENTA_TEST_CLICKHOUSE names no ClickHouse cluster"), .serialized)
+struct ClickHouseEventsStorageTests {
+    static let at = ConditionSQLAgreementTests.at
+
+    /// Identities in motion: anonymous visits merged by an identify, an alias, pages, a
+    /// `CSAT Submitted` and an `Invoice Paid`, an order from a track event.
+    static var extraMessages: [Message] {
+        func t(_ days: Double) -> Timestamp { Timestamp(milliseconds: at.milliseconds + Int64(days * 86_400_000)) }
+        return [
+            Message(kind: .track, messageID: "x1", anonymousID: "anon-9", event: "A", properties: ["amount": 2], timestamp: t(-3)),
+            Message(kind: .page, messageID: "x2", anonymousID: "anon-9", event: "Pricing", timestamp: t(-3)),
+            Message(kind: .identify, messageID: "x3", userID: "u1", anonymousID: "anon-9", traits: ["email": "u1@example.com"], timestamp: t(-2)),
+            Message(kind: .track, messageID: "x4", userID: "u1", event: "CSAT Submitted", properties: ["score": 4], timestamp: t(-2)),
+            Message(kind: .track, messageID: "x5", userID: "u1", event: "CSAT Submitted", properties: ["score": 5], timestamp: t(-1)),
+            Message(kind: .track, messageID: "x6", userID: "u2", event: "Invoice Paid", properties: ["mrr": 49], timestamp: t(-10)),
+            Message(kind: .track, messageID: "x7", userID: "u2", event: "Invoice Paid", properties: ["mrr": 99], timestamp: t(-1)),
+            Message(kind: .alias, messageID: "x8", userID: "u3", previousID: "old-u3", timestamp: t(-1)),
+            Message(kind: .track, messageID: "x9", userID: "old-u3", event: "B", timestamp: t(-1)),
+            Message(kind: .track, messageID: "x10", userID: "u4", event: "Order Completed", properties: ["revenue": 30, "order_id": "o-x10"], timestamp: t(-1)),
+            Message(kind: .screen, messageID: "x11", userID: "u4", event: "Home", timestamp: t(-1)),
+        ]
+    }
+
+    /// Every event of a profile, through the API's pages of `limit`.
+    static func allEvents(_ store: any Storage, _ id: String, limit: Int) async throws -> [String] {
+        var out: [String] = []
+        var cursor: String?
+        var pages = 0
+        repeat {
+            guard let page = try await store.profileEvents(id, limit: limit, cursor: cursor) else { return out }
+            out += page.events.map { e in
+                [e["type"]?.stringValue ?? "", e["name"]?.stringValue ?? "-", e["timestamp"]?.stringValue ?? "", e["message_id"]?.stringValue ?? ""].joined(separator: " ")
+            }
+            cursor = page.nextCursor
+            pages += 1
+        } while cursor != nil && pages < 1000
+        return out
+    }
+
+    @Test(arguments: ContractBackend.available)
+    func aStoreWithEventsInClickHouseAnswersAsOneThatKeepsThem(primaryBackend: ContractBackend) async throws {
+        let f = try await ConditionSQLAgreementTests.fixture(seed: 3)
+        try await primaryBackend.with { primary in
+            try await ClickHouseCluster.with { events, _ in
+                let split = ClickHouseEventsStorage(primary: primary, events: events)
+                let reference = try SQLiteStore().backend
+                for store in [split, reference] as [any Storage] {
+                    try await f.inputs.load(into: store)
+                    _ = try await store.apply(Self.extraMessages, source: "t", arrival: Self.at)
+                }
+                // The primary store keeps no track, page or screen message.
+                #expect(try await primary.counts().events == f.inputs.messages.filter { !Message.eventKinds.contains($0.kind) }.count + 2)
+                // An SDK retry of a whole batch: answered as duplicates, counted once everywhere.
+                let retry = try await split.apply(Array(Self.extraMessages.prefix(2)), source: "t", arrival: Self.at)
+                #expect(retry.duplicates == 2 && retry.accepted == 0)
+
+                let ids = try await reference.profileIDs()
+                #expect(Set(try await split.profileIDs()) == Set(ids))
+                for id in ids {
+                    let mine = try #require(try await split.profileDetail(id)), theirs = try #require(try await reference.profileDetail(id))
+                    #expect(mine["event_counts"] == theirs["event_counts"], "\(id)")
+                    let paged = try await Self.allEvents(split, id, limit: 2)
+                    let whole = try await Self.allEvents(reference, id, limit: 1000)
+                    #expect(paged.sorted() == whole.sorted(), "\(id)")
+                    #expect(paged.map { $0.split(separator: " ")[2] } == whole.map { $0.split(separator: " ")[2] }, "newest first: \(id)")
+                    #expect(try await split.profileFacts(id)?.events.count == (try await reference.profileFacts(id))?.events.count)
+                    #expect(try await split.exportPerson(id)?["events"]?.arrayValues.count == (try await reference.exportPerson(id))?["events"]?.arrayValues.count)
+                }
+                // Found by an anonymous id and an alias, with the events that came under them.
+                #expect(try await split.profileDetail("anon-9")?["id"] == "u1")
+                #expect(try await Self.allEvents(split, "old-u3", limit: 5) == (try await Self.allEvents(reference, "old-u3", limit: 5)))
+
+                for name in ["A", "B", "Logged In"] {
+                    #expect(try await split.eventCounts(name, days: 30, asOf: Self.at) == (try await reference.eventCounts(name, days: 30, asOf: Self.at)))
+                }
+                for kpi in [KPI.active(days: 30), .adoption(event: "A", days: 14), .csat, .mrr, .revenue, .orders] {
+                    #expect(try await split.kpiValues(kpi, asOf: Self.at) == (try await reference.kpiValues(kpi, asOf: Self.at)), "\(kpi)")
+                }
+                func key(_ a: [CohortRetention.Activity]) -> [String] { a.map { "\($0.customerID) \($0.timestamp.milliseconds)" }.sorted() }
+                #expect(key(try await split.activity(.events)) == key(try await reference.activity(.events)))
+                #expect(key(try await split.activity(.event("Logged In"))) == key(try await reference.activity(.event("Logged In"))))
+                #expect(try await split.eventNames(limit: 10).map(\.name).sorted() == (try await reference.eventNames(limit: 10)).map(\.name).sorted())
+                let signups = try await reference.signupTimes()
+                #expect(try await split.outcomeValues(.retained(days: 7), signups: signups, asOf: Self.at) == (try await reference.outcomeValues(.retained(days: 7), signups: signups, asOf: Self.at)))
+                let exposures = ids.prefix(30).map { (profile: $0, variant: "a", at: Self.at.adding(days: -20)) }
+                #expect(try await split.converted(event: "A", exposures: exposures, windowDays: 10, asOf: Self.at) == (try await reference.converted(event: "A", exposures: exposures, windowDays: 10, asOf: Self.at)))
+                #expect(try await split.counts() == (try await reference.counts()))
+
+                // Segments: event conditions run in ClickHouse without being asked.
+                let definition: JSONValue = ["name": "busy", "condition": ["any": [
+                    ["event": "A", "window": ["last_days": 30], "op": "gte", "value": 2],
+                    ["all": [["event": "CSAT Submitted", "op": "gte", "value": 1], ["trait": "email", "op": "exists", "value": true]]],
+                ]]]
+                for store in [split, reference] as [any Storage] { _ = try await store.createSegment(definition) }
+                let refreshed = try await split.refresh("busy", asOf: Self.at)
+                #expect(refreshed.snapshot.size > 0)
+                #expect(refreshed.entered == (try await reference.refresh("busy", asOf: Self.at)).entered)
+                #expect(try await split.previewSize(try ConditionSQL.definition(definition).condition ?? .all([]), asOf: Self.at) == refreshed.snapshot.size)
+
+                // Erasure reaches the events: u1 (and the anonymous visits merged into it) counts for nobody.
+                _ = try await split.deletePeople(["u1"], suppress: false, requestID: "r1")
+                _ = try await reference.deletePeople(["u1"], suppress: false, requestID: "r1")
+                #expect(try await split.eventCounts("A", days: 30, asOf: Self.at)["u1"] == nil)
+                #expect(try await split.matchingProfiles(.behaviour(BehaviourCondition(source: .event("CSAT Submitted"), aggregate: .count, property: nil, filters: [], window: nil, op: .gte, value: 1)), asOf: Self.at).isEmpty)
+                #expect(try await split.kpiValues(.active(days: 30), asOf: Self.at) == (try await reference.kpiValues(.active(days: 30), asOf: Self.at)))
+            }
+        }
+    }
+}
