@@ -115,4 +115,24 @@ struct ClickHouseEventsStorageTests {
             }
         }
     }
+
+    /// After `store copy --events-to`, the store still holds its events; with `--events` they are
+    /// ClickHouse's to count and show, never twice.
+    @Test func aCopiedStoreShowsEachEventOnce() async throws {
+        let f = try await ConditionSQLAgreementTests.fixture(seed: 4)
+        try await ClickHouseCluster.with { events, _ in
+            let source = try SQLiteStore()
+            try await f.inputs.load(into: source.backend)
+            _ = try await source.backend.apply(Self.extraMessages, source: "t", arrival: Self.at)
+            _ = try await StoreCopy.copyEvents(from: .sqlite(source, path: ":memory:"), to: events)
+            let split = ClickHouseEventsStorage(primary: source.backend, events: events)
+            for id in try await source.backend.profileIDs() {
+                #expect(try await split.profileDetail(id)?["event_counts"] == (try await source.backend.profileDetail(id))?["event_counts"], "\(id)")
+                let paged = try await Self.allEvents(split, id, limit: 3)
+                let whole = try await Self.allEvents(source.backend, id, limit: 1000)
+                #expect(paged.sorted() == whole.sorted(), "\(id)")
+                #expect(try await split.exportPerson(id)?["events"]?.arrayValues.count == whole.count)
+            }
+        }
+    }
 }

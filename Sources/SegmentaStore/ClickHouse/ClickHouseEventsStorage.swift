@@ -120,11 +120,11 @@ public struct ClickHouseEventsStorage: Storage {
 
     public func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue? {
         guard let found = try await primary.profileDetail(id), case .object(var detail) = found, let (_, ids) = ids(of: found) else { return nil }
-        // The primary store counts the messages it keeps (identify, group, alias); ClickHouse the events.
-        let counted = detail["event_counts"]
-        var byType = counted?["by_type"]?.objectValue ?? [:]
-        var byName = counted?["by_event"]?.objectValue ?? [:]
-        var total = counted?["total"]?.numberValue ?? 0
+        // The primary store counts the messages it keeps (identify, group, alias); ClickHouse the
+        // events (events left in the primary by `store copy --events-to` are ClickHouse's to count).
+        var byType = (detail["event_counts"]?["by_type"]?.objectValue ?? [:]).filter { Self.keptByPrimary($0.key) }
+        var byName: [String: JSONValue] = [:]
+        var total = byType.values.reduce(0) { $0 + ($1.numberValue ?? 0) }
         for c in try await events.eventCounts(ofIDs: ids) {
             total += Double(c.count)
             byType[c.type] = .number((byType[c.type]?.numberValue ?? 0) + Double(c.count))
@@ -134,18 +134,34 @@ public struct ClickHouseEventsStorage: Storage {
         return .object(detail)
     }
 
-    /// Newest first, the primary store's messages and ClickHouse's events merged; the cursor
-    /// holds a position in each (`PRIMARY~TIME_KEY`, either side `-` once it has run out).
+    /// Whether a stored message of this type is the primary store's to show (identify, group,
+    /// alias); track, page and screen are ClickHouse's, even where a copy left them in the primary.
+    static func keptByPrimary(_ type: String) -> Bool {
+        Message.Kind(rawValue: type).map { !Message.eventKinds.contains($0) } ?? true
+    }
+
+    /// Newest first, the primary store's messages (identify, group, alias) and ClickHouse's
+    /// events merged; the cursor holds a position in each (`PRIMARY~TIME_KEY`, either side `-`
+    /// once it has run out).
     public func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)? {
         guard let detail = try await primary.profileDetail(id), let (_, ids) = ids(of: detail) else { return nil }
         let position = try MergedCursor(cursor)
         let limit = max(1, limit)
-        var mine: [JSONValue] = []
+        func kept(_ e: JSONValue) -> Bool { Self.keptByPrimary(e["type"]?.stringValue ?? "") }
+        // The primary's next page holding a message of its own (pages of copied events skipped).
+        var base = position.primary
+        var page: [JSONValue] = []
         var more = false
-        if !position.primaryDone, let page = try await primary.profileEvents(id, limit: limit, cursor: position.primary) {
-            mine = page.events
-            more = page.nextCursor != nil
+        if !position.primaryDone {
+            for _ in 0..<10_000 {
+                guard let p = try await primary.profileEvents(id, limit: limit, cursor: base) else { break }
+                page = p.events
+                more = p.nextCursor != nil
+                if page.contains(where: kept) || !more { break }
+                base = p.nextCursor
+            }
         }
+        let mine = page.enumerated().filter { kept($0.element) }
         var theirs: [ClickHouseEventStore.StoredEvent] = []
         if !position.eventsDone {
             theirs = try await events.events(ofIDs: ids, after: position.events, limit: limit + 1)
@@ -155,25 +171,29 @@ public struct ClickHouseEventsStorage: Storage {
         var a = 0, b = 0
         func time(_ e: JSONValue) -> Int64 { (e["timestamp"]?.stringValue).flatMap { try? Timestamp.parse($0) }?.milliseconds ?? 0 }
         while out.count < limit, a < mine.count || b < theirs.count {
-            if b < theirs.count, a >= mine.count || theirs[b].timestamp >= time(mine[a]) {
+            if b < theirs.count, a >= mine.count || theirs[b].timestamp >= time(mine[a].element) {
                 out.append(theirs[b].json); b += 1
             } else {
-                out.append(mine[a]); a += 1
+                out.append(mine[a].element); a += 1
             }
         }
         var next = position
-        if a > 0 {
-            // Where the primary store's page ends after the `a` messages shown.
-            let shown = try await primary.profileEvents(id, limit: a, cursor: position.primary)
+        if position.primaryDone {
+        } else if a == mine.count && !more {
+            next.primaryDone = true
+        } else if a > 0 {
+            // Where the primary's rows end after the last message shown.
+            let shown = try await primary.profileEvents(id, limit: mine[a - 1].offset + 1, cursor: base)
             next.primary = shown?.nextCursor
-            next.primaryDone = shown?.nextCursor == nil || (a == mine.count && !more)
+            next.primaryDone = shown?.nextCursor == nil
+        } else {
+            next.primary = base
         }
-        if b > 0 {
-            next.events = (theirs[b - 1].timestamp, theirs[b - 1].key)
+        if !position.eventsDone {
+            if b > 0 { next.events = (theirs[b - 1].timestamp, theirs[b - 1].key) }
             next.eventsDone = b == theirs.count && theirs.count <= limit
         }
-        let finished = (next.primaryDone || (a == mine.count && !more && a == 0 && mine.isEmpty)) && (next.eventsDone || (theirs.isEmpty))
-        return (out, finished ? nil : next.text)
+        return (out, next.primaryDone && next.eventsDone ? nil : next.text)
     }
 
     public func profileFacts(_ id: String) async throws(SegmentaError) -> ProfileFacts? {
@@ -280,7 +300,7 @@ public struct ClickHouseEventsStorage: Storage {
         guard let found = try await primary.exportPerson(id), case .object(var person) = found, let profile = person["profile_id"]?.stringValue else { return nil }
         var ids = [profile]
         for i in person["identities"]?.arrayValues ?? [] { if let x = i["id"]?.stringValue, !ids.contains(x) { ids.append(x) } }
-        var all = person["events"]?.arrayValues ?? []
+        var all = (person["events"]?.arrayValues ?? []).filter { Self.keptByPrimary($0["type"]?.stringValue ?? "") }
         for e in try await events.events(ofIDs: ids, after: nil, limit: nil).reversed() {
             guard case .object(var o) = e.json else { continue }
             o["messageId"] = o.removeValue(forKey: "message_id")
