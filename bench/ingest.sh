@@ -19,8 +19,9 @@ SEGMENTA_DB="$work/ingest.sqlite" SEGMENTA_EVENTS="$events" SEGMENTA_WRITE_KEY=$
 for _ in $(seq 1 100); do grep -q serving "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 port=$(sed -n 's/.*http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.out" | head -1)
 auth="Basic $(printf '%s:' "$key" | base64)"
-echo "== segmenta serve: wrk -t2 -c4 -d${secs}s, 100 messages per request"
-wrk -t2 -c4 -d"${secs}s" -s bench/ingest.lua "http://127.0.0.1:$port/v1/batch" -- "$auth" | grep -E "Requests/sec|wrk:|Latency"
+conns=${SEGMENTA_BENCH_CONNECTIONS:-4}
+echo "== segmenta serve: wrk -t2 -c$conns -d${secs}s, 100 messages per request"
+wrk -t2 -c"$conns" -d"${secs}s" -s bench/ingest.lua "http://127.0.0.1:$port/v1/batch" -- "$auth" | grep -E "Requests/sec|wrk:|Latency"
 if [ -n "$events" ]; then
   rest=${events#clickhouse://}; host=${rest%%,*}; host=${host%%/*}; db=${rest#*/}; db=${db%%\?*}
   stored=$(curl -s "http://$host/" --data-binary "SELECT uniqExact(source, message_id) FROM $db.events")

@@ -102,7 +102,7 @@ public struct IngestWriter: Service {
             metrics.commitSize.record(Double(batches.reduce(0) { $0 + $1.messages.count }))
             for (job, result) in zip(jobs, results) { job.continuation.resume(returning: result) }
         } catch {
-            logger.error("group commit of \(jobs.count) batches failed, nothing stored: \(error)")
+            logger.error("group commit of \(jobs.count) batches failed, none acknowledged (the SDKs send them again): \(error)")
             for job in jobs { job.continuation.resume(throwing: error) }
         }
     }

@@ -78,6 +78,7 @@ public struct ClickHouseEventStore: Sendable {
     /// a later call with a smaller version loses). An empty profile marks an id whose person was
     /// deleted: its events count for nobody.
     public func record(_ identities: [Identity], version: UInt64) async throws(SegmentaError) {
+        guard !identities.isEmpty else { return }
         try await client.insert(into: "\(client.url.database).\(schema.identities)", jsonEachRow: Self.identityRows(identities, version: version))
     }
 

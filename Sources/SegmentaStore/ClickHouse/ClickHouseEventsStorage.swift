@@ -22,12 +22,17 @@ public struct ClickHouseEventsStorage: Storage {
     /// Messages stored lately (source and messageId), to answer "duplicate" to a retry without
     /// storing it again; queries stay exact without it.
     let recent: RecentMessages
+    /// Identity rows this process wrote last, so that only changes are written again. Empty after
+    /// a restart: the first write of each id then goes out again, which also repairs rows a
+    /// crash may have kept from being written.
+    let writtenIdentities: WrittenIdentities
 
     /// - Parameter window: how many recent messages to remember for duplicate answers.
     public init(primary: any Storage, events: ClickHouseEventStore, window: Int = 1_000_000) {
         self.primary = primary
         self.events = events
         recent = RecentMessages(capacity: window)
+        writtenIdentities = WrittenIdentities(capacity: 4 * window)
     }
 
     /// Connects to ClickHouse and creates its tables where missing.
@@ -52,13 +57,21 @@ public struct ClickHouseEventsStorage: Storage {
             repeats[b] = batch.messages.count - keep.count
             if repeats[b] > 0 { fresh[b] = batch.keeping(keep) }
         }
-        let outcome = try await primary.applyWithoutEvents(fresh)
-        try await events.record(outcome.identities, version: ClickHouseEventStore.newVersion())
-        var rows = ""
-        for batch in outcome.applied {
-            for m in batch.messages { ClickHouseEventRow(m, source: batch.source, arrival: batch.arrival)?.writeJSONLine(to: &rows) }
-        }
+        // The event rows are written while the primary store applies the batches (on another core).
+        let sending = fresh
+        async let written = Self.rows(sending)
+        let outcome = try await primary.applyWithoutEvents(sending)
+        let version = ClickHouseEventStore.newVersion()
+        var rows = await written
+        if outcome.results.contains(where: { $0.erased > 0 }) { rows = Self.rows(outcome.applied) }
+        // Identities and events go to ClickHouse side by side; the write is done when both are.
+        let identities = writtenIdentities.changed(outcome.identities), events = self.events
+        async let recorded: SegmentaError? = { () async -> SegmentaError? in
+            do throws(SegmentaError) { try await events.record(identities, version: version); return nil } catch { return error }
+        }()
         if !rows.isEmpty { try await events.insertRows(rows) }
+        if let failed = await recorded { throw failed }
+        writtenIdentities.remember(identities)
         for batch in outcome.applied {
             for m in batch.messages where Message.eventKinds.contains(m.kind) {
                 if let id = m.messageID { recent.insert(source: batch.source, messageID: id) }
@@ -67,6 +80,15 @@ public struct ClickHouseEventsStorage: Storage {
         var results = outcome.results
         for i in results.indices where i < repeats.count { results[i].duplicates += repeats[i] }
         return results
+    }
+
+    /// The `JSONEachRow` lines of the events among the batches' messages.
+    static func rows(_ batches: [MessageBatch]) -> String {
+        var rows = ""
+        for batch in batches {
+            for m in batch.messages { ClickHouseEventRow(m, source: batch.source, arrival: batch.arrival)?.writeJSONLine(to: &rows) }
+        }
+        return rows
     }
 
     /// A file import: the primary store applies every message in one transaction while the
@@ -400,3 +422,4 @@ public struct ClickHouseEventsStorage: Storage {
     public func consentDenied(among ids: [String]) async throws(SegmentaError) -> Set<String> { try await primary.consentDenied(among: ids) }
     // HealthStore
 }
+
