@@ -135,4 +135,38 @@ struct ClickHouseEventsStorageTests {
             }
         }
     }
+
+    /// A file import with events in ClickHouse: the store applies the file in one transaction
+    /// while the events wait in a temporary file, then go to ClickHouse; the same answers as the
+    /// import into a store that keeps them, and importing the file again adds nothing.
+    @Test(arguments: ContractBackend.available)
+    func anImportSendsItsEventsToClickHouse(primaryBackend: ContractBackend) async throws {
+        let f = try await ConditionSQLAgreementTests.fixture(seed: 5)
+        let messages = f.inputs.messages + Self.extraMessages
+        try await primaryBackend.with { primary in
+            try await ClickHouseCluster.with { events, _ in
+                let split = ClickHouseEventsStorage(primary: primary, events: events)
+                let reference = try SQLiteStore().backend
+                var results: [MessageImportResult] = []
+                for store in [split, reference] as [any Storage] {
+                    results.append(try await store.importMessages { emit in
+                        for part in stride(from: 0, to: messages.count, by: 50) {
+                            try emit(MessageBatch(messages: Array(messages[part..<min(part + 50, messages.count)]), source: "file:x", arrival: Self.at))
+                        }
+                    })
+                }
+                #expect(results[0].accepted == results[1].accepted && results[0].profilesMerged == results[1].profilesMerged)
+                #expect(try await events.storedEvents() == messages.filter { Message.eventKinds.contains($0.kind) }.count)
+                for id in try await reference.profileIDs() {
+                    #expect(try await split.profileDetail(id)?["event_counts"] == (try await reference.profileDetail(id))?["event_counts"], "\(id)")
+                }
+                #expect(try await split.kpiValues(.active(days: 30), asOf: Self.at) == (try await reference.kpiValues(.active(days: 30), asOf: Self.at)))
+                // The same file again: rows may be stored twice in ClickHouse, but nothing counts twice.
+                _ = try await split.importMessages { emit in try emit(MessageBatch(messages: messages, source: "file:x", arrival: Self.at)) }
+                for name in ["A", "B", "Logged In"] {
+                    #expect(try await split.eventCounts(name, days: 60, asOf: Self.at) == (try await reference.eventCounts(name, days: 60, asOf: Self.at)))
+                }
+            }
+        }
+    }
 }
