@@ -128,6 +128,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SegmentaCLITests",
+            dependencies: ["segmenta", "SegmentaCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SegmentaJobsTests",
             dependencies: ["SegmentaCore", "SegmentaStore", "SegmentaJobs", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings

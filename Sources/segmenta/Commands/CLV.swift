@@ -130,20 +130,20 @@ enum CLVOutput {
         case .csv:
             var header = "customer_id,frequency,recency,T,monetary,p_alive,expected_purchases,expected_avg_value,clv"
             if r.holdout != nil { header += ",predicted_holdout,actual_holdout" }
-            Swift.print(header)
+            Console.print(header)
             var out = ""
             for c in r.customers {
                 let s = c.summary
                 out += "\(CSVCell.field(s.customerID)),\(n(s.frequency)),\(n(s.recency)),\(n(s.T)),\(n(s.monetary)),\(n(c.probabilityAlive)),\(n(c.expectedPurchases)),\(n(c.expectedAverageValue)),\(n(c.clv))"
                 if r.holdout != nil { out += ",\(n(c.predictedHoldout)),\(n(c.actualHoldout))" }
                 out += "\n"
-                if out.utf8.count > 1 << 20 { Swift.print(out, terminator: ""); out = "" }
+                if out.utf8.count > 1 << 20 { Console.print(out, terminator: ""); out = "" }
             }
-            Swift.print(out, terminator: "")
+            Console.print(out, terminator: "")
         case .json:
             // Streamed customer by customer (keys in sorted order, as a JSON tree would print them):
             // a million customers no longer build a tree of a million objects first.
-            var w = JSONStreamWriter { Swift.print($0, terminator: "") }
+            var w = JSONStreamWriter { Console.print($0, terminator: "") }
             w.beginObject()
             w.member("bgnbd", .object(["r": .number(r.bgnbd.r), "alpha": .number(r.bgnbd.alpha), "a": .number(r.bgnbd.a), "b": .number(r.bgnbd.b),
                                        "log_likelihood": .number(r.bgnbd.logLikelihood),
@@ -175,33 +175,33 @@ enum CLVOutput {
             w.member("time_unit", .string(r.unit.rawValue))
             w.endObject()
             w.finish()
-            Swift.print("")
+            Console.print("")
         case .table:
             let b = r.bgnbd
-            Swift.print(Terminal.bold("BG/NBD on \(Fmt.thousands(r.customers.count)) customers (time unit: \(r.unit.rawValue))"))
+            Console.print(Terminal.bold("BG/NBD on \(Fmt.thousands(r.customers.count)) customers (time unit: \(r.unit.rawValue))"))
             var t = TextTable(["parameter", "estimate", "std. error"], rightAligned: [1, 2])
             for (i, (name, v)) in [("r", b.r), ("alpha", b.alpha), ("a", b.a), ("b", b.b)].enumerated() {
                 t.add([name, Fmt.fixed(v, 4), b.standardErrors.map { Fmt.fixed($0[i], 4) } ?? "–"])
             }
-            Swift.print(t.render())
-            Swift.print("log-likelihood \(Fmt.fixed(b.logLikelihood, 1))")
+            Console.print(t.render())
+            Console.print("log-likelihood \(Fmt.fixed(b.logLikelihood, 1))")
             if let g = r.gammaGamma {
-                Swift.print("\n" + Terminal.bold("Gamma-Gamma on repeat customers: p = \(Fmt.fixed(g.p, 3)), q = \(Fmt.fixed(g.q, 3)), v = \(Fmt.fixed(g.v, 3))"))
+                Console.print("\n" + Terminal.bold("Gamma-Gamma on repeat customers: p = \(Fmt.fixed(g.p, 3)), q = \(Fmt.fixed(g.q, 3)), v = \(Fmt.fixed(g.v, 3))"))
             }
             if let h = r.holdout {
-                Swift.print("\n" + Terminal.bold("Holdout (\(Fmt.fixed(h.length, 1)) \(r.unit.rawValue)s): predicted \(Fmt.fixed(h.predicted, 0)) repeat purchases, actual \(Fmt.fixed(h.actual, 0)) (\(Fmt.percent(h.actual == 0 ? 0 : h.predicted / h.actual - 1)) off); per-customer correlation \(Fmt.fixed(h.correlation, 3))"))
+                Console.print("\n" + Terminal.bold("Holdout (\(Fmt.fixed(h.length, 1)) \(r.unit.rawValue)s): predicted \(Fmt.fixed(h.predicted, 0)) repeat purchases, actual \(Fmt.fixed(h.actual, 0)) (\(Fmt.percent(h.actual == 0 ? 0 : h.predicted / h.actual - 1)) off); per-customer correlation \(Fmt.fixed(h.correlation, 3))"))
             }
             let ranked = r.customers.filter { $0.clv != nil }.sorted { $0.clv! > $1.clv! }
             if !ranked.isEmpty {
                 let total = ranked.reduce(0) { $0 + $1.clv! }
                 let top = ranked.prefix(max(1, ranked.count / 10)).reduce(0) { $0 + $1.clv! }
-                Swift.print("\n" + Terminal.bold("\(r.horizonMonths)-month CLV: total \(Fmt.fixed(total, 0)), mean \(Fmt.fixed(total / Double(ranked.count), 2)); the top 10 % hold \(Fmt.percent(top / total))"))
+                Console.print("\n" + Terminal.bold("\(r.horizonMonths)-month CLV: total \(Fmt.fixed(total, 0)), mean \(Fmt.fixed(total / Double(ranked.count), 2)); the top 10 % hold \(Fmt.percent(top / total))"))
                 var tt = TextTable(["customer", "frequency", "recency", "T", "P(alive)", "exp. purchases", "exp. value", "CLV"], rightAligned: Set(1...7))
                 for c in ranked.prefix(10) {
                     tt.add([c.summary.customerID, Fmt.fixed(c.summary.frequency, 0), Fmt.fixed(c.summary.recency, 1), Fmt.fixed(c.summary.T, 1),
                             Fmt.fixed(c.probabilityAlive, 3), Fmt.fixed(c.expectedPurchases, 2), Fmt.fixed(c.expectedAverageValue ?? 0, 2), Fmt.fixed(c.clv!, 2)])
                 }
-                Swift.print(tt.render())
+                Console.print(tt.render())
             }
         }
     }

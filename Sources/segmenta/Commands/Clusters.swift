@@ -117,13 +117,13 @@ enum ClusterOutput {
         let r = a.result
         switch format {
         case .csv:
-            Swift.print("customer_id,cluster,persona")
+            Console.print("customer_id,cluster,persona")
             var out = ""
             for (i, id) in data.ids.enumerated() {
                 out += "\(CSVCell.field(id)),\(r.labels[i]),\(CSVCell.field(a.personas[r.labels[i]].name))\n"
-                if out.utf8.count > 1 << 20 { Swift.print(out, terminator: ""); out = "" }
+                if out.utf8.count > 1 << 20 { Console.print(out, terminator: ""); out = "" }
             }
-            Swift.print(out, terminator: "")
+            Console.print(out, terminator: "")
         case .json:
             func matrix(_ m: [[Double]]) -> JSONValue { .array(m.map { .array($0.map(JSONValue.number)) }) }
             var o: [String: JSONValue] = [
@@ -141,25 +141,25 @@ enum ClusterOutput {
             if !a.silhouetteByK.isEmpty {
                 o["k_search"] = .array(a.silhouetteByK.map { .object(["k": .number(Double($0.k)), "silhouette": .number($0.silhouette), "inertia": .number($0.inertia)]) })
             }
-            Swift.print(JSONValue.object(o).jsonText)
+            Console.print(JSONValue.object(o).jsonText)
         case .table:
             if !a.silhouetteByK.isEmpty {
-                Swift.print(Terminal.bold("Choosing k by silhouette"))
+                Console.print(Terminal.bold("Choosing k by silhouette"))
                 var t = TextTable(["k", "silhouette", "inertia"], rightAligned: [0, 1, 2])
                 for s in a.silhouetteByK { t.add([String(s.k), Fmt.fixed(s.silhouette, 3), Fmt.fixed(s.inertia, 1)]) }
-                Swift.print(t.render() + "\n")
+                Console.print(t.render() + "\n")
             }
             let e = a.silhouetteEstimate
             let silhouette = e.sample < data.rows && e.standardError.isFinite
                 ? "silhouette \(Fmt.fixed(a.silhouette, 3)) ± \(Fmt.fixed(e.standardError, 3)) on a sample of \(Fmt.thousands(e.sample))"
                 : "silhouette \(Fmt.fixed(a.silhouette, 3))"
-            Swift.print(Terminal.bold("\(a.k) personas among \(Fmt.thousands(data.rows)) customers (\(silhouette), inertia \(Fmt.fixed(r.inertia, 1)), \(r.iterations) iterations)"))
+            Console.print(Terminal.bold("\(a.k) personas among \(Fmt.thousands(data.rows)) customers (\(silhouette), inertia \(Fmt.fixed(r.inertia, 1)), \(r.iterations) iterations)"))
             var t = TextTable(["#", "persona", "customers", "share"] + data.names, rightAligned: Set(2..<(4 + data.names.count)))
             // An empty cluster is never reported as a persona (k-means can leave one empty).
             for p in a.personas.filter({ $0.size > 0 }).sorted(by: { $0.size > $1.size }) {
                 t.add([String(p.cluster), p.name, Fmt.thousands(p.size), Fmt.percent(p.share)] + p.centroid.map { Fmt.fixed($0, 2) })
             }
-            Swift.print(t.render())
+            Console.print(t.render())
         }
     }
 }

@@ -70,9 +70,9 @@ enum CohortOutput {
     static func print(_ cells: [CohortRetention.Cell], period: CohortPeriod, grouped: Bool, format: OutputFormat) {
         switch format {
         case .csv:
-            Swift.print((grouped ? "group," : "") + "cohort,period,size,active,retention")
+            Console.print((grouped ? "group," : "") + "cohort,period,size,active,retention")
             for c in cells {
-                Swift.print((grouped ? CSVCell.field(c.group ?? "") + "," : "") + "\(c.cohort),\(c.period),\(c.size),\(c.active),\(JSONValue.format(c.retention))")
+                Console.print((grouped ? CSVCell.field(c.group ?? "") + "," : "") + "\(c.cohort),\(c.period),\(c.size),\(c.active),\(JSONValue.format(c.retention))")
             }
         case .json:
             let rows: [JSONValue] = cells.map { c in
@@ -81,13 +81,13 @@ enum CohortOutput {
                 if grouped { o["group"] = .string(c.group ?? "") }
                 return .object(o)
             }
-            Swift.print(JSONValue.object(["period": .string(period.rawValue), "cells": .array(rows)]).jsonText)
+            Console.print(JSONValue.object(["period": .string(period.rawValue), "cells": .array(rows)]).jsonText)
         case .table:
             let groups = Array(Set(cells.map { $0.group ?? "" })).sorted()
             for g in groups {
                 let mine = cells.filter { ($0.group ?? "") == g }
-                if grouped { Swift.print(Terminal.bold("\n\(g)")) }
-                Swift.print(triangle(mine, period: period))
+                if grouped { Console.print(Terminal.bold("\n\(g)")) }
+                Console.print(triangle(mine, period: period))
             }
         }
     }

@@ -59,13 +59,13 @@ enum LifecycleOutput {
         func opt(_ v: Int?) -> String { v.map(String.init) ?? "" }
         switch format {
         case .csv:
-            Swift.print("customer_id,stage,orders,days_since_first,days_since_last,median_gap_days")
+            Console.print("customer_id,stage,orders,days_since_first,days_since_last,median_gap_days")
             for c in customers {
-                Swift.print("\(CSVCell.field(c.customerID)),\(c.stage.rawValue),\(c.orders),\(opt(c.daysSinceFirst)),\(opt(c.daysSinceLast)),\(c.medianGapDays.map(JSONValue.format) ?? "")")
+                Console.print("\(CSVCell.field(c.customerID)),\(c.stage.rawValue),\(c.orders),\(opt(c.daysSinceFirst)),\(opt(c.daysSinceLast)),\(c.medianGapDays.map(JSONValue.format) ?? "")")
             }
         case .json:
             // Streamed row by row (keys in sorted order, as a JSON tree would print them).
-            var w = JSONStreamWriter { Swift.print($0, terminator: "") }
+            var w = JSONStreamWriter { Console.print($0, terminator: "") }
             w.beginObject()
             w.member("as_of", .string(asOf.dateString))
             w.key("customers")
@@ -84,16 +84,16 @@ enum LifecycleOutput {
             w.member("summary", summary(customers))
             w.endObject()
             w.finish()
-            Swift.print("")
+            Console.print("")
         case .table:
-            Swift.print(Terminal.bold("Lifecycle of \(Fmt.thousands(customers.count)) customers as of \(asOf.dateString)"))
-            Swift.print("")
+            Console.print(Terminal.bold("Lifecycle of \(Fmt.thousands(customers.count)) customers as of \(asOf.dateString)"))
+            Console.print("")
             var t = TextTable(["stage", "customers", "share"], rightAligned: [1, 2])
             for stage in LifecycleStage.allCases {
                 let n = customers.filter { $0.stage == stage }.count
                 t.add([stage.rawValue, Fmt.thousands(n), Fmt.percent(customers.isEmpty ? 0 : Double(n) / Double(customers.count))])
             }
-            Swift.print(t.render())
+            Console.print(t.render())
         }
     }
 

@@ -111,32 +111,32 @@ enum ChurnOutput {
     /// The whole report; without `seconds` (the demo) a short one: the headline and three drivers.
     static func print(_ r: ChurnPrediction, churnEvent: String, seconds: Double?) {
         let cutoff = r.cutoff.dateString, asOf = r.asOf.dateString
-        Swift.print(Terminal.bold("Churn within \(r.horizonDays) days: trained on \(cutoff) → \(asOf), scored as of \(asOf)"))
-        Swift.print("\(Fmt.thousands(r.trainingRows)) profiles could churn on \(cutoff); \(Fmt.thousands(r.churners)) (\(Fmt.percent(Double(r.churners) / Double(max(1, r.trainingRows))))) "
+        Console.print(Terminal.bold("Churn within \(r.horizonDays) days: trained on \(cutoff) → \(asOf), scored as of \(asOf)"))
+        Console.print("\(Fmt.thousands(r.trainingRows)) profiles could churn on \(cutoff); \(Fmt.thousands(r.churners)) (\(Fmt.percent(Double(r.churners) / Double(max(1, r.trainingRows))))) "
                     + "sent \"\(churnEvent)\" or became lost by \(asOf).")
         let auc = r.holdoutAUC.map { Fmt.fixed($0, 3) } ?? "–"
-        Swift.print("Held-out AUC \(auc) on \(Fmt.thousands(r.holdoutRows)) profiles (0.5 is a coin toss, 1 a perfect ranking)" + (seconds.map { " · \(Fmt.fixed($0, 1)) s" } ?? ""))
+        Console.print("Held-out AUC \(auc) on \(Fmt.thousands(r.holdoutRows)) profiles (0.5 is a coin toss, 1 a perfect ranking)" + (seconds.map { " · \(Fmt.fixed($0, 1)) s" } ?? ""))
         guard seconds != nil else {
-            for d in r.drivers.prefix(3) { Swift.print("  • " + d.sentence) }
-            Swift.print("Saved as churn_risk and churn_risk_decile for \(Fmt.thousands(r.scores.count)) profiles.")
+            for d in r.drivers.prefix(3) { Console.print("  • " + d.sentence) }
+            Console.print("Saved as churn_risk and churn_risk_decile for \(Fmt.thousands(r.scores.count)) profiles.")
             return
         }
-        Swift.print("")
+        Console.print("")
         if !r.calibration.bins.isEmpty {
-            Swift.print(Terminal.bold("Calibration on the held-out profiles (predicted against what happened)"))
+            Console.print(Terminal.bold("Calibration on the held-out profiles (predicted against what happened)"))
             var t = TextTable(["risk group", "profiles", "predicted", "churned"], rightAligned: [1, 2, 3])
             for (i, b) in r.calibration.bins.enumerated() {
                 t.add(["\(i + 1) of \(r.calibration.bins.count)", Fmt.thousands(b.rows), Fmt.percent(b.meanPredicted), Fmt.percent(b.observed)])
             }
-            Swift.print(t.render())
-            Swift.print("")
+            Console.print(t.render())
+            Console.print("")
         }
-        Swift.print(Terminal.bold("What the risk depends on (largest effects first)"))
-        for d in r.drivers.prefix(8) where abs(d.coefficient) >= 0.01 { Swift.print("  • " + d.sentence) }
-        Swift.print("")
+        Console.print(Terminal.bold("What the risk depends on (largest effects first)"))
+        for d in r.drivers.prefix(8) where abs(d.coefficient) >= 0.01 { Console.print("  • " + d.sentence) }
+        Console.print("")
         let high = r.scores.filter { $0.decile == 10 }
-        Swift.print("Saved churn_risk and churn_risk_decile for \(Fmt.thousands(r.scores.count)) profiles; mean risk \(Fmt.percent(r.scores.isEmpty ? 0 : r.scores.reduce(0) { $0 + $1.probability } / Double(r.scores.count)))"
+        Console.print("Saved churn_risk and churn_risk_decile for \(Fmt.thousands(r.scores.count)) profiles; mean risk \(Fmt.percent(r.scores.isEmpty ? 0 : r.scores.reduce(0) { $0 + $1.probability } / Double(r.scores.count)))"
                     + (high.isEmpty ? "." : ", the riskiest tenth (decile 10) from \(Fmt.percent(high.map(\.probability).min() ?? 0))."))
-        Swift.print("Use them in segments, e.g. {\"computed\": \"churn_risk\", \"op\": \"gt\", \"value\": 0.4}.")
+        Console.print("Use them in segments, e.g. {\"computed\": \"churn_risk\", \"op\": \"gt\", \"value\": 0.4}.")
     }
 }
