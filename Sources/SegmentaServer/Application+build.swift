@@ -21,14 +21,15 @@ public struct ServerParts: Sendable {
 
     public init(storage: any Storage, configuration: ServerConfiguration, logger: Logger) {
         self.storage = storage
-        sessions = Sessions(store: storage)
+        sessions = Sessions(store: storage, clock: configuration.clock)
         self.configuration = configuration
         self.logger = logger
         metrics = ServerMetrics()
         queue = IngestQueue(capacity: configuration.ingestQueueCapacity)
         webhooks = WebhookQueue(store: storage, metrics: metrics, attempts: configuration.webhookAttempts,
                                 retryBase: configuration.webhookRetryBase, timeout: configuration.webhookTimeout,
-                                policy: configuration.webhookNetworks, logger: logger)
+                                policy: configuration.webhookNetworks, clock: configuration.clock,
+                                pollInterval: configuration.webhookPollInterval ?? .milliseconds(500), logger: logger)
         var options = Recompute.Options()
         if !configuration.computeCLV { options.analyses.remove(.clv) }
         if let k = configuration.clusters { options.clusters = k } else { options.analyses.remove(.clusters) }
@@ -50,8 +51,9 @@ public struct ServerParts: Sendable {
 /// sender, scheduled recompute), listening on `configuration.host:port`.
 /// - Parameter onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-    var services: [any Service] = [IngestWriter(queue: parts.queue, store: parts.storage, metrics: parts.metrics, logger: parts.logger), parts.webhooks,
+    var services: [any Service] = [IngestWriter(queue: parts.queue, store: parts.storage, metrics: parts.metrics, logger: parts.logger),
                                    PageWarmer(store: parts.storage, mixes: parts.mixes, logger: parts.logger)]
+    if parts.configuration.webhookPollInterval != nil { services.append(parts.webhooks) }
     if parts.configuration.refreshInterval != nil { services.append(parts.recompute) }
     return Application(
         router: buildRouter(parts),

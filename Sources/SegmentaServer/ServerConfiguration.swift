@@ -1,3 +1,4 @@
+public import SegmentaStore
 public import SegmentaCore
 
 /// How `segmenta serve` runs: where it listens, how often it recomputes, its limits.
@@ -41,6 +42,11 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// Which addresses webhooks may be delivered to (public ones only by default).
     public var webhookNetworks = WebhookNetworkPolicy()
+    /// How often the webhook sender looks for due deliveries; nil: no sender runs (tests drive it
+    /// with ``WebhookQueue/deliverDue()``).
+    public var webhookPollInterval: Duration? = .milliseconds(500)
+    /// The time of day for sessions, webhooks and their retries (a ``ManualClock`` in tests).
+    public var clock: any WallClock = SystemClock()
 
     public init() {}
 }

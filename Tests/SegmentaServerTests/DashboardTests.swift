@@ -68,6 +68,22 @@ struct DashboardTests {
         }
     }
 
+    @Test("a session lasts 12 hours by the server's clock, then the pages send the person to sign in again")
+    func sessionsExpire() async throws {
+        let clock = ManualClock()
+        let s = try TestServer { $0.clock = clock }
+        try await s.test { client in
+            let (cookie, _) = try await signIn(client, key: s.read)
+            clock.advance(by: .seconds(12 * 3600 - 1))
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .ok) }
+            clock.advance(by: .seconds(1))
+            try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { r in
+                #expect(r.status == .seeOther)
+                #expect(r.headers[.location]?.hasPrefix("/login") == true)
+            }
+        }
+    }
+
     @Test("every page renders the demo data: overview, segment, RFM, cohorts, value, profile, builder")
     func pages() async throws {
         let s = await Self.demo
@@ -97,14 +113,13 @@ struct DashboardTests {
                                           "title=\"computed trait rfm_segment\"", "company.size", "consent.marketing", "Why in or not?"]),
                 ("/builder", ["Who belongs", "/assets/builder.js"]),
             ]
+            // Page speed is measured by bench/dashboard.sh (docs/BENCHMARKS.md), not asserted here.
             for (path, needles) in expectations {
-                let clock = ContinuousClock.now
                 try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]) { r in
                     #expect(r.status == .ok, "\(path)")
                     let html = String(buffer: r.body)
                     for n in needles { #expect(html.contains(n), "\(path) should show \(n)") }
                 }
-                if !path.contains("compare") { #expect(ContinuousClock.now - clock < .milliseconds(500), "\(path) is slow") }
             }
             try await client.execute(uri: "/segments/nope", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/explain?segment=nope&profile=\(someone)", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .notFound) }

@@ -18,6 +18,7 @@ struct TestServer {
         config.refreshInterval = nil
         config.webhookRetryBase = .milliseconds(100)
         config.webhookNetworks.allowLoopback = true   // the tests' receivers listen on 127.0.0.1
+        config.webhookPollInterval = nil   // tests deliver with parts.webhooks.deliverDue(), without waiting
         configure(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical

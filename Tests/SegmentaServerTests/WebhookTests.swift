@@ -28,7 +28,8 @@ struct WebhookTests {
         }
         try await Application(router: receiver, configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { hookClient in
             let port = try #require(hookClient.port)
-            let s = try TestServer()
+            let clock = ManualClock()
+            let s = try TestServer { $0.clock = clock }
             _ = try s.store.apply([
                 Message(kind: .identify, messageID: "1", userID: "a", traits: ["plan": .string("pro")]),
                 Message(kind: .identify, messageID: "2", userID: "b", traits: ["plan": .string("pro"), "consent": .object(["marketing": .bool(false)])]),
@@ -42,25 +43,24 @@ struct WebhookTests {
                     #expect($0.status == .unprocessableContent)
                 }
                 try await client.execute(uri: "/api/v1/segments/pro/refresh", method: .post, headers: admin) { #expect($0.status == .ok) }
-                for _ in 0..<100 where received.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(50)) }
+                // The store stamps queued deliveries with the system time; the sender runs a moment later.
+                clock.advance(by: .seconds(5))
+                await s.parts.webhooks.deliverDue()
+                #expect(received.withLock { $0.count } == 1)
                 let got = try #require(received.withLock { $0.first })
                 // Signed over "TIMESTAMP.DELIVERY.BODY" (replay protection), not the body alone.
                 let delivery = try #require(Int64(got.delivery))
                 let sent = try #require(Int64(got.timestamp))
-                #expect(abs(sent - Timestamp.now.milliseconds / 1000) < 600)
+                #expect(sent == clock.now.milliseconds / 1000)   // the sender's clock, in Unix seconds
                 #expect(got.signature == "sha256=" + WebhookQueue.signature(body: "\(got.timestamp).\(delivery).\(got.body)", secret: "0123456789abcdef-secret"))
                 #expect(got.signature != "sha256=" + WebhookQueue.signature(body: got.body, secret: "0123456789abcdef-secret"))
                 let body = try JSONTextParser.parse(got.body).objectValue
                 #expect(body?["segment"] == .string("pro"))
                 #expect(body?["entered"] == .array([.string("a")]))   // b denied marketing consent
                 #expect(body?["exited"] == .array([]))
-                for _ in 0..<40 {
-                    let status = try await client.execute(uri: "/api/v1/segments/pro/webhooks", method: .get, headers: admin) { r in
-                        r.json.objectValue?["deliveries"]?.arrayValues.first?.objectValue?["status"]
-                    }
-                    if status == .string("delivered") { break }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
+                // Delivered once: another pass sends nothing more.
+                await s.parts.webhooks.deliverDue()
+                #expect(received.withLock { $0.count } == 1)
                 try await client.execute(uri: "/api/v1/segments/pro/webhooks", method: .get, headers: admin) { r in
                     let d = r.json.objectValue?["deliveries"]?.arrayValues.first?.objectValue
                     #expect(d?["status"] == .string("delivered"))
@@ -71,23 +71,42 @@ struct WebhookTests {
         }
     }
 
-    @Test("a failing endpoint is retried with backoff, then marked failed with the reason")
+    @Test("a failing endpoint is retried with backoff (30 s, then 60 s), then marked failed with the reason")
     func retried() async throws {
-        let s = try TestServer { $0.webhookAttempts = 3; $0.webhookTimeout = .milliseconds(300) }
+        let clock = ManualClock()
+        let s = try TestServer { $0.webhookAttempts = 3; $0.webhookTimeout = .milliseconds(300); $0.webhookRetryBase = .seconds(30); $0.clock = clock }
         _ = try s.store.apply([Message(kind: .identify, messageID: "1", userID: "a", traits: ["plan": .string("pro")])], source: "t", arrival: .now)
         _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#))
         _ = try s.store.createWebhook(segment: "pro", url: "http://127.0.0.1:9/closed", secret: "0123456789abcdef")
         try await s.test { client in
             try await client.execute(uri: "/api/v1/segments/pro/refresh", method: .post, headers: TestServer.bearer(s.admin)) { #expect($0.status == .ok) }
-            for _ in 0..<100 {
-                if try s.store.webhookDeliveries(segment: "pro").first?.status == .failed { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
         }
+        func attempts() throws -> Int { try s.store.webhookDeliveries(segment: "pro").first?.attempts ?? -1 }
+        // The store stamps queued deliveries with the system time; the sender runs a moment later.
+        clock.advance(by: .seconds(5))
+        await s.parts.webhooks.deliverDue()
+        #expect(try attempts() == 1)
+        // Not due again before its backoff has passed…
+        clock.advance(by: .seconds(29))
+        await s.parts.webhooks.deliverDue()
+        #expect(try attempts() == 1)
+        // …then retried; the next wait doubles.
+        clock.advance(by: .seconds(1))
+        await s.parts.webhooks.deliverDue()
+        #expect(try attempts() == 2)
+        clock.advance(by: .seconds(59))
+        await s.parts.webhooks.deliverDue()
+        #expect(try attempts() == 2)
+        clock.advance(by: .seconds(1))
+        await s.parts.webhooks.deliverDue()
         let d = try #require(try s.store.webhookDeliveries(segment: "pro").first)
         #expect(d.status == .failed)
         #expect(d.attempts == 3)
         #expect(d.lastError != nil)
+        // Failed for good: never tried again.
+        clock.advance(by: .seconds(3600))
+        await s.parts.webhooks.deliverDue()
+        #expect(try attempts() == 3)
     }
 }
 
@@ -148,11 +167,8 @@ struct WebhookTargetTests {
         _ = try s.store.createWebhook(segment: "pro", url: "http://localhost:9/hook", secret: "0123456789abcdef")
         try await s.test { client in
             try await client.execute(uri: "/api/v1/segments/pro/refresh", method: .post, headers: TestServer.bearer(s.admin)) { #expect($0.status == .ok) }
-            for _ in 0..<60 {
-                if try s.store.webhookDeliveries(segment: "pro").first?.status == .failed { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
         }
+        await s.parts.webhooks.deliverDue()
         let d = try #require(try s.store.webhookDeliveries(segment: "pro").first)
         #expect(d.status == .failed)
         #expect(d.attempts == 1)

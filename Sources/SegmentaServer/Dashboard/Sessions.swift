@@ -9,15 +9,19 @@ public import SegmentaStore
 public struct Sessions: Sendable {
     public typealias Session = DashboardSession
     let store: any AccessStore
+    let clock: any WallClock
     public static let cookie = "segmenta_session"
     static let lifetime: TimeInterval = 12 * 3600
 
-    public init(store: any AccessStore) { self.store = store }
+    public init(store: any AccessStore, clock: any WallClock = SystemClock()) {
+        self.store = store
+        self.clock = clock
+    }
 
     /// A new session for `key`; returns its id (the cookie value).
     public func create(for key: APIKey) async throws(SegmentaError) -> String {
         let id = Self.random()
-        let now = Timestamp.now
+        let now = clock.now
         try await store.createSession(DashboardSession(id: id, keyID: key.id, kind: key.kind, csrf: Self.random(),
                                                        expires: Timestamp(milliseconds: now.milliseconds &+ Int64(Self.lifetime * 1000))), now: now)
         return id
@@ -25,7 +29,7 @@ public struct Sessions: Sendable {
 
     /// The unexpired session with this id.
     public func session(_ id: String) async throws(SegmentaError) -> Session? {
-        try await store.session(id: id, now: .now)
+        try await store.session(id: id, now: clock.now)
     }
 
     /// Signs out.

@@ -29,6 +29,8 @@ public final class WebhookQueue: Service, Sendable {
     let retryBase: Duration
     let timeout: Duration
     let policy: WebhookNetworkPolicy
+    let clock: any WallClock
+    let pollInterval: Duration
     let logger: Logger
     /// URLs with a delivery under way.
     let busy = Mutex<Set<String>>([])
@@ -36,20 +38,44 @@ public final class WebhookQueue: Service, Sendable {
     static let parallelEndpoints = 16
 
     public init(store: any Storage, metrics: ServerMetrics, attempts: Int, retryBase: Duration, timeout: Duration,
-                policy: WebhookNetworkPolicy = WebhookNetworkPolicy(), logger: Logger) {
+                policy: WebhookNetworkPolicy = WebhookNetworkPolicy(), clock: any WallClock = SystemClock(),
+                pollInterval: Duration = .milliseconds(500), logger: Logger) {
         self.store = store
         self.metrics = metrics
         self.attempts = attempts
         self.retryBase = retryBase
         self.timeout = timeout
         self.policy = policy
+        self.clock = clock
+        self.pollInterval = pollInterval
         self.logger = logger
     }
 
+    /// The client deliveries go out with: no redirects followed, the configured time limits.
+    func makeClient() -> HTTPClient {
+        HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                   configuration: HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .init(timeout), read: .init(timeout))))
+    }
+
+    /// One pass over the outbox: every delivery due now is attempted (URLs side by side, each
+    /// URL's in order), and the call returns when all have been. What the running service does
+    /// every poll; tests call it to deliver without waiting.
+    public func deliverDue() async {
+        let client = makeClient()
+        await withDiscardingTaskGroup { group in
+            for (url, deliveries) in await self.dueBatches() {
+                group.addTask {
+                    for d in deliveries { await self.deliver(d, client: client) }
+                    self.busy.withLock { _ = $0.remove(url) }
+                }
+            }
+        }
+        try? await client.shutdown()
+    }
+
     public func run() async throws {
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-                                configuration: HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .init(timeout), read: .init(timeout))))
-        // The outbox is polled: a due delivery (new, or a retry whose time came) goes out within half a second.
+        let client = makeClient()
+        // The outbox is polled: a due delivery (new, or a retry whose time came) goes out within one poll interval.
         await withDiscardingTaskGroup { group in
             while !Task.isCancelledOrShuttingDown {
                 for (url, deliveries) in await self.dueBatches() {
@@ -58,7 +84,7 @@ public final class WebhookQueue: Service, Sendable {
                         self.busy.withLock { _ = $0.remove(url) }
                     }
                 }
-                do { try await Task.sleep(for: .milliseconds(500)) } catch { break }
+                do { try await Task.sleep(for: pollInterval) } catch { break }
             }
         }
         try? await client.shutdown()
@@ -67,7 +93,7 @@ public final class WebhookQueue: Service, Sendable {
     /// Due deliveries grouped by URL, leaving out URLs already being served; marks the chosen URLs busy.
     func dueBatches() async -> [(url: String, deliveries: [WebhookDelivery])] {
         let store = self.store
-        guard let due = try? await store.dueWebhookDeliveries(now: .now) else { return [] }
+        guard let due = try? await store.dueWebhookDeliveries(now: clock.now) else { return [] }
         let byURL = Dictionary(grouping: due, by: \.url)
         let order = due.map(\.url).withoutRepeats()   // oldest due first
         return busy.withLock { busy in
@@ -97,7 +123,7 @@ public final class WebhookQueue: Service, Sendable {
             let url = parsed.scheme == "http" ? "http://\(address.urlHost):\(parsed.port)\(parsed.target)" : d.url
             var request = HTTPClientRequest(url: url)
             request.method = .POST
-            let timestamp = String(Timestamp.now.milliseconds / 1000)
+            let timestamp = String(clock.now.milliseconds / 1000)
             request.headers.add(name: "Host", value: parsed.port == (parsed.scheme == "https" ? 443 : 80) ? parsed.host : "\(parsed.host):\(parsed.port)")
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "User-Agent", value: "Segmenta-Webhooks/2")
@@ -118,7 +144,7 @@ public final class WebhookQueue: Service, Sendable {
         }
         let attempt = d.attempts + 1
         let retryAt: Timestamp? = failure == nil || permanent || attempt >= attempts ? nil
-            : Timestamp(milliseconds: Timestamp.now.milliseconds + Int64(retryBase.inSeconds * 1000 * pow(2, Double(min(attempt - 1, 30)))))
+            : Timestamp(milliseconds: clock.now.milliseconds &+ Int64(retryBase.inSeconds * 1000 * pow(2, Double(min(attempt - 1, 30)))))
         metrics.webhookDeliveries(failure == nil ? "delivered" : retryAt == nil ? "failed" : "retry").increment()
         if let failure { logger.warning("webhook delivery failed", metadata: ["delivery": .stringConvertible(d.id), "url": .string(WebhookTarget.masked(d.url)), "error": .string(failure)]) }
         let store = self.store, error = failure, code = status
