@@ -11,7 +11,7 @@ extension SQLiteStore {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [e.segment]) == true else {
                 throw SegmentaError(.notFound, "no segment named \"\(e.segment)\"; experiments run inside a segment")
             }
-            try db.execute(sql: "INSERT INTO experiments (name, definition, created_at) VALUES (?, ?, ?)", arguments: [e.name, e.json.jsonText, Timestamp.now.milliseconds])
+            try db.execute(sql: "INSERT INTO experiments (name, definition, created_at) VALUES (?, ?, ?)", arguments: [e.name, e.json.jsonText, clock.now.milliseconds])
         }
     }
 

@@ -12,7 +12,7 @@ extension SQLiteStore {
             if let s = h.segment, try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [s]) != true {
                 throw SegmentaError(.notFound, "no segment named \"\(s)\"")
             }
-            try db.execute(sql: "INSERT INTO hypotheses (name, definition, created_at) VALUES (?, ?, ?)", arguments: [h.name, h.json.jsonText, Timestamp.now.milliseconds])
+            try db.execute(sql: "INSERT INTO hypotheses (name, definition, created_at) VALUES (?, ?, ?)", arguments: [h.name, h.json.jsonText, clock.now.milliseconds])
         }
     }
 

@@ -18,7 +18,7 @@ extension SQLiteStore {
     /// or in `produce` itself — leaves the store as it was. The batches are gathered in compact
     /// columns (about 40 bytes an order) and written in key order by ``OrderLoad``.
     public func importOrders(source: String, _ produce: (_ emit: ([Order]) throws -> Void) throws -> Void) throws(SegmentaError) -> OrderImportResult {
-        let now = Timestamp.now.milliseconds
+        let now = clock.now.milliseconds
         return try writeParentsFirst { db in
             var load = OrderLoad()
             try produce { orders in try load.add(orders) }

@@ -7,7 +7,7 @@ extension SQLiteStore {
     /// the file — has the row's traits merged into its own. Rows are written in id order (file
     /// order among equal ids), so the id index grows mostly at its end.
     public func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) throws(SegmentaError) -> ProfileImportResult {
-        let now = Timestamp.now.milliseconds
+        let now = clock.now.milliseconds
         let at = Double(time.milliseconds)
         let fresh = ParallelChunks.map(rows.count) { range in
             range.map { i -> (traits: String, times: String) in
@@ -104,7 +104,7 @@ extension SQLiteStore {
     func ensureProfile(_ db: Database, id: String, seen: Timestamp?) throws -> Bool {
         let t = seen?.milliseconds
         try db.cachedStatement(sql: "INSERT INTO profiles (id, first_seen, last_seen, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING")
-            .execute(arguments: [id, t, t, Timestamp.now.milliseconds])
+            .execute(arguments: [id, t, t, clock.now.milliseconds])
         if db.changesCount > 0 { return true }
         if let t {
             try db.cachedStatement(sql: "UPDATE profiles SET first_seen = min(coalesce(first_seen, ?1), ?1), last_seen = max(coalesce(last_seen, ?1), ?1) WHERE id = ?2")

@@ -9,6 +9,8 @@ public import Logging
 public final class SQLiteStore: Sendable {
     let writer: any DatabaseWriter
     let logger: Logger
+    /// The time of day the store stamps rows with (creation, revocation, deliveries, snapshots).
+    public let clock: any WallClock
 
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
     /// - Parameters:
@@ -42,8 +44,9 @@ public final class SQLiteStore: Sendable {
         public static let server = CacheSizes(writerMiB: 64, readerMiB: 32, maximumReaders: 4)
     }
 
-    public init(path: String, cache: CacheSizes = .command, logger: Logger = Logger(label: "segmenta.store")) throws(SegmentaError) {
+    public init(path: String, cache: CacheSizes = .command, logger: Logger = Logger(label: "segmenta.store"), clock: any WallClock = SystemClock()) throws(SegmentaError) {
         self.logger = logger
+        self.clock = clock
         do {
             var config = Self.configuration()
             config.maximumReaderCount = cache.maximumReaders
@@ -79,8 +82,9 @@ public final class SQLiteStore: Sendable {
     public var readsBesideWrites: Bool { writer is DatabasePool }
 
     /// An in-memory store, for tests.
-    public init(inMemory: Void = (), logger: Logger = Logger(label: "segmenta.store")) throws(SegmentaError) {
+    public init(inMemory: Void = (), logger: Logger = Logger(label: "segmenta.store"), clock: any WallClock = SystemClock()) throws(SegmentaError) {
         self.logger = logger
+        self.clock = clock
         do {
             var config = Self.configuration()
             config.prepareDatabase { db in db.add(function: Self.timestampFunction) }

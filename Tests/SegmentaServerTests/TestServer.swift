@@ -13,13 +13,13 @@ struct TestServer {
     let write: String, read: String, admin: String
 
     init(configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
-        store = try SQLiteStore()
         var config = ServerConfiguration()
         config.refreshInterval = nil
         config.webhookRetryBase = .milliseconds(100)
         config.webhookNetworks.allowLoopback = true   // the tests' receivers listen on 127.0.0.1
         config.webhookPollInterval = nil   // tests deliver with parts.webhooks.deliverDue(), without waiting
         configure(&config)
+        store = try SQLiteStore(clock: config.clock)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         parts = ServerParts(storage: store.backend, configuration: config, logger: logger)

@@ -27,7 +27,7 @@ extension PostgresBackend {
 
     public func revokeKey(id: String) async throws(SegmentaError) {
         try await write { pg in
-            guard try await pg.exists("UPDATE api_keys SET revoked_at = \(Timestamp.now.milliseconds) WHERE id = \(id) AND revoked_at IS NULL RETURNING 1") else {
+            guard try await pg.exists("UPDATE api_keys SET revoked_at = \(clock.now.milliseconds) WHERE id = \(id) AND revoked_at IS NULL RETURNING 1") else {
                 let exists = try await pg.exists("SELECT 1 FROM api_keys WHERE id = \(id)")
                 throw SegmentaError(exists ? .conflict : .notFound, exists ? "key \(id) is already revoked" : "no key with id \(id); `segmenta keys list` shows them")
             }
@@ -69,7 +69,7 @@ extension PostgresBackend {
     // MARK: - webhooks
 
     public func createWebhook(segment: String, url: String, secret: String) async throws(SegmentaError) -> Webhook {
-        let now = Timestamp.now
+        let now = clock.now
         return try await write { pg in
             guard try await pg.exists("SELECT 1 FROM segments WHERE name = \(segment)") else { throw SegmentaError(.notFound, "no segment named \"\(segment)\"") }
             guard let id = try await pg.value("""
@@ -98,11 +98,11 @@ extension PostgresBackend {
 
     /// Queues a refresh's changes for every webhook of its segment, in the refresh's transaction
     /// (the pages of ``SQLiteStore``'s outbox: consent denials left out).
-    static func queueDeliveries(_ pg: PG, _ refresh: RefreshResult, pageSize requested: Int) async throws {
+    static func queueDeliveries(_ pg: PG, _ refresh: RefreshResult, pageSize requested: Int, now time: Timestamp) async throws {
         let hooks = try await pg.column("SELECT id FROM webhooks WHERE segment = \(refresh.segment) ORDER BY id", as: Int64.self)
         guard !hooks.isEmpty, !(refresh.entered.isEmpty && refresh.exited.isEmpty) else { return }
         let denied = try await consentDenied(pg, among: refresh.entered + refresh.exited)
-        let now = Timestamp.now.milliseconds
+        let now = time.milliseconds
         for hook in hooks {
             for (page, body) in WebhookPages.bodies(refresh, denied: denied, pageSize: requested).enumerated() {
                 try await pg.execute("""
@@ -128,7 +128,7 @@ extension PostgresBackend {
     }
 
     public func recordDeliveryAttempt(id: Int64, delivered: Bool, responseStatus: Int?, error: String?, retryAt: Timestamp?) async throws(SegmentaError) {
-        let now = Timestamp.now.milliseconds
+        let now = clock.now.milliseconds
         let status = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
         try await write { pg in
             try await pg.execute("""

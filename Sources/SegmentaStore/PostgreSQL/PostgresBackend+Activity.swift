@@ -7,7 +7,7 @@ extension PostgresBackend {
     static let chunk = 20_000
 
     public func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult {
-        let now = Timestamp.now.milliseconds
+        let now = clock.now.milliseconds
         var occurrences: [UInt64: Int] = [:]
         let ids = OrderLoad.ids(orders, occurrences: &occurrences)
         return try await write { pg in

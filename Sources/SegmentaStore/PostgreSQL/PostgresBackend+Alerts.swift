@@ -6,7 +6,7 @@ extension PostgresBackend {
     public func recordAlerts(_ findings: [DriftDetector.Finding], segment: String, snapshot: SegmentSnapshot) async throws(SegmentaError) -> [SegmentAlert] {
         guard !findings.isEmpty else { return [] }
         return try await write { pg in
-            let now = Timestamp.now
+            let now = clock.now
             var stored: [SegmentAlert] = []
             for f in findings {
                 guard let id = try await pg.value("""

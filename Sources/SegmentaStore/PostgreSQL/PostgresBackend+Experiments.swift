@@ -9,7 +9,7 @@ extension PostgresBackend {
             guard try await pg.exists("SELECT 1 FROM segments WHERE name = \(e.segment)") else {
                 throw SegmentaError(.notFound, "no segment named \"\(e.segment)\"; experiments run inside a segment")
             }
-            try await pg.execute("INSERT INTO experiments (name, definition, created_at) VALUES (\(e.name), \(e.json.jsonText), \(Timestamp.now.milliseconds))")
+            try await pg.execute("INSERT INTO experiments (name, definition, created_at) VALUES (\(e.name), \(e.json.jsonText), \(clock.now.milliseconds))")
         }
     }
 
@@ -64,7 +64,7 @@ extension PostgresBackend {
         try await write { pg in
             if try await pg.exists("SELECT 1 FROM hypotheses WHERE name = \(h.name)") { throw SegmentaError(.conflict, "a hypothesis named \"\(h.name)\" already exists") }
             if let s = h.segment, !(try await pg.exists("SELECT 1 FROM segments WHERE name = \(s)")) { throw SegmentaError(.notFound, "no segment named \"\(s)\"") }
-            try await pg.execute("INSERT INTO hypotheses (name, definition, created_at) VALUES (\(h.name), \(h.json.jsonText), \(Timestamp.now.milliseconds))")
+            try await pg.execute("INSERT INTO hypotheses (name, definition, created_at) VALUES (\(h.name), \(h.json.jsonText), \(clock.now.milliseconds))")
         }
     }
 

@@ -214,7 +214,7 @@ extension PostgresBackend {
         guard !fresh.isEmpty else { return }
         let ids = fresh.map(\.id)
         result.profilesCreated += try await pg.column("""
-            INSERT INTO profiles (id, created_at) SELECT u.id, \(Timestamp.now.milliseconds) FROM unnest(\(ids)::text[]) AS u(id)
+            INSERT INTO profiles (id, created_at) SELECT u.id, \(clock.now.milliseconds) FROM unnest(\(ids)::text[]) AS u(id)
             ON CONFLICT (id) DO NOTHING RETURNING id
             """, as: String.self).count
         try await pg.execute("""

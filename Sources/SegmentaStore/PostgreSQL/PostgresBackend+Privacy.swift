@@ -6,7 +6,7 @@ import PostgresNIO
 extension PostgresBackend {
     public func deletePeople(_ ids: [String], suppress: Bool, requestID: String) async throws(SegmentaError) -> PrivacyRequest {
         guard !ids.isEmpty, ids.count <= 5000 else { throw SegmentaError(.invalidInput, "userIds must hold between 1 and 5,000 ids (got \(ids.count))") }
-        let now = Timestamp.now
+        let now = clock.now
         let ids = ids.map(\.normalizedID)
         return try await write { pg in
             var profiles = Set<String>()

@@ -47,7 +47,7 @@ extension PostgresBackend {
             }
             for m in Self.migrations where !applied.contains(m.version) {
                 for statement in Self.statements(m.sql) { try await pg.execute(PostgresQuery(unsafeSQL: statement)) }
-                try await pg.execute("INSERT INTO segmenta_schema (version, name, applied_at) VALUES (\(m.version), \(m.name), \(Timestamp.now.milliseconds))")
+                try await pg.execute("INSERT INTO segmenta_schema (version, name, applied_at) VALUES (\(m.version), \(m.name), \(clock.now.milliseconds))")
             }
         }
     }

@@ -6,7 +6,7 @@ import PostgresNIO
 extension PostgresBackend {
     public func createSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo {
         let definition = try ConditionSQL.definition(document)
-        let now = Timestamp.now.milliseconds
+        let now = clock.now.milliseconds
         try await write { pg in
             if try await pg.exists("SELECT 1 FROM segments WHERE name = \(definition.name)") {
                 throw SegmentaError(.conflict, "a segment named \"\(definition.name)\" already exists; use `segments update` to change it")
@@ -21,7 +21,7 @@ extension PostgresBackend {
 
     public func updateSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo {
         let definition = try ConditionSQL.definition(document)
-        let now = Timestamp.now.milliseconds
+        let now = clock.now.milliseconds
         try await write { pg in
             guard let row = try await pg.rows("SELECT kind, version FROM segments WHERE name = \(definition.name) FOR UPDATE").first else {
                 throw SegmentaError(.notFound, "no segment named \"\(definition.name)\"; create it with `segments create`")
@@ -135,7 +135,7 @@ extension PostgresBackend {
                 let members = evaluated ?? current
                 let entered = CustomerOrder.sorted(Array(members.subtracting(current)))
                 let exited = CustomerOrder.sorted(Array(current.subtracting(members)))
-                let now = Timestamp.now.milliseconds
+                let now = self.clock.now.milliseconds
                 guard let snapshot = try await pg.value("""
                     INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, created_at)
                     VALUES (\(name), \(version), \(asOf.milliseconds), \(members.count), \(entered.count), \(exited.count), \(now)) RETURNING id
@@ -156,7 +156,7 @@ extension PostgresBackend {
                 let done = RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: version, asOf: asOf, size: members.count,
                                                                                   entered: entered.count, exited: exited.count),
                                          entered: entered, exited: exited, seconds: 0)
-                try await Self.queueDeliveries(pg, done, pageSize: webhookPageSize)
+                try await Self.queueDeliveries(pg, done, pageSize: webhookPageSize, now: self.clock.now)
                 return done
             }
             result.seconds = (ContinuousClock.now - clock).inSeconds
@@ -304,7 +304,7 @@ extension PostgresBackend {
     public func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult {
         guard SegmentDefinition.isValidName(name) else { throw SegmentaError(.invalidInput, "\"\(name)\" is not a valid name; use 1–64 letters, digits, -, _ or .") }
         let unique = CustomerOrder.sorted(Array(Set(ids)))
-        let now = Timestamp.now
+        let now = clock.now
         let snapshot = try await write { pg -> Int64 in
             if try await pg.exists("SELECT 1 FROM segments WHERE name = \(name)") {
                 throw SegmentaError(.conflict, "a segment named \"\(name)\" already exists; pick another name")

@@ -13,13 +13,16 @@ import PostgresNIO
 public struct PostgresBackend: Storage {
     let client: PostgresClient
     let logger: Logger
+    /// The time of day the store stamps rows with.
+    public let clock: any WallClock
     /// Where it connects, for messages (`host:port/database`, never the password).
     public let location: String
     let target: PostgresURL
 
     /// A backend for a `postgres://` URL; nothing is connected until ``run()`` runs. The pool's
     /// own retries log at `info` and below; `logger` decides whether they show.
-    public init(url: String, logger: Logger = PostgresBackend.quietLogger) throws(SegmentaError) {
+    public init(url: String, logger: Logger = PostgresBackend.quietLogger, clock: any WallClock = SystemClock()) throws(SegmentaError) {
+        self.clock = clock
         target = try PostgresURL(url)
         client = PostgresClient(configuration: target.configuration, backgroundLogger: logger)
         self.logger = logger

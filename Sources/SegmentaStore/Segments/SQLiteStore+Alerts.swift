@@ -5,7 +5,7 @@ extension SQLiteStore {
     public func recordAlerts(_ findings: [DriftDetector.Finding], segment: String, snapshot: SegmentSnapshot) throws(SegmentaError) -> [SegmentAlert] {
         guard !findings.isEmpty else { return [] }
         return try write { db in
-            let now = Timestamp.now
+            let now = clock.now
             var stored: [SegmentAlert] = []
             for f in findings {
                 try db.execute(sql: "INSERT INTO segment_alerts (segment, snapshot_id, kind, trait, message, details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

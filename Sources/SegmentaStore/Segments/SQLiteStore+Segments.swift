@@ -10,7 +10,7 @@ extension SQLiteStore {
     ///   (a misspelt `rfm_segmnt` is otherwise refused with the list of known ones).
     public func createSegment(_ document: JSONValue, allowUnknownComputed: Bool = false) throws(SegmentaError) -> SegmentInfo {
         let definition = try Self.parse(document)
-        let now = Timestamp.now.milliseconds
+        let now = clock.now.milliseconds
         try write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [definition.name]) == true {
                 throw SegmentaError(.conflict, "a segment named \"\(definition.name)\" already exists; use `segments update` to change it")
@@ -28,7 +28,7 @@ extension SQLiteStore {
     /// Replaces a dynamic segment's definition; the old version stays readable.
     public func updateSegment(_ document: JSONValue, allowUnknownComputed: Bool = false) throws(SegmentaError) -> SegmentInfo {
         let definition = try Self.parse(document)
-        let now = Timestamp.now.milliseconds
+        let now = clock.now.milliseconds
         try write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [definition.name]) else {
                 throw SegmentaError(.notFound, "no segment named \"\(definition.name)\"; create it with `segments create`")
@@ -117,7 +117,7 @@ extension SQLiteStore {
                     for id in members.subtracting(current) where try Bool.fetchOne(exists, arguments: [id]) != true { members.remove(id) }
                     let entered = CustomerOrder.sorted(Array(members.subtracting(current)))
                     let exited = CustomerOrder.sorted(Array(current.subtracting(members)))
-                    let now = Timestamp.now.milliseconds
+                    let now = self.clock.now.milliseconds
                     try db.execute(sql: "INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                    arguments: [name, evaluated.version, asOf.milliseconds, members.count, entered.count, exited.count, now])
                     let snapshot = db.lastInsertedRowID
@@ -129,7 +129,7 @@ extension SQLiteStore {
                     let done = RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: evaluated.version, asOf: asOf, size: members.count,
                                                                                       entered: entered.count, exited: exited.count),
                                              entered: entered, exited: exited, seconds: 0)
-                    try Self.queueDeliveries(db, done, pageSize: webhookPageSize)
+                    try Self.queueDeliveries(db, done, pageSize: webhookPageSize, now: self.clock.now)
                     return done
                 }
             }
@@ -233,7 +233,7 @@ extension SQLiteStore {
     public func importStatic(_ name: String, ids: [String], description: String = "") throws(SegmentaError) -> RefreshResult {
         guard SegmentDefinition.isValidName(name) else { throw SegmentaError(.invalidInput, "\"\(name)\" is not a valid name; use 1–64 letters, digits, -, _ or .") }
         let unique = Array(Set(ids))
-        let now = Timestamp.now.milliseconds
+        let now = clock.now.milliseconds
         try write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [name]) == true {
                 throw SegmentaError(.conflict, "a segment named \"\(name)\" already exists; pick another name")

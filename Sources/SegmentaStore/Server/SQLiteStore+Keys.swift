@@ -28,7 +28,7 @@ extension SQLiteStore {
     /// Revokes a key: its token stops working at once.
     public func revokeKey(id: String) throws(SegmentaError) {
         try write { db in
-            try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [Timestamp.now.milliseconds, id])
+            try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [clock.now.milliseconds, id])
             guard db.changesCount > 0 else {
                 let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM api_keys WHERE id = ?", arguments: [id]) == true
                 throw SegmentaError(exists ? .conflict : .notFound,

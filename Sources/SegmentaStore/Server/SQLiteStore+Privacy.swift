@@ -17,7 +17,7 @@ extension SQLiteStore {
         guard !ids.isEmpty, ids.count <= 5000 else {
             throw SegmentaError(.invalidInput, "userIds must hold between 1 and 5,000 ids (got \(ids.count))")
         }
-        let now = Timestamp.now
+        let now = clock.now
         let ids = ids.map(\.normalizedID)
         return try write { db in
             var profiles = Set<String>()

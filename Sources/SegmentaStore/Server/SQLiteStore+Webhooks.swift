@@ -4,7 +4,7 @@ import GRDB
 extension SQLiteStore {
     /// Subscribes `url` to a segment's changes.
     public func createWebhook(segment: String, url: String, secret: String) throws(SegmentaError) -> Webhook {
-        let now = Timestamp.now
+        let now = clock.now
         return try write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [segment]) == true else {
                 throw SegmentaError(.notFound, "no segment named \"\(segment)\"")
@@ -34,12 +34,12 @@ extension SQLiteStore {
     /// every webhook of its segment, inside the refresh's own transaction: the snapshot and its
     /// deliveries commit together, whoever refreshed (CLI, API, dashboard, scheduler).
     @discardableResult
-    static func queueDeliveries(_ db: Database, _ refresh: RefreshResult, pageSize requested: Int) throws -> Int {
+    static func queueDeliveries(_ db: Database, _ refresh: RefreshResult, pageSize requested: Int, now time: Timestamp) throws -> Int {
         let hooks = try Int64.fetchAll(db, sql: "SELECT id FROM webhooks WHERE segment = ?", arguments: [refresh.segment])
         guard !hooks.isEmpty, !(refresh.entered.isEmpty && refresh.exited.isEmpty) else { return 0 }
         let denied = try Self.consentDenied(db, among: refresh.entered + refresh.exited)
         let bodies = WebhookPages.bodies(refresh, denied: denied, pageSize: requested)
-        let now = Timestamp.now.milliseconds
+        let now = time.milliseconds
         var queued = 0
         for hook in hooks {
             for (page, body) in bodies.enumerated() {
@@ -70,7 +70,7 @@ extension SQLiteStore {
 
     /// Records one delivery attempt: delivered, retried at `retryAt`, or (without `retryAt`) given up.
     public func recordDeliveryAttempt(id: Int64, delivered: Bool, responseStatus: Int?, error: String?, retryAt: Timestamp?) throws(SegmentaError) {
-        let now = Timestamp.now.milliseconds
+        let now = clock.now.milliseconds
         try write { db in
             let status = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
             try db.execute(sql: """
