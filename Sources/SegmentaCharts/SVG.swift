@@ -1,8 +1,11 @@
 /// A tiny SVG writer: elements as text, every attribute value escaped.
 public struct SVG: Sendable {
+    /// The elements written so far, as SVG text.
     public private(set) var body = ""
+    /// The picture's size in user units (its viewBox).
     public let width: Double, height: Double
 
+    /// An empty picture of this size.
     public init(width: Double, height: Double) {
         self.width = width
         self.height = height
@@ -44,15 +47,18 @@ public struct SVG: Sendable {
         body += "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(Self.n(size))\" fill=\"\(fill)\"\(w)\(r)>\(Self.escape(s))</text>"
     }
 
+    /// A straight line.
     public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String = "#999", width: Double = 1) {
         body += "<line x1=\"\(Self.n(x1))\" y1=\"\(Self.n(y1))\" x2=\"\(Self.n(x2))\" y2=\"\(Self.n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"/>"
     }
 
+    /// A line through `points`, unfilled.
     public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2) {
         let p = points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ")
         body += "<polyline points=\"\(p)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"/>"
     }
 
+    /// A filled circle, with a hover title when `tooltip` is given.
     public mutating func circle(cx: Double, cy: Double, r: Double, fill: String, tooltip: String? = nil) {
         let tip = tooltip.map { "<title>\(Self.escape($0))</title>" } ?? ""
         body += "<circle cx=\"\(Self.n(cx))\" cy=\"\(Self.n(cy))\" r=\"\(Self.n(r))\" fill=\"\(fill)\">\(tip)</circle>"
@@ -111,6 +117,7 @@ public struct SVG: Sendable {
 
 /// Colour-blind-safe colours: Okabe & Ito's qualitative palette, and a sequential blue scale.
 public enum Palette {
+    /// Okabe & Ito's eight colours, for categories.
     public static let categorical = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
     /// A sequential colour for t in 0…1 (light to dark blue), readable by all common colour-vision types.

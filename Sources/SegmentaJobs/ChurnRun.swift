@@ -7,6 +7,7 @@ public import SegmentaStore
 public enum ChurnRun {
     /// What to read from the store, on top of the model's own options.
     public struct Options: Sendable {
+        /// The model's own options (horizon, C, feature families).
         public var model = ChurnPrediction.Options()
         /// The track event that means a customer left (also: becoming lifecycle `lost`).
         public var churnEvent = "Subscription Cancelled"
@@ -14,11 +15,13 @@ public enum ChurnRun {
         public var asOf: Timestamp?
         /// Event counts: the most frequent track events (besides the churn event), in these windows.
         public var topEvents = 4
+        /// The windows, in days, the event counts are read over.
         public var eventWindows = [30, 90]
         /// Explicit event counts (name, days), used instead of the most frequent ones when given.
         public var events: [(name: String, days: Int)]?
         /// Traits to use; nil: those of ``Recompute/cohortTraits`` that profiles have.
         public var traits: [String]?
+        /// The defaults: the 4 most frequent events over 30 and 90 days, "Subscription Cancelled".
         public init() {}
     }
 

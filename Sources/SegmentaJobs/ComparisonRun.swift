@@ -6,8 +6,11 @@ public import SegmentaStore
 public enum ComparisonRun {
     /// One comparison: two groups and a row per KPI.
     public struct Report: Sendable {
+        /// The first group's name and size.
         public var nameA: String, sizeA: Int
+        /// The second group's name and size.
         public var nameB: String, sizeB: Int
+        /// One row per KPI.
         public var rows: [SegmentComparison.Row]
 
         /// The documented JSON form: `{"a":{"name","size"},"b":{…},"kpis":[…]}`.
@@ -26,13 +29,13 @@ public enum ComparisonRun {
         }
     }
 
-    /// Compares segment `a` with `b` (default: everyone not in `a`), or, with `by`, each value of
-    /// a trait with the rest (p-values then adjusted across all of them).
     /// Most distinct values of a trait `by` compares (each is a test per KPI).
     public static let maxGroups = 50
     /// Most KPIs in one comparison.
     public static let maxKPIs = 20
 
+    /// Compares segment `a` with `b` (default: everyone not in `a`), or, with `by`, each value of
+    /// a trait with the rest (p-values then adjusted across all of them).
     public static func run(_ db: some Storage, a: String?, b: String?, by: String?, kpis requested: [KPI] = KPI.defaults, asOf: Timestamp) async throws(SegmentaError) -> [Report] {
         let kpis = requested.withoutRepeats()   // a KPI named twice is compared once
         guard !kpis.isEmpty, kpis.count <= maxKPIs else { throw SegmentaError(.invalidInput, "name 1 to \(maxKPIs) KPIs (got \(kpis.count))") }

@@ -15,6 +15,7 @@ public struct DriftCheck: Sendable {
     let store: any Storage
     let options: DriftDetector.Options
 
+    /// A check over `store` with these thresholds.
     public init(store: any Storage, options: DriftDetector.Options = DriftDetector.Options()) {
         self.store = store
         self.options = options

@@ -1,6 +1,7 @@
 public import SegmentaCore
 public import SegmentaStore
 
+/// Saves lifecycle stages as the computed trait `lifecycle`, from the CLI, the demo and the recompute.
 public enum LifecycleWriteBack {
     /// Saves the results as computed traits (and, where kept, an analysis run).
     public static func save(_ customers: [LifecycleClassifier.Assignment], asOf: Timestamp, to db: some AnalysisStore) async throws(SegmentaError) {

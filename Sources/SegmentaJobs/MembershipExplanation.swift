@@ -5,11 +5,15 @@ public import SegmentaStore
 /// segment, or not, as of a time — the segment's condition evaluated by the reference evaluator
 /// on that profile's own rows, node by node (``ConditionExplainer``).
 public struct MembershipExplanation: Sendable {
+    /// The segment explained.
     public var segment: String
+    /// The profile's own id (whatever id it was asked by).
     public var profile: String
+    /// The time the condition was evaluated at.
     public var asOf: Timestamp
     /// The root's `held`: whether the profile matches as of `asOf`.
     public var member: Bool
+    /// The condition tree, each node with the profile's value and whether it held.
     public var tree: ConditionExplainer.Explanation
     /// For a non-member, the failing leaves that would have to hold for it to enter; for a member,
     /// those whose failing would make it leave.

@@ -14,6 +14,7 @@ public struct Recompute: Sendable {
 
     /// Which analyses run, and how hard refreshes are retried.
     public struct Options: Sendable {
+        /// The analyses to run (all by default).
         public var analyses: Set<Analysis> = [.rfm, .lifecycle, .cohorts, .clv, .clusters, .churn]
         /// The churn model: horizon, churn event, features.
         public var churn = ChurnRun.Options()
@@ -21,15 +22,19 @@ public struct Recompute: Sendable {
         public var drift = DriftDetector.Options()
         /// Personas to find (k-means on R, F, M and CLV).
         public var clusters = 4
+        /// Attempts per segment refresh before its failure is recorded.
         public var refreshAttempts = 3
         /// Ids per list in one webhook delivery (each refresh queues its own deliveries).
         public var webhookPageSize = 1000
+        /// Every analysis, 4 personas, 3 attempts, 1,000 ids per webhook page.
         public init() {}
     }
 
     /// What one step did.
     public struct Step: Sendable {
+        /// The step: an analysis (`rfm`, `clv`, …), `segment:NAME`, `segments` (listing them) or `drift`.
         public var name: String
+        /// How long it took.
         public var seconds: Double
         /// Nil when the step succeeded; else why not.
         public var error: String?
@@ -39,10 +44,13 @@ public struct Recompute: Sendable {
 
     /// What a recompute did: its steps and the refreshes that succeeded (for webhooks).
     public struct Report: Sendable {
+        /// Every step, in order.
         public var steps: [Step] = []
+        /// The refreshes that succeeded.
         public var refreshes: [RefreshResult] = []
         /// Drift alerts the refreshes raised (``DriftCheck``).
         public var alerts: [SegmentAlert] = []
+        /// Steps that failed.
         public var failed: Int { steps.filter { $0.error != nil }.count }
     }
 
@@ -50,6 +58,7 @@ public struct Recompute: Sendable {
     let options: Options
     let logger: Logger
 
+    /// A recompute over `store`.
     public init(store: any Storage, options: Options, logger: Logger) {
         self.store = store
         self.options = options

@@ -5,12 +5,16 @@ import NIOCore
 /// An error answered as `{"code","message","detail"}` with an HTTP status: what was wrong and how
 /// to fix it. PostHog's SDK reads `detail`, everyone else `message`; both say the same.
 public struct APIError: Error, HTTPResponseError, Sendable {
+    /// The HTTP status answered.
     public var status: HTTPResponse.Status
+    /// A stable machine-readable code (`invalid_input`, `not_found`, `rate_limited`, …).
     public var code: String
+    /// What was wrong and how to fix it.
     public var message: String
     /// Extra headers, e.g. `Retry-After` on 503.
     public var headers: HTTPFields = [:]
 
+    /// An error with its status, code, message and extra headers.
     public init(_ status: HTTPResponse.Status, code: String, _ message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
@@ -29,6 +33,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         }
     }
 
+    /// The JSON body `{"code","message","detail"}` with the status and headers.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = JSONValue.object(["code": .string(code), "message": .string(message), "detail": .string(message)]).jsonText
         var fields = headers

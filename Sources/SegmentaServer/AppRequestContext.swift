@@ -4,6 +4,7 @@ public import SegmentaStore
 /// The request context of every route: Hummingbird's core context plus the API key that
 /// authenticated the request, once a middleware has checked it.
 public struct AppRequestContext: RequestContext {
+    /// Hummingbird's own request state.
     public var coreContext: CoreRequestContextStorage
     /// The key behind `Authorization: Bearer …`, set by ``TokenMiddleware``.
     public var key: APIKey?
@@ -19,6 +20,7 @@ public struct AppRequestContext: RequestContext {
     /// SDK batches may be several MiB; ingestion enforces its own limit with a clear 413.
     public var maxUploadSize: Int { 16 * 1024 * 1024 }
 
+    /// A context for a new request.
     public init(source: Source) {
         coreContext = .init(source: source)
     }

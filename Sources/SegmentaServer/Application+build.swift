@@ -9,16 +9,24 @@ import ServiceLifecycle
 public struct ServerParts: Sendable {
     /// The store, behind the storage protocols (SQLite or PostgreSQL): every route and service uses it.
     public let storage: any Storage
+    /// How the server runs.
     public let configuration: ServerConfiguration
+    /// The Prometheus metrics every part records into.
     public let metrics: ServerMetrics
+    /// Batches waiting for the group commit.
     public let queue: IngestQueue
+    /// The webhook sender.
     public let webhooks: WebhookQueue
+    /// The scheduled recompute.
     public let recompute: RecomputeService
+    /// Dashboard sign-in sessions.
     public let sessions: Sessions
+    /// The server's logger.
     public let logger: Logger
     /// What the dashboard's segment pages show, computed when the data changes.
     let mixes = MixCache()
 
+    /// The parts of a server over `storage`.
     public init(storage: any Storage, configuration: ServerConfiguration, logger: Logger) {
         self.storage = storage
         sessions = Sessions(store: storage, clock: configuration.clock)

@@ -22,6 +22,7 @@ public struct ServerConfiguration: Sendable {
     /// Drift alerts: the family-wise level of the mix tests, and the control limits on size in
     /// standard deviations.
     public var alertLevel = 0.01
+    /// Drift alerts: how many standard deviations a segment's size may move.
     public var alertSigma = 3.0
     /// Largest request body accepted, compressed or not (Segment's batch limit is ~500 KB; PostHog's ~6 MB).
     public var maxBodyBytes = 8 * 1024 * 1024
@@ -31,6 +32,7 @@ public struct ServerConfiguration: Sendable {
     public var refreshAttempts = 3
     /// Webhook: ids per list per page, and attempts before a delivery is given up.
     public var webhookPageSize = 1000
+    /// Attempts before a webhook delivery is marked failed.
     public var webhookAttempts = 8
     /// First retry delay of a failed webhook delivery; it doubles at each attempt.
     public var webhookRetryBase: Duration = .seconds(30)
@@ -48,5 +50,6 @@ public struct ServerConfiguration: Sendable {
     /// The time of day for sessions, webhooks and their retries (a ``ManualClock`` in tests).
     public var clock: any WallClock = SystemClock()
 
+    /// The defaults of `segmenta serve`.
     public init() {}
 }

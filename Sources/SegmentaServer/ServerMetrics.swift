@@ -3,6 +3,7 @@ public import Prometheus
 /// The server's Prometheus metrics, in their own registry (no global bootstrap, so several
 /// servers can run in one test process). Served as text at `GET /metrics`.
 public final class ServerMetrics: Sendable {
+    /// Where every metric is registered (what `/metrics` exports).
     public let registry = PrometheusCollectorRegistry()
     let received: Counter
     let accepted: Counter
@@ -14,6 +15,7 @@ public final class ServerMetrics: Sendable {
     let backpressure: Counter
     let refreshDuration: DurationHistogram
 
+    /// Registers every metric.
     public init() {
         received = registry.makeCounter(name: "segmenta_ingest_messages_received_total", help: "Messages received on the ingestion routes.")
         accepted = registry.makeCounter(name: "segmenta_ingest_messages_accepted_total", help: "Messages stored (new).")

@@ -5,6 +5,7 @@ public import SegmentaStore
 /// take read or admin keys, admin routes admin keys only. Write (ingestion) keys pass only the
 /// experiment-assignment route apps call.
 public struct TokenMiddleware: RouterMiddleware {
+    /// The request context.
     public typealias Context = AppRequestContext
     let store: any Storage
     let needed: APIKey.Kind
@@ -15,6 +16,7 @@ public struct TokenMiddleware: RouterMiddleware {
         self.needed = needed
     }
 
+    /// Checks the key (401 without one or for an unknown one, 403 for the wrong kind) before the body is read.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let token = Self.bearer(request) else {
             throw APIError.unauthorized("this route needs `Authorization: Bearer TOKEN` with a read or admin key; create one with `segmenta keys create --kind read`")

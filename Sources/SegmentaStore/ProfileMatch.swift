@@ -9,6 +9,7 @@ public struct ProfileMatch: Sendable, Equatable {
     /// True when the query equals the matched value (case aside); false for a prefix.
     public var exact: Bool
 
+    /// A match.
     public init(id: String, traits: [String: String], matched: String, exact: Bool) {
         self.id = id
         self.traits = traits

@@ -3,83 +3,116 @@ public import SegmentaCore
 /// The protocols the server's own routes need, on SQLite (each call off the cooperative threads).
 extension SQLiteBackend {
     // ProfileStore
+    /// ``ProfileStore/profileDetail`` on SQLite, run on the backend's threads.
     public func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue? { try await run { s throws(SegmentaError) in try s.profileDetail(id) } }
+    /// ``ProfileStore/profileEvents`` on SQLite, run on the backend's threads.
     public func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)? {
         try await run { s throws(SegmentaError) in try s.profileEvents(id, limit: limit, cursor: cursor) }
     }
+    /// ``ProfileStore/searchProfiles`` on SQLite, run on the backend's threads.
     public func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch] {
         try await run { s throws(SegmentaError) in try s.searchProfiles(query, traits: traits, limit: limit) }
     }
+    /// ``ProfileStore/overview`` on SQLite, run on the backend's threads.
     public func overview() async throws(SegmentaError) -> StoreOverview { try await run { s throws(SegmentaError) in try s.overview() } }
 
     // SegmentStore
+    /// ``SegmentStore/updateSegment`` on SQLite, run on the backend's threads.
     public func updateSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo {
         try await run { s throws(SegmentaError) in try s.updateSegment(document, allowUnknownComputed: allowUnknownComputed) }
     }
+    /// ``SegmentStore/deleteSegment`` on SQLite, run on the backend's threads.
     public func deleteSegment(_ name: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.deleteSegment(name) } }
+    /// ``SegmentStore/history`` on SQLite, run on the backend's threads.
     public func history(of name: String) async throws(SegmentaError) -> [SegmentSnapshot] { try await run { s throws(SegmentaError) in try s.history(of: name) } }
+    /// ``SegmentStore/exportableMembers`` on SQLite, run on the backend's threads.
     public func exportableMembers(of segment: String, after: String?, limit: Int, traits: [String], includeNoConsent: Bool) async throws(SegmentaError) -> [(id: String, values: [JSONValue])] {
         try await run { s throws(SegmentaError) in try s.exportableMembers(of: segment, after: after, limit: limit, traits: traits, includeNoConsent: includeNoConsent) }
     }
+    /// ``SegmentStore/previewSize`` on SQLite, run on the backend's threads.
     public func previewSize(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> Int {
         try await run { s throws(SegmentaError) in try s.previewSize(condition, asOf: asOf) }
     }
+    /// ``SegmentStore/memberPage`` on SQLite, run on the backend's threads.
     public func memberPage(of segment: String, prefix: String, matching traits: [String], offset: Int, limit: Int) async throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) {
         try await run { s throws(SegmentaError) in try s.memberPage(of: segment, prefix: prefix, matching: traits, offset: offset, limit: limit) }
     }
+    /// ``SegmentStore/memberMix`` on SQLite, run on the backend's threads.
     public func memberMix(of segment: String, computed name: String) async throws(SegmentaError) -> [(value: String, count: Int)] {
         try await run { s throws(SegmentaError) in try s.memberMix(of: segment, computed: name) }
     }
 
     // AnalysisStore
+    /// ``AnalysisStore/latestAnalysisRun`` on SQLite, run on the backend's threads.
     public func latestAnalysisRun(kind: String, parameters: JSONValue?) async throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)? {
         try await run { s throws(SegmentaError) in try s.latestAnalysisRun(kind: kind, parameters: parameters) }
     }
+    /// ``AnalysisStore/analysisRuns`` on SQLite, run on the backend's threads.
     public func analysisRuns(kind: String, parameter: String?) async throws(SegmentaError) -> [AnalysisRun] {
         try await run { s throws(SegmentaError) in try s.analysisRuns(kind: kind, parameter: parameter) }
     }
+    /// ``AnalysisStore/transitions`` on SQLite, run on the backend's threads.
     public func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)] {
         try await run { s throws(SegmentaError) in try s.transitions(kind: kind, from: from, to: to) }
     }
+    /// ``AnalysisStore/analysisHighWater`` on SQLite, run on the backend's threads.
     public func analysisHighWater() async throws(SegmentaError) -> Int64 { try await run { s throws(SegmentaError) in try s.analysisHighWater() } }
 
     // ExperimentStore
+    /// ``ExperimentStore/createExperiment`` on SQLite, run on the backend's threads.
     public func createExperiment(_ e: Experiment) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.createExperiment(e) } }
+    /// ``ExperimentStore/createHypothesis`` on SQLite, run on the backend's threads.
     public func createHypothesis(_ h: Hypothesis) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.createHypothesis(h) } }
+    /// ``ExperimentStore/hypotheses`` on SQLite, run on the backend's threads.
     public func hypotheses() async throws(SegmentaError) -> [Hypothesis] { try await run { s throws(SegmentaError) in try s.hypotheses() } }
 
     // AccessStore
+    /// ``AccessStore/insertKey`` on SQLite, run on the backend's threads.
     public func insertKey(_ key: APIKey, hash: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.insertKey(key, hash: hash) } }
+    /// ``AccessStore/keys`` on SQLite, run on the backend's threads.
     public func keys() async throws(SegmentaError) -> [APIKey] { try await run { s throws(SegmentaError) in try s.keys() } }
+    /// ``AccessStore/activeKey`` on SQLite, run on the backend's threads.
     public func activeKey(hash: String) async throws(SegmentaError) -> APIKey? { try await run { s throws(SegmentaError) in try s.activeKey(hash: hash) } }
+    /// ``AccessStore/key`` on SQLite, run on the backend's threads.
     public func key(id: String) async throws(SegmentaError) -> APIKey? { try await run { s throws(SegmentaError) in try s.key(id: id) } }
+    /// ``AccessStore/revokeKey`` on SQLite, run on the backend's threads.
     public func revokeKey(id: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.revokeKey(id: id) } }
 
+    /// ``AccessStore/createSession`` on SQLite, run on the backend's threads.
     public func createSession(_ session: DashboardSession, now: Timestamp) async throws(SegmentaError) {
         try await run { s throws(SegmentaError) in try s.createSession(session, now: now) }
     }
+    /// ``AccessStore/session`` on SQLite, run on the backend's threads.
     public func session(id: String, now: Timestamp) async throws(SegmentaError) -> DashboardSession? {
         try await run { s throws(SegmentaError) in try s.session(id: id, now: now) }
     }
+    /// ``AccessStore/deleteSession`` on SQLite, run on the backend's threads.
     public func deleteSession(id: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.deleteSession(id: id) } }
 
     // WebhookStore
+    /// ``WebhookStore/createWebhook`` on SQLite, run on the backend's threads.
     public func createWebhook(segment: String, url: String, secret: String) async throws(SegmentaError) -> Webhook {
         try await run { s throws(SegmentaError) in try s.createWebhook(segment: segment, url: url, secret: secret) }
     }
+    /// ``WebhookStore/webhooks`` on SQLite, run on the backend's threads.
     public func webhooks(of segment: String) async throws(SegmentaError) -> [Webhook] { try await run { s throws(SegmentaError) in try s.webhooks(of: segment) } }
+    /// ``WebhookStore/deleteWebhook`` on SQLite, run on the backend's threads.
     public func deleteWebhook(id: Int64, segment: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.deleteWebhook(id: id, segment: segment) } }
+    /// ``WebhookStore/dueWebhookDeliveries`` on SQLite, run on the backend's threads.
     public func dueWebhookDeliveries(now: Timestamp, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
         try await run { s throws(SegmentaError) in try s.dueWebhookDeliveries(now: now, limit: limit) }
     }
+    /// ``WebhookStore/recordDeliveryAttempt`` on SQLite, run on the backend's threads.
     public func recordDeliveryAttempt(id: Int64, delivered: Bool, responseStatus: Int?, error: String?, retryAt: Timestamp?) async throws(SegmentaError) {
         try await run { s throws(SegmentaError) in try s.recordDeliveryAttempt(id: id, delivered: delivered, responseStatus: responseStatus, error: error, retryAt: retryAt) }
     }
+    /// ``WebhookStore/webhookDeliveries`` on SQLite, run on the backend's threads.
     public func webhookDeliveries(segment: String, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
         try await run { s throws(SegmentaError) in try s.webhookDeliveries(segment: segment, limit: limit) }
     }
 
     // HealthStore
+    /// ``HealthStore/health`` on SQLite, run on the backend's threads.
     public func health() async throws(SegmentaError) -> [String: String] {
         ["database": "sqlite", "journal_mode": try await run { s throws(SegmentaError) in try s.journalMode() }]
     }
@@ -92,11 +125,16 @@ extension SQLiteBackend {
     }
 
     // PrivacyStore
+    /// ``PrivacyStore/deletePeople`` on SQLite, run on the backend's threads.
     public func deletePeople(_ ids: [String], suppress: Bool, requestID: String) async throws(SegmentaError) -> PrivacyRequest {
         try await run { s throws(SegmentaError) in try s.deletePeople(ids, suppress: suppress, requestID: requestID) }
     }
+    /// ``PrivacyStore/privacyRequest`` on SQLite, run on the backend's threads.
     public func privacyRequest(id: String) async throws(SegmentaError) -> PrivacyRequest? { try await run { s throws(SegmentaError) in try s.privacyRequest(id: id) } }
+    /// ``PrivacyStore/exportPerson`` on SQLite, run on the backend's threads.
     public func exportPerson(_ id: String) async throws(SegmentaError) -> JSONValue? { try await run { s throws(SegmentaError) in try s.exportPerson(id) } }
+    /// ``PrivacyStore/suppressed`` on SQLite, run on the backend's threads.
     public func suppressed(among ids: Set<String>) async throws(SegmentaError) -> Set<String> { try await run { s throws(SegmentaError) in try s.suppressed(among: ids) } }
+    /// ``PrivacyStore/consentDenied`` on SQLite, run on the backend's threads.
     public func consentDenied(among ids: [String]) async throws(SegmentaError) -> Set<String> { try await run { s throws(SegmentaError) in try s.consentDenied(among: ids) } }
 }

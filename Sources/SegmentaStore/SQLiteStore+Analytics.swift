@@ -2,6 +2,7 @@ public import SegmentaCore
 import GRDB
 
 extension SQLiteStore {
+    /// ``ActivityStore/activity`` on SQLite.
     public func activity(_ source: ActivitySource) throws(SegmentaError) -> [CohortRetention.Activity] {
         let (sql, args): (String, StatementArguments)
         switch source {
@@ -19,6 +20,7 @@ extension SQLiteStore {
         }
     }
 
+    /// ``AnalysisStore/replaceComputedTraits`` on SQLite.
     public func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) throws(SegmentaError) {
         try write { db in try ComputedTraitLayout.replace(db, rows, computedAt: computedAt) }
     }
@@ -48,6 +50,7 @@ extension SQLiteStore {
         }
     }
 
+    /// ``AnalysisStore/recordAnalysis`` on SQLite.
     public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)],
                                at time: Timestamp) throws(SegmentaError) {
         try write { db in
@@ -60,6 +63,7 @@ extension SQLiteStore {
         }
     }
 
+    /// ``AnalysisStore/pruneAnalysisRuns`` on SQLite.
     public func pruneAnalysisRuns(kind: String, subject: String, keep: Int) throws(SegmentaError) -> Int {
         try write { db in
             try db.execute(sql: """
@@ -155,6 +159,7 @@ extension SQLiteStore {
         }
     }
 
+    /// ``ActivityStore/eventNames`` on SQLite.
     public func eventNames(limit: Int) throws(SegmentaError) -> [(name: String, count: Int)] {
         try read { db in
             let kind = try db.makeStatement(sql: "SELECT type FROM events WHERE name = ? LIMIT 1")
@@ -168,6 +173,7 @@ extension SQLiteStore {
         }
     }
 
+    /// ``ActivityStore/eventCounts`` on SQLite.
     public func eventCounts(_ name: String, days: Int, asOf: Timestamp) throws(SegmentaError) -> [String: Double] {
         try read { db in
             var out: [String: Double] = [:]

@@ -313,6 +313,7 @@ struct IdentityCache {
 
 /// Messages that arrived together, from one source.
 public struct MessageBatch: Sendable {
+    /// The messages, in the order sent.
     public var messages: [Message]
     /// Deduplication scope of messageIds (`demo`, `file:…`, `http:KEY_ID`).
     public var source: String

@@ -26,6 +26,7 @@ extension SQLiteStore {
         }
     }
 
+    /// ``ActivityStore/orders`` on SQLite.
     public func orders(before cutoff: Timestamp?) throws(SegmentaError) -> [Order] {
         try read { db in
             var out: [Order] = []

@@ -36,16 +36,19 @@ extension SQLiteStore {
         }
     }
 
+    /// ``ProfileStore/sampleTraits`` on SQLite.
     public func sampleTraits(limit: Int) throws(SegmentaError) -> [JSONValue] {
         try read { db in
             try String.fetchAll(db, sql: "SELECT traits FROM profiles ORDER BY rowid DESC LIMIT ?", arguments: [max(0, limit)]).map { try JSONTextParser.parse($0) }
         }
     }
 
+    /// ``ProfileStore/profileIDs`` on SQLite.
     public func profileIDs() throws(SegmentaError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT id FROM profiles") }
     }
 
+    /// ``ProfileStore/traitValues`` on SQLite.
     public func traitValues(_ path: String) throws(SegmentaError) -> [String: String] {
         // SQLite's JSON paths cannot quote a key holding '"' or '\\': read those in Swift.
         if path.contains("\"") || path.contains("\\") {

@@ -30,6 +30,7 @@ public final class SQLiteStore: Sendable {
         /// (SIGBUS) instead of failing one statement, so only commands use it, not the server.
         public var mappedMiB: Int
 
+        /// Cache sizes in MiB for the writer and each reader, readers at most, and memory-mapped I/O.
         public init(writerMiB: Int, readerMiB: Int, maximumReaders: Int, mappedMiB: Int = 0) {
             self.writerMiB = writerMiB
             self.readerMiB = readerMiB
@@ -44,6 +45,7 @@ public final class SQLiteStore: Sendable {
         public static let server = CacheSizes(writerMiB: 64, readerMiB: 32, maximumReaders: 4)
     }
 
+    /// Opens (or creates) the store file at `path`, migrating it; stamps rows with `clock`.
     public init(path: String, cache: CacheSizes = .command, logger: Logger = Logger(label: "segmenta.store"), clock: any WallClock = SystemClock()) throws(SegmentaError) {
         self.logger = logger
         self.clock = clock
@@ -118,6 +120,7 @@ public final class SQLiteStore: Sendable {
         try read { db in try Self.migrator.appliedMigrations(db) }
     }
 
+    /// ``ProfileStore/counts`` on SQLite.
     public func counts() throws(SegmentaError) -> StoreCounts {
         try read { db in
             StoreCounts(

@@ -21,9 +21,13 @@ public enum ActivitySource: Sendable, Equatable {
 
 /// Row counts of the main tables.
 public struct StoreCounts: Sendable, Equatable, Codable {
+    /// Profiles stored.
     public var profiles: Int
+    /// Messages stored (events, and identify, group, alias).
     public var events: Int
+    /// Orders stored.
     public var orders: Int
+    /// Accounts (groups) stored.
     public var accounts: Int
 }
 
@@ -35,13 +39,17 @@ public struct OrderImportResult: Sendable, Equatable {
     public var duplicates = 0
     /// Profiles created for customers seen for the first time.
     public var profilesCreated = 0
+    /// Nothing done yet.
     public init() {}
 }
 
 /// What a profiles import did.
 public struct ProfileImportResult: Sendable, Equatable {
+    /// Profiles created.
     public var created = 0
+    /// Existing profiles whose traits were merged.
     public var updated = 0
+    /// Nothing done yet.
     public init() {}
 }
 
@@ -65,6 +73,7 @@ public struct MessageImportResult: Sendable, Equatable {
     /// `identify` messages that would have merged two identified profiles (two user ids) and did
     /// not: the anonymous id moved to the newest user instead.
     public var mergesRefused = 0
+    /// Nothing done yet.
     public init() {}
 
     /// Adds another batch's counts to these.

@@ -18,7 +18,9 @@ public protocol WallClock: Sendable {
 
 /// The system clock.
 public struct SystemClock: WallClock {
+    /// The system clock.
     public init() {}
+    /// The system time.
     public var now: Timestamp { .now }
 }
 
@@ -29,6 +31,7 @@ public final class ManualClock: WallClock {
     /// Starts at `start` (default: the system time now).
     public init(_ start: Timestamp = .now) { time = Mutex(start) }
 
+    /// The time it was set to.
     public var now: Timestamp { time.withLock { $0 } }
 
     /// Moves the clock forward by `duration`.

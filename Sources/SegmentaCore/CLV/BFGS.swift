@@ -1,10 +1,15 @@
 /// BFGS quasi-Newton minimisation with a backtracking (Armijo) line search
 /// (Nocedal & Wright, "Numerical Optimization", 2nd ed., algorithm 6.1).
 public enum BFGS {
+    /// Where the minimiser stopped.
     public struct Result: Sendable {
+        /// The parameters at the minimum found.
         public var point: [Double]
+        /// The objective there.
         public var value: Double
+        /// Iterations taken.
         public var iterations: Int
+        /// True when the gradient criterion was met within the iteration limit.
         public var converged: Bool
         /// The gradient at `point`.
         public var gradient: [Double]

@@ -5,12 +5,14 @@ import Foundation
 /// Way"): while alive a customer buys at a Poisson rate λ ~ Gamma(r, α); after each purchase they
 /// drop out with probability p ~ Beta(a, b).
 public struct BGNBDModel: Sendable, Equatable {
+    /// The fitted parameters: r and α of the purchase-rate Gamma, a and b of the dropout Beta.
     public var r: Double, alpha: Double, a: Double, b: Double
     /// Log-likelihood at the fit, with all constants.
     public var logLikelihood: Double
     /// Standard errors of (r, α, a, b) from the observed information (nil when not computed).
     public var standardErrors: [Double]?
 
+    /// A model with these parameters.
     public init(r: Double, alpha: Double, a: Double, b: Double, logLikelihood: Double = .nan, standardErrors: [Double]? = nil) {
         self.r = r
         self.alpha = alpha

@@ -3,7 +3,9 @@
 public struct CLVAnalysis: Sendable {
     /// One customer's result.
     public struct Customer: Sendable, Equatable {
+        /// The calibration summary the models read: frequency, recency, T and mean spend.
         public var summary: CustomerSummary
+        /// P(alive): the BG/NBD probability that the customer has not churned.
         public var probabilityAlive: Double
         /// Expected purchases over the horizon.
         public var expectedPurchases: Double
@@ -17,21 +19,31 @@ public struct CLVAnalysis: Sendable {
 
     /// Holdout validation totals.
     public struct Holdout: Sendable, Equatable {
+        /// Length of the holdout period, in the analysis' unit.
         public var length: Double
+        /// Repeat purchases the model predicted for the holdout, all customers together.
         public var predicted: Double
+        /// Repeat purchases that happened in the holdout.
         public var actual: Double
         /// Pearson correlation of predicted and actual purchases per customer.
         public var correlation: Double
     }
 
+    /// The time unit of recency, T and the horizon (days or weeks).
     public var unit: TimeUnit
+    /// How far ahead CLV is projected.
     public var horizonMonths: Int
+    /// Monthly discount rate of future value (0.01 = 1 % a month).
     public var discountRate: Double
+    /// The fitted BG/NBD purchase model (Fader, Hardie & Lee 2005).
     public var bgnbd: BGNBDModel
+    /// The fitted Gamma-Gamma spend model (Fader & Hardie 2013); nil when too few repeat customers.
     public var gammaGamma: GammaGammaModel?
     /// Correlation of frequency and spend among repeat customers (Gamma-Gamma assumes none).
     public var frequencySpendCorrelation: Double?
+    /// Every customer's result, in summary order.
     public var customers: [Customer]
+    /// Holdout totals, when a holdout period was given.
     public var holdout: Holdout?
 
     /// Runs the analysis.

@@ -1,6 +1,7 @@
 /// A customer as the buy-till-you-die models see them (Fader, Hardie & Lee 2005):
 /// repeat purchase days, their span, the customer's age, and the mean value of repeat purchases.
 public struct CustomerSummary: Sendable, Equatable {
+    /// The customer's id.
     public var customerID: String
     /// Number of repeat purchase days (distinct days with a purchase, minus the first).
     public var frequency: Double
@@ -11,6 +12,7 @@ public struct CustomerSummary: Sendable, Equatable {
     /// Mean value of the repeat purchase days (0 without repeats).
     public var monetary: Double
 
+    /// A summary with these values (in the analysis' time unit).
     public init(customerID: String, frequency: Double, recency: Double, T: Double, monetary: Double = 0) {
         self.customerID = customerID
         self.frequency = frequency

@@ -4,9 +4,12 @@ import Foundation
 /// Monetary Value"): a customer's transaction values are Gamma(p, ν), with ν ~ Gamma(q, γ) across
 /// customers (γ is written v here, as in `lifetimes`). Fitted on repeat customers only.
 public struct GammaGammaModel: Sendable, Equatable {
+    /// The fitted parameters: p (shape of spend per transaction), q and v (shape and scale of its rate across customers).
     public var p: Double, q: Double, v: Double
+    /// Log-likelihood at the fit (NaN when the parameters were given).
     public var logLikelihood: Double
 
+    /// A model with these parameters.
     public init(p: Double, q: Double, v: Double, logLikelihood: Double = .nan) {
         self.p = p
         self.q = q

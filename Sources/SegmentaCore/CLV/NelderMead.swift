@@ -3,9 +3,13 @@
 public enum NelderMead {
     /// The result of a minimisation.
     public struct Result: Sendable {
+        /// The parameters at the minimum found.
         public var point: [Double]
+        /// The objective there.
         public var value: Double
+        /// Iterations taken.
         public var iterations: Int
+        /// True when the simplex shrank below the tolerance within the iteration limit.
         public var converged: Bool
     }
 

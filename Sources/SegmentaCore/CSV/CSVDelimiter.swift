@@ -27,6 +27,7 @@ public enum CSVDelimiter: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The delimiter as `--delimiter` names it.
     public var description: String {
         switch self {
         case .whitespace: return "whitespace"

@@ -1,15 +1,20 @@
 /// The clustering workflow: transform, standardise, choose k, cluster, score and name.
 public struct ClusterAnalysis: Sendable {
+    /// The number of clusters used (given, or chosen by the best silhouette).
     public var k: Int
+    /// The clustering: centres, labels, inertia.
     public var result: KMeans.Result
+    /// The mean silhouette (Rousseeuw 1987), exact up to 5,000 points, else on a seeded sample.
     public var silhouette: Double
     /// How exact `silhouette` is: its standard error and the points it was computed on.
     public var silhouetteEstimate: Silhouette.Estimate
     /// Silhouette for each k tried (when k was chosen automatically).
     public var silhouetteByK: [(k: Int, silhouette: Double, inertia: Double)]
+    /// Each cluster described and named, largest first.
     public var personas: [Persona]
     /// Centroids in the space the clustering ran in.
     public var centroidsTransformed: [[Double]]
+    /// Whether features were standardised (z-scores) before clustering.
     public var standardized: Bool
 
     /// Runs it.

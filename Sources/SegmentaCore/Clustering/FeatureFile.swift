@@ -4,6 +4,7 @@ import Dispatch
 /// `predict fit`), parsed on two cores: the bytes are cut at line breaks (unless a quote could
 /// hide one) and each part is parsed alone; the first problem, by line, is reported.
 public enum FeatureFile {
+    /// Reads an id column and numeric features from delimited bytes, on `parallelism` cores, naming the line and column of any bad cell.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, options: DelimitedFileOptions, parallelism: Int = 2) throws(SegmentaError) -> FeatureMatrix {
         let (names, start, line) = try options.layout(of: bytes)
         guard names.count >= 2 else { throw SegmentaError(.invalidInput, "needs an id column and at least one feature column") }

@@ -2,7 +2,9 @@ import Foundation
 
 /// Rows of numeric features, stored row-major in one array.
 public struct FeatureMatrix: Sendable, Equatable {
+    /// One id per row.
     public var ids: [String]
+    /// One name per feature (column).
     public var names: [String]
     /// `values[i * columns + j]` is row i, feature j.
     public var values: [Double]
@@ -17,9 +19,12 @@ public struct FeatureMatrix: Sendable, Equatable {
             : Array(values.prefix(needed)) + [Double](repeating: .nan, count: max(0, needed - values.count))
     }
 
+    /// Number of rows.
     public var rows: Int { ids.count }
+    /// Number of features.
     public var columns: Int { names.count }
 
+    /// Row `row`, feature `column`.
     public subscript(row: Int, column: Int) -> Double {
         get { values[row * columns + column] }
         set { values[row * columns + column] = newValue }
@@ -29,8 +34,11 @@ public struct FeatureMatrix: Sendable, Equatable {
 /// Z-score standardisation with the population standard deviation (as scikit-learn's
 /// `StandardScaler`), optionally after `log1p`.
 public struct Standardizer: Sendable, Equatable {
+    /// Each feature's mean (after log1p where `log`).
     public var means: [Double]
+    /// Each feature's population standard deviation (1 for a constant feature).
     public var deviations: [Double]
+    /// Which features are log1p-transformed before scaling.
     public var log: [Bool]
 
     /// Learns means and deviations. Constant features get deviation 1 (as scikit-learn does).

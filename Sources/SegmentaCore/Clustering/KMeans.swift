@@ -4,17 +4,23 @@ import Foundation
 /// k-means clustering: greedy k-means++ seeding (Arthur & Vassilvitskii 2007, with scikit-learn's
 /// 2 + ⌊ln k⌋ local trials), Lloyd iterations, `nInit` restarts keeping the lowest inertia.
 public enum KMeans {
+    /// What to fit: k, restarts, iteration and tolerance limits, the seed.
     public struct Options: Sendable {
+        /// The number of clusters.
         public var k: Int
+        /// Restarts from new seeds; the result with the lowest inertia is kept.
         public var nInit: Int
+        /// Lloyd iterations per restart at most.
         public var maxIterations: Int
         /// Stop when the total squared movement of the centres is at most `tolerance` × the mean
         /// variance of the features (scikit-learn's rule); 0 runs until assignments stop changing.
         public var tolerance: Double
+        /// Seed of the k-means++ draws: the same seed gives the same clusters.
         public var seed: UInt64
         /// Explicit initial centres (then `nInit` is 1).
         public var initialCenters: [[Double]]?
 
+        /// Options with scikit-learn's defaults for the limits.
         public init(k: Int, nInit: Int = 1, maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0, initialCenters: [[Double]]? = nil) {
             self.k = k
             self.nInit = nInit
@@ -25,13 +31,17 @@ public enum KMeans {
         }
     }
 
+    /// A fitted clustering.
     public struct Result: Sendable, Equatable {
         /// Centres, row-major (k × d).
         public var centers: [[Double]]
+        /// Each row's cluster, 0 ..< k.
         public var labels: [Int]
         /// Sum of squared distances of points to their centre.
         public var inertia: Double
+        /// Lloyd iterations of the restart kept.
         public var iterations: Int
+        /// Rows per cluster.
         public var sizes: [Int]
     }
 

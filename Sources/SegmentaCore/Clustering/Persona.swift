@@ -1,10 +1,15 @@
 /// A cluster described for people: a short name from its most distinctive features, a
 /// description, its size and share, and its centroid in original units.
 public struct Persona: Sendable, Equatable {
+    /// The cluster's label in the k-means result.
     public var cluster: Int
+    /// A short name from what sets the cluster apart ("Recently active, frequent buyers").
     public var name: String
+    /// The cluster's feature means against everyone's, in words.
     public var description: String
+    /// Members.
     public var size: Int
+    /// Members ÷ everyone clustered.
     public var share: Double
     /// Centroid in original units, one per feature.
     public var centroid: [Double]

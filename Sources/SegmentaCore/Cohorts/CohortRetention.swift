@@ -23,8 +23,11 @@ public enum CohortRetention {
 
     /// One unit of activity: a customer did something at a time.
     public struct Activity: Sendable, Equatable {
+        /// Whose activity.
         public var customerID: String
+        /// When.
         public var timestamp: Timestamp
+        /// One activity of one customer.
         public init(customerID: String, timestamp: Timestamp) {
             self.customerID = customerID
             self.timestamp = timestamp

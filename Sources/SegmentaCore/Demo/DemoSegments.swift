@@ -1,5 +1,6 @@
 /// The segments the demo creates: one per kind of variable the guides name.
 public enum DemoSegments {
+    /// The demo company's segments, as definitions with their cards.
     public static let definitions: [JSONValue] = [
         ["name": "champions", "description": "Best customers by RFM",
          "card": ["objective": "Keep and grow our best buyers", "kpi": "Revenue per customer", "actions": "Early access; referral programme"],

@@ -8,7 +8,9 @@
 public enum LifecycleClassifier {
     /// One customer's stage and the numbers behind it.
     public struct Assignment: Sendable, Equatable, Codable {
+        /// The customer's id.
         public var customerID: String
+        /// Their stage at the snapshot.
         public var stage: LifecycleStage
         /// Days since the first and last order (nil for prospects).
         public var daysSinceFirst: Int?, daysSinceLast: Int?

@@ -7,10 +7,13 @@
 public struct JSONTextParser {
     /// A syntax error, or a limit exceeded, and the byte offset where it was found.
     public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// Byte offset of the problem in the text.
         public var offset: Int
+        /// What was wrong there.
         public var reason: String
         /// True when the text may be valid JSON but goes over one of the ``Limits`` (answer 413, not 400).
         public var isLimit: Bool = false
+        /// "invalid JSON at byte N: reason" (or "JSON over a limit …").
         public var description: String { (isLimit ? "JSON over a limit at byte \(offset): " : "invalid JSON at byte \(offset): ") + reason }
     }
 
@@ -25,6 +28,7 @@ public struct JSONTextParser {
         /// Longest string, in UTF-8 bytes after unescaping.
         public var maxStringBytes: Int
 
+        /// Limits with these bounds.
         public init(maxDepth: Int, maxArrayItems: Int, maxValues: Int, maxStringBytes: Int) {
             self.maxDepth = maxDepth
             self.maxArrayItems = maxArrayItems

@@ -16,6 +16,7 @@ public enum JSONValue: Sendable, Hashable {
     /// The elements, if this is an array (else empty).
     /// The value at `key` of an object (nil for a missing key or a value that is not an object).
     public subscript(key: String) -> JSONValue? { objectValue?[key] }
+    /// The elements of an array (empty for any other value).
     public var arrayValues: [JSONValue] { if case .array(let a) = self { return a }; return [] }
     /// True for `null`.
     public var isNull: Bool { if case .null = self { return true }; return false }
@@ -42,6 +43,7 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 extension JSONValue: Codable {
+    /// Decodes any JSON value.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
@@ -52,6 +54,7 @@ extension JSONValue: Codable {
         else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 
+    /// Encodes the value as the JSON it is.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
@@ -67,13 +70,20 @@ extension JSONValue: Codable {
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    /// A string literal as a JSON string.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer literal as a JSON number.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    /// A floating-point literal as a JSON number.
     public init(floatLiteral value: Double) { self = .number(value) }
+    /// A Boolean literal as a JSON Boolean.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array literal as a JSON array.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// A dictionary literal as a JSON object (a repeated key keeps its last value).
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
+    /// `nil` as JSON null.
     public init(nilLiteral: ()) { self = .null }
 }

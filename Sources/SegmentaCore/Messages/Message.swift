@@ -13,22 +13,31 @@ public struct Message: Sendable, Equatable {
     /// person is (identify, alias) or what they belong to (group).
     public static let eventKinds: Set<Kind> = [.track, .page, .screen]
 
+    /// identify, track, page, screen, group or alias.
     public var kind: Kind
     /// The sender's id for deduplication; nil when the sender gave none.
     public var messageID: String?
+    /// The sender's id for a known person (`userId`; PostHog's `distinct_id`).
     public var userID: String?
+    /// The device or browser id of a visitor not known yet (`anonymousId`).
     public var anonymousID: String?
     /// `track`: the event name; `page`/`screen`: the page name.
     public var event: String?
+    /// `track`, `page` and `screen` properties.
     public var properties: [String: JSONValue]
     /// `identify` and `group` traits.
     public var traits: [String: JSONValue]
+    /// `group`: the account's id.
     public var groupID: String?
+    /// `alias`: the id being merged into `userID`.
     public var previousID: String?
     /// Client time of the event (`timestamp`, the spec's originalTimestamp).
     public var timestamp: Timestamp?
+    /// When the SDK sent the batch (`sentAt`), for clock-skew correction.
     public var sentAt: Timestamp?
+    /// When a relay received it (`receivedAt`); the server's arrival time when absent.
     public var receivedAt: Timestamp?
+    /// The SDK's context object (library, page, device…), kept as sent.
     public var context: [String: JSONValue]
 
     /// Creates a message.

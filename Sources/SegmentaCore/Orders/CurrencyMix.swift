@@ -6,6 +6,7 @@ public struct CurrencyMix: Sendable, Equatable {
     /// Each named currency's share of the orders, largest first.
     public var shares: [(currency: String, share: Double)]
 
+    /// The same single currency and the same shares, in order.
     public static func == (a: CurrencyMix, b: CurrencyMix) -> Bool {
         a.single == b.single && a.shares.map(\.currency) == b.shares.map(\.currency) && a.shares.map(\.share) == b.shares.map(\.share)
     }

@@ -22,8 +22,10 @@ public struct ScanReport: Sendable, Equatable {
     /// How many issues are kept in full.
     public static let maxKeptIssues = 100
 
+    /// An empty report.
     public init() {}
 
+    /// Counts an issue (by column) and keeps it while fewer than ``maxKeptIssues`` are kept.
     public mutating func record(_ issue: RowIssue) {
         issueCount += 1
         issuesByColumn[issue.column ?? "row", default: 0] += 1

@@ -14,6 +14,7 @@ public struct RowIssue: Sendable, Hashable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// "line N, column C: reason" (or "line N: reason" for a whole row).
     public var description: String {
         if let column { return "line \(line), column \(column): \(reason)" }
         return "line \(line): \(reason)"

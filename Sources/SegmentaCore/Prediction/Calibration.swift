@@ -4,11 +4,15 @@
 public struct Calibration: Sendable, Equatable {
     /// One bin.
     public struct Bin: Sendable, Equatable {
+        /// Rows in the bin.
         public var rows: Int
+        /// Their mean predicted probability.
         public var meanPredicted: Double
+        /// The share of them that turned out positive.
         public var observed: Double
     }
 
+    /// The bins, from the lowest predictions to the highest.
     public var bins: [Bin]
 
     /// Bins of `predicted` (probabilities) against `labels` (0/1): `count` bins of equal size

@@ -46,6 +46,7 @@ public struct ChurnFeatures: Sendable, Equatable {
         case traitValue(String, String)
     }
 
+    /// The feature columns, in the order of the model's coefficients.
     public var columns: [Column]
 
     /// Values a categorical trait keeps a column for (the most common ones).

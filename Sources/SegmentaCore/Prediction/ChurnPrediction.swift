@@ -11,19 +11,25 @@ import Foundation
 public struct ChurnPrediction: Sendable {
     /// Knobs.
     public struct Options: Sendable, Equatable {
+        /// Days after the cutoff within which a churn event, or becoming `lost`, counts as churning.
         public var horizonDays = 90
         /// scikit-learn's C (inverse regularisation strength).
         public var c = 1.0
+        /// The lifecycle rules that say who is `lost` (and who could still churn).
         public var lifecycle = LifecycleOptions()
+        /// The feature families to use (orders, RFM, lifecycle, events, traits).
         public var families: Set<ChurnFeatures.Family> = Set(ChurnFeatures.Family.allCases)
         /// Smallest number of churners and of stayers to learn from.
         public var minimumPerClass = 10
+        /// The defaults: 90 days, C = 1, every family, 10 per class.
         public init() {}
     }
 
     /// A feature's weight, in words.
     public struct Driver: Sendable, Equatable {
+        /// The feature's column key (`orders_count`, `trait:plan=pro`, …).
         public var key: String
+        /// The feature in words.
         public var label: String
         /// ``ChurnFeatures/Column/whoHasMore``.
         public var whoHasMore: String
@@ -42,6 +48,7 @@ public struct ChurnPrediction: Sendable {
 
     /// One scored profile.
     public struct Score: Sendable, Equatable {
+        /// The profile's id.
         public var id: String
         /// P(churn within the horizon).
         public var probability: Double
@@ -49,18 +56,25 @@ public struct ChurnPrediction: Sendable {
         public var decile: Int
     }
 
+    /// When the scores apply: the store's latest data.
     public var asOf: Timestamp
+    /// asOf − horizon: the time the training features were read at.
     public var cutoff: Timestamp
+    /// The churn horizon, in days.
     public var horizonDays: Int
+    /// The feature columns, as built at the cutoff.
     public var features: ChurnFeatures
     /// Training rows, and how many churned within the horizon.
     public var trainingRows: Int, churners: Int
     /// Held-out rows, their AUC (nil without both outcomes) and calibration.
     public var holdoutRows: Int
+    /// Area under the ROC curve on the held-out quarter (nil without both outcomes there).
     public var holdoutAUC: Double?
+    /// Predicted against observed churn on the held-out quarter, by group.
     public var calibration: Calibration
     /// The final model (fitted on every training row) in standardised units, and its scaler.
     public var model: LogisticRegression
+    /// The feature scaler the model was fitted with (mean and standard deviation per column).
     public var standardizer: Standardizer
     /// Every feature's coefficient, largest effect first.
     public var drivers: [Driver]

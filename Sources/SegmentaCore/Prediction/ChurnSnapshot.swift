@@ -22,9 +22,13 @@ public struct ChurnSnapshot: Sendable {
 
     /// Counts of one event name in the `days` before a snapshot.
     public struct EventWindow: Sendable, Equatable {
+        /// The event's name.
         public var name: String
+        /// The window's length before the snapshot, in days.
         public var days: Int
+        /// Events per profile in the window (absent: none).
         public var counts: [String: Double]
+        /// Creates a window's counts.
         public init(name: String, days: Int, counts: [String: Double]) {
             self.name = name
             self.days = days
@@ -32,6 +36,7 @@ public struct ChurnSnapshot: Sendable {
         }
     }
 
+    /// What the store knew at `asOf`.
     public init(asOf: Timestamp, signups: [String: Timestamp], totals: CustomerTotals, purchases: [String: [Timestamp]],
                 churned: Set<String>, events: [EventWindow], traits: [String: [String: String]]) {
         self.asOf = asOf

@@ -2,6 +2,7 @@
 /// standard deviation 1, as scikit-learn's `StandardScaler`; a constant column is only centred),
 /// in a few passes over the raw values: what `predict fit` trains on.
 public enum LabelledTable {
+    /// Splits a table into features and a 0/1 label column (refusing other labels with the row named), standardising the features when asked.
     public static func split(_ table: FeatureMatrix, label: Int, standardize: Bool) throws(SegmentaError) -> (FeatureMatrix, [Double]) {
         let n = table.rows, p = table.columns, q = p - 1
         guard label >= 0, label < p, q >= 1 else { throw SegmentaError(.invalidInput, "a label column and at least one feature column are needed") }

@@ -11,10 +11,13 @@ import Foundation
 /// optimum is the same one scikit-learn's lbfgs converges to (the fixture test compares
 /// coefficients to 1e-4). Rows are summed in parallel chunks.
 public struct LogisticRegression: Sendable, Equatable {
+    /// The fitted intercept (not regularised).
     public var intercept: Double
+    /// One coefficient per feature column, in column order.
     public var coefficients: [Double]
     /// Newton steps taken.
     public var iterations: Int
+    /// True when the gradient fell below the tolerance within the iteration limit.
     public var converged: Bool
 
     /// P(label = 1) for a row of features (in the units the model was fitted on).

@@ -2,6 +2,7 @@
 /// negative (ties count half) — the Mann–Whitney U statistic over n₁·n₀, with average ranks for
 /// tied scores, as scikit-learn's `roc_auc_score` gives. Nil without both classes.
 public enum ROC {
+    /// The AUC of `scores` against 0/1 `labels`; nil unless both classes are present.
     public static func auc(scores: [Double], labels: [Double]) -> Double? {
         let n = min(scores.count, labels.count)
         let positives = labels.prefix(n).filter { $0 == 1 }.count, negatives = n - positives

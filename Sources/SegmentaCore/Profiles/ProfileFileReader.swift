@@ -5,8 +5,11 @@
 public enum ProfileFileReader {
     /// One profile row.
     public struct Row: Sendable, Equatable {
+        /// Its line in the file (1 is the header).
         public var line: Int
+        /// The profile's id.
         public var id: String
+        /// Its traits, nested where column names are dotted (`company.size`).
         public var traits: [String: JSONValue]
     }
 

@@ -43,6 +43,7 @@ public indirect enum Condition: Sendable, Equatable {
                                                "lifecycle", "clv", "p_alive", "expected_purchases", "cluster", "persona",
                                                "churn_risk", "churn_risk_decile"]
 
+    /// Nodes in the tree, for the limit on definition size.
     public var nodeCount: Int {
         switch self {
         case .all(let c), .any(let c): return 1 + c.reduce(0) { $0 + $1.nodeCount }
@@ -81,15 +82,19 @@ public enum Predicate: Sendable, Equatable {
 
 /// `{"trait"|"computed"|"account_trait": PATH, …}`.
 public struct TraitCondition: Sendable, Equatable {
+    /// Where the value is read: the profile's traits, its computed traits, or its accounts' traits.
     public var source: TraitSource
     /// A dotted path (`company.size`); for computed traits, the name.
     public var path: String
+    /// The test applied to the value.
     public var predicate: Predicate
 }
 
 /// A filter on an event's properties (or an order's fields).
 public struct PropertyFilter: Sendable, Equatable {
+    /// A dotted property path (`plan`, `company.size`); for orders `amount` or `currency`.
     public var property: String
+    /// The test applied to the property's value.
     public var predicate: Predicate
 }
 
@@ -119,11 +124,15 @@ public struct BehaviourCondition: Sendable, Equatable {
         case orders
     }
 
+    /// Track events of one name, or orders.
     public var source: Source
+    /// count, sum, avg, min, max or distinct_days.
     public var aggregate: Aggregate
     /// The property aggregated (sum/avg/min/max); for orders `amount`.
     public var property: String?
+    /// Only events (or orders) whose properties pass every filter count (`where`).
     public var filters: [PropertyFilter]
+    /// Only events in this window count; nil: all of them.
     public var window: Window?
     /// The comparison of the aggregate (numeric ops only).
     public var op: ComparisonOperator

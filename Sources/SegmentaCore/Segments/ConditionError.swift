@@ -5,10 +5,12 @@ public struct ConditionError: Error, Sendable, Equatable, CustomStringConvertibl
     /// What is wrong and what is expected.
     public var message: String
 
+    /// An error at a JSON pointer into the definition (`/condition/all/1/op`).
     public init(_ pointer: String, _ message: String) {
         self.pointer = pointer
         self.message = message
     }
 
+    /// "POINTER: message".
     public var description: String { "\(pointer.isEmpty ? "/" : pointer): \(message)" }
 }

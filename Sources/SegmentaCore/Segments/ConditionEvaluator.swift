@@ -14,6 +14,7 @@ public struct ConditionEvaluator: Sendable {
     /// Members of static segments that may be referenced.
     public var staticMembers: [String: Set<String>]
 
+    /// An evaluator as of `at`, with the conditions of dynamic segments and the members of static ones that references may name.
     public init(at: Timestamp, segments: [String: Condition] = [:], staticMembers: [String: Set<String>] = [:]) {
         self.at = at
         self.segments = segments

@@ -14,15 +14,18 @@ public struct ConditionExplainer: Sendable {
         public var kind: String
         /// The node as a readable condition.
         public var text: String
+        /// Whether the node held for the profile.
         public var held: Bool
         /// The profile's value at a leaf (a trait's value, an aggregate, accounts' values); nil
         /// where there is none (a missing trait, the average of nothing) and on groups.
         public var value: JSONValue?
+        /// The node's children (empty at a leaf).
         public var children: [Explanation]
         /// The node's position: child indices from the root (`[]` is the root, `[1, 0]` the first
         /// child of the second child).
         public var path: [Int]
 
+        /// Creates a node.
         public init(kind: String, text: String, held: Bool, value: JSONValue?, children: [Explanation], path: [Int]) {
             self.kind = kind
             self.text = text
@@ -41,8 +44,10 @@ public struct ConditionExplainer: Sendable {
         }
     }
 
+    /// The evaluator whose answers are explained (its time and references).
     public let evaluator: ConditionEvaluator
 
+    /// An explainer for what `evaluator` decides.
     public init(evaluator: ConditionEvaluator) { self.evaluator = evaluator }
 
     /// The explanation of a condition for one profile.

@@ -4,8 +4,11 @@
 /// error with a JSON pointer and the expected forms. Limits: depth ≤ 32, ≤ 1,000 nodes,
 /// ≤ 10,000 values in a list.
 public enum ConditionParser {
+    /// Deepest nesting of `all`/`any`/`not` a definition may have.
     public static let maxDepth = 32
+    /// Most nodes a definition may have.
     public static let maxNodes = 1000
+    /// Most values in one `in`/`not_in` list.
     public static let maxListValues = 10_000
 
     static let nodeKinds = ["all", "any", "not", "trait", "computed", "account_trait", "account", "event", "orders", "segment"]

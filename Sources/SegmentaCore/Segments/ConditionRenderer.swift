@@ -1,6 +1,7 @@
 /// A readable, one-line text form of a condition, for people (`segments show`, the dashboard):
 /// `plan in ("pro", "enterprise") and count("Logged In", last 30 days) = 0`.
 public enum ConditionRenderer {
+    /// The precise, one-line form of a condition.
     public static func text(_ c: Condition) -> String { render(c, top: true) }
 
     static func render(_ c: Condition, top: Bool) -> String {

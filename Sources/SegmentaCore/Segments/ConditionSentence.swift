@@ -3,6 +3,7 @@
 /// ``ConditionRenderer`` writes the precise form (`computed.rfm_segment in ("Champions", …)`) that
 /// the dashboard keeps one hover away.
 public enum ConditionSentence {
+    /// The condition as a sentence for people.
     public static func text(_ c: Condition) -> String { render(c, top: true) }
 
     /// Computed traits in words (the profile page, the builder, these sentences).

@@ -2,6 +2,7 @@
 public struct SegmentDefinition: Sendable, Equatable {
     /// Unique name: letters, digits, `-`, `_` and `.`, 1–64 characters.
     public var name: String
+    /// What the segment is for, in words.
     public var description: String
     /// The profile card of the guides' template: objective, kpi, needs, risks, goals, actions.
     public var card: [String: String]
@@ -11,6 +12,7 @@ public struct SegmentDefinition: Sendable, Equatable {
     /// The card's fields, in display order.
     public static let cardFields = ["objective", "kpi", "needs", "risks", "goals", "actions"]
 
+    /// A definition (nil condition: a static segment).
     public init(name: String, description: String = "", card: [String: String] = [:], condition: Condition?) {
         self.name = name
         self.description = description

@@ -4,6 +4,7 @@
 public enum TraitCatalog {
     /// One trait path.
     public struct Entry: Sendable, Equatable {
+        /// The trait's dotted path (`company.size`).
         public var path: String
         /// `text`, `number`, `true/false`, `list` or `mixed`.
         public var type: String

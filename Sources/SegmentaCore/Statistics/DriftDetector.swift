@@ -13,36 +13,47 @@
 public enum DriftDetector {
     /// Thresholds.
     public struct Options: Sendable, Equatable {
+        /// How many standard deviations from the recent mean a size must be to raise an alert.
         public var sizeSigma = 3.0
         /// Earlier refreshes the size is compared with, and how many are needed at least.
         public var history = 8, minimumHistory = 4
+        /// A size alert also needs a change of at least this share of the recent mean (0.05 = 5 %).
         public var minimumRelativeChange = 0.05
         /// Family-wise level of the mix tests (Holm across traits).
         public var alpha = 0.01
+        /// A mix alert also needs some value's share of members to move by at least this (0.05 = 5 points).
         public var minimumShareChange = 0.05
         /// Fewer members than this, before or after, and the mix is not tested.
         public var minimumMembers = 30
         /// Values per trait kept apart (the rarer ones are pooled as "other").
         public var levels = 8
+        /// The defaults: 3σ over the last 8 refreshes (4 at least), 5 %, α = 0.01, 5 points, 30 members, 8 values.
         public init() {}
     }
 
     /// A significant change, in words and in numbers.
     public struct Finding: Sendable, Equatable {
+        /// What changed: the segment's size, or its mix of one trait.
         public enum Kind: String, Sendable { case size, mix }
+        /// Size or mix.
         public var kind: Kind
         /// The trait whose mix moved (nil for size).
         public var trait: String?
+        /// The change in a sentence, with the numbers.
         public var message: String
+        /// The numbers behind it: sizes and limits, or shares before and after with the p-value.
         public var details: JSONValue
     }
 
     /// The members' counts per value of one trait, before and after.
     public struct Mix: Sendable, Equatable {
+        /// The trait's key (`plan`, `lifecycle`, `rfm_segment`, …).
         public var trait: String
         /// How people call the trait ("plan", "lifecycle stage").
         public var label: String
+        /// Members per value at the previous refresh and at this one.
         public var before: [String: Int], after: [String: Int]
+        /// Creates a trait's counts.
         public init(trait: String, label: String, before: [String: Int], after: [String: Int]) {
             self.trait = trait
             self.label = label

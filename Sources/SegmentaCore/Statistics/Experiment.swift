@@ -4,15 +4,20 @@ import Foundation
 /// profile), a goal event, and results per variant with lift, interval, p-value and a
 /// sample-ratio-mismatch check.
 public struct Experiment: Sendable, Equatable {
+    /// The experiment's name (letters, digits, `-`, `_`, `.`).
     public var name: String
+    /// The segment whose members take part.
     public var segment: String
+    /// Variant names; the first is the control.
     public var variants: [String]
     /// Weights, summing to 100.
     public var split: [Int]
+    /// The track event that counts as a conversion.
     public var goal: String
     /// A conversion counts when the goal event happens within this many days of first exposure.
     public var windowDays: Int
 
+    /// Checks and creates an experiment: 2–26 distinct variants, one weight each summing to 100, a window within ``Bounds/days``.
     public init(name: String, segment: String, variants: [String], split: [Int], goal: String, windowDays: Int = 14) throws(SegmentaError) {
         guard SegmentDefinition.isValidName(name) else { throw SegmentaError(.invalidInput, "\"\(name)\" is not a valid name; use 1–64 letters, digits, -, _ or .") }
         guard variants.count >= 2, Set(variants).count == variants.count, variants.allSatisfy({ !$0.isEmpty }) else {
@@ -50,11 +55,13 @@ public struct Experiment: Sendable, Equatable {
         return variants[variants.count - 1]
     }
 
+    /// The definition as stored.
     public var json: JSONValue {
         .object(["name": .string(name), "segment": .string(segment), "variants": .array(variants.map(JSONValue.string)),
                  "split": .array(split.map { .number(Double($0)) }), "goal": .string(goal), "window_days": .number(Double(windowDays))])
     }
 
+    /// An experiment from its stored definition.
     public init(json: JSONValue) throws(SegmentaError) {
         guard let o = json.objectValue, let name = o["name"]?.stringValue, let segment = o["segment"]?.stringValue, let goal = o["goal"]?.stringValue,
               let days = o["window_days"]?.integer(in: Bounds.days) else { throw SegmentaError(.storage, "a stored experiment is malformed") }
@@ -64,19 +71,27 @@ public struct Experiment: Sendable, Equatable {
 
     /// Results of one variant against the first (control).
     public struct VariantResult: Sendable, Equatable {
+        /// The variant's name.
         public var variant: String
+        /// Profiles first exposed to it.
         public var exposed: Int
+        /// Of those, profiles that sent the goal event within the window.
         public var converted: Int
+        /// converted ÷ exposed.
         public var rate: Double
         /// Relative lift over control, with a 95 % interval (from the risk ratio's log interval).
         public var lift: Double?, liftLow: Double?, liftHigh: Double?
+        /// Two-sided p-value of the difference with control (two-proportion z-test; nil for the control).
         public var pValue: Double?
     }
 
+    /// Every variant's result and the sample-ratio check.
     public struct Results: Sendable, Equatable {
+        /// One result per variant, control first.
         public var variants: [VariantResult]
         /// χ² goodness-of-fit p-value of exposures against the planned split (SRM when < 0.001).
         public var sampleRatioPValue: Double
+        /// True when the exposures depart from the planned split (p < 0.001): fix assignment before reading results.
         public var sampleRatioMismatch: Bool
     }
 

@@ -10,6 +10,7 @@ public struct Hypothesis: Sendable, Equatable {
         /// Order revenue in the first N days after signup: a mean.
         case revenue(days: Int)
 
+        /// Reads `churned`, `retained:DAYS` or `revenue:DAYS`, saying what to write when it cannot.
         public init(parsing text: String) throws(SegmentaError) {
             let parts = text.split(separator: ":").map(String.init)
             switch (parts.first, parts.count) {
@@ -24,6 +25,7 @@ public struct Hypothesis: Sendable, Equatable {
             }
         }
 
+        /// The outcome as it is written (`retained:90`).
         public var text: String {
             switch self {
             case .churned: return "churned"
@@ -32,6 +34,7 @@ public struct Hypothesis: Sendable, Equatable {
             }
         }
 
+        /// The outcome in words.
         public var description: String {
             switch self {
             case .churned: return "churn rate"
@@ -49,13 +52,18 @@ public struct Hypothesis: Sendable, Equatable {
         }
     }
 
+    /// The hypothesis' name.
     public var name: String
+    /// The behaviour tested: the track event that makes a customer exposed.
     public var event: String
+    /// Exposed means the event happened within this many days of signup.
     public var withinDays: Int
+    /// What is compared between exposed and unexposed customers.
     public var outcome: Outcome
     /// Restrict to a segment's members.
     public var segment: String?
 
+    /// Creates a hypothesis: "customers who do EVENT within N days of signup have a better OUTCOME".
     public init(name: String, event: String, withinDays: Int, outcome: Outcome, segment: String? = nil) {
         self.name = name
         self.event = event
@@ -76,6 +84,7 @@ public struct Hypothesis: Sendable, Equatable {
         return .object(o)
     }
 
+    /// A hypothesis from its stored definition.
     public init(json: JSONValue) throws(SegmentaError) {
         guard let o = json.objectValue, let name = o["name"]?.stringValue, let event = o["event"]?.stringValue,
               let days = o["within_days_of_signup"]?.integer(in: Bounds.days), let outcome = o["outcome"]?.stringValue else {
@@ -86,8 +95,11 @@ public struct Hypothesis: Sendable, Equatable {
 
     /// One test of the hypothesis.
     public struct Result: Sendable, Equatable {
+        /// Customers in each group.
         public var exposed: Int, unexposed: Int
+        /// The test of the outcome, exposed against unexposed (effect, interval, p-value).
         public var comparison: SegmentComparison.Row
+        /// A caution about reading it causally: customers chose whether to do the event.
         public var warning: String
     }
 

@@ -4,7 +4,9 @@ import Foundation
 public struct TestResult: Sendable, Equatable {
     /// The test's name, e.g. "Welch's t-test".
     public var test: String
+    /// The test statistic (t, z, χ², U …).
     public var statistic: Double
+    /// Its p-value (two-sided unless the test is one-sided by nature).
     public var pValue: Double
     /// Degrees of freedom, when the test has them.
     public var degreesOfFreedom: Double?

@@ -30,6 +30,7 @@ public enum KPI: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The KPI in words ("revenue per customer", "churn rate").
     public var description: String {
         switch self {
         case .revenue: return "revenue per customer"

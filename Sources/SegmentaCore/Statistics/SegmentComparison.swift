@@ -7,20 +7,30 @@ public enum SegmentComparison {
     /// For NPS, per-customer scores 0–10.
     public typealias Values = [Double]
 
+    /// One KPI compared between the two groups.
     public struct Row: Sendable, Equatable {
+        /// The KPI compared.
         public var kpi: KPI
+        /// Its value in each group: a mean, a share or an NPS.
         public var a: Double, b: Double
+        /// a − b.
         public var difference: Double
         /// Cohen's d for means, the risk ratio for shares, the NPS difference for NPS.
         public var effectSize: Double
+        /// 95 % confidence interval of the difference (Welch for means, Newcombe for shares, a bootstrap for NPS).
         public var ci: (low: Double, high: Double)
+        /// The test used, by name: Welch's t for means, the two-proportion test for shares, Mann–Whitney for NPS ("not enough data" under 2 per group).
         public var test: String
+        /// Its two-sided p-value.
         public var pValue: Double
+        /// The p-value after Holm's correction across the KPIs compared.
         public var pAdjusted: Double
+        /// The difference in words, saying whether it is significant and large enough to matter.
         public var verdict: String
         /// Customers with a value in each group.
         public var nA: Int, nB: Int
 
+        /// Equal KPI, values, p-value and interval.
         public static func == (l: Row, r: Row) -> Bool {
             l.kpi == r.kpi && l.a == r.a && l.b == r.b && l.pValue == r.pValue && l.ci.low == r.ci.low && l.ci.high == r.ci.high
         }

@@ -1,29 +1,44 @@
 /// The guides' five criteria for a usable segment — distinct, measurable, accessible, substantial,
 /// actionable — each judged pass / warn / fail with the reason.
 public enum SegmentValidation {
+    /// How a criterion came out: pass, warn (worth a look) or fail.
     public enum Status: String, Sendable, Equatable { case pass, warn, fail }
 
+    /// One criterion's verdict.
     public struct Criterion: Sendable, Equatable {
+        /// `distinct`, `measurable`, `accessible`, `substantial` or `actionable`.
         public var name: String
+        /// Pass, warn or fail.
         public var status: Status
+        /// Why, in a sentence with the figures that decided it.
         public var reason: String
     }
 
     /// Thresholds; the defaults are conservative starting points.
     public struct Thresholds: Sendable, Equatable {
+        /// Fewer members than this fails `substantial`.
         public var minimumSize: Int = 100
+        /// A smaller share of everyone than this (0.01 = 1 %) fails `substantial`.
         public var minimumShare: Double = 0.01
+        /// At least this share of members reachable passes `accessible` (below one half fails).
         public var reachableShare: Double = 0.8
+        /// A trait the definition uses that fewer members than this share have makes `measurable` warn.
         public var measurableShare: Double = 0.9
+        /// A Jaccard overlap with another segment at least this high makes `distinct` warn.
         public var overlapWarning: Double = 0.8
+        /// Refreshed longer ago than this many days makes `measurable` warn.
         public var staleAfterDays: Int = 2
+        /// The default thresholds.
         public init() {}
     }
 
     /// Everything the criteria look at.
     public struct Inputs: Sendable {
+        /// The segment's name.
         public var name: String
+        /// Its members.
         public var size: Int
+        /// Everyone in the store.
         public var population: Int
         /// The KPI comparison with the rest.
         public var comparison: [SegmentComparison.Row]
@@ -35,8 +50,10 @@ public enum SegmentValidation {
         public var daysSinceRefresh: Double?
         /// Share of members reachable: consent not denied and an email or phone.
         public var reachable: Double
+        /// The segment card (objective, owner, action, …): `actionable` needs an objective and an action.
         public var card: [String: String]
 
+        /// Gathers the inputs.
         public init(name: String, size: Int, population: Int, comparison: [SegmentComparison.Row], overlaps: [String: Double],
                     dataPresent: [String: Double], daysSinceRefresh: Double?, reachable: Double, card: [String: String]) {
             self.name = name
@@ -58,6 +75,7 @@ public enum SegmentValidation {
         return abs(r.effectSize) >= 0.2
     }
 
+    /// The five verdicts, in the guides' order.
     public static func evaluate(_ i: Inputs, thresholds t: Thresholds = Thresholds()) -> [Criterion] {
         var out: [Criterion] = []
         // Distinct

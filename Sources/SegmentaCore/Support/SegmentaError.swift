@@ -5,8 +5,11 @@
 public struct SegmentaError: Error, Sendable, CustomStringConvertible {
     /// A stable, extensible error code.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The code as the API writes it (`invalid_input`, `not_found`, …).
         public let rawValue: String
+        /// A code.
         public init(_ rawValue: String) { self.rawValue = rawValue }
+        /// The code's text.
         public var description: String { rawValue }
 
         /// The input (a file, a flag, a value) is malformed.
@@ -37,5 +40,6 @@ public struct SegmentaError: Error, Sendable, CustomStringConvertible {
         self.underlying = underlying
     }
 
+    /// The message.
     public var description: String { message }
 }

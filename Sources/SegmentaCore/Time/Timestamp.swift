@@ -47,12 +47,15 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable {
         return Int(difference.floorDivided(by: Self.millisecondsPerDay))
     }
 
+    /// Earlier first.
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
+    /// Decodes milliseconds since 1970.
     public init(from decoder: any Decoder) throws {
         milliseconds = try decoder.singleValueContainer().decode(Int64.self)
     }
 
+    /// Encodes milliseconds since 1970.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(milliseconds)

@@ -11,12 +11,14 @@ public struct AnalysesController: Sendable {
     let options: Recompute.Options
     let logger: Logger
 
+    /// The controller: analyses run with `options`.
     public init(store: any Storage, options: Recompute.Options, logger: Logger) {
         self.store = store
         self.options = options
         self.logger = logger
     }
 
+    /// `GET /api/v1/analyses/…` for read keys, `POST` (recompute one analysis) for admin keys.
     public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>) {
         let store = self.store
         read.get("analyses/:kind") { _, context in

@@ -8,8 +8,10 @@ import SegmentaJobs
 public struct InsightController: Sendable {
     let store: any Storage
 
+    /// The controller over `store`.
     public init(store: any Storage) { self.store = store }
 
+    /// Comparisons, validations, hypotheses and experiments: reads for read keys, runs and writes for admin keys, assignments for apps (write keys).
     public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>, apps: RouterGroup<AppRequestContext>) {
         let store = self.store
         read.get("compare") { request, _ in

@@ -8,8 +8,10 @@ import Foundation
 public struct PrivacyController: Sendable {
     let store: any Storage
 
+    /// The controller over `store`.
     public init(store: any Storage) { self.store = store }
 
+    /// Deletion and export of a person, admin keys only.
     public func addRoutes(admin: RouterGroup<AppRequestContext>) {
         let store = self.store
         admin.post("privacy/delete") { request, _ in

@@ -9,11 +9,13 @@ public struct ProfilesController: Sendable {
     let store: any Storage
     let searchTraits: [String]
 
+    /// The controller; search matches ids and the traits `searchTraits`.
     public init(store: any Storage, searchTraits: [String] = ["email", "name"]) {
         self.store = store
         self.searchTraits = searchTraits
     }
 
+    /// Profiles, their events and search, for read keys.
     public func addRoutes(read: RouterGroup<AppRequestContext>) {
         let store = self.store, traits = self.searchTraits
         read.get("profiles") { request, _ in

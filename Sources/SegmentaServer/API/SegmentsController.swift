@@ -24,6 +24,7 @@ public struct SegmentsController: Sendable {
         self.webhookPageSize = webhookPageSize
     }
 
+    /// Segments, members, history, explanations and alerts for read keys; create, update, delete, refresh and webhooks for admin keys.
     public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>) {
         let store = self.store, networks = self.networks
         read.get("segments") { _, _ in

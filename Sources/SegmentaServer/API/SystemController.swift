@@ -9,12 +9,14 @@ public struct SystemController: Sendable {
     let metrics: ServerMetrics
     let queue: IngestQueue
 
+    /// The controller over the store, the metrics and the ingestion queue.
     public init(store: any Storage, metrics: ServerMetrics, queue: IngestQueue) {
         self.store = store
         self.metrics = metrics
         self.queue = queue
     }
 
+    /// `/health`, `/metrics` and `/openapi.json`, without a key.
     public func addRoutes(to router: Router<AppRequestContext>) {
         let store = self.store, metrics = self.metrics, queue = self.queue
         router.get("health") { _, _ in

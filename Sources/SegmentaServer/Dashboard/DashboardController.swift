@@ -62,6 +62,7 @@ public struct DashboardController: Sendable {
         Response(status: status, headers: securityHeaders, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
+    /// Every dashboard page, sign-in and the static assets.
     public func addRoutes(to router: Router<AppRequestContext>) {
         let store = self.store, sessions = self.sessions
         router.get("assets/app.css") { _, _ in

@@ -7,12 +7,15 @@ public import SegmentaStore
 /// database, keeps the person signed in. Sessions last 12 hours and end at once when their key is
 /// revoked (checked on every request).
 public struct Sessions: Sendable {
+    /// A signed-in session.
     public typealias Session = DashboardSession
     let store: any AccessStore
     let clock: any WallClock
+    /// The cookie that holds the session id.
     public static let cookie = "segmenta_session"
     static let lifetime: TimeInterval = 12 * 3600
 
+    /// Sessions kept in `store`, timed by `clock`.
     public init(store: any AccessStore, clock: any WallClock = SystemClock()) {
         self.store = store
         self.clock = clock

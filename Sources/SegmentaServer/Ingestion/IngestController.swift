@@ -15,6 +15,7 @@ public struct IngestController: Sendable {
     let maxBodyBytes: Int
     let logger: Logger
 
+    /// The SDK endpoints, writing through `queue`, bodies up to `maxBodyBytes`.
     public init(store: any Storage, queue: IngestQueue, metrics: ServerMetrics, maxBodyBytes: Int, logger: Logger) {
         self.store = store
         self.queue = queue

@@ -70,6 +70,7 @@ public struct IngestWriter: Service {
     let metrics: ServerMetrics
     let logger: Logger
 
+    /// The writer of `queue` into `store`.
     public init(queue: IngestQueue, store: any ProfileStore, metrics: ServerMetrics, logger: Logger) {
         self.queue = queue
         self.store = store
@@ -77,6 +78,7 @@ public struct IngestWriter: Service {
         self.logger = logger
     }
 
+    /// Commits groups until shutdown, then what is still queued.
     public func run() async throws {
         await withGracefulShutdownHandler {
             for await _ in queue.signals {

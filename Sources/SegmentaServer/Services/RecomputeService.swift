@@ -18,6 +18,7 @@ public struct RecomputeService: Service {
     /// Runs after each recompute (the server warms the dashboard's member mixes there).
     var afterRecompute: (@Sendable () async -> Void)?
 
+    /// A recompute of `store` every `interval`.
     public init(store: any Storage, interval: Duration, options: Recompute.Options, metrics: ServerMetrics, logger: Logger) {
         self.store = store
         self.interval = interval
@@ -26,6 +27,7 @@ public struct RecomputeService: Service {
         self.logger = logger
     }
 
+    /// Recomputes every interval until shutdown, one at a time across instances.
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {

@@ -37,6 +37,7 @@ public final class WebhookQueue: Service, Sendable {
     /// Endpoints served at the same time.
     static let parallelEndpoints = 16
 
+    /// A sender over `store`'s outbox: retries with exponential backoff from `retryBase`, `policy` on addresses, `clock` for due times.
     public init(store: any Storage, metrics: ServerMetrics, attempts: Int, retryBase: Duration, timeout: Duration,
                 policy: WebhookNetworkPolicy = WebhookNetworkPolicy(), clock: any WallClock = SystemClock(),
                 pollInterval: Duration = .milliseconds(500), logger: Logger) {
@@ -73,6 +74,7 @@ public final class WebhookQueue: Service, Sendable {
         try? await client.shutdown()
     }
 
+    /// Sends due deliveries every `pollInterval` until shutdown.
     public func run() async throws {
         let client = makeClient()
         // The outbox is polled: a due delivery (new, or a retry whose time came) goes out within one poll interval.

@@ -14,6 +14,7 @@ public struct WebhookNetworkPolicy: Sendable, Equatable {
     /// Allow loopback: for tests with a receiver on the same machine only. Never set by the CLI.
     public var allowLoopback = false
 
+    /// A policy: public addresses always, private ones and loopback only when allowed.
     public init(allowPrivate: Bool = false, allowLoopback: Bool = false) {
         self.allowPrivate = allowPrivate
         self.allowLoopback = allowLoopback
@@ -40,8 +41,10 @@ public enum WebhookTarget {
 
     /// An IPv4 (4 bytes) or IPv6 (16 bytes) address.
     public struct Address: Sendable, Equatable, CustomStringConvertible {
+        /// The address' bytes, network order.
         public var bytes: [UInt8]
 
+        /// An address of 4 or 16 bytes.
         public init?(bytes: [UInt8]) {
             guard bytes.count == 4 || bytes.count == 16 else { return nil }
             self.bytes = bytes
@@ -60,6 +63,7 @@ public enum WebhookTarget {
             }
         }
 
+        /// True for an IPv4 address.
         public var isIPv4: Bool { bytes.count == 4 }
 
         /// The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or IPv4-compatible IPv6 address.
@@ -69,6 +73,7 @@ public enum WebhookTarget {
             return nil
         }
 
+        /// What range the address is in (public, private, loopback, link-local, …).
         public var scope: Scope {
             if let v4 = embeddedIPv4 { return v4.scope }
             let b = bytes
@@ -99,6 +104,7 @@ public enum WebhookTarget {
         /// The address as a URL host: `1.2.3.4` or `[2001:db8::1]`.
         public var urlHost: String { isIPv4 ? description : "[\(description)]" }
 
+        /// The address as text.
         public var description: String {
             var out = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
             var copy = bytes
@@ -110,8 +116,11 @@ public enum WebhookTarget {
 
     /// A webhook URL split into what delivery needs.
     public struct Parsed: Sendable, Equatable {
+        /// `http` or `https`.
         public var scheme: String
+        /// The host as written in the URL.
         public var host: String
+        /// The port (80 or 443 when not written).
         public var port: Int
         /// Path and query (at least `/`).
         public var target: String
@@ -181,7 +190,10 @@ public enum WebhookTarget {
 
 /// Why a webhook URL is not used.
 public struct WebhookRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Why, in words.
     public var reason: String
+    /// A refusal with its reason.
     public init(_ reason: String) { self.reason = reason }
+    /// The reason.
     public var description: String { reason }
 }

@@ -129,11 +129,15 @@ extension ClickHouseEventStore {
 
     /// One stored event, as the API shows it, with its place in newest-first order.
     public struct StoredEvent: Sendable {
+        /// The event as the API shows it.
         public var json: JSONValue
+        /// Its time, in milliseconds since 1970 (the first key of the order).
         public var timestamp: Int64
         /// The message's hash: the second key of the order (``ClickHouseBehaviourSQL/message``).
         public var key: UInt64
+        /// Its name (empty for an unnamed page or screen).
         public var name: String
+        /// Its properties.
         public var properties: [String: JSONValue]
     }
 

@@ -19,6 +19,7 @@ public struct ClickHouseEventStore: Sendable {
         schema = ClickHouseSchema(client: client)
     }
 
+    /// Where it connects, for messages (hosts, database, cluster; never the password).
     public var location: String { client.url.location }
 
     /// Creates the database and tables where missing (safe to run again).

@@ -40,10 +40,12 @@ public struct ClickHouseEventsStorage: Storage {
 
     // MARK: writing messages
 
+    /// ``ProfileStore/apply``, its events in ClickHouse.
     public func apply(_ messages: [Message], source: String, arrival: Timestamp) async throws(SegmentaError) -> MessageImportResult {
         try await apply([MessageBatch(messages: messages, source: source, arrival: arrival)]).first ?? MessageImportResult()
     }
 
+    /// ``ProfileStore/apply``, its events in ClickHouse.
     public func apply(_ batches: [MessageBatch]) async throws(SegmentaError) -> [MessageImportResult] {
         // Retries of messages stored lately are answered as duplicates and go nowhere.
         var repeats = Array(repeating: 0, count: batches.count)
@@ -107,12 +109,14 @@ public struct ClickHouseEventsStorage: Storage {
         do {
             try await spool.send(to: events)
         } catch {
-            throw SegmentaError(error.code, "\(error.message). The profiles, identities and orders of the file are stored; run the same import again to send its events (nothing will count twice)", underlying: error)
+            throw SegmentaError(error.code, "sending the file's events to ClickHouse failed: \(error.message) — its profiles, identities and orders are stored; run the same import again to send the events (nothing will count twice)", underlying: error)
         }
         return outcome.results.first ?? MessageImportResult()
     }
 
+    /// ``ProfileStore/applyWithoutEvents``, its events in ClickHouse.
     public func applyWithoutEvents(_ batches: [MessageBatch]) async throws(SegmentaError) -> AppliedMessages { try await primary.applyWithoutEvents(batches) }
+    /// ``ProfileStore/importMessagesWithoutEvents``, its events in ClickHouse.
     public func importMessagesWithoutEvents(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void,
                                             applied: (MessageBatch) throws -> Void) async throws(SegmentaError) -> AppliedMessages {
         try await primary.importMessagesWithoutEvents(produce, applied: applied)
@@ -120,12 +124,14 @@ public struct ClickHouseEventsStorage: Storage {
 
     // MARK: reading events
 
+    /// ``ProfileStore/counts``, its events in ClickHouse.
     public func counts() async throws(SegmentaError) -> StoreCounts {
         var c = try await primary.counts()
         c.events += try await events.storedEvents()
         return c
     }
 
+    /// ``ProfileStore/overview``, its events in ClickHouse.
     public func overview() async throws(SegmentaError) -> StoreOverview {
         var o = try await primary.overview()
         o.events += try await events.storedEvents()
@@ -140,6 +146,7 @@ public struct ClickHouseEventsStorage: Storage {
         return (profile, ids)
     }
 
+    /// ``ProfileStore/profileDetail``, its events in ClickHouse.
     public func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue? {
         guard let found = try await primary.profileDetail(id), case .object(var detail) = found, let (_, ids) = ids(of: found) else { return nil }
         // The primary store counts the messages it keeps (identify, group, alias); ClickHouse the
@@ -218,6 +225,7 @@ public struct ClickHouseEventsStorage: Storage {
         return (out, next.primaryDone && next.eventsDone ? nil : next.text)
     }
 
+    /// ``ProfileStore/profileFacts``, its events in ClickHouse.
     public func profileFacts(_ id: String) async throws(SegmentaError) -> ProfileFacts? {
         guard var facts = try await primary.profileFacts(id), let detail = try await primary.profileDetail(facts.id), let (_, ids) = ids(of: detail) else { return nil }
         facts.events = try await events.events(ofIDs: ids, after: nil, limit: nil, trackOnly: true).reversed().map {
@@ -226,6 +234,7 @@ public struct ClickHouseEventsStorage: Storage {
         return facts
     }
 
+    /// ``ActivityStore/activity``, its events in ClickHouse.
     public func activity(_ source: ActivitySource) async throws(SegmentaError) -> [CohortRetention.Activity] {
         switch source {
         case .orders: return try await primary.activity(source)
@@ -242,8 +251,10 @@ public struct ClickHouseEventsStorage: Storage {
         return out
     }
 
+    /// ``ActivityStore/eventNames``, its events in ClickHouse.
     public func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)] { try await events.eventNames(limit: limit) }
 
+    /// ``ActivityStore/kpiValues``, its events in ClickHouse.
     public func kpiValues(_ kpi: KPI, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
         func everyone(_ value: Double) async throws(SegmentaError) -> [String: Double] {
             var out: [String: Double] = [:]
@@ -268,6 +279,7 @@ public struct ClickHouseEventsStorage: Storage {
         }
     }
 
+    /// ``ExperimentStore/outcomeValues``, its events in ClickHouse.
     public func outcomeValues(_ outcome: Hypothesis.Outcome, signups: [String: Timestamp], asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
         guard case .retained(let days) = outcome else { return try await primary.outcomeValues(outcome, signups: signups, asOf: asOf) }
         let last = try await events.lastTrackTimes(asOf: asOf)
@@ -276,6 +288,7 @@ public struct ClickHouseEventsStorage: Storage {
         return out
     }
 
+    /// ``ExperimentStore/converted``, its events in ClickHouse.
     public func converted(event: String, exposures: [(profile: String, variant: String, at: Timestamp)], windowDays: Int, asOf: Timestamp) async throws(SegmentaError) -> Set<String> {
         let times = try await events.eventTimes(event, profiles: Set(exposures.map(\.profile)))
         var out = Set<String>()
@@ -288,16 +301,19 @@ public struct ClickHouseEventsStorage: Storage {
 
     // MARK: segments: event conditions run in ClickHouse
 
+    /// ``SegmentStore/matchingProfiles``, its events in ClickHouse.
     public func matchingProfiles(_ condition: Condition, asOf: Timestamp, eventLeaves: EventLeaves?) async throws(SegmentaError) -> [String] {
         var leaves = eventLeaves
         if leaves == nil { leaves = try await events.leaves(of: condition, definitions: primary.segmentDefinitions(), asOf: asOf) }
         return try await primary.matchingProfiles(condition, asOf: asOf, eventLeaves: leaves)
     }
 
+    /// ``SegmentStore/previewSize``, its events in ClickHouse.
     public func previewSize(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> Int {
         try await matchingProfiles(condition, asOf: asOf, eventLeaves: nil).count
     }
 
+    /// ``SegmentStore/refresh``, its events in ClickHouse.
     public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int, eventLeaves: EventLeaves?) async throws(SegmentaError) -> RefreshResult {
         var leaves = eventLeaves
         if leaves == nil { leaves = try await events.leaves(forSegment: name, of: primary, asOf: asOf) }
@@ -306,6 +322,7 @@ public struct ClickHouseEventsStorage: Storage {
 
     // MARK: privacy: erasure and export reach the events
 
+    /// ``PrivacyStore/deletePeople``, its events in ClickHouse.
     public func deletePeople(_ ids: [String], suppress: Bool, requestID: String) async throws(SegmentaError) -> PrivacyRequest {
         // Every id of every person named, gathered before the primary store forgets them.
         var all: [String] = []
@@ -313,11 +330,14 @@ public struct ClickHouseEventsStorage: Storage {
             all.append(id.normalizedID)
             if let detail = try await primary.profileDetail(id), let (_, known) = self.ids(of: detail) { all += known }
         }
-        let request = try await primary.deletePeople(ids, suppress: suppress, requestID: requestID)
+        // ClickHouse first: if the store's part then fails, the person is still known there and the
+        // same request can run again; the other way round, a failure would leave events nobody
+        // could find to erase.
         try await events.erase(ids: Array(Set(all)).sorted())
-        return request
+        return try await primary.deletePeople(ids, suppress: suppress, requestID: requestID)
     }
 
+    /// ``PrivacyStore/exportPerson``, its events in ClickHouse.
     public func exportPerson(_ id: String) async throws(SegmentaError) -> JSONValue? {
         guard let found = try await primary.exportPerson(id), case .object(var person) = found, let profile = person["profile_id"]?.stringValue else { return nil }
         var ids = [profile]
@@ -336,12 +356,14 @@ public struct ClickHouseEventsStorage: Storage {
 
     // MARK: health
 
+    /// ``HealthStore/health``, its events in ClickHouse.
     public func health() async throws(SegmentaError) -> [String: String] {
         var h = try await primary.health()
         h["events"] = "clickhouse://" + events.location
         return h
     }
 
+    /// ``HealthStore/exclusively``, its events in ClickHouse.
     public func exclusively<T: Sendable>(_ job: String, _ body: () async throws -> T) async throws -> T? {
         try await primary.exclusively(job, body)
     }
@@ -349,76 +371,140 @@ public struct ClickHouseEventsStorage: Storage {
     // MARK: everything else is the primary store's
 
     // ProfileStore
+    /// The primary store's ``ProfileStore/importProfiles``.
     public func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult { try await primary.importProfiles(rows, at: time) }
+    /// The primary store's ``ProfileStore/searchProfiles``.
     public func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch] { try await primary.searchProfiles(query, traits: traits, limit: limit) }
+    /// The primary store's ``ProfileStore/profileIDs``.
     public func profileIDs() async throws(SegmentaError) -> [String] { try await primary.profileIDs() }
+    /// The primary store's ``ProfileStore/profileID``.
     public func profileID(forExternalID id: String) async throws(SegmentaError) -> String? { try await primary.profileID(forExternalID: id) }
+    /// The primary store's ``ProfileStore/traitValues``.
     public func traitValues(_ path: String) async throws(SegmentaError) -> [String: String] { try await primary.traitValues(path) }
+    /// The primary store's ``ProfileStore/signupTimes``.
     public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] { try await primary.signupTimes() }
+    /// The primary store's ``ProfileStore/identityMap``.
     public func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)] { try await primary.identityMap() }
+    /// The primary store's ``ProfileStore/sampleTraits``.
     public func sampleTraits(limit: Int) async throws(SegmentaError) -> [JSONValue] { try await primary.sampleTraits(limit: limit) }
     // ActivityStore
+    /// The primary store's ``ActivityStore/importOrders``.
     public func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult { try await primary.importOrders(orders, source: source) }
+    /// The primary store's ``ActivityStore/importOrders``.
     public func importOrders(source: String, _ produce: (_ emit: ([Order]) throws -> Void) throws -> Void) async throws(SegmentaError) -> OrderImportResult { try await primary.importOrders(source: source, produce) }
+    /// The primary store's ``ActivityStore/orders``.
     public func orders(before cutoff: Timestamp?) async throws(SegmentaError) -> [Order] { try await primary.orders(before: cutoff) }
+    /// The primary store's ``ActivityStore/customerTotals``.
     public func customerTotals(before cutoff: Timestamp?, refunds: RefundPolicy) async throws(SegmentaError) -> CustomerTotals { try await primary.customerTotals(before: cutoff, refunds: refunds) }
+    /// The primary store's ``ActivityStore/purchaseTimes``.
     public func purchaseTimes(before cutoff: Timestamp) async throws(SegmentaError) -> [String: [Timestamp]] { try await primary.purchaseTimes(before: cutoff) }
+    /// The primary store's ``ActivityStore/customerSummaries``.
     public func customerSummaries(throughDay endDay: Int, unit: TimeUnit) async throws(SegmentaError) -> [CustomerSummary] { try await primary.customerSummaries(throughDay: endDay, unit: unit) }
+    /// The primary store's ``ActivityStore/latestOrderTime``.
     public func latestOrderTime() async throws(SegmentaError) -> Timestamp? { try await primary.latestOrderTime() }
+    /// The primary store's ``ActivityStore/orderCurrencies``.
     public func orderCurrencies() async throws(SegmentaError) -> [(currency: String?, orders: Int)] { try await primary.orderCurrencies() }
     // SegmentStore
+    /// The primary store's ``SegmentStore/createSegment``.
     public func createSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo { try await primary.createSegment(document, allowUnknownComputed: allowUnknownComputed) }
+    /// The primary store's ``SegmentStore/updateSegment``.
     public func updateSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo { try await primary.updateSegment(document, allowUnknownComputed: allowUnknownComputed) }
+    /// The primary store's ``SegmentStore/deleteSegment``.
     public func deleteSegment(_ name: String) async throws(SegmentaError) { try await primary.deleteSegment(name) }
+    /// The primary store's ``SegmentStore/versions``.
     public func versions(of name: String) async throws(SegmentaError) -> [SegmentVersion] { try await primary.versions(of: name) }
+    /// The primary store's ``SegmentStore/history``.
     public func history(of name: String) async throws(SegmentaError) -> [SegmentSnapshot] { try await primary.history(of: name) }
+    /// The primary store's ``SegmentStore/exportableMembers``.
     public func exportableMembers(of segment: String, after: String?, limit: Int, traits: [String], includeNoConsent: Bool) async throws(SegmentaError) -> [(id: String, values: [JSONValue])] { try await primary.exportableMembers(of: segment, after: after, limit: limit, traits: traits, includeNoConsent: includeNoConsent) }
+    /// The primary store's ``SegmentStore/memberPage``.
     public func memberPage(of segment: String, prefix: String, matching traits: [String], offset: Int, limit: Int) async throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) { try await primary.memberPage(of: segment, prefix: prefix, matching: traits, offset: offset, limit: limit) }
+    /// The primary store's ``SegmentStore/memberMix``.
     public func memberMix(of segment: String, computed name: String) async throws(SegmentaError) -> [(value: String, count: Int)] { try await primary.memberMix(of: segment, computed: name) }
+    /// The primary store's ``SegmentStore/segments``.
     public func segments() async throws(SegmentaError) -> [SegmentInfo] { try await primary.segments() }
+    /// The primary store's ``SegmentStore/segment``.
     public func segment(named name: String) async throws(SegmentaError) -> SegmentInfo? { try await primary.segment(named: name) }
+    /// The primary store's ``SegmentStore/members``.
     public func members(of name: String, snapshot: Int64?) async throws(SegmentaError) -> [String] { try await primary.members(of: name, snapshot: snapshot) }
+    /// The primary store's ``SegmentStore/importStatic``.
     public func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult { try await primary.importStatic(name, ids: ids, description: description) }
+    /// The primary store's ``SegmentStore/recordAlerts``.
     public func recordAlerts(_ findings: [DriftDetector.Finding], segment: String, snapshot: SegmentSnapshot) async throws(SegmentaError) -> [SegmentAlert] { try await primary.recordAlerts(findings, segment: segment, snapshot: snapshot) }
+    /// The primary store's ``SegmentStore/alerts``.
     public func alerts(segment: String?, limit: Int) async throws(SegmentaError) -> [SegmentAlert] { try await primary.alerts(segment: segment, limit: limit) }
     // AnalysisStore
+    /// The primary store's ``AnalysisStore/replaceComputedTraits``.
     public func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) async throws(SegmentaError) { try await primary.replaceComputedTraits(rows, computedAt: computedAt) }
+    /// The primary store's ``AnalysisStore/replaceComputedTraits``.
     public func replaceComputedTraits(names: [String], computedAt: Timestamp, rows: @escaping @Sendable () async throws(SegmentaError) -> ComputedTraitRows) async throws(SegmentaError) { try await primary.replaceComputedTraits(names: names, computedAt: computedAt, rows: rows) }
+    /// The primary store's ``AnalysisStore/computedTraitValues``.
     public func computedTraitValues(_ name: String) async throws(SegmentaError) -> [String: String] { try await primary.computedTraitValues(name) }
+    /// The primary store's ``AnalysisStore/recordAnalysis``.
     public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)], at time: Timestamp) async throws(SegmentaError) { try await primary.recordAnalysis(kind: kind, asOf: asOf, parameters: parameters, summary: summary, values: values, at: time) }
+    /// The primary store's ``AnalysisStore/latestAnalysisRun``.
     public func latestAnalysisRun(kind: String, parameters: JSONValue?) async throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)? { try await primary.latestAnalysisRun(kind: kind, parameters: parameters) }
+    /// The primary store's ``AnalysisStore/analysisRuns``.
     public func analysisRuns(kind: String, parameter: String?) async throws(SegmentaError) -> [AnalysisRun] { try await primary.analysisRuns(kind: kind, parameter: parameter) }
+    /// The primary store's ``AnalysisStore/pruneAnalysisRuns``.
     public func pruneAnalysisRuns(kind: String, subject: String, keep: Int) async throws(SegmentaError) -> Int { try await primary.pruneAnalysisRuns(kind: kind, subject: subject, keep: keep) }
+    /// The primary store's ``AnalysisStore/transitions``.
     public func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)] { try await primary.transitions(kind: kind, from: from, to: to) }
+    /// The primary store's ``AnalysisStore/analysisHighWater``.
     public func analysisHighWater() async throws(SegmentaError) -> Int64 { try await primary.analysisHighWater() }
+    /// The primary store's ``AnalysisStore/analysisDates``.
     public func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp] { try await primary.analysisDates(kind: kind) }
+    /// The primary store's ``AnalysisStore/sortedAnalysisValues``.
     public func sortedAnalysisValues(kind: String, asOf: Timestamp) async throws(SegmentaError) -> [(profile: String, value: String)]? { try await primary.sortedAnalysisValues(kind: kind, asOf: asOf) }
     // ExperimentStore
+    /// The primary store's ``ExperimentStore/createExperiment``.
     public func createExperiment(_ e: Experiment) async throws(SegmentaError) { try await primary.createExperiment(e) }
+    /// The primary store's ``ExperimentStore/createHypothesis``.
     public func createHypothesis(_ h: Hypothesis) async throws(SegmentaError) { try await primary.createHypothesis(h) }
+    /// The primary store's ``ExperimentStore/hypotheses``.
     public func hypotheses() async throws(SegmentaError) -> [Hypothesis] { try await primary.hypotheses() }
+    /// The primary store's ``ExperimentStore/experiment``.
     public func experiment(named name: String) async throws(SegmentaError) -> Experiment? { try await primary.experiment(named: name) }
+    /// The primary store's ``ExperimentStore/exposures``.
     public func exposures(of experiment: String) async throws(SegmentaError) -> [(profile: String, variant: String, at: Timestamp)] { try await primary.exposures(of: experiment) }
+    /// The primary store's ``ExperimentStore/recordExposure``.
     public func recordExposure(experiment: String, profile: String, variant: String, at: Timestamp) async throws(SegmentaError) { try await primary.recordExposure(experiment: experiment, profile: profile, variant: variant, at: at) }
     // AccessStore
+    /// The primary store's ``AccessStore/insertKey``.
     public func insertKey(_ key: APIKey, hash: String) async throws(SegmentaError) { try await primary.insertKey(key, hash: hash) }
+    /// The primary store's ``AccessStore/keys``.
     public func keys() async throws(SegmentaError) -> [APIKey] { try await primary.keys() }
+    /// The primary store's ``AccessStore/activeKey``.
     public func activeKey(hash: String) async throws(SegmentaError) -> APIKey? { try await primary.activeKey(hash: hash) }
+    /// The primary store's ``AccessStore/key``.
     public func key(id: String) async throws(SegmentaError) -> APIKey? { try await primary.key(id: id) }
+    /// The primary store's ``AccessStore/revokeKey``.
     public func revokeKey(id: String) async throws(SegmentaError) { try await primary.revokeKey(id: id) }
+    /// The primary store's ``AccessStore/createSession``.
     public func createSession(_ session: DashboardSession, now: Timestamp) async throws(SegmentaError) { try await primary.createSession(session, now: now) }
+    /// The primary store's ``AccessStore/session``.
     public func session(id: String, now: Timestamp) async throws(SegmentaError) -> DashboardSession? { try await primary.session(id: id, now: now) }
+    /// The primary store's ``AccessStore/deleteSession``.
     public func deleteSession(id: String) async throws(SegmentaError) { try await primary.deleteSession(id: id) }
     // WebhookStore
+    /// The primary store's ``WebhookStore/createWebhook``.
     public func createWebhook(segment: String, url: String, secret: String) async throws(SegmentaError) -> Webhook { try await primary.createWebhook(segment: segment, url: url, secret: secret) }
+    /// The primary store's ``WebhookStore/webhooks``.
     public func webhooks(of segment: String) async throws(SegmentaError) -> [Webhook] { try await primary.webhooks(of: segment) }
+    /// The primary store's ``WebhookStore/deleteWebhook``.
     public func deleteWebhook(id: Int64, segment: String) async throws(SegmentaError) { try await primary.deleteWebhook(id: id, segment: segment) }
+    /// The primary store's ``WebhookStore/dueWebhookDeliveries``.
     public func dueWebhookDeliveries(now: Timestamp, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] { try await primary.dueWebhookDeliveries(now: now, limit: limit) }
+    /// The primary store's ``WebhookStore/recordDeliveryAttempt``.
     public func recordDeliveryAttempt(id: Int64, delivered: Bool, responseStatus: Int?, error: String?, retryAt: Timestamp?) async throws(SegmentaError) { try await primary.recordDeliveryAttempt(id: id, delivered: delivered, responseStatus: responseStatus, error: error, retryAt: retryAt) }
+    /// The primary store's ``WebhookStore/webhookDeliveries``.
     public func webhookDeliveries(segment: String, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] { try await primary.webhookDeliveries(segment: segment, limit: limit) }
     // PrivacyStore
+    /// The primary store's ``PrivacyStore/privacyRequest``.
     public func privacyRequest(id: String) async throws(SegmentaError) -> PrivacyRequest? { try await primary.privacyRequest(id: id) }
+    /// The primary store's ``PrivacyStore/suppressed``.
     public func suppressed(among ids: Set<String>) async throws(SegmentaError) -> Set<String> { try await primary.suppressed(among: ids) }
+    /// The primary store's ``PrivacyStore/consentDenied``.
     public func consentDenied(among ids: [String]) async throws(SegmentaError) -> Set<String> { try await primary.consentDenied(among: ids) }
     // HealthStore
 }

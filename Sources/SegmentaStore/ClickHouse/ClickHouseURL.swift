@@ -11,15 +11,23 @@ import Foundation
 public struct ClickHouseURL: Sendable, Equatable {
     /// One server's HTTP address.
     public struct Host: Sendable, Equatable, CustomStringConvertible {
+        /// The host name or address.
         public var name: String
+        /// Its HTTP port.
         public var port: Int
+        /// `name:port`.
         public var description: String { "\(name):\(port)" }
     }
 
+    /// Every server's HTTP address (all of a cluster's, so tables can be created on each).
     public var hosts: [Host]
+    /// The database Segmenta's tables live in.
     public var database: String
+    /// The cluster of the servers' `remote_servers` (nil: one server).
     public var cluster: String?
+    /// The user (`default` when not given).
     public var user: String
+    /// The password, from the URL or `CLICKHOUSE_PASSWORD`.
     public var password: String?
 
     /// `host:port/database`, for messages (never the password).

@@ -4,10 +4,15 @@ public import SegmentaCore
 /// members, or of its non-members when `complement` is set. The condition compiler then tests
 /// membership of these lists in place of reading an events table.
 public struct EventLeaves: Sendable {
+    /// One event condition's answer.
     public struct Leaf: Sendable {
+        /// The condition.
         public var condition: BehaviourCondition
+        /// The profiles returned: the members, or the non-members when `complement`.
         public var ids: [String]
+        /// True when `ids` are those the condition does not hold for.
         public var complement: Bool
+        /// An answer.
         public init(condition: BehaviourCondition, ids: [String], complement: Bool) {
             self.condition = condition
             self.ids = ids
@@ -15,8 +20,10 @@ public struct EventLeaves: Sendable {
         }
     }
 
+    /// The answers, one per distinct condition.
     public var leaves: [Leaf] = []
 
+    /// A set of answers.
     public init(leaves: [Leaf] = []) { self.leaves = leaves }
 
     /// The evaluated leaf of a condition, nil when it was not evaluated.

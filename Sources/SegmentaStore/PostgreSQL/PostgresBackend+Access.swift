@@ -3,6 +3,7 @@ import PostgresNIO
 
 /// API keys, webhooks and their outbox, and health, on PostgreSQL.
 extension PostgresBackend {
+    /// ``AccessStore/insertKey`` on PostgreSQL.
     public func insertKey(_ key: APIKey, hash: String) async throws(SegmentaError) {
         try await write { pg in
             try await pg.execute("""
@@ -11,20 +12,24 @@ extension PostgresBackend {
         }
     }
 
+    /// ``AccessStore/keys`` on PostgreSQL.
     public func keys() async throws(SegmentaError) -> [APIKey] {
         try await read { pg in try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys ORDER BY created_at, id").map(Self.key) }
     }
 
+    /// ``AccessStore/activeKey`` on PostgreSQL.
     public func activeKey(hash: String) async throws(SegmentaError) -> APIKey? {
         try await read { pg in
             try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys WHERE hash = \(hash) AND revoked_at IS NULL").first.map(Self.key)
         }
     }
 
+    /// ``AccessStore/key`` on PostgreSQL.
     public func key(id: String) async throws(SegmentaError) -> APIKey? {
         try await read { pg in try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys WHERE id = \(id)").first.map(Self.key) }
     }
 
+    /// ``AccessStore/revokeKey`` on PostgreSQL.
     public func revokeKey(id: String) async throws(SegmentaError) {
         try await write { pg in
             guard try await pg.exists("UPDATE api_keys SET revoked_at = \(clock.now.milliseconds) WHERE id = \(id) AND revoked_at IS NULL RETURNING 1") else {
@@ -42,6 +47,7 @@ extension PostgresBackend {
 
     // MARK: - sessions
 
+    /// ``AccessStore/createSession`` on PostgreSQL.
     public func createSession(_ session: DashboardSession, now: Timestamp) async throws(SegmentaError) {
         try await write { pg in
             try await pg.execute("DELETE FROM dashboard_sessions WHERE expires_at <= \(now.milliseconds)")
@@ -52,6 +58,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``AccessStore/session`` on PostgreSQL.
     public func session(id: String, now: Timestamp) async throws(SegmentaError) -> DashboardSession? {
         try await read { pg in
             guard let row = try await pg.rows("""
@@ -62,12 +69,14 @@ extension PostgresBackend {
         }
     }
 
+    /// ``AccessStore/deleteSession`` on PostgreSQL.
     public func deleteSession(id: String) async throws(SegmentaError) {
         try await write { pg in try await pg.execute("DELETE FROM dashboard_sessions WHERE id_hash = \(IDHash.hex(id))") }
     }
 
     // MARK: - webhooks
 
+    /// ``WebhookStore/createWebhook`` on PostgreSQL.
     public func createWebhook(segment: String, url: String, secret: String) async throws(SegmentaError) -> Webhook {
         let now = clock.now
         return try await write { pg in
@@ -79,6 +88,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``WebhookStore/webhooks`` on PostgreSQL.
     public func webhooks(of segment: String) async throws(SegmentaError) -> [Webhook] {
         try await read { pg in
             try await pg.rows("SELECT id, segment, url, secret, created_at FROM webhooks WHERE segment = \(segment) ORDER BY id").map { r in
@@ -88,6 +98,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``WebhookStore/deleteWebhook`` on PostgreSQL.
     public func deleteWebhook(id: Int64, segment: String) async throws(SegmentaError) {
         try await write { pg in
             guard try await pg.exists("DELETE FROM webhooks WHERE id = \(id) AND segment = \(segment) RETURNING 1") else {
@@ -113,6 +124,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``WebhookStore/dueWebhookDeliveries`` on PostgreSQL.
     public func dueWebhookDeliveries(now: Timestamp, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
         try await read { pg in
             try await pg.rows("""
@@ -121,12 +133,14 @@ extension PostgresBackend {
         }
     }
 
+    /// ``WebhookStore/webhookDeliveries`` on PostgreSQL.
     public func webhookDeliveries(segment: String, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
         try await read { pg in
             try await pg.rows("\(unescaped: Self.deliverySelect) WHERE w.segment = \(segment) ORDER BY d.id DESC LIMIT \(limit)").map(Self.delivery)
         }
     }
 
+    /// ``WebhookStore/recordDeliveryAttempt`` on PostgreSQL.
     public func recordDeliveryAttempt(id: Int64, delivered: Bool, responseStatus: Int?, error: String?, retryAt: Timestamp?) async throws(SegmentaError) {
         let now = clock.now.milliseconds
         let status = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
@@ -159,6 +173,7 @@ extension PostgresBackend {
         "(COALESCE(\(alias).traits #> '{consent,marketing}' IN ('false'::jsonb, '\"false\"'::jsonb), false))"
     }
 
+    /// ``PrivacyStore/consentDenied`` on PostgreSQL.
     public func consentDenied(among ids: [String]) async throws(SegmentaError) -> Set<String> {
         try await read { pg in try await Self.consentDenied(pg, among: ids) }
     }
@@ -192,6 +207,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ProfileStore/counts`` on PostgreSQL.
     public func counts() async throws(SegmentaError) -> StoreCounts {
         try await read { pg in
             let row = try await pg.rows("SELECT (SELECT count(*) FROM profiles), (SELECT count(*) FROM events), (SELECT count(*) FROM orders), (SELECT count(*) FROM accounts)").first
@@ -200,6 +216,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``HealthStore/health`` on PostgreSQL.
     public func health() async throws(SegmentaError) -> [String: String] {
         let version = try await read { pg in try await pg.value("SHOW server_version", as: String.self) ?? "" }
         return ["database": "postgresql", "server_version": version]

@@ -6,6 +6,7 @@ extension PostgresBackend {
     /// Rows bound per multi-row statement (arrays through `unnest`).
     static let chunk = 20_000
 
+    /// ``ActivityStore/importOrders`` on PostgreSQL.
     public func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult {
         let now = clock.now.milliseconds
         var occurrences: [UInt64: Int] = [:]
@@ -50,6 +51,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ActivityStore/orders`` on PostgreSQL.
     public func orders(before cutoff: Timestamp?) async throws(SegmentaError) -> [Order] {
         try await read { pg in
             try await pg.rows("SELECT order_id, profile_id, timestamp, amount, currency FROM orders WHERE timestamp < \(cutoff?.milliseconds ?? Int64.max)").map { r in
@@ -90,6 +92,7 @@ extension PostgresBackend {
         return CustomerTotals(unordered: rows)
     }
 
+    /// ``ActivityStore/purchaseTimes`` on PostgreSQL.
     public func purchaseTimes(before cutoff: Timestamp) async throws(SegmentaError) -> [String: [Timestamp]] {
         try await read { pg in
             var out: [String: [Timestamp]] = [:]
@@ -101,6 +104,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ActivityStore/customerSummaries`` on PostgreSQL.
     public func customerSummaries(throughDay endDay: Int, unit: TimeUnit) async throws(SegmentaError) -> [CustomerSummary] {
         let day = Int64(86_400_000), end = Int64(endDay)
         let rows: [CustomerSummary] = try await read { pg in
@@ -123,10 +127,12 @@ extension PostgresBackend {
         return CustomerOrder.sortedIndices(rows.map(\.customerID)).map { rows[$0] }
     }
 
+    /// ``ActivityStore/latestOrderTime`` on PostgreSQL.
     public func latestOrderTime() async throws(SegmentaError) -> Timestamp? {
         try await read { pg in try await pg.value("SELECT max(timestamp) FROM orders", as: Int64.self).map(Timestamp.init(milliseconds:)) }
     }
 
+    /// ``ActivityStore/activity`` on PostgreSQL.
     public func activity(_ source: ActivitySource) async throws(SegmentaError) -> [CohortRetention.Activity] {
         let query: PostgresQuery
         switch source {
@@ -142,6 +148,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ActivityStore/orderCurrencies`` on PostgreSQL.
     public func orderCurrencies() async throws(SegmentaError) -> [(currency: String?, orders: Int)] {
         try await read { pg in
             try await pg.rows("SELECT currency, count(*)::bigint FROM orders GROUP BY currency ORDER BY 2 DESC, currency COLLATE \"C\" NULLS FIRST").map { row in
@@ -151,6 +158,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ActivityStore/eventNames`` on PostgreSQL.
     public func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)] {
         try await read { pg in
             var out: [(name: String, count: Int)] = []
@@ -165,6 +173,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ActivityStore/eventCounts`` on PostgreSQL.
     public func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
         try await read { pg in
             var out: [String: Double] = [:]
@@ -180,6 +189,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ActivityStore/kpiValues`` on PostgreSQL.
     public func kpiValues(_ kpi: KPI, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
         let at = asOf.milliseconds
         return try await read { pg in

@@ -3,6 +3,7 @@ import PostgresNIO
 
 /// Drift alerts on PostgreSQL: the same rows and webhook deliveries as on SQLite.
 extension PostgresBackend {
+    /// ``SegmentStore/recordAlerts`` on PostgreSQL.
     public func recordAlerts(_ findings: [DriftDetector.Finding], segment: String, snapshot: SegmentSnapshot) async throws(SegmentaError) -> [SegmentAlert] {
         guard !findings.isEmpty else { return [] }
         return try await write { pg in
@@ -27,6 +28,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``SegmentStore/alerts`` on PostgreSQL.
     public func alerts(segment: String?, limit: Int) async throws(SegmentaError) -> [SegmentAlert] {
         try await read { pg in
             try await pg.rows("""

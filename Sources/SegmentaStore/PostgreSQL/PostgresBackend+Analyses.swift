@@ -4,6 +4,7 @@ import PostgresNIO
 /// Analyses on PostgreSQL: computed traits (one `jsonb` object per profile and group), runs, and
 /// the per-profile values kept with a run.
 extension PostgresBackend {
+    /// ``AnalysisStore/replaceComputedTraits`` on PostgreSQL.
     public func replaceComputedTraits(_ rows: ComputedTraitRows, computedAt: Timestamp) async throws(SegmentaError) {
         var byGroup: [String: [Int]] = [:]
         for (i, name) in rows.names.enumerated() { byGroup[ComputedTraitLayout.group(of: name), default: []].append(i) }
@@ -40,6 +41,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``AnalysisStore/computedTraitValues`` on PostgreSQL.
     public func computedTraitValues(_ name: String) async throws(SegmentaError) -> [String: String] {
         try await read { pg in
             var out: [String: String] = [:]
@@ -54,6 +56,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``AnalysisStore/recordAnalysis`` on PostgreSQL.
     public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)],
                                at time: Timestamp) async throws(SegmentaError) {
         let valuesText = values.isEmpty ? nil : Transitions.objectText(values)
@@ -68,6 +71,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``AnalysisStore/latestAnalysisRun`` on PostgreSQL.
     public func latestAnalysisRun(kind: String, parameters: JSONValue?) async throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)? {
         try await read { pg in
             guard let row = try await pg.rows("""
@@ -80,6 +84,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``AnalysisStore/pruneAnalysisRuns`` on PostgreSQL.
     public func pruneAnalysisRuns(kind: String, subject: String, keep: Int) async throws(SegmentaError) -> Int {
         try await write { pg in
             try await pg.column("""
@@ -92,6 +97,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``AnalysisStore/analysisRuns`` on PostgreSQL.
     public func analysisRuns(kind: String, parameter: String?) async throws(SegmentaError) -> [AnalysisRun] {
         try await read { pg in
             try await pg.rows("""
@@ -104,6 +110,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``AnalysisStore/transitions`` on PostgreSQL.
     public func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)] {
         try await read { pg in
             func run(_ t: Timestamp) async throws -> Int64? {
@@ -114,16 +121,19 @@ extension PostgresBackend {
         }
     }
 
+    /// ``AnalysisStore/analysisHighWater`` on PostgreSQL.
     public func analysisHighWater() async throws(SegmentaError) -> Int64 {
         try await read { pg in try await pg.value("SELECT COALESCE(max(id), 0) FROM analysis_runs", as: Int64.self) ?? 0 }
     }
 
+    /// ``AnalysisStore/analysisDates`` on PostgreSQL.
     public func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp] {
         try await read { pg in
             try await pg.column("SELECT DISTINCT as_of FROM analysis_runs WHERE kind = \(kind) ORDER BY as_of DESC", as: Int64.self).map(Timestamp.init(milliseconds:))
         }
     }
 
+    /// ``AnalysisStore/sortedAnalysisValues`` on PostgreSQL.
     public func sortedAnalysisValues(kind: String, asOf: Timestamp) async throws(SegmentaError) -> [(profile: String, value: String)]? {
         try await read { pg in
             guard let run = try await pg.value("""

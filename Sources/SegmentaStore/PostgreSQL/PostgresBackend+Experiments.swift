@@ -3,6 +3,7 @@ import PostgresNIO
 
 /// Experiments, exposures, hypotheses and their outcomes on PostgreSQL.
 extension PostgresBackend {
+    /// ``ExperimentStore/createExperiment`` on PostgreSQL.
     public func createExperiment(_ e: Experiment) async throws(SegmentaError) {
         try await write { pg in
             if try await pg.exists("SELECT 1 FROM experiments WHERE name = \(e.name)") { throw SegmentaError(.conflict, "an experiment named \"\(e.name)\" already exists") }
@@ -13,6 +14,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ExperimentStore/experiment`` on PostgreSQL.
     public func experiment(named name: String) async throws(SegmentaError) -> Experiment? {
         guard let text = try await read({ pg in try await pg.value("SELECT definition FROM experiments WHERE name = \(name)", as: String.self) }) else { return nil }
         let json: JSONValue
@@ -20,6 +22,7 @@ extension PostgresBackend {
         return try Experiment(json: json)
     }
 
+    /// ``ExperimentStore/recordExposure`` on PostgreSQL.
     public func recordExposure(experiment: String, profile: String, variant: String, at: Timestamp) async throws(SegmentaError) {
         try await write { pg in
             try await pg.execute("""
@@ -29,6 +32,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ExperimentStore/exposures`` on PostgreSQL.
     public func exposures(of experiment: String) async throws(SegmentaError) -> [(profile: String, variant: String, at: Timestamp)] {
         try await read { pg in
             try await pg.rows("""
@@ -47,6 +51,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ExperimentStore/converted`` on PostgreSQL.
     public func converted(event: String, exposures: [(profile: String, variant: String, at: Timestamp)], windowDays: Int, asOf: Timestamp) async throws(SegmentaError) -> Set<String> {
         guard !exposures.isEmpty else { return [] }
         let profiles = exposures.map(\.profile), starts = exposures.map(\.at.milliseconds)
@@ -59,6 +64,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ExperimentStore/createHypothesis`` on PostgreSQL.
     public func createHypothesis(_ h: Hypothesis) async throws(SegmentaError) {
         guard SegmentDefinition.isValidName(h.name) else { throw SegmentaError(.invalidInput, "\"\(h.name)\" is not a valid name; use 1–64 letters, digits, -, _ or .") }
         try await write { pg in
@@ -68,11 +74,13 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ExperimentStore/hypotheses`` on PostgreSQL.
     public func hypotheses() async throws(SegmentaError) -> [Hypothesis] {
         let texts = try await read { pg in try await pg.column("SELECT definition FROM hypotheses ORDER BY name", as: String.self) }
         return try Hypothesis.stored(texts)
     }
 
+    /// ``ExperimentStore/outcomeValues`` on PostgreSQL.
     public func outcomeValues(_ outcome: Hypothesis.Outcome, signups: [String: Timestamp], asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
         switch outcome {
         case .churned:

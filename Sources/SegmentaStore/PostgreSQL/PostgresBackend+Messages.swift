@@ -5,6 +5,7 @@ import PostgresNIO
 /// messageId), identities linked and merged, traits merged newest-wins per leaf, groups and
 /// `Order Completed` orders — in one transaction per group of batches.
 extension PostgresBackend {
+    /// ``ProfileStore/apply`` on PostgreSQL.
     public func apply(_ messages: [Message], source: String, arrival: Timestamp) async throws(SegmentaError) -> MessageImportResult {
         try await apply([MessageBatch(messages: messages, source: source, arrival: arrival)]).first ?? MessageImportResult()
     }

@@ -4,6 +4,7 @@ import PostgresNIO
 /// Privacy requests on PostgreSQL: the rules of ``SQLiteStore``'s `deletePeople` (no row left,
 /// ids kept only as hashes, webhook bodies, summaries and run values scrubbed).
 extension PostgresBackend {
+    /// ``PrivacyStore/deletePeople`` on PostgreSQL.
     public func deletePeople(_ ids: [String], suppress: Bool, requestID: String) async throws(SegmentaError) -> PrivacyRequest {
         guard !ids.isEmpty, ids.count <= 5000 else { throw SegmentaError(.invalidInput, "userIds must hold between 1 and 5,000 ids (got \(ids.count))") }
         let now = clock.now
@@ -63,6 +64,7 @@ extension PostgresBackend {
         return changed
     }
 
+    /// ``PrivacyStore/privacyRequest`` on PostgreSQL.
     public func privacyRequest(id: String) async throws(SegmentaError) -> PrivacyRequest? {
         try await read { pg in
             guard let row = try await pg.rows("SELECT id, subject_ids, suppress, status, result, created_at, completed_at FROM privacy_requests WHERE id = \(id)").first else { return nil }
@@ -74,6 +76,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``PrivacyStore/suppressed`` on PostgreSQL.
     public func suppressed(among ids: Set<String>) async throws(SegmentaError) -> Set<String> {
         guard !ids.isEmpty else { return [] }
         let byHash = Dictionary(ids.map { (IDHash.of(id: $0), $0) }, uniquingKeysWith: { a, _ in a })
@@ -83,6 +86,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``PrivacyStore/exportPerson`` on PostgreSQL.
     public func exportPerson(_ id: String) async throws(SegmentaError) -> JSONValue? {
         try await read { pg in
             guard let profile = try await Self.resolve(pg, id),

@@ -3,6 +3,7 @@ import PostgresNIO
 
 /// Profiles and identities on PostgreSQL.
 extension PostgresBackend {
+    /// ``ProfileStore/importProfiles`` on PostgreSQL.
     public func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult {
         try await write { pg in
             var result = ProfileImportResult()
@@ -14,20 +15,24 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ProfileStore/sampleTraits`` on PostgreSQL.
     public func sampleTraits(limit: Int) async throws(SegmentaError) -> [JSONValue] {
         try await read { pg in
             try await pg.column("SELECT traits::text FROM profiles LIMIT \(max(0, limit))", as: String.self).map { try JSONTextParser.parse($0) }
         }
     }
 
+    /// ``ProfileStore/profileIDs`` on PostgreSQL.
     public func profileIDs() async throws(SegmentaError) -> [String] {
         try await read { pg in try await pg.column("SELECT id FROM profiles", as: String.self) }
     }
 
+    /// ``ProfileStore/profileID`` on PostgreSQL.
     public func profileID(forExternalID id: String) async throws(SegmentaError) -> String? {
         try await read { pg in try await pg.value("SELECT profile_id FROM identities WHERE external_id = \(id.normalizedID)", as: String.self) }
     }
 
+    /// ``ProfileStore/traitValues`` on PostgreSQL.
     public func traitValues(_ path: String) async throws(SegmentaError) -> [String: String] {
         let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         return try await read { pg in
@@ -43,6 +48,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ProfileStore/identityMap`` on PostgreSQL.
     public func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)] {
         try await read { pg in
             var out: [(id: String, profile: String)] = []
@@ -54,6 +60,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ProfileStore/signupTimes`` on PostgreSQL.
     public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] {
         try await read { pg in
             var out: [String: Timestamp] = [:]
@@ -67,6 +74,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ProfileStore/overview`` on PostgreSQL.
     public func overview() async throws(SegmentaError) -> StoreOverview {
         try await read { pg in
             let row = try await pg.rows("""
@@ -96,6 +104,7 @@ extension PostgresBackend {
         return out
     }
 
+    /// ``ProfileStore/profileFacts`` on PostgreSQL.
     public func profileFacts(_ id: String) async throws(SegmentaError) -> ProfileFacts? {
         try await read { pg in
             guard let profile = try await Self.resolve(pg, id),
@@ -118,6 +127,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ProfileStore/profileDetail`` on PostgreSQL.
     public func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue? {
         try await read { pg in
             guard let profile = try await Self.resolve(pg, id),
@@ -154,6 +164,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ProfileStore/profileEvents`` on PostgreSQL.
     public func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)? {
         let after = try EventCursor.parse(cursor)
         return try await read { pg in
@@ -174,6 +185,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ProfileStore/searchProfiles`` on PostgreSQL.
     public func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch] {
         guard limit > 0, var search = ProfileSearch(query, traits: traits) else { return [] }
         let like = SQLiteStore.likePrefix(search.query)

@@ -4,6 +4,7 @@ import PostgresNIO
 /// Segments on PostgreSQL: definitions with versions, refreshes into snapshots with membership
 /// history, compiled by ``ConditionSQL`` in the PostgreSQL dialect.
 extension PostgresBackend {
+    /// ``SegmentStore/createSegment`` on PostgreSQL.
     public func createSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo {
         let definition = try ConditionSQL.definition(document)
         let now = clock.now.milliseconds
@@ -19,6 +20,7 @@ extension PostgresBackend {
         return try await stored(definition.name)
     }
 
+    /// ``SegmentStore/updateSegment`` on PostgreSQL.
     public func updateSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo {
         let definition = try ConditionSQL.definition(document)
         let now = clock.now.milliseconds
@@ -37,6 +39,7 @@ extension PostgresBackend {
         return try await stored(definition.name)
     }
 
+    /// ``SegmentStore/deleteSegment`` on PostgreSQL.
     public func deleteSegment(_ name: String) async throws(SegmentaError) {
         try await write { pg in
             guard try await pg.exists("SELECT 1 FROM segments WHERE name = \(name)") else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
@@ -49,8 +52,10 @@ extension PostgresBackend {
         }
     }
 
+    /// ``SegmentStore/segments`` on PostgreSQL.
     public func segments() async throws(SegmentaError) -> [SegmentInfo] { try await read { pg in try await Self.infos(pg, name: nil) } }
 
+    /// ``SegmentStore/segment`` on PostgreSQL.
     public func segment(named name: String) async throws(SegmentaError) -> SegmentInfo? { try await read { pg in try await Self.infos(pg, name: name).first } }
 
     func stored(_ name: String) async throws(SegmentaError) -> SegmentInfo {
@@ -58,6 +63,7 @@ extension PostgresBackend {
         return info
     }
 
+    /// ``SegmentStore/versions`` on PostgreSQL.
     public func versions(of name: String) async throws(SegmentaError) -> [SegmentVersion] {
         try await read { pg in
             try await pg.rows("SELECT version, definition, created_at FROM segment_versions WHERE segment = \(name) ORDER BY version").map { r in
@@ -67,6 +73,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``SegmentStore/history`` on PostgreSQL.
     public func history(of name: String) async throws(SegmentaError) -> [SegmentSnapshot] {
         try await read { pg in
             try await pg.rows("SELECT id, version, as_of, size, entered, exited FROM segment_snapshots WHERE segment = \(name) ORDER BY id").map { r in
@@ -76,6 +83,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``SegmentStore/members`` on PostgreSQL.
     public func members(of name: String, snapshot: Int64?) async throws(SegmentaError) -> [String] {
         try await read { pg in
             guard try await pg.exists("SELECT 1 FROM segments WHERE name = \(name)") else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
@@ -92,6 +100,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``SegmentStore/matchingProfiles`` on PostgreSQL.
     public func matchingProfiles(_ condition: Condition, asOf: Timestamp, eventLeaves: EventLeaves?) async throws(SegmentaError) -> [String] {
         try await read { pg in
             let (sql, arguments) = try ConditionSQL.membersQuery(condition, dialect: .postgres, at: asOf, resolve: ConditionSQL.resolver(try await Self.definitions(pg)),
@@ -100,6 +109,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``SegmentStore/previewSize`` on PostgreSQL.
     public func previewSize(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> Int {
         try await read { pg in
             let (sql, arguments) = try ConditionSQL.membersQuery(condition, dialect: .postgres, at: asOf, resolve: ConditionSQL.resolver(try await Self.definitions(pg)))
@@ -185,6 +195,7 @@ extension PostgresBackend {
                              entered: entered, exited: exited, seconds: 0, backtest: true)
     }
 
+    /// ``SegmentStore/exportableMembers`` on PostgreSQL.
     public func exportableMembers(of segment: String, after: String?, limit: Int, traits: [String], includeNoConsent: Bool) async throws(SegmentaError) -> [(id: String, values: [JSONValue])] {
         try await read { pg in
             guard try await pg.exists("SELECT 1 FROM segments WHERE name = \(segment)") else { throw SegmentaError(.notFound, "no segment named \"\(segment)\"") }
@@ -215,6 +226,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``SegmentStore/memberPage`` on PostgreSQL.
     public func memberPage(of segment: String, prefix: String, matching traits: [String], offset: Int, limit: Int) async throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) {
         try await read { pg in
             var arguments: [SQLArgument] = [.text(SQLiteStore.likePrefix(prefix)), .text(segment)]
@@ -243,6 +255,7 @@ extension PostgresBackend {
         }
     }
 
+    /// ``SegmentStore/memberMix`` on PostgreSQL.
     public func memberMix(of segment: String, computed name: String) async throws(SegmentaError) -> [(value: String, count: Int)] {
         try await read { pg in
             try await pg.rows("""

@@ -23,13 +23,18 @@ public protocol AccessStore: Sendable {
 
 /// A dashboard sign-in: a random id (the cookie) for a read or admin key, with its CSRF token.
 public struct DashboardSession: Sendable, Equatable {
+    /// The session id (the cookie's value; only its hash is stored).
     public var id: String
+    /// The API key the person signed in with.
     public var keyID: String
+    /// That key's kind: read or admin.
     public var kind: APIKey.Kind
     /// Echoed by every form (hidden field) and by the builder's requests (`X-CSRF-Token`).
     public var csrf: String
+    /// When the session ends.
     public var expires: Timestamp
 
+    /// A session.
     public init(id: String, keyID: String, kind: APIKey.Kind, csrf: String, expires: Timestamp) {
         self.id = id
         self.keyID = keyID

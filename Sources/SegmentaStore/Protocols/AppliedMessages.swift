@@ -3,8 +3,11 @@ public import SegmentaCore
 /// One id a message may carry (a profile's own id, a user id or an anonymous id), resolved: the
 /// profile it belongs to and that profile's signup instant.
 public struct ProfileIdentity: Sendable, Equatable {
+    /// The id (as normalised: NFC).
     public var id: String
+    /// The profile it belongs to (empty: a person erased by a privacy request).
     public var profile: String
+    /// That profile's signup: the `signed_up_at` trait when a date, else first seen.
     public var signup: Timestamp?
 
     /// Creates an identity.

@@ -2,6 +2,7 @@ public import SegmentaCore
 import GRDB
 
 extension SQLiteStore {
+    /// ``SegmentStore/recordAlerts`` on SQLite.
     public func recordAlerts(_ findings: [DriftDetector.Finding], segment: String, snapshot: SegmentSnapshot) throws(SegmentaError) -> [SegmentAlert] {
         guard !findings.isEmpty else { return [] }
         return try write { db in
@@ -25,6 +26,7 @@ extension SQLiteStore {
         }
     }
 
+    /// ``SegmentStore/alerts`` on SQLite.
     public func alerts(segment: String?, limit: Int) throws(SegmentaError) -> [SegmentAlert] {
         try read { db in
             try Row.fetchAll(db, sql: """

@@ -2,15 +2,23 @@ public import SegmentaCore
 
 /// A stored segment: its current definition and state.
 public struct SegmentInfo: Sendable, Equatable {
+    /// Dynamic (a condition, refreshed) or static (a list of ids).
     public enum Kind: String, Sendable { case dynamic, `static` }
+    /// The segment's name.
     public var name: String
+    /// Dynamic or static.
     public var kind: Kind
+    /// The current definition's version (1, 2, …).
     public var version: Int
     /// The current definition document, as stored.
     public var definition: JSONValue
+    /// When the segment was created.
     public var createdAt: Timestamp
+    /// When its definition last changed.
     public var updatedAt: Timestamp
+    /// When it was last refreshed (nil: never).
     public var lastRefreshAt: Timestamp?
+    /// Why the last refresh failed (nil when it succeeded).
     public var lastError: String?
     /// Size at the last snapshot (nil before the first refresh).
     public var size: Int?
@@ -18,21 +26,31 @@ public struct SegmentInfo: Sendable, Equatable {
 
 /// One refresh of a segment.
 public struct SegmentSnapshot: Sendable, Equatable {
+    /// The snapshot's id.
     public var id: Int64
+    /// The definition version it was computed with.
     public var version: Int
+    /// The time membership was evaluated at.
     public var asOf: Timestamp
+    /// Members at that time.
     public var size: Int
+    /// Members who were not in the previous snapshot.
     public var entered: Int
+    /// Members of the previous snapshot who are not in this one.
     public var exited: Int
 }
 
 /// What a refresh did.
 public struct RefreshResult: Sendable, Equatable {
+    /// The segment refreshed.
     public var segment: String
+    /// The snapshot stored (or, for a backtest, compared with).
     public var snapshot: SegmentSnapshot
     /// Who entered and who left, in customer order.
     public var entered: [String]
+    /// Who left, in customer order.
     public var exited: [String]
+    /// How long the refresh took.
     public var seconds: Double
     /// True for a backtest: `asOf` was before the segment's latest snapshot, so the result was
     /// compared with the snapshot at or before `asOf` and **not stored** (the current membership,
@@ -42,15 +60,20 @@ public struct RefreshResult: Sendable, Equatable {
 
 /// A stored definition version.
 public struct SegmentVersion: Sendable, Equatable {
+    /// The version number.
     public var version: Int
+    /// The definition document of that version.
     public var definition: JSONValue
+    /// When that version was saved.
     public var createdAt: Timestamp
 }
 
 /// A significant change of a segment found at a refresh (``DriftDetector``): kept, listed by the
 /// API and the dashboard, and sent to the segment's webhooks.
 public struct SegmentAlert: Sendable, Equatable {
+    /// The alert's id.
     public var id: Int64
+    /// The segment that changed.
     public var segment: String
     /// The snapshot (refresh) that showed the change.
     public var snapshot: Int64
@@ -60,9 +83,12 @@ public struct SegmentAlert: Sendable, Equatable {
     public var trait: String?
     /// What changed, in words.
     public var message: String
+    /// The numbers behind it (``DriftDetector/Finding/details``).
     public var details: JSONValue
+    /// When it was raised.
     public var createdAt: Timestamp
 
+    /// An alert as stored.
     public init(id: Int64, segment: String, snapshot: Int64, kind: String, trait: String?, message: String, details: JSONValue, createdAt: Timestamp) {
         self.id = id
         self.segment = segment

@@ -7,12 +7,17 @@ public struct APIKey: Sendable, Equatable {
         case write, read, admin
     }
 
+    /// The key's public id (shown in lists, never the secret).
     public var id: String
+    /// write (ingestion only), read or admin.
     public var kind: Kind
+    /// What it is for, as its creator named it.
     public var name: String
     /// The token's first characters, shown in listings (`sgw_3f9a…`).
     public var prefix: String
+    /// When it was created.
     public var createdAt: Timestamp
+    /// When it was revoked (nil: active).
     public var revokedAt: Timestamp?
 
     /// Creates a key record.

@@ -3,6 +3,7 @@ import GRDB
 
 /// Dashboard sessions in the store: only the hash of a session id is kept (like API keys).
 extension SQLiteStore {
+    /// ``AccessStore/createSession`` on SQLite.
     public func createSession(_ session: DashboardSession, now: Timestamp) throws(SegmentaError) {
         try write { db in
             try db.execute(sql: "DELETE FROM dashboard_sessions WHERE expires_at <= ?", arguments: [now.milliseconds])
@@ -11,6 +12,7 @@ extension SQLiteStore {
         }
     }
 
+    /// ``AccessStore/session`` on SQLite.
     public func session(id: String, now: Timestamp) throws(SegmentaError) -> DashboardSession? {
         try read { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT key_id, kind, csrf, expires_at FROM dashboard_sessions WHERE id_hash = ? AND expires_at > ?"),
@@ -19,6 +21,7 @@ extension SQLiteStore {
         }
     }
 
+    /// ``AccessStore/deleteSession`` on SQLite.
     public func deleteSession(id: String) throws(SegmentaError) {
         try write { db in try db.execute(sql: "DELETE FROM dashboard_sessions WHERE id_hash = ?", arguments: [IDHash.hex(id)]) }
     }
