@@ -24,23 +24,36 @@ public struct DriftCheck: Sendable {
     /// Checks the refreshes (those stored: a backtest has nothing to compare) and records the
     /// alerts they raise. Each refresh's mix — its members' counts per value of each trait, with the
     /// values as they are at the refresh — is kept (an analysis run of kind `segment_mix`) for the
-    /// next refresh to compare with; trait values are read once for all the refreshes.
+    /// next refresh to compare with. Trait values are read for the members of each segment, or —
+    /// when the segments together hold more people than the store — once for everyone.
     public func run(_ refreshes: [RefreshResult]) async throws(SegmentaError) -> [SegmentAlert] {
-        var values: [String: [String: String]]?
+        let stored = refreshes.filter { !$0.backtest }
+        guard !stored.isEmpty else { return [] }
+        let everyone = stored.reduce(0) { $0 + $1.snapshot.size } > (try await store.counts().profiles)
+        var shared: [String: [String: String]]?
         var alerts: [SegmentAlert] = []
-        for refresh in refreshes {
+        for refresh in stored {
             let history = try await store.history(of: refresh.segment)
             guard let at = history.firstIndex(where: { $0.id == refresh.snapshot.id }) else { continue }
             let current = history[at]
-            if values == nil {
+            let values: [String: [String: String]]
+            if everyone, let shared {
+                values = shared
+            } else {
                 var loaded: [String: [String: String]] = [:]
-                for t in Self.mixTraits { loaded[t.name] = t.computed ? try await store.computedTraitValues(t.name) : try await store.traitValues(t.name) }
+                for t in Self.mixTraits {
+                    loaded[t.name] = everyone
+                        ? (t.computed ? try await store.computedTraitValues(t.name) : try await store.traitValues(t.name))
+                        : try await store.memberValues(of: refresh.segment, trait: t.name, computed: t.computed)
+                }
                 values = loaded
+                if everyone { shared = loaded }
             }
             let members = try await store.members(of: refresh.segment, snapshot: current.id)
             var mix: [String: JSONValue] = [:]
             for t in Self.mixTraits {
-                guard let byProfile = values?[t.name], !byProfile.isEmpty else { continue }
+                // Members without the trait count as "(none)": all of them losing it is a change too.
+                let byProfile = values[t.name] ?? [:]
                 var counts: [String: Int] = [:]
                 for id in members { counts[byProfile[id] ?? "(none)", default: 0] += 1 }
                 mix[t.name] = .object(counts.mapValues { .number(Double($0)) })

@@ -185,6 +185,10 @@ public struct SQLiteBackend: Storage {
         }
     }
     /// ``AnalysisStore/computedTraitValues`` on SQLite, run on the backend's threads.
+    public func memberValues(of segment: String, trait name: String, computed: Bool) async throws(SegmentaError) -> [String: String] {
+        try await run { s throws(SegmentaError) in computed ? try s.computedTraitValues(name, members: segment) : try s.traitValues(name, members: segment) }
+    }
+    /// ``AnalysisStore/computedTraitValues`` on SQLite, run on the backend's threads.
     public func computedTraitValues(_ name: String) async throws(SegmentaError) -> [String: String] {
         try await run { s throws(SegmentaError) in try s.computedTraitValues(name) }
     }

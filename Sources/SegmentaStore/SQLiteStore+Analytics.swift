@@ -137,11 +137,12 @@ extension SQLiteStore {
 
 extension SQLiteStore {
     /// Each profile's value of a computed trait, as text.
-    public func computedTraitValues(_ name: String) throws(SegmentaError) -> [String: String] {
-        try read { db in
+    public func computedTraitValues(_ name: String, members segment: String? = nil) throws(SegmentaError) -> [String: String] {
+        let members = segment == nil ? "" : "JOIN segment_membership m ON m.profile_id = c.profile_id AND m.segment = ?3 AND m.exited_snapshot IS NULL"
+        return try read { db in
             var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT profile_id, traits -> ?1 FROM computed_values WHERE grp = ?2 AND traits -> ?1 IS NOT NULL",
-                                        arguments: [ComputedTraitLayout.path(of: name), ComputedTraitLayout.group(of: name)]) {
+            for row in try Row.fetchAll(db, sql: "SELECT c.profile_id, c.traits -> ?1 FROM computed_values c \(members) WHERE c.grp = ?2 AND c.traits -> ?1 IS NOT NULL",
+                                        arguments: StatementArguments([ComputedTraitLayout.path(of: name), ComputedTraitLayout.group(of: name)] + (segment.map { [$0] } ?? []))) {
                 let v = try JSONTextParser.parse(row[1] as String)
                 out[row[0]] = v.stringValue ?? v.jsonText
             }

@@ -48,13 +48,15 @@ extension SQLiteStore {
         try read { db in try String.fetchAll(db, sql: "SELECT id FROM profiles") }
     }
 
-    /// ``ProfileStore/traitValues`` on SQLite.
-    public func traitValues(_ path: String) throws(SegmentaError) -> [String: String] {
+    /// ``ProfileStore/traitValues`` on SQLite; with `segment`, its current members only.
+    public func traitValues(_ path: String, members segment: String? = nil) throws(SegmentaError) -> [String: String] {
+        let members = segment == nil ? "" : "JOIN segment_membership m ON m.profile_id = p.id AND m.segment = ?2 AND m.exited_snapshot IS NULL"
         // SQLite's JSON paths cannot quote a key holding '"' or '\\': read those in Swift.
         if path.contains("\"") || path.contains("\\") {
             return try read { db in
                 var out: [String: String] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT id, traits FROM profiles") {
+                for row in try Row.fetchAll(db, sql: "SELECT p.id, p.traits FROM profiles p \(members.replacingOccurrences(of: "?2", with: "?1"))",
+                                            arguments: segment.map { [$0] } ?? []) {
                     guard let v = try JSONValue.object(Self.decodeObject(row[1])).value(atPath: path), !v.isNull else { continue }
                     out[row[0]] = v.stringValue ?? v.jsonText
                 }
@@ -64,9 +66,9 @@ extension SQLiteStore {
         return try read { db in
             var out: [String: String] = [:]
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT p.id, json_extract(p.traits, ?1), json_type(p.traits, ?1) FROM profiles p
+                SELECT p.id, json_extract(p.traits, ?1), json_type(p.traits, ?1) FROM profiles p \(members)
                 WHERE json_type(p.traits, ?1) IS NOT NULL AND json_type(p.traits, ?1) != 'null'
-                """, arguments: [Self.jsonPath(path)])
+                """, arguments: segment.map { [Self.jsonPath(path), $0] } ?? [Self.jsonPath(path)])
             while let row = try rows.next() {
                 let type: String = row[2]
                 let value: DatabaseValue = row[1]

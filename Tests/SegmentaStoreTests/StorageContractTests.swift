@@ -36,6 +36,33 @@ import Testing
         }
     }
 
+    /// A segment's members' values, as the drift check reads them: the store's own values of the
+    /// trait (or computed trait), for the current members only.
+    @Test(arguments: ContractBackend.available)
+    func memberValuesAreTheTraitValuesOfTheCurrentMembers(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let at = t("2026-03-01")
+            _ = try await store.apply([
+                Message(kind: .identify, messageID: "1", userID: "a", traits: ["plan": "pro", "seats": 3, "company": ["size": 12]], timestamp: at),
+                Message(kind: .identify, messageID: "2", userID: "b", traits: ["plan": "pro", "active": true], timestamp: at),
+                Message(kind: .identify, messageID: "3", userID: "c", traits: ["plan": "free", "seats": 2.5], timestamp: at),
+                Message(kind: .identify, messageID: "4", userID: "d", traits: ["seats": 7], timestamp: at),
+            ], source: "t", arrival: at)
+            try await store.replaceComputedTraits(ComputedTraitRows(["lifecycle": ["a": "active", "c": "new", "d": "lost"]]), computedAt: at)
+            _ = try await store.createSegment(["name": "paying", "condition": ["trait": "seats", "op": "gte", "value": 2.5]], allowUnknownComputed: false)
+            _ = try await store.refresh("paying", asOf: at)   // a, c, d
+            let members = Set(try await store.members(of: "paying"))
+            #expect(members == ["a", "c", "d"])
+            for (name, computed) in [("plan", false), ("seats", false), ("company.size", false), ("active", false), ("lifecycle", true)] {
+                let all = computed ? try await store.computedTraitValues(name) : try await store.traitValues(name)
+                let mine = try await store.memberValues(of: "paying", trait: name, computed: computed)
+                #expect(mine == all.filter { members.contains($0.key) }, "\(name)")
+            }
+            #expect(try await store.memberValues(of: "paying", trait: "plan", computed: false) == ["a": "pro", "c": "free"])
+            #expect(try await store.memberValues(of: "paying", trait: "lifecycle", computed: true) == ["a": "active", "c": "new", "d": "lost"])
+        }
+    }
+
     @Test(arguments: ContractBackend.available)
     func ordersPerCurrency(backend: ContractBackend) async throws {
         try await backend.with { store in

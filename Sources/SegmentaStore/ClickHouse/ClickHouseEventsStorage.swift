@@ -440,6 +440,10 @@ public struct ClickHouseEventsStorage: Storage {
     public func replaceComputedTraits(names: [String], computedAt: Timestamp, rows: @escaping @Sendable () async throws(SegmentaError) -> ComputedTraitRows) async throws(SegmentaError) { try await primary.replaceComputedTraits(names: names, computedAt: computedAt, rows: rows) }
     /// The primary store's ``AnalysisStore/computedTraitValues``.
     public func computedTraitValues(_ name: String) async throws(SegmentaError) -> [String: String] { try await primary.computedTraitValues(name) }
+    /// The primary store's ``SegmentStore/memberValues(of:trait:computed:)``.
+    public func memberValues(of segment: String, trait name: String, computed: Bool) async throws(SegmentaError) -> [String: String] {
+        try await primary.memberValues(of: segment, trait: name, computed: computed)
+    }
     /// The primary store's ``AnalysisStore/recordAnalysis``.
     public func recordAnalysis(kind: String, asOf: Timestamp, parameters: JSONValue, summary: JSONValue, values: [(profile: String, value: String)], at time: Timestamp) async throws(SegmentaError) { try await primary.recordAnalysis(kind: kind, asOf: asOf, parameters: parameters, summary: summary, values: values, at: time) }
     /// The primary store's ``AnalysisStore/latestAnalysisRun``.

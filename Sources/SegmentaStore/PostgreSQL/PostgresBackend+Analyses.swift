@@ -43,10 +43,21 @@ extension PostgresBackend {
 
     /// ``AnalysisStore/computedTraitValues`` on PostgreSQL.
     public func computedTraitValues(_ name: String) async throws(SegmentaError) -> [String: String] {
+        try await computedTraitValues(name, members: nil)
+    }
+
+    /// ``SegmentStore/memberValues(of:trait:computed:)`` on PostgreSQL.
+    public func memberValues(of segment: String, trait name: String, computed: Bool) async throws(SegmentaError) -> [String: String] {
+        computed ? try await computedTraitValues(name, members: segment) : try await traitValues(name, members: segment)
+    }
+
+    /// Each profile's value of a computed trait, as text; with `segment`, its current members only.
+    func computedTraitValues(_ name: String, members segment: String?) async throws(SegmentaError) -> [String: String] {
         try await read { pg in
             var out: [String: String] = [:]
             for row in try await pg.rows("""
-                SELECT profile_id, (traits -> \(name))::text FROM computed_values WHERE grp = \(ComputedTraitLayout.group(of: name)) AND traits -> \(name) IS NOT NULL
+                SELECT c.profile_id, (c.traits -> \(name))::text FROM computed_values c WHERE c.grp = \(ComputedTraitLayout.group(of: name)) AND c.traits -> \(name) IS NOT NULL
+                  AND (\(segment)::text IS NULL OR EXISTS (SELECT 1 FROM segment_membership m WHERE m.profile_id = c.profile_id AND m.segment = \(segment) AND m.exited_snapshot IS NULL))
                 """) {
                 let (id, text) = try row.decode((String, String).self)
                 let v = try JSONTextParser.parse(text)

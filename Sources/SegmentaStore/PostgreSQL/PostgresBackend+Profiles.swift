@@ -34,11 +34,18 @@ extension PostgresBackend {
 
     /// ``ProfileStore/traitValues`` on PostgreSQL.
     public func traitValues(_ path: String) async throws(SegmentaError) -> [String: String] {
+        try await traitValues(path, members: nil)
+    }
+
+    /// Each profile's value of a trait, as text; with `segment`, its current members only.
+    func traitValues(_ path: String, members segment: String?) async throws(SegmentaError) -> [String: String] {
         let keys = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         return try await read { pg in
             var out: [String: String] = [:]
             for row in try await pg.rows("""
-                SELECT id, (traits #> \(keys))::text FROM profiles WHERE jsonb_typeof(traits #> \(keys)) IS DISTINCT FROM 'null' AND traits #> \(keys) IS NOT NULL
+                SELECT p.id, (p.traits #> \(keys))::text FROM profiles p
+                WHERE jsonb_typeof(p.traits #> \(keys)) IS DISTINCT FROM 'null' AND p.traits #> \(keys) IS NOT NULL
+                  AND (\(segment)::text IS NULL OR EXISTS (SELECT 1 FROM segment_membership m WHERE m.profile_id = p.id AND m.segment = \(segment) AND m.exited_snapshot IS NULL))
                 """) {
                 let (id, text) = try row.decode((String, String).self)
                 let v = try JSONTextParser.parse(text)

@@ -29,6 +29,10 @@ public protocol SegmentStore: Sendable {
     /// Ids of the profiles a condition matches as of a time, in customer order (nothing stored);
     /// with `eventLeaves`, its event conditions are those already evaluated (events kept elsewhere).
     func matchingProfiles(_ condition: Condition, asOf: Timestamp, eventLeaves: EventLeaves?) async throws(SegmentaError) -> [String]
+    /// Each current member's value of a trait (a dotted path) or, with `computed`, of a computed
+    /// trait, as text — as ``ProfileStore/traitValues(_:)`` and
+    /// ``AnalysisStore/computedTraitValues(_:)`` give them; members without one are absent.
+    func memberValues(of segment: String, trait name: String, computed: Bool) async throws(SegmentaError) -> [String: String]
     /// Creates a static segment from a list of known profile ids (its one snapshot is now).
     func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult
     /// Evaluates a segment as of a time and stores a snapshot with entries and exits (with its
