@@ -7,7 +7,8 @@ import Foundation
 final class EventSpool: @unchecked Sendable {
     let url: URL
     private let handle: FileHandle
-    private(set) var rows = 0
+    /// Whether nothing was appended yet.
+    private(set) var isEmpty = true
 
     /// Bytes per insert (whole lines).
     static let insertBytes = 64 << 20
@@ -24,12 +25,12 @@ final class EventSpool: @unchecked Sendable {
     func append(_ lines: String) throws {
         guard !lines.isEmpty else { return }
         try handle.write(contentsOf: Data(lines.utf8))
-        rows += 1
+        isEmpty = false
     }
 
     /// Sends every line to `events`, a few large inserts.
     func send(to events: ClickHouseEventStore) async throws(SegmentaError) {
-        guard rows > 0 else { return }
+        guard !isEmpty else { return }
         do { try handle.close() } catch { throw SegmentaError(.io, "could not finish the temporary events file: \(error)") }
         guard let reader = try? FileHandle(forReadingFrom: url) else { throw SegmentaError(.io, "could not read back the temporary events file \(url.path)") }
         defer { try? reader.close() }

@@ -28,6 +28,9 @@ extension Segmenta {
         func run() async throws {
             try await reportingErrors {
                 let clock = Stopwatch()
+                if fresh && store.clickHouseURL != nil {
+                    throw CLIError("--fresh cannot clear events kept in ClickHouse: delete the store file and drop the ClickHouse database (DROP DATABASE on every server), then run the demo again")
+                }
                 if fresh && store.postgresURL != nil {
                     throw CLIError("--fresh deletes a SQLite file; on PostgreSQL, drop and create the database instead (e.g. dropdb and createdb), then run the demo")
                 }
