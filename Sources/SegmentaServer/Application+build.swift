@@ -25,11 +25,14 @@ public struct ServerParts: Sendable {
     public let logger: Logger
     /// What the dashboard's segment pages show, computed when the data changes.
     let mixes = MixCache()
+    /// The builder's event names, read at most every few minutes.
+    let eventNames: EventNameCache
 
     /// The parts of a server over `storage`.
     public init(storage: any Storage, configuration: ServerConfiguration, logger: Logger) {
         self.storage = storage
         sessions = Sessions(store: storage, clock: configuration.clock)
+        eventNames = EventNameCache(clock: configuration.clock)
         self.configuration = configuration
         self.logger = logger
         metrics = ServerMetrics()
@@ -60,7 +63,7 @@ public struct ServerParts: Sendable {
 /// - Parameter onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     var services: [any Service] = [IngestWriter(queue: parts.queue, store: parts.storage, metrics: parts.metrics, logger: parts.logger),
-                                   PageWarmer(store: parts.storage, mixes: parts.mixes, logger: parts.logger)]
+                                   PageWarmer(store: parts.storage, mixes: parts.mixes, eventNames: parts.eventNames, logger: parts.logger)]
     if parts.configuration.webhookPollInterval != nil { services.append(parts.webhooks) }
     if parts.configuration.refreshInterval != nil { services.append(parts.recompute) }
     return Application(
@@ -99,6 +102,7 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     var dashboard = DashboardController(store: parts.storage, sessions: parts.sessions, webhookPageSize: parts.configuration.webhookPageSize,
                                         searchTraits: parts.configuration.searchTraits)
     dashboard.mixes = parts.mixes
+    dashboard.eventNames = parts.eventNames
     dashboard.drift = parts.recompute.options.drift
     dashboard.onAlerts = countAlerts
     dashboard.addRoutes(to: router)

@@ -26,4 +26,21 @@ struct PageWarmingTests {
         _ = try s.store.refresh("spenders", asOf: Timestamp.now.adding(days: 1))
         #expect(try await s.parts.mixes.warm(store) == 2)
     }
+
+    @Test("the builder's event names are read once per five minutes of the server's clock, not at every page view")
+    func eventNamesAreReusedForFiveMinutes() async throws {
+        let clock = ManualClock()
+        let s = try TestServer { $0.clock = clock }
+        let at = clock.now
+        func track(_ id: String, _ name: String) -> Message { Message(kind: .track, messageID: id, userID: "u", event: name, timestamp: at) }
+        _ = try s.store.apply([track("1", "Logged In"), track("2", "Logged In"), track("3", "Exported")], source: "t", arrival: at)
+        let store = s.store.backend
+        #expect(try await s.parts.eventNames.names(store).map { "\($0.name) \($0.count)" } == ["Logged In 2", "Exported 1"])
+        _ = try s.store.apply([track("4", "Exported"), track("5", "Exported"), track("6", "Invited")], source: "t", arrival: at)
+        clock.advance(by: .seconds(299))
+        #expect(try await s.parts.eventNames.names(store).map { "\($0.name) \($0.count)" } == ["Logged In 2", "Exported 1"])
+        clock.advance(by: .seconds(1))
+        #expect(!s.parts.eventNames.isFresh)
+        #expect(try await s.parts.eventNames.names(store).map { "\($0.name) \($0.count)" } == ["Exported 3", "Logged In 2", "Invited 1"])
+    }
 }

@@ -12,6 +12,8 @@ struct DashboardPages: Sendable {
     var searchTraits = ["email", "name"]
     /// Members' mixes, shared with the warmer that fills them when the data changes.
     var mixCache = MixCache()
+    /// The builder's event names, shared with the warmer.
+    var eventNames = EventNameCache()
     typealias H = HTML
 
     func overview(_ viewer: Viewer) async throws -> String {
@@ -165,11 +167,11 @@ struct DashboardPages: Sendable {
         guard viewer.isAdmin else {
             return H.page("New segment", viewer: viewer, active: "/builder", H.section("Admins only", H.empty("Creating segments needs an admin key; you are signed in with a read key.")))
         }
-        let store = self.store
+        let store = self.store, eventNames = self.eventNames
         // What the builder offers to pick from, and checks names against as they are typed.
         let sampleSize = 1000
         let (samples, events, segments) = try await mapped {
-            (try await store.sampleTraits(limit: sampleSize), try await store.eventNames(limit: 100), try await store.segments().map(\.name))
+            (try await store.sampleTraits(limit: sampleSize), try await eventNames.names(store), try await store.segments().map(\.name))
         }
         let vocabulary: JSONValue = .object([
             "sample": .number(Double(samples.count)),

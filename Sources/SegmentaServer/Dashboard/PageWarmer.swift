@@ -8,11 +8,13 @@ import ServiceLifecycle
 struct PageWarmer: Service {
     let store: any Storage
     let mixes: MixCache
+    let eventNames: EventNameCache
     let logger: Logger
 
     func run() async throws {
         do {
             let computed = try await mixes.warm(store)
+            _ = try await eventNames.names(store)
             logger.info("dashboard pages warmed", metadata: ["mixes": .stringConvertible(computed)])
         } catch {
             logger.warning("warming the dashboard pages failed; they are computed at their first view: \(error)")
