@@ -29,7 +29,8 @@ public struct DriftCheck: Sendable {
     public func run(_ refreshes: [RefreshResult]) async throws(SegmentaError) -> [SegmentAlert] {
         let stored = refreshes.filter { !$0.backtest }
         guard !stored.isEmpty else { return [] }
-        let everyone = stored.reduce(0) { $0 + $1.snapshot.size } > (try await store.counts().profiles)
+        // The overview's profile count (`counts()` would also count every event row).
+        let everyone = stored.reduce(0) { $0 + $1.snapshot.size } > (try await store.overview().profiles)
         var shared: [String: [String: String]]?
         var alerts: [SegmentAlert] = []
         for refresh in stored {

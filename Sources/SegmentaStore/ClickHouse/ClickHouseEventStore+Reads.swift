@@ -12,12 +12,14 @@ extension ClickHouseEventStore {
 
     var events: String { "\(client.url.database).\(schema.events)" }
 
+    /// Each event's profile through the latest identity row of its id (``ClickHouseBehaviourSQL/identityJoin``).
+    var identityJoin: String { ClickHouseBehaviourSQL(at: .now, database: client.url.database, eventsTable: schema.events).identityJoin }
+
     /// Rows of events grouped per resolved profile: `SELECT profile, <columns> … GROUP BY profile`.
     func perProfile(_ columns: String, where condition: String) async throws(SegmentaError) -> [[String]] {
-        let join = ClickHouseBehaviourSQL(at: .now, database: client.url.database, eventsTable: schema.events).identityJoin
-        return try await client.rows("""
+        try await client.rows("""
             SELECT profile, \(columns) FROM \(events)
-            \(join)
+            \(identityJoin)
             WHERE profile != '' AND \(condition)
             GROUP BY profile
             """)
@@ -45,11 +47,10 @@ extension ClickHouseEventStore {
 
     /// Profiles with events of `kind` (any event type, or one track event) and when (once per message).
     public func activity(event name: String?) async throws(SegmentaError) -> [CohortRetention.Activity] {
-        let join = ClickHouseBehaviourSQL(at: .now, database: client.url.database, eventsTable: schema.events).identityJoin
         let filter = name.map { "type = 'track' AND event = \(Q.quote($0))" } ?? "type IN ('track', 'page', 'screen')"
         return try await client.rows("""
             SELECT profile, timestamp FROM \(events)
-            \(join)
+            \(identityJoin)
             WHERE profile != '' AND \(filter)
             LIMIT 1 BY profile, \(Self.message)
             """).compactMap { row in

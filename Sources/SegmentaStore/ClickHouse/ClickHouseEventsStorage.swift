@@ -100,11 +100,7 @@ public struct ClickHouseEventsStorage: Storage {
     public func importMessages(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void) async throws(SegmentaError) -> MessageImportResult {
         let spool = try EventSpool()
         defer { spool.remove() }
-        let outcome = try await primary.importMessagesWithoutEvents(produce) { batch in
-            var rows = ""
-            for m in batch.messages { ClickHouseEventRow(m, source: batch.source, arrival: batch.arrival)?.writeJSONLine(to: &rows) }
-            try spool.append(rows)
-        }
+        let outcome = try await primary.importMessagesWithoutEvents(produce) { batch in try spool.append(Self.rows([batch])) }
         try await events.record(outcome.identities, version: ClickHouseEventStore.newVersion())
         do {
             try await spool.send(to: events)
