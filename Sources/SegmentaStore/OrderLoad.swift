@@ -10,11 +10,13 @@ import GRDBSQLite
 /// covering index is dropped and rebuilt once by SQLite's sorter. Everything happens inside the
 /// caller's transaction, so a failure anywhere leaves the store as it was.
 struct OrderLoad {
-    /// One order: an id (a generated hash, or an index into `givenIDs`), customer and currency as
-    /// indices into their tables, time and amount.
+    /// One order: an id (a generated digest, or an index into `givenIDs`), customer and currency as
+    /// indices into their tables, time and amount, and for a generated id how many identical rows
+    /// came before it in this import.
     struct Row {
-        var hash: UInt64
+        var hash: DerivedID
         var given: Int32
+        var occurrence: Int32
         var customer: Int32
         var currency: Int32
         var time: Int64
@@ -30,7 +32,7 @@ struct OrderLoad {
     private var currencies: [String] = []
     private var currencyIndex: [String: Int32] = [:]
     /// How many generated-id orders with the same (customer, time, amount) came before.
-    private var occurrences: [UInt64: Int] = [:]
+    private var occurrences: [DerivedID: Int] = [:]
 
     /// Adds a batch in file order.
     mutating func add(_ orders: [Order]) throws(SegmentaError) {
@@ -38,7 +40,7 @@ struct OrderLoad {
             throw SegmentaError(.invalidInput, "More than \(Int32.max) orders in one import; split the file and import the parts one after the other.")
         }
         rows.reserveCapacity(rows.count + orders.count)
-        let bases = ParallelChunks.map(orders.count) { range in range.map { orders[$0].id == nil ? Self.baseHash(orders[$0]) : 0 } }
+        let bases = ParallelChunks.map(orders.count) { range in range.map { orders[$0].id == nil ? DerivedID.orderBase(orders[$0]) : DerivedID.zero } }
         for (o, base) in zip(orders, bases) {
             let t = o.timestamp.milliseconds
             let customer: Int32
@@ -61,61 +63,62 @@ struct OrderLoad {
                 }
             }
             if let id = o.id {
-                rows.append(Row(hash: 0, given: Int32(givenIDs.count), customer: customer, currency: currency, time: t, amount: o.amount))
+                rows.append(Row(hash: .zero, given: Int32(givenIDs.count), occurrence: 0, customer: customer, currency: currency, time: t, amount: o.amount))
                 givenIDs.append(id)
             } else {
-                rows.append(Row(hash: Self.finishHash(base, occurrences: &occurrences), given: -1, customer: customer, currency: currency, time: t, amount: o.amount))
+                let n = Self.occurrence(of: base, in: &occurrences)
+                rows.append(Row(hash: DerivedID.order(base: base, occurrence: n), given: -1, occurrence: Int32(clamping: n),
+                                customer: customer, currency: currency, time: t, amount: o.amount))
             }
         }
     }
 
-    /// The generated id's hash: customer, time, amount and how many identical rows came before it
-    /// in this import, so importing the same file twice adds nothing the second time.
-    static func generatedHash(_ o: Order, occurrences: inout [UInt64: Int]) -> UInt64 {
-        finishHash(baseHash(o), occurrences: &occurrences)
-    }
-
-    /// The hash of customer, time and amount (independent per row: computed on all cores).
-    static func baseHash(_ o: Order) -> UInt64 {
-        var h = StableHash()
-        h.combine(o.customerID)
-        h.combine(String(o.timestamp.milliseconds))
-        h.combine(JSONValue.format(o.amount))
-        return h.value
-    }
-
-    /// Mixes in how many rows with the same base hash came before (sequential, in file order).
-    static func finishHash(_ base: UInt64, occurrences: inout [UInt64: Int]) -> UInt64 {
+    /// How many rows with the same base came before this one in the import (sequential, in file order).
+    static func occurrence(of base: DerivedID, in occurrences: inout [DerivedID: Int]) -> Int {
         let n = occurrences[base, default: 0]
         occurrences[base] = n + 1
-        var h = StableHash(value: base)
-        h.combine(String(n))
-        return h.value
+        return n
     }
 
-    /// Each order's id: the given one, or the generated one (`auto:` + hash).
-    static func ids(_ orders: [Order], occurrences: inout [UInt64: Int]) -> [String] {
-        orders.map { o in o.id ?? String(decoding: autoID(generatedHash(o, occurrences: &occurrences)), as: UTF8.self) }
+    /// Each order's id: the given one, or the generated one (`auto:` + 32 hex digits), so that
+    /// importing the same file twice adds nothing the second time.
+    static func ids(_ orders: [Order], occurrences: inout [DerivedID: Int]) -> [String] {
+        orders.map { o in
+            if let id = o.id { return id }
+            let base = DerivedID.orderBase(o)
+            return String(decoding: autoID(DerivedID.order(base: base, occurrence: occurrence(of: base, in: &occurrences))), as: UTF8.self)
+        }
     }
 
-    /// The id a generated-id order is stored under: `auto:` and the hash as 16 hex digits.
-    static func autoID(_ hash: UInt64) -> [UInt8] {
-        var out = Array("auto:0123456789abcdef".utf8)
-        writeHex(hash, into: &out)
+    /// The occurrence of each order among the identical generated-id orders before it (0 for given ids).
+    static func occurrences(_ orders: [Order]) -> [Int] {
+        var seen: [DerivedID: Int] = [:]
+        return orders.map { o in o.id == nil ? occurrence(of: DerivedID.orderBase(o), in: &seen) : 0 }
+    }
+
+    /// The id a generated-id order is stored under: `auto:` and the digest as 32 hex digits.
+    static func autoID(_ hash: DerivedID) -> [UInt8] {
+        var out = Array("auto:0123456789abcdef0123456789abcdef".utf8)
+        hash.write(into: &out)
         return out
     }
 
-    /// Overwrites the last 16 bytes of an `auto:` id with the hash's lowercase hex digits.
-    static func writeHex(_ hash: UInt64, into id: inout [UInt8]) {
-        let start = id.count - 16
-        for k in 0..<16 {
-            let nibble = UInt8(truncatingIfNeeded: hash >> UInt64(60 - 4 * k)) & 0xf
-            id[start + k] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+    /// In a store that holds orders imported before schema v12, a generated-id order whose
+    /// pre-v12 id is stored takes that id, so that importing the same file again after the
+    /// upgrade counts it as a duplicate instead of adding it twice.
+    mutating func adoptLegacyIDs(_ db: Database) throws {
+        let stored = try db.cachedStatement(sql: "SELECT 1 FROM orders WHERE order_id = ?")
+        for i in rows.indices where rows[i].given < 0 {
+            let r = rows[i]
+            let legacy = LegacyDerivedID.order(customer: customers[Int(r.customer)], milliseconds: r.time, amount: r.amount, occurrence: Int(r.occurrence))
+            guard try Int.fetchOne(stored, arguments: [legacy]) != nil else { continue }
+            rows[i].given = Int32(givenIDs.count)
+            givenIDs.append(legacy)
         }
     }
 
     /// Row positions in the byte order of their ids, equal ids in file order. Generated ids sort
-    /// by their hash (16 fixed-width hex digits order like the number); given ids by their bytes;
+    /// by their digest (32 fixed-width hex digits order like the number); given ids by their bytes;
     /// the two lists are then merged on the ids' bytes.
     func keyOrder() -> [Int] {
         var auto: [Int] = [], given: [Int] = []
@@ -180,13 +183,13 @@ struct OrderLoad {
         let insert = try BulkInsert(db, sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING")
         insert.bind(6, source)
         let order = keyOrder()
-        var autoID = Self.autoID(0)
+        var autoID = Self.autoID(.zero)
         for i in order {
             let row = rows[i]
             if row.given >= 0 {
                 insert.bind(1, givenIDs[Int(row.given)])
             } else {
-                Self.writeHex(row.hash, into: &autoID)
+                row.hash.write(into: &autoID)
                 autoID.withUnsafeBufferPointer { insert.bind(1, utf8: $0) }
             }
             insert.bind(2, customers[Int(row.customer)])

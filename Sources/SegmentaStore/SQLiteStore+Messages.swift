@@ -122,11 +122,12 @@ extension SQLiteStore {
             INSERT INTO events (source, message_id, profile_id, type, name, timestamp, original_timestamp, sent_at, received_at, properties, context)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, message_id) DO NOTHING
             """)
+        let legacy = try Self.holdsLegacyIDs(db, .contents)
         for (i, sent) in batch.messages.enumerated() {
             let message = sent.normalizingIDs()
             let time = message.eventTime(arrival: arrival)
             let profile = try resolveProfile(db, message, seen: time, cache: &cache, result: &result)
-            let messageID = message.messageID ?? Self.contentID(message)
+            let messageID = try message.messageID ?? storedContentID(db, message, source: source, legacy: legacy, storeEvents: storeEvents)
             if !storeEvents {
                 touched.insert(profile)
                 if Message.eventKinds.contains(message.kind) {
@@ -278,19 +279,18 @@ extension SQLiteStore {
         try db.cachedStatement(sql: "DELETE FROM profiles WHERE id = ?").execute(arguments: [from])
     }
 
-    /// A stable id for a message that came without a messageId: a hash of its content.
-    static func contentID(_ m: Message) -> String {
-        var h = StableHash()
-        h.combine(m.kind.rawValue)
-        h.combine(m.userID ?? "")
-        h.combine(m.anonymousID ?? "")
-        h.combine(m.event ?? "")
-        h.combine(m.groupID ?? "")
-        h.combine(m.previousID ?? "")
-        h.combine(m.timestamp.map { String($0.milliseconds) } ?? "")
-        h.combine(JSONValue.object(m.properties).jsonText)
-        h.combine(JSONValue.object(m.traits).jsonText)
-        return "content:" + h.hex
+    /// A stable id for a message that came without a messageId: `content:` + a 128-bit digest of its content (``DerivedID``).
+    static func contentID(_ m: Message) -> String { DerivedID.content(m) }
+
+    /// The id an id-less message is stored under: its content id, or — in a store that holds
+    /// pre-v12 content ids — its pre-v12 id when that one is stored, so that it counts as a duplicate.
+    func storedContentID(_ db: Database, _ m: Message, source: String, legacy: Bool, storeEvents: Bool) throws -> String {
+        guard legacy else { return Self.contentID(m) }
+        let old = LegacyDerivedID.content(m)
+        let found = storeEvents
+            ? try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM events WHERE source = ? AND message_id = ?"), arguments: [source, old])
+            : try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM orders WHERE order_id = ?"), arguments: ["msg:" + old])
+        return found == nil ? Self.contentID(m) : old
     }
 }
 

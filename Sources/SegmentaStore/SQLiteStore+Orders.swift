@@ -5,8 +5,8 @@ import GRDBSQLite
 extension SQLiteStore {
     /// Adds orders in one transaction.
     ///
-    /// Orders without an id get a stable one, `auto:` + a hash of customer, time, amount and the
-    /// number of identical rows before it in the same import, so importing the same file twice
+    /// Orders without an id get a stable one, `auto:` + a 128-bit digest of customer, time,
+    /// amount and the number of identical rows before it in the same import (``DerivedID``), so importing the same file twice
     /// adds nothing the second time. Existing order ids are left untouched and counted as
     /// duplicates. Profiles are created for new customers; first/last seen are widened.
     /// - Complexity: O(n) statements, prepared once.
@@ -22,6 +22,7 @@ extension SQLiteStore {
         return try writeParentsFirst { db in
             var load = OrderLoad()
             try produce { orders in try load.add(orders) }
+            if try Self.holdsLegacyIDs(db, .orders) { try load.adoptLegacyIDs(db) }
             return try load.write(db, source: source, now: now)
         }
     }

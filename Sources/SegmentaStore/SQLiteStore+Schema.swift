@@ -316,6 +316,19 @@ extension SQLiteStore {
             CREATE INDEX segment_alerts_segment ON segment_alerts(segment, id);
             """)
         }
+        m.registerMigration("v12: derived ids of 128 bits; stores with 64-bit ones keep recognising them") { db in
+            // Ids stay as they are (they are unique and referenced by nothing else); what is
+            // recorded here is whether the store holds pre-v12 derived ids, so that writers also
+            // look for them and a message or order received again after the upgrade stays a duplicate.
+            try db.execute(sql: """
+            CREATE TABLE store_facts (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO store_facts (name, value) SELECT 'legacy_order_ids', 1
+              WHERE EXISTS (SELECT 1 FROM orders WHERE order_id >= 'auto:' AND order_id < 'auto;' AND length(order_id) = 21);
+            INSERT INTO store_facts (name, value) SELECT 'legacy_content_ids', 1
+              WHERE EXISTS (SELECT 1 FROM events WHERE message_id LIKE 'content:%' AND length(message_id) = 24)
+                 OR EXISTS (SELECT 1 FROM orders WHERE order_id >= 'msg:content:' AND order_id < 'msg:content;' AND length(order_id) = 28);
+            """)
+        }
         return m
     }
 }

@@ -8,33 +8,15 @@ import Testing
 struct OrderLoadTests {
     func t(_ s: String) throws -> Timestamp { try Timestamp.parse(s) }
 
-    /// FNV-1a 64 written out here, independently of `StableHash`.
-    func fnv(_ parts: [String]) -> String {
-        var h: UInt64 = 14_695_981_039_346_656_037
-        for p in parts { for b in Array(p.utf8) + [0x1f] { h = (h ^ UInt64(b)) &* 1_099_511_628_211 } }
-        let hex = String(h, radix: 16)
-        return "auto:" + String(repeating: "0", count: 16 - hex.count) + hex
-    }
-
     func storedIDs(_ store: SQLiteStore) throws -> [String] {
         try store.read { db in try String.fetchAll(db, sql: "SELECT order_id FROM orders ORDER BY order_id") }
-    }
-
-    @Test("a generated order id is `auto:` + FNV-1a of customer, time in ms, amount and its occurrence")
-    func pinnedGeneratedIDs() throws {
-        let store = try SQLiteStore()
-        let day = try t("2026-01-01")   // 1767225600000 ms
-        _ = try store.importOrders([Order(customerID: "1", timestamp: day, amount: 5), Order(customerID: "1", timestamp: day, amount: 5),
-                                    Order(customerID: "c-9", timestamp: day, amount: 12.25)], source: "f")
-        let expected = [fnv(["1", "1767225600000", "5", "0"]), fnv(["1", "1767225600000", "5", "1"]), fnv(["c-9", "1767225600000", "12.25", "0"])]
-        #expect(try storedIDs(store) == expected.sorted())
     }
 
     @Test("rows are written in the byte order of their ids, given and generated mixed; a repeated id keeps its first row")
     func keyOrderMergesGivenAndGeneratedIDs() throws {
         let day = try t("2026-02-01")
         var orders = (0..<40).map { Order(customerID: "c\($0 % 7)", timestamp: day.adding(days: $0 % 5), amount: Double($0)) }
-        var occurrences: [UInt64: Int] = [:]
+        var occurrences: [DerivedID: Int] = [:]
         let generated = OrderLoad.ids(orders, occurrences: &occurrences)
         // Given ids placed between generated ones (same "auto:" prefix), before and after them all.
         let between = generated.sorted()[20].dropLast() + "0"

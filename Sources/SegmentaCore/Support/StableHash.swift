@@ -1,5 +1,6 @@
 /// A stable 64-bit FNV-1a hash: the same bytes give the same value on every run and machine
-/// (unlike `Hasher`), for deterministic server-assigned ids.
+/// (unlike `Hasher`), for deterministic assignment and sampling (experiment variants, hold-out
+/// sets). Not for ids: ids Segmenta derives are 128-bit SHA-256 digests (`DerivedID` in SegmentaStore).
 public struct StableHash: Sendable {
     /// The running value.
     public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325

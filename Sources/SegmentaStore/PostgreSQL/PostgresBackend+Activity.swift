@@ -9,9 +9,11 @@ extension PostgresBackend {
     /// ``ActivityStore/importOrders`` on PostgreSQL.
     public func importOrders(_ orders: [Order], source: String) async throws(SegmentaError) -> OrderImportResult {
         let now = clock.now.milliseconds
-        var occurrences: [UInt64: Int] = [:]
-        let ids = OrderLoad.ids(orders, occurrences: &occurrences)
+        var occurrences: [DerivedID: Int] = [:]
+        let generated = OrderLoad.ids(orders, occurrences: &occurrences)
         return try await write { pg in
+            var ids = generated
+            if try await Self.holdsLegacyIDs(pg, .orders) { try await Self.adoptLegacyOrderIDs(pg, orders, ids: &ids) }
             var result = OrderImportResult()
             var span: [String: (Int64, Int64)] = [:]
             for o in orders {

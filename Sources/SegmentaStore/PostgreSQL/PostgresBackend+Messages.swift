@@ -119,12 +119,12 @@ extension PostgresBackend {
         if !storeEvents { touched.formUnion(profiles) }
         /// Messages kept by another store: never inserted here, each one applied.
         func elsewhere(_ m: Message) -> Bool { !storeEvents && Message.eventKinds.contains(m.kind) }
+        var ids = messages.map { $0.messageID ?? SQLiteStore.contentID($0) }
+        if try await Self.holdsLegacyIDs(pg, .contents) { try await Self.adoptLegacyContentIDs(pg, messages, ids: &ids, source: source, storeEvents: storeEvents) }
         var rows = "["
-        var ids: [String] = []
         var first = true
         for (i, message) in messages.enumerated() {
-            let messageID = message.messageID ?? SQLiteStore.contentID(message)
-            ids.append(messageID)
+            let messageID = ids[i]
             guard !elsewhere(message) else { continue }
             let payload = batch.encoded.flatMap { i < $0.count ? $0[i].payload : nil } ?? MessageBatch.payload(message)
             let context = batch.encoded.flatMap { i < $0.count ? $0[i].context : nil } ?? JSONValue.object(message.context).jsonText

@@ -32,10 +32,21 @@ extension PostgresBackend {
         );
         CREATE INDEX segment_alerts_segment ON segment_alerts(segment, id)
         """),
+        // Ids stay as they are; recorded here is whether the store holds 64-bit derived ids, so
+        // that writers also look for them (see PostgresBackend+LegacyIDs).
+        (4, "derived ids of 128 bits; stores with 64-bit ones keep recognising them", """
+        CREATE TABLE store_facts (name text PRIMARY KEY, value integer NOT NULL);
+        INSERT INTO store_facts (name, value) SELECT 'legacy_order_ids', 1
+          WHERE EXISTS (SELECT 1 FROM orders WHERE order_id LIKE 'auto:%' AND length(order_id) = 21);
+        INSERT INTO store_facts (name, value) SELECT 'legacy_content_ids', 1
+          WHERE EXISTS (SELECT 1 FROM events WHERE message_id LIKE 'content:%' AND length(message_id) = 24)
+             OR EXISTS (SELECT 1 FROM orders WHERE order_id LIKE 'msg:content:%' AND length(order_id) = 28)
+        """),
     ]
 
-    /// Brings the database to the current schema (creating it on an empty database).
-    public func migrate() async throws(SegmentaError) {
+    /// Brings the database to the current schema (creating it on an empty database), or only up
+    /// to `version` (tests that start from an older store).
+    public func migrate(upTo version: Int? = nil) async throws(SegmentaError) {
         let latest = Self.migrations.last?.version ?? 0
         try await write { pg in
             // One instance migrates at a time; the others wait here, then find nothing to do.
@@ -45,7 +56,7 @@ extension PostgresBackend {
             if let newest = applied.max(), newest > latest {
                 throw SegmentaError(.conflict, "the store at \(location) has schema version \(newest), newer than this segmenta knows (\(latest)); upgrade segmenta to use it")
             }
-            for m in Self.migrations where !applied.contains(m.version) {
+            for m in Self.migrations where !applied.contains(m.version) && m.version <= version ?? latest {
                 for statement in Self.statements(m.sql) { try await pg.execute(PostgresQuery(unsafeSQL: statement)) }
                 try await pg.execute("INSERT INTO segmenta_schema (version, name, applied_at) VALUES (\(m.version), \(m.name), \(clock.now.milliseconds))")
             }
