@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SegmentaCore", targets: ["SegmentaCore"]),
         .library(name: "SegmentaStore", targets: ["SegmentaStore"]),
         .library(name: "SegmentaCharts", targets: ["SegmentaCharts"]),
+        .library(name: "SegmentaPages", targets: ["SegmentaPages"]),
         .library(name: "SegmentaJobs", targets: ["SegmentaJobs"]),
         .library(name: "SegmentaServer", targets: ["SegmentaServer"]),
     ],
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure domain and analytics: no I/O, no SQL driver, no HTTP.
@@ -43,6 +45,17 @@ let package = Package(
         .target(
             name: "SegmentaCharts",
             dependencies: ["SegmentaCore"],
+            swiftSettings: swiftSettings
+        ),
+        // Pages as values, rendered by Mustache templates (package resources, with the stylesheet
+        // and the builder's script): the dashboard and `segmenta report` share one layout.
+        .target(
+            name: "SegmentaPages",
+            dependencies: [
+                "SegmentaCore",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         // Storage: the protocols, the condition compiler's dialects, and the backends: SQLite (GRDB), PostgreSQL (postgres-nio).
@@ -78,6 +91,7 @@ let package = Package(
                 "SegmentaStore",
                 "SegmentaJobs",
                 "SegmentaCharts",
+                "SegmentaPages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -97,6 +111,7 @@ let package = Package(
                 "SegmentaCore",
                 "SegmentaStore",
                 "SegmentaCharts",
+                "SegmentaPages",
                 "SegmentaJobs",
                 "SegmentaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -108,6 +123,11 @@ let package = Package(
             name: "SegmentaCoreTests",
             dependencies: ["SegmentaCore"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SegmentaPagesTests",
+            dependencies: ["SegmentaPages", "SegmentaCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -33,35 +33,60 @@ public struct SVG: Sendable {
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
 
+    /// Appends one element: its attributes in order, every value escaped, then its escaped text
+    /// (and an optional hover title), or nothing (self-closing).
+    mutating func element(_ name: String, _ attributes: [(String, String)], text: String? = nil, title: String? = nil) {
+        body.append("<")
+        body.append(name)
+        for (key, value) in attributes {
+            body.append(" ")
+            body.append(key)
+            body.append("=\"")
+            body.append(Self.escape(value))
+            body.append("\"")
+        }
+        guard text != nil || title != nil else { return body.append("/>") }
+        body.append(">")
+        if let title {
+            body.append("<title>")
+            body.append(Self.escape(title))
+            body.append("</title>")
+        }
+        if let text { body.append(Self.escape(text)) }
+        body.append("</")
+        body.append(name)
+        body.append(">")
+    }
+
     /// A rectangle with an optional tooltip.
-    public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, tooltip: String? = nil, extra: String = "") {
-        let tip = tooltip.map { "<title>\(Self.escape($0))</title>" } ?? ""
-        body += "<rect x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(max(0, width)))\" height=\"\(Self.n(max(0, height)))\" fill=\"\(fill)\"\(extra)>\(tip)</rect>"
+    public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, tooltip: String? = nil) {
+        element("rect", [("x", Self.n(x)), ("y", Self.n(y)), ("width", Self.n(max(0, width))), ("height", Self.n(max(0, height))), ("fill", fill)], title: tooltip)
     }
 
     /// Text at a point.
     public mutating func text(_ s: String, x: Double, y: Double, anchor: String = "start", size: Double = 12, fill: String = "#222", weight: String? = nil, rotate: Double? = nil,
                               cssClass: String? = nil) {
-        let w = (weight.map { " font-weight=\"\($0)\"" } ?? "") + (cssClass.map { " class=\"\(Self.escape($0))\"" } ?? "")
-        let r = rotate.map { " transform=\"rotate(\(Self.n($0)) \(Self.n(x)) \(Self.n(y)))\"" } ?? ""
-        body += "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(Self.n(size))\" fill=\"\(fill)\"\(w)\(r)>\(Self.escape(s))</text>"
+        var attributes = [("x", Self.n(x)), ("y", Self.n(y)), ("text-anchor", anchor), ("font-size", Self.n(size)), ("fill", fill)]
+        if let weight { attributes.append(("font-weight", weight)) }
+        if let cssClass { attributes.append(("class", cssClass)) }
+        if let rotate { attributes.append(("transform", "rotate(\(Self.n(rotate)) \(Self.n(x)) \(Self.n(y)))")) }
+        element("text", attributes, text: s)
     }
 
     /// A straight line.
     public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String = "#999", width: Double = 1) {
-        body += "<line x1=\"\(Self.n(x1))\" y1=\"\(Self.n(y1))\" x2=\"\(Self.n(x2))\" y2=\"\(Self.n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"/>"
+        element("line", [("x1", Self.n(x1)), ("y1", Self.n(y1)), ("x2", Self.n(x2)), ("y2", Self.n(y2)), ("stroke", stroke), ("stroke-width", Self.n(width))])
     }
 
     /// A line through `points`, unfilled.
     public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2) {
         let p = points.map { "\(Self.n($0.0)),\(Self.n($0.1))" }.joined(separator: " ")
-        body += "<polyline points=\"\(p)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\"/>"
+        element("polyline", [("points", p), ("fill", "none"), ("stroke", stroke), ("stroke-width", Self.n(width))])
     }
 
     /// A filled circle, with a hover title when `tooltip` is given.
     public mutating func circle(cx: Double, cy: Double, r: Double, fill: String, tooltip: String? = nil) {
-        let tip = tooltip.map { "<title>\(Self.escape($0))</title>" } ?? ""
-        body += "<circle cx=\"\(Self.n(cx))\" cy=\"\(Self.n(cy))\" r=\"\(Self.n(r))\" fill=\"\(fill)\">\(tip)</circle>"
+        element("circle", [("cx", Self.n(cx)), ("cy", Self.n(cy)), ("r", Self.n(r)), ("fill", fill)], title: tooltip)
     }
 
     /// A legend at the right of a chart: a swatch and a name per entry, long names wrapped at

@@ -3,6 +3,7 @@ public import Logging
 public import SegmentaCore
 public import SegmentaStore
 public import SegmentaJobs
+import SegmentaPages
 import ServiceLifecycle
 
 /// The parts of a running server that routes and services share.
@@ -27,9 +28,12 @@ public struct ServerParts: Sendable {
     let mixes = MixCache()
     /// The builder's event names, read at most every few minutes.
     let eventNames: EventNameCache
+    /// The dashboard's templates.
+    let renderer: PageRenderer
 
-    /// The parts of a server over `storage`.
-    public init(storage: any Storage, configuration: ServerConfiguration, logger: Logger) {
+    /// The parts of a server over `storage`; fails when the page templates cannot be read.
+    public init(storage: any Storage, configuration: ServerConfiguration, logger: Logger) throws(SegmentaError) {
+        renderer = try PageRenderer.bundled()
         self.storage = storage
         sessions = Sessions(store: storage, clock: configuration.clock)
         eventNames = EventNameCache(clock: configuration.clock)
@@ -81,7 +85,7 @@ public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @S
 public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     // First, so that it also wraps unknown URLs: a browser gets a styled page with the right status.
-    router.add(middleware: ErrorPageMiddleware())
+    router.add(middleware: ErrorPageMiddleware(renderer: parts.renderer))
     if let limit = parts.configuration.queryTimeLimit { router.add(middleware: QueryDeadlineMiddleware(limit: limit)) }
     IngestController(store: parts.storage, queue: parts.queue, metrics: parts.metrics, maxBodyBytes: parts.configuration.maxBodyBytes, logger: parts.logger)
         .addRoutes(to: router)
@@ -99,8 +103,8 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     PrivacyController(store: parts.storage).addRoutes(admin: admin)
     let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .write))
     InsightController(store: parts.storage).addRoutes(read: read, admin: admin, apps: apps)
-    var dashboard = DashboardController(store: parts.storage, sessions: parts.sessions, webhookPageSize: parts.configuration.webhookPageSize,
-                                        searchTraits: parts.configuration.searchTraits)
+    var dashboard = DashboardController(store: parts.storage, sessions: parts.sessions, renderer: parts.renderer,
+                                        webhookPageSize: parts.configuration.webhookPageSize, searchTraits: parts.configuration.searchTraits)
     dashboard.mixes = parts.mixes
     dashboard.eventNames = parts.eventNames
     dashboard.drift = parts.recompute.options.drift

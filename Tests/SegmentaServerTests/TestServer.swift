@@ -22,7 +22,7 @@ struct TestServer {
         store = try SQLiteStore(clock: config.clock)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        parts = ServerParts(storage: store.backend, configuration: config, logger: logger)
+        parts = try ServerParts(storage: store.backend, configuration: config, logger: logger)
         write = try APIKeys.create(.write, name: "w", in: store).token
         read = try APIKeys.create(.read, name: "r", in: store).token
         admin = try APIKeys.create(.admin, name: "a", in: store).token

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 modules=("$@")
-[ ${#modules[@]} -gt 0 ] || modules=(SegmentaCore SegmentaJobs SegmentaCharts SegmentaServer SegmentaStore)
+[ ${#modules[@]} -gt 0 ] || modules=(SegmentaCore SegmentaJobs SegmentaCharts SegmentaPages SegmentaServer SegmentaStore)
 python3 - "${modules[@]}" <<'PY'
 import glob, re, sys
 missing = []

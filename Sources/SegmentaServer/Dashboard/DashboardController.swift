@@ -5,6 +5,7 @@ import Foundation
 import NIOCore
 import HTTPTypes
 import SegmentaJobs
+import SegmentaPages
 
 /// The web dashboard, server-rendered: sign-in with a read or admin key, then the overview,
 /// segment, builder, RFM, cohorts, value and profile pages. Pages read snapshots and stored
@@ -12,6 +13,7 @@ import SegmentaJobs
 public struct DashboardController: Sendable {
     let store: any Storage
     let sessions: Sessions
+    let renderer: PageRenderer
     let webhookPageSize: Int
     let searchTraits: [String]
     /// Members' mixes, filled by the server's warmer when the data changes.
@@ -25,9 +27,10 @@ public struct DashboardController: Sendable {
     /// - Parameters:
     ///   - webhookPageSize: ids per list in one webhook delivery (a refresh queues its deliveries itself).
     ///   - searchTraits: traits people are found by (with ids) on the Profiles page and in segment members.
-    public init(store: any Storage, sessions: Sessions, webhookPageSize: Int = 1000, searchTraits: [String] = ["email", "name"]) {
+    init(store: any Storage, sessions: Sessions, renderer: PageRenderer, webhookPageSize: Int = 1000, searchTraits: [String] = ["email", "name"]) {
         self.store = store
         self.sessions = sessions
+        self.renderer = renderer
         self.webhookPageSize = webhookPageSize
         self.searchTraits = searchTraits
     }
@@ -46,16 +49,16 @@ public struct DashboardController: Sendable {
     /// What the action just taken did, from the numbers its redirect carries (whole numbers only).
     static func notice(_ request: Request) -> String? {
         func n(_ key: String) -> Int { request.query(key).flatMap { Int($0) }.map { min(max($0, 0), 1_000_000_000) } ?? 0 }
-        func plural(_ count: Int, _ word: String) -> String { "\(HTML.thousands(count)) \(word)\(count == 1 ? "" : "s")" }
+        func plural(_ count: Int, _ word: String) -> String { "\(Figures.thousands(count)) \(word)\(count == 1 ? "" : "s")" }
         if request.query("refreshed") == "1" {
             let alerts = n("alerts") > 0 ? " \(plural(n("alerts"), "alert")) raised — see Alerts below." : ""
-            return "Refreshed just now: \(HTML.thousands(n("entered"))) entered, \(HTML.thousands(n("exited"))) left; \(plural(n("size"), "member")) now." + alerts
+            return "Refreshed just now: \(Figures.thousands(n("entered"))) entered, \(Figures.thousands(n("exited"))) left; \(plural(n("size"), "member")) now." + alerts
         }
         if request.query("saved") == "1" {
             return "Saved: the segment is live and was refreshed just now; the scheduled recompute keeps it up to date."
         }
         if request.query("validated") == "1" {
-            return "Validated just now: \(HTML.thousands(n("pass"))) passed, \(plural(n("warn"), "warning")), \(HTML.thousands(n("fail"))) failed — the details are under Validation below."
+            return "Validated just now: \(Figures.thousands(n("pass"))) passed, \(plural(n("warn"), "warning")), \(Figures.thousands(n("fail"))) failed — the details are under Validation below."
         }
         return nil
     }
@@ -66,24 +69,25 @@ public struct DashboardController: Sendable {
 
     /// Every dashboard page, sign-in and the static assets.
     public func addRoutes(to router: Router<AppRequestContext>) {
-        let store = self.store, sessions = self.sessions
+        let store = self.store, sessions = self.sessions, renderer = self.renderer
+        let css = ByteBuffer(string: renderer.stylesheet), js = ByteBuffer(string: renderer.builderScript)
         router.get("assets/app.css") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"], body: .init(byteBuffer: ByteBuffer(string: Assets.css)))
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"], body: .init(byteBuffer: css))
         }
         router.get("assets/builder.js") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"], body: .init(byteBuffer: ByteBuffer(string: Assets.builderJS)))
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"], body: .init(byteBuffer: js))
         }
         router.get("favicon.ico") { _, _ in Response(status: .noContent) }
-        router.get("login") { request, _ in Self.html(Self.loginPage(next: request.query("next"), error: nil)) }
+        router.get("login") { request, _ in Self.html(Self.loginPage(renderer, next: request.query("next"), error: nil)) }
         router.post("login") { request, _ in
             let form = try await Self.form(request)
             let next = Self.safeNext(form["next"])
             guard let token = form["key"]?.trimmingWhitespace(), !token.isEmpty,
                   let key = try await mapped({ try await APIKeys.authenticate(token, in: store) }) else {
-                return Self.html(Self.loginPage(next: next, error: "That key is unknown or revoked."), status: .unauthorized)
+                return Self.html(Self.loginPage(renderer, next: next, error: "That key is unknown or revoked."), status: .unauthorized)
             }
             guard key.kind != .write else {
-                return Self.html(Self.loginPage(next: next, error: "Write keys can only send data. Sign in with a read or admin key."), status: .forbidden)
+                return Self.html(Self.loginPage(renderer, next: next, error: "Write keys can only send data. Sign in with a read or admin key."), status: .forbidden)
             }
             let id = try await mapped { try await sessions.create(for: key) }
             var response = Response(status: .seeOther, headers: [.location: next ?? "/"])
@@ -100,7 +104,7 @@ public struct DashboardController: Sendable {
             response.setCookie(Cookie(name: Sessions.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
-        let p = DashboardPages(store: store, searchTraits: searchTraits, mixCache: mixes, eventNames: eventNames)
+        let p = DashboardPages(store: store, renderer: renderer, searchTraits: searchTraits, mixCache: mixes, eventNames: eventNames)
         pages.get("/") { _, context in Self.html(try await p.overview(try context.signedIn())) }
         pages.get("segments/:name") { request, context in
             Self.html(try await p.segment(try context.path("name"), viewer: try context.signedIn(), query: request.query("q") ?? "",
@@ -215,15 +219,7 @@ public struct DashboardController: Sendable {
         return next
     }
 
-    static func loginPage(next: String?, error: String?) -> String {
-        HTML.bare("Sign in", """
-        <section><h1>Segmenta</h1><p class="note">Sign in with a read key (to look) or an admin key (to change segments).
-        Create one with <code>segmenta keys create --kind read</code>.</p>
-        \(error.map { "<p class=\"error\" role=\"alert\">\(HTML.e($0))</p>" } ?? "")
-        <form method="post" action="/login"><label for="key">API key</label>
-        <input id="key" name="key" type="password" autocomplete="current-password" required autofocus>
-        \(safeNext(next).map { "<input type=\"hidden\" name=\"next\" value=\"\(HTML.e($0))\">" } ?? "")
-        <button>Sign in</button></form></section>
-        """)
+    static func loginPage(_ renderer: PageRenderer, next: String?, error: String?) -> String {
+        renderer.render(Page("Sign in", chrome: .bare(BareChrome(showHeading: false)), [.login(LoginBody(problem: error ?? "", next: safeNext(next) ?? ""))]))
     }
 }

@@ -2,15 +2,16 @@ import SegmentaCharts
 import SegmentaCore
 import SegmentaStore
 import SegmentaJobs
+import SegmentaPages
 
 extension DashboardPages {
     func rfm(_ viewer: Viewer, from: String?, to: String?) async throws -> String {
         let store = self.store
         let (latest, dates) = try await mapped { (try await store.latestAnalysisRun(kind: "rfm"), try await store.analysisDates(kind: "rfm")) }
         guard let latest, let summary = latest.run.summary.objectValue else {
-            return H.page("RFM", viewer: viewer, active: "/rfm", H.section("Not computed yet", H.empty("RFM appears after the first recompute (or “segmenta rfm”, or POST /api/v1/analyses/rfm).")))
+            return document("RFM", viewer: viewer, active: "/rfm", [.section("Not computed yet", [.empty("RFM appears after the first recompute (or “segmenta rfm”, or POST /api/v1/analyses/rfm).")])])
         }
-        var body = ""
+        var body: [Block] = []
         let grid = summary["grid"]?.arrayValues.map { $0.arrayValues.compactMap(\.numberValue) } ?? []
         if grid.count == 5 {
             var values: [[Double?]] = []
@@ -20,17 +21,19 @@ extension DashboardPages {
             }
             let heat = Charts.heatmap(title: "Customers by recency (R) and frequency-monetary (FM) score", rowTitle: "R", columnTitle: "FM",
                                       rows: ["5", "4", "3", "2", "1"], columns: ["1", "2", "3", "4", "5"], values: values, cellLabel: { H.thousands(Int(saturating: $0)) }, cell: 64)
-            let names = H.table(["R \\ FM", "1", "2", "3", "4", "5"], (1...5).reversed().map { r in
-                ["R=\(r)"] + (1...5).map { fm in H.e(RFMSegment.named(r: r, fm: fm)?.rawValue ?? "") }
+            let names = Block.table(["R \\ FM", "1", "2", "3", "4", "5"], (1...5).reversed().map { r in
+                [Cell("R=\(r)")] + (1...5).map { fm in Cell(RFMSegment.named(r: r, fm: fm)?.rawValue ?? "") }
             })
-            body += H.section("The 5×5 grid as of \(latest.run.asOf.readableDate)", "<div class=\"row\">\(heat)<div>\(names)</div></div>",
-                              note: "R: recency score (5 = bought most recently); FM: ⌈(F + M) / 2⌉. The table names the segment of each cell.")
+            body.append(.section("The 5×5 grid as of \(latest.run.asOf.readableDate)", [.row([.chart(heat), .column([names])])],
+                                 note: "R: recency score (5 = bought most recently); FM: ⌈(F + M) / 2⌉. The table names the segment of each cell."))
         }
         if let segments = summary["segments"]?.objectValue {
             let ordered = RFMSegment.allCases.map { ($0.rawValue, segments[$0.rawValue]?.numberValue ?? 0) }
             let total = max(1, ordered.reduce(0) { $0 + $1.1 })
-            body += H.section("Segments", "<div class=\"row\">" + Charts.bars(title: "Customers per RFM segment", labels: ordered.map(\.0), values: ordered.map(\.1), valueLabel: { H.thousands(Int(saturating: $0)) })
-                + H.table(["segment", "customers", "share"], ordered.map { [H.e($0.0), H.thousands(Int(saturating: $0.1)), H.percent($0.1 / total)] }, numeric: [1, 2]) + "</div>")
+            body.append(.section("Segments", [.row([
+                .chart(Charts.bars(title: "Customers per RFM segment", labels: ordered.map(\.0), values: ordered.map(\.1), valueLabel: { H.thousands(Int(saturating: $0)) })),
+                .table(["segment", "customers", "share"], ordered.map { [Cell($0.0), Cell(H.thousands(Int(saturating: $0.1))), Cell(H.percent($0.1 / total))] }, numeric: [1, 2]),
+            ])]))
         }
         // Migrations between two RFM runs.
         if dates.count >= 2 {
@@ -52,16 +55,15 @@ extension DashboardPages {
             var counts: [String: [String: Double]] = [:]
             for m in moves { counts[m.from, default: [:]][m.to] = Double(m.count) }
             let matrix: [[Double?]] = rows.map { r in cols.map { c in counts[r]?[c] } }
-            let options = dates.map { "<option\($0 == fromDate ? " selected" : "")>\(H.e($0.dateString))</option>" }.joined()
-            let optionsTo = dates.map { "<option\($0 == toDate ? " selected" : "")>\(H.e($0.dateString))</option>" }.joined()
-            body += H.section("Migrations between two RFM runs",
-                              "<form class=\"inline\" method=\"get\" action=\"/rfm\"><label>from <select name=\"from\">\(options)</select></label>"
-                              + "<label>to <select name=\"to\">\(optionsTo)</select></label><button class=\"secondary\">Show</button></form>"
-                              + Charts.heatmap(title: "Customers moving from the segment of \(fromDate.dateString) (rows) to that of \(toDate.dateString) (columns)",
-                                               rowTitle: "from", columnTitle: "to", rows: rows, columns: cols, values: matrix, cellLabel: { H.thousands(Int(saturating: $0)) }, cell: 58),
-                              note: "(new): customers without a segment at the first date; (gone): without one at the second.")
+            func options(_ chosen: Timestamp) -> [SelectOption] { dates.map { SelectOption($0.dateString, selected: $0 == chosen) } }
+            body.append(.section("Migrations between two RFM runs", [
+                .form(Form("get", "/rfm", [.select(SelectField("from", name: "from", options(fromDate))), .select(SelectField("to", name: "to", options(toDate))),
+                                           .button(Button("Show", secondary: true))])),
+                .chart(Charts.heatmap(title: "Customers moving from the segment of \(fromDate.dateString) (rows) to that of \(toDate.dateString) (columns)",
+                                               rowTitle: "from", columnTitle: "to", rows: rows, columns: cols, values: matrix, cellLabel: { H.thousands(Int(saturating: $0)) }, cell: 58)),
+            ], note: "(new): customers without a segment at the first date; (gone): without one at the second."))
         }
-        return H.page("RFM", viewer: viewer, active: "/rfm", body)
+        return document("RFM", viewer: viewer, active: "/rfm", body)
     }
 
     /// Cohorts smaller than this are greyed on the retention triangle (their shares mislead).
@@ -72,13 +74,14 @@ extension DashboardPages {
         let store = self.store
         let parameters: JSONValue = .object(["period": .string(period), "activity": .string("orders"), "by": by.isEmpty ? .null : .string(by)])
         let run = try await mapped { try await store.latestAnalysisRun(kind: "cohorts", parameters: parameters) }
-        let periodOptions = ["month", "week"].map { "<option\($0 == period ? " selected" : "")>\($0)</option>" }.joined()
-        let byOptions = ([""] + Recompute.cohortTraits).map { "<option value=\"\(H.e($0))\"\($0 == by ? " selected" : "")>\($0.isEmpty ? "everyone" : H.e($0))</option>" }.joined()
-        var body = "<form class=\"inline\" method=\"get\" action=\"/cohorts\"><label>period <select name=\"period\">\(periodOptions)</select></label>"
-            + "<label>split by <select name=\"by\">\(byOptions)</select></label><button class=\"secondary\">Show</button></form>"
+        var body: [Block] = [.form(Form("get", "/cohorts", [
+            .select(SelectField("period", name: "period", ["month", "week"].map { SelectOption($0, selected: $0 == period) })),
+            .select(SelectField("split by", name: "by", ([""] + Recompute.cohortTraits).map { SelectOption($0, shown: $0.isEmpty ? "everyone" : $0, selected: $0 == by) })),
+            .button(Button("Show", secondary: true)),
+        ]))]
         guard let run, let cells = run.run.summary.objectValue?["cells"]?.arrayValues.compactMap(\.objectValue) else {
-            body += H.section("Not computed", H.empty("No stored triangle for this choice yet; it appears after the next recompute (or POST /api/v1/analyses/cohorts)."))
-            return H.page("Cohort retention", viewer: viewer, active: "/cohorts", body)
+            body.append(.section("Not computed", [.empty("No stored triangle for this choice yet; it appears after the next recompute (or POST /api/v1/analyses/cohorts).")]))
+            return document("Cohort retention", viewer: viewer, active: "/cohorts", body)
         }
         let groups = Array(Set(cells.map { $0["group"]?.stringValue ?? "" })).sorted()
         // Which rows are drawn, said on the page: the two periods keep different numbers of the latest
@@ -87,10 +90,10 @@ extension DashboardPages {
         let allCohorts = Array(Set(cells.compactMap { $0["cohort"]?.stringValue })).sorted()
         let shown = allCohorts.suffix(shownCount)
         if let first = shown.first, let last = shown.last {
-            body += "<p class=\"note\">Rows: the latest \(shown.count) \(period)ly cohorts, \(H.e(first)) to \(H.e(last))"
+            body.append(.note("Rows: the latest \(shown.count) \(period)ly cohorts, \(first) to \(last)"
                 + (allCohorts.count > shown.count ? " (of \(allCohorts.count); the earlier ones are in GET /api/v1/analyses/cohorts)" : "")
                 + ". " + (period == "week" ? "Weekly cohorts run Monday to Sunday and are labelled by their Monday; the monthly view starts on the 1st and reaches further back."
-                                          : "Monthly cohorts start on the 1st; the weekly view shows the latest 26 weeks only.") + "</p>"
+                                          : "Monthly cohorts start on the 1st; the weekly view shows the latest 26 weeks only.")))
         }
         for group in groups.prefix(8) {
             let mine = cells.filter { ($0["group"]?.stringValue ?? "") == group }
@@ -109,24 +112,24 @@ extension DashboardPages {
                                        cellLabel: { String(Int(saturating: ($0 * 100).rounded())) + "%" }, scaleMax: 0.5, cell: period == "month" ? 40 : 30,
                                        mutedRows: Set(cohorts.indices.filter { (sizes[cohorts[$0]] ?? 0) < Self.smallCohort }),
                                        mutedNote: "fewer than \(Self.smallCohort) customers")
-            body += H.section(group.isEmpty ? "Everyone" : "\(by) = \(group)", chart)
+            body.append(.section(group.isEmpty ? "Everyone" : "\(by) = \(group)", [.chart(chart)]))
         }
-        body += H.glossed("<p class=\"note\">Computed \(H.when(run.createdAt)) from orders. Empty cells are periods after the end of the data (censored), not zero. "
-            + "Cohorts of fewer than \(Self.smallCohort) customers are greyed: with one customer a share can only read 0 % or 100 %.</p>")
-        return H.page("Cohort retention", viewer: viewer, active: "/cohorts", body)
+        body.append(.note([.text("Computed "), .when(run.createdAt)] + Glossary.explained(" from orders. Empty cells are periods after the end of the data (censored), not zero. "
+            + "Cohorts of fewer than \(Self.smallCohort) customers are greyed: with one customer a share can only read 0 % or 100 %.")))
+        return document("Cohort retention", viewer: viewer, active: "/cohorts", body)
     }
 
     func value(_ viewer: Viewer, x: String?, y: String?) async throws -> String {
         let store = self.store
         let (clv, clusters) = try await mapped { (try await store.latestAnalysisRun(kind: "clv"), try await store.latestAnalysisRun(kind: "clusters")) }
-        var body = ""
+        var body: [Block] = []
         if let clv, let s = clv.run.summary.objectValue {
             let money = Self.currencyMix(s)
-            var parts = ""
+            var parts: [Block] = []
             if let h = s["histogram"]?.objectValue, let low = h["low"]?.numberValue, let width = h["width"]?.numberValue {
                 let counts = h["counts"]?.arrayValues.compactMap(\.numberValue) ?? []
-                parts += Charts.bars(title: "Customers by 12-month CLV (lowest 99 %)", labels: counts.indices.map { "\(H.fixed(low + width * Double($0), 0))–\(H.fixed(low + width * Double($0 + 1), 0))" },
-                                     values: counts, valueLabel: { H.thousands(Int(saturating: $0)) }, width: 560)
+                parts.append(.chart(Charts.bars(title: "Customers by 12-month CLV (lowest 99 %)", labels: counts.indices.map { "\(H.fixed(low + width * Double($0), 0))–\(H.fixed(low + width * Double($0 + 1), 0))" },
+                                                values: counts, valueLabel: { H.thousands(Int(saturating: $0)) }, width: 560)))
             }
             if let sample = s["sample"]?.arrayValues, !sample.isEmpty {
                 let points = sample.compactMap { p -> (x: Double, y: Double, group: String, label: String)? in
@@ -134,30 +137,29 @@ extension DashboardPages {
                     guard a.count == 3, let f = a[1].numberValue, let alive = a[2].numberValue else { return nil }
                     return (f, alive, f == 0 ? "one order" : "repeat buyers", a[0].stringValue ?? "")
                 }
-                parts += Charts.scatter(title: "P(alive) against repeat purchases", points: points, xLabel: "repeat purchases", yLabel: "P(alive)", width: 560)
+                parts.append(.chart(Charts.scatter(title: "P(alive) against repeat purchases", points: points, xLabel: "repeat purchases", yLabel: "P(alive)", width: 560)))
             }
-            body += H.section("Customer lifetime value", "<div class=\"row\">\(parts)</div>" + H.stats([
+            body.append(.section("Customer lifetime value", [.row(parts), .stats([
                 ("customers", H.thousands(Int(saturating: s["customers"]?.numberValue ?? 0))), ("total 12-month CLV", money.amount(s["total_clv"]?.numberValue ?? 0, cents: false)),
                 ("mean CLV", money.amount(s["mean_clv"]?.numberValue ?? .nan)), ("mean P(alive)", H.fixed(s["mean_p_alive"]?.numberValue ?? .nan, 3)),
-            ]), note: "BG/NBD + Gamma-Gamma, as the lifetimes library computes them; computed \(clv.createdAt.readable)."
-                + (money.warning.map { " Amounts: " + $0 + "." } ?? ""))
+            ])], note: "BG/NBD + Gamma-Gamma, as the lifetimes library computes them; computed \(clv.createdAt.readable)."
+                + (money.warning.map { " Amounts: " + $0 + "." } ?? "")))
             if let top = s["top"]?.arrayValues.compactMap(\.objectValue), !top.isEmpty {
-                body += H.section("Top customers by expected value", H.table(["customer", "CLV", "P(alive)", "expected purchases", "repeat purchases"], top.map { c in
-                    let id = c["id"]?.stringValue ?? ""
-                    return [H.link("/profiles/" + id.addingPercentEncodingForPathSegment(), id), money.amount(c["clv"]?.numberValue ?? .nan), H.fixed(c["p_alive"]?.numberValue ?? .nan, 3),
-                            H.fixed(c["expected_purchases"]?.numberValue ?? .nan, 2), H.fixed(c["frequency"]?.numberValue ?? .nan, 0)]
-                }, numeric: [1, 2, 3, 4]))
+                body.append(.section("Top customers by expected value", [.table(["customer", "CLV", "P(alive)", "expected purchases", "repeat purchases"], top.map { c in
+                    [Cell(Self.profileLink(c["id"]?.stringValue ?? "")), Cell(money.amount(c["clv"]?.numberValue ?? .nan)), Cell(H.fixed(c["p_alive"]?.numberValue ?? .nan, 3)),
+                     Cell(H.fixed(c["expected_purchases"]?.numberValue ?? .nan, 2)), Cell(H.fixed(c["frequency"]?.numberValue ?? .nan, 0))]
+                }, numeric: [1, 2, 3, 4])]))
             }
         } else {
-            body += H.section("Customer lifetime value", H.empty("Not computed yet: it appears after the first recompute (or “segmenta clv”)."))
+            body.append(.section("Customer lifetime value", [.empty("Not computed yet: it appears after the first recompute (or “segmenta clv”).")]))
         }
         if let s = clusters?.run.summary.objectValue, let personas = s["personas"]?.arrayValues.compactMap(\.objectValue) {
             let features = s["features"]?.arrayValues.compactMap(\.stringValue) ?? []
-            body += H.section("Personas (k-means, k = \(Int(saturating: s["k"]?.numberValue ?? 0)), silhouette \(H.fixed(s["silhouette"]?.numberValue ?? .nan, 2)))",
-                              H.table(["persona", "customers", "share", "what sets them apart"] + features, personas.map { p in
-                                  [H.e(p["name"]?.stringValue ?? ""), H.thousands(Int(saturating: p["size"]?.numberValue ?? 0)), H.percent(p["share"]?.numberValue ?? 0),
-                                   H.e(p["description"]?.stringValue ?? "")] + (p["centroid"]?.arrayValues.compactMap(\.numberValue) ?? []).map { H.fixed($0, 1) }
-                              }, numeric: Set([1, 2] + (0..<features.count).map { $0 + 4 })))
+            body.append(.section("Personas (k-means, k = \(Int(saturating: s["k"]?.numberValue ?? 0)), silhouette \(H.fixed(s["silhouette"]?.numberValue ?? .nan, 2)))",
+                                 [.table(["persona", "customers", "share", "what sets them apart"] + features, personas.map { p in
+                                     [Cell(p["name"]?.stringValue ?? ""), Cell(H.thousands(Int(saturating: p["size"]?.numberValue ?? 0))), Cell(H.percent(p["share"]?.numberValue ?? 0)),
+                                      Cell(p["description"]?.stringValue ?? "")] + (p["centroid"]?.arrayValues.compactMap(\.numberValue) ?? []).map { Cell(H.fixed($0, 1)) }
+                                 }, numeric: Set([1, 2] + (0..<features.count).map { $0 + 4 }))]))
             if features.count >= 2, let sample = s["sample"]?.arrayValues, !sample.isEmpty {
                 let xi = x.flatMap { features.firstIndex(of: $0) } ?? 0
                 let yi = y.flatMap { features.firstIndex(of: $0) } ?? 1
@@ -167,15 +169,14 @@ extension DashboardPages {
                     guard a.count == features.count + 2, let c = a[1].numberValue, let vx = a[2 + xi].numberValue, let vy = a[2 + yi].numberValue else { return nil }
                     return (vx, vy, names[Int(saturating: c)] ?? "cluster \(Int(saturating: c))", a[0].stringValue ?? "")
                 }
-                func options(_ selected: Int) -> String { features.enumerated().map { "<option\($0.offset == selected ? " selected" : "")>\(H.e($0.element))</option>" }.joined() }
-                body += H.section("Two features, coloured by persona",
-                                  "<form class=\"inline\" method=\"get\" action=\"/value\"><label>x <select name=\"x\">\(options(xi))</select></label>"
-                                  + "<label>y <select name=\"y\">\(options(yi))</select></label><button class=\"secondary\">Show</button></form>"
-                                  + Charts.scatter(title: "\(features[yi]) against \(features[xi])", points: points, xLabel: features[xi], yLabel: features[yi], width: 720, height: 380),
-                                  note: "A sample of up to 600 customers, kept with the clustering run.")
+                func options(_ selected: Int) -> [SelectOption] { features.enumerated().map { SelectOption($0.element, selected: $0.offset == selected) } }
+                body.append(.section("Two features, coloured by persona", [
+                    .form(Form("get", "/value", [.select(SelectField("x", name: "x", options(xi))), .select(SelectField("y", name: "y", options(yi))), .button(Button("Show", secondary: true))])),
+                    .chart(Charts.scatter(title: "\(features[yi]) against \(features[xi])", points: points, xLabel: features[xi], yLabel: features[yi], width: 720, height: 380)),
+                ], note: "A sample of up to 600 customers, kept with the clustering run."))
             }
         }
-        return H.page("Value & personas", viewer: viewer, active: "/value", body)
+        return document("Value & personas", viewer: viewer, active: "/value", body)
     }
 
     /// The currency the CLV run's amounts are in (kept with the run).

@@ -1,5 +1,6 @@
 import SegmentaCore
 import SegmentaJobs
+import SegmentaPages
 import SegmentaStore
 
 extension DashboardPages {
@@ -8,39 +9,38 @@ extension DashboardPages {
     func explain(segment: String, profile: String, viewer: Viewer) async throws -> String {
         let store = self.store
         let e = try await mapped { try await MembershipExplanation.run(store, segment: segment, profile: profile, asOf: .now) }
-        let who = "<a href=\"/profiles/\(H.e(e.profile.addingPercentEncodingForPathSegment()))\">\(H.e(e.profile))</a>"
-        let where_ = "<a href=\"/segments/\(H.e(e.segment.addingPercentEncodingForPathSegment()))\">\(H.e(e.segment))</a>"
-        var body = "<p class=\"banner\(e.member ? "" : " neutral")\">\(who) <b>\(e.member ? "is" : "is not")</b> in \(where_) now, by its definition applied to their data."
-            + (e.isStatic ? " It is a static segment: membership is its list." : "") + "</p>"
+        var body: [Block] = [.paragraph([Self.profileLink(e.profile), .text(" "), .strong(e.member ? "is" : "is not"), .text(" in "), Self.segmentLink(e.segment),
+                                         .text(" now, by its definition applied to their data." + (e.isStatic ? " It is a static segment: membership is its list." : ""))],
+                                        class: e.member ? "banner" : "banner neutral")]
         if !e.isStatic {
-            body += H.section("Condition by condition", "<ul class=\"explain\">" + Self.explainNode(e.tree) + "</ul>",
-                              note: "✓ held, ✗ did not; “here” is this person's value (an event count, a sum, a trait). The segment's last refresh may be older than this.")
+            body.append(.section("Condition by condition", [.list(ListBlock(class: "explain", [Self.explainNode(e.tree)]))],
+                                 note: "✓ held, ✗ did not; “here” is this person's value (an event count, a sum, a trait). The segment's last refresh may be older than this."))
             if !e.blocking.isEmpty {
                 let title = e.member ? "What would make them leave" : "What would bring them in"
                 let one = e.blocking.count == 1
                 let lead = e.member ? (one ? "This would have to stop holding:" : "All of these would have to stop holding:")
                                     : (one ? "This would have to hold:" : "All of these would have to hold:")
-                body += H.section(title, "<p>\(lead)</p><ul>" + e.blocking.map { b in
-                    "<li>\(H.e(b.text)) <span class=\"note\">(here: \(H.e(Self.explainValue(b.value))))</span></li>"
-                }.joined() + "</ul>")
+                body.append(.section(title, [.paragraph([.text(lead)]), .list(e.blocking.map { b in
+                    ListItem([.text(b.text + " "), .styled("(here: \(Self.explainValue(b.value)))", class: "note")])
+                })]))
             }
         }
-        return H.page("Why \(e.profile) \(e.member ? "is" : "is not") in \(e.segment)", viewer: viewer, active: "/profiles", body)
+        return document("Why \(e.profile) \(e.member ? "is" : "is not") in \(e.segment)", viewer: viewer, active: "/profiles", body)
     }
 
-    static func explainNode(_ e: ConditionExplainer.Explanation) -> String {
-        let mark = e.held ? "<span class=\"ok\" title=\"held\">✓</span>" : "<span class=\"error\" title=\"did not hold\">✗</span>"
-        let label: String
+    /// One condition of the explanation, with the ones it is made of beneath it.
+    static func explainNode(_ e: ConditionExplainer.Explanation) -> ListItem {
+        let mark: Inline = e.held ? .styled("✓", class: "ok", hover: "held") : .styled("✗", class: "error", hover: "did not hold")
+        let label: [Inline]
         switch e.kind {
-        case "all": label = "all of these"
-        case "any": label = "any of these"
-        case "not": label = "not this"
-        case "segment": label = H.e(e.text) + (e.children.isEmpty ? "" : ", which means")
-        case "account": label = H.e(e.text) + " <span class=\"note\">(\(H.e(explainValue(e.value))) account(s); one shown)</span>"
-        default: label = H.e(e.text) + " <span class=\"note\">here: \(H.e(explainValue(e.value)))</span>"
+        case "all": label = [.text("all of these")]
+        case "any": label = [.text("any of these")]
+        case "not": label = [.text("not this")]
+        case "segment": label = [.text(e.text + (e.children.isEmpty ? "" : ", which means"))]
+        case "account": label = [.text(e.text + " "), .styled("(\(explainValue(e.value)) account(s); one shown)", class: "note")]
+        default: label = [.text(e.text + " "), .styled("here: \(explainValue(e.value))", class: "note")]
         }
-        let children = e.children.isEmpty ? "" : "<ul>" + e.children.map(explainNode).joined() + "</ul>"
-        return "<li>\(mark) \(label)\(children)</li>"
+        return ListItem([mark, .text(" ")] + label, sublist: e.children.isEmpty ? nil : ListBlock(e.children.map(explainNode)))
     }
 
     static func explainValue(_ v: JSONValue?) -> String {
@@ -53,19 +53,19 @@ extension DashboardPages {
 
     /// A small form that opens the explanation of `segment` for a profile (segment page), or of a
     /// chosen segment for `profile` (profile page).
-    static func explainForm(segments: [String], fixedSegment: String?, fixedProfile: String?) -> String {
-        var form = "<form class=\"inline\" method=\"get\" action=\"/explain\">"
+    static func explainForm(segments: [String], fixedSegment: String?, fixedProfile: String?) -> Block {
+        var controls: [Control] = []
         if let fixedSegment {
-            form += "<input type=\"hidden\" name=\"segment\" value=\"\(H.e(fixedSegment))\">"
+            controls.append(.hidden(HiddenField("segment", fixedSegment)))
         } else {
-            form += "<label for=\"explain-segment\">Segment</label><select id=\"explain-segment\" name=\"segment\">"
-                + segments.map { "<option>\(H.e($0))</option>" }.joined() + "</select>"
+            controls += [.label(FieldLabel(for: "explain-segment", "Segment")), .select(SelectField(id: "explain-segment", name: "segment", segments.map { SelectOption($0) }))]
         }
         if let fixedProfile {
-            form += "<input type=\"hidden\" name=\"profile\" value=\"\(H.e(fixedProfile))\">"
+            controls.append(.hidden(HiddenField("profile", fixedProfile)))
         } else {
-            form += "<label for=\"explain-profile\">Profile</label><input id=\"explain-profile\" name=\"profile\" required placeholder=\"id, user id or anonymous id\">"
+            controls += [.label(FieldLabel(for: "explain-profile", "Profile")),
+                         .input(InputField(id: "explain-profile", name: "profile", placeholder: "id, user id or anonymous id", required: true))]
         }
-        return form + "<button>Why in or not?</button></form>"
+        return .form(Form("get", "/explain", controls + [.button(Button("Why in or not?"))]))
     }
 }

@@ -1,4 +1,5 @@
 import SegmentaCore
+import SegmentaPages
 import SegmentaStore
 
 extension DashboardPages {
@@ -11,19 +12,19 @@ extension DashboardPages {
     /// The search form; with a query, what it found (one match never gets here: it opens the profile).
     func profileSearch(_ viewer: Viewer, query: String = "", matches: [ProfileMatch] = []) -> String {
         let fields = (searchTraits + ["any id"]).joined(separator: ", ")
-        var body = H.section("Find a customer",
-            "<form class=\"inline\" method=\"get\" action=\"/profiles\"><label for=\"q\">\(H.e(fields.prefix(1).uppercased() + fields.dropFirst()))</label>"
-            + "<input id=\"q\" name=\"q\" value=\"\(H.e(query))\" required placeholder=\"e.g. ada@example.com\"><button>Search</button></form>",
-            note: "Exact or the start of it; upper and lower case are the same.")
+        var body: [Block] = [.section("Find a customer", [.form(Form("get", "/profiles", [
+            .label(FieldLabel(for: "q", fields.prefix(1).uppercased() + fields.dropFirst())),
+            .input(InputField(id: "q", name: "q", value: query, placeholder: "e.g. ada@example.com", required: true)), .button(Button("Search")),
+        ]))], note: "Exact or the start of it; upper and lower case are the same.")]
         if !query.isEmpty {
-            body += H.section(matches.isEmpty ? "Nobody matches “\(query)”" : "\(matches.count) people match “\(query)”",
-                matches.isEmpty ? H.empty("No profile has an id, \(searchTraits.joined(separator: " or ")) equal to or starting with it.")
-                    : H.table(["profile"] + searchTraits + ["found by"], matches.map { m in
-                        ["<a href=\"/profiles/\(H.e(m.id.addingPercentEncodingForPathSegment()))\">\(H.e(m.id))</a>"]
-                            + searchTraits.map { H.e(m.traits[$0] ?? "") } + [H.e(m.matched == "identity" ? "user or anonymous id" : m.matched)]
-                    }))
+            body.append(.section(matches.isEmpty ? "Nobody matches “\(query)”" : "\(matches.count) people match “\(query)”", [
+                matches.isEmpty ? .empty("No profile has an id, \(searchTraits.joined(separator: " or ")) equal to or starting with it.")
+                    : .table(["profile"] + searchTraits + ["found by"], matches.map { m in
+                        [Cell(Self.profileLink(m.id))] + searchTraits.map { Cell(m.traits[$0] ?? "") } + [Cell(m.matched == "identity" ? "user or anonymous id" : m.matched)]
+                    }),
+            ]))
         }
-        return H.page("Profiles", viewer: viewer, active: "/profiles", body)
+        return document("Profiles", viewer: viewer, active: "/profiles", body)
     }
 
     /// What a support agent opens before answering a ticket.
@@ -38,53 +39,53 @@ extension DashboardPages {
         guard let p = detail?.objectValue else {
             throw APIError.notFound("Nobody is known by “\(id)”. Try another user id, anonymous id or profile id, or search by email or name on the Profiles page.")
         }
-        let rows = { (o: [String: JSONValue]) -> [[String]] in Self.flatten(o).map { k, v in [H.e(k), H.e(v)] } }
+        let rows = { (o: [String: JSONValue]) -> [[Cell]] in Self.flatten(o).map { k, v in [Cell(k), Cell(v)] } }
         func day(_ key: String) -> String { (p[key]?.stringValue).flatMap { try? Timestamp.parse($0) }?.readableDate ?? "–" }
-        var body = H.stats([("first seen", day("first_seen")),
+        var body: [Block] = [.stats([("first seen", day("first_seen")),
                             ("last seen", day("last_seen")),
                             ("events", H.thousands(Int(saturating: p["event_counts"]?.objectValue?["total"]?.numberValue ?? 0))),
                             ("orders", H.thousands(Int(saturating: p["orders"]?.objectValue?["count"]?.numberValue ?? 0))),
-                            ("revenue", money.amount(p["orders"]?.objectValue?["revenue"]?.numberValue ?? 0))])
+                            ("revenue", money.amount(p["orders"]?.objectValue?["revenue"]?.numberValue ?? 0))])]
         let segments = p["segments"]?.arrayValues.compactMap(\.stringValue) ?? []
         let all = try await mapped { try await store.segments().map(\.name) }
         let profileID = p["id"]?.stringValue ?? id
-        body += H.section("Segments", (segments.isEmpty ? H.empty("In no segment.") : segments.map { "<a class=\"pill\" href=\"/segments/\(H.e($0))\">\(H.e($0))</a>" }.joined(separator: " "))
-                          + (all.isEmpty ? "" : Self.explainForm(segments: all, fixedSegment: nil, fixedProfile: profileID)),
-                          note: all.isEmpty ? nil : "Pick any segment to see, condition by condition, why this person is in it or not.")
-        body += "<div class=\"row\">"
-        body += H.section("Traits", H.table(["trait", "value"], rows(p["traits"]?.objectValue ?? [:])), note: "Nested traits are shown as paths (company.size), as segment conditions name them.")
+        var inSegments: [Block] = [segments.isEmpty ? .empty("In no segment.")
+            : .paragraph(segments.flatMap { [Inline.link("/segments/" + $0.addingPercentEncodingForPathSegment(), $0, class: "pill"), .text(" ")] })]
+        if !all.isEmpty { inSegments.append(Self.explainForm(segments: all, fixedSegment: nil, fixedProfile: profileID)) }
+        body.append(.section("Segments", inSegments, note: all.isEmpty ? "" : "Pick any segment to see, condition by condition, why this person is in it or not."))
         let computed = (p["computed_traits"]?.objectValue ?? [:]).sorted { Self.computedOrder($0.key) < Self.computedOrder($1.key) }
-        body += H.section("Scores and predictions", computed.isEmpty ? H.empty("Not computed yet: the server computes them at each recompute.")
-            : H.table(["what", "value"], computed.map { name, value in
-                ["<span title=\"computed trait \(H.e(name))\">\(H.e(Self.computedLabel(name)))</span>", H.e(Self.computedValue(name, value, money: money))]
-            }), note: "Hover a label for the computed trait's name, as segment conditions use it.")
-        body += "</div>"
+        body.append(.row([
+            .section("Traits", [.table(["trait", "value"], rows(p["traits"]?.objectValue ?? [:]))], note: "Nested traits are shown as paths (company.size), as segment conditions name them."),
+            .section("Scores and predictions", [computed.isEmpty ? .empty("Not computed yet: the server computes them at each recompute.")
+                : .table(["what", "value"], computed.map { name, value in
+                    [Cell(.styled(Self.computedLabel(name), hover: "computed trait \(name)")), Cell(Self.computedValue(name, value, money: money))]
+                })], note: "Hover a label for the computed trait's name, as segment conditions use it."),
+        ]))
         let accounts = p["accounts"]?.arrayValues.compactMap(\.objectValue) ?? []
         if !accounts.isEmpty {
-            body += H.section("Accounts", H.table(["account", "traits"], accounts.map { a in
-                [H.e(a["id"]?.stringValue ?? ""), H.e(Self.flatten(a["traits"]?.objectValue ?? [:]).map { "\($0): \($1)" }.joined(separator: " · "))]
-            }))
+            body.append(.section("Accounts", [.table(["account", "traits"], accounts.map { a in
+                [Cell(a["id"]?.stringValue ?? ""), Cell(Self.flatten(a["traits"]?.objectValue ?? [:]).map { "\($0): \($1)" }.joined(separator: " · "))]
+            })]))
         }
-        body += H.section("Identities", (p["identities"]?.arrayValues.compactMap(\.objectValue) ?? []).map {
-            "<span class=\"pill\">\(H.e($0["kind"]?.stringValue ?? "")): \(H.e($0["id"]?.stringValue ?? ""))</span>"
-        }.joined(separator: " "))
-        let items = events.compactMap(\.objectValue).map { e -> String in
+        body.append(.section("Identities", [.paragraph((p["identities"]?.arrayValues.compactMap(\.objectValue) ?? []).flatMap {
+            [Inline.styled("\($0["kind"]?.stringValue ?? ""): \($0["id"]?.stringValue ?? "")", class: "pill"), .text(" ")]
+        })]))
+        let items = events.compactMap(\.objectValue).map { e -> ListItem in
             let name = e["name"]?.stringValue ?? ""
             let props = e["properties"]?.objectValue ?? [:]
             let pairs = Self.flatten(props).map { "\($0): \($1)" }.joined(separator: " · ")
-            let detail = pairs.isEmpty ? "" : " <span class=\"note\">\(H.e(pairs.count > 160 ? String(pairs.prefix(159)) + "…" : pairs))</span>"
             let type = e["type"]?.stringValue ?? ""
             let what = type == "track" ? name : type == "page" || type == "screen" ? "viewed \(type) \(name)" : type
             let at = (e["timestamp"]?.stringValue).flatMap { try? Timestamp.parse($0) }
-            return "<li>" + (at.map { H.when($0) } ?? "<time></time>")
-                + "<b>\(H.e(what))</b>\(detail)</li>"
+            return ListItem((at.map { [.when($0)] } ?? []) + [.strong(what)]
+                + (pairs.isEmpty ? [] : [.text(" "), .styled(pairs.count > 160 ? String(pairs.prefix(159)) + "…" : pairs, class: "note")]))
         }
-        body += H.section("Recent activity (50 latest)", items.isEmpty ? H.empty("No events.") : "<ul class=\"timeline\">\(items.joined())</ul>")
+        body.append(.section("Recent activity (50 latest)", [items.isEmpty ? .empty("No events.") : .list(class: "timeline", items)]))
         // Titled as a person: their name, else their email, else the id (kept beside it).
         let traits = p["traits"]?.objectValue ?? [:]
         let title = traits["name"]?.stringValue ?? traits["email"]?.stringValue ?? "Profile \(profileID)"
-        let subtitle = "<p class=\"note\">profile \(H.e(profileID))\((traits["name"] != nil ? traits["email"]?.stringValue : nil).map { " · " + H.e($0) } ?? "")</p>"
-        return H.page(title, viewer: viewer, active: "/profiles", subtitle + body)
+        let subtitle = Block.note([.text("profile \(profileID)\((traits["name"] != nil ? traits["email"]?.stringValue : nil).map { " · " + $0 } ?? "")")])
+        return document(title, viewer: viewer, active: "/profiles", [subtitle] + body)
     }
 
     /// Traits as (path, readable value) rows: nested objects become dotted paths, lists are joined.

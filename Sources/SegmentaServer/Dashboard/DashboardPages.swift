@@ -1,20 +1,38 @@
 import SegmentaCharts
 import SegmentaCore
 import SegmentaJobs
+import SegmentaPages
 import SegmentaStore
 import Synchronization
 
 /// The dashboard's pages. Each reads what the store keeps (snapshots, stored analyses, one
-/// profile) — bounded work per view whatever the number of events.
+/// profile) — bounded work per view whatever the number of events — and describes the page as
+/// ``Block``s, which `SegmentaPages`' templates render.
 struct DashboardPages: Sendable {
     let store: any Storage
+    /// The templates.
+    let renderer: PageRenderer
     /// Traits people are found by (with ids).
     var searchTraits = ["email", "name"]
     /// Members' mixes, shared with the warmer that fills them when the data changes.
     var mixCache = MixCache()
     /// The builder's event names, shared with the warmer.
     var eventNames = EventNameCache()
-    typealias H = HTML
+    typealias H = Figures
+
+    /// A dashboard page for `viewer`, `active` marking its place in the navigation.
+    func document(_ title: String, viewer: Viewer, active: String, _ blocks: [Block], script: Bool = false) -> String {
+        renderer.render(Page(title, chrome: .dashboard(DashboardChrome(csrf: viewer.session.csrf, admin: viewer.isAdmin, active: active, builderScript: script)), blocks))
+    }
+
+    /// The link to a profile's page.
+    static func profileLink(_ id: String) -> Inline { .link("/profiles/" + id.addingPercentEncodingForPathSegment(), id) }
+
+    /// The link to a segment's page.
+    static func segmentLink(_ name: String) -> Inline { .link("/segments/" + name.addingPercentEncodingForPathSegment(), name) }
+
+    /// The session's CSRF token as a hidden field.
+    static func csrf(_ viewer: Viewer) -> Control { .hidden(HiddenField("csrf", viewer.session.csrf)) }
 
     func overview(_ viewer: Viewer) async throws -> String {
         let store = self.store
@@ -25,29 +43,29 @@ struct DashboardPages: Sendable {
             let rfm = try await store.latestAnalysisRun(kind: "rfm")
             return (try await store.overview(), segments, histories, rfm.map { ($0.run, $0.createdAt) })
         }
-        var body = H.stats([("profiles", H.thousands(o.profiles)), ("events", H.thousands(o.events)), ("orders", H.thousands(o.orders)),
-                            ("accounts", H.thousands(o.accounts)), ("segments", H.thousands(segments.count))])
-        var fresh = "Newest event received: " + (o.lastEventAt.map { H.when($0) } ?? "none yet")
-        if let rfm { fresh += " · computed traits (RFM) as of \(H.when(rfm.1))" }
-        body += "<p class=\"note\">\(fresh)</p>"
+        var body: [Block] = [.stats([("profiles", H.thousands(o.profiles)), ("events", H.thousands(o.events)), ("orders", H.thousands(o.orders)),
+                                     ("accounts", H.thousands(o.accounts)), ("segments", H.thousands(segments.count))])]
+        var fresh: [Inline] = [.text("Newest event received: "), o.lastEventAt.map { .when($0) } ?? .text("none yet")]
+        if let rfm { fresh += [.text(" · computed traits (RFM) as of "), .when(rfm.1)] }
+        body.append(.note(fresh))
         let failing = segments.filter { $0.lastError != nil }
         if !failing.isEmpty {
-            body += H.section("Refresh errors", H.table(["segment", "error"], failing.map { [H.link("/segments/" + $0.name, $0.name), "<span class=\"error\">\(H.e($0.lastError ?? ""))</span>"] }))
+            body.append(.section("Refresh errors", [.table(["segment", "error"], failing.map { [Cell(Self.segmentLink($0.name)), Cell(.styled($0.lastError ?? "", class: "error"))] })]))
         }
         let alerts = try await mapped { try await store.alerts(segment: nil, limit: 10) }
         if !alerts.isEmpty {
-            body += H.section("Alerts", Self.alertList(alerts, linkSegments: true),
-                              note: "A segment's size outside its usual range (3 standard deviations of its last refreshes), or its mix of plan, country, lifecycle stage or RFM segment shifted (χ² test, Holm across traits, p < 0.01). The 10 newest; all at GET /api/v1/alerts.")
+            body.append(.section("Alerts", [Self.alertList(alerts, linkSegments: true)],
+                                 note: "A segment's size outside its usual range (3 standard deviations of its last refreshes), or its mix of plan, country, lifecycle stage or RFM segment shifted (χ² test, Holm across traits, p < 0.01). The 10 newest; all at GET /api/v1/alerts."))
         }
-        let rows = segments.map { s -> [String] in
+        let rows = segments.map { s -> [Cell] in
             let sizes = (histories[s.name] ?? []).suffix(24).map { Double($0.size) }
-            return [H.link("/segments/" + s.name, s.name), H.e(s.kind.rawValue), s.size.map(H.thousands) ?? "–",
-                    Charts.sparkline(sizes, label: "\(s.name): size at its last \(sizes.count) refreshes"),
-                    s.lastRefreshAt.map { H.when($0) } ?? "never", s.lastError == nil ? "<span class=\"ok\">ok</span>" : "<span class=\"error\">error</span>"]
+            return [Cell(Self.segmentLink(s.name)), Cell(s.kind.rawValue), Cell(s.size.map(H.thousands) ?? "–"),
+                    Cell(.chart(Charts.sparkline(sizes, label: "\(s.name): size at its last \(sizes.count) refreshes"))),
+                    Cell(s.lastRefreshAt.map { .when($0) } ?? .text("never")), Cell(s.lastError == nil ? .styled("ok", class: "ok") : .styled("error", class: "error"))]
         }
-        body += H.section("Segments", segments.isEmpty ? H.empty("No segments yet. Create one with the builder (New segment) or “segmenta segments create”.")
-                          : H.table(["segment", "kind", "members", "size over time", "last refresh", "state"], rows, numeric: [2]))
-        return H.page("Overview", viewer: viewer, active: "/", body)
+        body.append(.section("Segments", [segments.isEmpty ? .empty("No segments yet. Create one with the builder (New segment) or “segmenta segments create”.")
+                                                           : .table(["segment", "kind", "members", "size over time", "last refresh", "state"], rows, numeric: [2])]))
+        return document("Overview", viewer: viewer, active: "/", body)
     }
 
     /// - Parameter notice: what the action the user just took did (shown beside its buttons).
@@ -65,107 +83,111 @@ struct DashboardPages: Sendable {
         }
         let (info, history, rfmMix, lifeMix, members, hooks, deliveries, validation) = data
         let everyoneLifecycle = try await mapped { try await store.latestAnalysisRun(kind: "lifecycle")?.run.summary.objectValue }
-        var body = ""
+        var body: [Block] = []
         let parsed = info.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }
-        var head: String
+        var head: [Block] = []
         if let parsed {
             // In words; the precise definition on hover.
-            head = "<p><b>Who:</b> <span title=\"\(H.e(ConditionRenderer.text(parsed)))\">\(H.e(ConditionSentence.text(parsed)))</span></p>"
+            head.append(.paragraph([.strong("Who:"), .text(" "), .styled(ConditionSentence.text(parsed), hover: ConditionRenderer.text(parsed))]))
         } else {
-            head = "<p><b>Who:</b> a fixed list (static segment)</p>"
+            head.append(.paragraph([.strong("Who:"), .text(" a fixed list (static segment)")]))
         }
-        if let d = info.definition.objectValue?["description"]?.stringValue { head += "<p>\(H.e(d))</p>" }
-        head += H.stats([("members", info.size.map(H.thousands) ?? "–"), ("version", String(info.version)), ("last refresh", info.lastRefreshAt?.readable ?? "never")])
-        if let error = info.lastError { head += "<p class=\"error\">Last refresh failed: \(H.e(error))</p>" }
+        if let d = info.definition.objectValue?["description"]?.stringValue { head.append(.paragraph([.text(d)])) }
+        head.append(.stats([("members", info.size.map(H.thousands) ?? "–"), ("version", String(info.version)), ("last refresh", info.lastRefreshAt?.readable ?? "never")]))
+        if let error = info.lastError { head.append(.paragraph([.text("Last refresh failed: \(error)")], class: "error")) }
         if viewer.isAdmin {
-            head += "<p><form class=\"inline\" method=\"post\" action=\"/segments/\(H.e(name))/refresh\">\(H.csrfField(viewer))<button>Refresh now</button></form> "
-                + "<form class=\"inline\" method=\"post\" action=\"/segments/\(H.e(name))/validate\">\(H.csrfField(viewer))<button class=\"secondary\">Validate now</button></form></p>"
+            let path = "/segments/" + name.addingPercentEncodingForPathSegment()
+            head.append(.actions(Actions(forms: [Form("post", path + "/refresh", [Self.csrf(viewer), .button(Button("Refresh now"))]),
+                                                 Form("post", path + "/validate", [Self.csrf(viewer), .button(Button("Validate now", secondary: true))])])))
         }
-        if let notice { head += "<p class=\"banner\" role=\"status\">\(H.e(notice))</p>" }
-        body += H.section("Definition", head)
+        if let notice { head.append(.paragraph([.text(notice)], class: "banner", role: "status")) }
+        body.append(.section("Definition", head))
         let alerts = try await mapped { try await store.alerts(segment: name, limit: 5) }
         if !alerts.isEmpty {
-            body += H.section("Alerts", Self.alertList(alerts, linkSegments: false),
-                              note: "Raised when a refresh finds the size outside its usual range or the mix of members shifted; also sent to this segment's webhooks as an alert.")
+            body.append(.section("Alerts", [Self.alertList(alerts, linkSegments: false)],
+                                 note: "Raised when a refresh finds the size outside its usual range or the mix of members shifted; also sent to this segment's webhooks as an alert."))
         }
         if let card = info.definition.objectValue?["card"]?.objectValue, !card.isEmpty {
-            let items = ["objective", "kpi", "needs", "risks", "actions"].compactMap { k in card[k].map { (k, $0.stringValue ?? $0.jsonText) } }
-            body += H.section("Profile card", "<dl class=\"card\">" + items.map { "<dt>\(H.e($0.0))</dt><dd>\(H.e($0.1))</dd>" }.joined() + "</dl>")
+            let items = ["objective", "kpi", "needs", "risks", "actions"].compactMap { k in card[k].map { Definition(term: k, detail: $0.stringValue ?? $0.jsonText) } }
+            body.append(.section("Profile card", [.definitions(Definitions(pairs: items))]))
         }
         if history.count >= 1 {
             let labels = history.map { String($0.asOf.dateString) }
-            body += H.section("Size over time", "<div class=\"row\">"
-                + Charts.lines(title: "Members at each refresh", xLabels: labels, series: [(name, history.map { Double($0.size) })], yLabel: "members",
-                               xPositions: history.map { Double($0.asOf.milliseconds) / 86_400_000 }, counts: true)
-                + Charts.pairedBars(title: "Entered and exited per refresh", labels: labels, first: ("entered", history.map { Double($0.entered) }),
-                                    second: ("exited", history.map { Double($0.exited) }))
-                + "</div>")
+            body.append(.section("Size over time", [.row([
+                .chart(Charts.lines(title: "Members at each refresh", xLabels: labels, series: [(name, history.map { Double($0.size) })], yLabel: "members",
+                                    xPositions: history.map { Double($0.asOf.milliseconds) / 86_400_000 }, counts: true)),
+                .chart(Charts.pairedBars(title: "Entered and exited per refresh", labels: labels, first: ("entered", history.map { Double($0.entered) }),
+                                         second: ("exited", history.map { Double($0.exited) }))),
+            ])]))
         }
-        var mixes = ""
+        var mixes: [Block] = []
         if rfmMix.contains(where: { $0.0 != "(none)" }) {
-            mixes += Charts.bars(title: "RFM segments of the members", labels: rfmMix.map(\.0), values: rfmMix.map { Double($0.1) }, valueLabel: { H.thousands(Int($0)) }, width: 520)
+            mixes.append(.chart(Charts.bars(title: "RFM segments of the members", labels: rfmMix.map(\.0), values: rfmMix.map { Double($0.1) }, valueLabel: { H.thousands(Int($0)) }, width: 520)))
         }
         if lifeMix.contains(where: { $0.0 != "(none)" }) {
-            mixes += Charts.bars(title: "Lifecycle stages of the members", labels: lifeMix.map(\.0), values: lifeMix.map { Double($0.1) }, valueLabel: { H.thousands(Int($0)) }, width: 520)
+            mixes.append(.chart(Charts.bars(title: "Lifecycle stages of the members", labels: lifeMix.map(\.0), values: lifeMix.map { Double($0.1) }, valueLabel: { H.thousands(Int($0)) }, width: 520)))
         }
         if lifeMix.contains(where: { $0.0 != "(none)" }), let all = everyoneLifecycle {
             let stages = LifecycleStage.allCases.map(\.rawValue)
             let mine = Dictionary(lifeMix.map { ($0.0, Double($0.1)) }, uniquingKeysWith: +)
-            mixes += Charts.stackedBars(title: "Lifecycle mix: \(name) against all customers",
-                                        rows: [(name, stages.map { mine[$0] ?? 0 }), ("all customers", stages.map { all[$0]?.numberValue ?? 0 })],
-                                        categories: stages, width: 1060)
+            mixes.append(.chart(Charts.stackedBars(title: "Lifecycle mix: \(name) against all customers",
+                                                   rows: [(name, stages.map { mine[$0] ?? 0 }), ("all customers", stages.map { all[$0]?.numberValue ?? 0 })],
+                                                   categories: stages, width: 1060)))
         }
-        if !mixes.isEmpty { body += H.section("Who they are", "<div class=\"row\">\(mixes)</div>") }
+        if !mixes.isEmpty { body.append(.section("Who they are", [.row(mixes)])) }
         if let validation, let criteria = validation.summary.objectValue?["criteria"]?.arrayValues {
-            body += H.section("Validation (\(validation.asOf.readableDate))", H.table(["criterion", "result", "why"], criteria.compactMap(\.objectValue).map { c in
+            body.append(.section("Validation (\(validation.asOf.readableDate))", [.table(["criterion", "result", "why"], criteria.compactMap(\.objectValue).map { c in
                 let status = c["status"]?.stringValue ?? ""
-                return [H.e(c["name"]?.stringValue ?? ""), "<span class=\"pill \(H.e(status))\">\(H.e(status))</span>", H.e(c["reason"]?.stringValue ?? "")]
-            }))
+                return [Cell(c["name"]?.stringValue ?? ""), Cell(.styled(status, class: "pill " + status)), Cell(c["reason"]?.stringValue ?? "")]
+            })]))
         }
         if compare {
             let reports = try await offloaded { try await ComparisonRun.run(store, a: name, b: nil, by: nil, asOf: .now) }
             if let r = reports.first {
-                body += H.section("\(name) compared with the rest", H.table(["KPI", name, "the rest", "95 % CI of the difference", "test", "p (Holm)", "verdict"], r.rows.map { row in
+                body.append(.section("\(name) compared with the rest", [.table(["KPI", name, "the rest", "95 % CI of the difference", "test", "p (Holm)", "verdict"], r.rows.map { row in
                     let f: (Double) -> String = { row.kpi.isProportion ? H.percent($0) : H.fixed($0, 2) }
-                    return [H.e(row.kpi.description), f(row.a), f(row.b), "[\(f(row.ci.low)), \(f(row.ci.high))]", H.e(row.test),
-                            row.pAdjusted.isNaN ? "–" : row.pAdjusted < 0.001 ? "&lt;0.001" : H.fixed(row.pAdjusted, 3), H.e(row.verdict)]
-                }, numeric: [1, 2, 5]))
+                    return [Cell(row.kpi.description), Cell(f(row.a)), Cell(f(row.b)), Cell("[\(f(row.ci.low)), \(f(row.ci.high))]"), Cell(row.test),
+                            Cell(row.pAdjusted.isNaN ? "–" : row.pAdjusted < 0.001 ? "<0.001" : H.fixed(row.pAdjusted, 3)), Cell(row.verdict)]
+                }, numeric: [1, 2, 5])]))
             }
         } else if info.lastRefreshAt != nil {
-            body += H.section("Compared with the rest", "<p><a class=\"button\" href=\"/segments/\(H.e(name))?compare=1\">Compare KPIs with everyone else</a> "
-                              + "<span class=\"note\">Welch, two-proportion and Mann-Whitney tests with Holm-adjusted p-values; computed on demand.</span></p>")
+            body.append(.section("Compared with the rest", [.paragraph([.link("/segments/" + name.addingPercentEncodingForPathSegment() + "?compare=1", "Compare KPIs with everyone else", class: "button"), .text(" "),
+                                                                        .styled("Welch, two-proportion and Mann-Whitney tests with Holm-adjusted p-values; computed on demand.", class: "note")])]))
         }
         let total = members.0, pages = max(1, (total + perPage - 1) / perPage)
-        var table = "<form class=\"inline\" method=\"get\" action=\"/segments/\(H.e(name))\"><label for=\"q\">Find a member by id</label>"
-            + "<input id=\"q\" name=\"q\" value=\"\(H.e(query))\" placeholder=\"\(H.e((["id"] + searchTraits).joined(separator: ", "))) starts with…\"><button class=\"secondary\">Search</button>"
-            + " <a class=\"button\" href=\"/segments/\(H.e(name))/members.csv\">Export CSV</a></form>"
-        table += H.table(["profile", "email", "plan", "RFM segment", "lifecycle"], members.1.map { m in
-            [H.link("/profiles/" + m.id.addingPercentEncodingForPathSegment(), m.id), H.e(m.traits.value(atPath: "email")?.stringValue ?? ""), H.e(m.traits.value(atPath: "plan")?.stringValue ?? ""),
-             H.e(m.computed["rfm_segment"]?.stringValue ?? ""), H.e(m.computed["lifecycle"]?.stringValue ?? "")]
-        })
-        var pager = "<p class=\"note\">\(H.thousands(total)) member\(total == 1 ? "" : "s")\(query.isEmpty ? "" : " whose \(H.e((["id"] + searchTraits).joined(separator: ", "))) starts with “\(H.e(query))”") · page \(page) of \(pages)"
+        let path = "/segments/" + name.addingPercentEncodingForPathSegment()
+        let searchable = (["id"] + searchTraits).joined(separator: ", ")
+        var membersPart: [Block] = [.form(Form("get", path, [.label(FieldLabel(for: "q", "Find a member by id")),
+                                                             .input(InputField(id: "q", name: "q", value: query, placeholder: "\(searchable) starts with…")),
+                                                             .button(Button("Search", secondary: true)), .link(Link(path + "/members.csv", "Export CSV", class: "button"))]))]
+        membersPart.append(.table(["profile", "email", "plan", "RFM segment", "lifecycle"], members.1.map { m in
+            [Cell(Self.profileLink(m.id)), Cell(m.traits.value(atPath: "email")?.stringValue ?? ""), Cell(m.traits.value(atPath: "plan")?.stringValue ?? ""),
+             Cell(m.computed["rfm_segment"]?.stringValue ?? ""), Cell(m.computed["lifecycle"]?.stringValue ?? "")]
+        }))
+        var pager: [Inline] = [.text("\(H.thousands(total)) member\(total == 1 ? "" : "s")\(query.isEmpty ? "" : " whose \(searchable) starts with “\(query)”") · page \(page) of \(pages)")]
         let q = query.isEmpty ? "" : "&q=" + query.addingPercentEncodingForQuery()
-        if page > 1 { pager += " · <a href=\"/segments/\(H.e(name))?page=\(page - 1)\(H.e(q))\">previous</a>" }
-        if page < pages { pager += " · <a href=\"/segments/\(H.e(name))?page=\(page + 1)\(H.e(q))\">next</a>" }
-        body += H.section("Members", table + pager + "</p>", note: "The CSV export leaves out members who denied marketing consent.")
-        body += H.section("Why is someone in it, or not?", Self.explainForm(segments: [], fixedSegment: name, fixedProfile: nil),
-                          note: "Every condition with that person's value beside it, and what would have to change.")
-        var hookBody = hooks.isEmpty ? H.empty("No webhooks. Add one with POST /api/v1/segments/\(name)/webhooks (admin key).")
-            : H.table(["url", "since"], hooks.map { [H.e(viewer.isAdmin ? $0.url : WebhookTarget.masked($0.url)), H.when($0.createdAt, time: false)] })
+        if page > 1 { pager += [.text(" · "), .link("\(path)?page=\(page - 1)\(q)", "previous")] }
+        if page < pages { pager += [.text(" · "), .link("\(path)?page=\(page + 1)\(q)", "next")] }
+        membersPart.append(.note(pager))
+        body.append(.section("Members", membersPart, note: "The CSV export leaves out members who denied marketing consent."))
+        body.append(.section("Why is someone in it, or not?", [Self.explainForm(segments: [], fixedSegment: name, fixedProfile: nil)],
+                             note: "Every condition with that person's value beside it, and what would have to change."))
+        var hookBody: [Block] = [hooks.isEmpty ? .empty("No webhooks. Add one with POST /api/v1/segments/\(name)/webhooks (admin key).")
+            : .table(["url", "since"], hooks.map { [Cell(viewer.isAdmin ? $0.url : WebhookTarget.masked($0.url)), Cell(.when($0.createdAt, time: false))] })]
         if !deliveries.isEmpty {
-            hookBody += H.table(["delivery", "snapshot", "page", "status", "attempts", "answer"], deliveries.map { d -> [String] in
+            hookBody.append(.table(["delivery", "snapshot", "page", "status", "attempts", "answer"], deliveries.map { d -> [Cell] in
                 let tone: String = d.status == .delivered ? "pass" : d.status == .failed ? "fail" : "warn"
                 let answer: String = d.responseStatus.map { String($0) } ?? d.lastError ?? ""
-                return [String(d.id), String(d.snapshotID), String(d.page), "<span class=\"pill \(tone)\">\(d.status.rawValue)</span>", String(d.attempts), H.e(answer)]
-            })
+                return [Cell(String(d.id)), Cell(String(d.snapshotID)), Cell(String(d.page)), Cell(.styled(d.status.rawValue, class: "pill " + tone)), Cell(String(d.attempts)), Cell(answer)]
+            }))
         }
-        body += H.section("Webhooks", hookBody)
-        return H.page(name, viewer: viewer, active: "", body)
+        body.append(.section("Webhooks", hookBody))
+        return document(name, viewer: viewer, active: "", body)
     }
 
     func builder(_ viewer: Viewer) async throws -> String {
         guard viewer.isAdmin else {
-            return H.page("New segment", viewer: viewer, active: "/builder", H.section("Admins only", H.empty("Creating segments needs an admin key; you are signed in with a read key.")))
+            return document("New segment", viewer: viewer, active: "/builder", [.section("Admins only", [.empty("Creating segments needs an admin key; you are signed in with a read key.")])])
         }
         let store = self.store, eventNames = self.eventNames
         // What the builder offers to pick from, and checks names against as they are typed.
@@ -182,29 +204,13 @@ struct DashboardPages: Sendable {
             "computed": .array(Condition.builtInComputedTraits.map { .object(["name": .string($0), "label": .string(Self.computedLabel($0))]) }),
             "segments": .array(segments.map(JSONValue.string)),
         ])
-        // A JSON data block (never executed, so the CSP allows it); "<" escaped so no text can close the tag.
-        let data = vocabulary.jsonText.replacingOccurrences(of: "<", with: "\\u003c")
-        let body = "<script type=\"application/json\" id=\"vocabulary\">\(data)</script>" + """
-        <section><h2>Name and purpose</h2><div class="row"><label>Name <input id="name" placeholder="e.g. pro-quiet" required aria-describedby="name-hint"></label>
-        <span id="name-hint" class="hint" role="status"></span>
-        <label>Description <input id="description" size="40"></label></div>
-        <div class="row"><label>Objective <input id="card-objective" size="30"></label><label>KPI <input id="card-kpi" size="20"></label>
-        <label>Actions <input id="card-actions" size="30"></label></div></section>
-        <section><h2>Who belongs</h2><div id="builder" aria-live="polite"></div>
-        <p><button type="button" id="preview" class="secondary">Validate and preview size</button> <button type="button" id="save">Save and refresh</button>
-        <span id="status" role="status"></span></p></section>
-        <section><h2>The definition (JSON)</h2><textarea id="definition" readonly aria-label="definition JSON"></textarea>
-        <p class="note">The same document “segmenta segments create --file” and POST /api/v1/segments take; see docs/SEGMENTS.md.</p></section>
-        """
-        return H.page("New segment", viewer: viewer, active: "/builder", body, script: true)
+        return document("New segment", viewer: viewer, active: "/builder", [.builder(BuilderBody(vocabularyJSON: vocabulary.jsonText))], script: true)
     }
 
     /// Alerts as a list: when, and what changed in words.
-    static func alertList(_ alerts: [SegmentAlert], linkSegments: Bool) -> String {
-        "<ul class=\"alerts\">" + alerts.map { a in
-            let when = "<span class=\"note\">\(H.when(a.createdAt))</span>"
-            let segment = linkSegments ? " " + H.link("/segments/" + a.segment.addingPercentEncodingForPathSegment(), a.segment) + ":" : ""
-            return "<li>\(when)\(segment) \(H.e(a.message))</li>"
-        }.joined() + "</ul>"
+    static func alertList(_ alerts: [SegmentAlert], linkSegments: Bool) -> Block {
+        .list(class: "alerts", alerts.map { a in
+            ListItem([.when(a.createdAt)] + (linkSegments ? [.text(" "), segmentLink(a.segment), .text(":")] : []) + [.text(" " + a.message)])
+        })
     }
 }

@@ -1,5 +1,6 @@
 public import Hummingbird
 import SegmentaCore
+import SegmentaPages
 
 /// Errors on dashboard pages as pages: a styled HTML answer with the right status (404, 403,
 /// 500…) and a way back, instead of raw JSON or the browser's empty page. The API, ingestion and
@@ -7,6 +8,8 @@ import SegmentaCore
 /// accepts `text/html`) gets the page too.
 struct ErrorPageMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    /// The templates.
+    let renderer: PageRenderer
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -20,7 +23,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
             default: (status, message) = (.internalServerError, "Something went wrong on our side; the server log has the details.")
             }
             guard status.code >= 400 else { throw error }
-            return DashboardController.html(Self.page(status: status, message: message), status: status)
+            return DashboardController.html(Self.page(renderer, status: status, message: message), status: status)
         }
     }
 
@@ -31,7 +34,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
         return !["/api/", "/v1/", "/batch", "/capture", "/i/v0", "/assets/", "/ui/", "/metrics", "/health", "/openapi.json"].contains { path.hasPrefix($0) }
     }
 
-    static func page(status: HTTPResponse.Status, message: String) -> String {
+    static func page(_ renderer: PageRenderer, status: HTTPResponse.Status, message: String) -> String {
         let title: String
         switch status.code {
         case 404: title = "Not found"
@@ -40,7 +43,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
         case 500...: title = "Something went wrong"
         default: title = status.reasonPhrase
         }
-        return HTML.bare(title, "<h1>\(HTML.e(title))</h1><p>\(HTML.e(message))</p>"
-            + "<p class=\"note\">Status \(status.code). <a href=\"/\">Back to the overview</a> · <a href=\"/profiles\">Find a customer</a></p>")
+        return renderer.render(Page(title, chrome: .bare(BareChrome(showHeading: true)), [
+            .paragraph([.text(message)]),
+            .note([.text("Status \(status.code). "), .link("/", "Back to the overview"), .text(" · "), .link("/profiles", "Find a customer")]),
+        ]))
     }
 }

@@ -77,7 +77,7 @@ extension Segmenta {
                 let limit = Self.duration(queryTimeLimit) ?? .seconds(30)
                 config.queryTimeLimit = limit == .zero ? nil : limit
                 config.idleTimeout = Self.duration(idleTimeout) ?? .seconds(60)
-                let parts = ServerParts(storage: db, configuration: config, logger: logger)
+                let parts = try ServerParts(storage: db, configuration: config, logger: logger)
                 let app = buildApplication(parts) { port in
                     // Unbuffered, so scripts that start the server can read the port at once.
                     FileHandle.standardOutput.write(Data("segmenta serving \(store.location) on http://\(host):\(port) — API at /api/v1, OpenAPI at /openapi.json, metrics at /metrics\n".utf8))
