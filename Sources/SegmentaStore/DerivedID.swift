@@ -45,7 +45,7 @@ struct DerivedID: Hashable, Comparable, Sendable {
         self.init(digestOf: bytes)
     }
 
-    private init(digestOf bytes: [UInt8]) {
+    init(digestOf bytes: [UInt8]) {
         var high: UInt64 = 0, low: UInt64 = 0
         SHA256.hash(data: bytes).withUnsafeBytes { d in
             for k in 0..<8 { high = high << 8 | UInt64(d[k]) }
@@ -89,7 +89,33 @@ extension DerivedID {
 
     /// The base of a generated order id: customer, time in ms and amount.
     static func orderBase(_ o: Order) -> DerivedID {
-        DerivedID(fields: [o.customerID, String(o.timestamp.milliseconds), JSONValue.format(o.amount)])
+        var scratch: [UInt8] = []
+        return orderBase(o, scratch: &scratch)
+    }
+
+    /// ``orderBase(_:)`` written into `scratch`, reused from one order to the next (an import
+    /// hashes millions: no allocation per order but the amount's text).
+    static func orderBase(_ o: Order, scratch: inout [UInt8]) -> DerivedID {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: o.customerID.utf8)
+        scratch.append(0x1f)
+        appendDecimal(o.timestamp.milliseconds, to: &scratch)
+        scratch.append(0x1f)
+        scratch.append(contentsOf: JSONValue.format(o.amount).utf8)
+        scratch.append(0x1f)
+        return DerivedID(digestOf: scratch)
+    }
+
+    /// `n` in decimal, as `String(n)` writes it.
+    static func appendDecimal(_ n: Int64, to bytes: inout [UInt8]) {
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        var m = n.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m % 10))
+            m /= 10
+        } while m > 0
+        bytes[start...].reverse()
     }
 
     /// A generated order id's digest: the base for the first identical row of an import, the base

@@ -40,7 +40,11 @@ struct OrderLoad {
             throw SegmentaError(.invalidInput, "More than \(Int32.max) orders in one import; split the file and import the parts one after the other.")
         }
         rows.reserveCapacity(rows.count + orders.count)
-        let bases = ParallelChunks.map(orders.count) { range in range.map { orders[$0].id == nil ? DerivedID.orderBase(orders[$0]) : DerivedID.zero } }
+        let bases = ParallelChunks.map(orders.count) { range in
+            var scratch: [UInt8] = []
+            scratch.reserveCapacity(64)
+            return range.map { orders[$0].id == nil ? DerivedID.orderBase(orders[$0], scratch: &scratch) : DerivedID.zero }
+        }
         for (o, base) in zip(orders, bases) {
             let t = o.timestamp.milliseconds
             let customer: Int32

@@ -35,6 +35,17 @@ struct DerivedIDTests {
                               occurrences: &occurrences) == ["auto:99102dbc96e25927b62cd322e6624f8a", "auto:62fc7307a482399e748aebdc1305a36c"])
     }
 
+    @Test("an order's time is hashed as its decimal text, negative times and the extremes included")
+    func decimalText() {
+        for n: Int64 in [0, 7, -7, 1_767_225_600_000, -86_400_000, .max, .min] {
+            var bytes: [UInt8] = [0x41]
+            DerivedID.appendDecimal(n, to: &bytes)
+            #expect(String(decoding: bytes.dropFirst(), as: UTF8.self) == String(n))
+        }
+        let o = Order(customerID: "c", timestamp: Timestamp(milliseconds: -1), amount: 1)
+        #expect(DerivedID.orderBase(o) == DerivedID(fields: ["c", "-1", "1"]))
+    }
+
     @Test("a message without a messageId is stored under `content:` + SHA-256 of its content, first 128 bits")
     func pinnedContentID() throws {
         #expect(SQLiteStore.contentID(Self.signup) == "content:05a6e862e2c64c3552e959eabc7ee8d3")
