@@ -45,6 +45,7 @@ struct StoreTable: Sendable {
         StoreTable(name: "webhook_deliveries", key: ["id"], columns: [("id", .integer), ("webhook_id", .integer), ("snapshot_id", .integer), ("page", .integer), ("body", .text),
                                                                       ("status", .text), ("attempts", .integer), ("next_attempt_at", .integer), ("response_status", .integer),
                                                                       ("last_error", .text), ("created_at", .integer), ("delivered_at", .integer)]),
+        StoreTable(name: "store_facts", key: ["name"], columns: [("name", .text), ("value", .integer)]),
     ]
 
     /// Tables whose `id` a PostgreSQL sequence numbers (set past the copied ids afterwards).
