@@ -43,6 +43,25 @@ import Testing
         #expect(scores == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
     }
 
+    @Test("ranks by counting (whole numbers in a narrow span) equal ranks by sorting (value, position), both directions")
+    func countingRanksMatchSortedRanks() {
+        var rng = SplitMix64(seed: 11)
+        for (count, span, offset) in [(1, 1, 0), (50, 3, -2), (2_000, 400, 17), (5_000, 5_000, -2_500)] {
+            let values = (0..<count).map { _ in Double(Int(rng.next() % UInt64(span)) + offset) }
+            for descending in [false, true] {
+                var pairs = values.enumerated().map { (descending ? -$0.element : $0.element, $0.offset) }
+                pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                var expected = [Int](repeating: 0, count: count)
+                for (k, (_, i)) in pairs.enumerated() { expected[i] = k }
+                #expect(RFMScorer.countingRanks(values, descending: descending) == expected)
+            }
+        }
+        // Fractions, a span far wider than the count, or huge values: not counted (the sort ranks them).
+        #expect(RFMScorer.countingRanks([1.5, 2], descending: false) == nil)
+        #expect(RFMScorer.countingRanks([0, 1e9], descending: false) == nil)
+        #expect(RFMScorer.countingRanks([1e300, 1e300], descending: false) == nil)
+    }
+
     @Test func emptyInputGivesNoCustomers() throws {
         let result = try RFMScorer.score(CustomerTotals())
         #expect(result.customers.isEmpty && result.summary.isEmpty)

@@ -15,31 +15,52 @@ enum RFMOutput {
         return pieces
     }
 
-    /// The CSV text, handed to `emit` in pieces of about 1 MiB (default: standard output).
+    /// The CSV text, handed to `emit` in order (default: standard output). Rows are formatted on
+    /// every core, a wave of rows at a time, so memory stays flat whatever the number of customers.
     static func csv(_ result: RFMResult, emit: (String) -> Void = { print($0, terminator: "") }) {
-        var out = csvHeader + "\n"
-        out.reserveCapacity(result.customers.count * 48)
-        for c in result.customers {
-            out += CSVCell.field(c.customerID)
-            out += ",\(c.recency),\(c.frequency),\(JSONValue.format(c.monetary)),\(c.r),\(c.f),\(c.m),\(c.fm),\(c.segment?.rawValue ?? "")\n"
-            if out.utf8.count > 1 << 20 { emit(out); out = "" }
+        emit(csvHeader + "\n")
+        let rows = result.customers
+        RowText.inWaves(rows.count, emit: emit) { range in
+            var out: [UInt8] = []
+            out.reserveCapacity(range.count * 48)
+            for i in range {
+                let c = rows[i]
+                out.append(contentsOf: CSVCell.field(c.customerID).utf8)
+                RowText.append(c.recency, after: ",", to: &out)
+                RowText.append(c.frequency, after: ",", to: &out)
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: JSONValue.format(c.monetary).utf8)
+                RowText.append(c.r, after: ",", to: &out)
+                RowText.append(c.f, after: ",", to: &out)
+                RowText.append(c.m, after: ",", to: &out)
+                RowText.append(c.fm, after: ",", to: &out)
+                out.append(UInt8(ascii: ","))
+                if let segment = c.segment { out.append(contentsOf: segment.rawValue.utf8) }
+                out.append(UInt8(ascii: "\n"))
+            }
+            return String(decoding: out, as: UTF8.self)
         }
-        emit(out)
     }
 
-    /// The JSON text, handed to `emit` in pieces of about 1 MiB (default: standard output).
+    /// The JSON text, handed to `emit` in order (default: standard output); rows formatted as for ``csv(_:emit:)``.
     static func json(_ result: RFMResult, emit: (String) -> Void = { print($0, terminator: "") }) {
-        var out = "{\"as_of\":\"\(result.asOf.dateString)\",\"bins\":\(result.bins),\"customers\":["
-        for (i, c) in result.customers.enumerated() {
-            if i > 0 { out += "," }
-            out += "{\"customer_id\":"
-            JSONValue.writeString(c.customerID, to: &out)
-            out += ",\"recency\":\(c.recency),\"frequency\":\(c.frequency),\"monetary\":\(JSONValue.format(c.monetary)),\"r\":\(c.r),\"f\":\(c.f),\"m\":\(c.m),\"fm\":\(c.fm),\"segment\":"
-            out += c.segment.map { "\"\($0.rawValue)\"" } ?? "null"
-            out += "}"
-            if out.utf8.count > 1 << 20 { emit(out); out = "" }
+        emit("{\"as_of\":\"\(result.asOf.dateString)\",\"bins\":\(result.bins),\"customers\":[")
+        let rows = result.customers
+        RowText.inWaves(rows.count, emit: emit) { range in
+            var out = ""
+            out.reserveCapacity(range.count * 128)
+            for i in range {
+                let c = rows[i]
+                if i > 0 { out += "," }
+                out += "{\"customer_id\":"
+                JSONValue.writeString(c.customerID, to: &out)
+                out += ",\"recency\":\(c.recency),\"frequency\":\(c.frequency),\"monetary\":\(JSONValue.format(c.monetary)),\"r\":\(c.r),\"f\":\(c.f),\"m\":\(c.m),\"fm\":\(c.fm),\"segment\":"
+                out += c.segment.map { "\"\($0.rawValue)\"" } ?? "null"
+                out += "}"
+            }
+            return out
         }
-        out += "],\"summary\":["
+        var out = "],\"summary\":["
         out += result.summary.map { s in
             "{\"segment\":\"\(s.segment.rawValue)\",\"customers\":\(s.customers),\"share\":\(JSONValue.format(s.share)),\"mean_recency\":\(JSONValue.format(s.meanRecency)),\"mean_frequency\":\(JSONValue.format(s.meanFrequency)),\"mean_monetary\":\(JSONValue.format(s.meanMonetary)),\"revenue_share\":\(JSONValue.format(s.revenueShare))}"
         }.joined(separator: ",")
