@@ -99,23 +99,11 @@ extension DerivedID {
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: o.customerID.utf8)
         scratch.append(0x1f)
-        appendDecimal(o.timestamp.milliseconds, to: &scratch)
+        NumberText.appendDecimal(o.timestamp.milliseconds, to: &scratch)
         scratch.append(0x1f)
         scratch.append(contentsOf: JSONValue.format(o.amount).utf8)
         scratch.append(0x1f)
         return DerivedID(digestOf: scratch)
-    }
-
-    /// `n` in decimal, as `String(n)` writes it.
-    static func appendDecimal(_ n: Int64, to bytes: inout [UInt8]) {
-        if n < 0 { bytes.append(UInt8(ascii: "-")) }
-        var m = n.magnitude
-        let start = bytes.count
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m % 10))
-            m /= 10
-        } while m > 0
-        bytes[start...].reverse()
     }
 
     /// A generated order id's digest: the base for the first identical row of an import, the base

@@ -39,7 +39,7 @@ struct DerivedIDTests {
     func decimalText() {
         for n: Int64 in [0, 7, -7, 1_767_225_600_000, -86_400_000, .max, .min] {
             var bytes: [UInt8] = [0x41]
-            DerivedID.appendDecimal(n, to: &bytes)
+            NumberText.appendDecimal(n, to: &bytes)
             #expect(String(decoding: bytes.dropFirst(), as: UTF8.self) == String(n))
         }
         let o = Order(customerID: "c", timestamp: Timestamp(milliseconds: -1), amount: 1)

@@ -38,4 +38,17 @@ public enum NumberText {
         }
         return (n < 0 ? "-" : "") + out
     }
+
+    /// Appends `n` in decimal, exactly as `String(n)` writes it, without making a string (rows of
+    /// output and derived ids are written this way by the million).
+    public static func appendDecimal<T: BinaryInteger>(_ n: T, to bytes: inout [UInt8]) {
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        var m = n.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m % 10))
+            m /= 10
+        } while m > 0
+        bytes[start...].reverse()
+    }
 }

@@ -17,13 +17,6 @@ enum RowText {
     /// Appends `separator`, then `n` in decimal as `String(n)` writes it.
     static func append(_ n: Int, after separator: Unicode.Scalar, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: separator))
-        if n < 0 { bytes.append(UInt8(ascii: "-")) }
-        var m = n.magnitude
-        let start = bytes.count
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m % 10))
-            m /= 10
-        } while m > 0
-        bytes[start...].reverse()
+        NumberText.appendDecimal(n, to: &bytes)
     }
 }
