@@ -324,8 +324,17 @@ extension SQLiteStore {
             CREATE TABLE store_facts (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
             INSERT INTO store_facts (name, value) SELECT 'legacy_order_ids', 1
               WHERE EXISTS (SELECT 1 FROM orders WHERE order_id >= 'auto:' AND order_id < 'auto;' AND length(order_id) = 21);
+            -- Content ids are looked for source by source, each a range of the (source, message_id)
+            -- index: milliseconds whatever the number of events (a scan took 35 s at 20M events).
             INSERT INTO store_facts (name, value) SELECT 'legacy_content_ids', 1
-              WHERE EXISTS (SELECT 1 FROM events WHERE message_id LIKE 'content:%' AND length(message_id) = 24)
+              WHERE EXISTS (
+                WITH RECURSIVE s(source) AS (
+                  SELECT (SELECT min(source) FROM events)
+                  UNION ALL
+                  SELECT (SELECT min(source) FROM events WHERE source > s.source) FROM s WHERE s.source IS NOT NULL
+                )
+                SELECT 1 FROM s WHERE s.source IS NOT NULL AND EXISTS (
+                  SELECT 1 FROM events WHERE source = s.source AND message_id >= 'content:' AND message_id < 'content;' AND length(message_id) = 24))
                  OR EXISTS (SELECT 1 FROM orders WHERE order_id >= 'msg:content:' AND order_id < 'msg:content;' AND length(order_id) = 28);
             """)
         }

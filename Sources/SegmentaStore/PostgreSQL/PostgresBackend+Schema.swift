@@ -38,6 +38,8 @@ extension PostgresBackend {
         CREATE TABLE store_facts (name text PRIMARY KEY, value integer NOT NULL);
         INSERT INTO store_facts (name, value) SELECT 'legacy_order_ids', 1
           WHERE EXISTS (SELECT 1 FROM orders WHERE order_id LIKE 'auto:%' AND length(order_id) = 21);
+        -- events.message_id has the database's collation, so its index cannot answer a prefix:
+        -- one scan, once (order ids are COLLATE "C": LIKE reads a range of their key).
         INSERT INTO store_facts (name, value) SELECT 'legacy_content_ids', 1
           WHERE EXISTS (SELECT 1 FROM events WHERE message_id LIKE 'content:%' AND length(message_id) = 24)
              OR EXISTS (SELECT 1 FROM orders WHERE order_id LIKE 'msg:content:%' AND length(order_id) = 28)
