@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SegmentaPagesTests",
-            dependencies: ["SegmentaPages", "SegmentaCore"],
+            dependencies: ["SegmentaPages", "SegmentaCore", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+import Mustache
+import SegmentaCore
 import Testing
 @testable import SegmentaPages
 
@@ -62,6 +64,46 @@ struct PageRendererTests {
         let html = dashboard([.form(Form("get", "/rfm", [.input(InputField(name: "q")), .select(SelectField("from", name: "from", [SelectOption("a"), SelectOption("b", selected: true)])),
                                                           .button(Button("Show", secondary: true))]))])
         #expect(html.contains(#"<form class="inline" method="get" action="/rfm"><input name="q" type="text"><label>from <select name="from"><option value="a">a</option><option value="b" selected>b</option></select></label><button class="secondary">Show</button></form>"#))
+    }
+
+    /// A page using every kind of part, piece and control.
+    static let everything: [Page] = {
+        let pieces: [Inline] = [.text("t"), .strong("s"), .link("/x", "x", class: "pill"), .when(Timestamp(milliseconds: 0)), .styled("w", class: "note", hover: "h"),
+                                .abbr(Abbr(term: "CLV", meaning: "m")), .chart("<svg/>")]
+        let form = Form("get", "/f", [.hidden(HiddenField("a", "b")), .label(FieldLabel(for: "q", "Q")), .input(InputField(id: "q", name: "q", value: "v")),
+                                      .select(SelectField("s", name: "s", [SelectOption("o", selected: true)])), .button(Button("Go")), .link(Link("/l", "L"))])
+        let blocks: [Block] = [
+            .section("S", [.stats([("n", "1")]), .table(["h"], [[Cell(pieces)]], numeric: [0]), .paragraph(pieces, class: "c", role: "status"),
+                           .row([.column([.chart("<svg/>")])]), .list([ListItem(pieces, title: "t", sublist: ListBlock([ListItem([.text("i")])]))]),
+                           .definitions(Definitions(pairs: [Definition(term: "a", detail: "b")])), .form(form), .actions(Actions(forms: [form]))], note: "n"),
+            .builder(BuilderBody(vocabularyJSON: "{}")), .login(LoginBody(problem: "p", next: "/n")),
+        ]
+        return [Page("D", chrome: .dashboard(DashboardChrome(csrf: "c", admin: true, active: "/")), blocks),
+                Page("B", chrome: .bare(BareChrome(showHeading: true)), blocks),
+                Page("R", chrome: .report(ReportChrome(generated: TimeText(iso: "i", shown: "s"), style: "")), blocks)]
+    }()
+
+    /// Every value reachable from `value` (its fields, the elements of its arrays, enum payloads).
+    static func walk(_ value: Any, _ visit: (Any) -> Void) {
+        visit(value)
+        for child in Mirror(reflecting: value).children { walk(child.value, visit) }
+    }
+
+    @Test("every field of every value a page is made of is answered to templates by name (a field left out of TemplateFields would render as nothing)")
+    func everyFieldIsAnswered() {
+        var checked = Set<String>()
+        for page in Self.everything {
+            Self.walk(page) { value in
+                let mirror = Mirror(reflecting: value)
+                guard mirror.displayStyle == .struct, let parent = value as? any MustacheParent else { return }
+                for case let (label?, _) in mirror.children {
+                    #expect(parent.child(named: label) != nil, "\(type(of: value)).\(label)")
+                }
+                checked.insert(String(describing: type(of: value)))
+            }
+        }
+        #expect(checked.count >= 30)
+        #expect(renderer.render(Self.everything[0]).contains("<dl class=\"card\"><dt>a</dt><dd>b</dd></dl>"))
     }
 
     @Test("the dashboard frame links the stylesheet and marks the current page; the report's inlines it and fetches nothing")
