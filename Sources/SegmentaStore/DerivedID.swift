@@ -27,10 +27,7 @@ struct DerivedID: Hashable, Comparable, Sendable {
     init(fields: [String]) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(fields.reduce(0) { $0 + $1.utf8.count + 1 })
-        for f in fields {
-            bytes.append(contentsOf: f.utf8)
-            bytes.append(0x1f)
-        }
+        for f in fields { Self.appendField(f.utf8, to: &bytes) }
         self.init(digestOf: bytes)
     }
 
@@ -40,9 +37,14 @@ struct DerivedID: Hashable, Comparable, Sendable {
         bytes.reserveCapacity(17 + field.utf8.count)
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: base.high >> UInt64(shift))) }
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: base.low >> UInt64(shift))) }
-        bytes.append(contentsOf: field.utf8)
-        bytes.append(0x1f)
+        Self.appendField(field.utf8, to: &bytes)
         self.init(digestOf: bytes)
+    }
+
+    /// Appends one field of a digest's input: its bytes, then the unit separator (0x1f).
+    static func appendField(_ field: some Sequence<UInt8>, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: field)
+        bytes.append(0x1f)
     }
 
     init(digestOf bytes: [UInt8]) {
@@ -97,12 +99,10 @@ extension DerivedID {
     /// hashes millions: no allocation per order but the amount's text).
     static func orderBase(_ o: Order, scratch: inout [UInt8]) -> DerivedID {
         scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: o.customerID.utf8)
-        scratch.append(0x1f)
+        appendField(o.customerID.utf8, to: &scratch)
         NumberText.appendDecimal(o.timestamp.milliseconds, to: &scratch)
         scratch.append(0x1f)
-        scratch.append(contentsOf: JSONValue.format(o.amount).utf8)
-        scratch.append(0x1f)
+        appendField(JSONValue.format(o.amount).utf8, to: &scratch)
         return DerivedID(digestOf: scratch)
     }
 

@@ -84,20 +84,25 @@ struct OrderLoad {
         return n
     }
 
-    /// Each order's id: the given one, or the generated one (`auto:` + 32 hex digits), so that
-    /// importing the same file twice adds nothing the second time.
-    static func ids(_ orders: [Order], occurrences: inout [DerivedID: Int]) -> [String] {
-        orders.map { o in
-            if let id = o.id { return id }
-            let base = DerivedID.orderBase(o)
-            return String(decoding: autoID(DerivedID.order(base: base, occurrence: occurrence(of: base, in: &occurrences))), as: UTF8.self)
+    /// Each order's id — the given one, or the generated one (`auto:` + 32 hex digits), so that
+    /// importing the same file twice adds nothing the second time — and its occurrence among the
+    /// identical generated-id orders before it (0 for given ids; a pre-v12 id hashes it too).
+    static func ids(_ orders: [Order], occurrences: inout [DerivedID: Int]) -> (ids: [String], occurrences: [Int]) {
+        var ids: [String] = [], each: [Int] = []
+        ids.reserveCapacity(orders.count)
+        each.reserveCapacity(orders.count)
+        for o in orders {
+            if let id = o.id {
+                ids.append(id)
+                each.append(0)
+            } else {
+                let base = DerivedID.orderBase(o)
+                let n = occurrence(of: base, in: &occurrences)
+                ids.append(String(decoding: autoID(DerivedID.order(base: base, occurrence: n)), as: UTF8.self))
+                each.append(n)
+            }
         }
-    }
-
-    /// The occurrence of each order among the identical generated-id orders before it (0 for given ids).
-    static func occurrences(_ orders: [Order]) -> [Int] {
-        var seen: [DerivedID: Int] = [:]
-        return orders.map { o in o.id == nil ? occurrence(of: DerivedID.orderBase(o), in: &seen) : 0 }
+        return (ids, each)
     }
 
     /// The id a generated-id order is stored under: `auto:` and the digest as 32 hex digits.

@@ -17,7 +17,7 @@ struct OrderLoadTests {
         let day = try t("2026-02-01")
         var orders = (0..<40).map { Order(customerID: "c\($0 % 7)", timestamp: day.adding(days: $0 % 5), amount: Double($0)) }
         var occurrences: [DerivedID: Int] = [:]
-        let generated = OrderLoad.ids(orders, occurrences: &occurrences)
+        let generated = OrderLoad.ids(orders, occurrences: &occurrences).ids
         // Given ids placed between generated ones (same "auto:" prefix), before and after them all.
         let between = generated.sorted()[20].dropLast() + "0"
         orders += [Order(id: String(between), customerID: "g", timestamp: day, amount: 1), Order(id: "A", customerID: "g", timestamp: day, amount: 2),

@@ -12,8 +12,10 @@ extension PostgresBackend {
         var occurrences: [DerivedID: Int] = [:]
         let generated = OrderLoad.ids(orders, occurrences: &occurrences)
         return try await write { pg in
-            var ids = generated
-            if try await Self.holdsLegacyIDs(pg, .orders) { try await Self.adoptLegacyOrderIDs(pg, orders, ids: &ids) }
+            var ids = generated.ids
+            if try await Self.holdsLegacyIDs(pg, .orders) {
+                try await Self.adoptLegacyOrderIDs(pg, orders, occurrences: generated.occurrences, ids: &ids)
+            }
             var result = OrderImportResult()
             var span: [String: (Int64, Int64)] = [:]
             for o in orders {

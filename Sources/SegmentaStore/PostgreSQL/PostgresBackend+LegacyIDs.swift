@@ -21,9 +21,8 @@ extension PostgresBackend {
         for (i, old) in legacy where stored.contains(old) { ids[i] = old }
     }
 
-    /// Generated-id orders whose pre-v4 id is stored take that id.
-    static func adoptLegacyOrderIDs(_ pg: PG, _ orders: [Order], ids: inout [String]) async throws {
-        let occurrences = OrderLoad.occurrences(orders)
+    /// Generated-id orders whose pre-v4 id is stored take that id (`occurrences` as given by ``OrderLoad/ids(_:occurrences:)``).
+    static func adoptLegacyOrderIDs(_ pg: PG, _ orders: [Order], occurrences: [Int], ids: inout [String]) async throws {
         var legacy: [Int: String] = [:]
         for (i, o) in orders.enumerated() where o.id == nil {
             legacy[i] = LegacyDerivedID.order(customer: o.customerID, milliseconds: o.timestamp.milliseconds, amount: o.amount, occurrence: occurrences[i])
