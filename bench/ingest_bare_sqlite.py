@@ -1,7 +1,9 @@
 """Reference for the ingestion benchmark: a bare SQLite insert loop into the same events table
 (same columns, unique index and secondary indexes, WAL, synchronous=NORMAL), with rows prepared in
 memory beforehand — no HTTP, no JSON, no identity resolution. Commits every 100 rows (one batch per
-transaction, what a server without group commit does) and in 10,000-row transactions.
+transaction, what a server without group commit does), every 400 rows (the most one group commit
+can hold when 4 connections each wait for their 100-message batch: wrk's closed loop in
+bench/ingest.sh) and in 10,000-row transactions.
 
 Usage: python ingest_bare_sqlite.py ROWS
 """
@@ -15,7 +17,7 @@ rows = int(sys.argv[1])
 events = ["Logged In", "Feature Used", "Report Exported", "Workflow Created", "Invited Teammate"]
 data = [("http:bench", f"m{i}", f"user-{(i * 7919) % 100000}", "track", events[i % 5], 1763632800000 + i, 1763632800000 + i, 1763636399000,
          1763636400000, '{"plan":"pro","n":%d}' % (i % 100), '{"library":{"name":"bench"}}') for i in range(rows)]
-for per_tx in (100, 10_000):
+for per_tx in (100, 400, 10_000):
     d = tempfile.mkdtemp()
     con = sqlite3.connect(os.path.join(d, "bare.sqlite"), isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")

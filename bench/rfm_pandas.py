@@ -8,7 +8,8 @@ import pandas as pd
 df = pd.read_csv(sys.argv[1], parse_dates=["timestamp"])
 snapshot = df["timestamp"].max().normalize() + pd.Timedelta(days=1)
 rfm = df.groupby("customer_id").agg(last=("timestamp", "max"), frequency=("timestamp", "size"), monetary=("amount", "sum"))
-rfm["recency"] = (snapshot - rfm["last"]).dt.days
+# Whole UTC days from the day of the last order to the snapshot's day (docs/DEFINITIONS.md).
+rfm["recency"] = (snapshot - rfm["last"].dt.normalize()).dt.days
 rfm["r"] = pd.qcut(rfm["recency"].rank(method="first", ascending=False), 5, labels=False) + 1
 rfm["f"] = pd.qcut(rfm["frequency"].rank(method="first"), 5, labels=False) + 1
 rfm["m"] = pd.qcut(rfm["monetary"].rank(method="first"), 5, labels=False) + 1

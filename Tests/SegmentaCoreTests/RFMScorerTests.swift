@@ -62,6 +62,27 @@ import Testing
         #expect(RFMScorer.countingRanks([1e300, 1e300], descending: false) == nil)
     }
 
+    @Test("the radix sort orders positions like a stable comparison sort: integers with ties, and amounts with signs, zeros and infinities")
+    func radixOrderMatchesStableSort() {
+        var rng = SplitMix64(seed: 23)
+        for (count, mask) in [(0, UInt64.max), (1, UInt64.max), (3_000, 0xff), (3_000, 0xffff_0000_ffff), (70_000, UInt64.max)] {
+            let keys = (0..<count).map { _ in rng.next() & mask }
+            let expected = Array(0..<count).sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+            #expect(RadixOrder.positions(keys) == expected)
+        }
+        let amounts: [Double] = [12.5, -3, 0, -0.0, .infinity, -.infinity, 1e-300, -1e-300, 12.5, 99_999.99, -0.0, 0.01] +
+            (0..<2_000).map { _ in Double(Int(rng.next() % 20_001) - 10_000) / 100 }
+        for descending in [false, true] {
+            var pairs = amounts.enumerated().map { (descending ? -$0.element : $0.element, $0.offset) }
+            pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+            var expected = [Int](repeating: 0, count: amounts.count)
+            for (k, (_, i)) in pairs.enumerated() { expected[i] = max(1, (5 * k + amounts.count - 2) / (amounts.count - 1)) }
+            #expect(RFMScorer.quantileScores(amounts, descending: descending, bins: 5) == expected)
+        }
+        #expect(RadixOrder.key(.nan) == nil)
+        #expect(RFMScorer.quantileScores([1, .nan, 3, 2], descending: false, bins: 2).count == 4)   // NaN: the comparison sort
+    }
+
     @Test func emptyInputGivesNoCustomers() throws {
         let result = try RFMScorer.score(CustomerTotals())
         #expect(result.customers.isEmpty && result.summary.isEmpty)

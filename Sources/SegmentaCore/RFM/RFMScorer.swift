@@ -71,6 +71,20 @@ public enum RFMScorer {
             for i in 0..<n { scores[i] = score(ranks[i]) }
             return scores
         }
+        // A stable radix sort of the values: ties keep their positions' order.
+        var keys: [UInt64] = []
+        keys.reserveCapacity(n)
+        for v in values {
+            guard let k = RadixOrder.key(descending ? -v : v) else { return sortedScores(values, descending: descending, score: score) }
+            keys.append(k)
+        }
+        for (k, i) in RadixOrder.positions(keys).enumerated() { scores[i] = score(k) }
+        return scores
+    }
+
+    /// ``quantileScores(_:descending:bins:)`` by comparison sort (values with NaN).
+    static func sortedScores(_ values: [Double], descending: Bool, score: (Int) -> Int) -> [Int] {
+        var scores = [Int](repeating: 0, count: values.count)
         // Sort (value, position) pairs: contiguous memory, ties broken by position.
         var pairs = values.enumerated().map { (descending ? -$0.element : $0.element, $0.offset) }
         pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
@@ -115,10 +129,10 @@ public enum RFMScorer {
         var revenue = 0.0
         var n = [Int](repeating: 0, count: RFMSegment.allCases.count)
         var recency = [Double](repeating: 0, count: n.count), frequency = recency, money = recency
-        let index = Dictionary(RFMSegment.allCases.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let all = RFMSegment.allCases   // a handful: a scan beats hashing a million times
         for c in customers {
             revenue += c.monetary
-            guard let s = c.segment, let i = index[s] else { continue }
+            guard let s = c.segment, let i = all.firstIndex(of: s) else { continue }
             n[i] += 1
             recency[i] += Double(c.recency)
             frequency[i] += Double(c.frequency)

@@ -40,7 +40,7 @@ public enum CustomerOrder {
         }
         var order = Array(ids.indices)
         if allPacked {
-            order.sort { keys[$0] < keys[$1] }
+            order = RadixOrder.positions(keys.map { UInt64(bitPattern: $0) })   // packed keys are non-negative
         } else {
             order.sort { compare(ids[$0], ids[$1]) < 0 }
         }

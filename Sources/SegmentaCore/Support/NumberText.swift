@@ -40,15 +40,21 @@ public enum NumberText {
     }
 
     /// Appends `n` in decimal, exactly as `String(n)` writes it, without making a string (rows of
-    /// output and derived ids are written this way by the million).
-    public static func appendDecimal<T: BinaryInteger>(_ n: T, to bytes: inout [UInt8]) {
+    /// output and derived ids are written this way by the million). Not generic: a generic
+    /// function called from another module runs unspecialised, through witness tables.
+    public static func appendDecimal(_ n: Int64, to bytes: inout [UInt8]) {
         if n < 0 { bytes.append(UInt8(ascii: "-")) }
         var m = n.magnitude
         let start = bytes.count
         repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m % 10))
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: m % 10))
             m /= 10
         } while m > 0
         bytes[start...].reverse()
+    }
+
+    /// ``appendDecimal(_:to:)-(Int64,_)`` for an `Int`.
+    public static func appendDecimal(_ n: Int, to bytes: inout [UInt8]) {
+        appendDecimal(Int64(n), to: &bytes)
     }
 }
