@@ -47,5 +47,9 @@ print(f"bulk insert of {n} rows: {s:.2f} s → {n / s:,.0f} rows/s")
 PY
 else
   echo "== reference: bare SQLite insert loop (same table and indexes), same machine, same run"
-  python3 bench/ingest_bare_sqlite.py "$ref_rows"
+  out=$(python3 bench/ingest_bare_sqlite.py "$ref_rows"); echo "$out"
+  for tx in 400 10000; do
+    bare=$(sed -n "s/.*, $tx-row transactions.* = \([0-9,]*\) rows\/s/\1/p" <<< "$out" | tr -d ,)
+    python3 -c "print(f'segmenta serve / bare loop ($tx-row transactions): {$stored / $secs / $bare:.2f}x')"
+  done
 fi

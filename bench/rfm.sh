@@ -10,13 +10,16 @@ file=bench/data/orders_${rows}.csv
 swift build -c release --product segmenta >/dev/null
 bin=$(swift build -c release --show-bin-path)/segmenta
 ls -l "$file"
-measure() { # label, command...
-  local label=$1; shift
-  /usr/bin/time -f "$label: %e s wall, %M KiB peak RSS" "$@"
+measure() { # label, output file, command... — prints one line and sets $wall (seconds)
+  local label=$1 out=$2; shift 2
+  /usr/bin/time -o bench/data/time.txt -f "%e %M" "$@" > "$out"
+  read -r wall rss < bench/data/time.txt
+  echo "$label: $wall s wall, $rss KiB peak RSS"
 }
 for i in 1 2 3; do
-  measure "segmenta rfm --orders (csv out)" "$bin" rfm --orders "$file" --format csv > bench/data/segmenta_rfm.csv
-  measure "pandas read_csv+groupby+qcut (csv out)" python3 bench/rfm_pandas.py "$file" > bench/data/pandas_rfm.csv
+  measure "segmenta rfm --orders (csv out)" bench/data/segmenta_rfm.csv "$bin" rfm --orders "$file" --format csv; ours=$wall
+  measure "pandas read_csv+groupby+qcut (csv out)" bench/data/pandas_rfm.csv python3 bench/rfm_pandas.py "$file"; theirs=$wall
+  python3 -c "print(f'round $i: pandas / segmenta = {$theirs / $ours:.2f}x')"
 done
 python3 - <<'PY'
 import pandas as pd
@@ -25,5 +28,5 @@ same = all((a[c].values == b[c].values).all() for c in ["customer_id", "recency"
 print(f"same scores as pandas for all {len(a):,} customers: {same}")
 PY
 rm -f bench/data/import.sqlite*
-measure "segmenta import orders" "$bin" import orders "$file" --db bench/data/import.sqlite
+measure "segmenta import orders" /dev/stdout "$bin" import orders "$file" --db bench/data/import.sqlite
 python3 bench/import_sqlite_bare.py "$file"
