@@ -25,6 +25,28 @@ import Testing
         #expect(LifecycleClassifier.classify(id: "s", orders: [ago(95), ago(95)], asOf: asOf, options: o).stage == .atRisk)
     }
 
+    @Test("orders grouped by sorting give what grouping per customer gives (the store's path): numeric and text ids, refunds, late orders, prospects")
+    func groupingBySortMatchesGroupingPerCustomer() {
+        var rng = SplitMix64(seed: 5)
+        for textIDs in [false, true] {
+            let orders = (0..<4_000).map { _ in
+                let n = Int(rng.next() % 700)
+                return Order(customerID: textIDs && n % 3 == 0 ? "c-\(n)" : String(repeating: "0", count: n % 4 == 0 ? 1 : 0) + String(n),
+                             timestamp: Timestamp(milliseconds: asOf.adding(days: -Int(rng.next() % 800)).milliseconds + Int64(rng.next() % 86_400_000)),
+                             amount: Double(Int(rng.next() % 200)) - 20)
+            }
+            let snapshot = asOf.adding(days: -30)
+            var byCustomer: [String: [Timestamp]] = [:]
+            for o in orders where o.timestamp < snapshot && o.amount >= 0 { byCustomer[o.customerID, default: []].append(o.timestamp) }
+            let prospects = ["zz", "5", "c-1", "zz", "0"]
+            let expected = LifecycleClassifier.classify(purchases: byCustomer, prospects: prospects, asOf: snapshot)
+            let (at, result) = LifecycleClassifier.classify(orders: orders, prospects: prospects, asOf: snapshot)
+            #expect(at == snapshot)
+            #expect(result == expected)
+            #expect(LifecycleClassifier.classify(orders: orders, asOf: snapshot).customers == LifecycleClassifier.classify(purchases: byCustomer, asOf: snapshot))
+        }
+    }
+
     @Test func manyCustomersComeBackInCustomerOrderWithProspects() {
         let orders = [Order(customerID: "10", timestamp: ago(5), amount: 1), Order(customerID: "9", timestamp: ago(400), amount: 1)]
         let (snapshot, result) = LifecycleClassifier.classify(orders: orders, prospects: ["z", "10"])

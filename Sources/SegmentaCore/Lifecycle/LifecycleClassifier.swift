@@ -37,7 +37,15 @@ public enum LifecycleClassifier {
         }
         let sinceFirst = first.wholeDays(until: asOf)
         let sinceLast = last.wholeDays(until: asOf)
-        let days = Array(Set(orders.map(\.epochDay))).sorted()
+        // Distinct order days, in order (a customer has a handful: sorting beats hashing).
+        var days = orders.map(\.epochDay)
+        days.sort()
+        var distinct = 0
+        for d in days where distinct == 0 || days[distinct - 1] != d {
+            days[distinct] = d
+            distinct += 1
+        }
+        days.removeLast(days.count - distinct)
         let gaps = zip(days, days.dropFirst()).map { Double($1 - $0) }
         let median = Self.median(gaps)
         let stage: LifecycleStage
@@ -63,10 +71,30 @@ public enum LifecycleClassifier {
     public static func classify(orders: [Order], prospects: [String] = [], asOf: Timestamp? = nil,
                                 options: LifecycleOptions = LifecycleOptions()) -> (asOf: Timestamp, customers: [Assignment]) {
         let snapshot = asOf ?? defaultSnapshot(latestOrder: orders.map(\.timestamp).max())
-        var byCustomer: [String: [Timestamp]] = [:]
         // Purchases only: a refund (negative amount) is not activity (RefundPolicy).
-        for o in orders where o.timestamp < snapshot && o.amount >= 0 { byCustomer[o.customerID, default: []].append(o.timestamp) }
-        return (snapshot, classify(purchases: byCustomer, prospects: prospects, asOf: snapshot, options: options))
+        let kept = orders.indices.filter { orders[$0].timestamp < snapshot && orders[$0].amount >= 0 }
+        // Orders put in customer order (a radix sort for numeric ids), then classified a
+        // customer at a time: no dictionary of millions of arrays.
+        let order = CustomerOrder.sortedIndices(kept.map { orders[$0].customerID }).map { kept[$0] }
+        var customers: [Assignment] = []
+        var times: [Timestamp] = []
+        var start = 0
+        while start < order.count {
+            let id = orders[order[start]].customerID
+            times.removeAll(keepingCapacity: true)
+            var end = start
+            while end < order.count, orders[order[end]].customerID == id {
+                times.append(orders[order[end]].timestamp)
+                end += 1
+            }
+            customers.append(classify(id: id, orders: times, asOf: snapshot, options: options))
+            start = end
+        }
+        guard !prospects.isEmpty else { return (snapshot, customers) }
+        // Known customers without a purchase are prospects, listed in customer order with the rest.
+        let buyers = Set(customers.map(\.customerID))
+        for id in Set(prospects) where !buyers.contains(id) { customers.append(classify(id: id, orders: [], asOf: snapshot, options: options)) }
+        return (snapshot, CustomerOrder.sortedIndices(customers.map(\.customerID)).map { customers[$0] })
     }
 
     /// Stages of many customers from their purchase times (before `asOf`; a store aggregates
