@@ -44,7 +44,7 @@ public enum CohortRetention {
     ///     activity before a customer's start is ignored.
     ///   - end: the last instant of data; default the latest activity.
     /// - Returns: cells ordered by group, cohort, period.
-    /// - Complexity: O(n log n) in the activity.
+    /// - Complexity: O(n) in the activity, plus a hash lookup per activity.
     public static func compute(
         activity: [Activity],
         period: CohortPeriod,
@@ -64,35 +64,49 @@ public enum CohortRetention {
             cohortOf.append(.max)
             return ids.count - 1
         }
+        // Each activity's customer, looked up once (−1: not a customer of any cohort).
+        var customerOf: [Int]
         if let cohortStarts {
             for (id, start) in cohortStarts { cohortOf[slot(id)] = period.index(of: start) }
+            customerOf = activity.map { index[$0.customerID] ?? -1 }
         } else {
-            for a in activity { let i = slot(a.customerID); cohortOf[i] = min(cohortOf[i], period.index(of: a.timestamp)) }
+            customerOf = activity.map { slot($0.customerID) }
+            for (a, i) in zip(activity, customerOf) { cohortOf[i] = min(cohortOf[i], period.index(of: a.timestamp)) }
         }
-        // Distinct (customer, period) pairs.
-        var pairs = Set<Int64>()
+        // Each customer's cohort (with its group) as a small number: the table's rows.
+        struct Key: Hashable { var group: String?; var cohort: Int }
+        var rowOf = [Int](repeating: -1, count: ids.count)
+        var rows: [Key] = [], rowIndex: [Key: Int] = [:], sizes: [Int] = []
+        for i in ids.indices where cohortOf[i] != .max && cohortOf[i] <= lastPeriod {
+            let key = Key(group: groups.map { $0[ids[i]] ?? "(none)" }, cohort: cohortOf[i])
+            if let row = rowIndex[key] { rowOf[i] = row } else {
+                rowOf[i] = rows.count
+                rowIndex[key] = rows.count
+                rows.append(key)
+                sizes.append(0)
+            }
+            sizes[rowOf[i]] += 1
+        }
+        // Distinct (customer, period) pairs: sorted (radix) and counted once each.
+        var pairs: [UInt64] = []
         pairs.reserveCapacity(activity.count)
-        for a in activity {
-            guard let i = index[a.customerID], a.timestamp <= last else { continue }
+        for (a, i) in zip(activity, customerOf) where i >= 0 && a.timestamp <= last {
             let p = period.index(of: a.timestamp)
             guard p >= cohortOf[i] else { continue }
-            pairs.insert(Int64(i) << 32 | Int64(p - cohortOf[i]))
+            pairs.append(UInt64(i) << 32 | UInt64(p - cohortOf[i]))
         }
-        struct Key: Hashable { var group: String?; var cohort: Int }
-        var sizes: [Key: Int] = [:]
-        func key(_ i: Int) -> Key {
-            Key(group: groups.map { $0[ids[i]] ?? "(none)" }, cohort: cohortOf[i])
-        }
-        for i in ids.indices where cohortOf[i] != .max && cohortOf[i] <= lastPeriod { sizes[key(i), default: 0] += 1 }
-        var active: [Key: [Int: Int]] = [:]
-        for pair in pairs {
-            let i = Int(pair >> 32), k = Int(pair & 0xFFFF_FFFF)
-            active[key(i), default: [:]][k, default: 0] += 1
+        var active = rows.map { [Int](repeating: 0, count: lastPeriod - $0.cohort + 1) }
+        var previous: UInt64?
+        for position in RadixOrder.positions(pairs) where pairs[position] != previous {
+            let pair = pairs[position]
+            previous = pair
+            active[rowOf[Int(pair >> 32)]][Int(pair & 0xFFFF_FFFF)] += 1
         }
         var cells: [Cell] = []
-        for (key, size) in sizes.sorted(by: { ($0.key.group ?? "", $0.key.cohort) < ($1.key.group ?? "", $1.key.cohort) }) {
+        for row in rows.indices.sorted(by: { (rows[$0].group ?? "", rows[$0].cohort) < (rows[$1].group ?? "", rows[$1].cohort) }) {
+            let key = rows[row], size = sizes[row]
             for k in 0...(lastPeriod - key.cohort) {
-                let a = active[key]?[k] ?? 0
+                let a = active[row][k]
                 cells.append(Cell(group: key.group, cohort: period.label(of: key.cohort), period: k, size: size,
                                   active: a, retention: Double(a) / Double(size)))
             }
