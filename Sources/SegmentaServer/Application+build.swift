@@ -26,6 +26,8 @@ public struct ServerParts: Sendable {
     public let logger: Logger
     /// What the dashboard's segment pages show, computed when the data changes.
     let mixes = MixCache()
+    /// The overview's counts, kept until the data changes.
+    let overview = OverviewCache()
     /// The builder's event names, read at most every few minutes.
     let eventNames: EventNameCache
     /// The dashboard's templates.
@@ -56,8 +58,11 @@ public struct ServerParts: Sendable {
         options.webhookPageSize = configuration.webhookPageSize
         var recompute = RecomputeService(store: storage, interval: configuration.refreshInterval ?? .seconds(3600), options: options,
                                          metrics: metrics, logger: logger)
-        let mixes = self.mixes
-        recompute.afterRecompute = { _ = try? await mixes.warm(storage) }
+        let mixes = self.mixes, overview = self.overview
+        recompute.afterRecompute = {
+            _ = try? await mixes.warm(storage)
+            _ = try? await overview.overview(storage)
+        }
         self.recompute = recompute
     }
 }
@@ -67,7 +72,7 @@ public struct ServerParts: Sendable {
 /// - Parameter onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     var services: [any Service] = [IngestWriter(queue: parts.queue, store: parts.storage, metrics: parts.metrics, logger: parts.logger),
-                                   PageWarmer(store: parts.storage, mixes: parts.mixes, eventNames: parts.eventNames, logger: parts.logger)]
+                                   PageWarmer(store: parts.storage, mixes: parts.mixes, overview: parts.overview, eventNames: parts.eventNames, logger: parts.logger)]
     if parts.configuration.webhookPollInterval != nil { services.append(parts.webhooks) }
     if parts.configuration.refreshInterval != nil { services.append(parts.recompute) }
     return Application(
@@ -106,6 +111,7 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     var dashboard = DashboardController(store: parts.storage, sessions: parts.sessions, renderer: parts.renderer,
                                         webhookPageSize: parts.configuration.webhookPageSize, searchTraits: parts.configuration.searchTraits)
     dashboard.mixes = parts.mixes
+    dashboard.overview = parts.overview
     dashboard.eventNames = parts.eventNames
     dashboard.drift = parts.recompute.options.drift
     dashboard.onAlerts = countAlerts

@@ -15,6 +15,8 @@ extension SQLiteBackend {
     }
     /// ``ProfileStore/overview`` on SQLite, run on the backend's threads.
     public func overview() async throws(SegmentaError) -> StoreOverview { try await run { s throws(SegmentaError) in try s.overview() } }
+    /// ``ProfileStore/dataVersion`` on SQLite, run on the backend's threads.
+    public func dataVersion() async throws(SegmentaError) -> Int64? { try await run { s throws(SegmentaError) in try s.dataVersion() } }
 
     // SegmentStore
     /// ``SegmentStore/updateSegment`` on SQLite, run on the backend's threads.

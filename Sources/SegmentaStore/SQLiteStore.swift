@@ -8,6 +8,10 @@ public import Logging
 /// transaction, so an import either lands whole or leaves the file as it was.
 public final class SQLiteStore: Sendable {
     let writer: any DatabaseWriter
+    /// A read-only connection kept only to ask `PRAGMA data_version` (``dataVersion()``): a
+    /// connection's data version changes when another connection commits, so this one sees every
+    /// commit — the store's own writer's and other processes'. Nil for an in-memory store.
+    let watcher: DatabaseQueue?
     let logger: Logger
     /// The time of day the store stamps rows with (creation, revocation, deliveries, snapshots).
     public let clock: any WallClock
@@ -72,6 +76,9 @@ public final class SQLiteStore: Sendable {
                 throw SegmentaError(.conflict, "the store \(path) was written by a newer segmenta (its schema has migrations this one does not know); upgrade segmenta to use it")
             }
             try Self.migrator.migrate(writer)
+            var watching = Configuration()
+            watching.readonly = true
+            watcher = try DatabaseQueue(path: path, configuration: watching)
         } catch let e as SegmentaError {
             throw e
         } catch {
@@ -91,6 +98,7 @@ public final class SQLiteStore: Sendable {
             var config = Self.configuration()
             config.prepareDatabase { db in db.add(function: Self.timestampFunction) }
             writer = try DatabaseQueue(configuration: config)
+            watcher = nil
             try Self.migrator.migrate(writer)
         } catch {
             throw SegmentaError(.storage, "cannot create an in-memory database: \(error)", underlying: error)

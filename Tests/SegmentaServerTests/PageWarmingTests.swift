@@ -27,6 +27,33 @@ struct PageWarmingTests {
         #expect(try await s.parts.mixes.warm(store) == 2)
     }
 
+    @Test("the overview's counts are kept until anyone commits to the store, the CLI in another process included")
+    func overviewCountsAreKeptUntilTheDataChanges() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("segmenta-overview-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("store.sqlite").path
+        let day = try Timestamp.parse("2026-06-01")
+        let server = try SQLiteStore(path: path, cache: .server).backend
+        _ = try await server.importOrders([Order(id: "a", customerID: "c1", timestamp: day, amount: 10)], source: "f")
+        let cache = OverviewCache()
+        #expect(try await cache.overview(server).orders == 1)
+        let version = try await server.dataVersion()
+        #expect(cache.holds(version))
+        // Nothing committed: the next view is served from the cache at the same version.
+        #expect(try await server.dataVersion() == version)
+        #expect(try await cache.overview(server).orders == 1 && cache.holds(version))
+        // Another process (a second connection to the file, as the CLI's import) adds a customer and two orders.
+        let cli = try SQLiteStore(path: path)
+        _ = try cli.importOrders([Order(id: "b", customerID: "c2", timestamp: day, amount: 5), Order(id: "c", customerID: "c1", timestamp: day, amount: 7)], source: "f")
+        #expect(!cache.holds(try await server.dataVersion()))
+        let after = try await cache.overview(server)
+        #expect(after.orders == 3 && after.profiles == 2)
+        // The server's own write moves the version too.
+        _ = try await server.importOrders([Order(id: "d", customerID: "c3", timestamp: day, amount: 1)], source: "f")
+        #expect(try await cache.overview(server).profiles == 3)
+    }
+
     @Test("the builder's event names are read once per five minutes of the server's clock, not at every page view")
     func eventNamesAreReusedForFiveMinutes() async throws {
         let clock = ManualClock()

@@ -327,6 +327,25 @@ import Testing
         }
     }
 
+    /// The data version the server keeps the overview's counts by: it must move at every commit
+    /// that changes what the overview counts (a message, an order, a privacy delete).
+    @Test(arguments: ContractBackend.available)
+    func theDataVersionMovesAtEveryCommit(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let at = t("2026-03-01T12:00:00Z")
+            var seen = [try #require(try await store.dataVersion())]
+            _ = try await store.apply([Message(kind: .identify, messageID: "m1", userID: "ada", traits: ["plan": "pro"], timestamp: at)], source: "web", arrival: at)
+            seen.append(try #require(try await store.dataVersion()))
+            _ = try await store.importOrders([Order(id: "o1", customerID: "ada", timestamp: at, amount: 5)], source: "test")
+            seen.append(try #require(try await store.dataVersion()))
+            _ = try await store.deletePeople(["ada"], suppress: false, requestID: "r1")
+            seen.append(try #require(try await store.dataVersion()))
+            #expect(Set(seen).count == 4, "\(seen)")
+            let o = try await store.overview()
+            #expect(o.profiles == 0 && o.orders == 0)
+        }
+    }
+
     @Test("a store written by a newer segmenta is refused, never written to")
     func newerSchemaIsRefused() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("newer-\(UUID().uuidString).sqlite").path

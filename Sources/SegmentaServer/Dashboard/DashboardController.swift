@@ -18,6 +18,8 @@ public struct DashboardController: Sendable {
     let searchTraits: [String]
     /// Members' mixes, filled by the server's warmer when the data changes.
     var mixes = MixCache()
+    /// The overview's counts, filled by the warmer and kept until the data changes.
+    var overview = OverviewCache()
     /// The builder's event names, read at most every few minutes.
     var eventNames = EventNameCache()
     /// Drift alert thresholds of a refresh, and who hears of the alerts it raises (metrics).
@@ -104,7 +106,7 @@ public struct DashboardController: Sendable {
             response.setCookie(Cookie(name: Sessions.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
-        let p = DashboardPages(store: store, renderer: renderer, searchTraits: searchTraits, mixCache: mixes, eventNames: eventNames)
+        let p = DashboardPages(store: store, renderer: renderer, searchTraits: searchTraits, mixCache: mixes, overviewCache: overview, eventNames: eventNames)
         pages.get("/") { _, context in Self.html(try await p.overview(try context.signedIn())) }
         pages.get("segments/:name") { request, context in
             Self.html(try await p.segment(try context.path("name"), viewer: try context.signedIn(), query: request.query("q") ?? "",

@@ -16,6 +16,8 @@ struct DashboardPages: Sendable {
     var searchTraits = ["email", "name"]
     /// Members' mixes, shared with the warmer that fills them when the data changes.
     var mixCache = MixCache()
+    /// The overview's counts, shared with the warmer.
+    var overviewCache = OverviewCache()
     /// The builder's event names, shared with the warmer.
     var eventNames = EventNameCache()
     typealias H = Figures
@@ -35,13 +37,13 @@ struct DashboardPages: Sendable {
     static func csrf(_ viewer: Viewer) -> Control { .hidden(HiddenField("csrf", viewer.session.csrf)) }
 
     func overview(_ viewer: Viewer) async throws -> String {
-        let store = self.store
+        let store = self.store, overviewCache = self.overviewCache
         let (o, segments, histories, rfm) = try await mapped { () async throws -> (StoreOverview, [SegmentInfo], [String: [SegmentSnapshot]], (AnalysisRun, Timestamp)?) in
             let segments = try await store.segments()
             var histories: [String: [SegmentSnapshot]] = [:]
             for s in segments { histories[s.name] = try await store.history(of: s.name) }
             let rfm = try await store.latestAnalysisRun(kind: "rfm")
-            return (try await store.overview(), segments, histories, rfm.map { ($0.run, $0.createdAt) })
+            return (try await overviewCache.overview(store), segments, histories, rfm.map { ($0.run, $0.createdAt) })
         }
         var body: [Block] = [.stats([("profiles", H.thousands(o.profiles)), ("events", H.thousands(o.events)), ("orders", H.thousands(o.orders)),
                                      ("accounts", H.thousands(o.accounts)), ("segments", H.thousands(segments.count))])]

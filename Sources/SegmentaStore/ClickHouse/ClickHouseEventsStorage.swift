@@ -134,6 +134,10 @@ public struct ClickHouseEventsStorage: Storage {
         return o
     }
 
+    /// ``ProfileStore/dataVersion``: nil, since the events' side in ClickHouse keeps no such
+    /// number — the overview is counted at each view.
+    public func dataVersion() async throws(SegmentaError) -> Int64? { nil }
+
     /// The ids a profile's events may carry: its own and every linked one.
     func ids(of detail: JSONValue) -> (profile: String, ids: [String])? {
         guard let profile = detail["id"]?.stringValue else { return nil }

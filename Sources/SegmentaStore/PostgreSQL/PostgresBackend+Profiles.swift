@@ -93,6 +93,15 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ProfileStore/dataVersion`` on PostgreSQL: the server's write-ahead log insert position,
+    /// which moves at every change committed to any database of the server (and at some that
+    /// change nothing visible, which only costs a recount).
+    public func dataVersion() async throws(SegmentaError) -> Int64? {
+        try await read { pg in
+            try await pg.rows("SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint").first?.decode(Int64.self)
+        }
+    }
+
     /// The profile known by `id`: through the identities, or a profile of that id.
     static func resolve(_ pg: PG, _ sent: String) async throws -> String? {
         let id = sent.normalizedID

@@ -38,6 +38,11 @@ public protocol ProfileStore: Sendable {
     func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch]
     /// Figures for the overview page.
     func overview() async throws(SegmentaError) -> StoreOverview
+    /// A number that changes whenever a change is committed to the store, by this process or
+    /// another (it may also change when nothing the pages show did); nil when the backend cannot
+    /// tell, and then every read is computed afresh. Lets the server keep what a page shows until
+    /// the data changes.
+    func dataVersion() async throws(SegmentaError) -> Int64?
     /// Every profile id.
     func profileIDs() async throws(SegmentaError) -> [String]
     /// The profile an external id (userId or anonymousId) resolves to.

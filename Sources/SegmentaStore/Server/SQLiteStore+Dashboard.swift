@@ -15,6 +15,18 @@ extension SQLiteStore {
         }
     }
 
+    /// ``ProfileStore/dataVersion`` on SQLite: `PRAGMA data_version` on the store's watching
+    /// connection, which changes at every commit by any connection or process; an in-memory store
+    /// (one connection) counts the rows it changed instead.
+    public func dataVersion() throws(SegmentaError) -> Int64? {
+        do {
+            if let watcher { return try watcher.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") } }
+            return try writer.read { db in try Int64.fetchOne(db, sql: "SELECT total_changes()") }
+        } catch {
+            throw SegmentaError(.storage, "cannot read the store's data version: \(error)", underlying: error)
+        }
+    }
+
     /// How a segment's current members split over the values of a computed trait (e.g. `rfm_segment`, `lifecycle`).
     public func memberMix(of segment: String, computed name: String) throws(SegmentaError) -> [(value: String, count: Int)] {
         try read { db in
