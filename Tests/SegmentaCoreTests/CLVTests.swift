@@ -38,6 +38,44 @@ import Testing
         }
     }
 
+    @Test("the simplex stops soon after its best point passes the edge, and finds an inside minimum as before")
+    func simplexStopsAtTheEdge() throws {
+        // Falls forever as x → ∞ (the BG/NBD likelihood without dropout does the same in log a),
+        // until the function's own domain ends at 30.
+        let falling: ([Double]) -> Double = { p in p.contains { abs($0) > 30 } ? .infinity : -p[0] + (p[1] - 1) * (p[1] - 1) }
+        // The iteration at which the plain simplex's best point first passes 25 …
+        let reached = try #require((1...5_000).first { NelderMead.minimize(falling, start: [0, 0], step: 0.5, maxIterations: $0).point[0] > 25 })
+        let free = NelderMead.minimize(falling, start: [0, 0], step: 0.5)
+        // … and the simplex with the edge stops 50 iterations later, where the plain one goes on.
+        let stopped = NelderMead.minimize(falling, start: [0, 0], step: 0.5, edge: 25)
+        #expect(stopped.point[0] > 25 && stopped.point[0] <= 30 && !stopped.converged)
+        #expect(stopped.iterations == reached + 50 && free.iterations > stopped.iterations, "\(reached), \(stopped.iterations), \(free.iterations)")
+        // With restarts, a run stopped at the edge is not restarted.
+        #expect(NelderMead.minimizeWithRestarts(falling, start: [0, 0], edge: 25).iterations == stopped.iterations)
+        // Rosenbrock's minimum (1, 1) is inside: the edge changes nothing.
+        let rosenbrock: ([Double]) -> Double = { p in 100 * (p[1] - p[0] * p[0]) * (p[1] - p[0] * p[0]) + (1 - p[0]) * (1 - p[0]) }
+        let inside = NelderMead.minimizeWithRestarts(rosenbrock, start: [-1.2, 1], edge: 25)
+        let plain = NelderMead.minimizeWithRestarts(rosenbrock, start: [-1.2, 1])
+        #expect(abs(inside.point[0] - 1) < 1e-5 && abs(inside.point[1] - 1) < 1e-5)
+        #expect(inside.point == plain.point && inside.iterations == plain.iterations)
+    }
+
+    @Test("BFGS stops ten iterations after its point passes the edge")
+    func quasiNewtonStopsAtTheEdge() throws {
+        let falling: ([Double]) -> (Double, [Double]) = { p in
+            p.contains { abs($0) > 30 } ? (.infinity, [0, 0]) : (-p[0] + (p[1] - 1) * (p[1] - 1), [-1, 2 * (p[1] - 1)])
+        }
+        let reached = try #require((1...500).first { BFGS.minimize(falling, start: [0, 0], maxIterations: $0).point[0] > 25 })
+        let free = BFGS.minimize(falling, start: [0, 0])
+        let stopped = BFGS.minimize(falling, start: [0, 0], edge: 25)
+        #expect(stopped.point[0] > 25 && stopped.point[0] <= 30 && !stopped.converged)
+        #expect(stopped.iterations == reached + 10 && free.iterations > stopped.iterations, "\(reached), \(stopped.iterations), \(free.iterations)")
+        // An inside minimum is found as before.
+        let bowl: ([Double]) -> (Double, [Double]) = { p in ((p[0] - 3) * (p[0] - 3) + (p[1] + 2) * (p[1] + 2), [2 * (p[0] - 3), 2 * (p[1] + 2)]) }
+        let inside = BFGS.minimize(bowl, start: [0, 0], edge: 25), plain = BFGS.minimize(bowl, start: [0, 0])
+        #expect(inside.converged && abs(inside.point[0] - 3) < 1e-8 && abs(inside.point[1] + 2) < 1e-8 && inside.point == plain.point)
+    }
+
     @Test func gammaGammaReproducesThePublishedCDNOWFit() throws {
         // lifetimes documentation: 946 repeat customers, p = 6.25, q = 3.74, v = 15.44.
         let rows = try Self.summary("cdnow_customers_summary_with_transactions.csv")

@@ -20,15 +20,24 @@ public enum BFGS {
     ///   - f: value and gradient at a point (value `.infinity` outside the domain).
     ///   - start: the first point.
     ///   - gradientTolerance: stop when every gradient component is at most this × max(1, |value|).
+    ///   - edge: stop once the point has had a coordinate beyond ±`edge` for 10 iterations in a
+    ///     row (the function keeps falling towards infinity: each further iteration costs a line
+    ///     search and finds no minimum inside). Nil: no such stop.
     public static func minimize(_ f: ([Double]) -> (Double, [Double]), start: [Double], gradientTolerance: Double = 1e-10,
-                                maxIterations: Int = 500) -> Result {
+                                maxIterations: Int = 500, edge: Double? = nil) -> Result {
         let n = start.count
         var x = start
         var (fx, g) = f(x)
         var h = identity(n)
-        var iterations = 0
+        var iterations = 0, outside = 0
         func small(_ g: [Double], _ fx: Double) -> Bool { g.allSatisfy { abs($0) <= gradientTolerance * max(1, abs(fx)) } }
         while iterations < maxIterations && !small(g, fx) {
+            if let edge, x.contains(where: { abs($0) > edge }) {
+                outside += 1
+                if outside > 10 { break }
+            } else {
+                outside = 0
+            }
             iterations += 1
             var p = (0..<n).map { i in -(0..<n).reduce(0) { $0 + h[i][$1] * g[$1] } }
             var slope = zip(g, p).reduce(0) { $0 + $1.0 * $1.1 }

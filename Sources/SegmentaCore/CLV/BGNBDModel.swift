@@ -148,7 +148,7 @@ public struct BGNBDModel: Sendable, Equatable {
             return (-t[0], [-t[1] * r, -t[2] * alpha, -t[3] * a, -t[4] * b])
         }
         var best = NelderMead.Result(point: [0, 0, 0, 0], value: .infinity, iterations: 0, converged: false)
-        let quasiNewton = BFGS.minimize(negLLAndGradient, start: [0, 0, 0, 0])
+        let quasiNewton = BFGS.minimize(negLLAndGradient, start: [0, 0, 0, 0], edge: Self.edge)
         let nearlyFlat = quasiNewton.gradient.allSatisfy { abs($0) <= 1e-7 * max(1, abs(quasiNewton.value)) }
         if quasiNewton.converged || nearlyFlat {
             best = NelderMead.Result(point: quasiNewton.point, value: quasiNewton.value, iterations: quasiNewton.iterations, converged: true)
@@ -159,7 +159,7 @@ public struct BGNBDModel: Sendable, Equatable {
             // by the data's size (each evaluation walks every distinct row), so a fit ends in seconds.
             let iterations = min(20_000, max(500, 400_000_000 / max(1, rows.count)))
             best = NelderMead.minimizeWithRestarts(negLL, start: quasiNewton.value.isFinite ? quasiNewton.point : [0, 0, 0, 0],
-                                                   maxRestarts: rows.count > 50_000 ? 2 : 10, maxIterations: iterations)
+                                                   maxRestarts: rows.count > 50_000 ? 2 : 10, maxIterations: iterations, edge: Self.edge)
         }
         try Self.refuseDiverged(best.point, scale: scale)
         let p = best.point.map { exp($0) }
@@ -175,10 +175,13 @@ public struct BGNBDModel: Sendable, Equatable {
         return model
     }
 
+    /// How far a log-parameter may go (e^±25) before the fit is refused; the simplex stops there too.
+    static let edge = 25.0
+
     /// Throws when a fitted log-parameter is beyond ±25: the likelihood keeps rising towards an
     /// edge (typically no customer appears to drop out, so a → 0 or b → ∞) and the model says nothing.
     static func refuseDiverged(_ logParameters: [Double], scale: Double) throws(SegmentaError) {
-        guard logParameters.count == 4, logParameters.contains(where: { abs($0) > 25 }) else { return }
+        guard logParameters.count == 4, logParameters.contains(where: { abs($0) > edge }) else { return }
         let p = logParameters.map { exp($0) }
         let shown = "r = \(JSONValue.format(p[0])), alpha = \(JSONValue.format(p[1] / scale)), a = \(JSONValue.format(p[2])), b = \(JSONValue.format(p[3]))"
         throw SegmentaError(.invalidInput, "the BG/NBD model does not fit these purchases: its parameters run off to the edge (\(shown)). "

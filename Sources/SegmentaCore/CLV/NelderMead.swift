@@ -20,8 +20,12 @@ public enum NelderMead {
     ///   - step: the initial simplex size along each axis.
     ///   - tolerance: stop when the simplex's values and points differ by less than this.
     ///   - maxIterations: at most this many iterations.
+    ///   - edge: stop once the best point has had a coordinate beyond ±`edge` for 50 iterations in
+    ///     a row: the function keeps falling towards infinity there, and no minimum inside will be
+    ///     found (a caller that refuses such points then refuses at once instead of after every
+    ///     iteration). Nil: no such stop.
     public static func minimize(_ f: ([Double]) -> Double, start: [Double], step: Double = 0.1, tolerance: Double = 1e-10,
-                                maxIterations: Int = 20_000) -> Result {
+                                maxIterations: Int = 20_000, edge: Double? = nil) -> Result {
         let n = start.count
         let d = Double(n)
         let alpha = 1.0, beta = 1 + 2 / d, gamma = 0.75 - 1 / (2 * d), delta = 1 - 1 / d
@@ -32,12 +36,18 @@ public enum NelderMead {
             simplex.append(p)
         }
         var values = simplex.map(f)
-        var iterations = 0
+        var iterations = 0, outside = 0
         while iterations < maxIterations {
             iterations += 1
             let order = values.indices.sorted { values[$0] < values[$1] }
             simplex = order.map { simplex[$0] }
             values = order.map { values[$0] }
+            if let edge, simplex[0].contains(where: { abs($0) > edge }) {
+                outside += 1
+                if outside >= 50 { return Result(point: simplex[0], value: values[0], iterations: iterations, converged: false) }
+            } else {
+                outside = 0
+            }
             let spread = values[n] - values[0]
             var size = 0.0
             for p in simplex.dropFirst() { for j in 0..<n { size = max(size, abs(p[j] - simplex[0][j])) } }
@@ -52,9 +62,9 @@ public enum NelderMead {
             } else if fr < values[n - 1] {
                 simplex[n] = reflected; values[n] = fr
             } else {
-                let outside = fr < values[n]
-                let contracted = along(outside ? -alpha * gamma : gamma), fc = f(contracted)
-                if fc < (outside ? fr : values[n]) {
+                let beyond = fr < values[n]
+                let contracted = along(beyond ? -alpha * gamma : gamma), fc = f(contracted)
+                if fc < (beyond ? fr : values[n]) {
                     simplex[n] = contracted; values[n] = fc
                 } else {
                     for i in 1...n {
@@ -70,10 +80,13 @@ public enum NelderMead {
 
     /// Minimises `f` from `start`, then restarts from the best point with a smaller simplex
     /// until a restart no longer improves the value (guards against premature collapse).
-    public static func minimizeWithRestarts(_ f: ([Double]) -> Double, start: [Double], maxRestarts: Int = 10, maxIterations: Int = 20_000) -> Result {
-        var best = minimize(f, start: start, step: 0.5, tolerance: 1e-12, maxIterations: maxIterations)
-        for _ in 0..<maxRestarts {
-            let next = minimize(f, start: best.point, step: 0.05, tolerance: 1e-12, maxIterations: maxIterations)
+    /// With `edge`, a run stopped beyond it (see ``minimize(_:start:step:tolerance:maxIterations:edge:)``) is not restarted.
+    public static func minimizeWithRestarts(_ f: ([Double]) -> Double, start: [Double], maxRestarts: Int = 10, maxIterations: Int = 20_000,
+                                            edge: Double? = nil) -> Result {
+        func beyond(_ r: Result) -> Bool { edge.map { e in r.point.contains { abs($0) > e } } ?? false }
+        var best = minimize(f, start: start, step: 0.5, tolerance: 1e-12, maxIterations: maxIterations, edge: edge)
+        for _ in 0..<maxRestarts where !beyond(best) {
+            let next = minimize(f, start: best.point, step: 0.05, tolerance: 1e-12, maxIterations: maxIterations, edge: edge)
             let improved = best.value - next.value > 1e-9
             if next.value < best.value { best = next }
             if !improved { break }
