@@ -58,12 +58,20 @@ public struct ServerParts: Sendable {
         options.webhookPageSize = configuration.webhookPageSize
         var recompute = RecomputeService(store: storage, interval: configuration.refreshInterval ?? .seconds(3600), options: options,
                                          metrics: metrics, logger: logger)
-        let mixes = self.mixes, overview = self.overview
-        recompute.afterRecompute = {
+        recompute.afterRecompute = Self.warming(mixes: mixes, overview: overview, storage: storage)
+        self.recompute = recompute
+    }
+}
+
+extension ServerParts {
+    /// Computes what the dashboard's overview and segment pages show, where the data changed.
+    var warmPages: @Sendable () async -> Void { Self.warming(mixes: mixes, overview: overview, storage: storage) }
+
+    static func warming(mixes: MixCache, overview: OverviewCache, storage: any Storage) -> @Sendable () async -> Void {
+        {
             _ = try? await mixes.warm(storage)
             _ = try? await overview.overview(storage)
         }
-        self.recompute = recompute
     }
 }
 
@@ -104,7 +112,9 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     segments.onAlerts = countAlerts
     segments.addRoutes(read: read, admin: admin)
     ProfilesController(store: parts.storage, searchTraits: parts.configuration.searchTraits).addRoutes(read: read)
-    AnalysesController(store: parts.storage, options: parts.recompute.options, logger: parts.logger).addRoutes(read: read, admin: admin)
+    var analyses = AnalysesController(store: parts.storage, options: parts.recompute.options, logger: parts.logger)
+    analyses.afterRecompute = parts.warmPages
+    analyses.addRoutes(read: read, admin: admin)
     PrivacyController(store: parts.storage).addRoutes(admin: admin)
     let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .write))
     InsightController(store: parts.storage).addRoutes(read: read, admin: admin, apps: apps)

@@ -57,8 +57,8 @@ extension SQLiteBackend {
     public func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)] {
         try await run { s throws(SegmentaError) in try s.transitions(kind: kind, from: from, to: to) }
     }
-    /// ``AnalysisStore/analysisHighWater`` on SQLite, run on the backend's threads.
-    public func analysisHighWater() async throws(SegmentaError) -> Int64 { try await run { s throws(SegmentaError) in try s.analysisHighWater() } }
+    /// ``AnalysisStore/analysisHighWater(kinds:)`` on SQLite, run on the backend's threads.
+    public func analysisHighWater(kinds: [String]) async throws(SegmentaError) -> Int64 { try await run { s throws(SegmentaError) in try s.analysisHighWater(kinds: kinds) } }
 
     // ExperimentStore
     /// ``ExperimentStore/createExperiment`` on SQLite, run on the backend's threads.

@@ -22,9 +22,35 @@ struct PageWarmingTests {
         let lifecycle = try await s.parts.mixes.mix(store, "vip", "lifecycle", version)
         #expect(lifecycle.map(\.count).reduce(0, +) == 2 && !lifecycle.contains { $0.value == "(none)" })
         #expect(lifecycle.map(\.value).sorted() == (try await store.memberMix(of: "vip", computed: "lifecycle")).map(\.value).sorted())
+        // A cohort analysis recorded meanwhile (by the API or the CLI) leaves the mixes as they are.
+        try await store.recordAnalysis(kind: "cohorts", asOf: day, parameters: [:], summary: [:], values: [], at: day)
+        #expect(try await MixCache.version(store, history: try await store.history(of: "vip")) == version && s.parts.mixes.holds("vip", "lifecycle", version))
         // A new snapshot of one segment makes its two mixes stale, and only those.
         _ = try s.store.refresh("spenders", asOf: Timestamp.now.adding(days: 1))
         #expect(try await s.parts.mixes.warm(store) == 2)
+    }
+
+    @Test("an analysis recomputed through the API warms the segment pages' mixes and the overview in the background")
+    func analysisThroughTheAPIWarmsThePages() async throws {
+        let s = try TestServer()
+        let day = try Timestamp.parse("2026-06-01")
+        _ = try s.store.importOrders((0..<9).map { Order(customerID: "c\($0 % 3)", timestamp: day.adding(days: -$0 * 20), amount: Double(10 + $0)) }, source: "f")
+        _ = try s.store.importStatic("vip", ids: ["c0", "c1"], description: "two customers")
+        let store = s.store.backend
+        try await s.test { client in
+            try await client.execute(uri: "/api/v1/analyses/rfm", method: .post, headers: TestServer.bearer(s.admin)) { #expect($0.status == .ok) }
+        }
+        let version = try await MixCache.version(store, history: try await store.history(of: "vip"))
+        let dataVersion = try await store.dataVersion()
+        var ready = false
+        for _ in 0..<100 where !ready {
+            ready = s.parts.mixes.holds("vip", "rfm_segment", version) && s.parts.overview.holds(dataVersion)
+            if !ready { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(ready)
+        // The warmed mix is the members' RFM segments as the run wrote them.
+        let mix = try await s.parts.mixes.mix(store, "vip", "rfm_segment", version)
+        #expect(mix.map(\.count).reduce(0, +) == 2 && !mix.contains { $0.value == "(none)" })
     }
 
     @Test("the overview's counts are kept until anyone commits to the store, the CLI in another process included")

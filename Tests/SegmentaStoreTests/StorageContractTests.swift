@@ -346,6 +346,25 @@ import Testing
         }
     }
 
+    /// The version the dashboard's member mixes are kept by: runs of the named kinds move it, others do not.
+    @Test(arguments: ContractBackend.available)
+    func theAnalysisHighWaterFollowsOnlyItsKinds(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let at = t("2026-03-01")
+            #expect(try await store.analysisHighWater(kinds: ["rfm", "lifecycle"]) == 0)
+            try await store.recordAnalysis(kind: "rfm", asOf: at, parameters: [:], summary: [:], values: [], at: at)
+            let afterRFM = try await store.analysisHighWater(kinds: ["rfm", "lifecycle"])
+            #expect(afterRFM > 0)
+            try await store.recordAnalysis(kind: "cohorts", asOf: at, parameters: [:], summary: [:], values: [], at: at)
+            #expect(try await store.analysisHighWater(kinds: ["rfm", "lifecycle"]) == afterRFM)
+            #expect(try await store.analysisHighWater(kinds: ["cohorts"]) > afterRFM)
+            try await store.recordAnalysis(kind: "lifecycle", asOf: at, parameters: [:], summary: [:], values: [], at: at)
+            let cohorts = try await store.analysisHighWater(kinds: ["cohorts"])
+            #expect(try await store.analysisHighWater(kinds: ["rfm", "lifecycle"]) > cohorts)
+            #expect(try await store.analysisHighWater(kinds: []) == 0)
+        }
+    }
+
     @Test("a store written by a newer segmenta is refused, never written to")
     func newerSchemaIsRefused() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("newer-\(UUID().uuidString).sqlite").path

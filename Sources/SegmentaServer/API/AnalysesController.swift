@@ -10,6 +10,9 @@ public struct AnalysesController: Sendable {
     let store: any Storage
     let options: Recompute.Options
     let logger: Logger
+    /// Runs in the background after each recompute this controller starts (the server warms the
+    /// dashboard's pages there, so the next view finds them computed).
+    public var afterRecompute: @Sendable () async -> Void = {}
 
     /// The controller: analyses run with `options`.
     public init(store: any Storage, options: Recompute.Options, logger: Logger) {
@@ -30,9 +33,11 @@ public struct AnalysesController: Sendable {
                                           "computed_at": .string(latest.createdAt.iso8601), "parameters": latest.run.parameters,
                                           "summary": latest.run.summary]))
         }
-        let logger = self.logger, options = self.options
+        let logger = self.logger, options = self.options, after = afterRecompute
         admin.post("analyses/:kind") { _, context in
-            Response.json(try await Self.recompute(try Self.analysis(context), store: store, options: options, logger: logger))
+            let result = try await Self.recompute(try Self.analysis(context), store: store, options: options, logger: logger)
+            Task { await after() }
+            return Response.json(result)
         }
     }
 

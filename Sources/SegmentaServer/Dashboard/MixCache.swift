@@ -14,9 +14,13 @@ final class MixCache: Sendable {
     static let traits = ["rfm_segment", "lifecycle"]
     private let entries = Mutex<[String: (version: String, mix: [(value: String, count: Int)])]>([:])
 
-    /// What a mix depends on: the segment's latest snapshot and the newest analysis run.
+    /// The analyses that write the computed traits the mixes count.
+    static let analyses = ["rfm", "lifecycle"]
+
+    /// What a mix depends on: the segment's latest snapshot and the newest run of the analyses
+    /// that write its traits (a cohort or validation run recorded meanwhile changes nothing).
     static func version(_ store: any Storage, history: [SegmentSnapshot]) async throws(SegmentaError) -> String {
-        "\(history.last?.id ?? 0)/\(try await store.analysisHighWater())"
+        "\(history.last?.id ?? 0)/\(try await store.analysisHighWater(kinds: analyses))"
     }
 
     /// The mix of `segment`'s members over `trait`, computed unless cached at `version`.

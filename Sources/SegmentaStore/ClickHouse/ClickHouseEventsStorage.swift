@@ -454,8 +454,8 @@ public struct ClickHouseEventsStorage: Storage {
     public func pruneAnalysisRuns(kind: String, subject: String, keep: Int) async throws(SegmentaError) -> Int { try await primary.pruneAnalysisRuns(kind: kind, subject: subject, keep: keep) }
     /// The primary store's ``AnalysisStore/transitions``.
     public func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)] { try await primary.transitions(kind: kind, from: from, to: to) }
-    /// The primary store's ``AnalysisStore/analysisHighWater``.
-    public func analysisHighWater() async throws(SegmentaError) -> Int64 { try await primary.analysisHighWater() }
+    /// The primary store's ``AnalysisStore/analysisHighWater(kinds:)``.
+    public func analysisHighWater(kinds: [String]) async throws(SegmentaError) -> Int64 { try await primary.analysisHighWater(kinds: kinds) }
     /// The primary store's ``AnalysisStore/analysisDates``.
     public func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp] { try await primary.analysisDates(kind: kind) }
     /// The primary store's ``AnalysisStore/sortedAnalysisValues``.

@@ -132,9 +132,9 @@ extension PostgresBackend {
         }
     }
 
-    /// ``AnalysisStore/analysisHighWater`` on PostgreSQL.
-    public func analysisHighWater() async throws(SegmentaError) -> Int64 {
-        try await read { pg in try await pg.value("SELECT COALESCE(max(id), 0) FROM analysis_runs", as: Int64.self) ?? 0 }
+    /// ``AnalysisStore/analysisHighWater(kinds:)`` on PostgreSQL.
+    public func analysisHighWater(kinds: [String]) async throws(SegmentaError) -> Int64 {
+        try await read { pg in try await pg.value("SELECT COALESCE(max(id), 0) FROM analysis_runs WHERE kind = ANY(\(kinds)::text[])", as: Int64.self) ?? 0 }
     }
 
     /// ``AnalysisStore/analysisDates`` on PostgreSQL.

@@ -25,8 +25,10 @@ public protocol AnalysisStore: Sendable {
     func pruneAnalysisRuns(kind: String, subject: String, keep: Int) async throws(SegmentaError) -> Int
     /// Moves between the values of two runs (as of `from` and `to`), counted per (from, to).
     func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)]
-    /// A number that changes whenever a run is recorded (cached summaries stay valid while it does not).
-    func analysisHighWater() async throws(SegmentaError) -> Int64
+    /// A number that changes whenever a run of one of `kinds` is recorded (its largest id): cached
+    /// summaries of what those analyses wrote stay valid while it does not, whatever other
+    /// analyses (cohorts, validations, comparisons) record meanwhile.
+    func analysisHighWater(kinds: [String]) async throws(SegmentaError) -> Int64
     /// The as-of dates of an analysis's runs, newest first.
     func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp]
     /// The per-profile values of the latest run of `kind` as of `asOf`, sorted by profile.

@@ -85,10 +85,13 @@ extension SQLiteStore {
         }
     }
 
-    /// A number that changes whenever an analysis run is recorded (its largest id): cached
-    /// summaries of computed traits are valid while it stays the same.
-    public func analysisHighWater() throws(SegmentaError) -> Int64 {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM analysis_runs") ?? 0 }
+    /// ``AnalysisStore/analysisHighWater(kinds:)`` on SQLite: the largest id of a run of one of `kinds`.
+    public func analysisHighWater(kinds: [String]) throws(SegmentaError) -> Int64 {
+        guard !kinds.isEmpty else { return 0 }
+        let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
+        return try read { db in
+            try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM analysis_runs WHERE kind IN (\(marks))", arguments: StatementArguments(kinds)) ?? 0
+        }
     }
 
     /// A key by id (nil when unknown), for sessions that must stop when their key is revoked.
