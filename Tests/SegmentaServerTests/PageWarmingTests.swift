@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import Testing
 import SegmentaCore
+import SegmentaJobs
 import SegmentaStore
 @testable import SegmentaServer
 
@@ -78,6 +80,37 @@ struct PageWarmingTests {
         // The server's own write moves the version too.
         _ = try await server.importOrders([Order(id: "d", customerID: "c3", timestamp: day, amount: 1)], source: "f")
         #expect(try await cache.overview(server).profiles == 3)
+    }
+
+    @Test("the warmer sees a change made by another process (the CLI) and computes the pages before anyone looks")
+    func theWarmerFollowsTheDataVersion() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("segmenta-warmer-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("store.sqlite").path
+        let day = try Timestamp.parse("2026-06-01")
+        let server = try SQLiteStore(path: path, cache: .server).backend
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let warmer = PageWarmer(store: server, mixes: MixCache(), overview: OverviewCache(), eventNames: EventNameCache(), logger: logger, interval: .milliseconds(20))
+        await warmer.warm(startup: true)
+        #expect(warmer.overview.holds(try await server.dataVersion()))
+        let watching = Task { await warmer.watch() }
+        defer { watching.cancel() }
+        // The CLI, in another process: orders, a static segment, RFM and lifecycle written back.
+        let cli = try SQLiteStore(path: path)
+        _ = try cli.importOrders((0..<9).map { Order(customerID: "c\($0 % 3)", timestamp: day.adding(days: -$0 * 20), amount: Double(10 + $0)) }, source: "f")
+        _ = try cli.importStatic("vip", ids: ["c0", "c1"], description: "two customers")
+        _ = try await RFMWriteBack.scoreAndSave(cli.backend, asOf: nil, refunds: .subtract, options: RFMOptions())
+        let version = try await MixCache.version(server, history: try await server.history(of: "vip"))
+        let dataVersion = try await server.dataVersion()
+        var ready = false
+        for _ in 0..<250 where !ready {
+            ready = warmer.mixes.holds("vip", "rfm_segment", version) && warmer.overview.holds(dataVersion)
+            if !ready { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(ready)
+        #expect(try await warmer.overview.overview(server).orders == 9)
     }
 
     @Test("the builder's event names are read once per five minutes of the server's clock, not at every page view")
