@@ -22,6 +22,12 @@ import Testing
         #expect(try records("a,b\r\n\r\n1,2\r\n3,4") == [["a", "b"], ["1", "2"], ["3", "4"]])
     }
 
+    @Test("rows of different lengths keep their own fields: a shorter row after a longer one has no leftovers")
+    func rowsOfDifferentLengths() throws {
+        #expect(try records("a,b,c,d\n1,2\n\n3,4,5\n,\n6\n\"x\",\"y\",z\n")
+            == [["a", "b", "c", "d"], ["1", "2"], ["3", "4", "5"], ["", ""], ["6"], ["x", "y", "z"]])
+    }
+
     @Test func splitsOnRunsOfWhitespace() throws {
         #expect(try records(" 00001 19970101  1   11.77\r\n\t00002\t19970112 5 77.00\n", .whitespace)
             == [["00001", "19970101", "1", "11.77"], ["00002", "19970112", "5", "77.00"]])

@@ -55,8 +55,11 @@ public enum CSVScanner {
                 if !record.fields.isEmpty, try !body(&record) { return line - firstLine }
             }
         case .byte(let delim):
+            // Fields are written over the previous record's (their count rarely changes), so a
+            // record costs no clearing of the array.
+            var k = 0
             while i < n {
-                record.fields.removeAll(keepingCapacity: true)
+                k = 0
                 record.line = line
                 var blank = true
                 while true {
@@ -78,7 +81,9 @@ public enum CSVScanner {
                             if c == newline { line += 1 }
                             i += 1
                         }
-                        record.fields.append(CSVField(start: start, end: i, hasEscapes: escapes, quoted: true))
+                        let field = CSVField(start: start, end: i, hasEscapes: escapes, quoted: true)
+                        if k < record.fields.count { record.fields[k] = field } else { record.fields.append(field) }
+                        k += 1
                         i += 1 // closing quote
                         while i < n, buffer[i] == 32 || buffer[i] == 9 { i += 1 }
                         if i < n, buffer[i] != delim, buffer[i] != newline, buffer[i] != cr {
@@ -94,7 +99,9 @@ public enum CSVScanner {
                         var end = i
                         if end > start, buffer[end - 1] == cr, i >= n || buffer[i] == newline { end -= 1 }
                         if end > start { blank = false }
-                        record.fields.append(CSVField(start: start, end: end, hasEscapes: false, quoted: false))
+                        let field = CSVField(start: start, end: end, hasEscapes: false, quoted: false)
+                        if k < record.fields.count { record.fields[k] = field } else { record.fields.append(field) }
+                        k += 1
                     }
                     if i < n, buffer[i] == delim { i += 1; blank = false; continue }
                     if i < n, buffer[i] == cr { i += 1 }
@@ -102,6 +109,7 @@ public enum CSVScanner {
                 }
                 i += 1 // past the newline
                 line += 1
+                if record.fields.count > k { record.fields.removeSubrange(k...) }
                 if blank { continue }
                 if try !body(&record) { return line - firstLine }
             }
