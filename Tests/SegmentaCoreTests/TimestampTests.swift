@@ -2,6 +2,23 @@ import Testing
 @testable import SegmentaCore
 
 @Suite struct TimestampTests {
+    @Test("every date of 1899–2200 is the day counted from 1899-01-01; the day after a month's last is refused")
+    func everyDateAcrossTheTable() throws {
+        var expected = -25_932   // 1899-01-01, from Python: (date(1899, 1, 1) - date(1970, 1, 1)).days
+        for year in 1899...2200 {
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+            for (m, length) in [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31].enumerated() {
+                let prefix = "\(year)-\(m < 9 ? "0" : "")\(m + 1)-"
+                for day in 1...length {
+                    let text = prefix + (day < 10 ? "0" : "") + String(day)
+                    #expect(try Timestamp.parse(text).epochDay == expected, "\(text)")
+                    expected += 1
+                }
+                #expect(throws: Timestamp.ParseFailure.self) { _ = try Timestamp.parse(prefix + String(length + 1)) }
+            }
+        }
+    }
+
     @Test(arguments: [
         ("1970-01-01", Int64(0)),
         ("19970101", Int64(852_076_800_000)),
