@@ -8,12 +8,25 @@ import SegmentaStore
 
 @Suite("Segment pages computed when the data changes, not when someone looks")
 struct PageWarmingTests {
+    /// A store file in a folder of its own (removed by the caller): the server's connections and
+    /// a second one, as the CLI in another process would open.
+    static func storeFile() throws -> (dir: URL, path: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("segmenta-pages-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return (dir, dir.appendingPathComponent("store.sqlite").path)
+    }
+
+    /// Nine orders of three customers (c0, c1, c2) up to `day`, and the static segment `vip` of c0 and c1.
+    static func threeCustomersAndVIP(_ store: SQLiteStore, _ day: Timestamp) throws {
+        _ = try store.importOrders((0..<9).map { Order(customerID: "c\($0 % 3)", timestamp: day.adding(days: -$0 * 20), amount: Double(10 + $0)) }, source: "f")
+        _ = try store.importStatic("vip", ids: ["c0", "c1"], description: "two customers")
+    }
+
     @Test("after a recompute every segment's member mixes are ready at the current version; a new snapshot makes them stale")
     func recomputeWarmsTheMixes() async throws {
         let s = try TestServer()
         let day = try Timestamp.parse("2026-06-01")
-        _ = try s.store.importOrders((0..<9).map { Order(customerID: "c\($0 % 3)", timestamp: day.adding(days: -$0 * 20), amount: Double(10 + $0)) }, source: "f")
-        _ = try s.store.importStatic("vip", ids: ["c0", "c1"], description: "two customers")
+        try Self.threeCustomersAndVIP(s.store, day)
         _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"spenders","condition":{"orders":"count","op":"gte","value":1}}"#))
         let store = s.store.backend
         await s.parts.recompute.recompute()
@@ -36,8 +49,7 @@ struct PageWarmingTests {
     func analysisThroughTheAPIWarmsThePages() async throws {
         let s = try TestServer()
         let day = try Timestamp.parse("2026-06-01")
-        _ = try s.store.importOrders((0..<9).map { Order(customerID: "c\($0 % 3)", timestamp: day.adding(days: -$0 * 20), amount: Double(10 + $0)) }, source: "f")
-        _ = try s.store.importStatic("vip", ids: ["c0", "c1"], description: "two customers")
+        try Self.threeCustomersAndVIP(s.store, day)
         let store = s.store.backend
         try await s.test { client in
             try await client.execute(uri: "/api/v1/analyses/rfm", method: .post, headers: TestServer.bearer(s.admin)) { #expect($0.status == .ok) }
@@ -57,10 +69,8 @@ struct PageWarmingTests {
 
     @Test("the overview's counts are kept until anyone commits to the store, the CLI in another process included")
     func overviewCountsAreKeptUntilTheDataChanges() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("segmenta-overview-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (dir, path) = try Self.storeFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("store.sqlite").path
         let day = try Timestamp.parse("2026-06-01")
         let server = try SQLiteStore(path: path, cache: .server).backend
         _ = try await server.importOrders([Order(id: "a", customerID: "c1", timestamp: day, amount: 10)], source: "f")
@@ -84,10 +94,8 @@ struct PageWarmingTests {
 
     @Test("the warmer sees a change made by another process (the CLI) and computes the pages before anyone looks")
     func theWarmerFollowsTheDataVersion() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("segmenta-warmer-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (dir, path) = try Self.storeFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("store.sqlite").path
         let day = try Timestamp.parse("2026-06-01")
         let server = try SQLiteStore(path: path, cache: .server).backend
         var logger = Logger(label: "test")
@@ -99,8 +107,7 @@ struct PageWarmingTests {
         defer { watching.cancel() }
         // The CLI, in another process: orders, a static segment, RFM and lifecycle written back.
         let cli = try SQLiteStore(path: path)
-        _ = try cli.importOrders((0..<9).map { Order(customerID: "c\($0 % 3)", timestamp: day.adding(days: -$0 * 20), amount: Double(10 + $0)) }, source: "f")
-        _ = try cli.importStatic("vip", ids: ["c0", "c1"], description: "two customers")
+        try Self.threeCustomersAndVIP(cli, day)
         _ = try await RFMWriteBack.scoreAndSave(cli.backend, asOf: nil, refunds: .subtract, options: RFMOptions())
         let version = try await MixCache.version(server, history: try await server.history(of: "vip"))
         let dataVersion = try await server.dataVersion()
