@@ -1,5 +1,6 @@
 public import SegmentaCore
 import GRDB
+import Synchronization
 public import Logging
 
 /// The embedded store: one SQLite file in WAL mode, through GRDB.
@@ -8,10 +9,14 @@ public import Logging
 /// transaction, so an import either lands whole or leaves the file as it was.
 public final class SQLiteStore: Sendable {
     let writer: any DatabaseWriter
-    /// A read-only connection kept only to ask `PRAGMA data_version` (``dataVersion()``): a
-    /// connection's data version changes when another connection commits, so this one sees every
-    /// commit — the store's own writer's and other processes'. Nil for an in-memory store.
-    let watcher: DatabaseQueue?
+    /// The store file (nil in memory).
+    let path: String?
+    /// A connection kept only to ask `PRAGMA data_version` (``dataVersion()``), opened at the
+    /// first ask (the server's; commands never open it): a connection's data version changes when
+    /// another connection commits, so this one sees every commit — the store's own writer's and
+    /// other processes'. Not read-only: whichever connection closes last checkpoints the WAL into
+    /// the file, as before, so a closed store is one file.
+    private let watching = Mutex<DatabaseQueue?>(nil)
     let logger: Logger
     /// The time of day the store stamps rows with (creation, revocation, deliveries, snapshots).
     public let clock: any WallClock
@@ -76,13 +81,22 @@ public final class SQLiteStore: Sendable {
                 throw SegmentaError(.conflict, "the store \(path) was written by a newer segmenta (its schema has migrations this one does not know); upgrade segmenta to use it")
             }
             try Self.migrator.migrate(writer)
-            var watching = Configuration()
-            watching.readonly = true
-            watcher = try DatabaseQueue(path: path, configuration: watching)
+            self.path = path
         } catch let e as SegmentaError {
             throw e
         } catch {
             throw SegmentaError(.storage, "cannot open the database \(path): \(error). Check the path (--db or SEGMENTA_DB) and that the folder is writable.", underlying: error)
+        }
+    }
+
+    /// The connection that watches the data version (nil in memory), opened at the first call.
+    func watcher() throws -> DatabaseQueue? {
+        guard let path else { return nil }
+        return try watching.withLock { (queue: inout DatabaseQueue?) throws -> DatabaseQueue in
+            if let queue { return queue }
+            let opened = try DatabaseQueue(path: path)
+            queue = opened
+            return opened
         }
     }
 
@@ -98,7 +112,7 @@ public final class SQLiteStore: Sendable {
             var config = Self.configuration()
             config.prepareDatabase { db in db.add(function: Self.timestampFunction) }
             writer = try DatabaseQueue(configuration: config)
-            watcher = nil
+            path = nil
             try Self.migrator.migrate(writer)
         } catch {
             throw SegmentaError(.storage, "cannot create an in-memory database: \(error)", underlying: error)

@@ -19,6 +19,24 @@ import Testing
                 "v12: derived ids of 128 bits; stores with 64-bit ones keep recognising them"])
     }
 
+    @Test("a closed store is one file, also after its data version was watched: a copy of the file alone holds everything")
+    func aClosedStoreIsOneFileAfterWatching() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("segmenta-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("s.sqlite").path
+        do {
+            let store = try SQLiteStore(path: path)
+            let before = try #require(try store.dataVersion())
+            _ = try store.importOrders([Order(id: "o1", customerID: "c1", timestamp: t("2026-01-02"), amount: 5)], source: "file")
+            #expect(try store.dataVersion() != before)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let copy = dir.appendingPathComponent("copy.sqlite").path
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        #expect(try SQLiteStore(path: copy).counts().orders == 1)
+    }
+
     @Test func reimportingOrdersWithoutIdsAddsNothing() throws {
         let store = try SQLiteStore()
         let orders = [Order(customerID: "1", timestamp: t("2026-01-01"), amount: 5), Order(customerID: "1", timestamp: t("2026-01-01"), amount: 5),

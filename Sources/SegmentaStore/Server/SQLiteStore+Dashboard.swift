@@ -20,7 +20,7 @@ extension SQLiteStore {
     /// (one connection) counts the rows it changed instead.
     public func dataVersion() throws(SegmentaError) -> Int64? {
         do {
-            if let watcher { return try watcher.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") } }
+            if let watcher = try watcher() { return try watcher.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") } }
             return try writer.read { db in try Int64.fetchOne(db, sql: "SELECT total_changes()") }
         } catch {
             throw SegmentaError(.storage, "cannot read the store's data version: \(error)", underlying: error)
