@@ -31,7 +31,15 @@ struct PageWarmer: Service {
 
     /// Warms again each time the data version has moved, until cancelled.
     func watch() async {
-        guard var seen = try? await store.dataVersion() else { return }
+        var seen: Int64?
+        do {
+            // A backend without a data version has nothing to watch; a failed first look is
+            // taken as unknown, so the first look that succeeds warms.
+            guard let first = try await store.dataVersion() else { return }
+            seen = first
+        } catch {
+            seen = nil
+        }
         while !Task.isCancelledOrShuttingDown {
             do { try await Task.sleep(for: interval) } catch { return }
             guard let now = try? await store.dataVersion(), now != seen else { continue }

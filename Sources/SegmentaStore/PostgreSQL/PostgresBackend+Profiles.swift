@@ -95,10 +95,12 @@ extension PostgresBackend {
 
     /// ``ProfileStore/dataVersion`` on PostgreSQL: the server's write-ahead log insert position,
     /// which moves at every change committed to any database of the server (and at some that
-    /// change nothing visible, which only costs a recount).
+    /// change nothing visible, which only costs a recount). Nil on a standby (in recovery, its
+    /// changes arrive by replication and there is no insert position): counted at every view.
     public func dataVersion() async throws(SegmentaError) -> Int64? {
         try await read { pg in
-            try await pg.rows("SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint").first?.decode(Int64.self)
+            try await pg.rows("SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint END")
+                .first?.decode(Int64?.self) ?? nil
         }
     }
 
