@@ -45,6 +45,27 @@ struct PageWarmingTests {
         #expect(try await s.parts.mixes.warm(store) == 2)
     }
 
+    @Test("a mix asked for while it is being computed is computed once: the page waits for the warmer's join")
+    func aMixIsComputedOnceAtATime() async throws {
+        let s = try TestServer()
+        // A segment large enough for its join to take a while.
+        let day = try Timestamp.parse("2026-06-01")
+        _ = try s.store.importOrders((0..<60_000).map { Order(customerID: "p\($0)", timestamp: day, amount: 1) }, source: "f")
+        _ = try s.store.importStatic("everyone", ids: (0..<60_000).map { "p\($0)" }, description: "many")
+        let store = s.store.backend
+        let cache = MixCache()
+        let version = try await MixCache.version(store, history: try await store.history(of: "everyone"))
+        async let first = cache.mix(store, "everyone", "lifecycle", version)
+        async let second = cache.mix(store, "everyone", "lifecycle", version)
+        let (a, b) = try await (first, second)
+        #expect(a.map(\.value) == ["(none)"] && a.map(\.count) == [60_000] && b.map(\.count) == [60_000])
+        #expect(cache.started.load(ordering: .relaxed) == 1)
+        // A later call at the same version is served from the cache; at a new one it is computed again.
+        _ = try await cache.mix(store, "everyone", "lifecycle", version)
+        _ = try await cache.mix(store, "everyone", "lifecycle", version + "!")
+        #expect(cache.started.load(ordering: .relaxed) == 2)
+    }
+
     @Test("an analysis recomputed through the API warms the segment pages' mixes and the overview in the background")
     func analysisThroughTheAPIWarmsThePages() async throws {
         let s = try TestServer()
