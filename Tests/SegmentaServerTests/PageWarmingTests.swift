@@ -4,6 +4,7 @@ import Testing
 import SegmentaCore
 import SegmentaJobs
 import SegmentaStore
+import Synchronization
 @testable import SegmentaServer
 
 @Suite("Segment pages computed when the data changes, not when someone looks")
@@ -139,6 +140,28 @@ struct PageWarmingTests {
         }
         #expect(ready)
         #expect(try await warmer.overview.overview(server).orders == 9)
+    }
+
+    @Test("with a backend that has no data version (events in ClickHouse), the warmer keeps watching until it is cancelled")
+    func theWarmerKeepsWatchingWithoutADataVersion() async throws {
+        // The data version is nil without asking ClickHouse (nothing listens on port 9, nothing is asked).
+        let storage = ClickHouseEventsStorage(primary: try SQLiteStore().backend,
+                                              events: ClickHouseEventStore(url: try ClickHouseURL("clickhouse://127.0.0.1:9/none")))
+        #expect(try await storage.dataVersion() == nil)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let warmer = PageWarmer(store: storage, mixes: MixCache(), overview: OverviewCache(), eventNames: EventNameCache(), logger: logger, interval: .milliseconds(20))
+        // A service whose run returns before shutdown stops the whole server: watching must last.
+        let ended = Mutex(false)
+        let watching = Task {
+            await warmer.watch()
+            ended.withLock { $0 = true }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!ended.withLock { $0 })
+        watching.cancel()
+        await watching.value
+        #expect(ended.withLock { $0 })
     }
 
     @Test("the builder's event names are read once per five minutes of the server's clock, not at every page view")

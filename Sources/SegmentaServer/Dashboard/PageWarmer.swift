@@ -24,22 +24,18 @@ struct PageWarmer: Service {
     /// How often the data version is looked at.
     var interval: Duration = .seconds(5)
 
+    /// Runs until the server shuts down: a service that returns earlier stops the whole server.
     func run() async throws {
         await warm(startup: true)
         try? await cancelWhenGracefulShutdown { await watch() }
+        try? await gracefulShutdown()
     }
 
-    /// Warms again each time the data version has moved, until cancelled.
+    /// Warms again each time the data version has moved, until cancelled. A backend without a
+    /// data version (nil) is looked at all the same and never warmed here; a failed first look is
+    /// taken as unknown, so the first look that succeeds warms.
     func watch() async {
-        var seen: Int64?
-        do {
-            // A backend without a data version has nothing to watch; a failed first look is
-            // taken as unknown, so the first look that succeeds warms.
-            guard let first = try await store.dataVersion() else { return }
-            seen = first
-        } catch {
-            seen = nil
-        }
+        var seen = try? await store.dataVersion()
         while !Task.isCancelledOrShuttingDown {
             do { try await Task.sleep(for: interval) } catch { return }
             guard let now = try? await store.dataVersion(), now != seen else { continue }
