@@ -28,6 +28,9 @@ public struct ServerParts: Sendable {
     let mixes = MixCache()
     /// The overview's counts, kept until the data changes.
     let overview = OverviewCache()
+    /// Fills `mixes` and `overview` when the data changes: a service of its own, and called by
+    /// the recompute and the analyses API as soon as they finish.
+    let warmer: PageWarmer
     /// The builder's event names, read at most every few minutes.
     let eventNames: EventNameCache
     /// The dashboard's templates.
@@ -58,20 +61,10 @@ public struct ServerParts: Sendable {
         options.webhookPageSize = configuration.webhookPageSize
         var recompute = RecomputeService(store: storage, interval: configuration.refreshInterval ?? .seconds(3600), options: options,
                                          metrics: metrics, logger: logger)
-        recompute.afterRecompute = Self.warming(mixes: mixes, overview: overview, storage: storage)
+        let warmer = PageWarmer(store: storage, mixes: mixes, overview: overview, eventNames: eventNames, logger: logger)
+        recompute.afterRecompute = { await warmer.warm(startup: false) }
+        self.warmer = warmer
         self.recompute = recompute
-    }
-}
-
-extension ServerParts {
-    /// Computes what the dashboard's overview and segment pages show, where the data changed.
-    var warmPages: @Sendable () async -> Void { Self.warming(mixes: mixes, overview: overview, storage: storage) }
-
-    static func warming(mixes: MixCache, overview: OverviewCache, storage: any Storage) -> @Sendable () async -> Void {
-        {
-            _ = try? await mixes.warm(storage)
-            _ = try? await overview.overview(storage)
-        }
     }
 }
 
@@ -80,7 +73,7 @@ extension ServerParts {
 /// - Parameter onServerRunning: called with the bound port once the server listens (port 0 picks a free one).
 public func buildApplication(_ parts: ServerParts, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     var services: [any Service] = [IngestWriter(queue: parts.queue, store: parts.storage, metrics: parts.metrics, logger: parts.logger),
-                                   PageWarmer(store: parts.storage, mixes: parts.mixes, overview: parts.overview, eventNames: parts.eventNames, logger: parts.logger)]
+                                   parts.warmer]
     if parts.configuration.webhookPollInterval != nil { services.append(parts.webhooks) }
     if parts.configuration.refreshInterval != nil { services.append(parts.recompute) }
     return Application(
@@ -113,7 +106,8 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     segments.addRoutes(read: read, admin: admin)
     ProfilesController(store: parts.storage, searchTraits: parts.configuration.searchTraits).addRoutes(read: read)
     var analyses = AnalysesController(store: parts.storage, options: parts.recompute.options, logger: parts.logger)
-    analyses.afterRecompute = parts.warmPages
+    let warmer = parts.warmer
+    analyses.afterRecompute = { await warmer.warm(startup: false) }
     analyses.addRoutes(read: read, admin: admin)
     PrivacyController(store: parts.storage).addRoutes(admin: admin)
     let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .write))

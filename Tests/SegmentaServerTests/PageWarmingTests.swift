@@ -17,6 +17,13 @@ struct PageWarmingTests {
         return (dir, dir.appendingPathComponent("store.sqlite").path)
     }
 
+    /// A warmer of its own caches over `store`, looking every 20 ms, its log quiet.
+    static func warmer(_ store: any Storage) -> PageWarmer {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return PageWarmer(store: store, mixes: MixCache(), overview: OverviewCache(), eventNames: EventNameCache(), logger: logger, interval: .milliseconds(20))
+    }
+
     /// Nine orders of three customers (c0, c1, c2) up to `day`, and the static segment `vip` of c0 and c1.
     static func threeCustomersAndVIP(_ store: SQLiteStore, _ day: Timestamp) throws {
         _ = try store.importOrders((0..<9).map { Order(customerID: "c\($0 % 3)", timestamp: day.adding(days: -$0 * 20), amount: Double(10 + $0)) }, source: "f")
@@ -120,9 +127,7 @@ struct PageWarmingTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let day = try Timestamp.parse("2026-06-01")
         let server = try SQLiteStore(path: path, cache: .server).backend
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let warmer = PageWarmer(store: server, mixes: MixCache(), overview: OverviewCache(), eventNames: EventNameCache(), logger: logger, interval: .milliseconds(20))
+        let warmer = Self.warmer(server)
         await warmer.warm(startup: true)
         #expect(warmer.overview.holds(try await server.dataVersion()))
         let watching = Task { await warmer.watch() }
@@ -148,9 +153,7 @@ struct PageWarmingTests {
         let storage = ClickHouseEventsStorage(primary: try SQLiteStore().backend,
                                               events: ClickHouseEventStore(url: try ClickHouseURL("clickhouse://127.0.0.1:9/none")))
         #expect(try await storage.dataVersion() == nil)
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let warmer = PageWarmer(store: storage, mixes: MixCache(), overview: OverviewCache(), eventNames: EventNameCache(), logger: logger, interval: .milliseconds(20))
+        let warmer = Self.warmer(storage)
         // A service whose run returns before shutdown stops the whole server: watching must last.
         let ended = Mutex(false)
         let watching = Task {
