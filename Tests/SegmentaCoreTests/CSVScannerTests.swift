@@ -53,6 +53,37 @@ import Testing
         }
     }
 
+    @Test("the quote check finds a quote at any position and alignment, and none where there is none")
+    func quoteCheckAtEveryPosition() {
+        // A file with a quote anywhere is scanned as one range (a quoted field may hold a line
+        // break, so it cannot be cut at any line break): a missed quote would split such a field.
+        for size in [0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 200, 4_097] {
+            let plain = [UInt8](repeating: UInt8(ascii: "a"), count: size + 7)
+            for offset in 0..<min(7, size + 1) {
+                plain.withUnsafeBufferPointer { all in
+                    #expect(!CSVScanner.containsQuote(UnsafeBufferPointer(rebasing: all[offset..<(offset + size)])))
+                }
+                for at in Set([0, 1, size / 2, size - 2, size - 1]) where at >= 0 && at < size {
+                    var bytes = plain
+                    bytes[offset + at] = UInt8(ascii: "\"")
+                    // A quote just outside the range must not count.
+                    if offset > 0 { bytes[offset - 1] = UInt8(ascii: "\"") }
+                    bytes.withUnsafeBufferPointer { all in
+                        #expect(CSVScanner.containsQuote(UnsafeBufferPointer(rebasing: all[offset..<(offset + size)])), "size \(size), quote at \(at)")
+                    }
+                }
+                if offset > 0 && size > 0 {
+                    var bytes = plain
+                    bytes[offset - 1] = UInt8(ascii: "\"")
+                    bytes[offset + size] = UInt8(ascii: "\"")
+                    bytes.withUnsafeBufferPointer { all in
+                        #expect(!CSVScanner.containsQuote(UnsafeBufferPointer(rebasing: all[offset..<(offset + size)])), "size \(size), quotes around")
+                    }
+                }
+            }
+        }
+    }
+
     @Test(arguments: [("12.50", 12.5), ("-3", -3.0), ("0.1", 0.1), ("1e3", 1000.0), ("007.25", 7.25), ("123456789012345678901", 123456789012345678901.0)])
     func parsesDecimalsExactly(text: String, expected: Double) {
         #expect(DecimalParser.double(text) == expected)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A fast, allocation-free scanner of delimited text (CSV, TSV, whitespace-separated).
 ///
 /// RFC 4180 quoting (`"a, b"`, `"say ""hi"""`, line breaks inside quotes) for byte delimiters;
@@ -135,9 +141,11 @@ public enum CSVScanner {
         return ranges
     }
 
-    /// Whether the bytes contain a double quote.
+    /// Whether the bytes contain a double quote. C's `memchr` (vector instructions): a generic
+    /// byte loop over a 500 MB file took a tenth of a second before any row was read.
     public static func containsQuote(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
-        buffer.contains(UInt8(ascii: "\""))
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return false }
+        return memchr(base, Int32(UInt8(ascii: "\"")), buffer.count) != nil
     }
 
     /// Number of line breaks in a range (to number lines in a later chunk).
