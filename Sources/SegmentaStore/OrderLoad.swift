@@ -188,7 +188,11 @@ struct OrderLoad {
         // (Counted only up to the import's size: a small import into a large table stops early.)
         let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM orders LIMIT ?)", arguments: [rows.count + 1]) ?? 0
         let rebuild = stored <= rows.count
-        if rebuild { try db.execute(sql: "DROP INDEX IF EXISTS orders_profile_time_amount") }
+        if rebuild {
+            try db.execute(sql: "DROP INDEX IF EXISTS orders_profile_time_amount")
+            // Counted once at the end instead of a trigger per row (rolled back with the rest on failure).
+            try db.execute(sql: RowCounts.dropTriggers("orders"))
+        }
         let insert = try BulkInsert(db, sql: "INSERT INTO orders (order_id, profile_id, timestamp, amount, currency, source) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(order_id) DO NOTHING")
         insert.bind(6, source)
         let order = keyOrder()
@@ -207,7 +211,11 @@ struct OrderLoad {
             if row.currency >= 0 { insert.bind(5, currencies[Int(row.currency)]) } else { insert.bindNull(5) }
             if try insert.step(db) > 0 { result.inserted += 1 } else { result.duplicates += 1 }
         }
-        if rebuild { try db.execute(sql: "CREATE INDEX orders_profile_time_amount ON orders(profile_id, timestamp, amount)") }
+        if rebuild {
+            try db.execute(sql: "CREATE INDEX orders_profile_time_amount ON orders(profile_id, timestamp, amount)")
+            try db.execute(sql: RowCounts.createTriggers("orders"))
+            try db.execute(sql: RowCounts.recount("orders"))
+        }
         return result
     }
 }

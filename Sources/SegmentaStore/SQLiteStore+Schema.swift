@@ -338,6 +338,15 @@ extension SQLiteStore {
                  OR EXISTS (SELECT 1 FROM orders WHERE order_id >= 'msg:content:' AND order_id < 'msg:content;' AND length(order_id) = 28);
             """)
         }
+        // Nothing here touches a foreign key: checked as it runs, not by a whole-store check after it
+        // (GRDB's default, which read every row of a 20M-event store: 12 s warm, 21 s cold).
+        m.registerMigration("v13: row counts kept by triggers (the overview reads them instead of counting)", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: "CREATE TABLE row_counts (name TEXT PRIMARY KEY NOT NULL, n INTEGER NOT NULL) WITHOUT ROWID")
+            for table in RowCounts.tables {
+                try db.execute(sql: "INSERT INTO row_counts (name, n) SELECT '\(table)', count(*) FROM \(table)")
+                try db.execute(sql: RowCounts.createTriggers(table))
+            }
+        }
         return m
     }
 }

@@ -16,7 +16,8 @@ import Testing
         #expect(try store.appliedMigrations() == ["v1: profiles, identities, events, orders, accounts, computed traits", "v2: segments, versions, snapshots, membership history", "v3: hypotheses", "v4: experiments and exposures", "v5: API keys, suppression, privacy requests, webhooks", "v6: deleted and suppressed ids kept only as SHA-256", "v7: account trait times (group traits merge newest-wins per trait, like identify)", "v8: computed traits as one JSON object per profile and analysis; orders index covers amounts",
                 "v9: dashboard sessions kept in the store (a restart keeps people signed in)",
                 "v10: computed values and run values without a JSON check per row (Segmenta writes every object itself)", "v11: segment drift alerts",
-                "v12: derived ids of 128 bits; stores with 64-bit ones keep recognising them"])
+                "v12: derived ids of 128 bits; stores with 64-bit ones keep recognising them",
+                "v13: row counts kept by triggers (the overview reads them instead of counting)"])
     }
 
     @Test("a closed store is one file, also after its data version was watched: a copy of the file alone holds everything")
