@@ -8,9 +8,9 @@ extension SQLiteStore {
     public func overview() throws(SegmentaError) -> StoreOverview {
         try read { db in
             // Kept by triggers (``RowCounts``): three rows read instead of millions counted.
-            let counted = try Row.fetchAll(db, sql: "SELECT name, n FROM row_counts")
-            let rows = Dictionary(counted.map { (row: Row) -> (String, Int) in (row["name"], row["n"]) }, uniquingKeysWith: { first, _ in first })
-            return StoreOverview(profiles: rows["profiles"] ?? 0, accounts: rows["accounts"] ?? 0, orders: rows["orders"] ?? 0,
+            let kept = try db.cachedStatement(sql: "SELECT n FROM row_counts WHERE name = ?")
+            func count(_ table: String) throws -> Int { try Int.fetchOne(kept, arguments: [table]) ?? 0 }
+            return StoreOverview(profiles: try count("profiles"), accounts: try count("accounts"), orders: try count("orders"),
                                  events: try Int.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM events") ?? 0,
                                  lastEventAt: try Int64.fetchOne(db, sql: "SELECT received_at FROM events ORDER BY id DESC LIMIT 1").map(Timestamp.init(milliseconds:)))
         }
