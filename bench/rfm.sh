@@ -10,9 +10,11 @@ file=bench/data/orders_${rows}.csv
 swift build -c release --product segmenta >/dev/null
 bin=$(swift build -c release --show-bin-path)/segmenta
 ls -l "$file"
-measure() { # label, output file, command... — prints one line and sets $wall (seconds)
+measure() { # label, output file (- for none), command... — prints one line and sets $wall (seconds)
   local label=$1 out=$2; shift 2
-  /usr/bin/time -o bench/data/time.txt -f "%e %M" "$@" > "$out"
+  # (Redirecting to /dev/stdout would truncate a log file that this script's output goes to.)
+  if [ "$out" = - ]; then /usr/bin/time -o bench/data/time.txt -f "%e %M" "$@"
+  else /usr/bin/time -o bench/data/time.txt -f "%e %M" "$@" > "$out"; fi
   read -r wall rss < bench/data/time.txt
   echo "$label: $wall s wall, $rss KiB peak RSS"
 }
@@ -28,5 +30,5 @@ same = all((a[c].values == b[c].values).all() for c in ["customer_id", "recency"
 print(f"same scores as pandas for all {len(a):,} customers: {same}")
 PY
 rm -f bench/data/import.sqlite*
-measure "segmenta import orders" /dev/stdout "$bin" import orders "$file" --db bench/data/import.sqlite
+measure "segmenta import orders" - "$bin" import orders "$file" --db bench/data/import.sqlite
 python3 bench/import_sqlite_bare.py "$file"
