@@ -92,6 +92,9 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     // First, so that it also wraps unknown URLs: a browser gets a styled page with the right status.
     router.add(middleware: ErrorPageMiddleware(renderer: parts.renderer))
+    // Also router-wide, so that it answers the browser SDKs' preflights (OPTIONS has no route):
+    // it acts on the ingestion paths only.
+    router.add(middleware: IngestCORSMiddleware())
     if let limit = parts.configuration.queryTimeLimit { router.add(middleware: QueryDeadlineMiddleware(limit: limit)) }
     IngestController(store: parts.storage, queue: parts.queue, metrics: parts.metrics, maxBodyBytes: parts.configuration.maxBodyBytes, logger: parts.logger)
         .addRoutes(to: router)

@@ -51,9 +51,10 @@ enum OpenAPIDocument {
     // MARK: - Routes
 
     static let routes: [Route] = {
-        let ingest: [Int: (String, String?)] = [200: ("Stored (messages that fail validation are dropped, counted in /metrics and logged)", "IngestOK"),
-                                                400: ("Malformed JSON, invalid UTF-8, bad gzip or no batch", "Error"), 401: ("Missing or unknown write key", "Error"),
-                                                413: ("Body, inflated body, batch (10,000 messages), nesting (32) or a string (1 MiB) over its limit", "Error"),
+        let ingest: [Int: (String, String?)] = [200: ("Every message stored (or stored already under its messageId)", "IngestOK"),
+                                                400: ("Malformed JSON, invalid UTF-8, bad gzip or no batch; or messages refused (code messages_refused: the others were stored, refused[] lists index, code and reason)", "Error"),
+                                                401: ("Missing or unknown write key", "Error"),
+                                                413: ("Body, inflated body, batch (10,000 messages), nesting (32) or a string (1 MiB) over its limit; or messages over 32 KiB refused (as for 400)", "Error"),
                                                 503: ("Commit queue full or storage unavailable; retry after Retry-After", "Error")]
         var posthog = ingest
         posthog[200] = ("Stored", "PostHogOK")
@@ -64,6 +65,7 @@ enum OpenAPIDocument {
             Route(method: "post", path: "/batch/", summary: "PostHog batch: {api_key, batch:[…], sent_at}", access: .write, body: "PostHogBatch", responses: posthog),
             Route(method: "post", path: "/capture/", summary: "PostHog single event", access: .write, body: "PostHogEvent", responses: posthog),
             Route(method: "post", path: "/i/v0/e/", summary: "PostHog single event", access: .write, body: "PostHogEvent", responses: posthog),
+            Route(method: "post", path: "/e/", summary: "posthog-js: one event or an array, JSON, gzip without Content-Encoding (compression=gzip-js), or a form data=base64|lz64", access: .write, body: "PostHogEvent", responses: posthog),
             Route(method: "get", path: "/health", summary: "Liveness and database state", access: .none, responses: [200: ("OK", "Health"), 503: ("Database unavailable", "Health")]),
             Route(method: "get", path: "/metrics", summary: "Prometheus metrics: received, accepted, rejected by reason, latency, refreshes, webhooks", access: .none,
                   responses: [200: ("Prometheus text format", nil)]),

@@ -9,6 +9,7 @@ public final class ServerMetrics: Sendable {
     let accepted: Counter
     let duplicates: Counter
     let mergesRefused: Counter
+    let futureDated: Counter
     let erased: Counter
     let batchLatency: DurationHistogram
     let commitSize: ValueHistogram
@@ -21,6 +22,7 @@ public final class ServerMetrics: Sendable {
         accepted = registry.makeCounter(name: "segmenta_ingest_messages_accepted_total", help: "Messages stored (new).")
         duplicates = registry.makeCounter(name: "segmenta_ingest_messages_duplicate_total", help: "Messages already stored (same source and messageId).")
         mergesRefused = registry.makeCounter(name: "segmenta_identity_merges_refused_total", help: "identify messages that would have merged two identified profiles and did not.")
+        futureDated = registry.makeCounter(name: "segmenta_ingest_messages_future_dated_total", help: "Messages dated more than a day after their arrival (after the sentAt correction): stored at their arrival, their own time kept as original_timestamp.")
         erased = registry.makeCounter(name: "segmenta_ingest_messages_erased_total", help: "Queued messages dropped at commit because their person was deleted after they arrived.")
         batchLatency = registry.makeDurationHistogram(name: "segmenta_ingest_request_duration_seconds",
                                                       buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),

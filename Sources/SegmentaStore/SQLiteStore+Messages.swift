@@ -205,6 +205,10 @@ extension SQLiteStore {
                 .execute(arguments: [externalID, kind, profileID])
             cache.profiles[externalID] = profileID
         }
+        /// An id named as anonymous is an anonymous id from now on, even if it came first as a user id.
+        func relabelAnonymous(_ externalID: String) throws {
+            try db.cachedStatement(sql: "UPDATE identities SET kind = 'anonymous_id' WHERE external_id = ? AND kind <> 'anonymous_id'").execute(arguments: [externalID])
+        }
         func merged(_ other: String, into target: String) throws {
             try cache.flushSeen(db)
             try merge(db, from: other, into: target)
@@ -226,21 +230,33 @@ extension SQLiteStore {
         if let user = m.userID {
             target = try resolve(user, kind: "user_id")
             if let anon = m.anonymousID {
+                var keptByItsUser = false
                 if let other = try profile(of: anon), other != target {
                     // A profile never holds two user ids (PostHog refuses to merge two identified
                     // persons; Segment caps a profile at one userId): an anonymous id already on
                     // someone else's identified profile — a shared device after a logout — moves to
-                    // the newest user, and the two people stay apart.
-                    let identified = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM identities WHERE profile_id = ? AND kind = 'user_id' LIMIT 1"), arguments: [other]) == true
+                    // the newest user, and the two people stay apart. A profile whose only user id
+                    // is this very id, and that was never identified under it, is not someone else:
+                    // PostHog's server SDKs send a visitor's anonymous id as a distinct id until
+                    // `$identify` names it `$anon_distinct_id`; PostHog merges it, and so does this.
+                    let identified = try Bool.fetchOne(db.cachedStatement(sql: """
+                        SELECT EXISTS (SELECT 1 FROM identities WHERE profile_id = ?1 AND kind = 'user_id' AND external_id <> ?2)
+                            OR (EXISTS (SELECT 1 FROM identities WHERE profile_id = ?1 AND kind = 'user_id' AND external_id = ?2)
+                                AND EXISTS (SELECT 1 FROM events WHERE profile_id = ?1 AND type = 'identify'))
+                        """), arguments: [other, anon]) == true
                     if identified && m.kind == .identify {
                         result.mergesRefused += 1
-                        logger.info("identify did not merge two identified profiles; the anonymous id moved to the newest user",
+                        // Someone's user id sent as an anonymous id stays theirs; a device id moves.
+                        keptByItsUser = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM identities WHERE external_id = ?"), arguments: [anon]) == "user_id"
+                        logger.info(keptByItsUser ? "identify did not merge two identified profiles; the id named as anonymous is the other's user id and stays theirs"
+                                                  : "identify did not merge two identified profiles; the anonymous id moved to the newest user",
                                     metadata: ["user_id": .string(user), "profile_kept_apart": .string(other)])
                     } else {
                         try merged(other, into: target)
+                        try relabelAnonymous(anon)
                     }
                 }
-                try link(anon, kind: "anonymous_id", to: target)
+                if !keptByItsUser { try link(anon, kind: "anonymous_id", to: target) }
             }
             if m.kind == .alias, let previous = m.previousID {
                 let other = try profile(of: previous) ?? (try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM profiles WHERE id = ?"), arguments: [previous]) == true ? previous : nil)

@@ -38,7 +38,7 @@ struct AuthMatrixTests {
         let path = route.path.replacing("{name}", with: "nobody").replacing("{id}", with: "1").replacing("{kind}", with: "rfm")
         let method = HTTPRequest.Method(rawValue: route.method.uppercased()) ?? .get
         let ingestion = !route.path.hasPrefix("/api/") && route.access == .write
-        let posthog = route.path.hasPrefix("/batch") || route.path.contains("capture") || route.path.hasPrefix("/i/v0")
+        let posthog = route.path.hasPrefix("/batch") || route.path.contains("capture") || route.path.hasPrefix("/i/v0") || route.path == "/e/"
         let cases: [(Caller, String?)] = [(.none, nil), (.write, s.write), (.read, s.read), (.admin, s.admin), (.revoked, revoked.token)]
         let statuses = try await s.test { client in
             var out: [HTTPResponse.Status] = []

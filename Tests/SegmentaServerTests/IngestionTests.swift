@@ -74,14 +74,14 @@ struct IngestionTests {
         #expect(try s.store.counts().events == 2)   // only the gzip batch landed
     }
 
-    @Test("bad messages inside a batch are dropped and counted by reason; the rest is stored; a retry is stored once")
+    @Test("bad messages inside a batch are refused in the answer and counted by reason; the rest is stored; a retry is stored once")
     func partialBatch() async throws {
         let s = try TestServer()
         let pad = String(repeating: "y", count: 33 * 1024)
         let body = #"{"batch":[{"type":"track","userId":"u","event":"Ok","messageId":"a"},{"type":"track","event":"NoUser","messageId":"b"},{"type":"track","userId":"u","event":"Big","messageId":"c","properties":{"p":"\#(pad)"}},{"type":"track","userId":"u","messageId":"d"}]}"#
         try await s.test { client in
             for _ in 0..<2 {
-                try await client.execute(uri: "/v1/batch", method: .post, headers: TestServer.basic(s.write), body: ByteBuffer(json: body)) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/v1/batch", method: .post, headers: TestServer.basic(s.write), body: ByteBuffer(json: body)) { #expect($0.status == .badRequest) }
             }
             try await client.execute(uri: "/metrics", method: .get) { r in
                 let text = String(buffer: r.body)
@@ -108,6 +108,33 @@ struct IngestionTests {
         let events = try #require(try s.store.profileEvents("t", limit: 5, cursor: nil)).events
         let stored = try Timestamp.parse(try #require(events.first?.objectValue?["timestamp"]?.stringValue))
         #expect(stored.milliseconds >= before.milliseconds - 10_000 && stored.milliseconds <= after.milliseconds - 10_000)
+    }
+
+    @Test("an event dated years ahead with no sentAt is stored at its arrival, counted; a trait set from the future does not freeze")
+    func futureDatedMessages() async throws {
+        let s = try TestServer()
+        // A phone whose clock says 2031 and a plain HTTP sender with no sentAt (issue: one such event moved everyone's "as of").
+        let future = #"{"batch":[{"type":"track","userId":"f","event":"Order Completed","properties":{"revenue":10},"messageId":"f1","timestamp":"2031-05-01T00:00:00Z"},{"type":"identify","userId":"f","traits":{"plan":"enterprise"},"messageId":"f2","timestamp":"2028-01-01T00:00:00Z"}]}"#
+        let inAnHour = Timestamp(milliseconds: Timestamp.now.milliseconds + 3_600_000).iso8601
+        let later = #"{"batch":[{"type":"identify","userId":"f","traits":{"plan":"free"},"messageId":"f3","timestamp":"\#(inAnHour)"}]}"#
+        let before = Timestamp.now
+        try await s.test { client in
+            try await client.execute(uri: "/v1/batch", method: .post, headers: TestServer.basic(s.write), body: ByteBuffer(json: future)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/batch", method: .post, headers: TestServer.basic(s.write), body: ByteBuffer(json: later)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get) { r in
+                #expect(String(buffer: r.body).contains("segmenta_ingest_messages_future_dated_total 2"))
+            }
+        }
+        let after = Timestamp.now
+        let events = try #require(try s.store.profileEvents("f", limit: 5, cursor: nil)).events
+        let order = try #require(events.first { $0.objectValue?["name"] == .string("Order Completed") }?.objectValue)
+        let stored = try Timestamp.parse(try #require(order["timestamp"]?.stringValue))
+        #expect(stored.milliseconds >= before.milliseconds && stored.milliseconds <= after.milliseconds)
+        #expect(try s.store.traits(of: "f")?["plan"] == .string("free"))
+        // A day ahead is a time zone, not a wrong clock: kept as sent.
+        let m = Message(kind: .track, userID: "z", event: "E", timestamp: Timestamp(milliseconds: before.milliseconds + 20 * 3_600_000))
+        #expect(m.eventTime(arrival: before) == m.timestamp)
+        #expect(!m.isFutureDated(arrival: before))
     }
 
     @Test("PostHog routes: batch with api_key answered {\"status\":1}; $set, $pageview, $groupidentify, $create_alias and capture mapped")

@@ -198,7 +198,7 @@ struct ClickHouseEventStoreTests {
     static func agree(_ f: ConditionSQLAgreementTests.Fixture, primary: any Storage, seed: UInt64) async throws {
         try await ClickHouseCluster.with { events, _ in
             try await f.inputs.load(into: primary)
-            try await events.insert(f.inputs.messages, source: "t", arrival: ConditionSQLAgreementTests.at)
+            try await events.insert(f.inputs.messages, source: "t", arrival: ConditionSQLAgreementTests.received)
             try await ClickHouseCluster.recordIdentities(of: primary, into: events, version: 1)
             let definitions = try await primary.segmentDefinitions()
             var rng = SplitMix64(seed: seed &* 7919)
@@ -244,7 +244,7 @@ struct ClickHouseCurrentEngineTests {
         let schema = ["CREATE DATABASE IF NOT EXISTS segmenta"] + ClickHouseSchema.migrations.flatMap(\.statements).compactMap { ClickHouseSchema.sql($0, database: "segmenta", cluster: nil) }
         try schema.joined(separator: "\n;;\n").write(to: folder.appendingPathComponent("schema.sql"), atomically: true, encoding: .utf8)
         var events = ""
-        for m in f.inputs.messages { ClickHouseEventRow(m, source: "t", arrival: at)?.writeJSONLine(to: &events) }
+        for m in f.inputs.messages { ClickHouseEventRow(m, source: "t", arrival: ConditionSQLAgreementTests.received)?.writeJSONLine(to: &events) }
         try events.write(to: folder.appendingPathComponent("events.jsonl"), atomically: true, encoding: .utf8)
         let signups = try await primary.signupTimes()
         let identities = try await primary.identityMap().map { ClickHouseEventStore.Identity(id: $0.id, profile: $0.profile, signup: signups[$0.profile]) }

@@ -6,6 +6,9 @@ import Testing
 /// profiles the reference evaluator accepts.
 @Suite struct ConditionSQLAgreementTests {
     static let at = try! Timestamp.parse("2026-06-15T12:00:00Z")
+    /// When the fixture's messages arrive: after the last of them (some are dated up to 5 days
+    /// past `at`), since a message dated more than a day past its arrival is stored at its arrival.
+    static let received = Timestamp(milliseconds: at.milliseconds + 10 * 86_400_000)
     static let strings: [JSONValue] = ["pro", "free", "enterprise", "", "Pro", "o'brien\"; DROP TABLE profiles; --", "2026-06-01", "2026-06-10T08:00:00+02:00", "é", "ab"]
     static let numbers: [JSONValue] = [0, 1, 2.5, 3, -1, 10, 250, 1000]
     static let dates: [JSONValue] = ["2026-05-01", "2026-06-14", "2026-06-15T12:00:00Z", "2026-06-16", "2025-12-31T23:59:59Z"]
@@ -23,7 +26,7 @@ import Testing
         var computed: [String: [String: JSONValue]]
 
         func load(into store: any Storage) async throws {
-            _ = try await store.apply(messages, source: "t", arrival: at)
+            _ = try await store.apply(messages, source: "t", arrival: received)
             _ = try await store.importOrders(orders, source: "t")
             try await store.replaceComputedTraits(ComputedTraitRows(computed), computedAt: at)
             _ = try await store.createSegment(["name": "ref", "condition": ["trait": "plan", "op": "eq", "value": "pro"]], allowUnknownComputed: false)

@@ -36,6 +36,41 @@ import Testing
         }
     }
 
+    /// PostHog's server SDKs send a visitor's anonymous id as a plain distinct id (stored as a user
+    /// id) until `$identify` names it `$anon_distinct_id`: then the two are one person, as in
+    /// PostHog; a profile that has another user id is still never merged.
+    @Test(arguments: ContractBackend.available)
+    func anIdentifyMergesAProfileKnownOnlyByTheAnonymousIDItNames(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let arrival = t("2026-12-07T02:00:00Z")
+            _ = try await store.apply([
+                Message(kind: .page, messageID: "p1", userID: "anon-1", event: "https://shop.example/home", timestamp: t("2026-12-07T01:52:42Z")),
+                Message(kind: .track, messageID: "p2", userID: "anon-1", event: "Product Viewed", timestamp: t("2026-12-07T01:52:43Z")),
+                Message(kind: .identify, messageID: "b1", userID: "bob", traits: ["plan": "free"], timestamp: t("2026-12-07T01:00:00Z")),
+            ], source: "ph", arrival: arrival)
+            let r = try await store.apply([
+                Message(kind: .identify, messageID: "p3", userID: "alice", anonymousID: "anon-1", traits: ["plan": "pro"], timestamp: t("2026-12-07T01:52:44Z")),
+                // bob is identified by his own user id: naming him as an anonymous id never merges him.
+                Message(kind: .identify, messageID: "p4", userID: "carol", anonymousID: "bob", timestamp: t("2026-12-07T01:52:45Z")),
+                // The same when dave was identified earlier in the same batch.
+                Message(kind: .identify, messageID: "p5", userID: "dave", traits: ["plan": "free"], timestamp: t("2026-12-07T01:52:46Z")),
+                Message(kind: .identify, messageID: "p6", userID: "erin", anonymousID: "dave", timestamp: t("2026-12-07T01:52:47Z")),
+            ], source: "ph", arrival: arrival)
+            #expect(r.profilesMerged == 1 && r.mergesRefused == 2)
+            let alice = try #require(try await store.profileID(forExternalID: "alice"))
+            #expect(try await store.profileID(forExternalID: "anon-1") == alice)
+            #expect(try await store.activity(.event("Product Viewed")).map(\.customerID) == [alice])
+            let detail = try #require(try await store.profileDetail(alice)?.objectValue)
+            let kinds = Dictionary(uniqueKeysWithValues: (detail["identities"]?.arrayValues ?? []).compactMap { i in
+                i.objectValue.flatMap { o in o["id"]?.stringValue.map { ($0, o["kind"]?.stringValue ?? "") } }
+            })
+            #expect(kinds == ["alice": "user_id", "anon-1": "anonymous_id"])   // never two user ids on one profile
+            #expect(detail["event_counts"]?.objectValue?["by_type"]?.objectValue?["page"] == .number(1))
+            #expect(try await store.profileID(forExternalID: "bob") != store.profileID(forExternalID: "carol"))
+            #expect(try await store.profileIDs().sorted() == ["alice", "bob", "carol", "dave", "erin"])
+        }
+    }
+
     /// A segment's members' values, as the drift check reads them: the store's own values of the
     /// trait (or computed trait), for the current members only.
     @Test(arguments: ContractBackend.available)

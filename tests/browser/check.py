@@ -7,14 +7,14 @@ Usage: python check.py BASE_URL ADMIN_KEY SCREENSHOT_DIR
 import base64
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
 
 import websocket
+
+import chromium
 
 base, key, shots = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(shots, exist_ok=True)
@@ -36,21 +36,8 @@ except urllib.error.HTTPError as e:
         raise SystemExit(f"sign-in failed: {e.code}")
     cookie = e.headers["Set-Cookie"].split(";")[0].split("=", 1)
 
-profile = tempfile.mkdtemp()
-port = 9333
-chrome = subprocess.Popen(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--remote-debugging-port={port}",
-                           f"--user-data-dir={profile}", "--window-size=1280,900", "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+chrome, ws = chromium.start(9333, "--window-size=1280,900")
 try:
-    for _ in range(100):
-        try:
-            targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list"))
-            page = next(t for t in targets if t["type"] == "page")
-            break
-        except Exception:
-            time.sleep(0.1)
-    else:
-        raise SystemExit("Chromium did not start")
-    ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30)
     next_id = [0]
     events = []
 

@@ -17,4 +17,6 @@ for _ in $(seq 1 100); do grep -q serving "$work/serve.out" 2>/dev/null && break
 port=$(sed -n 's/.*http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.out" | head -1)
 [ -n "$port" ] || { echo "server did not start"; cat "$work/serve.out"; exit 1; }
 "$venv/bin/python" tests/browser/check.py "http://127.0.0.1:$port" "$SEGMENTA_ADMIN_TOKEN" "$shots"
+# The browser SDKs' requests from a page on another origin: CORS lets ingestion through, never the API.
+"$venv/bin/python" tests/browser/cors_check.py "http://127.0.0.1:$port" "$SEGMENTA_WRITE_KEY" "$SEGMENTA_ADMIN_TOKEN"
 echo "screenshots in $shots"

@@ -61,6 +61,8 @@ port=$(sed -n 's/.*http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.out" | hea
 [ -n "$port" ] || { echo "server did not start"; cat "$work/serve.out"; exit 1; }
 echo "== SDK end-to-end (segment-analytics-python, rudder-sdk-python, posthog) on port $port, store on $backend"
 "$venv/bin/python" tests/sdk/sdk_e2e.py "http://127.0.0.1:$port" "$SEGMENTA_WRITE_KEY" "$SEGMENTA_ADMIN_TOKEN"
+echo "== browser SDKs' recorded requests (analytics.js, posthog-js, RudderStack JS; posthog-node's identity), store on $backend"
+"$venv/bin/python" tests/sdk/browser_wire.py "http://127.0.0.1:$port" "$SEGMENTA_WRITE_KEY" "$SEGMENTA_ADMIN_TOKEN"
 kill %1
 wait %1 2>/dev/null || true
 fresh_store crash

@@ -103,7 +103,8 @@ public struct Message: Sendable, Equatable {
                               groupID: text("groupId"), previousID: text("previousId"),
                               timestamp: clientTime, sentAt: try time("sentAt"),
                               receivedAt: try time("receivedAt"), context: context)
-        if let v = object["userId"], !v.isNull, message.userID == nil {
+        // RudderStack's JS SDK sends `"userId": ""` for visitors not identified yet: absent, as null is.
+        if let v = object["userId"], !v.isNull, v != .string(""), message.userID == nil {
             throw Invalid(code: "bad_user_id", reason: "userId must be a non-empty string")
         }
         if message.userID == nil && message.anonymousID == nil {
@@ -135,14 +136,39 @@ public struct Message: Sendable, Equatable {
         return message
     }
 
+    /// How far ahead of its arrival an event may be dated: a day, for clocks in other time zones
+    /// (PostHog replaces times more than 23 hours ahead).
+    public static let maxAhead: Int64 = 86_400_000
+
     /// The event time Segment's spec stores: `receivedAt − (sentAt − timestamp)`, correcting the
     /// client's clock; the timestamp as is without `sentAt`; `receivedAt` without a timestamp.
-    /// - Parameter arrival: the server's time of arrival, when the message has no `receivedAt`.
+    /// A time more than ``maxAhead`` past `arrival` (a phone with a wrong clock and no `sentAt`)
+    /// is replaced by `arrival`: one such event would otherwise move everyone's "as of" into the
+    /// future, and freeze the traits it set. The client's own time stays in `timestamp`.
+    /// - Parameter arrival: the server's time of arrival, used when the message has no `receivedAt`.
     public func eventTime(arrival: Timestamp) -> Timestamp {
+        let corrected = correctedTime(arrival: arrival)
+        return isFutureDated(corrected, arrival: arrival) ? arrival : corrected
+    }
+
+    /// True when the message's time, corrected by `sentAt`, is more than ``maxAhead`` after `arrival`.
+    public func isFutureDated(arrival: Timestamp) -> Bool {
+        isFutureDated(correctedTime(arrival: arrival), arrival: arrival)
+    }
+
+    func isFutureDated(_ time: Timestamp, arrival: Timestamp) -> Bool {
+        let limit = arrival.milliseconds.addingReportingOverflow(Self.maxAhead)
+        return !limit.overflow && time.milliseconds > limit.partialValue
+    }
+
+    func correctedTime(arrival: Timestamp) -> Timestamp {
         let received = receivedAt ?? arrival
         guard let timestamp else { return received }
         guard let sentAt else { return timestamp }
-        return Timestamp(milliseconds: received.milliseconds - (sentAt.milliseconds - timestamp.milliseconds))
+        let skew = sentAt.milliseconds.subtractingReportingOverflow(timestamp.milliseconds)
+        let corrected = skew.overflow ? nil : received.milliseconds.subtractingReportingOverflow(skew.partialValue)
+        guard let corrected, !corrected.overflow else { return received }
+        return Timestamp(milliseconds: corrected.partialValue)
     }
 }
 

@@ -30,6 +30,10 @@ public struct WireBatch: Sendable {
     /// - Throws: ``Message/Invalid`` when the body as a whole is not what the route takes (not an object, no batch array).
     public static func decode(_ body: JSONValue, format: Format, bodyBytes: Int = .max) throws(Message.Invalid) -> WireBatch {
         let measure = bodyBytes > maxMessageBytes
+        if case .array(let list) = body, format == .posthogBatch || format == .posthogCapture {
+            // posthog-js posts a JSON array of events, each with its token in properties.
+            return posthogBatch(list, key: nil, sentAt: nil, measure: measure)
+        }
         guard case .object(let top) = body else {
             throw Message.Invalid(code: "invalid_body", reason: "the body must be a JSON object")
         }
@@ -53,18 +57,21 @@ public struct WireBatch: Sendable {
         case .posthogBatch, .posthogCapture:
             let key = top["api_key"]?.stringValue ?? top["token"]?.stringValue ?? top["$token"]?.stringValue
             if case .array(let list)? = top["batch"] {
-                let sentAt = top["sent_at"]
-                return WireBatch(bodyKey: key ?? list.lazy.compactMap { $0.objectValue.flatMap(posthogKey) }.first,
-                                 items: list.map { e in
-                                     guard case .object(let o) = e else { return .failure(Message.Invalid(code: "invalid_message", reason: "each batch item must be a JSON object")) }
-                                     return posthogMessage(o, sentAt: sentAt, measure: measure)
-                                 })
+                return posthogBatch(list, key: key, sentAt: top["sent_at"], measure: measure)
             }
             guard format == .posthogCapture else {
                 throw Message.Invalid(code: "invalid_batch", reason: "the body needs a \"batch\" array of events")
             }
             return WireBatch(bodyKey: key ?? posthogKey(top), items: [posthogMessage(top, sentAt: top["sent_at"], measure: measure)])
         }
+    }
+
+    static func posthogBatch(_ list: [JSONValue], key: String?, sentAt: JSONValue?, measure: Bool) -> WireBatch {
+        WireBatch(bodyKey: key ?? list.lazy.compactMap { $0.objectValue.flatMap(posthogKey) }.first,
+                  items: list.map { e in
+                      guard case .object(let o) = e else { return .failure(Message.Invalid(code: "invalid_message", reason: "each batch item must be a JSON object")) }
+                      return posthogMessage(o, sentAt: sentAt, measure: measure)
+                  })
     }
 
     static func posthogKey(_ o: [String: JSONValue]) -> String? {
@@ -89,8 +96,11 @@ public struct WireBatch: Sendable {
         let distinct = e["distinct_id"]?.idString ?? properties["distinct_id"]?.idString ?? properties["$distinct_id"]?.idString
         var m: [String: JSONValue] = [
             "messageId": e["uuid"] ?? .null, "timestamp": e["timestamp"] ?? .null, "sentAt": sentAt ?? .null,
-            "userId": distinct.map(JSONValue.string) ?? .null,
         ]
+        // posthog-js marks events sent before identify() with `$is_identified: false`: their
+        // distinct id is the browser's anonymous id, so a later `$identify` merges it (as PostHog does).
+        let anonymous = properties["$is_identified"] == .bool(false) && event != "$identify" && event != "$create_alias"
+        m[anonymous ? "anonymousId" : "userId"] = distinct.map(JSONValue.string) ?? .null
         var context: [String: JSONValue] = ["library": .object(["name": properties["$lib"] ?? .string("posthog"), "version": properties["$lib_version"] ?? .null])]
         for key in ["token", "$lib", "$lib_version", "distinct_id"] { properties.removeValue(forKey: key) }
         switch event {

@@ -24,18 +24,27 @@ public struct IngestController: Sendable {
         self.logger = logger
     }
 
+    /// Each ingestion path and the body it takes: Segment's and RudderStack's, analytics.js's
+    /// one-letter paths (`/v1/t` for track: the first letter of the type), PostHog's.
+    static let routes: [(path: String, format: WireBatch.Format)] = {
+        var out: [(String, WireBatch.Format)] = [("/v1/batch", .segmentBatch), ("/v1/b", .segmentBatch)]
+        for kind in Message.Kind.allCases {
+            out.append(("/v1/\(kind.rawValue)", .segmentSingle(kind)))
+            out.append(("/v1/\(kind.rawValue.prefix(1))", .segmentSingle(kind)))
+        }
+        out += [("/batch", .posthogBatch), ("/capture", .posthogCapture), ("/i/v0/e", .posthogCapture), ("/e", .posthogCapture)]
+        return out
+    }()
+
+    /// The paths of ``routes`` and PostHog's flag paths: the only ones CORS opens to other origins.
+    static let corsPaths: Set<String> = Set(routes.map(\.path) + PostHogFlags.paths)
+
     /// Adds the ingestion routes (the router matches them with or without a trailing slash).
     public func addRoutes(to router: Router<AppRequestContext>) {
-        func route(_ path: String, _ format: WireBatch.Format) {
+        for (path, format) in Self.routes {
             router.post(RouterPath(path)) { request, context in try await self.ingest(request, context: context, format: format) }
         }
-        route("/v1/batch", .segmentBatch)
-        route("/v1/b", .segmentBatch)
-        for kind in Message.Kind.allCases { route("/v1/\(kind.rawValue)", .segmentSingle(kind)) }
-        route("/batch", .posthogBatch)
-        route("/capture", .posthogCapture)
-        route("/i/v0/e", .posthogCapture)
-        route("/e", .posthogCapture)
+        PostHogFlags().addRoutes(to: router)
     }
 
     func ingest(_ request: Request, context: AppRequestContext, format: WireBatch.Format) async throws -> Response {
@@ -62,16 +71,28 @@ public struct IngestController: Sendable {
         } catch {
             throw APIError(.contentTooLarge, code: "payload_too_large", "the request body is over \(maxBodyBytes / 1024 / 1024) MiB; send smaller batches (Segment's SDKs cut at 500 KB)")
         }
-        if let encoding = request.headers[.contentEncoding]?.lowercased(), encoding != "identity" {
+        let declared = request.headers[.contentEncoding]?.lowercased()
+        if let encoding = declared, encoding != "identity" {
             guard encoding == "gzip" || encoding == "x-gzip" else {
                 throw APIError.badRequest("Content-Encoding \(encoding) is not supported; send gzip or an uncompressed body", code: "unsupported_encoding")
             }
+        }
+        // posthog-js's compression=gzip-js posts gzip as text/plain with no Content-Encoding: its
+        // magic bytes say what it is (a JSON body never starts with 0x1f).
+        if declared == "gzip" || declared == "x-gzip" || body.getBytes(at: body.readerIndex, length: 2) == [0x1f, 0x8b] {
             do {
                 body = try body.decompress(with: .gzip(), maxSize: 4 * maxBodyBytes)
             } catch let e as CompressNIOError where e == .bufferOverflow {
                 throw APIError(.contentTooLarge, code: "payload_too_large", "the gzip body expands to more than \(4 * maxBodyBytes / 1024 / 1024) MiB; send smaller batches")
             } catch {
                 throw APIError.badRequest("the body says Content-Encoding: gzip but is not valid gzip data", code: "invalid_gzip")
+            }
+        }
+        if posthog, PostHogFormBody.isForm(body.readableBytesView) {
+            do {
+                body = ByteBuffer(bytes: try PostHogFormBody.json(from: body.readableBytesView, compression: request.query("compression"), maxBytes: 4 * maxBodyBytes))
+            } catch {
+                throw APIError.badRequest(error.reason, code: error.code)
             }
         }
         let json: JSONValue
@@ -95,14 +116,22 @@ public struct IngestController: Sendable {
         messages.reserveCapacity(batch.items.count)
         metrics.received.increment(by: Int64(batch.items.count))
         var refused: [String: (count: Int, example: String)] = [:]
-        for item in batch.items {
+        var refusals: [(index: Int, invalid: Message.Invalid)] = []
+        var futureDated = 0
+        for (index, item) in batch.items.enumerated() {
             switch item {
             case .success(var m):
                 if m.messageID == nil { m.messageID = "srv-" + UUID().uuidString.lowercased() }
+                if m.isFutureDated(arrival: arrival) { futureDated += 1 }
                 messages.append(m)
             case .failure(let invalid):
                 refused[invalid.code, default: (0, invalid.reason)].count += 1
+                refusals.append((index, invalid))
             }
+        }
+        if futureDated > 0 {
+            metrics.futureDated.increment(by: Int64(futureDated))
+            logger.info("messages dated more than a day ahead were stored at their arrival", metadata: ["count": .stringConvertible(futureDated), "write_key": .string(key.id)])
         }
         // One log line per reason and request, not per message: a batch of 10,000 bad messages must not flood the log.
         for (code, r) in refused {
@@ -133,7 +162,23 @@ public struct IngestController: Sendable {
                 throw APIError(.serviceUnavailable, code: "storage_unavailable", "the batch could not be committed (nothing was stored); retry", headers: [.retryAfter: "2"])
             }
         }
+        if !refusals.isEmpty { throw Self.refusal(refusals, of: batch.items.count) }
         return Response.json(posthog ? .object(["status": .number(1)]) : .object(["success": .bool(true)]))
+    }
+
+    /// The answer to a request with refused messages, once the others are stored: never a `200`
+    /// for a message that was not stored. 413 when every refusal is a message over 32 KiB, else
+    /// 400 — both tell the SDKs not to resend (what was stored stays stored once: messageIds).
+    static func refusal(_ refusals: [(index: Int, invalid: Message.Invalid)], of total: Int) -> RefusedMessages {
+        let stored = total - refusals.count
+        let first = refusals[0].invalid
+        let summary = total == 1
+            ? "the message was refused: \(first.reason)"
+            : "\(refusals.count) of \(total) messages were refused (the first, at index \(refusals[0].index): \(first.reason)); the other \(stored) were stored. Fix the refused messages and send only them again"
+        let tooLarge = refusals.allSatisfy { $0.invalid.code == "message_too_large" }
+        return RefusedMessages(status: tooLarge ? .contentTooLarge : .badRequest, message: summary, stored: stored,
+                               refused: refusals.prefix(RefusedMessages.listed).map { ($0.index, $0.invalid.code, $0.invalid.reason) },
+                               refusedCount: refusals.count)
     }
 
     /// The active write key of a token, or a 401.

@@ -255,6 +255,7 @@ extension PostgresBackend {
     private func resolveProfile(_ pg: PG, _ m: Message, seen: Timestamp, state: inout IdentityState, result: inout MessageImportResult) async throws -> String {
         if m.kind != .alias, m.kind != .identify || m.anonymousID == nil, let key = m.userID ?? m.anonymousID, let known = state.profiles[key] {
             state.see(known, at: seen)
+            if m.kind == .identify, m.userID != nil { state.identified.insert(known) }
             return known
         }
         func profile(of externalID: String, _ state: IdentityState) async throws -> String? {
@@ -290,18 +291,29 @@ extension PostgresBackend {
         if let user = m.userID {
             target = try await resolve(user, kind: "user_id", state: &state, result: &result)
             if let anon = m.anonymousID {
+                var keptByItsUser = false
                 if let other = try await profile(of: anon, state), other != target {
-                    // Never two user ids on one profile: a shared device's anonymous id moves to the newest user.
-                    let identified = try await pg.exists("SELECT 1 FROM identities WHERE profile_id = \(other) AND kind = 'user_id' LIMIT 1")
+                    // Never two user ids on one profile: a shared device's anonymous id moves to the newest user;
+                    // a profile known only by this very id, never identified under it (PostHog's anonymous distinct id), merges.
+                    let identified = try await pg.exists("""
+                        SELECT 1 WHERE EXISTS (SELECT 1 FROM identities WHERE profile_id = \(other) AND kind = 'user_id' AND external_id <> \(anon))
+                            OR (EXISTS (SELECT 1 FROM identities WHERE profile_id = \(other) AND kind = 'user_id' AND external_id = \(anon))
+                                AND EXISTS (SELECT 1 FROM events WHERE profile_id = \(other) AND type = 'identify'))
+                        """) || state.identified.contains(other)
                     if identified && m.kind == .identify {
                         result.mergesRefused += 1
-                        logger.info("identify did not merge two identified profiles; the anonymous id moved to the newest user",
+                        // Someone's user id sent as an anonymous id stays theirs; a device id moves.
+                        keptByItsUser = try await pg.value("SELECT kind FROM identities WHERE external_id = \(anon)", as: String.self) == "user_id"
+                        logger.info(keptByItsUser ? "identify did not merge two identified profiles; the id named as anonymous is the other's user id and stays theirs"
+                                                  : "identify did not merge two identified profiles; the anonymous id moved to the newest user",
                                     metadata: ["user_id": .string(user), "profile_kept_apart": .string(other)])
                     } else {
                         try await merged(other, into: target, state: &state, result: &result)
+                        // An id named as anonymous is an anonymous id from now on, even if it came first as a user id.
+                        try await pg.execute("UPDATE identities SET kind = 'anonymous_id' WHERE external_id = \(anon) AND kind <> 'anonymous_id'")
                     }
                 }
-                try await link(anon, kind: "anonymous_id", to: target, state: &state)
+                if !keptByItsUser { try await link(anon, kind: "anonymous_id", to: target, state: &state) }
             }
             if m.kind == .alias, let previous = m.previousID {
                 var other = try await profile(of: previous, state)
@@ -315,6 +327,7 @@ extension PostgresBackend {
             throw SegmentaError(.invalidInput, "a message needs a userId or an anonymousId")   // decoding refuses these first
         }
         state.see(target, at: seen)
+        if m.kind == .identify, m.userID != nil { state.identified.insert(target) }
         return target
     }
 
@@ -407,6 +420,8 @@ struct IdentityState {
     var renamed: [String: String] = [:]
     /// External ids read ahead and not linked to any profile (until `link` links them).
     var missing: Set<String> = []
+    /// Profiles that an identify with a user id reached in this transaction (their events are inserted after the batch is resolved).
+    var identified: Set<String> = []
 
     /// The profile `id` is now (following merges).
     func current(_ id: String) -> String {
