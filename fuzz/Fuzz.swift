@@ -36,6 +36,15 @@ public func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
 /// An ingestion body, as every route format: parsed under the request limits, decoded, and each
 /// message's JSON round-tripped.
 func fuzzIngest(_ bytes: UnsafeBufferPointer<UInt8>) {
+    // posthog-js's forms (data=base64 or lz64): bounded output, whatever the input.
+    if PostHogFormBody.isForm(bytes) {
+        for compression in [nil, "lz64", "base64"] as [String?] {
+            if let out = try? PostHogFormBody.json(from: bytes, compression: compression, maxBytes: 1 << 16), out.count > 4 * (1 << 16) {
+                violated("a form decoded past its bound")
+            }
+        }
+        if let text = try? LZString.decompressFromBase64(bytes, maxUnits: 4096), text.utf16.count > 4096 { violated("lz64 past maxUnits") }
+    }
     guard let json = try? JSONTextParser.parse(bytes: bytes, limits: .request) else { return }
     // What was parsed prints back to text that parses to the same value.
     guard let again = try? JSONTextParser.parse(json.jsonText), again == json else { violated("JSON round trip") }
@@ -44,7 +53,8 @@ func fuzzIngest(_ bytes: UnsafeBufferPointer<UInt8>) {
         if batch.items.count > JSONTextParser.Limits.request.maxArrayItems { violated("more items than the array limit") }
         for case .success(let m) in batch.items {
             if m.userID == nil && m.anonymousID == nil && m.kind != .alias { violated("a message without any id was accepted") }
-            _ = m.eventTime(arrival: Timestamp(milliseconds: 1_800_000_000_000))
+            let arrival = Timestamp(milliseconds: 1_800_000_000_000)
+            if m.eventTime(arrival: arrival).milliseconds > arrival.milliseconds + Message.maxAhead { violated("an event stored more than a day past its arrival") }
         }
     }
 }
