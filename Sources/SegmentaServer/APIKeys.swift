@@ -6,9 +6,22 @@ import Crypto
 /// their SHA-256, so a copy of the database does not give access.
 public enum APIKeys {
     /// Creates a key and returns its record and the token (the only time the token exists in clear).
-    public static func create(_ kind: APIKey.Kind, name: String, in store: any Storage) async throws(SegmentaError) -> (key: APIKey, token: String) {
+    /// - Parameter origins: write keys only: the web origins whose pages may send with it (nil: any).
+    public static func create(_ kind: APIKey.Kind, name: String, origins: [String]? = nil, in store: any Storage) async throws(SegmentaError) -> (key: APIKey, token: String) {
+        var allowed: [String]?
+        if let origins {
+            guard kind == .write else {
+                throw SegmentaError(.invalidInput, "--origin is for write keys (the browser SDKs'); read and admin keys are never accepted from a web page")
+            }
+            var list: [String] = []
+            for o in origins { let n = try APIKey.normalizedOrigin(o); if !list.contains(n) { list.append(n) } }
+            guard !list.isEmpty else { throw SegmentaError(.invalidInput, "name at least one origin, as --origin https://shop.example") }
+            allowed = list
+        }
         let token = prefix(kind) + randomHex(bytes: 32)
-        return (try await adopt(token, kind: kind, name: name, in: store), token)
+        let key = APIKey(id: randomHex(bytes: 6), kind: kind, name: name, prefix: String(token.prefix(12)), createdAt: .now, origins: allowed)
+        try await store.insertKey(key, hash: hash(token))
+        return (key, token)
     }
 
     /// Stores a token chosen elsewhere (`SEGMENTA_WRITE_KEY`, `SEGMENTA_ADMIN_TOKEN`) unless it is

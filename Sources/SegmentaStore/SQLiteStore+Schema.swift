@@ -347,6 +347,9 @@ extension SQLiteStore {
                 try db.execute(sql: RowCounts.createTriggers(table))
             }
         }
+        m.registerMigration("v14: the web origins a write key takes (browser SDKs)", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: "ALTER TABLE api_keys ADD COLUMN origins TEXT")
+        }
         return m
     }
 }

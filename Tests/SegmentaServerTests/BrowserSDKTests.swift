@@ -196,6 +196,29 @@ struct BrowserSDKTests {
         }
     }
 
+    @Test("a write key made for some origins takes pages of those only (the refusal readable by the page); servers send no Origin")
+    func originsOfAWriteKey() async throws {
+        let s = try TestServer()
+        let (_, site) = try await APIKeys.create(.write, name: "shop", origins: ["https://Shop.example", "https://shop.example", "http://localhost:3000"], in: s.store.backend)
+        let body = ByteBuffer(string: #"{"type":"track","event":"E","userId":"u","messageId":"o1","writeKey":"\#(site)"}"#)
+        try await s.test { client in
+            try await client.execute(uri: "/v1/t", method: .post, headers: [.origin: "https://evil.example"], body: body) { r in
+                #expect(r.status == .forbidden)
+                #expect(r.json.objectValue?["code"] == .string("origin_not_allowed"))
+                #expect(r.headers[.accessControlAllowOrigin] == "https://evil.example")   // the page's SDK reads the 403 and stops
+            }
+            for origin in ["https://shop.example", "http://localhost:3000"] {
+                try await client.execute(uri: "/v1/t", method: .post, headers: [.origin: origin], body: body) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: "/v1/t", method: .post, body: body) { #expect($0.status == .ok) }   // a server SDK
+        }
+        #expect(try s.store.counts().events == 1)
+        await #expect(throws: SegmentaError.self) { _ = try await APIKeys.create(.admin, name: "x", origins: ["https://shop.example"], in: s.store.backend) }
+        for bad in ["shop.example", "https://shop.example/path", "ftp://shop.example", "https://"] {
+            #expect(throws: SegmentaError.self, "\(bad)") { _ = try APIKey.normalizedOrigin(bad) }
+        }
+    }
+
     @Test("posthog-js's flag calls get PostHog's answer with no flags, so the SDK does not retry them")
     func flags() async throws {
         let s = try TestServer()

@@ -17,7 +17,8 @@ import Testing
                 "v9: dashboard sessions kept in the store (a restart keeps people signed in)",
                 "v10: computed values and run values without a JSON check per row (Segmenta writes every object itself)", "v11: segment drift alerts",
                 "v12: derived ids of 128 bits; stores with 64-bit ones keep recognising them",
-                "v13: row counts kept by triggers (the overview reads them instead of counting)"])
+                "v13: row counts kept by triggers (the overview reads them instead of counting)",
+                "v14: the web origins a write key takes (browser SDKs)"])
     }
 
     @Test("a closed store is one file, also after its data version was watched: a copy of the file alone holds everything")

@@ -306,6 +306,12 @@ import Testing
             #expect(try await store.key(id: "k1")?.revokedAt != nil)
             #expect(try await store.keys().map(\.id) == ["k1"])
             await #expect(throws: SegmentaError.self) { try await store.revokeKey(id: "k1") }   // already revoked
+            // A write key's web origins come back as stored; no list is "any origin".
+            let site = APIKey(id: "k2", kind: .write, name: "site", prefix: "sgw_12ab", createdAt: t("2026-01-02"),
+                              origins: ["https://shop.example", "http://localhost:3000"])
+            try await store.insertKey(site, hash: "h2")
+            #expect(try await store.activeKey(hash: "h2")?.origins == ["https://shop.example", "http://localhost:3000"])
+            #expect(try await store.keys().map(\.origins) == [nil, ["https://shop.example", "http://localhost:3000"]])
         }
     }
 

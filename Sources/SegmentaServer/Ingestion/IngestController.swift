@@ -112,6 +112,10 @@ public struct IngestController: Sendable {
             }
             key = try await writeKey(token)
         }
+        if let allowed = key.origins, let origin = request.headers[.origin], !allowed.contains(origin.lowercased()) {
+            throw APIError(.forbidden, code: "origin_not_allowed",
+                           "this write key takes pages of \(allowed.joined(separator: ", ")) only, not \(origin); create a key with --origin \(origin) for that site")
+        }
         var messages: [Message] = []
         messages.reserveCapacity(batch.items.count)
         metrics.received.increment(by: Int64(batch.items.count))

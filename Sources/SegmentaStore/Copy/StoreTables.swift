@@ -36,7 +36,7 @@ struct StoreTable: Sendable {
         StoreTable(name: "hypotheses", key: ["name"], columns: [("name", .text), ("definition", .text), ("created_at", .integer)]),
         StoreTable(name: "experiments", key: ["name"], columns: [("name", .text), ("definition", .text), ("created_at", .integer)]),
         StoreTable(name: "experiment_exposures", key: ["experiment", "profile_id"], columns: [("experiment", .text), ("profile_id", .text), ("variant", .text), ("first_exposed_at", .integer)]),
-        StoreTable(name: "api_keys", key: ["id"], columns: [("id", .text), ("kind", .text), ("name", .text), ("hash", .text), ("prefix", .text), ("created_at", .integer), ("revoked_at", .integer)]),
+        StoreTable(name: "api_keys", key: ["id"], columns: [("id", .text), ("kind", .text), ("name", .text), ("hash", .text), ("prefix", .text), ("created_at", .integer), ("revoked_at", .integer), ("origins", .text)]),
         StoreTable(name: "dashboard_sessions", key: ["id_hash"], columns: [("id_hash", .text), ("key_id", .text), ("kind", .text), ("csrf", .text), ("expires_at", .integer)]),
         StoreTable(name: "privacy_requests", key: ["id"], columns: [("id", .text), ("kind", .text), ("subject_ids", .text), ("suppress", .flag), ("status", .text), ("result", .text),
                                                                     ("created_at", .integer), ("completed_at", .integer)]),

@@ -7,26 +7,27 @@ extension PostgresBackend {
     public func insertKey(_ key: APIKey, hash: String) async throws(SegmentaError) {
         try await write { pg in
             try await pg.execute("""
-                INSERT INTO api_keys (id, kind, name, hash, prefix, created_at) VALUES (\(key.id), \(key.kind.rawValue), \(key.name), \(hash), \(key.prefix), \(key.createdAt.milliseconds))
+                INSERT INTO api_keys (id, kind, name, hash, prefix, created_at, origins)
+                VALUES (\(key.id), \(key.kind.rawValue), \(key.name), \(hash), \(key.prefix), \(key.createdAt.milliseconds), \(key.originsText))
                 """)
         }
     }
 
     /// ``AccessStore/keys`` on PostgreSQL.
     public func keys() async throws(SegmentaError) -> [APIKey] {
-        try await read { pg in try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys ORDER BY created_at, id").map(Self.key) }
+        try await read { pg in try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at, origins FROM api_keys ORDER BY created_at, id").map(Self.key) }
     }
 
     /// ``AccessStore/activeKey`` on PostgreSQL.
     public func activeKey(hash: String) async throws(SegmentaError) -> APIKey? {
         try await read { pg in
-            try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys WHERE hash = \(hash) AND revoked_at IS NULL").first.map(Self.key)
+            try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at, origins FROM api_keys WHERE hash = \(hash) AND revoked_at IS NULL").first.map(Self.key)
         }
     }
 
     /// ``AccessStore/key`` on PostgreSQL.
     public func key(id: String) async throws(SegmentaError) -> APIKey? {
-        try await read { pg in try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at FROM api_keys WHERE id = \(id)").first.map(Self.key) }
+        try await read { pg in try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at, origins FROM api_keys WHERE id = \(id)").first.map(Self.key) }
     }
 
     /// ``AccessStore/revokeKey`` on PostgreSQL.
@@ -40,9 +41,9 @@ extension PostgresBackend {
     }
 
     private static func key(_ row: PostgresRow) throws -> APIKey {
-        let (id, kind, name, prefix, created, revoked) = try row.decode((String, String, String, String, Int64, Int64?).self)
+        let (id, kind, name, prefix, created, revoked, origins) = try row.decode((String, String, String, String, Int64, Int64?, String?).self)
         return APIKey(id: id, kind: APIKey.Kind(rawValue: kind) ?? .read, name: name, prefix: prefix,
-                      createdAt: Timestamp(milliseconds: created), revokedAt: revoked.map(Timestamp.init(milliseconds:)))
+                      createdAt: Timestamp(milliseconds: created), revokedAt: revoked.map(Timestamp.init(milliseconds:)), origins: APIKey.origins(fromText: origins))
     }
 
     // MARK: - sessions

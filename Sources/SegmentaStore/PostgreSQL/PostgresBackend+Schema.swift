@@ -44,6 +44,7 @@ extension PostgresBackend {
           WHERE EXISTS (SELECT 1 FROM events WHERE message_id LIKE 'content:%' AND length(message_id) = 24)
              OR EXISTS (SELECT 1 FROM orders WHERE order_id LIKE 'msg:content:%' AND length(order_id) = 28)
         """),
+        (5, "the web origins a write key takes (browser SDKs)", "ALTER TABLE api_keys ADD COLUMN origins text"),
     ]
 
     /// Brings the database to the current schema (creating it on an empty database), or only up

@@ -15,13 +15,16 @@ extension Segmenta {
             static let configuration = CommandConfiguration(abstract: "Create a key and print its token (shown only this once).")
             @Option(help: "write, read or admin.") var kind: APIKey.Kind
             @Option(help: "A name to recognise it by.") var name = ""
+            @Option(name: .customLong("origin"), help: "Write keys: a web origin whose pages may send with it (https://shop.example); repeat for several. Without it, any origin.")
+            var origins: [String] = []
             @OptionGroup var store: StoreOptions
 
             func run() async throws {
                 try await reportingErrors {
-                    let (key, token) = try await APIKeys.create(kind, name: name.isEmpty ? "\(kind.rawValue) key" : name, in: try await store.storage(existing: false))
+                    let (key, token) = try await APIKeys.create(kind, name: name.isEmpty ? "\(kind.rawValue) key" : name, origins: origins.isEmpty ? nil : origins,
+                                                                in: try await store.storage(existing: false))
                     print(token)
-                    Terminal.note("\(key.kind.rawValue) key \(key.id) created; the token above is shown only once")
+                    Terminal.note("\(key.kind.rawValue) key \(key.id) created\(key.origins.map { " for pages of " + $0.joined(separator: ", ") } ?? ""); the token above is shown only once")
                 }
             }
         }
@@ -32,9 +35,10 @@ extension Segmenta {
 
             func run() async throws {
                 try await reportingErrors {
-                    var t = TextTable(["id", "kind", "name", "token starts", "created", "revoked"])
+                    var t = TextTable(["id", "kind", "name", "token starts", "created", "revoked", "origins"])
                     for k in try await store.storage().keys() {
-                        t.add([k.id, k.kind.rawValue, k.name, k.prefix + "…", k.createdAt.iso8601, k.revokedAt?.iso8601 ?? ""])
+                        t.add([k.id, k.kind.rawValue, k.name, k.prefix + "…", k.createdAt.iso8601, k.revokedAt?.iso8601 ?? "",
+                               k.origins?.joined(separator: " ") ?? (k.kind == .write ? "any" : "")])
                     }
                     print(t.render())
                 }
