@@ -118,6 +118,22 @@ import Testing
         }
     }
 
+    @Test func aHistoryEndingAnotherDayIsTheSameHistoryMovedByWholeDays() throws {
+        let a = DemoGenerator.generate(customers: 200, seed: 9)
+        let end = Timestamp(year: 2026, month: 12, day: 7)   // 36 days after DemoGenerator.end (2026-11-01)
+        let moved = DemoGenerator.shifted(a.messages, to: end)
+        #expect(moved.count == a.messages.count)
+        for (m, o) in zip(moved, a.messages) {
+            #expect(m.timestamp?.milliseconds == o.timestamp.map { $0.milliseconds + 36 * 86_400_000 })
+            #expect(m.messageID == o.messageID && m.event == o.event && m.properties == o.properties)
+            if let signup = o.traits["signed_up_at"]?.stringValue {
+                #expect(try Timestamp.parse(try #require(m.traits["signed_up_at"]?.stringValue)) == (try Timestamp.parse(signup)).adding(days: 36))
+            }
+        }
+        #expect(moved.allSatisfy { ($0.timestamp ?? end) < end })
+        #expect(DemoGenerator.shifted(a.messages, to: DemoGenerator.end) == a.messages)
+    }
+
     @Test func freePlansChurnMoreThanEnterprise() {
         let data = DemoGenerator.generate(customers: 3000, seed: 1)
         var plan: [String: String] = [:]

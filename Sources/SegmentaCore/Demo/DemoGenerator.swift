@@ -31,6 +31,24 @@ public enum DemoGenerator {
     /// The first instant of generated data.
     public static let start = Timestamp(year: 2025, month: 5, day: 1)
 
+    /// The same history ending at `newEnd` instead of ``end``: every time (messages, and the
+    /// `signed_up_at` and `churned_at` traits) moved by the same whole number of days, so a store
+    /// built today and read today shows what one built on ``end`` showed then. Same seed, same
+    /// data relative to its end.
+    public static func shifted(_ messages: [Message], to newEnd: Timestamp) -> [Message] {
+        let days = newEnd.epochDay - end.epochDay
+        guard days != 0 else { return messages }
+        func move(_ t: Timestamp) -> Timestamp { t.adding(days: days) }
+        return messages.map { m in
+            var m = m
+            m.timestamp = m.timestamp.map(move)
+            for key in ["signed_up_at", "churned_at"] {
+                if let text = m.traits[key]?.stringValue, let t = try? Timestamp.parse(text) { m.traits[key] = .string(move(t).iso8601) }
+            }
+            return m
+        }
+    }
+
     /// A mixed seed for one customer (or account): customers are independent of one another, so
     /// any range of them can be generated on its own, in chunks, with the same result.
     static func seed(_ seed: UInt64, _ index: Int, _ salt: UInt64) -> UInt64 {

@@ -16,6 +16,8 @@ extension Segmenta {
         @Option(help: "Number of customers.") var customers = 5000
         @Option(help: "Random seed.") var seed: UInt64 = 42
         @Option(help: "Relative volume of product events (logins, feature use, workflows); 1 is the default mix.") var activity = 1.0
+        @Option(help: ArgumentHelp("The day the history ends (default today, UTC): a server started right after finds the data current.", valueName: "date"))
+        var end: String?
         @Flag(help: "Delete the store file first.") var fresh = false
         @Flag(help: "Only generate and store the data; skip the analyses and segments (for benchmarks).") var dataOnly = false
         @OptionGroup var store: StoreOptions
@@ -23,6 +25,15 @@ extension Segmenta {
         func validate() throws {
             guard (1...2_000_000).contains(customers) else { throw ValidationError("--customers must be between 1 and 2,000,000") }
             guard activity > 0 && activity <= 10 else { throw ValidationError("--activity must be more than 0 and at most 10") }
+            if let day = try parseAsOf(end, flag: "--end"), day.milliseconds > Timestamp.now.milliseconds + 86_400_000 {
+                throw ValidationError("--end \(end ?? "") is in the future; the history must end by today (leave --end out for today)")
+            }
+        }
+
+        /// The end of the history: --end, or the start of today (UTC).
+        func historyEnd() throws -> Timestamp {
+            let day = try parseAsOf(end, flag: "--end") ?? Timestamp.now
+            return Timestamp(milliseconds: Int64(day.epochDay) * 86_400_000)
         }
 
         func run() async throws {
@@ -37,6 +48,7 @@ extension Segmenta {
                 if fresh {
                     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) }
                 }
+                let dataEnd = try historyEnd()
                 let db = try await store.storage(existing: false)
                 Terminal.note("generating \(Fmt.thousands(customers)) customers (seed \(seed)) into \(store.location)…")
                 // Customers are independent: generate and store them in chunks, so memory stays flat.
@@ -44,23 +56,23 @@ extension Segmenta {
                 let chunk = 5000
                 let progress = ProgressBar(label: "storing", total: customers)
                 for lower in stride(from: 0, to: customers, by: chunk) {
-                    var messages = DemoGenerator.generate(range: lower..<min(customers, lower + chunk), seed: seed, activity: activity)
-                    messages.sort { ($0.timestamp ?? DemoGenerator.end) < ($1.timestamp ?? DemoGenerator.end) }
-                    let r = try await db.apply(messages, source: "demo", arrival: DemoGenerator.end)
+                    var messages = DemoGenerator.shifted(DemoGenerator.generate(range: lower..<min(customers, lower + chunk), seed: seed, activity: activity), to: dataEnd)
+                    messages.sort { ($0.timestamp ?? dataEnd) < ($1.timestamp ?? dataEnd) }
+                    let r = try await db.apply(messages, source: "demo", arrival: dataEnd)
                     applied.accepted += r.accepted
                     applied.duplicates += r.duplicates
                     applied.profilesMerged += r.profilesMerged
                     progress.update(min(customers, lower + chunk))
                 }
                 progress.finish()
-                let data = (end: DemoGenerator.end, customers: customers)
+                let data = (end: dataEnd, customers: customers)
                 if dataOnly {
                     let counts = try await db.counts()
                     print("\(Fmt.thousands(counts.profiles)) profiles, \(Fmt.thousands(counts.events)) events, \(Fmt.thousands(counts.orders)) orders in \(store.location) (\(Fmt.fixed(clock.seconds, 1)) s)")
                     return
                 }
                 let counts = try await db.counts()
-                print(Terminal.bold("Segmenta demo — \(store.location)"))
+                print(Terminal.bold("Segmenta demo — \(store.location)") + " — history \(dataEnd.adding(days: -(DemoGenerator.end.epochDay - DemoGenerator.start.epochDay)).dateString) to \(dataEnd.dateString)")
                 print("\(Fmt.thousands(counts.profiles)) profiles, \(Fmt.thousands(counts.accounts)) accounts, \(Fmt.thousands(counts.events)) events, \(Fmt.thousands(counts.orders)) orders"
                       + " (\(Fmt.thousands(applied.accepted)) new messages, \(Fmt.thousands(applied.duplicates)) already stored, \(applied.profilesMerged) anonymous visitors merged)")
                 print("")
@@ -122,14 +134,16 @@ extension Segmenta {
                     let name = definition.objectValue?["name"]?.stringValue ?? ""
                     if try await db.segment(named: name) == nil { _ = try await db.createSegment(definition) }
                 }
-                let months = (0...5).reversed().map { k -> Timestamp in
-                    let (y, m, _) = CivilCalendar.civilFromDays(data.end.epochDay)
-                    let index = y * 12 + (m - 1) - k
+                // The first of each of the five months before the end, then the end itself: the last
+                // refresh is as of the data's end, as a server started now refreshes it.
+                let months = (1...5).reversed().map { k -> Timestamp in
+                    let (y, m, d) = CivilCalendar.civilFromDays(data.end.epochDay)
+                    let index = y * 12 + (m - 1) - k + (d == 1 ? 0 : 1)
                     return Timestamp(year: index / 12, month: index % 12 + 1, day: 1)
-                }
-                print(Terminal.bold("Segments refreshed as of the first of each month (events and orders as of each date; traits and computed traits are current values)"))
+                } + [data.end]
+                print(Terminal.bold("Segments refreshed as of the first of five months and the end of the data (events and orders as of each date; traits and computed traits are current values)"))
                 var alerts: [SegmentAlert] = []
-                var st = TextTable(["segment", "who"] + months.map { String($0.dateString.prefix(7)) }, rightAligned: Set(2..<(2 + months.count)))
+                var st = TextTable(["segment", "who"] + months.map { $0 == data.end ? $0.dateString : String($0.dateString.prefix(7)) }, rightAligned: Set(2..<(2 + months.count)))
                 for definition in DemoSegments.definitions {
                     let name = definition.objectValue!["name"]!.stringValue!
                     var sizes: [String] = []
