@@ -13,6 +13,10 @@ import SegmentaCore
         let f = try #require(DriftDetector.size(segment: "pros", current: 131, history: history, days: 7))
         #expect(f.message == "pros grew 31% in a week: 131 members against 99 at the previous refresh and a usual range of 70–130 over the last 5 refreshes.")
         #expect(f.details.objectValue?["sd"] == .number(10))
+        // Limits that are not whole: 5, 5, 6, 4, 5, 6 have mean 5.17 and count noise √5.17 = 2.27,
+        // so the upper limit is 11.99: 12 members is outside, and the range says 0–11 (not 0–12).
+        let small = try #require(DriftDetector.size(segment: "quiet", current: 12, history: [5, 5, 6, 4, 5, 6], days: 7))
+        #expect(small.message.hasSuffix("12 members against 6 at the previous refresh and a usual range of 0–11 over the last 6 refreshes."))
         // Too little history says nothing.
         #expect(DriftDetector.size(segment: "pros", current: 500, history: [100, 100, 100], days: 1) == nil)
         // A big segment: 3σ of its own sizes, and at least 5 %.

@@ -18,6 +18,13 @@ import Testing
                 #expect(r.headers[.contentType]?.hasPrefix("text/html") == true)
                 #expect(String(buffer: r.body).contains("There is no page at /no-such-page"))
             }
+            // curl's */* and no Accept at all get the page too, never an empty 404.
+            for accept in ["*/*", nil] as [String?] {
+                try await client.execute(uri: "/no-such-page", method: .get, headers: accept.map { [.accept: $0] } ?? [:]) { r in
+                    #expect(r.status == .notFound)
+                    #expect(String(buffer: r.body).contains("There is no page at /no-such-page"), "Accept: \(accept ?? "none")")
+                }
+            }
             let cookie = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
                                                   body: ByteBuffer(string: "key=\(s.read)")) { r -> String in
                 String((r.headers[.setCookie] ?? "").prefix { $0 != ";" })

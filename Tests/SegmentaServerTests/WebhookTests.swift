@@ -114,7 +114,7 @@ struct WebhookTargetTests {
         ("10.1.2.3", .privateNetwork), ("172.16.0.1", .privateNetwork), ("172.31.255.255", .privateNetwork), ("172.32.0.1", .global),
         ("192.168.1.1", .privateNetwork), ("100.64.0.1", .privateNetwork), ("fd00::1", .privateNetwork),
         ("::ffff:127.0.0.1", .loopback), ("::ffff:169.254.169.254", .linkLocal), ("224.0.0.1", .multicast), ("255.255.255.255", .multicast),
-        ("2606:4700::1111", .global),
+        ("2606:4700::1111", .global), ("192.0.2.1", .reserved), ("198.51.100.200", .reserved), ("203.0.113.9", .reserved), ("203.0.114.9", .global),
     ])
     func scopes(_ literal: String, _ scope: WebhookTarget.Scope) throws {
         #expect(try #require(WebhookTarget.Address(literal: literal)).scope == scope)
@@ -140,7 +140,10 @@ struct WebhookTargetTests {
         _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#))
         _ = try s.store.createWebhook(segment: "pro", url: "https://crm.example.com/hooks/T0KEN-in-path?sig=abc", secret: "0123456789abcdef")
         try await s.test { client in
-            for url in ["http://127.0.0.1:8080/x", "http://169.254.169.254/latest/meta-data", "http://[::ffff:127.0.0.1]/", "http://10.0.0.1/", "http://localhost/", "http://user:pw@example.com/"] {
+            for url in ["http://127.0.0.1:8080/x", "http://169.254.169.254/latest/meta-data", "http://[::ffff:127.0.0.1]/", "http://10.0.0.1/", "http://localhost/", "http://user:pw@example.com/",
+                        // Loopback written as resolvers also read it, and the documentation ranges (RFC 5737).
+                        "http://2130706433/", "http://0x7f000001/", "http://127.1/", "http://0177.0.0.1/", "http://localhost./", "http://api.localhost./",
+                        "http://192.0.2.10/", "http://198.51.100.7/", "https://203.0.113.1/"] {
                 let body = #"{"url":"\#(url)","secret":"0123456789abcdef"}"#
                 try await client.execute(uri: "/api/v1/segments/pro/webhooks", method: .post, headers: TestServer.bearer(s.admin), body: ByteBuffer(json: body)) { r in
                     #expect(r.status == .unprocessableContent, "\(url)")

@@ -72,7 +72,9 @@ public enum DriftDetector {
         let sd = max(variance.squareRoot(), max(mean, 1).squareRoot())
         let change = Double(current) - mean
         guard abs(change) > options.sizeSigma * sd, abs(change) >= options.minimumRelativeChange * mean else { return nil }
-        let low = Int(max(0, mean - options.sizeSigma * sd).rounded()), high = Int((mean + options.sizeSigma * sd).rounded())
+        // The whole sizes inside the limits: a size that raised the alert is never inside the range shown
+        // (an upper limit of 16.78 reads 0–16, not 0–17 next to a size of 17).
+        let low = Int(max(0, mean - options.sizeSigma * sd).rounded(.up)), high = Int((mean + options.sizeSigma * sd).rounded(.down))
         let relative = mean > 0 ? abs(change) / mean : 1
         let previous = history.last ?? 0
         let since = days.map { $0 == 1 ? " in a day" : $0 == 7 ? " in a week" : " in \($0) days" } ?? ""

@@ -137,8 +137,7 @@ public struct SegmentsController: Sendable {
             switch WebhookTarget.parse(url) {
             case .failure(let refusal): throw APIError(.unprocessableContent, code: "invalid_input", refusal.reason)
             case .success(let parsed):
-                let literal = WebhookTarget.Address(literal: parsed.host) ?? (parsed.host.lowercased() == "localhost" || parsed.host.lowercased().hasSuffix(".localhost") ? WebhookTarget.Address(literal: "127.0.0.1") : nil)
-                if let literal, let why = networks.refusal(literal) {
+                if let literal = WebhookTarget.addressWithoutLookup(parsed.host), let why = networks.refusal(literal) {
                     throw APIError(.unprocessableContent, code: "invalid_input", "webhooks cannot be delivered to \(parsed.host): \(why)")
                 }
             }

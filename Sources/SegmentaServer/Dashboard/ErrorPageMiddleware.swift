@@ -27,11 +27,13 @@ struct ErrorPageMiddleware: RouterMiddleware {
         }
     }
 
-    /// A browser asking for a page: a GET outside the API, ingestion and asset routes that accepts HTML.
+    /// A browser asking for a page: a GET outside the API, ingestion and asset routes that accepts
+    /// HTML (a browser's Accept, `*/*` as curl sends, or none).
     static func wantsPage(_ request: Request) -> Bool {
         let path = request.uri.path
-        guard request.method == .get, request.headers[.accept]?.contains("text/html") == true else { return false }
-        return !["/api/", "/v1/", "/batch", "/capture", "/i/v0", "/assets/", "/ui/", "/metrics", "/health", "/openapi.json"].contains { path.hasPrefix($0) }
+        let accept = request.headers[.accept]
+        guard request.method == .get, accept == nil || accept?.contains("text/html") == true || accept?.contains("*/*") == true else { return false }
+        return !["/api/", "/v1/", "/batch", "/capture", "/i/v0", "/e/", "/flags", "/decide", "/assets/", "/ui/", "/metrics", "/health", "/openapi.json"].contains { path.hasPrefix($0) }
     }
 
     static func page(_ renderer: PageRenderer, status: HTTPResponse.Status, message: String) -> String {

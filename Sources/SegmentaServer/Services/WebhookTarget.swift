@@ -86,6 +86,8 @@ public enum WebhookTarget {
                 case (224...239, _): return .multicast
                 case (255, 255) where b[2] == 255 && b[3] == 255: return .multicast
                 case (192, 0) where b[2] == 0: return .reserved
+                // Documentation ranges (RFC 5737): TEST-NET-1, -2 and -3 never reach a real receiver.
+                case (192, 0) where b[2] == 2, (198, 51) where b[2] == 100, (203, 0) where b[2] == 113: return .reserved
                 case (240...255, _), (198, 18...19): return .reserved
                 default: return .global
                 }
@@ -138,6 +140,20 @@ public enum WebhookTarget {
         var target = url.path.isEmpty ? "/" : url.path
         if let q = url.query { target += "?" + q }
         return .success(Parsed(scheme: scheme, host: host, port: port, target: target))
+    }
+
+    /// The address a host names without a DNS lookup: an IP literal; the numeric forms resolvers
+    /// also take (`2130706433`, `0x7f000001`, `127.1`, `0177.0.0.1`, as inet_aton reads them); or
+    /// `localhost` and its subdomains, with or without a final dot. Nil for any other name.
+    public static func addressWithoutLookup(_ host: String) -> Address? {
+        var h = host.lowercased()
+        while h.count > 1 && h.hasSuffix(".") { h.removeLast() }
+        if let literal = Address(literal: h) { return literal }
+        if h == "localhost" || h.hasSuffix(".localhost") { return Address(literal: "127.0.0.1") }
+        guard h.first?.isNumber == true, h.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == "x" }) else { return nil }
+        var v4 = in_addr()
+        guard inet_aton(h, &v4) != 0 else { return nil }
+        return Address(bytes: withUnsafeBytes(of: &v4) { Array($0) })
     }
 
     /// The addresses a host resolves to (a literal resolves to itself). Blocking: call off the event loop.
