@@ -77,6 +77,17 @@ func fuzzOrders(_ bytes: UnsafeBufferPointer<UInt8>) {
         if orders.count > report.rowsRead { violated("more orders than rows read") }
         for o in orders where !o.amount.isFinite { violated("a non-finite amount was accepted") }
     }
+    // Other locales' dates and decimal commas, and the date format read off the file.
+    var local = OrderColumns()
+    local.decimal = .comma
+    for format in DateFormat.allCases {
+        local.dateFormat = format
+        if let (orders, _) = try? OrderFileScan.orders(bytes, options: DelimitedFileOptions(delimiter: .byte(UInt8(ascii: ";"))), columns: local, policy: .skip, fileName: "fuzz.csv", parallelism: 1) {
+            for o in orders where !o.amount.isFinite { violated("a non-finite amount was accepted (decimal comma)") }
+        }
+    }
+    local.detectDateFormat = true
+    _ = try? OrderFileScan.orders(bytes, options: DelimitedFileOptions(), columns: local, policy: .skip, fileName: "fuzz.csv", parallelism: 1)
 }
 
 /// A profiles CSV: types inferred, rows read or reported.

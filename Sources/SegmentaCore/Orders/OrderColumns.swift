@@ -10,6 +10,15 @@ public struct OrderColumns: Sendable, Equatable {
     public var orderID: String?
     /// The currency column (optional); default `currency` when present.
     public var currency: String?
+    /// How dates are written (`--date-format`); ISO-8601 by default.
+    public var dateFormat: DateFormat = .iso
+    /// Read the date format off the file (`--date-format auto`): never a guess, an ambiguous file is refused.
+    public var detectDateFormat = false
+    /// The amounts' decimal separator (`--decimal`).
+    public var decimal: DecimalMark = .point
+    /// False for the analyses that count orders without their value (cohorts, BG/NBD): a file
+    /// without an amount column reads as amounts of 0.
+    public var requireAmount = true
 
     /// Creates a mapping; nil means the default name.
     public init(customer: String? = nil, date: String? = nil, amount: String? = nil, orderID: String? = nil, currency: String? = nil) {
@@ -37,12 +46,15 @@ public struct OrderColumns: Sendable, Equatable {
             }
             return i
         }
+        if names.count == 1, let other = [(";", "';'"), ("\t", "tab"), ("|", "'|'")].first(where: { names[0].contains($0.0) }) {
+            throw SegmentaError(.invalidInput, "the header \"\(names[0])\" is one column: the file is separated by \(other.1 == "tab" ? "tabs" : other.1); read it with --delimiter \(other.1)")
+        }
         let c = try require(customer, defaults: ["customer_id"], flag: "--customer-column")
         let d = try require(date, defaults: ["date", "timestamp"], flag: "--date-column")
-        let a = try require(amount, defaults: ["amount"], flag: "--amount-column")
+        let a = requireAmount ? try require(amount, defaults: ["amount"], flag: "--amount-column") : try find(amount, defaults: ["amount"], flag: "--amount-column")
         let o = try find(orderID, defaults: ["order_id"], flag: "--order-id-column")
         let cur = try find(currency, defaults: ["currency"], flag: "--currency-column")
-        return OrderLayout(names: names, customer: c, date: d, amount: a, orderID: o, currency: cur)
+        return OrderLayout(names: names, customer: c, date: d, amount: a, orderID: o, currency: cur, dateFormat: dateFormat, decimal: decimal)
     }
 }
 
@@ -50,9 +62,11 @@ public struct OrderColumns: Sendable, Equatable {
 public struct OrderLayout: Sendable, Equatable {
     /// All column names.
     public var names: [String]
-    /// Field indexes.
-    public var customer: Int, date: Int, amount: Int, orderID: Int?, currency: Int?
+    /// Field indexes (no amount column: amounts of 0).
+    public var customer: Int, date: Int, amount: Int?, orderID: Int?, currency: Int?
+    /// How the dates and amounts are written.
+    public var dateFormat: DateFormat = .iso, decimal: DecimalMark = .point
 
     /// The number of fields a row needs.
-    public var requiredFieldCount: Int { max(customer, date, amount, orderID ?? 0, currency ?? 0) + 1 }
+    public var requiredFieldCount: Int { max(customer, date, amount ?? 0, orderID ?? 0, currency ?? 0) + 1 }
 }

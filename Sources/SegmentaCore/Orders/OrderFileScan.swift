@@ -27,7 +27,7 @@ public enum OrderFileScan {
         consumed: (@Sendable (Range<Int>) -> Void)? = nil
     ) throws(SegmentaError) -> (totals: CustomerTotals, report: ScanReport) {
         let (names, dataStart, dataLine) = try options.layout(of: buffer)
-        let layout = try columns.resolve(in: names)
+        let layout = try detectingDateFormat(columns, in: buffer, options: options).resolve(in: names)
         let ranges = chunkRanges(buffer, from: dataStart, options: options, parallelism: parallelism)
         // Later chunks number their lines from 1; issues are renumbered afterwards, if any.
         let firstLines = ranges.indices.map { $0 == 0 ? dataLine : 1 }
@@ -89,7 +89,7 @@ public enum OrderFileScan {
     ) throws(SegmentaError) -> (orders: [Order], report: ScanReport) {
         let (names, dataStart, headerDataLine) = try options.layout(of: buffer)
         let dataLine = firstLine ?? headerDataLine
-        let layout = try columns.resolve(in: names)
+        let layout = try detectingDateFormat(columns, in: buffer, options: options).resolve(in: names)
         let ranges = chunkRanges(buffer, from: dataStart, options: options, parallelism: parallelism)
         let firstLines = ranges.indices.map { $0 == 0 ? dataLine : 1 }
         let results = ChunkResults<([Order], ScanReport, SegmentaError?)>(count: ranges.count, empty: ([], ScanReport(), nil))
@@ -146,6 +146,7 @@ public enum OrderFileScan {
         notAfter: Timestamp? = nil,
         _ body: ([Order]) throws -> Void
     ) throws -> ScanReport {
+        let columns = try detectingDateFormat(columns, in: buffer, options: options)
         let (header, dataStart, dataLine) = try options.layout(of: buffer)
         let segmentOptions = DelimitedFileOptions(delimiter: options.delimiter, hasHeader: false, columnNames: header)
         var segments: [Range<Int>] = []
@@ -176,6 +177,45 @@ public enum OrderFileScan {
             consumed?(segment)
         }
         return report
+    }
+
+    /// `columns` with its date format read off the file when it asks for detection (`--date-format
+    /// auto`): one pass over the date column; an ambiguous file (every date reads both ways) is
+    /// refused, never guessed.
+    public static func detectingDateFormat(_ columns: OrderColumns, in buffer: UnsafeBufferPointer<UInt8>,
+                                           options: DelimitedFileOptions) throws(SegmentaError) -> OrderColumns {
+        guard columns.detectDateFormat else { return columns }
+        let (names, dataStart, dataLine) = try options.layout(of: buffer)
+        let date = try columns.resolve(in: names).date
+        var detector = DateFormat.Detector()
+        var example: String?
+        var failure: SegmentaError?
+        do {
+            try CSVScanner.scan(UnsafeBufferPointer(rebasing: buffer[dataStart...]), delimiter: options.delimiter, firstLine: dataLine) { record in
+                guard record.count > date else { return true }
+                let bytes = record.bytes(date)
+                if example == nil { example = String(decoding: bytes, as: UTF8.self) }
+                do throws(Timestamp.ParseFailure) { try detector.add(bytes) } catch {
+                    failure = SegmentaError(.invalidInput, "line \(record.line), column \(names[date]): \(error.reason)")
+                    return false
+                }
+                return true
+            }
+        } catch {
+            throw SegmentaError(.invalidInput, "\(error)")
+        }
+        if let failure { throw failure }
+        var out = columns
+        out.detectDateFormat = false
+        let found: DateFormat?
+        do throws(Timestamp.ParseFailure) { found = try detector.result() } catch {
+            throw SegmentaError(.invalidInput, "--date-format auto: \(error.reason)")
+        }
+        guard let found else {
+            throw SegmentaError(.invalidInput, "every date of the file reads both as month/day and as day/month (as \(example ?? "01/02/2024")): say which with --date-format %m/%d/%Y or %d/%m/%Y")
+        }
+        out.dateFormat = found
+        return out
     }
 
     static func chunkRanges(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, options: DelimitedFileOptions, parallelism: Int) -> [Range<Int>] {

@@ -53,20 +53,27 @@ public enum OrderReader {
                 let dateBytes = record.bytes(layout.date)
                 let timestamp: Timestamp
                 do throws(Timestamp.ParseFailure) {
-                    timestamp = try Timestamp.parse(bytes: dateBytes)
+                    timestamp = try layout.dateFormat.parse(dateBytes)
                 } catch {
-                    return issue(RowIssue(line: record.line, column: layout.names[layout.date],
-                                          reason: "\"\(String(decoding: dateBytes, as: UTF8.self))\" is not a date: \(error.reason)"))
+                    let text = String(decoding: dateBytes, as: UTF8.self)
+                    let hint = layout.dateFormat == .iso && DateFormat.parts(dateBytes) != nil
+                        ? " (a day/month date: read the file with --date-format %m/%d/%Y, %d/%m/%Y, or auto)" : ""
+                    return issue(RowIssue(line: record.line, column: layout.names[layout.date], reason: "\"\(text)\" is not a date: \(error.reason)\(hint)"))
                 }
                 if let notAfter, timestamp.milliseconds > notAfter {
                     return issue(RowIssue(line: record.line, column: layout.names[layout.date],
                                           reason: "\"\(String(decoding: dateBytes, as: UTF8.self))\" is in the future (more than a day after this machine's clock); fix the date, or pass --allow-future if the file really holds orders to come"))
                 }
-                let amountBytes = record.bytes(layout.amount)
-                guard let amount = DecimalParser.double(amountBytes) else {
-                    let text = String(decoding: amountBytes, as: UTF8.self)
-                    return issue(RowIssue(line: record.line, column: layout.names[layout.amount],
-                                          reason: text.isEmpty ? "the amount is empty" : "\"\(text)\" is not a number (write amounts like 12.50, without currency signs or thousands separators)"))
+                var amount = 0.0
+                if let column = layout.amount {
+                    let amountBytes = record.bytes(column)
+                    guard let value = layout.decimal.double(amountBytes) else {
+                        let text = String(decoding: amountBytes, as: UTF8.self)
+                        let hint = layout.decimal == .point && text.contains(",") ? "; amounts written 12,50 need --decimal comma" : ""
+                        return issue(RowIssue(line: record.line, column: layout.names[column],
+                                              reason: text.isEmpty ? "the amount is empty" : "\"\(text)\" is not a number (write amounts like 12.50, without currency signs or thousands separators\(hint))"))
+                    }
+                    amount = value
                 }
                 visit(Row(record: record, customer: customer, timestamp: timestamp, amount: amount))
                 return true

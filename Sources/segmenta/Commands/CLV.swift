@@ -59,6 +59,7 @@ extension Segmenta {
                         let (o, report) = try FileBytes.with(orders) { bytes in
                             try OrderFileScan.orders(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, policy: orderFile.errors.onError, fileName: orders)
                         }
+                        try report.requireRows(in: orders)
                         if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
                         list = o
                     } else {

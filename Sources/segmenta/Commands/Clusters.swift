@@ -58,6 +58,7 @@ extension Segmenta {
                     let (totals, report) = try FileBytes.with(orders) { bytes in
                         try OrderFileScan.totals(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, policy: orderFile.errors.onError, fileName: orders)
                     }
+                    try report.requireRows(in: orders)
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
                     let rfm = try RFMScorer.score(totals)
                     data = FeatureMatrix(ids: rfm.customers.map(\.customerID), names: ["recency", "frequency", "monetary"],

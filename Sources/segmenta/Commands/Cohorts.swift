@@ -35,9 +35,13 @@ extension Segmenta {
             try await reportingErrors {
                 let cells: [CohortRetention.Cell]
                 if let orders {
+                    // Retention counts orders, not their value: a file of customer ids and dates is enough.
+                    var columns = orderFile.mapping.columns
+                    columns.requireAmount = false
                     let (list, report) = try FileBytes.with(orders) { bytes in
-                        try OrderFileScan.orders(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, policy: orderFile.errors.onError, fileName: orders)
+                        try OrderFileScan.orders(bytes, options: orderFile.format.options, columns: columns, policy: orderFile.errors.onError, fileName: orders)
                     }
+                    try report.requireRows(in: orders)
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
                     cells = CohortRetention.compute(activity: list.filter { $0.amount >= 0 }.map { .init(customerID: $0.customerID, timestamp: $0.timestamp) }, period: period)
                 } else {

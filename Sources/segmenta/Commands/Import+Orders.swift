@@ -41,6 +41,7 @@ extension Segmenta.Import {
                             try emit(orders)
                             done += orders.count
                         }
+                        try report.requireRows(in: file)   // inside the transaction: nothing is written
                         progress.phase("writing \(Fmt.thousands(done)) orders in key order and indexing them…")
                     }
                 }

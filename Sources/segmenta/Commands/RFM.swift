@@ -47,6 +47,7 @@ extension Segmenta {
                                                  policy: orderFile.errors.onError, fileName: orders, parallelism: 2, refunds: refunds,
                                                  consumed: { release($0) })
                     }
+                    try report.requireRows(in: orders)
                     if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary); first: \(report.issues[0])") }
                     result = try RFMScorer.score(totals, asOf: asOf, options: options)
                 } else {

@@ -27,9 +27,11 @@ extension Segmenta {
                 var source: String
                 var db: (any Storage)?
                 if let orders {
-                    (list, _) = try FileBytes.with(orders) { bytes in
+                    let report: ScanReport
+                    (list, report) = try FileBytes.with(orders) { bytes in
                         try OrderFileScan.orders(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, policy: orderFile.errors.onError, fileName: orders)
                     }
+                    try report.requireRows(in: orders)
                     source = orders
                 } else {
                     let opened = try await store.storage()

@@ -130,9 +130,23 @@ struct OrderColumnOptions: ParsableArguments {
     var orderIdColumn: String?
     @Option(help: ArgumentHelp("The currency column (default currency, if present).", valueName: "name"))
     var currencyColumn: String?
+    @Option(help: ArgumentHelp("How dates are written: %Y-%m-%d (ISO, the default), %m/%d/%Y (12/31/2024), %d/%m/%Y (31/12/2024, 31.12.2024), or auto (read off the file; a file whose every date reads both ways is refused).", valueName: "format"))
+    var dateFormat = "%Y-%m-%d"
+    @Option(help: ArgumentHelp("The amounts' decimal separator: point (12.50) or comma (12,50 and 1.234,56).", valueName: "mark"))
+    var decimal: DecimalMark = .point
+
+    func validate() throws {
+        guard dateFormat.lowercased() == "auto" || DateFormat(name: dateFormat) != nil else {
+            throw ValidationError("--date-format \"\(dateFormat)\" is not one of %Y-%m-%d, %m/%d/%Y, %d/%m/%Y, auto")
+        }
+    }
 
     var columns: OrderColumns {
-        OrderColumns(customer: customerColumn, date: dateColumn, amount: amountColumn, orderID: orderIdColumn, currency: currencyColumn)
+        var c = OrderColumns(customer: customerColumn, date: dateColumn, amount: amountColumn, orderID: orderIdColumn, currency: currencyColumn)
+        c.dateFormat = DateFormat(name: dateFormat) ?? .iso
+        c.detectDateFormat = dateFormat.lowercased() == "auto"
+        c.decimal = decimal
+        return c
     }
 }
 
@@ -157,6 +171,7 @@ func parseAsOf(_ text: String?, flag: String = "--as-of") throws -> Timestamp? {
 }
 
 extension ErrorPolicy: ExpressibleByArgument {}
+extension DecimalMark: ExpressibleByArgument {}
 extension CohortPeriod: ExpressibleByArgument {}
 extension RefundPolicy: ExpressibleByArgument {}
 
@@ -171,5 +186,15 @@ enum CreatedStores {
         for path in paths.withLock({ p in defer { p = [] }; return p }) {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
+    }
+}
+
+extension ScanReport {
+    /// Refuses a file that gave no valid row (a header alone, or every row skipped): an analysis of
+    /// nothing would print "0 customers as of 1970-01-01" and exit 0.
+    func requireRows(in file: String) throws {
+        guard rowsValid == 0 else { return }
+        if rowsRead == 0 { throw CLIError("\(file) has no rows after its header: there is nothing to read") }
+        throw CLIError("no valid row in \(file): \(issueSummary), so nothing is left to use\(issues.first.map { "; the first: \($0)" } ?? "")")
     }
 }

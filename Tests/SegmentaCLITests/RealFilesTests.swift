@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import segmenta
+
+/// Files as people have them: US and European dates, decimal commas, `;` files, files without an
+/// amount, empty files. Each expected figure is worked out by hand from the file in the test.
+@Suite struct RealFilesTests {
+    func file(_ name: String, _ text: String) throws -> String {
+        let url = try CLI.folder().appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// a: 2 orders (10 + 12.50) on 2024-12-30 and 2024-12-31; b: one of 1,234.56 on 2024-11-02.
+    func rfm(_ path: String, _ extra: [String] = []) async throws -> [String: (Int, Double)] {
+        let run = await CLI.run(["rfm", "--orders", path, "--format", "csv"] + extra)
+        #expect(run.status == 0, "\(run.err)")
+        var out: [String: (Int, Double)] = [:]
+        for line in run.out.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",")
+            out[String(f[0])] = (Int(f[2]) ?? -1, Double(f[3]) ?? -1)   // customer_id,recency,frequency,monetary,…
+        }
+        return out
+    }
+
+    @Test func usAndEuropeanDatesAndDecimalCommasReadAsTheSameOrders() async throws {
+        let iso = try file("iso.csv", "customer_id,date,amount\na,2024-12-30,10\na,2024-12-31,12.50\nb,2024-11-02,1234.56\n")
+        let us = try file("us.csv", "customer_id,date,amount\na,12/30/2024,10\na,12/31/2024,12.50\nb,11/02/2024,1234.56\n")
+        let eu = try file("eu.csv", "customer_id;date;amount\na;30.12.2024;10\na;31.12.2024;12,50\nb;02.11.2024;1.234,56\n")
+        let expected = try await rfm(iso)
+        #expect(expected["a"]?.0 == 2 && expected["a"]?.1 == 22.5 && expected["b"]?.1 == 1234.56)
+        for (path, extra) in [(us, ["--date-format", "%m/%d/%Y"]), (us, ["--date-format", "auto"]),
+                              (eu, ["--delimiter", ";", "--date-format", "%d/%m/%Y", "--decimal", "comma"]),
+                              (eu, ["--delimiter", ";", "--date-format", "auto", "--decimal", "comma"])] {
+            let got = try await rfm(path, extra)
+            #expect(got.mapValues { "\($0.0) \($0.1)" } == expected.mapValues { "\($0.0) \($0.1)" }, "\(extra)")
+        }
+    }
+
+    @Test func whatIsWrongSaysHowToReadIt() async throws {
+        // A US file read as ISO: the error names the option.
+        let us = try file("us.csv", "customer_id,date,amount\na,12/31/2024,10\n")
+        var run = await CLI.run(["rfm", "--orders", us])
+        #expect(run.status == 1 && run.err.contains("--date-format"), "\(run.err)")
+        // Every date reads both ways: never a guess.
+        let ambiguous = try file("amb.csv", "customer_id,date,amount\na,01/02/2024,10\nb,03/04/2024,5\n")
+        run = await CLI.run(["rfm", "--orders", ambiguous, "--date-format", "auto"])
+        #expect(run.status == 1 && run.err.contains("reads both as month/day and as day/month") && run.err.contains("01/02/2024"), "\(run.err)")
+        // Day-first and month-first in one file.
+        let mixed = try file("mixed.csv", "customer_id,date,amount\na,31/01/2024,10\nb,01/31/2024,5\n")
+        run = await CLI.run(["rfm", "--orders", mixed, "--date-format", "auto"])
+        #expect(run.status == 1 && run.err.contains("mixes day-first dates (31/01/2024) and month-first dates (01/31/2024)"), "\(run.err)")
+        // A ; file read with the default delimiter: the delimiter is named.
+        let semicolons = try file("semi.csv", "customer_id;date;amount\na;2024-12-31;10\n")
+        run = await CLI.run(["rfm", "--orders", semicolons])
+        #expect(run.status == 1 && run.err.contains("--delimiter ';'"), "\(run.err)")
+        let tabs = try file("tabs.tsv", "customer_id\tdate\tamount\na\t2024-12-31\t10\n")
+        run = await CLI.run(["rfm", "--orders", tabs])
+        #expect(run.status == 1 && run.err.contains("--delimiter tab"), "\(run.err)")
+        // A decimal comma read as a point.
+        let comma = try file("comma.csv", "customer_id;date;amount\na;2024-12-31;12,50\n")
+        run = await CLI.run(["rfm", "--orders", comma, "--delimiter", ";"])
+        #expect(run.status == 1 && run.err.contains("--decimal comma"), "\(run.err)")
+        run = await CLI.run(["rfm", "--orders", comma, "--date-format", "%b %d"])
+        #expect(run.status == 64 && run.err.contains("--date-format"), "\(run.err)")
+    }
+
+    @Test func emptyInputsAndSkipsThatKeepNothingAreErrors() async throws {
+        let headerOnly = try file("empty.csv", "customer_id,date,amount\n")
+        for command in [["rfm"], ["lifecycle"], ["clv"], ["cohorts"]] {
+            let run = await CLI.run(command + ["--orders", headerOnly])
+            #expect(run.status == 1 && run.err.contains("has no rows after its header"), "\(command): \(run.err)")
+            #expect(!run.out.contains("1970-01-01"))
+        }
+        let allBad = try file("bad.csv", "customer_id,date,amount\na,not-a-date,10\nb,2024-01-01,ten\n")
+        let run = await CLI.run(["rfm", "--orders", allBad, "--on-error", "skip"])
+        #expect(run.status == 1 && run.err.contains("no valid row") && run.err.contains("2 bad rows"), "\(run.err)")
+        // An import of nothing changes nothing and leaves no store behind.
+        let db = try CLI.folder().appendingPathComponent("s.sqlite").path
+        let imported = await CLI.run(["import", "orders", headerOnly, "--db", db])
+        #expect(imported.status == 1 && imported.err.contains("has no rows after its header"), "\(imported.err)")
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
+    @Test func cohortsOfAFileWithoutAmountsCountItsOrders() async throws {
+        // lifetimes' example_transactions.csv has only date and id: a's first month is Jan, back in Feb; b only in Jan.
+        let path = try file("tx.csv", "date,id\n2024-01-05,a\n2024-02-10,a\n2024-01-20,b\n")
+        let run = await CLI.run(["cohorts", "--orders", path, "--customer-column", "id", "--format", "csv"])
+        #expect(run.status == 0, "\(run.err)")
+        // January's cohort: 2 customers, both active in month 0, one (a) in month 1.
+        #expect(run.out == "cohort,period,size,active,retention\n2024-01,0,2,2,1\n2024-01,1,2,1,0.5\n", "\(run.out)")
+    }
+}
