@@ -4,15 +4,17 @@ import Testing
 
 /// Files as people have them: US and European dates, decimal commas, `;` files, files without an
 /// amount, empty files. Each expected figure is worked out by hand from the file in the test.
-@Suite struct RealFilesTests {
-    func file(_ name: String, _ text: String) throws -> String {
+/// In ``CommandLineTests``, whose tests run one at a time (a failing command removes the stores
+/// this process created).
+extension CommandLineTests {
+    func realFile(_ name: String, _ text: String) throws -> String {
         let url = try CLI.folder().appendingPathComponent(name)
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
     }
 
     /// a: 2 orders (10 + 12.50) on 2024-12-30 and 2024-12-31; b: one of 1,234.56 on 2024-11-02.
-    func rfm(_ path: String, _ extra: [String] = []) async throws -> [String: (Int, Double)] {
+    func rfmFromFile(_ path: String, _ extra: [String] = []) async throws -> [String: (Int, Double)] {
         let run = await CLI.run(["rfm", "--orders", path, "--format", "csv"] + extra)
         #expect(run.status == 0, "\(run.err)")
         var out: [String: (Int, Double)] = [:]
@@ -24,41 +26,41 @@ import Testing
     }
 
     @Test func usAndEuropeanDatesAndDecimalCommasReadAsTheSameOrders() async throws {
-        let iso = try file("iso.csv", "customer_id,date,amount\na,2024-12-30,10\na,2024-12-31,12.50\nb,2024-11-02,1234.56\n")
-        let us = try file("us.csv", "customer_id,date,amount\na,12/30/2024,10\na,12/31/2024,12.50\nb,11/02/2024,1234.56\n")
-        let eu = try file("eu.csv", "customer_id;date;amount\na;30.12.2024;10\na;31.12.2024;12,50\nb;02.11.2024;1.234,56\n")
-        let expected = try await rfm(iso)
+        let iso = try realFile("iso.csv", "customer_id,date,amount\na,2024-12-30,10\na,2024-12-31,12.50\nb,2024-11-02,1234.56\n")
+        let us = try realFile("us.csv", "customer_id,date,amount\na,12/30/2024,10\na,12/31/2024,12.50\nb,11/02/2024,1234.56\n")
+        let eu = try realFile("eu.csv", "customer_id;date;amount\na;30.12.2024;10\na;31.12.2024;12,50\nb;02.11.2024;1.234,56\n")
+        let expected = try await rfmFromFile(iso)
         #expect(expected["a"]?.0 == 2 && expected["a"]?.1 == 22.5 && expected["b"]?.1 == 1234.56)
         for (path, extra) in [(us, ["--date-format", "%m/%d/%Y"]), (us, ["--date-format", "auto"]),
                               (eu, ["--delimiter", ";", "--date-format", "%d/%m/%Y", "--decimal", "comma"]),
                               (eu, ["--delimiter", ";", "--date-format", "auto", "--decimal", "comma"])] {
-            let got = try await rfm(path, extra)
+            let got = try await rfmFromFile(path, extra)
             #expect(got.mapValues { "\($0.0) \($0.1)" } == expected.mapValues { "\($0.0) \($0.1)" }, "\(extra)")
         }
     }
 
     @Test func whatIsWrongSaysHowToReadIt() async throws {
         // A US file read as ISO: the error names the option.
-        let us = try file("us.csv", "customer_id,date,amount\na,12/31/2024,10\n")
+        let us = try realFile("us.csv", "customer_id,date,amount\na,12/31/2024,10\n")
         var run = await CLI.run(["rfm", "--orders", us])
         #expect(run.status == 1 && run.err.contains("--date-format"), "\(run.err)")
         // Every date reads both ways: never a guess.
-        let ambiguous = try file("amb.csv", "customer_id,date,amount\na,01/02/2024,10\nb,03/04/2024,5\n")
+        let ambiguous = try realFile("amb.csv", "customer_id,date,amount\na,01/02/2024,10\nb,03/04/2024,5\n")
         run = await CLI.run(["rfm", "--orders", ambiguous, "--date-format", "auto"])
         #expect(run.status == 1 && run.err.contains("reads both as month/day and as day/month") && run.err.contains("01/02/2024"), "\(run.err)")
         // Day-first and month-first in one file.
-        let mixed = try file("mixed.csv", "customer_id,date,amount\na,31/01/2024,10\nb,01/31/2024,5\n")
+        let mixed = try realFile("mixed.csv", "customer_id,date,amount\na,31/01/2024,10\nb,01/31/2024,5\n")
         run = await CLI.run(["rfm", "--orders", mixed, "--date-format", "auto"])
         #expect(run.status == 1 && run.err.contains("mixes day-first dates (31/01/2024) and month-first dates (01/31/2024)"), "\(run.err)")
         // A ; file read with the default delimiter: the delimiter is named.
-        let semicolons = try file("semi.csv", "customer_id;date;amount\na;2024-12-31;10\n")
+        let semicolons = try realFile("semi.csv", "customer_id;date;amount\na;2024-12-31;10\n")
         run = await CLI.run(["rfm", "--orders", semicolons])
         #expect(run.status == 1 && run.err.contains("--delimiter ';'"), "\(run.err)")
-        let tabs = try file("tabs.tsv", "customer_id\tdate\tamount\na\t2024-12-31\t10\n")
+        let tabs = try realFile("tabs.tsv", "customer_id\tdate\tamount\na\t2024-12-31\t10\n")
         run = await CLI.run(["rfm", "--orders", tabs])
         #expect(run.status == 1 && run.err.contains("--delimiter tab"), "\(run.err)")
         // A decimal comma read as a point.
-        let comma = try file("comma.csv", "customer_id;date;amount\na;2024-12-31;12,50\n")
+        let comma = try realFile("comma.csv", "customer_id;date;amount\na;2024-12-31;12,50\n")
         run = await CLI.run(["rfm", "--orders", comma, "--delimiter", ";"])
         #expect(run.status == 1 && run.err.contains("--decimal comma"), "\(run.err)")
         run = await CLI.run(["rfm", "--orders", comma, "--date-format", "%b %d"])
@@ -66,13 +68,13 @@ import Testing
     }
 
     @Test func emptyInputsAndSkipsThatKeepNothingAreErrors() async throws {
-        let headerOnly = try file("empty.csv", "customer_id,date,amount\n")
+        let headerOnly = try realFile("empty.csv", "customer_id,date,amount\n")
         for command in [["rfm"], ["lifecycle"], ["clv"], ["cohorts"]] {
             let run = await CLI.run(command + ["--orders", headerOnly])
             #expect(run.status == 1 && run.err.contains("has no rows after its header"), "\(command): \(run.err)")
             #expect(!run.out.contains("1970-01-01"))
         }
-        let allBad = try file("bad.csv", "customer_id,date,amount\na,not-a-date,10\nb,2024-01-01,ten\n")
+        let allBad = try realFile("bad.csv", "customer_id,date,amount\na,not-a-date,10\nb,2024-01-01,ten\n")
         let run = await CLI.run(["rfm", "--orders", allBad, "--on-error", "skip"])
         #expect(run.status == 1 && run.err.contains("no valid row") && run.err.contains("2 bad rows"), "\(run.err)")
         // An import of nothing changes nothing and leaves no store behind.
@@ -84,7 +86,7 @@ import Testing
 
     @Test func cohortsOfAFileWithoutAmountsCountItsOrders() async throws {
         // lifetimes' example_transactions.csv has only date and id: a's first month is Jan, back in Feb; b only in Jan.
-        let path = try file("tx.csv", "date,id\n2024-01-05,a\n2024-02-10,a\n2024-01-20,b\n")
+        let path = try realFile("tx.csv", "date,id\n2024-01-05,a\n2024-02-10,a\n2024-01-20,b\n")
         let run = await CLI.run(["cohorts", "--orders", path, "--customer-column", "id", "--format", "csv"])
         #expect(run.status == 0, "\(run.err)")
         // January's cohort: 2 customers, both active in month 0, one (a) in month 1.
