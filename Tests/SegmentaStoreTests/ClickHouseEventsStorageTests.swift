@@ -46,6 +46,37 @@ struct ClickHouseEventsStorageTests {
         return out
     }
 
+    /// A retried insert can leave a message twice on a shard, or on both: every acknowledged event
+    /// stays reachable through the pages, each once, and a full page is never taken for the last.
+    @Test func everyEventIsReachableThroughThePagesWhateverDuplicatesTheShardsHold() async throws {
+        try await ClickHouseCluster.with { events, url in
+            let primary = try SQLiteStore().backend
+            let split = ClickHouseEventsStorage(primary: primary, events: events)
+            var messages = [Message(kind: .identify, messageID: "i", userID: "u", traits: ["plan": "pro"], timestamp: Self.at.adding(days: -30))]
+            for i in 0..<1500 {
+                messages.append(Message(kind: .track, messageID: "e\(i)", userID: "u", event: "E", timestamp: Timestamp(milliseconds: Self.at.milliseconds - Int64(i) * 60_000)))
+            }
+            _ = try await split.apply(messages, source: "t", arrival: Self.at)
+            let client = ClickHouseClient(url), db = url.database
+            // Duplicates as a retried insert leaves them: through the Distributed table (the same shard),
+            // and written straight into each shard's table (the other shard too).
+            try await client.execute("INSERT INTO \(db).events SELECT * FROM \(db).events WHERE event = 'E' ORDER BY timestamp DESC LIMIT 3 SETTINGS insert_distributed_sync = 1")
+            for host in url.hosts {
+                try await client.execute("INSERT INTO \(db).events_local SELECT * FROM \(db).events WHERE event = 'E' ORDER BY timestamp LIMIT 4", on: host)
+            }
+            #expect(try await events.storedEvents() == 1500 + 3 + 4 * url.hosts.count)
+            let first = try #require(try await split.profileEvents("u", limit: 1000, cursor: nil))
+            #expect(first.events.count == 1000 && first.nextCursor != nil)
+            let newest = first.events.compactMap { $0["timestamp"]?.stringValue }
+            #expect(newest == newest.sorted(by: >) && newest.last == Timestamp(milliseconds: Self.at.milliseconds - 999 * 60_000).iso8601)
+            let all = try await Self.allEvents(split, "u", limit: 1000)
+            #expect(all.count == 1501)
+            let ids: [String] = all.map { line in String(line.split(separator: " ").last ?? "") }
+            #expect(Set(ids).count == 1501)   // each message once
+            #expect(try await split.profileDetail("u")?["event_counts"]?["by_event"]?["E"] == .number(1500))
+        }
+    }
+
     @Test(arguments: ContractBackend.available)
     func aStoreWithEventsInClickHouseAnswersAsOneThatKeepsThem(primaryBackend: ContractBackend) async throws {
         let f = try await ConditionSQLAgreementTests.fixture(seed: 3)
