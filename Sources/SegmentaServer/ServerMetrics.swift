@@ -10,6 +10,7 @@ public final class ServerMetrics: Sendable {
     let duplicates: Counter
     let mergesRefused: Counter
     let futureDated: Counter
+    let ingestWaiting: Gauge
     let erased: Counter
     let batchLatency: DurationHistogram
     let commitSize: ValueHistogram
@@ -22,6 +23,7 @@ public final class ServerMetrics: Sendable {
         accepted = registry.makeCounter(name: "segmenta_ingest_messages_accepted_total", help: "Messages stored (new).")
         duplicates = registry.makeCounter(name: "segmenta_ingest_messages_duplicate_total", help: "Messages already stored (same source and messageId).")
         mergesRefused = registry.makeCounter(name: "segmenta_identity_merges_refused_total", help: "identify messages that would have merged two identified profiles and did not.")
+        ingestWaiting = registry.makeGauge(name: "segmenta_ingest_waiting_seconds", help: "How long the oldest unacknowledged batch has waited for its commit (0 when none waits); /health answers 503 past 30 s.")
         futureDated = registry.makeCounter(name: "segmenta_ingest_messages_future_dated_total", help: "Messages dated more than a day after their arrival (after the sentAt correction): stored at their arrival, their own time kept as original_timestamp.")
         erased = registry.makeCounter(name: "segmenta_ingest_messages_erased_total", help: "Queued messages dropped at commit because their person was deleted after they arrived.")
         batchLatency = registry.makeDurationHistogram(name: "segmenta_ingest_request_duration_seconds",

@@ -166,6 +166,32 @@ struct IngestionTests {
         #expect(counts?["by_event"] == .object(["Exported": .number(1), "Shared": .number(1)]))
     }
 
+    @Test("/health answers 503 degraded while a batch waits longer than the limit for its commit, and ok once it is stored")
+    func healthSeesAStalledWriter() async throws {
+        let s = try TestServer()
+        let queue = IngestQueue(capacity: 100)
+        let router = Router(context: AppRequestContext.self)
+        SystemController(store: s.store.backend, metrics: s.parts.metrics, queue: queue, stalledAfter: .milliseconds(100)).addRoutes(to: router)
+        let held = Task { try await queue.submit(MessageBatch(messages: [Message(kind: .track, messageID: "h1", userID: "a", event: "E")], source: "t", arrival: .now)) }
+        while await queue.depth == 0 { await Task.yield() }
+        try await Task.sleep(for: .milliseconds(150))   // real time past the limit: what the check measures
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { r in
+                #expect(r.status == .serviceUnavailable)
+                #expect(r.json.objectValue?["status"] == .string("degraded") && r.json.objectValue?["ingest"] == .string("stalled"))
+                #expect((r.json.objectValue?["ingest_waiting_seconds"]?.numberValue ?? 0) >= 0.1)
+            }
+        }
+        await IngestWriter(queue: queue, store: s.store.backend, metrics: s.parts.metrics, logger: s.parts.logger).commitWaiting()
+        #expect(try await held.value.accepted == 1)
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.json.objectValue?["ingest_waiting_seconds"] == .number(0))
+            }
+        }
+    }
+
     @Test("a full commit queue refuses (503 upstream) instead of dropping; what was queued is committed")
     func backpressure() async throws {
         let s = try TestServer()

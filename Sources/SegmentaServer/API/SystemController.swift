@@ -1,4 +1,5 @@
 public import Hummingbird
+import Synchronization
 public import SegmentaCore
 public import SegmentaStore
 import NIOCore
@@ -8,34 +9,80 @@ public struct SystemController: Sendable {
     let store: any Storage
     let metrics: ServerMetrics
     let queue: IngestQueue
+    let stalledAfter: Duration
 
     /// The controller over the store, the metrics and the ingestion queue.
-    public init(store: any Storage, metrics: ServerMetrics, queue: IngestQueue) {
+    /// - Parameter stalledAfter: how long a batch may wait for its commit before `/health` says the
+    ///   ingestion is stalled (a group commit takes milliseconds).
+    public init(store: any Storage, metrics: ServerMetrics, queue: IngestQueue, stalledAfter: Duration = .seconds(30)) {
         self.store = store
         self.metrics = metrics
         self.queue = queue
+        self.stalledAfter = stalledAfter
     }
 
     /// `/health`, `/metrics` and `/openapi.json`, without a key.
     public func addRoutes(to router: Router<AppRequestContext>) {
-        let store = self.store, metrics = self.metrics, queue = self.queue
+        let store = self.store, metrics = self.metrics, queue = self.queue, stalledAfter = self.stalledAfter
         router.get("health") { _, _ in
+            let waiting = await queue.waiting, depth = await queue.depth
+            let ingest: [String: JSONValue] = ["ingest_queue": .number(Double(depth)), "ingest_waiting_seconds": .number((waiting.inSeconds * 10).rounded() / 10)]
             do {
-                var facts: [String: JSONValue] = (try await mapped { try await store.health() }).mapValues(JSONValue.string)
+                // Bounded: a database that does not answer is unavailable, not a health check that hangs.
+                var facts: [String: JSONValue] = (try await Self.within(.seconds(3)) { try await store.health() }).mapValues(JSONValue.string)
+                facts.merge(ingest) { _, new in new }
+                // A commit that waits this long is a writer the storage stopped answering: no 200 will come.
+                if waiting > stalledAfter {
+                    facts["status"] = .string("degraded")
+                    facts["ingest"] = .string("stalled")
+                    return Response.json(.object(facts), status: .serviceUnavailable)
+                }
                 facts["status"] = .string("ok")
-                facts["ingest_queue"] = .number(Double(await queue.depth))
                 return Response.json(.object(facts))
             } catch {
                 // No key is needed here: say that the database is unavailable, not why (the log has it).
-                return Response.json(.object(["status": .string("unavailable"), "database": .string("sqlite")]), status: .serviceUnavailable)
+                return Response.json(.object(["status": .string("unavailable"), "database": .string("unavailable")].merging(ingest) { _, new in new }),
+                                     status: .serviceUnavailable)
             }
         }
         router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            metrics.ingestWaiting.set(await queue.waiting.inSeconds)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
         }
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
+    }
+
+    /// `body`'s answer, or a timeout error once `limit` has passed. The probe runs in a task of its
+    /// own and is cancelled, not awaited, at the limit: a connection that never answers (the
+    /// storage-fault issue saw PostgreSQL's) must not hold the health check, which a task group
+    /// would, waiting for its child. The one unstructured task of the server, on purpose.
+    static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let waiter = Waiter<T>()
+        return try await withCheckedThrowingContinuation { c in
+            waiter.slot.withLock { $0 = c }
+            let probe = Task {
+                do {
+                    let value = try await body()
+                    waiter.take()?.resume(returning: value)
+                } catch {
+                    waiter.take()?.resume(throwing: error)
+                }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                guard let c = waiter.take() else { return }
+                probe.cancel()
+                c.resume(throwing: SegmentaError(.timeout, "no answer within \(limit)"))
+            }
+        }
+    }
+
+    /// The caller of ``within(_:_:)``, resumed once: by the answer or by the timer.
+    final class Waiter<T: Sendable>: Sendable {
+        let slot = Mutex<CheckedContinuation<T, any Error>?>(nil)
+        func take() -> CheckedContinuation<T, any Error>? { slot.withLock { $0.take() } }
     }
 }

@@ -144,7 +144,7 @@ public struct IngestController: Sendable {
         }
         let ids = Set(messages.flatMap { [$0.userID, $0.anonymousID, $0.previousID].compactMap { $0 } })
         let store = self.store
-        let suppressed = try await mapped { try await store.suppressed(among: ids) }
+        let suppressed = try await Self.fromStorage { try await store.suppressed(among: ids) }
         if !suppressed.isEmpty {
             let before = messages.count
             messages.removeAll { m in [m.userID, m.anonymousID, m.previousID].contains { $0.map(suppressed.contains) ?? false } }
@@ -188,10 +188,23 @@ public struct IngestController: Sendable {
     /// The active write key of a token, or a 401.
     func writeKey(_ token: String) async throws -> APIKey {
         let store = self.store
-        guard let key = try await mapped({ try await APIKeys.authenticate(token, in: store) }), key.kind == .write else {
+        guard let key = try await Self.fromStorage({ try await APIKeys.authenticate(token, in: store) }), key.kind == .write else {
             throw APIError.unauthorized("unknown or revoked write key; `segmenta keys create --kind write` makes one")
         }
         return key
+    }
+
+    /// A lookup in the store during ingestion: a storage that fails, or does not answer within 5 s,
+    /// is a `503` with `Retry-After` (the SDKs send again), never a `500` (they would give up) nor a
+    /// request left waiting for a database that is gone.
+    static func fromStorage<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await SystemController.within(.seconds(5), body)
+        } catch let e as SegmentaError where e.code == .invalidInput {
+            throw APIError(e)
+        } catch {
+            throw APIError(.serviceUnavailable, code: "storage_unavailable", "the store did not answer (nothing was stored); retry", headers: [.retryAfter: "2"])
+        }
     }
 
     /// The key of `Authorization: Basic base64("KEY:")` (a key sent without the colon works too).

@@ -21,6 +21,10 @@ public actor IngestQueue {
 
     private var jobs: [Job] = []
     private var queued = 0
+    /// When the oldest batch still waiting was queued.
+    private var oldestQueued: ContinuousClock.Instant?
+    /// When the commit under way started.
+    private var committingSince: ContinuousClock.Instant?
     private let closed = Atomic<Bool>(false)
     private let capacity: Int
     private let signal: AsyncStream<Void>
@@ -38,6 +42,7 @@ public actor IngestQueue {
         guard queued == 0 || queued + batch.messages.count <= capacity else { throw Full() }
         queued += batch.messages.count
         return try await withCheckedThrowingContinuation { c in
+            if jobs.isEmpty { oldestQueued = .now }
             jobs.append(Job(batch: batch, continuation: c))
             wake.yield()
         }
@@ -46,7 +51,19 @@ public actor IngestQueue {
     /// Everything waiting, emptying the queue.
     func takeAll() -> [Job] {
         defer { jobs = []; queued = 0 }
+        if !jobs.isEmpty { committingSince = oldestQueued ?? .now }
+        oldestQueued = nil
         return jobs
+    }
+
+    /// The commit under way ended (stored or failed).
+    func committed() { committingSince = nil }
+
+    /// How long the oldest unacknowledged batch has waited (queued or being committed): zero when
+    /// none waits. A group commit takes milliseconds; seconds mean the storage is not answering.
+    public var waiting: Duration {
+        guard let since = [committingSince, oldestQueued].compactMap({ $0 }).min() else { return .zero }
+        return .now - since
     }
 
     /// Messages waiting now.
@@ -107,5 +124,6 @@ public struct IngestWriter: Service {
             logger.error("group commit of \(jobs.count) batches failed, none acknowledged (the SDKs send them again): \(error)")
             for job in jobs { job.continuation.resume(throwing: error) }
         }
+        await queue.committed()
     }
 }
