@@ -82,6 +82,19 @@ import Testing
                                  zScores: [[-1.0, 0.2], [1.4, -0.3]], sizes: [50, 50])
         #expect(q.map(\.name) == ["Recently active", "Long inactive"])
     }
+
+    @Test func namesWithTheSameWordsInAnotherOrderAreNotTwoNames() {
+        // Both: high spend, high frequency, recent (the order of their sizes differs); clv tells them apart.
+        let features = ["rfm_monetary", "rfm_frequency", "rfm_recency", "clv"]
+        let p = Persona.describe(features: features, centroids: [[900, 12, 10, 400], [800, 14, 12, 100]],
+                                 zScores: [[1.2, 0.9, -0.7, 0.3], [0.9, 1.2, -0.7, -0.2]], sizes: [40, 60])
+        #expect(p[0].name == "High spenders, frequent buyers, recently active, high future value")
+        #expect(p[1].name == "Frequent buyers, high spenders, recently active, low future value")
+        // Alike in every direction: one wording (the larger's), told apart by size.
+        let q = Persona.describe(features: ["rfm_monetary", "rfm_frequency"], centroids: [[900, 12], [800, 14]],
+                                 zScores: [[1.2, 0.9], [0.9, 1.2]], sizes: [40, 60])
+        #expect(q.map(\.name) == ["Frequent buyers, high spenders (2 of 2)", "Frequent buyers, high spenders (1 of 2)"])
+    }
 }
 
 @Suite struct KMeansInputTests {

@@ -52,6 +52,48 @@ import SegmentaJobs
         #expect(later.tree.children[0].children[1].value == 0)
     }
 
+    @Test func aMemberSeesEveryConditionWhoseChangeAloneRemovesThem() async throws {
+        let db = try await Self.store()
+        _ = try await db.createSegment(try JSONTextParser.parse("""
+            {"name": "active-pros", "condition": {"all": [{"trait": "plan", "op": "eq", "value": "pro"},
+              {"event": "Logged In", "window": {"last_days": 7}, "op": "gte", "value": 2}, {"trait": "plan", "op": "exists", "value": true}]}}
+            """))
+        // ana holds all three: any one failing removes her, so all three are named, each alone.
+        let e = try await MembershipExplanation.run(db, segment: "active-pros", profile: "ana", asOf: Self.at)
+        #expect(e.member && e.eachAlone)
+        #expect(e.blocking.count == 3 && e.blocking.map(\.kind) == ["trait", "event", "trait"])
+        #expect(e.lines.contains("It would leave if any one of these stopped holding:"))
+        #expect(e.json.objectValue?["blocking_each_alone"] == .bool(true))
+        // In "engaged" through both branches: no single change removes her; both must change.
+        let both = try await MembershipExplanation.run(db, segment: "engaged", profile: "ana", asOf: Self.at)
+        #expect(both.member && !both.eachAlone && both.blocking.count == 2)
+        #expect(both.lines.contains("It would leave if all of these stopped holding:"))
+    }
+
+    @Test func asSeenExplainsTheLastRefreshAndSaysWhatNowWouldChange() async throws {
+        let db = try await Self.store()
+        _ = try await db.createSegment(try JSONTextParser.parse("""
+            {"name": "active-pro", "condition": {"all": [{"trait": "plan", "op": "eq", "value": "pro"},
+              {"event": "Logged In", "window": {"last_days": 7}, "op": "gte", "value": 2}]}}
+            """))
+        // Refreshed ten days ago, before ana's three logins: the list does not have her; now she qualifies.
+        _ = try await db.refresh("active-pro", asOf: Self.at.adding(days: -10))
+        let e = try await MembershipExplanation.asSeen(db, segment: "active-pro", profile: "ana", now: Self.at)
+        #expect(e.refreshedAsOf == Self.at.adding(days: -10) && e.asOf == Self.at.adding(days: -10))
+        #expect(e.listed == false && !e.member && e.live == true)
+        #expect(e.lines.first == "ana is not in \"active-pro\" as of its last refresh (\(Self.at.adding(days: -10).iso8601)):")
+        #expect(e.lines.last == "As of now the condition holds: the next refresh will add them to \"active-pro\".")
+        #expect(e.json.objectValue?["listed"] == .bool(false) && e.json.objectValue?["live"] == .bool(true))
+        // After a refresh as of now, the two answers agree and nothing more is said.
+        _ = try await db.refresh("active-pro", asOf: Self.at)
+        let now = try await MembershipExplanation.asSeen(db, segment: "active-pro", profile: "ana", now: Self.at)
+        #expect(now.listed == true && now.member && now.live == true && !now.lines.contains { $0.hasPrefix("As of now") })
+        // Never refreshed: explained as of now, as before.
+        _ = try await db.createSegment(try JSONTextParser.parse(#"{"name": "pros", "condition": {"trait": "plan", "op": "eq", "value": "pro"}}"#))
+        let fresh = try await MembershipExplanation.asSeen(db, segment: "pros", profile: "ana", now: Self.at)
+        #expect(fresh.refreshedAsOf == nil && fresh.member && fresh.asOf == Self.at)
+    }
+
     @Test func unknownSegmentsAndPeopleAreNamed() async throws {
         let db = try await Self.store()
         await #expect { _ = try await MembershipExplanation.run(db, segment: "nope", profile: "ana", asOf: Self.at) } throws: { e in

@@ -30,18 +30,30 @@ public struct Persona: Sendable, Equatable {
         let ranked = centroids.indices.map { c in zScores[c].enumerated().sorted { abs($0.element) > abs($1.element) } }
         var used = ranked.map { r in min(3, r.filter { abs($0.element) >= 0.5 }.count) }
         func words(_ c: Int) -> [String] { ranked[c].prefix(used[c]).map { phrase(features[$0.offset], high: $0.element > 0) } }
+        // Names that hold the same words in another order read as the same name: compared as sets.
         var changed = true
         while changed {
             changed = false
-            let groups = Dictionary(grouping: centroids.indices, by: { words($0) })
+            let groups = Dictionary(grouping: centroids.indices, by: { Set(words($0)) })
             for (_, clusters) in groups where clusters.count > 1 {
                 for c in clusters where used[c] < ranked[c].count { used[c] += 1; changed = true }
             }
         }
+        // Clusters alike in every feature's direction keep one name, told apart by size: "(2 of 2)".
+        let alike = Dictionary(grouping: centroids.indices, by: { Set(words($0)) }).values.filter { $0.count > 1 }
+        var suffix: [Int: String] = [:], wordingOf: [Int: Int] = [:]
+        for clusters in alike {
+            let bySize = clusters.sorted { (sizes[$0], $1) > (sizes[$1], $0) }
+            for (i, c) in bySize.enumerated() {
+                suffix[c] = " (\(i + 1) of \(clusters.count))"
+                wordingOf[c] = bySize[0]   // one wording for all of them: the largest's order
+            }
+        }
         return centroids.indices.map { c in
-            let phrases = words(c)
+            let phrases = words(wordingOf[c] ?? c)
             var name = phrases.isEmpty ? "Average customers" : phrases[0].prefix(1).uppercased() + phrases[0].dropFirst()
             if phrases.count > 1 { name += ", " + phrases.dropFirst().joined(separator: ", ") }
+            name += suffix[c] ?? ""
             let description = features.indices.map { j in
                 let z = zScores[c][j]
                 return "\(features[j]) \(JSONValue.format((centroids[c][j] * 100).rounded() / 100)) (\(z >= 0 ? "+" : "−")\(JSONValue.format((abs(z) * 10).rounded() / 10)) sd)"

@@ -117,6 +117,37 @@ public struct ConditionExplainer: Sendable {
         }
     }
 
+    /// Leaves each of which, failing alone, makes a holding node fail: every holding child of an
+    /// `all` gives its own; an `any` held by one child only gives that child's; held by two or more,
+    /// none (no single change removes the profile). A member of `a and b and c` leaves if any one
+    /// of the three stops holding: all three are named.
+    public func singleBreakers(_ e: Explanation) -> [Explanation] {
+        guard e.held else { return [] }
+        switch e.kind {
+        case "all": return e.children.flatMap(singleBreakers)
+        case "any":
+            let holding = e.children.filter(\.held)
+            return holding.count == 1 ? singleBreakers(holding[0]) : []
+        case "not": return e.children.flatMap(singleFixers)
+        case "segment" where !e.children.isEmpty: return e.children.flatMap(singleBreakers)
+        default: return [e]
+        }
+    }
+
+    /// Leaves each of which, holding alone, makes a failing node hold (the mirror of ``singleBreakers(_:)``).
+    public func singleFixers(_ e: Explanation) -> [Explanation] {
+        guard !e.held else { return [] }
+        switch e.kind {
+        case "any": return e.children.flatMap(singleFixers)
+        case "all":
+            let failing = e.children.filter { !$0.held }
+            return failing.count == 1 ? singleFixers(failing[0]) : []
+        case "not": return e.children.flatMap(singleBreakers)
+        case "segment" where !e.children.isEmpty: return e.children.flatMap(singleFixers)
+        default: return [e]
+        }
+    }
+
     /// Leaves that would have to fail for a holding node to fail.
     func toBreak(_ e: Explanation) -> [Explanation] {
         guard e.held else { return [] }

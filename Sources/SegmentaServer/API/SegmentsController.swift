@@ -47,11 +47,15 @@ public struct SegmentsController: Sendable {
         read.get("segments/:name/members") { request, context in try await self.members(request, context: context) }
         read.get("segments/:name/explain/:id") { request, context in
             let name = try context.path("name"), id = try context.path("id")
-            var asOf = Timestamp.now
+            var asOf: Timestamp?
             if let text = request.query("as_of") {
                 do throws(Timestamp.ParseFailure) { asOf = try Timestamp.parse(text) } catch { throw APIError.badRequest("as_of \"\(text)\" is not a date or ISO-8601 timestamp: \(error.reason)") }
             }
-            let explanation = try await mapped { [asOf] in try await MembershipExplanation.run(store, segment: name, profile: id, asOf: asOf) }
+            // Without as_of: as of the segment's last refresh (the members people see), the live answer beside it.
+            let explanation = try await mapped { [asOf] in
+                if let asOf { return try await MembershipExplanation.run(store, segment: name, profile: id, asOf: asOf) }
+                return try await MembershipExplanation.asSeen(store, segment: name, profile: id, now: .now)
+            }
             return Response.json(explanation.json)
         }
         read.get("segments/:name/webhooks") { _, context in

@@ -8,17 +8,21 @@ extension DashboardPages {
     /// condition, with their value beside each (the same explanation as the CLI and the API).
     func explain(segment: String, profile: String, viewer: Viewer) async throws -> String {
         let store = self.store
-        let e = try await mapped { try await MembershipExplanation.run(store, segment: segment, profile: profile, asOf: .now) }
-        var body: [Block] = [.paragraph([Self.profileLink(e.profile), .text(" "), .strong(e.member ? "is" : "is not"), .text(" in "), Self.segmentLink(e.segment),
-                                         .text(" now, by its definition applied to their data." + (e.isStatic ? " It is a static segment: membership is its list." : ""))],
-                                        class: e.member ? "banner" : "banner neutral")]
+        let e = try await mapped { try await MembershipExplanation.asSeen(store, segment: segment, profile: profile, now: .now) }
+        let inList = e.listed ?? e.member
+        let when = e.refreshedAsOf.map { " as of its last refresh (\($0.readable))" } ?? " now, by its definition applied to their data"
+        var live = ""
+        if let now = e.live, now != inList { live = " As of now the condition \(now ? "holds" : "no longer holds"): the next refresh will \(now ? "add them" : "remove them")." }
+        var body: [Block] = [.paragraph([Self.profileLink(e.profile), .text(" "), .strong(inList ? "is" : "is not"), .text(" in "), Self.segmentLink(e.segment),
+                                         .text(when + "." + live + (e.isStatic ? " It is a static segment: membership is its list." : ""))],
+                                        class: inList ? "banner" : "banner neutral")]
         if !e.isStatic {
             body.append(.section("Condition by condition", [.list(ListBlock(class: "explain", [Self.explainNode(e.tree)]))],
-                                 note: "✓ held, ✗ did not; “here” is this person's value (an event count, a sum, a trait). The segment's last refresh may be older than this."))
+                                 note: "✓ held, ✗ did not, as of \(e.asOf.readable); “here” is this person's value (an event count, a sum, a trait)."))
             if !e.blocking.isEmpty {
                 let title = e.member ? "What would make them leave" : "What would bring them in"
                 let one = e.blocking.count == 1
-                let lead = e.member ? (one ? "This would have to stop holding:" : "All of these would have to stop holding:")
+                let lead = e.member ? (one ? "This would have to stop holding:" : e.eachAlone ? "Any one of these stopping would do:" : "All of these would have to stop holding:")
                                     : (one ? "This would have to hold:" : "All of these would have to hold:")
                 body.append(.section(title, [.paragraph([.text(lead)]), .list(e.blocking.map { b in
                     ListItem([.text(b.text + " "), .styled("(here: \(Self.explainValue(b.value)))", class: "note")])

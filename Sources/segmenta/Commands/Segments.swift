@@ -132,8 +132,13 @@ extension Segmenta.Segments {
         func run() async throws {
             try await reportingErrors {
                 let db = try await store.storage()
-                let when = try parseAsOf(asOf) ?? .now
-                let e = try await MembershipExplanation.run(db, segment: name, profile: profile, asOf: when)
+                // Without --as-of: the membership people see (the last refresh), and the live answer beside it.
+                let e: MembershipExplanation
+                if let when = try parseAsOf(asOf) {
+                    e = try await MembershipExplanation.run(db, segment: name, profile: profile, asOf: when)
+                } else {
+                    e = try await MembershipExplanation.asSeen(db, segment: name, profile: profile, now: .now)
+                }
                 if format == .json { print(e.json.jsonText); return }
                 for line in e.lines { print(line) }
             }
