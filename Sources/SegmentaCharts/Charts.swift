@@ -26,11 +26,16 @@ public enum Charts {
         // Column labels wider than a cell stand upright (they would run into each other).
         let labelWidth = Double(columns.map(\.count).max() ?? 0) * 6.4
         let upright = labelWidth > cell - 6
-        let left = 12 + Double(rows.map(\.count).max() ?? 0) * 7 + 16, top = upright ? 50 + labelWidth : 56.0
-        let width = max(left + cell * Double(columns.count) + 10, Double(title.count) * 7.6), height = top + cell * Double(rows.count) + 10
+        // A title longer than the grid wraps onto more lines (never cut by the chart's edge).
+        let gridWidth = 12 + Double(rows.map(\.count).max() ?? 0) * 7 + 16 + cell * Double(columns.count) + 10
+        let width = max(gridWidth, 420)
+        let titleLines = Self.wrap(title, width: width)
+        let shift = 18 * Double(titleLines.count - 1)
+        let left = 12 + Double(rows.map(\.count).max() ?? 0) * 7 + 16, top = (upright ? 50 + labelWidth : 56.0) + shift
+        let height = top + cell * Double(rows.count) + 10
         var svg = SVG(width: width, height: height)
-        svg.text(title, x: 0, y: 18, size: 14, weight: "600")
-        svg.text(columnTitle, x: left + cell * Double(columns.count) / 2, y: 36, anchor: "middle", size: 11, fill: "#555")
+        for (i, line) in titleLines.enumerated() { svg.text(line, x: 0, y: 18 + 18 * Double(i), size: 14, weight: "600") }
+        svg.text(columnTitle, x: left + cell * Double(columns.count) / 2, y: 36 + shift, anchor: "middle", size: 11, fill: "#555")
         svg.text(rowTitle, x: 10, y: top + cell * Double(rows.count) / 2, anchor: "middle", size: 11, fill: "#555", rotate: -90)
         let top0 = values.flatMap { $0.compactMap { $0 } }.max() ?? 1
         let maxValue = max(scaleMax ?? top0, 1e-12)
@@ -53,6 +58,18 @@ public enum Charts {
             }
         }
         return svg.render(title: title, description: "\(rows.count) × \(columns.count) grid of \(rowTitle) by \(columnTitle)")
+    }
+
+    /// `title` in lines that fit `width` at the titles' 14 px bold (about 8.2 px a character), cut at spaces.
+    static func wrap(_ title: String, width: Double) -> [String] {
+        let perLine = max(20, Int(width / 8.2))
+        var lines: [String] = [], line = ""
+        for word in title.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > perLine { lines.append(line); line = "" }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.isEmpty ? [""] : lines
     }
 
     /// Lines over time: one series per name, values per x label.
@@ -122,8 +139,13 @@ public enum Charts {
                      tooltip: "\(SVG.n(lo + w * Double(i))) – \(SVG.n(lo + w * Double(i + 1))): \(c)")
         }
         svg.line(x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH)
-        svg.text(SVG.n(lo), x: left, y: top + plotH + 16, size: 10, fill: "#555")
-        svg.text(SVG.n(hi), x: left + plotW, y: top + plotH + 16, anchor: "end", size: 10, fill: "#555")
+        // Round values along the axis, where they fall between the smallest and the largest value.
+        let xTicks = AxisTicks(low: lo, high: hi > lo ? hi : lo + 1, count: 5)
+        for v in xTicks.values where v >= lo && v <= hi {
+            let x = left + plotW * (hi > lo ? (v - lo) / (hi - lo) : 0)
+            svg.line(x1: x, y1: top + plotH, x2: x, y2: top + plotH + 4, stroke: "#999")
+            svg.text(xTicks.label(v), x: x, y: top + plotH + 16, anchor: "middle", size: 10, fill: "#555")
+        }
         svg.text(xLabel, x: left + plotW / 2, y: top + plotH + 32, anchor: "middle", size: 11, fill: "#555")
         return svg.render(title: title, description: "\(values.count) values from \(SVG.n(lo)) to \(SVG.n(hi)) in \(bins) bins")
     }

@@ -30,6 +30,31 @@ import Testing
         #expect(hist.contains("<title>0 – 2: 3</title>"))
     }
 
+    /// The texts of an SVG's `<text>` elements, in order.
+    func texts(_ svg: String) -> [String] {
+        svg.components(separatedBy: "<text").dropFirst().compactMap { t in
+            t.range(of: ">").map { String(t[$0.upperBound...].prefix { $0 != "<" }) }
+        }
+    }
+
+    @Test func aLongHeatmapTitleWrapsInsteadOfBeingCut() {
+        let title = "Customers by recency (R) and frequency-monetary (FM) score"
+        let svg = Charts.heatmap(title: title, rowTitle: "R", columnTitle: "FM", rows: ["1", "2"], columns: ["1", "2", "3"], values: [[1, 2, 3], [4, 5, 6]])
+        let width = Double(svg.components(separatedBy: "viewBox=\"0 0 ")[1].prefix { $0 != " " }) ?? 0
+        let lines = Charts.wrap(title, width: width)
+        #expect(lines.count == 2 && lines.joined(separator: " ") == title)
+        #expect(lines.allSatisfy { Double($0.count) * 8.2 <= width })
+        #expect(Array(texts(svg).prefix(2)) == lines)   // every word drawn, none past the edge
+    }
+
+    @Test func aHistogramAxisReadsRoundValues() {
+        // CLV from 0 to 394.13: the axis reads 0, 100, 200, 300 (not only "0" and "394.13").
+        let hist = Charts.histogram(title: "CLV", values: [0, 50, 120, 250, 394.13], bins: 10, xLabel: "CLV")
+        let labels = texts(hist)
+        for v in ["0", "100", "200", "300"] { #expect(labels.contains(v), "\(v) in \(labels)") }
+        #expect(!labels.contains("394.13"))
+    }
+
     @Test func sequentialColoursGoFromLightToDark() {
         #expect(Palette.sequential(0) == "rgb(247,251,255)")
         #expect(Palette.sequential(1) == "rgb(8,48,107)")
