@@ -84,6 +84,20 @@ extension CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: db))
     }
 
+    @Test func aReportFromAFileHasPersonas() async throws {
+        // 12 customers: 6 recent big spenders, 6 long gone with one small order each.
+        var text = "customer_id,date,amount\n"
+        for i in 0..<6 { text += "hi\(i),2024-12-0\(i + 1),500\nhi\(i),2024-11-1\(i),450\nhi\(i),2024-10-1\(i),480\n" }
+        for i in 0..<6 { text += "lo\(i),2023-0\(i + 1)-15,12\n" }
+        let path = try realFile("orders.csv", text)
+        let out = try CLI.folder().appendingPathComponent("r.html").path
+        let run = await CLI.run(["report", "--orders", path, "--out", out])
+        #expect(run.status == 0, "\(run.err)")
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("Customers per persona"))
+        #expect(html.contains("High spenders") || html.contains("Recently active") || html.contains("Frequent buyers"), "named from what sets them apart")
+    }
+
     @Test func cohortsOfAFileWithoutAmountsCountItsOrders() async throws {
         // lifetimes' example_transactions.csv has only date and id: a's first month is Jan, back in Feb; b only in Jan.
         let path = try realFile("tx.csv", "date,id\n2024-01-05,a\n2024-02-10,a\n2024-01-20,b\n")

@@ -88,6 +88,20 @@ extension Segmenta {
                     ])], note: "BG/NBD r = \(Fmt.fixed(clv.bgnbd.r, 3)), α = \(Fmt.fixed(clv.bgnbd.alpha, 3)), a = \(Fmt.fixed(clv.bgnbd.a, 3)), b = \(Fmt.fixed(clv.bgnbd.b, 3)); Gamma-Gamma p = \(Fmt.fixed(clv.gammaGamma?.p ?? .nan, 2)), q = \(Fmt.fixed(clv.gammaGamma?.q ?? .nan, 2)), v = \(Fmt.fixed(clv.gammaGamma?.v ?? .nan, 2))."))
                 }
 
+                // Personas from a file: k-means on the customers' recency, frequency and monetary value
+                // (log scale, standardised; as `segmenta clusters --orders` with k = 4). From a store:
+                // the personas its last clusters run saved.
+                if db == nil, rfm.customers.count >= 8 {
+                    let features = FeatureMatrix(ids: rfm.customers.map(\.customerID), names: ["recency", "frequency", "monetary"],
+                                                 values: rfm.customers.flatMap { [Double($0.recency), Double($0.frequency), max(0, $0.monetary)] })
+                    if let personas = try? ClusterAnalysis.run(features, k: 4, log: true, options: KMeans.Options(k: 4, nInit: 4, seed: 1)).personas {
+                        let ordered = personas.sorted { $0.size > $1.size }
+                        sections.append(.section("Personas", [.chart(Charts.bars(title: "Customers per persona", labels: ordered.map(\.name),
+                                                                                 values: ordered.map { Double($0.size) }, valueLabel: { Fmt.thousands(Int($0)) }))],
+                                                 note: "k-means (k = 4) on log recency, frequency and monetary value, standardised; `segmenta clusters --orders FILE` gives the details."))
+                    }
+                }
+
                 // Personas and segments (store only)
                 if let db {
                     let personas = try await db.computedTraitValues("persona")
