@@ -46,6 +46,19 @@ struct ClickHouseEventsStorageTests {
         return out
     }
 
+    /// `/health` reads this: a shard that does not answer is named (events can be neither stored nor read).
+    @Test func healthNamesAShardThatDoesNotAnswer() async throws {
+        try await ClickHouseCluster.with { events, url in
+            let primary = try SQLiteStore().backend
+            let fine = try await ClickHouseEventsStorage(primary: primary, events: events).health()
+            #expect(fine["events_status"] == "ok" && fine["events_hosts_down"] == nil)
+            var broken = url
+            broken.hosts.append(try ClickHouseURL("clickhouse://127.0.0.1:1/x").hosts[0])   // nothing listens on port 1
+            let h = try await ClickHouseEventsStorage(primary: primary, events: ClickHouseEventStore(url: broken)).health()
+            #expect(h["events_status"] == "unavailable" && h["events_hosts_down"] == "127.0.0.1:1")
+        }
+    }
+
     /// A retried insert can leave a message twice on a shard, or on both: every acknowledged event
     /// stays reachable through the pages, each once, and a full page is never taken for the last.
     @Test func everyEventIsReachableThroughThePagesWhateverDuplicatesTheShardsHold() async throws {

@@ -31,6 +31,11 @@ public struct SystemController: Sendable {
                 // Bounded: a database that does not answer is unavailable, not a health check that hangs.
                 var facts: [String: JSONValue] = (try await Self.within(.seconds(3)) { try await store.health() }).mapValues(JSONValue.string)
                 facts.merge(ingest) { _, new in new }
+                // A ClickHouse shard that does not answer: events can be neither stored nor read.
+                if facts["events_status"] == .string("unavailable") {
+                    facts["status"] = .string("degraded")
+                    return Response.json(.object(facts), status: .serviceUnavailable)
+                }
                 // A commit that waits this long is a writer the storage stopped answering: no 200 will come.
                 if waiting > stalledAfter {
                     facts["status"] = .string("degraded")

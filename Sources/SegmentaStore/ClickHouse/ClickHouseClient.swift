@@ -43,6 +43,24 @@ package struct ClickHouseClient: Sendable {
         _ = try await send(body: ByteBuffer(string: body), query: "INSERT INTO \(table) FORMAT JSONEachRow", host: host ?? primary, database: true)
     }
 
+    /// True when `host` answers ClickHouse's `/ping` within `seconds` (a connection refused counts
+    /// as no answer at once; the client would otherwise keep retrying the connection until its deadline).
+    package func ping(_ host: ClickHouseURL.Host, seconds: Int64 = 2) async -> Bool {
+        var components = URLComponents()
+        components.scheme = "http"
+        components.host = host.name
+        components.port = host.port
+        components.path = "/ping"
+        guard let address = components.string else { return false }
+        do {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: address), timeout: .seconds(seconds))
+            _ = try await response.body.collect(upTo: 1024)
+            return response.status == .ok
+        } catch {
+            return false
+        }
+    }
+
     func send(body: ByteBuffer, query: String?, host: ClickHouseURL.Host, database: Bool) async throws(SegmentaError) -> String {
         var components = URLComponents()
         components.scheme = "http"

@@ -133,6 +133,14 @@ public struct ClickHouseEventStore: Sendable {
     /// The migrations applied on each host.
     public func appliedVersions() async throws(SegmentaError) -> [String: [Int]] { try await schema.appliedVersions() }
 
+    /// The hosts of the cluster that do not answer `/ping` within 2 s (empty when all do), for
+    /// `/health`: with a shard down, its events can be neither written nor read.
+    public func hostsDown() async -> [String] {
+        var down: [String] = []
+        for host in client.url.hosts where !(await client.ping(host)) { down.append(host.description) }
+        return down
+    }
+
     /// Stored event rows per host's local table (for checks that data is spread over the shards).
     public func rowsPerHost() async throws(SegmentaError) -> [String: Int] {
         var out: [String: Int] = [:]

@@ -360,6 +360,9 @@ public struct ClickHouseEventsStorage: Storage {
     public func health() async throws(SegmentaError) -> [String: String] {
         var h = try await primary.health()
         h["events"] = "clickhouse://" + events.location
+        let down = await events.hostsDown()
+        h["events_status"] = down.isEmpty ? "ok" : "unavailable"
+        if !down.isEmpty { h["events_hosts_down"] = down.joined(separator: ", ") }
         return h
     }
 
