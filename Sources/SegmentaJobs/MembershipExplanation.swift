@@ -30,40 +30,61 @@ public struct MembershipExplanation: Sendable {
 
     /// Explains `segment` for the profile known by `id` (own, user or anonymous id).
     public static func run(_ db: some Storage, segment: String, profile id: String, asOf: Timestamp) async throws(SegmentaError) -> MembershipExplanation {
-        let definitions = try await db.segmentDefinitions()
-        guard let definition = definitions[segment] else {
-            throw SegmentaError(.notFound, "no segment named \"\(segment)\"; `segmenta segments list` shows them")
-        }
-        guard let facts = try await db.profileFacts(id) else {
-            throw SegmentaError(.notFound, "nobody is known by \"\(id)\" (a profile id, user id or anonymous id)")
-        }
-        guard let condition = definition.condition else {
-            let member = try await db.members(of: segment).contains(facts.id)
-            let node = ConditionExplainer.Explanation(kind: "static", text: "in the list of static segment \"\(segment)\"", held: member,
-                                                      value: .bool(member), children: [], path: [])
-            return MembershipExplanation(segment: segment, profile: facts.id, asOf: asOf, member: member, tree: node, blocking: [node], isStatic: true)
-        }
-        // Dynamic references are explained inline; static ones are their stored lists.
+        try await Inputs.load(db, segment: segment, profile: id).explained(asOf: asOf)
+    }
+
+    /// What an explanation reads from the store: read once, explained at any time.
+    struct Inputs {
+        var segment: String
+        var facts: ProfileFacts
+        /// Nil for a static segment, whose membership is `staticMember`.
+        var condition: Condition?
+        var staticMember = false
+        /// Referenced dynamic segments (explained inline) and static ones (their stored lists).
         var dynamic: [String: Condition] = [:], lists: [String: Set<String>] = [:]
-        var pending = condition.segmentReferences
-        while let name = pending.popLast() {
-            guard dynamic[name] == nil, lists[name] == nil, let d = definitions[name] else { continue }
-            if let c = d.condition {
-                dynamic[name] = c
-                pending += c.segmentReferences
-            } else {
-                lists[name] = Set(try await db.members(of: name))
+
+        static func load(_ db: some Storage, segment: String, profile id: String) async throws(SegmentaError) -> Inputs {
+            let definitions = try await db.segmentDefinitions()
+            guard let definition = definitions[segment] else {
+                throw SegmentaError(.notFound, "no segment named \"\(segment)\"; `segmenta segments list` shows them")
             }
+            guard let facts = try await db.profileFacts(id) else {
+                throw SegmentaError(.notFound, "nobody is known by \"\(id)\" (a profile id, user id or anonymous id)")
+            }
+            var inputs = Inputs(segment: segment, facts: facts, condition: definition.condition)
+            guard let condition = definition.condition else {
+                inputs.staticMember = try await db.members(of: segment).contains(facts.id)
+                return inputs
+            }
+            var pending = condition.segmentReferences
+            while let name = pending.popLast() {
+                guard inputs.dynamic[name] == nil, inputs.lists[name] == nil, let d = definitions[name] else { continue }
+                if let c = d.condition {
+                    inputs.dynamic[name] = c
+                    pending += c.segmentReferences
+                } else {
+                    inputs.lists[name] = Set(try await db.members(of: name))
+                }
+            }
+            return inputs
         }
-        let explainer = ConditionExplainer(evaluator: ConditionEvaluator(at: asOf, segments: dynamic, staticMembers: lists))
-        let tree = explainer.explain(condition, facts)
-        // For a member, every condition whose change alone removes it; when no single change does
-        // (two branches of an `any` hold), the smallest set that must change together.
-        let alone = tree.held ? explainer.singleBreakers(tree) : []
-        var out = MembershipExplanation(segment: segment, profile: facts.id, asOf: asOf, member: tree.held, tree: tree,
-                                        blocking: alone.isEmpty ? explainer.blocking(tree) : alone, isStatic: false)
-        out.eachAlone = !alone.isEmpty
-        return out
+
+        func explained(asOf: Timestamp) -> MembershipExplanation {
+            guard let condition else {
+                let node = ConditionExplainer.Explanation(kind: "static", text: "in the list of static segment \"\(segment)\"", held: staticMember,
+                                                          value: .bool(staticMember), children: [], path: [])
+                return MembershipExplanation(segment: segment, profile: facts.id, asOf: asOf, member: staticMember, tree: node, blocking: [node], isStatic: true)
+            }
+            let explainer = ConditionExplainer(evaluator: ConditionEvaluator(at: asOf, segments: dynamic, staticMembers: lists))
+            let tree = explainer.explain(condition, facts)
+            // For a member, every condition whose change alone removes it; when no single change does
+            // (two branches of an `any` hold), the smallest set that must change together.
+            let alone = tree.held ? explainer.singleBreakers(tree) : []
+            var out = MembershipExplanation(segment: segment, profile: facts.id, asOf: asOf, member: tree.held, tree: tree,
+                                            blocking: alone.isEmpty ? explainer.blocking(tree) : alone, isStatic: false)
+            out.eachAlone = !alone.isEmpty
+            return out
+        }
     }
 
     /// The membership people see: the segment explained as of its last refresh (what its member
@@ -71,15 +92,14 @@ public struct MembershipExplanation: Sendable {
     /// condition holds now — two answers to "is she in it?" said side by side, never one for the
     /// other. A segment never refreshed is explained as of `now`.
     public static func asSeen(_ db: some Storage, segment: String, profile id: String, now: Timestamp) async throws(SegmentaError) -> MembershipExplanation {
-        guard let last = try await db.history(of: segment).max(by: { $0.asOf < $1.asOf }) else {
-            return try await run(db, segment: segment, profile: id, asOf: now)
-        }
-        var e = try await run(db, segment: segment, profile: id, asOf: last.asOf)
+        let inputs = try await Inputs.load(db, segment: segment, profile: id)
+        guard let last = try await db.history(of: segment).max(by: { $0.asOf < $1.asOf }) else { return inputs.explained(asOf: now) }
+        var e = inputs.explained(asOf: last.asOf)
         guard !e.isStatic else { return e }
         let segments = try await db.profileDetail(e.profile)?["segments"]?.arrayValues.compactMap(\.stringValue) ?? []
         e.refreshedAsOf = last.asOf
         e.listed = segments.contains(segment)
-        e.live = try await run(db, segment: segment, profile: e.profile, asOf: now).member
+        e.live = inputs.explained(asOf: now).member
         return e
     }
 

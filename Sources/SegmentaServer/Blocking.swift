@@ -3,6 +3,7 @@ public import SegmentaCore
 import Logging
 import SegmentaStore
 import NIOPosix
+import Synchronization
 
 /// Where internal errors are logged: their details stay in the log, never in a response.
 let internalErrorLog = Logger(label: "segmenta.server")
@@ -54,4 +55,38 @@ func mapped<T: Sendable>(invalidStatus: HTTPResponse.Status = .badRequest, _ bod
     } catch {
         throw httpError(error, invalidStatus: invalidStatus)
     }
+}
+
+/// `body`'s answer, or a timeout error once `limit` has passed. The work runs in a task of its own
+/// and is cancelled, not awaited, at the limit: a storage connection that never answers (the
+/// storage-fault issue saw PostgreSQL's) must not hold the request, as a task group would while it
+/// waits for its child. The timer ends as soon as the answer comes.
+func bounded<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let race = BoundedRace<T>()
+    return try await withCheckedThrowingContinuation { c in
+        race.caller.withLock { $0 = c }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            guard !Task.isCancelled, let c = race.take() else { return }
+            race.work.withLock { $0 }?.cancel()
+            c.resume(throwing: SegmentaError(.timeout, "no answer within \(limit)"))
+        }
+        let work = Task {
+            defer { timer.cancel() }
+            do {
+                let value = try await body()
+                race.take()?.resume(returning: value)
+            } catch {
+                race.take()?.resume(throwing: error)
+            }
+        }
+        race.work.withLock { $0 = work }
+    }
+}
+
+/// The caller of ``bounded(_:_:)``, resumed once, by the answer or by the timer, and the work to cancel.
+private final class BoundedRace<T: Sendable>: Sendable {
+    let caller = Mutex<CheckedContinuation<T, any Error>?>(nil)
+    let work = Mutex<Task<Void, Never>?>(nil)
+    func take() -> CheckedContinuation<T, any Error>? { caller.withLock { $0.take() } }
 }

@@ -1,5 +1,4 @@
 public import Hummingbird
-import Synchronization
 public import SegmentaCore
 public import SegmentaStore
 import NIOCore
@@ -29,7 +28,7 @@ public struct SystemController: Sendable {
             let ingest: [String: JSONValue] = ["ingest_queue": .number(Double(depth)), "ingest_waiting_seconds": .number((waiting.inSeconds * 10).rounded() / 10)]
             do {
                 // Bounded: a database that does not answer is unavailable, not a health check that hangs.
-                var facts: [String: JSONValue] = (try await Self.within(.seconds(3)) { try await store.health() }).mapValues(JSONValue.string)
+                var facts: [String: JSONValue] = (try await bounded(.seconds(3)) { try await store.health() }).mapValues(JSONValue.string)
                 facts.merge(ingest) { _, new in new }
                 // A ClickHouse shard that does not answer: events can be neither stored nor read.
                 if facts["events_status"] == .string("unavailable") {
@@ -58,36 +57,5 @@ public struct SystemController: Sendable {
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
-    }
-
-    /// `body`'s answer, or a timeout error once `limit` has passed. The probe runs in a task of its
-    /// own and is cancelled, not awaited, at the limit: a connection that never answers (the
-    /// storage-fault issue saw PostgreSQL's) must not hold the health check, which a task group
-    /// would, waiting for its child. The one unstructured task of the server, on purpose.
-    static func within<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let waiter = Waiter<T>()
-        return try await withCheckedThrowingContinuation { c in
-            waiter.slot.withLock { $0 = c }
-            let probe = Task {
-                do {
-                    let value = try await body()
-                    waiter.take()?.resume(returning: value)
-                } catch {
-                    waiter.take()?.resume(throwing: error)
-                }
-            }
-            Task {
-                try? await Task.sleep(for: limit)
-                guard let c = waiter.take() else { return }
-                probe.cancel()
-                c.resume(throwing: SegmentaError(.timeout, "no answer within \(limit)"))
-            }
-        }
-    }
-
-    /// The caller of ``within(_:_:)``, resumed once: by the answer or by the timer.
-    final class Waiter<T: Sendable>: Sendable {
-        let slot = Mutex<CheckedContinuation<T, any Error>?>(nil)
-        func take() -> CheckedContinuation<T, any Error>? { slot.withLock { $0.take() } }
     }
 }

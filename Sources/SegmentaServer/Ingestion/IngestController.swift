@@ -199,7 +199,7 @@ public struct IngestController: Sendable {
     /// request left waiting for a database that is gone.
     static func fromStorage<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await SystemController.within(.seconds(5), body)
+            return try await bounded(.seconds(5), body)
         } catch let e as SegmentaError where e.code == .invalidInput {
             throw APIError(e)
         } catch {

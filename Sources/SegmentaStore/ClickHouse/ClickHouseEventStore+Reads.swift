@@ -142,26 +142,10 @@ extension ClickHouseEventStore {
         public var properties: [String: JSONValue]
     }
 
-    /// Events stored under any of `ids`, newest first, each message once, after `(time, key)`:
-    /// `limit` of them, or fewer only when there are no more.
-    ///
-    /// A message stored twice (a retried insert, on one shard or on both) is one row. Queries
-    /// continue after the last row until `limit` are found or one returns nothing, so "fewer than
-    /// asked" always means "no more".
+    /// Events stored under any of `ids`, newest first, each message once (a message stored twice
+    /// by a retried insert, on one shard or on both, is one row), after `(time, key)`: `limit` of
+    /// them, or fewer only when there are no more.
     public func events(ofIDs ids: [String], after: (time: Int64, key: UInt64)?, limit: Int?, trackOnly: Bool = false) async throws(SegmentaError) -> [StoredEvent] {
-        guard let limit else { return try await eventsOnce(ofIDs: ids, after: after, limit: nil, trackOnly: trackOnly) }
-        var out: [StoredEvent] = []
-        var cursor = after
-        while out.count < limit {
-            let page = try await eventsOnce(ofIDs: ids, after: cursor, limit: limit - out.count, trackOnly: trackOnly)
-            guard let last = page.last else { break }
-            out += page
-            cursor = (last.timestamp, last.key)
-        }
-        return out
-    }
-
-    func eventsOnce(ofIDs ids: [String], after: (time: Int64, key: UInt64)?, limit: Int?, trackOnly: Bool) async throws(SegmentaError) -> [StoredEvent] {
         guard !ids.isEmpty else { return [] }
         var conditions = ["distinct_id IN (\(ids.map(Q.quote).joined(separator: ", ")))"]
         if trackOnly { conditions.append("type = 'track'") }
