@@ -6,6 +6,7 @@ import SegmentaCore
 @testable import SegmentaServer
 import SegmentaStore
 import Testing
+import Synchronization
 
 @Suite("Ingestion routes: the SDK wire contract")
 struct IngestionTests {
@@ -204,5 +205,34 @@ struct IngestionTests {
         await IngestWriter(queue: queue, store: s.store.backend, metrics: s.parts.metrics, logger: s.parts.logger).commitWaiting()
         #expect(try await held.value.accepted == 1)
         #expect(try s.store.counts().events == 1)
+    }
+}
+
+extension IngestionTests {
+    @Test("a group commit that never answers is given up after the limit: its request gets a storage error (503), and the next batch is stored")
+    func stuckCommitIsAbandoned() async throws {
+        let s = try TestServer()
+        let queue = IngestQueue(capacity: 100)
+        let calls = Mutex(0)
+        let hung = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let store = s.store.backend
+        // The first commit waits on a continuation nobody resumes until the end (as a connection
+        // that closed under its statement did); the ones after it store normally.
+        let writer = IngestWriter(queue: queue, commit: { batches in
+            if calls.withLock({ $0 += 1; return $0 }) == 1 { await withCheckedContinuation { c in hung.withLock { $0 = c } } }
+            return try await store.apply(batches)
+        }, metrics: s.parts.metrics, logger: s.parts.logger, commitLimit: .milliseconds(200))
+        let first = Task { try await queue.submit(MessageBatch(messages: [Message(kind: .track, messageID: "s1", userID: "a", event: "E")], source: "t", arrival: .now)) }
+        while await queue.depth == 0 { await Task.yield() }
+        let started = ContinuousClock.now
+        await writer.commitWaiting()
+        #expect(ContinuousClock.now - started < .seconds(5))
+        await #expect { try await first.value } throws: { ($0 as? SegmentaError)?.code == .storage }
+        let second = Task { try await queue.submit(MessageBatch(messages: [Message(kind: .track, messageID: "s2", userID: "b", event: "E")], source: "t", arrival: .now)) }
+        while await queue.depth == 0 { await Task.yield() }
+        await writer.commitWaiting()
+        #expect(try await second.value.accepted == 1)
+        #expect(await queue.waiting == .zero)
+        hung.withLock { $0?.resume(); $0 = nil }
     }
 }

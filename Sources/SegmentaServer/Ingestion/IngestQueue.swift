@@ -83,16 +83,29 @@ public actor IngestQueue {
 /// On graceful shutdown it stops taking new batches, commits what is queued, and ends.
 public struct IngestWriter: Service {
     let queue: IngestQueue
-    let store: any ProfileStore
+    /// Stores a group of batches in one transaction (the store's group commit).
+    let commit: @Sendable ([MessageBatch]) async throws -> [MessageImportResult]
     let metrics: ServerMetrics
     let logger: Logger
+    /// The longest a group commit is waited for. Past it, its requests are answered 503 (the SDKs
+    /// send them again; a commit that lands later stores nothing twice, message ids are unique),
+    /// the commit is cancelled and the writer goes on with what came meanwhile: a storage call
+    /// that never answers cannot stop ingestion for good.
+    let commitLimit: Duration
 
     /// The writer of `queue` into `store`.
-    public init(queue: IngestQueue, store: any ProfileStore, metrics: ServerMetrics, logger: Logger) {
+    public init(queue: IngestQueue, store: any ProfileStore, metrics: ServerMetrics, logger: Logger, commitLimit: Duration = .seconds(30)) {
+        self.init(queue: queue, commit: { try await store.apply($0) }, metrics: metrics, logger: logger, commitLimit: commitLimit)
+    }
+
+    /// The writer of `queue` through `commit` (tests give one that never answers).
+    init(queue: IngestQueue, commit: @escaping @Sendable ([MessageBatch]) async throws -> [MessageImportResult], metrics: ServerMetrics,
+         logger: Logger, commitLimit: Duration) {
         self.queue = queue
-        self.store = store
+        self.commit = commit
         self.metrics = metrics
         self.logger = logger
+        self.commitLimit = commitLimit
     }
 
     /// Commits groups until shutdown, then what is still queued.
@@ -114,12 +127,15 @@ public struct IngestWriter: Service {
     func commitWaiting() async {
         let jobs = await queue.takeAll()
         guard !jobs.isEmpty else { return }
-        let store = self.store
+        let commit = self.commit
         let batches = jobs.map(\.batch)
         do {
-            let results = try await store.apply(batches)
+            let results = try await bounded(commitLimit) { try await commit(batches) }
             metrics.commitSize.record(Double(batches.reduce(0) { $0 + $1.messages.count }))
             for (job, result) in zip(jobs, results) { job.continuation.resume(returning: result) }
+        } catch let error as SegmentaError where error.code == .timeout {
+            logger.error("group commit of \(jobs.count) batches got no answer from the storage within \(commitLimit); none acknowledged (the SDKs send them again)")
+            for job in jobs { job.continuation.resume(throwing: SegmentaError(.storage, "the storage did not answer within \(commitLimit)")) }
         } catch {
             logger.error("group commit of \(jobs.count) batches failed, none acknowledged (the SDKs send them again): \(error)")
             for job in jobs { job.continuation.resume(throwing: error) }

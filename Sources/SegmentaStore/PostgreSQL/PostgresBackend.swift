@@ -1,6 +1,7 @@
 public import SegmentaCore
 public import Logging
 import PostgresNIO
+import Synchronization
 
 /// The PostgreSQL store behind the storage protocols (``Storage``), on postgres-nio: one
 /// `PostgresClient` (a connection pool) that must be running while the backend is used — run it
@@ -64,10 +65,8 @@ public struct PostgresBackend: Storage {
     /// Runs `body` on one connection in one transaction (rolled back on any error).
     func write<T: Sendable>(_ body: (PG) async throws -> T) async throws(SegmentaError) -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                let pg = PG(connection: connection, logger: logger)
-                try await pg.applyDeadline()
-                return try await body(pg)
+            return try await client.withConnection { connection in
+                try await PG(connection: connection, logger: logger).transaction("BEGIN", body)
             }
         } catch {
             throw mapped(error, doing: "write (nothing was changed)")
@@ -78,17 +77,7 @@ public struct PostgresBackend: Storage {
     func read<T: Sendable>(_ body: (PG) async throws -> T) async throws(SegmentaError) -> T {
         do {
             return try await client.withConnection { connection in
-                let pg = PG(connection: connection, logger: logger)
-                try await pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                do {
-                    try await pg.applyDeadline()
-                    let result = try await body(pg)
-                    try await pg.execute("COMMIT")
-                    return result
-                } catch {
-                    try? await pg.execute("ROLLBACK")
-                    throw error
-                }
+                try await PG(connection: connection, logger: logger).transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
             }
         } catch {
             throw mapped(error, doing: "read")
@@ -133,12 +122,53 @@ struct PG: Sendable {
 
     /// Runs a statement, discarding rows.
     func execute(_ query: PostgresQuery) async throws {
-        try await connection.query(query, logger: logger).consume()
+        try await whileOpen { [connection, logger] in try await connection.query(query, logger: logger).consume() }
     }
 
     /// Every row of a query.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await connection.query(query, logger: logger).collect()
+        try await whileOpen { [connection, logger] in try await connection.query(query, logger: logger).collect() }
+    }
+
+    /// `body` in a transaction opened by `begin`: committed when it returns, rolled back when it throws.
+    /// (Not postgres-nio's `withTransaction`: its `ROLLBACK` after a lost connection could wait forever.)
+    nonisolated(nonsending) func transaction<T>(_ begin: PostgresQuery, _ body: (PG) async throws -> T) async throws -> T {
+        try await execute(begin)
+        do {
+            try await applyDeadline()
+            let result = try await body(self)
+            try await execute("COMMIT")
+            return result
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// A statement's answer, or an error as soon as the connection closes. postgres-nio (1.33) can
+    /// leave a statement waiting forever when its connection closes under it (a database restart):
+    /// the statement is written to a closed channel and its answer never comes. The storage-fault
+    /// tests saw the ingestion writer stop for good that way. The statement runs in a task of its
+    /// own, so that the caller can go on (and the pool replace the connection) while it waits.
+    func whileOpen<T: Sendable>(_ statement: @escaping @Sendable () async throws -> T) async throws -> T {
+        let race = ClosedRace<T>()
+        let closed = connection.closeFuture
+        return try await withCheckedThrowingContinuation { c in
+            race.caller.withLock { $0 = c }
+            let work = Task {
+                do {
+                    let value = try await statement()
+                    race.take()?.resume(returning: value)
+                } catch {
+                    race.take()?.resume(throwing: error)
+                }
+            }
+            closed.whenComplete { _ in
+                guard let c = race.take() else { return }
+                work.cancel()
+                c.resume(throwing: SegmentaError(.storage, "the connection to PostgreSQL closed during the statement (the server restarted or went away); nothing of it was committed"))
+            }
+        }
     }
 
     /// The first column of the first row, nil without rows (or when it is NULL).
@@ -180,6 +210,12 @@ struct PG: Sendable {
     }
 }
 
+/// The caller of ``PG/whileOpen(_:)``, resumed once: by the statement's answer or by the connection closing.
+private final class ClosedRace<T: Sendable>: Sendable {
+    let caller = Mutex<CheckedContinuation<T, any Error>?>(nil)
+    func take() -> CheckedContinuation<T, any Error>? { caller.withLock { $0.take() } }
+}
+
 extension PostgresRowSequence {
     /// Reads and drops every row (so that the connection is free for the next statement).
     func consume() async throws { for try await _ in self {} }
@@ -191,7 +227,7 @@ extension PostgresBackend {
     func executeOutsideTransaction(_ sql: String) async throws(SegmentaError) {
         do {
             try await client.withConnection { connection in
-                try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).consume()
+                try await PG(connection: connection, logger: logger).execute(PostgresQuery(unsafeSQL: sql))
             }
         } catch {
             throw mapped(error, doing: "statement")
