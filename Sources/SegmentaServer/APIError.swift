@@ -29,6 +29,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .notFound: self.init(.notFound, code: "not_found", error.message)
         case .conflict: self.init(.conflict, code: "conflict", error.message)
         case .timeout: self.init(.serviceUnavailable, code: "timeout", error.message)
+        case .cancelled: self.init(.serviceUnavailable, code: "cancelled", error.message)
         default: self = .internalError
         }
     }

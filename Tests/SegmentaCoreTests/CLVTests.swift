@@ -38,6 +38,58 @@ import Testing
         }
     }
 
+    /// Purchases at random days over two years (1–6 each), in days: no pattern of repeat and
+    /// dropout for the model to find (`lifetimes` raises ConvergenceError on such orders, see
+    /// docs/DEFINITIONS.md).
+    static func patternless(_ customers: Int) -> (frequency: [Double], recency: [Double], T: [Double]) {
+        var rng = SplitMix64(seed: 20261207)
+        var f: [Double] = [], r: [Double] = [], t: [Double] = []
+        for _ in 0..<customers {
+            let days = Set((0..<Int.random(in: 1...6, using: &rng)).map { _ in Double(Int.random(in: 0...700, using: &rng)) }).sorted()
+            f.append(Double(days.count - 1)); r.append(days.last! - days.first!); t.append(730 - days.first!)
+        }
+        return (f, r, t)
+    }
+
+    @Test("a fit whose budget runs out is refused with lifetimes' explanation, in the time the budget allows")
+    func exhaustedBudgetIsRefused() throws {
+        let (f, r, t) = Self.patternless(3_000)
+        let started = ContinuousClock.now
+        #expect {
+            _ = try BGNBDModel.fit(frequency: f, recency: r, T: t, budget: FitBudget(rowEvaluations: 200_000))
+        } throws: { error in
+            let message = (error as? SegmentaError)?.message ?? ""
+            return message.contains("did not converge") && message.contains("ConvergenceError") && message.contains("RFM")
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        // The wall-clock backstop says so in its own words.
+        #expect {
+            _ = try BGNBDModel.fit(frequency: f, recency: r, T: t, budget: FitBudget(time: .zero))
+        } throws: { ($0 as? SegmentaError)?.message.contains("found no maximum within 0 s") == true }
+    }
+
+    @Test("a cancelled fit stops with a cancelled error (a server shutting down), not a result")
+    func cancelledFitStops() async throws {
+        let (f, r, t) = Self.patternless(3_000)
+        // A task added to a cancelled group starts cancelled: the fit sees it at its first check.
+        let outcome = await withTaskGroup(of: (any Error)?.self) { group in
+            group.cancelAll()
+            group.addTask {
+                do { _ = try BGNBDModel.fit(frequency: f, recency: r, T: t); return nil } catch { return error }
+            }
+            return await group.next() ?? nil
+        }
+        #expect((outcome as? SegmentaError)?.code == .cancelled)
+    }
+
+    @Test("budgets change nothing for a fit that converges: CDNOW's published parameters within a budget 75 times smaller than the default")
+    func budgetLeavesConvergingFitsAlone() throws {
+        let rows = try Self.summary("cdnow_customers_summary.csv")
+        let m = try BGNBDModel.fit(frequency: rows.map { $0[0] }, recency: rows.map { $0[1] }, T: rows.map { $0[2] }, standardErrors: false,
+                                   budget: FitBudget(rowEvaluations: 2_000_000))
+        #expect(abs(m.r - 0.243) < 0.0005 && abs(m.a - 0.793) < 0.0005)
+    }
+
     @Test("the simplex stops soon after its best point passes the edge, and finds an inside minimum as before")
     func simplexStopsAtTheEdge() throws {
         // Falls forever as x → ∞ (the BG/NBD likelihood without dropout does the same in log a),

@@ -23,15 +23,16 @@ public enum BFGS {
     ///   - edge: stop once the point has had a coordinate beyond ±`edge` for 10 iterations in a
     ///     row (the function keeps falling towards infinity: each further iteration costs a line
     ///     search and finds no minimum inside). Nil: no such stop.
+    ///   - stop: asked before each iteration and line-search step; true ends the search where it is.
     public static func minimize(_ f: ([Double]) -> (Double, [Double]), start: [Double], gradientTolerance: Double = 1e-10,
-                                maxIterations: Int = 500, edge: Double? = nil) -> Result {
+                                maxIterations: Int = 500, edge: Double? = nil, stop: () -> Bool = { false }) -> Result {
         let n = start.count
         var x = start
         var (fx, g) = f(x)
         var h = identity(n)
         var iterations = 0, outside = 0
         func small(_ g: [Double], _ fx: Double) -> Bool { g.allSatisfy { abs($0) <= gradientTolerance * max(1, abs(fx)) } }
-        while iterations < maxIterations && !small(g, fx) {
+        while iterations < maxIterations && !small(g, fx) && !stop() {
             if let edge, x.contains(where: { abs($0) > edge }) {
                 outside += 1
                 if outside > 10 { break }
@@ -49,7 +50,7 @@ public enum BFGS {
             var t = 1.0
             var next = x, fNext = Double.infinity, gNext = g
             var accepted = false
-            for _ in 0..<60 {
+            for _ in 0..<60 where !stop() {
                 next = (0..<n).map { x[$0] + t * p[$0] }
                 (fNext, gNext) = f(next)
                 if fNext.isFinite && fNext <= fx + 1e-4 * t * slope { accepted = true; break }

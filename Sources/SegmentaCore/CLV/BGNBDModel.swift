@@ -37,9 +37,12 @@ public struct BGNBDModel: Sendable, Equatable {
     /// Identical (x, tₓ, T) rows are grouped and weighted; times are scaled so that max T = 10
     /// while optimising (as `lifetimes` does); BFGS runs on log-parameters with the analytic
     /// gradient (digamma), falling back to a restarted Nelder–Mead simplex if it does not converge.
-    /// - Parameters: frequency, recency and T of each customer (same unit).
+    /// - Parameters:
+    ///   - frequency: repeat purchases of each customer; `recency`, `T` in the same unit.
+    ///   - budget: the work allowed; a fit with no maximum found when it runs out is refused.
     /// - Complexity: O(u) per evaluation for u distinct rows.
-    public static func fit(frequency: [Double], recency: [Double], T: [Double], standardErrors wantErrors: Bool = true) throws(SegmentaError) -> BGNBDModel {
+    public static func fit(frequency: [Double], recency: [Double], T: [Double], standardErrors wantErrors: Bool = true,
+                           budget: FitBudget = FitBudget()) throws(SegmentaError) -> BGNBDModel {
         guard !frequency.isEmpty, frequency.count == recency.count, recency.count == T.count else {
             throw SegmentaError(.invalidInput, "BG/NBD needs at least one customer with frequency, recency and T")
         }
@@ -63,6 +66,7 @@ public struct BGNBDModel: Sendable, Equatable {
         let rowX = rows.map { xIndex[$0.x] ?? 0 }   // every x is in xs
         let parts = rows.count >= 20_000 ? 2 : 1
         func negLL(_ p: [Double]) -> Double {
+            budget.spend(rows: rows.count)
             guard p.allSatisfy({ abs($0) <= 30 }) else { return .infinity }
             let r = exp(p[0]), alpha = exp(p[1]), a = exp(p[2]), b = exp(p[3])
             let base = -SpecialFunctions.logGamma(r) + r * log(alpha) + SpecialFunctions.logGamma(a + b) - SpecialFunctions.logGamma(b)
@@ -96,6 +100,7 @@ public struct BGNBDModel: Sendable, Equatable {
         }
         // −LL and its gradient in log-parameters (analytic, with digamma), for BFGS.
         func negLLAndGradient(_ p: [Double]) -> (Double, [Double]) {
+            budget.spend(rows: rows.count)
             // Parameters beyond e^±30 are outside any sensible fit and where log-gammas lose all precision.
             guard p.allSatisfy({ abs($0) <= 30 }) else { return (.infinity, [0, 0, 0, 0]) }
             let r = exp(p[0]), alpha = exp(p[1]), a = exp(p[2]), b = exp(p[3])
@@ -148,7 +153,9 @@ public struct BGNBDModel: Sendable, Equatable {
             return (-t[0], [-t[1] * r, -t[2] * alpha, -t[3] * a, -t[4] * b])
         }
         var best = NelderMead.Result(point: [0, 0, 0, 0], value: .infinity, iterations: 0, converged: false)
-        let quasiNewton = BFGS.minimize(negLLAndGradient, start: [0, 0, 0, 0], edge: Self.edge)
+        let stop = { budget.exhausted }
+        let quasiNewton = BFGS.minimize(negLLAndGradient, start: [0, 0, 0, 0], edge: Self.edge, stop: stop)
+        if budget.exhausted { throw budget.error(model: "BG/NBD", advice: Self.advice) }
         let nearlyFlat = quasiNewton.gradient.allSatisfy { abs($0) <= 1e-7 * max(1, abs(quasiNewton.value)) }
         if quasiNewton.converged || nearlyFlat {
             best = NelderMead.Result(point: quasiNewton.point, value: quasiNewton.value, iterations: quasiNewton.iterations, converged: true)
@@ -159,7 +166,12 @@ public struct BGNBDModel: Sendable, Equatable {
             // by the data's size (each evaluation walks every distinct row), so a fit ends in seconds.
             let iterations = min(20_000, max(500, 400_000_000 / max(1, rows.count)))
             best = NelderMead.minimizeWithRestarts(negLL, start: quasiNewton.value.isFinite ? quasiNewton.point : [0, 0, 0, 0],
-                                                   maxRestarts: rows.count > 50_000 ? 2 : 10, maxIterations: iterations, edge: Self.edge)
+                                                   maxRestarts: rows.count > 50_000 ? 2 : 10, maxIterations: iterations, edge: Self.edge, stop: stop)
+            if budget.exhausted {
+                // Parameters at the edge explain themselves better than "no convergence".
+                try Self.refuseDiverged(best.point, scale: scale)
+                throw budget.error(model: "BG/NBD", advice: Self.advice)
+            }
         }
         try Self.refuseDiverged(best.point, scale: scale)
         let p = best.point.map { exp($0) }
@@ -174,6 +186,10 @@ public struct BGNBDModel: Sendable, Equatable {
         }
         return model
     }
+
+    /// What to try when the fit is refused for lack of a maximum.
+    static let advice = "P(alive) and CLV would mean nothing. Check that the orders cover long enough for customers to come back "
+        + "and to drop out (a year or more, with --calibration-end before the last orders), or use RFM and lifecycle stages, which need no model"
 
     /// How far a log-parameter may go (e^±25) before the fit is refused; the simplex stops there too.
     static let edge = 25.0

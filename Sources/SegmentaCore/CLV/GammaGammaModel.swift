@@ -23,19 +23,23 @@ public struct GammaGammaModel: Sendable, Equatable {
             + (p * x - 1) * log(m) + (p * x) * log(x) - (p * x + q) * log(x * m + v)
     }
 
-    /// Fits on customers with frequency > 0 and a positive mean repeat value.
-    public static func fit(frequency: [Double], monetary: [Double]) throws(SegmentaError) -> GammaGammaModel {
+    /// Fits on customers with frequency > 0 and a positive mean repeat value, within `budget`.
+    public static func fit(frequency: [Double], monetary: [Double], budget: FitBudget = FitBudget()) throws(SegmentaError) -> GammaGammaModel {
         let rows = zip(frequency, monetary).filter { $0.0 > 0 && $0.1 > 0 }
         guard rows.count >= 2 else {
             throw SegmentaError(.invalidInput, "Gamma-Gamma needs repeat customers with positive spend; found \(rows.count)")
         }
         func negLL(_ w: [Double]) -> Double {
+            budget.spend(rows: rows.count)
             let p = exp(w[0]), q = exp(w[1]), v = exp(w[2])
             var total = 0.0
             for (x, m) in rows { total += logLikelihood(p: p, q: q, v: v, x: x, m: m) }
             return total.isFinite ? -total : .infinity
         }
-        let best = NelderMead.minimizeWithRestarts(negLL, start: [0, 0, 0])
+        let best = NelderMead.minimizeWithRestarts(negLL, start: [0, 0, 0], stop: { budget.exhausted })
+        if budget.exhausted {
+            throw budget.error(model: "Gamma-Gamma", advice: "Spend per order may be too uniform, or too spread, across customers for the model: check the amounts (a currency mix, refunds as orders)")
+        }
         let e = best.point.map { exp($0) }
         return GammaGammaModel(p: e[0], q: e[1], v: e[2], logLikelihood: -best.value)
     }

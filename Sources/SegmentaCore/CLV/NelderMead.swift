@@ -24,8 +24,9 @@ public enum NelderMead {
     ///     a row: the function keeps falling towards infinity there, and no minimum inside will be
     ///     found (a caller that refuses such points then refuses at once instead of after every
     ///     iteration). Nil: no such stop.
+    ///   - stop: asked before each iteration; true ends the search where it is (not converged).
     public static func minimize(_ f: ([Double]) -> Double, start: [Double], step: Double = 0.1, tolerance: Double = 1e-10,
-                                maxIterations: Int = 20_000, edge: Double? = nil) -> Result {
+                                maxIterations: Int = 20_000, edge: Double? = nil, stop: () -> Bool = { false }) -> Result {
         let n = start.count
         let d = Double(n)
         let alpha = 1.0, beta = 1 + 2 / d, gamma = 0.75 - 1 / (2 * d), delta = 1 - 1 / d
@@ -37,7 +38,7 @@ public enum NelderMead {
         }
         var values = simplex.map(f)
         var iterations = 0, outside = 0
-        while iterations < maxIterations {
+        while iterations < maxIterations && !stop() {
             iterations += 1
             let order = values.indices.sorted { values[$0] < values[$1] }
             simplex = order.map { simplex[$0] }
@@ -80,13 +81,14 @@ public enum NelderMead {
 
     /// Minimises `f` from `start`, then restarts from the best point with a smaller simplex
     /// until a restart no longer improves the value (guards against premature collapse).
-    /// With `edge`, a run stopped beyond it (see ``minimize(_:start:step:tolerance:maxIterations:edge:)``) is not restarted.
+    /// With `edge`, a run stopped beyond it (see ``minimize(_:start:step:tolerance:maxIterations:edge:stop:)``) is not restarted;
+    /// once `stop` says so, neither is any.
     public static func minimizeWithRestarts(_ f: ([Double]) -> Double, start: [Double], maxRestarts: Int = 10, maxIterations: Int = 20_000,
-                                            edge: Double? = nil) -> Result {
+                                            edge: Double? = nil, stop: () -> Bool = { false }) -> Result {
         func beyond(_ r: Result) -> Bool { edge.map { e in r.point.contains { abs($0) > e } } ?? false }
-        var best = minimize(f, start: start, step: 0.5, tolerance: 1e-12, maxIterations: maxIterations, edge: edge)
-        for _ in 0..<maxRestarts where !beyond(best) {
-            let next = minimize(f, start: best.point, step: 0.05, tolerance: 1e-12, maxIterations: maxIterations, edge: edge)
+        var best = minimize(f, start: start, step: 0.5, tolerance: 1e-12, maxIterations: maxIterations, edge: edge, stop: stop)
+        for _ in 0..<maxRestarts where !beyond(best) && !stop() {
+            let next = minimize(f, start: best.point, step: 0.05, tolerance: 1e-12, maxIterations: maxIterations, edge: edge, stop: stop)
             let improved = best.value - next.value > 1e-9
             if next.value < best.value { best = next }
             if !improved { break }

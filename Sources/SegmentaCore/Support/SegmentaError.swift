@@ -24,6 +24,8 @@ public struct SegmentaError: Error, Sendable, CustomStringConvertible {
         public static let storage = Code("storage")
         /// The work ran past its time limit and was stopped (nothing was changed).
         public static let timeout = Code("timeout")
+        /// The work was cancelled before it finished (a server shutting down); nothing was changed.
+        public static let cancelled = Code("cancelled")
     }
 
     /// The error's code.
