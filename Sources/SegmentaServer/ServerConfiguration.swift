@@ -42,6 +42,9 @@ public struct ServerConfiguration: Sendable {
     public var queryTimeLimit: Duration? = .seconds(30)
     /// A keep-alive connection with no request for this long is closed (slow or idle clients hold no socket for ever).
     public var idleTimeout: Duration = .seconds(60)
+    /// After SIGTERM or SIGINT, how long requests and analyses under way may run before they are
+    /// cancelled (their transactions rolled back); the process exits at most 5 s after that.
+    public var shutdownGrace: Duration = .seconds(10)
     /// Which addresses webhooks may be delivered to (public ones only by default).
     public var webhookNetworks = WebhookNetworkPolicy()
     /// How often the webhook sender looks for due deliveries; nil: no sender runs (tests drive it

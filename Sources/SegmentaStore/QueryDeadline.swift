@@ -1,6 +1,7 @@
 import SegmentaCore
 import GRDB
 import GRDBSQLite
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,16 +33,29 @@ public enum QueryDeadline {
         return UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_nsec)
     }
 
-    /// Runs `body` on `db` with the current deadline enforced, if there is one.
+    /// Set once a server's shutdown grace period has passed: every SQL statement still running
+    /// (analyses and recomputes have no time limit) is interrupted and its transaction rolled back.
+    private static let stopped = Atomic<Bool>(false)
+
+    /// Stops all SQL work of this process from now on (see ``stopped``).
+    public static func stopEverything() { stopped.store(true, ordering: .releasing) }
+
+    /// Whether ``stopEverything()`` was called.
+    public static var isStopped: Bool { stopped.load(ordering: .acquiring) }
+
+    /// Runs `body` on `db` with the current deadline enforced, if there is one, and the
+    /// process-wide stop (``stopEverything()``) always.
     static func enforce<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
-        guard let deadline = current, let connection = db.sqliteConnection else { return try body(db) }
+        guard let connection = db.sqliteConnection else { return try body(db) }
+        if isStopped { throw SegmentaError(.cancelled, stoppedMessage) }
+        let deadline = current ?? .max
         if now() > deadline { throw SegmentaError(.timeout, timeoutMessage) }
         let box = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
         box.initialize(to: deadline)
         // Every 10,000 virtual-machine instructions SQLite asks whether to go on; non-zero interrupts.
         sqlite3_progress_handler(connection, 10_000, { context in
             guard let context else { return 0 }
-            return QueryDeadline.now() > context.load(as: UInt64.self) ? 1 : 0
+            return QueryDeadline.isStopped || QueryDeadline.now() > context.load(as: UInt64.self) ? 1 : 0
         }, box)
         defer {
             sqlite3_progress_handler(connection, 0, nil, nil)
@@ -50,9 +64,12 @@ public enum QueryDeadline {
         do {
             return try body(db)
         } catch let e as DatabaseError where e.resultCode == .SQLITE_INTERRUPT {
+            if isStopped { throw SegmentaError(.cancelled, stoppedMessage, underlying: e) }
             throw SegmentaError(.timeout, timeoutMessage, underlying: e)
         }
     }
+
+    static let stoppedMessage = "the server is shutting down: the work was stopped and nothing of it was saved"
 
     static let timeoutMessage = "the query took longer than the server's time limit (--query-time-limit) and was stopped; narrow it (a shorter window, a smaller segment) or raise the limit"
 }

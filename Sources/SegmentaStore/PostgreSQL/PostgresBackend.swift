@@ -153,21 +153,32 @@ struct PG: Sendable {
     func whileOpen<T: Sendable>(_ statement: @escaping @Sendable () async throws -> T) async throws -> T {
         let race = ClosedRace<T>()
         let closed = connection.closeFuture
-        return try await withCheckedThrowingContinuation { c in
-            race.caller.withLock { $0 = c }
-            let work = Task {
-                do {
-                    let value = try await statement()
-                    race.take()?.resume(returning: value)
-                } catch {
-                    race.take()?.resume(throwing: error)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { c in
+                race.caller.withLock { $0 = c }
+                let work = Task {
+                    do {
+                        let value = try await statement()
+                        race.take()?.resume(returning: value)
+                    } catch {
+                        race.take()?.resume(throwing: error)
+                    }
+                }
+                race.work.withLock { $0 = work }
+                closed.whenComplete { _ in
+                    guard let c = race.take() else { return }
+                    work.cancel()
+                    c.resume(throwing: SegmentaError(.storage, "the connection to PostgreSQL closed during the statement (the server restarted or went away); nothing of it was committed"))
                 }
             }
-            closed.whenComplete { _ in
-                guard let c = race.take() else { return }
-                work.cancel()
-                c.resume(throwing: SegmentaError(.storage, "the connection to PostgreSQL closed during the statement (the server restarted or went away); nothing of it was committed"))
-            }
+        } onCancel: { [connection] in
+            // A server past its shutdown grace, a lookup past its bound: the caller goes on, and
+            // the connection is closed, so that the server rolls its transaction back and the
+            // pool never lends it again with a statement or a transaction still open on it.
+            guard let c = race.take() else { return }
+            race.work.withLock { $0 }?.cancel()
+            Task { try? await connection.close() }
+            c.resume(throwing: SegmentaError(.cancelled, "the statement was cancelled (the server is shutting down, or the storage did not answer in time); nothing of it was committed"))
         }
     }
 
@@ -213,6 +224,7 @@ struct PG: Sendable {
 /// The caller of ``PG/whileOpen(_:)``, resumed once: by the statement's answer or by the connection closing.
 private final class ClosedRace<T: Sendable>: Sendable {
     let caller = Mutex<CheckedContinuation<T, any Error>?>(nil)
+    let work = Mutex<Task<Void, Never>?>(nil)
     func take() -> CheckedContinuation<T, any Error>? { caller.withLock { $0.take() } }
 }
 

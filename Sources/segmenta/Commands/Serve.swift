@@ -40,6 +40,8 @@ extension Segmenta {
         var queryTimeLimit = "30s"
         @Option(help: ArgumentHelp("Close keep-alive connections idle this long, e.g. 60s.", valueName: "duration"))
         var idleTimeout = "60s"
+        @Option(help: ArgumentHelp("After SIGTERM or SIGINT, how long requests and analyses under way may finish before they are cancelled (rolled back), e.g. 10s; the process exits at most 5 s later.", valueName: "duration"))
+        var shutdownGrace = "10s"
         @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level")) var logLevel = "info"
         @OptionGroup var store: StoreOptions
 
@@ -47,6 +49,7 @@ extension Segmenta {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
             guard Self.duration(refreshInterval) != nil else { throw ValidationError("--refresh-interval \"\(refreshInterval)\" is not a duration like 30s, 15m, 1h or 0") }
             guard Self.duration(queryTimeLimit) != nil else { throw ValidationError("--query-time-limit \"\(queryTimeLimit)\" is not a duration like 30s, 2m or 0") }
+            guard Self.duration(shutdownGrace) != nil else { throw ValidationError("--shutdown-grace \"\(shutdownGrace)\" is not a duration like 10s, 1m or 0") }
             guard let idle = Self.duration(idleTimeout), idle >= .seconds(1) else { throw ValidationError("--idle-timeout \"\(idleTimeout)\" must be a duration of at least 1s, like 60s") }
             guard (0...3650).contains(churnHorizon) else { throw ValidationError("--churn-horizon must be between 0 (no churn model) and 3650 days, got \(churnHorizon)") }
             guard alertLevel > 0, alertLevel < 1 else { throw ValidationError("--alert-level must be between 0 and 1 (e.g. 0.01), got \(alertLevel)") }
@@ -77,12 +80,15 @@ extension Segmenta {
                 let limit = Self.duration(queryTimeLimit) ?? .seconds(30)
                 config.queryTimeLimit = limit == .zero ? nil : limit
                 config.idleTimeout = Self.duration(idleTimeout) ?? .seconds(60)
+                config.shutdownGrace = Self.duration(shutdownGrace) ?? .seconds(10)
                 let parts = try ServerParts(storage: db, configuration: config, logger: logger)
                 let app = buildApplication(parts) { port in
                     // Unbuffered, so scripts that start the server can read the port at once.
                     FileHandle.standardOutput.write(Data("segmenta serving \(store.location) on http://\(host):\(port) — API at /api/v1, OpenAPI at /openapi.json, metrics at /metrics\n".utf8))
                 }
-                do { try await app.runService() } catch {
+                do {
+                    try await runServer(app, configuration: config, logger: logger) { Foundation.exit(1) }
+                } catch {
                     if "\(error)".contains("Address already in use") {
                         throw CLIError("\(host):\(port) is already in use (another segmenta serve?); pick another port with --port, or --port 0 for a free one")
                     }
