@@ -114,9 +114,12 @@ extension SQLiteBackend {
     }
 
     // HealthStore
+    /// ``HealthStore/databaseKind``.
+    public var databaseKind: String { "sqlite" }
+
     /// ``HealthStore/health`` on SQLite, run on the backend's threads.
     public func health() async throws(SegmentaError) -> [String: String] {
-        ["database": "sqlite", "journal_mode": try await run { s throws(SegmentaError) in try s.journalMode() }]
+        ["database": databaseKind, "journal_mode": try await run { s throws(SegmentaError) in try s.journalMode() }]
     }
 
     /// One process writes a SQLite store, so a job runs at most once at a time within it.

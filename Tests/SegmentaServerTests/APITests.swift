@@ -225,7 +225,9 @@ struct APITests {
         let s = try TestServer()
         try await s.test { client in
             try await client.execute(uri: "/health", method: .get) { r in
-                #expect(r.json.objectValue?["status"] == .string("ok"))
+                let health = r.json.objectValue ?? [:]
+                #expect(health["status"] == .string("ok"))
+                #expect(health["database"] == .string("sqlite") && health["database_status"] == .string("ok") && health["ingest"] == .string("ok"))
             }
             try await client.execute(uri: "/openapi.json", method: .get) { r in
                 let paths = r.json.objectValue?["paths"]?.objectValue ?? [:]

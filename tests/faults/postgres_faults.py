@@ -166,8 +166,8 @@ pg_ctl("-m", "immediate", "stop")
 time.sleep(2)
 status, body, took = health()
 print(f"/health with PostgreSQL stopped: {status} {json.dumps(body)} in {took:.1f} s")
-if status != 503 or took > 5:
-    failures.append(f"/health with PostgreSQL stopped answered {status} in {took:.1f} s (want 503 within 5 s)")
+if status != 503 or took > 5 or body.get("database") != "postgresql" or body.get("database_status") != "unavailable":
+    failures.append(f"/health with PostgreSQL stopped answered {status} {body} in {took:.1f} s (want 503 naming postgresql unavailable, within 5 s)")
 time.sleep(8)
 pg_ctl("start")
 up = time.time()

@@ -25,29 +25,26 @@ public struct SystemController: Sendable {
         let store = self.store, metrics = self.metrics, queue = self.queue, stalledAfter = self.stalledAfter
         router.get("health") { _, _ in
             let waiting = await queue.waiting, depth = await queue.depth
-            let ingest: [String: JSONValue] = ["ingest_queue": .number(Double(depth)), "ingest_waiting_seconds": .number((waiting.inSeconds * 10).rounded() / 10)]
+            // A commit that waits this long is a writer the storage stopped answering: no 200 will come.
+            let stalled = waiting > stalledAfter
+            var facts: [String: JSONValue] = ["ingest": .string(stalled ? "stalled" : "ok"), "ingest_queue": .number(Double(depth)),
+                                              "ingest_waiting_seconds": .number((waiting.inSeconds * 10).rounded() / 10)]
             do {
                 // Bounded: a database that does not answer is unavailable, not a health check that hangs.
-                var facts: [String: JSONValue] = (try await bounded(.seconds(3)) { try await store.health() }).mapValues(JSONValue.string)
-                facts.merge(ingest) { _, new in new }
-                // A ClickHouse shard that does not answer: events can be neither stored nor read.
-                if facts["events_status"] == .string("unavailable") {
-                    facts["status"] = .string("degraded")
-                    return Response.json(.object(facts), status: .serviceUnavailable)
-                }
-                // A commit that waits this long is a writer the storage stopped answering: no 200 will come.
-                if waiting > stalledAfter {
-                    facts["status"] = .string("degraded")
-                    facts["ingest"] = .string("stalled")
-                    return Response.json(.object(facts), status: .serviceUnavailable)
-                }
-                facts["status"] = .string("ok")
-                return Response.json(.object(facts))
+                let answer = try await bounded(.seconds(3)) { try await store.health() }
+                facts.merge(answer.mapValues(JSONValue.string)) { _, new in new }
+                facts["database_status"] = .string("ok")
             } catch {
                 // No key is needed here: say that the database is unavailable, not why (the log has it).
-                return Response.json(.object(["status": .string("unavailable"), "database": .string("unavailable")].merging(ingest) { _, new in new }),
-                                     status: .serviceUnavailable)
+                facts["database"] = .string(store.databaseKind)
+                facts["database_status"] = .string("unavailable")
+                facts["status"] = .string("unavailable")
+                return Response.json(.object(facts), status: .serviceUnavailable)
             }
+            // A ClickHouse shard that does not answer (events can be neither stored nor read), or a stuck writer.
+            let degraded = facts["events_status"] == .string("unavailable") || stalled
+            facts["status"] = .string(degraded ? "degraded" : "ok")
+            return Response.json(.object(facts), status: degraded ? .serviceUnavailable : .ok)
         }
         router.get("metrics") { _, _ in
             metrics.ingestWaiting.set(await queue.waiting.inSeconds)

@@ -356,6 +356,9 @@ public struct ClickHouseEventsStorage: Storage {
 
     // MARK: health
 
+    /// ``HealthStore/databaseKind``: the primary's.
+    public var databaseKind: String { primary.databaseKind }
+
     /// ``HealthStore/health``, its events in ClickHouse.
     public func health() async throws(SegmentaError) -> [String: String] {
         var h = try await primary.health()

@@ -217,9 +217,12 @@ extension PostgresBackend {
         }
     }
 
+    /// ``HealthStore/databaseKind``.
+    public var databaseKind: String { "postgresql" }
+
     /// ``HealthStore/health`` on PostgreSQL.
     public func health() async throws(SegmentaError) -> [String: String] {
         let version = try await read { pg in try await pg.value("SHOW server_version", as: String.self) ?? "" }
-        return ["database": "postgresql", "server_version": version]
+        return ["database": databaseKind, "server_version": version]
     }
 }

@@ -2,6 +2,8 @@ public import SegmentaCore
 
 /// Whether the backend answers, and what it is (for `/health`).
 public protocol HealthStore: Sendable {
+    /// What the primary store is (`sqlite`, `postgresql`), as `/health` names it even when it does not answer.
+    var databaseKind: String { get }
     /// A cheap round trip to the database; returns facts about it (e.g. `database`, `journal_mode`).
     func health() async throws(SegmentaError) -> [String: String]
     /// Runs `body` unless another process runs the job of that name now (then returns nil at once):
