@@ -20,11 +20,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+from load import Senders, start_server
 
 binary = sys.argv[1]
 ch_url, ch_dir = os.environ["SEGMENTA_TEST_CLICKHOUSE"], os.environ["SEGMENTA_CH_DIR"]
@@ -66,60 +67,10 @@ env = dict(os.environ, SEGMENTA_WRITE_KEY=key, SEGMENTA_ADMIN_TOKEN=admin, SEGME
            SEGMENTA_EVENTS=events_url)
 env.pop("SEGMENTA_STORE", None)
 log_path = os.path.join(work, "serve.log")
-server = subprocess.Popen([binary, "serve", "--port", "0", "--refresh-interval", "0", "--log-level", "error"], env=env,
-                          stdout=subprocess.PIPE, stderr=open(log_path, "w"), text=True)
-port = None
-for line in server.stdout:
-    if "serving" in line:
-        port = int(line.split("http://127.0.0.1:")[1].split(" ")[0])
-        break
-if port is None:
-    raise SystemExit("server did not start: " + open(log_path).read())
-threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
-
-acked, lock = set(), threading.Lock()
-by_user = {u: set() for u in users}
-statuses, ok_times = {}, []
-stop_new, stop_all = threading.Event(), threading.Event()
-pending = {n: [] for n in range(4)}
-
-
-def note(status):
-    with lock:
-        statuses[status] = statuses.get(status, 0) + 1
-        if status == 200:
-            ok_times.append(time.time())
-
-
-def sender(n):
-    i = 0
-    while not stop_all.is_set():
-        if not pending[n]:
-            if stop_new.is_set():
-                return
-            pending[n].append([f"k{n}-{i}-{j}" for j in range(100)])
-            i += 1
-        ids = pending[n][0]
-        batch = [{"type": "track", "userId": f"user-{n}-{j % 10}", "event": "Shard Probe", "messageId": m,
-                  "timestamp": f"2026-11-{1 + j % 28:02d}T10:{j % 60:02d}:00Z", "properties": {"j": j}} for j, m in enumerate(ids)]
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/batch", data=json.dumps({"batch": batch}).encode(),
-                                     headers={"Authorization": auth, "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=15) as r:
-                note(r.status)
-                with lock:
-                    acked.update(ids)
-                    for m in batch:
-                        by_user[m["userId"]].add(m["messageId"])
-                pending[n].pop(0)
-        except urllib.error.HTTPError as e:
-            note(e.code)
-            if e.code == 503 and e.headers.get("Retry-After") is None:
-                note("503 without Retry-After")
-            time.sleep(0.05)
-        except Exception as e:
-            note(type(e).__name__)
-            time.sleep(0.05)
+server, port = start_server(binary, env, log_path)
+load = Senders(port, auth, "k", lambda n, ids: [
+    {"type": "track", "userId": f"user-{n}-{j % 10}", "event": "Shard Probe", "messageId": m,
+     "timestamp": f"2026-11-{1 + j % 28:02d}T10:{j % 60:02d}:00Z", "properties": {"j": j}} for j, m in enumerate(ids)])
 
 
 def get(path, timeout=10):
@@ -132,9 +83,6 @@ def get(path, timeout=10):
 
 
 failures = []
-threads = [threading.Thread(target=sender, args=(n,)) for n in range(4)]
-for t in threads:
-    t.start()
 time.sleep(2)
 os.kill(shard_pid(), signal.SIGKILL)
 time.sleep(3)
@@ -144,30 +92,23 @@ if status != 503 or hosts[1] not in json.dumps(body):
     failures.append(f"/health with shard 2 down answered {status} without naming it: {body}")
 time.sleep(7)
 start_shard()
-up = time.time()
-deadline = up + 5
-while time.time() < deadline and not any(t >= up for t in ok_times):
-    time.sleep(0.05)
-back = [t - up for t in ok_times if t >= up]
-if not back:
+back = load.back_within(time.time())
+if back is None:
     failures.append("no 200 within 5 s of shard 2 answering again")
 time.sleep(3)
 status, body = get("/health")
 if status != 200:
     failures.append(f"/health after the shard came back answered {status}: {body}")
-stop_new.set()
-deadline = time.time() + 60
-while any(pending.values()) and time.time() < deadline:
-    time.sleep(0.1)
-stop_all.set()
-for t in threads:
-    t.join()
-if any(pending.values()):
+if not load.finish():
     failures.append("some batches were still not acknowledged 60 s after the shard came back")
 
 # Plant duplicates on the first shard, as an insert retried after a cut leaves them.
 ch(hosts[0], f"INSERT INTO {database}.events_local SELECT * FROM {database}.events_local WHERE event = 'Shard Probe' LIMIT 300")
 stored = ch(hosts[0], f"SELECT message_id FROM {database}.events WHERE event = 'Shard Probe' FORMAT TabSeparated").split()
+by_user = {u: set() for u in users}
+for batch in load.acked_batches:
+    for m in batch:
+        by_user[m["userId"]].add(m["messageId"])
 unreachable, seen_twice, miscounted, pages = 0, 0, [], 0
 for u in users:
     seen, cursor = [], None
@@ -201,10 +142,11 @@ except subprocess.TimeoutExpired:
 for h in hosts:
     ch(h, f"DROP DATABASE IF EXISTS {database}")
 
+acked, statuses = load.acked, load.statuses
 missing = acked - set(stored)
-errors = {s: c for s, c in statuses.items() if s not in (200, 503)}
+errors = load.errors()
 print(f"shard 2 killed for 10 s: answers {statuses}; acknowledged {len(acked)}, stored {len(set(stored))} messages in {len(stored)} rows "
-      f"(duplicates planted); back {min(back) if back else None} s after the shard; {pages} pages read: {unreachable} acknowledged "
+      f"(duplicates planted); back {back} s after the shard; {pages} pages read: {unreachable} acknowledged "
       f"events unreachable, {seen_twice} listed twice")
 if missing:
     failures.append(f"{len(missing)} acknowledged messages are not in ClickHouse")

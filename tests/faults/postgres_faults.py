@@ -21,10 +21,11 @@ import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
+
+from load import Senders, start_server
 
 binary = sys.argv[1]
 restarts = int(sys.argv[2]) if len(sys.argv) > 2 else 10
@@ -69,58 +70,9 @@ psql(f"CREATE DATABASE {name}", base_url)
 env = dict(os.environ, SEGMENTA_WRITE_KEY=key, SEGMENTA_ADMIN_TOKEN=admin, SEGMENTA_STORE=store)
 env.pop("SEGMENTA_DB", None)
 log_path = os.environ.get("FAULTS_SERVER_LOG") or f"/tmp/{name}.log"
-server = subprocess.Popen([binary, "serve", "--port", "0", "--refresh-interval", "0", "--log-level", "error"], env=env,
-                          stdout=subprocess.PIPE, stderr=open(log_path, "w"), text=True)
-port = None
-for line in server.stdout:
-    if "serving" in line:
-        port = int(line.split("http://127.0.0.1:")[1].split(" ")[0])
-        break
-if port is None:
-    raise SystemExit("server did not start: " + open(log_path).read())
-threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
-
-acked, lock = set(), threading.Lock()
-statuses = {}          # status (or exception name) -> count
-ok_times = []          # when each 200 came
-stop_new, stop_all = threading.Event(), threading.Event()
-pending = {n: [] for n in range(4)}
-
-
-def note(status):
-    with lock:
-        statuses[status] = statuses.get(status, 0) + 1
-        if status == 200:
-            ok_times.append(time.time())
-
-
-def sender(n):
-    i = 0
-    while not stop_all.is_set():
-        if not pending[n]:
-            if stop_new.is_set():
-                return
-            pending[n].append([f"f{n}-{i}-{j}" for j in range(100)])
-            i += 1
-        ids = pending[n][0]
-        body = json.dumps({"batch": [{"type": "track", "userId": f"user-{n}-{j % 10}", "event": "Fault Probe", "messageId": m,
-                                       "properties": {"j": j}} for j, m in enumerate(ids)]}).encode()
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/batch", data=body,
-                                     headers={"Authorization": auth, "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=15) as r:
-                note(r.status)
-                with lock:
-                    acked.update(ids)
-                pending[n].pop(0)
-        except urllib.error.HTTPError as e:
-            note(e.code)
-            if e.code == 503 and e.headers.get("Retry-After") is None:
-                note("503 without Retry-After")
-            time.sleep(0.05)
-        except Exception as e:   # a timeout: the server did not answer within 15 s
-            note(type(e).__name__)
-            time.sleep(0.05)
+server, port = start_server(binary, env, log_path)
+load = Senders(port, auth, "f", lambda n, ids: [{"type": "track", "userId": f"user-{n}-{j % 10}", "event": "Fault Probe", "messageId": m,
+                                                  "properties": {"j": j}} for j, m in enumerate(ids)])
 
 
 def health():
@@ -133,31 +85,16 @@ def health():
         return e.code, json.load(e), time.time() - started
 
 
-def back_within(since, limit=5.0):
-    """Seconds from `since` to the first 200 after it (None if none came within `limit`)."""
-    deadline = since + limit
-    while time.time() < deadline:
-        with lock:
-            after = [t for t in ok_times if t >= since]
-        if after:
-            return after[0] - since
-        time.sleep(0.05)
-    return None
-
-
-threads = [threading.Thread(target=sender, args=(n,)) for n in range(4)]
-for t in threads:
-    t.start()
 failures = []
 time.sleep(2)
 recoveries = []
 for k in range(restarts):
     pg_ctl("-m", "immediate", "restart")
     up = time.time()
-    took = back_within(up)
+    took = load.back_within(up)
     if took is None:
         failures.append(f"restart {k + 1}: no 200 within 5 s of PostgreSQL being back")
-        took = back_within(up, 60)
+        took = load.back_within(up, 60)
         print(f"restart {k + 1}: ingestion back after {took} s")
     else:
         recoveries.append(took)
@@ -171,7 +108,7 @@ if status != 503 or took > 5 or body.get("database") != "postgresql" or body.get
 time.sleep(8)
 pg_ctl("start")
 up = time.time()
-took = back_within(up)
+took = load.back_within(up)
 if took is None:
     failures.append("no 200 within 5 s of PostgreSQL starting again after 10 s stopped")
 else:
@@ -180,14 +117,7 @@ time.sleep(3)
 status, body, took = health()
 if status != 200:
     failures.append(f"/health after the outage answered {status}: {body}")
-stop_new.set()
-deadline = time.time() + 60
-while any(pending.values()) and time.time() < deadline:
-    time.sleep(0.1)
-stop_all.set()
-for t in threads:
-    t.join()
-if any(pending.values()):
+if not load.finish():
     failures.append("some batches were still not acknowledged 60 s after the faults ended")
 
 server.send_signal(signal.SIGTERM)
@@ -204,9 +134,10 @@ stored = {}
 for m in psql("SELECT message_id FROM events WHERE name = 'Fault Probe'").split():
     stored[m] = stored.get(m, 0) + 1
 psql(f"DROP DATABASE {name} WITH (FORCE)", base_url)
+acked, statuses = load.acked, load.statuses
 missing = [m for m in acked if m not in stored]
 doubled = [m for m, c in stored.items() if c > 1]
-errors = {s: c for s, c in statuses.items() if s not in (200, 503)}
+errors = load.errors()
 print(f"{restarts} immediate restarts and a 10 s stop: answers {statuses}; acknowledged {len(acked)}, stored {len(stored)}, "
       f"missing {len(missing)}, stored twice {len(doubled)}; back after {max(recoveries, default=0):.2f} s at most")
 if missing:
