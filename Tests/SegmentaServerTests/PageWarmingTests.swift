@@ -74,7 +74,7 @@ struct PageWarmingTests {
         #expect(cache.started.load(ordering: .relaxed) == 2)
     }
 
-    @Test("an analysis recomputed through the API warms the segment pages' mixes and the overview in the background")
+    @Test("an analysis recomputed through the API warms the segment pages' mixes and the overview in the background", .timeLimit(.minutes(1)))
     func analysisThroughTheAPIWarmsThePages() async throws {
         let s = try TestServer()
         let day = try Timestamp.parse("2026-06-01")
@@ -85,12 +85,8 @@ struct PageWarmingTests {
         }
         let version = try await MixCache.version(store, history: try await store.history(of: "vip"))
         let dataVersion = try await store.dataVersion()
-        var ready = false
-        for _ in 0..<100 where !ready {
-            ready = s.parts.mixes.holds("vip", "rfm_segment", version) && s.parts.overview.holds(dataVersion)
-            if !ready { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(ready)
+        // Each warming is a step of the warmer's progress: wait for the one that holds both.
+        await s.parts.warmer.progress.wait { s.parts.mixes.holds("vip", "rfm_segment", version) && s.parts.overview.holds(dataVersion) }
         // The warmed mix is the members' RFM segments as the run wrote them.
         let mix = try await s.parts.mixes.mix(store, "vip", "rfm_segment", version)
         #expect(mix.map(\.count).reduce(0, +) == 2 && !mix.contains { $0.value == "(none)" })
@@ -121,7 +117,7 @@ struct PageWarmingTests {
         #expect(try await cache.overview(server).profiles == 3)
     }
 
-    @Test("the warmer sees a change made by another process (the CLI) and computes the pages before anyone looks")
+    @Test("the warmer sees a change made by another process (the CLI) and computes the pages before anyone looks", .timeLimit(.minutes(1)))
     func theWarmerFollowsTheDataVersion() async throws {
         let (dir, path) = try Self.storeFile()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -138,16 +134,11 @@ struct PageWarmingTests {
         _ = try await RFMWriteBack.scoreAndSave(cli.backend, asOf: nil, refunds: .subtract, options: RFMOptions())
         let version = try await MixCache.version(server, history: try await server.history(of: "vip"))
         let dataVersion = try await server.dataVersion()
-        var ready = false
-        for _ in 0..<250 where !ready {
-            ready = warmer.mixes.holds("vip", "rfm_segment", version) && warmer.overview.holds(dataVersion)
-            if !ready { try await Task.sleep(for: .milliseconds(20)) }
-        }
-        #expect(ready)
+        await warmer.progress.wait { warmer.mixes.holds("vip", "rfm_segment", version) && warmer.overview.holds(dataVersion) }
         #expect(try await warmer.overview.overview(server).orders == 9)
     }
 
-    @Test("with a backend that has no data version (events in ClickHouse), the warmer keeps watching until it is cancelled")
+    @Test("with a backend that has no data version (events in ClickHouse), the warmer keeps watching until it is cancelled", .timeLimit(.minutes(1)))
     func theWarmerKeepsWatchingWithoutADataVersion() async throws {
         // The data version is nil without asking ClickHouse (nothing listens on port 9, nothing is asked).
         let storage = ClickHouseEventsStorage(primary: try SQLiteStore().backend,
@@ -160,7 +151,9 @@ struct PageWarmingTests {
             await warmer.watch()
             ended.withLock { $0 = true }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Five looks, each finding no version (nothing to warm): still watching after every one.
+        let start = warmer.progress.steps
+        await warmer.progress.wait { warmer.progress.steps >= start + 5 }
         #expect(!ended.withLock { $0 })
         watching.cancel()
         await watching.value

@@ -92,6 +92,13 @@ import Testing
         ], source: "s", arrival: t("2026-01-03"))
         #expect(try store.profileIDs() == ["new"])
         #expect(try store.activity(.event("E")).map(\.customerID) == ["new"])
+        // Alias is the one message that joins two user ids (Segment's "merge two user identities"):
+        // both stay, and either reaches the person, now and in later messages.
+        #expect(try store.profileID(forExternalID: "old") == "new")
+        _ = try store.apply([Message(kind: .track, messageID: "3", userID: "old", event: "F", timestamp: t("2026-01-03"))],
+                            source: "s", arrival: t("2026-01-04"))
+        #expect(try store.profileIDs() == ["new"])
+        #expect(try store.activity(.event("F")).map(\.customerID) == ["new"])
     }
 
     @Test func traitPathsAreDataNotSQL() throws {

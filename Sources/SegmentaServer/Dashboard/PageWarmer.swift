@@ -23,6 +23,8 @@ struct PageWarmer: Service {
     let logger: Logger
     /// How often the data version is looked at.
     var interval: Duration = .seconds(5)
+    /// Each look and each warming, as they happen.
+    let progress = WarmProgress()
 
     /// Runs until the server shuts down: a service that returns earlier stops the whole server.
     func run() async throws {
@@ -38,6 +40,7 @@ struct PageWarmer: Service {
         var seen = try? await store.dataVersion()
         while !Task.isCancelledOrShuttingDown {
             do { try await Task.sleep(for: interval) } catch { return }
+            defer { progress.advance() }
             guard let now = try? await store.dataVersion(), now != seen else { continue }
             // Read before warming: a change made while the caches fill is seen at the next look.
             seen = now
@@ -46,6 +49,7 @@ struct PageWarmer: Service {
     }
 
     func warm(startup: Bool) async {
+        defer { progress.advance() }
         do {
             _ = try await overview.overview(store)
             let computed = try await mixes.warm(store)
