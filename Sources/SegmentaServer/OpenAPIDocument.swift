@@ -103,7 +103,7 @@ enum OpenAPIDocument {
                   responses: [200: ("Members page (JSON) or every member (text/csv)", "MembersPage"), 400: ("Bad limit or too many traits", "Error"), 404: notFound]),
             Route(method: "get", path: "/api/v1/segments/{name}/explain/{id}", summary: "Why a profile (its id, a user or anonymous id) is in the segment or not, as of as_of (default now): the condition tree with held and value on every node; blocking lists the conditions that would have to change", access: .read, query: [asOf],
                   responses: [200: ("Explanation", "Explanation"), 400: ("Bad as_of", "Error"), 404: ("Unknown segment or profile", "Error")]),
-            Route(method: "get", path: "/api/v1/segments/{name}/history", summary: "Snapshots: size, entered, exited per refresh", access: .read,
+            Route(method: "get", path: "/api/v1/segments/{name}/history", summary: "Snapshots: size, entered, exited, merged and erased per refresh (size = previous + entered − exited − merged − erased)", access: .read,
                   responses: [200: ("History", "History"), 404: notFound]),
             Route(method: "get", path: "/api/v1/alerts", summary: "Drift alerts raised at refreshes (a segment's size outside its control limits, or its mix shifted), newest first", access: .read,
                   query: [Query(name: "segment", schema: string(maxLength: 64), description: "only this segment's alerts"),
@@ -201,8 +201,9 @@ enum OpenAPIDocument {
                               "created_at": text, "updated_at": text, "last_refresh_at": nullableText, "last_error": nullableText, "size": type("integer", "null"),
                               "condition_text": text, "condition_sentence": text],
                              required: ["name", "kind", "version", "definition", "created_at", "updated_at", "last_refresh_at", "last_error", "size"])
-        let snapshot = object(["snapshot": integerValue, "version": integerValue, "as_of": text, "size": integerValue, "entered": integerValue, "exited": integerValue],
-                              required: ["snapshot", "version", "as_of", "size", "entered", "exited"])
+        let snapshot = object(["snapshot": integerValue, "version": integerValue, "as_of": text, "size": integerValue, "entered": integerValue, "exited": integerValue,
+                               "merged": integerValue, "erased": integerValue],
+                              required: ["snapshot", "version", "as_of", "size", "entered", "exited", "merged", "erased"])
         let delivery = object(["id": integerValue, "webhook_id": integerValue, "url": text, "snapshot": integerValue, "page": integerValue,
                                "status": .object(["type": "string", "enum": ["pending", "delivered", "failed"]]), "attempts": integerValue,
                                "response_status": type("integer", "null"), "last_error": nullableText, "created_at": text, "delivered_at": nullableText],

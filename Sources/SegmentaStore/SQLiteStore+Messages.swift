@@ -292,6 +292,8 @@ extension SQLiteStore {
         try db.cachedStatement(sql: "UPDATE identities SET profile_id = ? WHERE profile_id = ?").execute(arguments: [into, from])
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO account_members (account_id, profile_id) SELECT account_id, ? FROM account_members WHERE profile_id = ?").execute(arguments: [into, from])
         try ComputedTraitLayout.delete(db, profile: from)   // recomputed for `into` at the next analysis
+        // `from` leaves its segments now (counted as merged); `into` enters at the next refresh if it matches.
+        try Self.queueDepartures(db, try Self.countDepartures(db, profile: from, reason: .merged), reason: .merged, now: clock.now)
         try db.cachedStatement(sql: "DELETE FROM profiles WHERE id = ?").execute(arguments: [from])
     }
 

@@ -350,6 +350,26 @@ extension SQLiteStore {
         m.registerMigration("v14: the web origins a write key takes (browser SDKs)", foreignKeyChecks: .immediate) { db in
             try db.execute(sql: "ALTER TABLE api_keys ADD COLUMN origins TEXT")
         }
+        m.registerMigration("v15: departures between refreshes (merges, erasures) and what webhooks were told (consent)", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+            ALTER TABLE segment_snapshots ADD COLUMN merged INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE segment_snapshots ADD COLUMN erased INTEGER NOT NULL DEFAULT 0;
+            -- 1: the member is withheld from the segment's webhooks (marketing consent denied when last told).
+            ALTER TABLE segment_membership ADD COLUMN withheld INTEGER NOT NULL DEFAULT 0 CHECK (withheld IN (0, 1));
+            -- Members who left without a refresh since the last snapshot, by reason, for the next one.
+            CREATE TABLE segment_departures (
+              segment TEXT NOT NULL REFERENCES segments(name) ON DELETE CASCADE,
+              reason TEXT NOT NULL CHECK (reason IN ('merged', 'erased')),
+              n INTEGER NOT NULL,
+              PRIMARY KEY (segment, reason)
+            ) WITHOUT ROWID;
+            """)
+            // Until now a refresh left denials out of what it sent: the current ones were withheld.
+            try db.execute(sql: """
+                UPDATE segment_membership SET withheld = 1
+                WHERE exited_snapshot IS NULL AND profile_id IN (SELECT p.id FROM profiles p WHERE \(SQLiteStore.deniedMarketing("p")))
+                """)
+        }
         return m
     }
 }

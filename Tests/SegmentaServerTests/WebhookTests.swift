@@ -65,6 +65,21 @@ struct WebhookTests {
                     #expect(d?["response_status"] == .number(200))
                     #expect(r.json.objectValue?["webhooks"]?.arrayValues.first?.objectValue?["secret"] == nil)
                 }
+                // Erased through the privacy API: the receiver is told at once, with the id alone
+                // and the reason; once delivered, the log no longer holds the id.
+                try await client.execute(uri: "/api/v1/privacy/delete", method: .post, headers: admin, body: ByteBuffer(json: #"{"userIds":["a"]}"#)) {
+                    #expect($0.status == .ok)
+                }
+                await s.parts.webhooks.deliverDue()
+                let departure = try JSONTextParser.parse(try #require(received.withLock { $0.count == 2 ? $0[1].body : nil })).objectValue
+                #expect(departure?["type"] == "departure" && departure?["reason"] == "erased" && departure?["exited"] == ["a"] && departure?["entered"] == [])
+                let log = try s.store.webhookDeliveries(segment: "pro", limit: 10)
+                #expect(log.map(\.status) == [.delivered, .delivered])
+                #expect(try log.map { try JSONTextParser.parse($0.body).objectValue?["exited"] } == [[], []])
+                // The next snapshot counts them: 2 − 1 erased = 1 (b, who denied consent, still counts).
+                try await client.execute(uri: "/api/v1/segments/pro/refresh", method: .post, headers: admin) { r in
+                    #expect(r.json.objectValue?["snapshot"]?.objectValue?["erased"] == 1 && r.json.objectValue?["snapshot"]?.objectValue?["size"] == 1)
+                }
             }
         }
     }

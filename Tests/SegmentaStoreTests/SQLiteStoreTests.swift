@@ -18,7 +18,26 @@ import Testing
                 "v10: computed values and run values without a JSON check per row (Segmenta writes every object itself)", "v11: segment drift alerts",
                 "v12: derived ids of 128 bits; stores with 64-bit ones keep recognising them",
                 "v13: row counts kept by triggers (the overview reads them instead of counting)",
-                "v14: the web origins a write key takes (browser SDKs)"])
+                "v14: the web origins a write key takes (browser SDKs)",
+                "v15: departures between refreshes (merges, erasures) and what webhooks were told (consent)"])
+    }
+
+    @Test("v15: a member who denied consent before the upgrade is withheld from the webhooks after it; the others are not")
+    func upgradeWithholdsTheCurrentDenials() throws {
+        let queue = try DatabaseQueue()
+        try SQLiteStore.migrator.migrate(queue, upTo: "v14: the web origins a write key takes (browser SDKs)")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO profiles (id, traits, created_at) VALUES ('p1', '{"consent":{"marketing":false}}', 0), ('p2', '{"consent":{"marketing":true}}', 0), ('p3', '{}', 0);
+                INSERT INTO segments (name, kind, version, created_at, updated_at) VALUES ('s', 'static', 1, 0, 0);
+                INSERT INTO segment_snapshots (id, segment, version, as_of, size, entered, exited, created_at) VALUES (1, 's', 1, 0, 3, 3, 0, 0);
+                INSERT INTO segment_membership (segment, profile_id, entered_snapshot) VALUES ('s', 'p1', 1), ('s', 'p2', 1), ('s', 'p3', 1);
+                """)
+        }
+        try SQLiteStore.migrator.migrate(queue)
+        let withheld = try queue.read { db in try String.fetchAll(db, sql: "SELECT profile_id FROM segment_membership WHERE withheld = 1") }
+        #expect(withheld == ["p1"])
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT merged + erased FROM segment_snapshots") } == 0)
     }
 
     @Test("a closed store is one file, also after its data version was watched: a copy of the file alone holds everything")

@@ -343,6 +343,62 @@ import Testing
         }
     }
 
+    /// Issue 32: what leaves a segment between refreshes — an erasure, a merge, a withdrawn consent —
+    /// reaches its webhooks as an exit with a reason, and the history adds up
+    /// (size = previous + entered − exited − merged − erased).
+    @Test(arguments: ContractBackend.available)
+    func departuresReachWebhooksAndHistoryAddsUp(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let day1 = t("2026-03-01T12:00:00Z"), day2 = t("2026-03-02T12:00:00Z")
+            func identify(_ id: String, _ traits: [String: JSONValue], _ n: Int, at: Timestamp) -> Message {
+                Message(kind: .identify, messageID: "i\(n)", userID: id, traits: traits, timestamp: at)
+            }
+            _ = try await store.apply(["a", "b", "c", "new", "old"].enumerated().map { identify($1, ["plan": "pro"], $0, at: day1) }
+                                      + [identify("d", ["plan": "pro", "consent": ["marketing": false]], 9, at: day1)], source: "s", arrival: day1)
+            _ = try await store.createSegment(try JSONTextParser.parse(#"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#), allowUnknownComputed: false)
+            _ = try await store.createWebhook(segment: "pro", url: "https://crm.example.com/hook", secret: "s3cret-s3cret-s3cret")
+            let first = try await store.refresh("pro", asOf: t("2026-03-01T13:00:00Z"), webhookPageSize: 100)
+            #expect(first.snapshot.size == 6)
+            func body(_ d: WebhookDelivery) throws -> [String: JSONValue] { try JSONTextParser.parse(d.body).objectValue ?? [:] }
+            var due = try await store.dueWebhookDeliveries(now: t("2030-01-01"), limit: 10)
+            #expect(try due.map { try body($0)["entered"] } == [["a", "b", "c", "new", "old"]])   // d denied consent: withheld
+            for d in due { try await store.recordDeliveryAttempt(id: d.id, delivered: true, responseStatus: 200, error: nil, retryAt: nil) }
+
+            // b is erased; old is merged into new (an alias); c withdraws consent, d gives it.
+            _ = try await store.deletePeople(["b"], suppress: false, requestID: "r1")
+            _ = try await store.apply([Message(kind: .alias, messageID: "al", userID: "new", previousID: "old", timestamp: day2),
+                                       identify("c", ["consent": ["marketing": false]], 20, at: day2),
+                                       identify("d", ["consent": ["marketing": true]], 21, at: day2)], source: "s", arrival: day2)
+            due = try await store.dueWebhookDeliveries(now: t("2030-01-01"), limit: 10)
+            // Told at once, without a refresh: the id alone, with the reason.
+            #expect(try due.map { try body($0)["type"] } == ["departure", "departure"])
+            #expect(try due.map { try body($0)["reason"] } == ["erased", "merged"])
+            #expect(try due.map { try body($0)["exited"] } == [["b"], ["old"]])
+            #expect(try due.map { try body($0)["entered"] } == [[], []])
+            for d in due { try await store.recordDeliveryAttempt(id: d.id, delivered: true, responseStatus: 200, error: nil, retryAt: nil) }
+            // Once delivered, the erased person's id is no longer kept; the merged one's stays.
+            let log = try await store.webhookDeliveries(segment: "pro", limit: 10)
+            #expect(try log.prefix(2).map { try body($0)["exited"] } == [["old"], []])
+
+            let second = try await store.refresh("pro", asOf: t("2026-03-02T13:00:00Z"), webhookPageSize: 100)
+            #expect(second.snapshot.size == 4 && second.entered.isEmpty && second.exited.isEmpty)
+            #expect(second.snapshot.merged == 1 && second.snapshot.erased == 1)
+            let history = try await store.history(of: "pro")
+            #expect(history.map(\.size) == [6, 4] && history.map(\.merged) == [0, 1] && history.map(\.erased) == [0, 1])
+            #expect(history[1].size == history[0].size + history[1].entered - history[1].exited - history[1].merged - history[1].erased)
+            // c is still a member (sizes count them) but leaves the receiver's list; d joins it.
+            due = try await store.dueWebhookDeliveries(now: t("2030-01-01"), limit: 10)
+            #expect(due.count == 1)
+            let page = try body(due[0])
+            #expect(page["entered"] == ["d"] && page["exited"] == ["c"] && page["consent_withdrawn"] == ["c"])
+            for d in due { try await store.recordDeliveryAttempt(id: d.id, delivered: true, responseStatus: 200, error: nil, retryAt: nil) }
+            // Nothing changed since: nothing to tell, and no departure counted twice.
+            let third = try await store.refresh("pro", asOf: t("2026-03-03T13:00:00Z"), webhookPageSize: 100)
+            #expect(third.snapshot.size == 4 && third.snapshot.merged == 0 && third.snapshot.erased == 0)
+            #expect(try await store.dueWebhookDeliveries(now: t("2030-01-01"), limit: 10).isEmpty)
+        }
+    }
+
     @Test(arguments: ContractBackend.available)
     func privacyDeletesLeaveNoTraceAndSuppress(backend: ContractBackend) async throws {
         try await backend.with { store in

@@ -22,7 +22,8 @@ extension SegmentSnapshot {
     /// One refresh, as the API shows it.
     public var json: JSONValue {
         .object(["snapshot": .number(Double(id)), "version": .number(Double(version)), "as_of": .string(asOf.iso8601),
-                 "size": .number(Double(size)), "entered": .number(Double(entered)), "exited": .number(Double(exited))])
+                 "size": .number(Double(size)), "entered": .number(Double(entered)), "exited": .number(Double(exited)),
+                 "merged": .number(Double(merged)), "erased": .number(Double(erased))])
     }
 }
 

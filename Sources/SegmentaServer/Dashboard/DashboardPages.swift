@@ -118,8 +118,9 @@ struct DashboardPages: Sendable {
             body.append(.section("Size over time", [.row([
                 .chart(Charts.lines(title: "Members at each refresh", xLabels: labels, series: [(name, history.map { Double($0.size) })], yLabel: "members",
                                     xPositions: history.map { Double($0.asOf.milliseconds) / 86_400_000 }, counts: true)),
-                .chart(Charts.pairedBars(title: "Entered and exited per refresh", labels: labels, first: ("entered", history.map { Double($0.entered) }),
-                                         second: ("exited", history.map { Double($0.exited) }))),
+                // Left: exited, merged into another profile, or erased — so each size is the last plus entered minus left.
+                .chart(Charts.pairedBars(title: "Entered and left per refresh", labels: labels, first: ("entered", history.map { Double($0.entered) }),
+                                         second: ("left", history.map { Double($0.exited + $0.merged + $0.erased) }))),
             ])]))
         }
         var mixes: [Block] = []

@@ -108,20 +108,48 @@ extension PostgresBackend {
         }
     }
 
-    /// Queues a refresh's changes for every webhook of its segment, in the refresh's transaction
-    /// (the pages of ``SQLiteStore``'s outbox: consent denials left out).
-    static func queueDeliveries(_ pg: PG, _ refresh: RefreshResult, pageSize requested: Int, now time: Timestamp) async throws {
+    /// Queues what a refresh tells the receivers for every webhook of its segment, in the
+    /// refresh's transaction (the pages of ``SQLiteStore``'s outbox).
+    static func queueDeliveries(_ pg: PG, _ refresh: RefreshResult, told: DownstreamChange, pageSize requested: Int, now time: Timestamp) async throws {
         let hooks = try await pg.column("SELECT id FROM webhooks WHERE segment = \(refresh.segment) ORDER BY id", as: Int64.self)
-        guard !hooks.isEmpty, !(refresh.entered.isEmpty && refresh.exited.isEmpty) else { return }
-        let denied = try await consentDenied(pg, among: refresh.entered + refresh.exited)
+        guard !hooks.isEmpty, !told.isEmpty else { return }
         let now = time.milliseconds
         for hook in hooks {
-            for (page, body) in WebhookPages.bodies(refresh, denied: denied, pageSize: requested).enumerated() {
+            for (page, body) in WebhookPages.bodies(refresh, told: told, pageSize: requested).enumerated() {
                 try await pg.execute("""
                     INSERT INTO webhook_deliveries (webhook_id, snapshot_id, page, body, status, next_attempt_at, created_at)
                     VALUES (\(hook), \(refresh.snapshot.id), \(page + 1), \(body), 'pending', \(now), \(now))
                     """)
             }
+        }
+    }
+
+    /// Counts that `profile` leaves its segments without a refresh (the rule of ``SQLiteStore``'s
+    /// `countDepartures`); returns the stays its webhooks had been told about.
+    static func countDepartures(_ pg: PG, profile: String, reason: WebhookPages.Departure) async throws -> [WebhookPages.Departed] {
+        var told: [WebhookPages.Departed] = []
+        for r in try await pg.rows("""
+            SELECT m.segment, m.withheld, (SELECT max(id) FROM segment_snapshots s WHERE s.segment = m.segment)
+            FROM segment_membership m WHERE m.profile_id = \(profile) AND m.exited_snapshot IS NULL ORDER BY m.segment
+            """) {
+            let (segment, withheld, snapshot) = try r.decode((String, Bool, Int64?).self)
+            try await pg.execute("""
+                INSERT INTO segment_departures (segment, reason, n) VALUES (\(segment), \(reason.rawValue), 1)
+                ON CONFLICT (segment, reason) DO UPDATE SET n = segment_departures.n + 1
+                """)
+            if !withheld, let snapshot { told.append(WebhookPages.Departed(segment: segment, snapshot: snapshot, profile: profile)) }
+        }
+        return told
+    }
+
+    /// Tells each webhook of the segments in `departed` that the member left (``SQLiteStore``'s `queueDepartures`).
+    static func queueDepartures(_ pg: PG, _ departed: [WebhookPages.Departed], reason: WebhookPages.Departure, now time: Timestamp) async throws {
+        for d in departed {
+            let body = WebhookPages.departureBody(segment: d.segment, snapshot: d.snapshot, reason: reason, id: d.profile, at: time)
+            try await pg.execute("""
+                INSERT INTO webhook_deliveries (webhook_id, snapshot_id, page, body, status, next_attempt_at, created_at)
+                SELECT id, \(d.snapshot), 0, \(body), 'pending', \(time.milliseconds), \(time.milliseconds) FROM webhooks WHERE segment = \(d.segment)
+                """)
         }
     }
 
@@ -146,9 +174,12 @@ extension PostgresBackend {
         let now = clock.now.milliseconds
         let status = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
         try await write { pg in
+            // An erased person's id stays in the departure that tells the receiver only until it ends.
             try await pg.execute("""
                 UPDATE webhook_deliveries SET status = \(status), attempts = attempts + 1, response_status = \(responseStatus), last_error = \(error),
-                  next_attempt_at = COALESCE(\(retryAt?.milliseconds), next_attempt_at), delivered_at = CASE WHEN \(delivered) THEN \(now) END WHERE id = \(id)
+                  next_attempt_at = COALESCE(\(retryAt?.milliseconds), next_attempt_at), delivered_at = CASE WHEN \(delivered) THEN \(now) END,
+                  body = CASE WHEN \(status) <> 'pending' AND body::jsonb ->> 'reason' = 'erased' THEN jsonb_set(body::jsonb, '{exited}', '[]'::jsonb)::text ELSE body END
+                WHERE id = \(id)
                 """)
         }
     }

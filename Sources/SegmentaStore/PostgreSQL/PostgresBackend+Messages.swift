@@ -273,7 +273,7 @@ extension PostgresBackend {
         }
         func merged(_ other: String, into target: String, state: inout IdentityState, result: inout MessageImportResult) async throws {
             try await state.flushSeen(pg)
-            try await Self.merge(pg, from: other, into: target)
+            try await Self.merge(pg, from: other, into: target, now: clock.now)
             state.profiles.merge(other, into: target)
             state.renamed[other] = target
             result.profilesMerged += 1
@@ -372,7 +372,7 @@ extension PostgresBackend {
 
     /// Moves everything of profile `from` onto `into` and deletes `from`; traits of `from` fill in
     /// where `into` has none or an older value.
-    static func merge(_ pg: PG, from: String, into: String) async throws {
+    static func merge(_ pg: PG, from: String, into: String, now: Timestamp) async throws {
         guard let row = try await pg.rows("SELECT traits::text, trait_times::text, first_seen, last_seen FROM profiles WHERE id = \(from)").first else { return }
         let (traitsText, timesText, firstSeen, lastSeen) = try row.decode((String, String, Int64?, Int64?).self)
         let traits = try JSONTextParser.parseObject(traitsText), times = try JSONTextParser.parseObject(timesText)
@@ -388,6 +388,8 @@ extension PostgresBackend {
         try await pg.execute("UPDATE identities SET profile_id = \(into) WHERE profile_id = \(from)")
         try await pg.execute("INSERT INTO account_members (account_id, profile_id) SELECT account_id, \(into) FROM account_members WHERE profile_id = \(from) ON CONFLICT DO NOTHING")
         try await pg.execute("DELETE FROM computed_values WHERE profile_id = \(from) AND grp IN (SELECT DISTINCT grp FROM computed_trait_names)")
+        // `from` leaves its segments now (counted as merged); `into` enters at the next refresh if it matches.
+        try await queueDepartures(pg, try await countDepartures(pg, profile: from, reason: .merged), reason: .merged, now: now)
         try await pg.execute("DELETE FROM profiles WHERE id = \(from)")
     }
 

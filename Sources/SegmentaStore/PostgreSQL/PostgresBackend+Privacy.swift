@@ -15,6 +15,7 @@ extension PostgresBackend {
             for id in ids where try await pg.exists("SELECT 1 FROM profiles WHERE id = \(id)") { profiles.insert(id) }
             var counts: [String: Int] = ["profiles": 0, "identities": 0, "events": 0, "orders": 0, "computed_traits": 0, "memberships": 0, "webhook_bodies": 0]
             var allIDs = Set(ids)
+            var departed: [WebhookPages.Departed] = []
             for p in profiles.sorted() {
                 let known = try await pg.column("SELECT external_id FROM identities WHERE profile_id = \(p)", as: String.self)
                 allIDs.formUnion(known)
@@ -25,11 +26,14 @@ extension PostgresBackend {
                 counts["events", default: 0] += try await pg.value("SELECT count(*) FROM events WHERE profile_id = \(p)", as: Int.self) ?? 0
                 counts["orders", default: 0] += try await pg.value("SELECT count(*) FROM orders WHERE profile_id = \(p)", as: Int.self) ?? 0
                 counts["memberships", default: 0] += try await pg.value("SELECT count(*) FROM segment_membership WHERE profile_id = \(p)", as: Int.self) ?? 0
+                departed += try await Self.countDepartures(pg, profile: p, reason: .erased)
                 if try await pg.exists("DELETE FROM profiles WHERE id = \(p) RETURNING 1") { counts["profiles", default: 0] += 1 }   // cascades
             }
             counts["webhook_bodies"] = try await Self.scrub(pg, table: "webhook_deliveries", column: "body", ids: allIDs)
             counts["analysis_summaries"] = try await Self.scrub(pg, table: "analysis_runs", column: "summary", ids: allIDs)
             counts["analysis_values"] = try await Self.scrub(pg, table: "analysis_run_values", column: "profile_values", key: "run_id", ids: allIDs)
+            // After the scrub: the receivers that were told about them are told they left.
+            try await Self.queueDepartures(pg, departed, reason: .erased, now: now)
             for id in allIDs.sorted() {
                 try await pg.execute("""
                     INSERT INTO deleted_ids (id_hash, request_id, suppress, deleted_at) VALUES (\(IDHash.of(id: id)), \(requestID), \(suppress), \(now.milliseconds))

@@ -45,6 +45,20 @@ extension PostgresBackend {
              OR EXISTS (SELECT 1 FROM orders WHERE order_id LIKE 'msg:content:%' AND length(order_id) = 28)
         """),
         (5, "the web origins a write key takes (browser SDKs)", "ALTER TABLE api_keys ADD COLUMN origins text"),
+        // Until now a refresh left consent denials out of what it sent: the current ones were withheld.
+        (6, "departures between refreshes (merges, erasures) and what webhooks were told (consent)", """
+        ALTER TABLE segment_snapshots ADD COLUMN merged integer NOT NULL DEFAULT 0;
+        ALTER TABLE segment_snapshots ADD COLUMN erased integer NOT NULL DEFAULT 0;
+        ALTER TABLE segment_membership ADD COLUMN withheld boolean NOT NULL DEFAULT false;
+        CREATE TABLE segment_departures (
+          segment text COLLATE "C" NOT NULL REFERENCES segments(name) ON DELETE CASCADE,
+          reason text NOT NULL CHECK (reason IN ('merged', 'erased')),
+          n integer NOT NULL,
+          PRIMARY KEY (segment, reason)
+        );
+        UPDATE segment_membership SET withheld = true
+        WHERE exited_snapshot IS NULL AND profile_id IN (SELECT p.id FROM profiles p WHERE \(PostgresBackend.deniedMarketing("p")))
+        """),
     ]
 
     /// Brings the database to the current schema (creating it on an empty database), or only up

@@ -76,9 +76,10 @@ extension PostgresBackend {
     /// ``SegmentStore/history`` on PostgreSQL.
     public func history(of name: String) async throws(SegmentaError) -> [SegmentSnapshot] {
         try await read { pg in
-            try await pg.rows("SELECT id, version, as_of, size, entered, exited FROM segment_snapshots WHERE segment = \(name) ORDER BY id").map { r in
-                let (id, version, asOf, size, entered, exited) = try r.decode((Int64, Int, Int64, Int, Int, Int).self)
-                return SegmentSnapshot(id: id, version: version, asOf: Timestamp(milliseconds: asOf), size: size, entered: entered, exited: exited)
+            try await pg.rows("SELECT id, version, as_of, size, entered, exited, merged, erased FROM segment_snapshots WHERE segment = \(name) ORDER BY id").map { r in
+                let (id, version, asOf, size, entered, exited, merged, erased) = try r.decode((Int64, Int, Int64, Int, Int, Int, Int, Int).self)
+                return SegmentSnapshot(id: id, version: version, asOf: Timestamp(milliseconds: asOf), size: size, entered: entered, exited: exited,
+                                       merged: merged, erased: erased)
             }
         }
     }
@@ -141,19 +142,42 @@ extension PostgresBackend {
                 if let latest, latest > asOf.milliseconds {
                     return try await Self.backtest(pg, name: name, version: version, members: evaluated, asOf: asOf)
                 }
-                let current = Set(try await pg.column("SELECT profile_id FROM segment_membership WHERE segment = \(name) AND exited_snapshot IS NULL", as: String.self))
+                // Current members, whether each was withheld from the webhooks, and who denies consent now.
+                var withheld: [String: Bool] = [:]
+                var denied = Set<String>()
+                for r in try await pg.rows("""
+                    SELECT m.profile_id, m.withheld, \(unescaped: Self.deniedMarketing("p")) FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
+                    WHERE m.segment = \(name) AND m.exited_snapshot IS NULL
+                    """) {
+                    let (id, wasWithheld, deniedNow) = try r.decode((String, Bool, Bool).self)
+                    withheld[id] = wasWithheld
+                    if deniedNow { denied.insert(id) }
+                }
+                let current = Set(withheld.keys)
                 let members = evaluated ?? current
                 let entered = CustomerOrder.sorted(Array(members.subtracting(current)))
                 let exited = CustomerOrder.sorted(Array(current.subtracting(members)))
+                denied.formUnion(try await Self.consentDenied(pg, among: entered))
+                let told = DownstreamChange(current: withheld, members: members, denied: denied)
+                // Members who left without a refresh (merged, erased) since the last snapshot; the
+                // segment row's lock keeps a merge from adding one meanwhile.
+                var departed: [String: Int] = [:]
+                for r in try await pg.rows("DELETE FROM segment_departures WHERE segment = \(name) RETURNING reason, n") {
+                    let (reason, n) = try r.decode((String, Int).self)
+                    departed[reason] = n
+                }
+                let merged = departed["merged"] ?? 0, erased = departed["erased"] ?? 0
                 let now = self.clock.now.milliseconds
                 guard let snapshot = try await pg.value("""
-                    INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, created_at)
-                    VALUES (\(name), \(version), \(asOf.milliseconds), \(members.count), \(entered.count), \(exited.count), \(now)) RETURNING id
+                    INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, merged, erased, created_at)
+                    VALUES (\(name), \(version), \(asOf.milliseconds), \(members.count), \(entered.count), \(exited.count), \(merged), \(erased), \(now)) RETURNING id
                     """, as: Int64.self) else { throw SegmentaError(.storage, "the snapshot of \"\(name)\" was not stored") }
+                let withheldEntries = entered.filter(told.enteredWithheld.contains)
                 for start in stride(from: 0, to: entered.count, by: Self.chunk) {
                     let part = Array(entered[start..<min(start + Self.chunk, entered.count)])
                     try await pg.execute("""
-                        INSERT INTO segment_membership (segment, profile_id, entered_snapshot) SELECT \(name), u.id, \(snapshot) FROM unnest(\(part)::text[]) AS u(id)
+                        INSERT INTO segment_membership (segment, profile_id, entered_snapshot, withheld)
+                        SELECT \(name), u.id, \(snapshot), u.id = ANY(\(withheldEntries)::text[]) FROM unnest(\(part)::text[]) AS u(id)
                         """)
                 }
                 for start in stride(from: 0, to: exited.count, by: Self.chunk) {
@@ -162,11 +186,16 @@ extension PostgresBackend {
                         UPDATE segment_membership SET exited_snapshot = \(snapshot) WHERE segment = \(name) AND exited_snapshot IS NULL AND profile_id = ANY(\(part)::text[])
                         """)
                 }
+                for (ids, flag) in [(told.nowWithheld, true), (told.nowShared, false)] where !ids.isEmpty {
+                    try await pg.execute("""
+                        UPDATE segment_membership SET withheld = \(flag) WHERE segment = \(name) AND exited_snapshot IS NULL AND profile_id = ANY(\(ids)::text[])
+                        """)
+                }
                 try await pg.execute("UPDATE segments SET last_refresh_at = \(now), last_error = NULL WHERE name = \(name)")
                 let done = RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: version, asOf: asOf, size: members.count,
-                                                                                  entered: entered.count, exited: exited.count),
+                                                                                  entered: entered.count, exited: exited.count, merged: merged, erased: erased),
                                          entered: entered, exited: exited, seconds: 0)
-                try await Self.queueDeliveries(pg, done, pageSize: webhookPageSize, now: self.clock.now)
+                try await Self.queueDeliveries(pg, done, told: told, pageSize: webhookPageSize, now: self.clock.now)
                 return done
             }
             result.seconds = (ContinuousClock.now - clock).inSeconds
@@ -336,7 +365,11 @@ extension PostgresBackend {
                 INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, created_at)
                 VALUES (\(name), 1, \(ms), \(unique.count), \(unique.count), 0, \(ms)) RETURNING id
                 """, as: Int64.self) else { throw SegmentaError(.storage, "the snapshot of \"\(name)\" was not stored") }
-            try await pg.execute("INSERT INTO segment_membership (segment, profile_id, entered_snapshot) SELECT \(name), u.id, \(snapshot) FROM unnest(\(unique)::text[]) AS u(id)")
+            // Members who deny consent are withheld from the webhooks from the start.
+            try await pg.execute("""
+                INSERT INTO segment_membership (segment, profile_id, entered_snapshot, withheld)
+                SELECT \(name), p.id, \(snapshot), \(unescaped: Self.deniedMarketing("p")) FROM profiles p WHERE p.id = ANY(\(unique)::text[])
+                """)
             return snapshot
         }
         return RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: 1, asOf: now, size: unique.count, entered: unique.count, exited: 0),

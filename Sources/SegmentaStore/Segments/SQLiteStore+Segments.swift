@@ -110,26 +110,46 @@ extension SQLiteStore {
                         if attempt < 3 { return nil }
                         throw SegmentaError(.conflict, "segment \"\(name)\" kept changing during the refresh; try again")
                     }
-                    let current = Set(try String.fetchAll(db, sql: "SELECT profile_id FROM segment_membership WHERE segment = ? AND exited_snapshot IS NULL", arguments: [name]))
+                    // Current members, whether each was withheld from the webhooks, and who denies consent now.
+                    var withheld: [String: Bool] = [:]
+                    for row in try Row.fetchAll(db, sql: "SELECT profile_id, withheld FROM segment_membership WHERE segment = ? AND exited_snapshot IS NULL",
+                                                arguments: [name]) { withheld[row[0] as String] = row[1] as Bool }
+                    let current = Set(withheld.keys)
                     // A profile deleted (privacy) or merged away since the read does not enter.
                     let exists = try db.makeStatement(sql: "SELECT 1 FROM profiles WHERE id = ?")
                     var members = evaluated.members ?? current
                     for id in members.subtracting(current) where try Bool.fetchOne(exists, arguments: [id]) != true { members.remove(id) }
                     let entered = CustomerOrder.sorted(Array(members.subtracting(current)))
                     let exited = CustomerOrder.sorted(Array(current.subtracting(members)))
+                    var denied = try Self.consentDenied(db, among: entered)
+                    denied.formUnion(try String.fetchAll(db, sql: """
+                        SELECT m.profile_id FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
+                        WHERE m.segment = ? AND m.exited_snapshot IS NULL AND \(Self.deniedMarketing("p"))
+                        """, arguments: [name]))
+                    let told = DownstreamChange(current: withheld, members: members, denied: denied)
+                    // Members who left without a refresh (merged, erased) since the last snapshot.
+                    var departed: [String: Int] = [:]
+                    for row in try Row.fetchAll(db, sql: "SELECT reason, n FROM segment_departures WHERE segment = ?", arguments: [name]) {
+                        departed[row[0] as String] = row[1] as Int
+                    }
+                    try db.execute(sql: "DELETE FROM segment_departures WHERE segment = ?", arguments: [name])
+                    let merged = departed["merged"] ?? 0, erased = departed["erased"] ?? 0
                     let now = self.clock.now.milliseconds
-                    try db.execute(sql: "INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                   arguments: [name, evaluated.version, asOf.milliseconds, members.count, entered.count, exited.count, now])
+                    try db.execute(sql: "INSERT INTO segment_snapshots (segment, version, as_of, size, entered, exited, merged, erased, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   arguments: [name, evaluated.version, asOf.milliseconds, members.count, entered.count, exited.count, merged, erased, now])
                     let snapshot = db.lastInsertedRowID
-                    let enter = try db.makeStatement(sql: "INSERT INTO segment_membership (segment, profile_id, entered_snapshot) VALUES (?, ?, ?)")
-                    for id in entered { try enter.execute(arguments: [name, id, snapshot]) }
+                    let enter = try db.makeStatement(sql: "INSERT INTO segment_membership (segment, profile_id, entered_snapshot, withheld) VALUES (?, ?, ?, ?)")
+                    for id in entered { try enter.execute(arguments: [name, id, snapshot, told.enteredWithheld.contains(id)]) }
                     let exit = try db.makeStatement(sql: "UPDATE segment_membership SET exited_snapshot = ? WHERE segment = ? AND profile_id = ? AND exited_snapshot IS NULL")
                     for id in exited { try exit.execute(arguments: [snapshot, name, id]) }
+                    let mark = try db.makeStatement(sql: "UPDATE segment_membership SET withheld = ? WHERE segment = ? AND profile_id = ? AND exited_snapshot IS NULL")
+                    for id in told.nowWithheld { try mark.execute(arguments: [true, name, id]) }
+                    for id in told.nowShared { try mark.execute(arguments: [false, name, id]) }
                     try db.execute(sql: "UPDATE segments SET last_refresh_at = ?, last_error = NULL WHERE name = ?", arguments: [now, name])
                     let done = RefreshResult(segment: name, snapshot: SegmentSnapshot(id: snapshot, version: evaluated.version, asOf: asOf, size: members.count,
-                                                                                      entered: entered.count, exited: exited.count),
+                                                                                      entered: entered.count, exited: exited.count, merged: merged, erased: erased),
                                              entered: entered, exited: exited, seconds: 0)
-                    try Self.queueDeliveries(db, done, pageSize: webhookPageSize, now: self.clock.now)
+                    try Self.queueDeliveries(db, done, told: told, pageSize: webhookPageSize, now: self.clock.now)
                     return done
                 }
             }
@@ -217,8 +237,8 @@ extension SQLiteStore {
     /// Snapshots of a segment, in refresh order.
     public func history(of name: String) throws(SegmentaError) -> [SegmentSnapshot] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, version, as_of, size, entered, exited FROM segment_snapshots WHERE segment = ? ORDER BY id", arguments: [name]).map {
-                SegmentSnapshot(id: $0[0], version: $0[1], asOf: Timestamp(milliseconds: $0[2]), size: $0[3], entered: $0[4], exited: $0[5])
+            try Row.fetchAll(db, sql: "SELECT id, version, as_of, size, entered, exited, merged, erased FROM segment_snapshots WHERE segment = ? ORDER BY id", arguments: [name]).map {
+                SegmentSnapshot(id: $0[0], version: $0[1], asOf: Timestamp(milliseconds: $0[2]), size: $0[3], entered: $0[4], exited: $0[5], merged: $0[6], erased: $0[7])
             }
         }
     }
@@ -253,6 +273,10 @@ extension SQLiteStore {
             let snapshot = db.lastInsertedRowID
             let enter = try db.makeStatement(sql: "INSERT INTO segment_membership (segment, profile_id, entered_snapshot) VALUES (?, ?, ?)")
             for id in unique { try enter.execute(arguments: [name, id, snapshot]) }
+            // Members who deny consent are withheld from the webhooks from the start.
+            try db.execute(sql: """
+                UPDATE segment_membership SET withheld = 1 WHERE segment = ? AND profile_id IN (SELECT p.id FROM profiles p WHERE \(Self.deniedMarketing("p")))
+                """, arguments: [name])
         }
         guard let snap = try history(of: name).last else { throw SegmentaError(.storage, "the snapshot of \"\(name)\" was not stored") }
         return RefreshResult(segment: name, snapshot: snap, entered: CustomerOrder.sorted(unique), exited: [], seconds: 0)

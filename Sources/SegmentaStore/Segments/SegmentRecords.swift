@@ -38,6 +38,10 @@ public struct SegmentSnapshot: Sendable, Equatable {
     public var entered: Int
     /// Members of the previous snapshot who are not in this one.
     public var exited: Int
+    /// Members of the previous snapshot merged into another profile since (an alias).
+    public var merged: Int = 0
+    /// Members of the previous snapshot deleted through the privacy API since.
+    public var erased: Int = 0
 }
 
 /// What a refresh did.

@@ -27,6 +27,7 @@ extension SQLiteStore {
             }
             var counts: [String: Int] = ["profiles": 0, "identities": 0, "events": 0, "orders": 0, "computed_traits": 0, "memberships": 0, "webhook_bodies": 0]
             var allIDs = Set(ids)
+            var departed: [WebhookPages.Departed] = []
             for p in profiles.sorted() {
                 let known = try String.fetchAll(db, sql: "SELECT external_id FROM identities WHERE profile_id = ?", arguments: [p])
                 allIDs.formUnion(known)
@@ -37,12 +38,16 @@ extension SQLiteStore {
                 for (table, key) in [("events", "events"), ("orders", "orders"), ("segment_membership", "memberships")] {
                     counts[key, default: 0] += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE profile_id = ?", arguments: [p]) ?? 0
                 }
+                departed += try Self.countDepartures(db, profile: p, reason: .erased)
                 try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [p])   // cascades to everything keyed by profile
                 counts["profiles", default: 0] += db.changesCount
             }
             counts["webhook_bodies"] = try Self.scrub(db, table: "webhook_deliveries", column: "body", ids: allIDs)
             counts["analysis_summaries"] = try Self.scrub(db, table: "analysis_runs", column: "summary", ids: allIDs)
             counts["analysis_values"] = try Self.scrubRunValues(db, ids: allIDs)
+            // After the scrub: the receivers that were told about them are told they left, with
+            // their profile id alone (removed from the delivery once it has ended).
+            try Self.queueDepartures(db, departed, reason: .erased, now: now)
             for id in allIDs {
                 try db.execute(sql: """
                     INSERT INTO deleted_ids (id_hash, request_id, suppress, deleted_at) VALUES (?, ?, ?, ?)

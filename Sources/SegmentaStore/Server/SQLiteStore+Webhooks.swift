@@ -30,15 +30,14 @@ extension SQLiteStore {
         }
     }
 
-    /// Queues a refresh's changes (pages of `pageSize` ids per list, consent denials left out) for
-    /// every webhook of its segment, inside the refresh's own transaction: the snapshot and its
+    /// Queues what a refresh tells the receivers (pages of `pageSize` ids per list) for every
+    /// webhook of its segment, inside the refresh's own transaction: the snapshot and its
     /// deliveries commit together, whoever refreshed (CLI, API, dashboard, scheduler).
     @discardableResult
-    static func queueDeliveries(_ db: Database, _ refresh: RefreshResult, pageSize requested: Int, now time: Timestamp) throws -> Int {
+    static func queueDeliveries(_ db: Database, _ refresh: RefreshResult, told: DownstreamChange, pageSize requested: Int, now time: Timestamp) throws -> Int {
         let hooks = try Int64.fetchAll(db, sql: "SELECT id FROM webhooks WHERE segment = ?", arguments: [refresh.segment])
-        guard !hooks.isEmpty, !(refresh.entered.isEmpty && refresh.exited.isEmpty) else { return 0 }
-        let denied = try Self.consentDenied(db, among: refresh.entered + refresh.exited)
-        let bodies = WebhookPages.bodies(refresh, denied: denied, pageSize: requested)
+        guard !hooks.isEmpty, !told.isEmpty else { return 0 }
+        let bodies = WebhookPages.bodies(refresh, told: told, pageSize: requested)
         let now = time.milliseconds
         var queued = 0
         for hook in hooks {
@@ -51,6 +50,37 @@ extension SQLiteStore {
             }
         }
         return queued
+    }
+
+    /// Counts that `profile` leaves every segment it is in without a refresh (merged into another
+    /// profile, or erased), just before it is deleted: each segment counts one more departure for
+    /// its next snapshot. Returns the stays its webhooks had been told about, for `queueDepartures`.
+    static func countDepartures(_ db: Database, profile: String, reason: WebhookPages.Departure) throws -> [WebhookPages.Departed] {
+        let stays = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT m.segment, m.withheld, (SELECT max(id) FROM segment_snapshots s WHERE s.segment = m.segment)
+            FROM segment_membership m WHERE m.profile_id = ? AND m.exited_snapshot IS NULL
+            """), arguments: [profile])
+        var told: [WebhookPages.Departed] = []
+        for stay in stays {
+            let segment: String = stay[0]
+            try db.cachedStatement(sql: """
+                INSERT INTO segment_departures (segment, reason, n) VALUES (?, ?, 1) ON CONFLICT(segment, reason) DO UPDATE SET n = n + 1
+                """).execute(arguments: [segment, reason.rawValue])
+            if !(stay[1] as Bool), let snapshot = stay[2] as Int64? { told.append(WebhookPages.Departed(segment: segment, snapshot: snapshot, profile: profile)) }
+        }
+        return told
+    }
+
+    /// Tells each webhook of the segments in `departed` that the member left
+    /// (`WebhookPages.departureBody`), in the caller's transaction.
+    static func queueDepartures(_ db: Database, _ departed: [WebhookPages.Departed], reason: WebhookPages.Departure, now time: Timestamp) throws {
+        for d in departed {
+            let body = WebhookPages.departureBody(segment: d.segment, snapshot: d.snapshot, reason: reason, id: d.profile, at: time)
+            try db.cachedStatement(sql: """
+                INSERT INTO webhook_deliveries (webhook_id, snapshot_id, page, body, status, next_attempt_at, created_at)
+                SELECT id, ?, 0, ?, 'pending', ?, ? FROM webhooks WHERE segment = ?
+                """).execute(arguments: [d.snapshot, body, time.milliseconds, time.milliseconds, d.segment])
+        }
     }
 
     /// Pending deliveries due at `now`, oldest first.
@@ -73,9 +103,13 @@ extension SQLiteStore {
         let now = clock.now.milliseconds
         try write { db in
             let status = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
+            // An erased person's id stays in the departure that tells the receiver only until that
+            // delivery ends (delivered or given up).
             try db.execute(sql: """
-                UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, response_status = ?, last_error = ?,
-                  next_attempt_at = coalesce(?, next_attempt_at), delivered_at = CASE WHEN ? THEN ? END WHERE id = ?
+                UPDATE webhook_deliveries SET status = ?1, attempts = attempts + 1, response_status = ?2, last_error = ?3,
+                  next_attempt_at = coalesce(?4, next_attempt_at), delivered_at = CASE WHEN ?5 THEN ?6 END,
+                  body = CASE WHEN ?1 != 'pending' AND json_extract(body, '$.reason') = 'erased' THEN json_set(body, '$.exited', json('[]')) ELSE body END
+                WHERE id = ?7
                 """, arguments: [status, responseStatus, error, retryAt?.milliseconds, delivered, now, id])
         }
     }

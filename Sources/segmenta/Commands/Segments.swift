@@ -282,12 +282,16 @@ extension Segmenta.Segments {
                 guard try await db.segment(named: name) != nil else { throw CLIError("no segment named \"\(name)\"") }
                 let snaps = try await db.history(of: name)
                 if format == .csv {
-                    print("as_of,size,entered,exited")
-                    for s in snaps { print("\(s.asOf.iso8601),\(s.size),\(s.entered),\(s.exited)") }
+                    print("as_of,size,entered,exited,merged,erased")
+                    for s in snaps { print("\(s.asOf.iso8601),\(s.size),\(s.entered),\(s.exited),\(s.merged),\(s.erased)") }
                     return
                 }
-                var t = TextTable(["as of", "version", "size", "entered", "exited"], rightAligned: [1, 2, 3, 4])
-                for s in snaps { t.add([s.asOf.iso8601, String(s.version), Fmt.thousands(s.size), "+" + Fmt.thousands(s.entered), "−" + Fmt.thousands(s.exited)]) }
+                // Each size is the one before it, plus entered, minus exited, merged and erased.
+                var t = TextTable(["as of", "version", "size", "entered", "exited", "merged", "erased"], rightAligned: [1, 2, 3, 4, 5, 6])
+                for s in snaps {
+                    t.add([s.asOf.iso8601, String(s.version), Fmt.thousands(s.size), "+" + Fmt.thousands(s.entered), "−" + Fmt.thousands(s.exited),
+                           "−" + Fmt.thousands(s.merged), "−" + Fmt.thousands(s.erased)])
+                }
                 print(t.render())
             }
         }
@@ -401,5 +405,8 @@ func printRefresh(_ r: RefreshResult) {
         print("\(r.segment): backtest as of \(r.snapshot.asOf.iso8601): \(Fmt.thousands(r.snapshot.size)) members (+\(Fmt.thousands(r.entered.count)) entered, −\(Fmt.thousands(r.exited.count)) exited since the snapshot before it); not stored — later snapshots exist, and the current membership is unchanged")
         return
     }
-    print("\(r.segment): \(Fmt.thousands(r.snapshot.size)) members as of \(r.snapshot.asOf.iso8601) (+\(Fmt.thousands(r.entered.count)) entered, −\(Fmt.thousands(r.exited.count)) exited) in \(Fmt.fixed(r.seconds, 2)) s")
+    var left = "−\(Fmt.thousands(r.exited.count)) exited"
+    if r.snapshot.merged > 0 { left += ", −\(Fmt.thousands(r.snapshot.merged)) merged into another profile" }
+    if r.snapshot.erased > 0 { left += ", −\(Fmt.thousands(r.snapshot.erased)) erased" }
+    print("\(r.segment): \(Fmt.thousands(r.snapshot.size)) members as of \(r.snapshot.asOf.iso8601) (+\(Fmt.thousands(r.entered.count)) entered, \(left)) in \(Fmt.fixed(r.seconds, 2)) s")
 }
