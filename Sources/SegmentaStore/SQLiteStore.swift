@@ -63,6 +63,7 @@ public final class SQLiteStore: Sendable {
             config.maximumReaderCount = cache.maximumReaders
             config.prepareDatabase { db in
                 db.add(function: Self.timestampFunction)
+                db.add(function: Self.foldFunction)
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 try db.execute(sql: "PRAGMA busy_timeout = 5000")
                 // A large page cache (SQLite's default is 2 MiB; commands take 256 MiB): large imports
@@ -110,7 +111,10 @@ public final class SQLiteStore: Sendable {
         self.clock = clock
         do {
             var config = Self.configuration()
-            config.prepareDatabase { db in db.add(function: Self.timestampFunction) }
+            config.prepareDatabase { db in
+                db.add(function: Self.timestampFunction)
+                db.add(function: Self.foldFunction)
+            }
             writer = try DatabaseQueue(configuration: config)
             path = nil
             try Self.migrator.migrate(writer)
@@ -130,6 +134,12 @@ public final class SQLiteStore: Sendable {
     static let timestampFunction = DatabaseFunction("seg_ts", argumentCount: 1, pure: true) { values in
         guard let text = String.fromDatabaseValue(values[0]), values[0].storage.isText else { return nil }
         return try? Timestamp.parse(text).milliseconds
+    }
+
+    /// `seg_fold(text)`: the text as a search compares it (``SearchFold``), NULL for anything else.
+    static let foldFunction = DatabaseFunction("seg_fold", argumentCount: 1, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]), values[0].storage.isText else { return nil }
+        return SearchFold.fold(text)
     }
 
     /// The journal mode in force (`wal` for a file store).

@@ -23,3 +23,18 @@ struct ProfileDirectoryTests {
         #expect(d["anon-1"] == "u2")
     }
 }
+
+/// The search fold's table against hand-written answers.
+@Suite struct SearchFoldTests {
+    @Test func foldsCaseAndLatinAccents() {
+        #expect(SearchFold.fold("JOSÉ") == "jose")
+        #expect(SearchFold.fold("Núñez") == "nunez")
+        #expect(SearchFold.fold("Nun\u{303}ez") == "nunez")          // decomposed: the accent is dropped
+        #expect(SearchFold.fold("Łódź ØRSTED Đorđe") == "lodz orsted dorde")
+        #expect(SearchFold.fold("Ærø ß") == "æro ß")       // no base letter: lower case only; ß as written
+        #expect(SearchFold.fold("Ωμέγα 東京") == "Ωμέγα 東京")    // other scripts as written
+        // The table handed to PostgreSQL: one target per folded letter, then the accents to remove.
+        #expect(SearchFold.from.unicodeScalars.count == SearchFold.to.unicodeScalars.count + 0x70)
+        #expect(SearchFold.to.unicodeScalars.allSatisfy { $0.properties.isLowercase })
+    }
+}

@@ -343,6 +343,40 @@ import Testing
         }
     }
 
+    /// Issue 32: a search finds a name inside a field, case and accents aside, the same on every backend.
+    @Test(arguments: ContractBackend.available)
+    func searchFindsInsideFieldsCaseAndAccentsAside(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let at = t("2026-03-01T12:00:00Z")
+            let people: [(String, String)] = [("p1", "Anne Martin"), ("p2", "Martine Dupont"), ("p3", "José Núñez"),
+                                              ("p4", "JOSE NUNEZ"), ("p5", "Jose\u{301} Nun\u{303}ez"), ("p6", "Łukasz Wójcik"), ("p7", "50% off_user")]
+            _ = try await store.apply(people.enumerated().map { i, p in
+                Message(kind: .identify, messageID: "m\(i)", userID: p.0, traits: ["name": .string(p.1), "email": .string("\(p.0)@example.com")], timestamp: at)
+            }, source: "s", arrival: at)
+            func found(_ q: String) async throws -> [String] { try await store.searchProfiles(q, traits: ["email", "name"], limit: 10).map(\.id) }
+            // Starts with first, then inside; a surname is found.
+            #expect(try await found("martin") == ["p2", "p1"])
+            // Accents and case aside, whichever way the query and the names are written (NFC or not).
+            for q in ["núñez", "NUNEZ", "Nun\u{303}ez", "josé núñez"] { #expect(try await found(q) == ["p3", "p4", "p5"], "\(q)") }
+            #expect(try await found("JOSÉ") == ["p3", "p4", "p5"])
+            #expect(try await found("wojcik") == ["p6"])
+            #expect(try await found("lukasz") == ["p6"])
+            // Exact before prefix before inside; `%` and `_` are letters, not wildcards.
+            #expect(try await store.searchProfiles("jose nunez", traits: ["name"], limit: 10).map(\.exact) == [true, true, true])
+            #expect(try await found("0% off_") == ["p7"])
+            #expect(try await found("%") == ["p7"])
+            #expect(try await found("example.com").count == 7)
+            // A segment's members page finds the same way; an empty search lists everyone.
+            _ = try await store.createSegment(try JSONTextParser.parse(#"{"name":"all","condition":{"trait":"name","op":"exists","value":true}}"#), allowUnknownComputed: false)
+            _ = try await store.refresh("all", asOf: t("2026-03-02"), webhookPageSize: 100, eventLeaves: nil)
+            let nunez = try await store.memberPage(of: "all", prefix: "NÚÑEZ", matching: ["name"], offset: 0, limit: 10)
+            #expect(nunez.total == 3 && nunez.rows.map(\.id) == ["p3", "p4", "p5"])
+            #expect(try await store.memberPage(of: "all", prefix: "martin", matching: ["name", "email"], offset: 0, limit: 10).rows.map(\.id) == ["p1", "p2"])
+            #expect(try await store.memberPage(of: "all", prefix: "p6", matching: [], offset: 0, limit: 10).rows.map(\.id) == ["p6"])
+            #expect(try await store.memberPage(of: "all", prefix: "", matching: ["name"], offset: 5, limit: 10).rows.map(\.id) == ["p6", "p7"])
+        }
+    }
+
     /// Issue 32: what leaves a segment between refreshes — an erasure, a merge, a withdrawn consent —
     /// reaches its webhooks as an exit with a reason, and the history adds up
     /// (size = previous + entered − exited − merged − erased).

@@ -203,7 +203,7 @@ extension PostgresBackend {
         }
     }
 
-    /// ``ProfileStore/searchProfiles`` on PostgreSQL.
+    /// ``ProfileStore/searchProfiles`` on PostgreSQL (the rule of ``SQLiteStore``'s).
     public func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch] {
         guard limit > 0, var search = ProfileSearch(query, traits: traits) else { return [] }
         let like = SQLiteStore.likePrefix(search.query)
@@ -222,10 +222,19 @@ extension PostgresBackend {
             }
             for name in traits {
                 let keys = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-                for r in try await pg.rows("""
-                    SELECT id, traits::text, traits #>> \(keys) FROM profiles
-                    WHERE jsonb_typeof(traits #> \(keys)) = 'string' AND (traits #>> \(keys)) ILIKE \(like) LIMIT \(limit * 4)
-                    """) {
+                // Folded by ``SearchFold``'s table, case and accents aside, as SQLite's `seg_fold`.
+                let value = "translate(traits #>> $1, $2, $3)"
+                var b = PostgresBindings()
+                b.append(keys)
+                b.append(SearchFold.from)
+                b.append(SearchFold.to)
+                b.append(search.folded)
+                b.append(limit * 4)
+                for r in try await pg.rows(PostgresQuery(unsafeSQL: """
+                    SELECT id, traits::text, traits #>> $1 FROM profiles
+                    WHERE jsonb_typeof(traits #> $1) = 'string' AND strpos(\(value), $4) > 0
+                    ORDER BY \(value) = $4 DESC, left(\(value), length($4)) = $4 DESC LIMIT $5
+                    """, binds: b)) {
                     let (id, t, value) = try r.decode((String, String, String).self)
                     try search.add(id, traitsText: t, matched: name, value: value)
                 }

@@ -258,12 +258,13 @@ extension PostgresBackend {
     /// ``SegmentStore/memberPage`` on PostgreSQL.
     public func memberPage(of segment: String, prefix: String, matching traits: [String], offset: Int, limit: Int) async throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) {
         try await read { pg in
-            var arguments: [SQLArgument] = [.text(SQLiteStore.likePrefix(prefix)), .text(segment)]
+            var arguments: [SQLArgument] = [.text(SQLiteStore.likePrefix(prefix)), .text(segment),
+                                            .text(SearchFold.from), .text(SearchFold.to), .text(SearchFold.fold(prefix.normalizedID))]
             var test = "m.profile_id ILIKE $1"
             for t in traits {
                 arguments.append(SQLDialect.postgres.path(dotted: t))
                 let n = arguments.count
-                test += " OR (jsonb_typeof(p.traits #> $\(n)) = 'string' AND (p.traits #>> $\(n)) ILIKE $1)"
+                test += " OR (jsonb_typeof(p.traits #> $\(n)) = 'string' AND strpos(translate(p.traits #>> $\(n), $3, $4), $5) > 0)"
             }
             let total: Int
             if prefix.isEmpty {

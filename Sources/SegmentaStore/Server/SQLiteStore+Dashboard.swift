@@ -39,17 +39,19 @@ extension SQLiteStore {
         }
     }
 
-    /// A page of a segment's current members whose id, or one of `traits` (e.g. email, name),
-    /// starts with `prefix` (case aside), in id order, with their traits and computed traits.
+    /// A page of a segment's current members whose id starts with `prefix` (ASCII case aside), or
+    /// one of whose `traits` (e.g. email, name) holds it, case and accents aside (``SearchFold``), in
+    /// id order, with their traits and computed traits.
     public func memberPage(of segment: String, prefix: String, matching traits: [String], offset: Int, limit: Int) throws(SegmentaError) -> (total: Int, rows: [(id: String, traits: JSONValue, computed: [String: JSONValue])]) {
         try read { db in
             let like = Self.likePrefix(prefix)
             // The id or any searchable trait; trait paths are bound, never spliced.
             var test = "m.profile_id LIKE ?1 ESCAPE '\\'"
             var arguments: [any DatabaseValueConvertible] = [like, segment]
+            if !traits.isEmpty { arguments.append(SearchFold.fold(prefix.normalizedID)) }   // ?3
             for t in traits {
                 arguments.append(Self.jsonPath(t))
-                test += " OR (json_type(p.traits, ?\(arguments.count)) = 'text' AND json_extract(p.traits, ?\(arguments.count)) LIKE ?1 ESCAPE '\\')"
+                test += " OR (json_type(p.traits, ?\(arguments.count)) = 'text' AND instr(seg_fold(json_extract(p.traits, ?\(arguments.count))), ?3) > 0)"
             }
             // Without a search the total is the latest snapshot's size (no count over the members).
             let total = prefix.isEmpty

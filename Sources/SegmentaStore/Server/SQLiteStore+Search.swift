@@ -2,10 +2,11 @@ public import SegmentaCore
 import GRDB
 
 extension SQLiteStore {
-    /// Profiles whose id, user or anonymous id, or one of `traits` (e.g. email, name) equals or
-    /// starts with `query`, case aside (ASCII; ids are NFC-normalised first). Exact matches come
-    /// first, then prefixes, each in id order; at most `limit`.
-    /// - Complexity: one scan of profiles (traits are read with `json_extract`), plus the identity index.
+    /// Profiles whose id or user or anonymous id starts with `query` (ASCII case aside), or one of
+    /// whose `traits` (e.g. email, name) equals, starts with or holds it anywhere, case and accents
+    /// aside (``SearchFold``: `martin` finds "Anne Martin", `nunez` finds "Núñez"). Exact matches
+    /// come first, then prefixes, then the rest, each in id order; at most `limit`.
+    /// - Complexity: one scan of profiles per trait (read with `json_extract`, folded by `seg_fold`), plus the identity index.
     public func searchProfiles(_ query: String, traits: [String], limit: Int) throws(SegmentaError) -> [ProfileMatch] {
         guard limit > 0, var search = ProfileSearch(query, traits: traits) else { return [] }
         let like = Self.likePrefix(search.query)
@@ -24,8 +25,9 @@ extension SQLiteStore {
             for (name, path) in zip(traits, paths) {
                 for r in try Row.fetchAll(db, sql: """
                     SELECT id, traits, json_extract(traits, ?1) FROM profiles
-                    WHERE json_type(traits, ?1) = 'text' AND json_extract(traits, ?1) LIKE ?2 ESCAPE '\\' LIMIT ?3
-                    """, arguments: [path, like, limit * 4]) {
+                    WHERE json_type(traits, ?1) = 'text' AND instr(seg_fold(json_extract(traits, ?1)), ?2) > 0
+                    ORDER BY seg_fold(json_extract(traits, ?1)) = ?2 DESC, substr(seg_fold(json_extract(traits, ?1)), 1, length(?2)) = ?2 DESC LIMIT ?3
+                    """, arguments: [path, search.folded, limit * 4]) {
                     try search.add(r[0], traitsText: r[1], matched: name, value: r[2])
                 }
             }
