@@ -125,6 +125,17 @@ struct IngestionTests {
             try await client.execute(uri: "/metrics", method: .get) { r in
                 #expect(String(buffer: r.body).contains("segmenta_ingest_messages_future_dated_total 2"))
             }
+            // And on the person: the API's profile and the profile page.
+            try await client.execute(uri: "/api/v1/profiles/f", method: .get, headers: TestServer.bearer(s.read)) { r in
+                #expect(r.json.objectValue?["event_counts"]?.objectValue?["future_dated"] == 2)
+            }
+            let cookie = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                  body: ByteBuffer(string: "key=\(s.read)")) { r -> String in
+                String((r.headers[.setCookie] ?? "").prefix { $0 != ";" })
+            }
+            try await client.execute(uri: "/profiles/f", method: .get, headers: [.cookie: cookie]) { r in
+                #expect(String(buffer: r.body).contains("2 messages were dated more than a day after their arrival"))
+            }
         }
         let after = Timestamp.now
         let events = try #require(try s.store.profileEvents("f", limit: 5, cursor: nil)).events

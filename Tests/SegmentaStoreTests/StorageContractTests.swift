@@ -343,6 +343,24 @@ import Testing
         }
     }
 
+    /// Issue 32: a profile says how many of its messages came dated more than a day ahead (stored at
+    /// their arrival); a clock corrected by `sentAt` is not one of them.
+    @Test(arguments: ContractBackend.available)
+    func aProfileCountsItsMessagesDatedAhead(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let arrival = t("2026-03-01T12:00:00Z"), ahead = t("2031-05-01T00:00:00Z")
+            _ = try await store.apply([
+                Message(kind: .track, messageID: "1", userID: "u", event: "Order Completed", timestamp: ahead),          // no sentAt: stored at arrival
+                Message(kind: .identify, messageID: "2", userID: "u", traits: ["plan": "pro"], timestamp: ahead),       // the same for traits
+                Message(kind: .track, messageID: "3", userID: "u", event: "Viewed", timestamp: ahead, sentAt: ahead),   // clock ahead, corrected by sentAt
+                Message(kind: .track, messageID: "4", userID: "u", event: "Viewed", timestamp: t("2026-03-02T11:00:00Z")),   // 23 h ahead: kept as sent
+                Message(kind: .track, messageID: "5", userID: "u", event: "Viewed", timestamp: arrival),
+            ], source: "s", arrival: arrival)
+            let counts = try await store.profileDetail("u")?.objectValue?["event_counts"]?.objectValue
+            #expect(counts?["total"] == 5 && counts?["future_dated"] == 2)
+        }
+    }
+
     /// Issue 32: a search finds a name inside a field, case and accents aside, the same on every backend.
     @Test(arguments: ContractBackend.available)
     func searchFindsInsideFieldsCaseAndAccentsAside(backend: ContractBackend) async throws {

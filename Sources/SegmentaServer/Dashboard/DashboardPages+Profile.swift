@@ -46,6 +46,11 @@ extension DashboardPages {
                             ("events", H.thousands(Int(saturating: p["event_counts"]?.objectValue?["total"]?.numberValue ?? 0))),
                             ("orders", H.thousands(Int(saturating: p["orders"]?.objectValue?["count"]?.numberValue ?? 0))),
                             ("revenue", money.amount(p["orders"]?.objectValue?["revenue"]?.numberValue ?? 0))])]
+        let ahead = Int(saturating: p["event_counts"]?.objectValue?["future_dated"]?.numberValue ?? 0)
+        if ahead > 0 {
+            body.append(.paragraph([.text("\(H.thousands(ahead)) message\(ahead == 1 ? " was" : "s were") dated more than a day after \(ahead == 1 ? "its" : "their") arrival (a device clock set ahead?): "
+                                          + "stored at \(ahead == 1 ? "its" : "their") arrival, so that \(ahead == 1 ? "it does" : "they do") not move this person's recency; the time sent is kept as original_timestamp.")]))
+        }
         let segments = p["segments"]?.arrayValues.compactMap(\.stringValue) ?? []
         let all = try await mapped { try await store.segments().map(\.name) }
         let profileID = p["id"]?.stringValue ?? id

@@ -159,7 +159,9 @@ public struct ClickHouseEventsStorage: Storage {
             byType[c.type] = .number((byType[c.type]?.numberValue ?? 0) + Double(c.count))
             if c.type == "track" { byName[c.name] = .number((byName[c.name]?.numberValue ?? 0) + Double(c.count)) }
         }
-        detail["event_counts"] = .object(["total": .number(total), "by_type": .object(byType), "by_event": .object(byName)])
+        // ClickHouse keeps no client time: the messages dated ahead are those the primary keeps.
+        detail["event_counts"] = .object(["total": .number(total), "by_type": .object(byType), "by_event": .object(byName),
+                                          "future_dated": detail["event_counts"]?["future_dated"] ?? .number(0)])
         return .object(detail)
     }
 

@@ -170,13 +170,15 @@ extension PostgresBackend {
                 byType[type] = .number((byType[type]?.numberValue ?? 0) + Double(n))
                 if let name, type == "track" { byName[name] = .number(Double(n)) }
             }
+            let ahead = try await pg.value("SELECT count(*) FROM events WHERE profile_id = \(profile) AND \(unescaped: FutureDated.condition)", as: Int.self) ?? 0
             let totals = try await pg.rows("SELECT count(*), COALESCE(sum(amount), 0) FROM orders WHERE profile_id = \(profile)").first
             let orders = try totals?.decode((Int, Double).self) ?? (0, 0)
             return .object([
                 "id": .string(profile), "traits": try JSONTextParser.parse(traits), "computed_traits": .object(computed),
                 "segments": .array(segments.map(JSONValue.string)), "identities": .array(identities), "accounts": .array(accounts),
                 "first_seen": time(firstSeen), "last_seen": time(lastSeen), "created_at": time(createdAt),
-                "event_counts": .object(["total": .number(Double(total)), "by_type": .object(byType), "by_event": .object(byName)]),
+                "event_counts": .object(["total": .number(Double(total)), "by_type": .object(byType), "by_event": .object(byName),
+                                         "future_dated": .number(Double(ahead))]),
                 "orders": .object(["count": .number(Double(orders.0)), "revenue": .number(orders.1)]),
             ])
         }

@@ -4,7 +4,8 @@ import GRDB
 /// Reads for the API: one profile, its events, a segment's members page by page.
 extension SQLiteStore {
     /// The profile known by `id` (its own id, a user id or an anonymous id): traits, computed
-    /// traits, current segments, identities, accounts, first/last seen and event counts.
+    /// traits, current segments, identities, accounts, first/last seen and event counts (with how
+    /// many messages came dated more than a day ahead, ``FutureDated``).
     public func profileDetail(_ id: String) throws(SegmentaError) -> JSONValue? {
         try read { db in
             guard let profile = try Self.resolve(db, id),
@@ -24,13 +25,15 @@ extension SQLiteStore {
                 byType[r[0], default: .number(0)] = .number((byType[r[0]]?.numberValue ?? 0) + Double(n))
                 if let name = r[1] as String?, (r[0] as String) == "track" { byName[name] = .number(Double(n)) }
             }
+            let ahead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE profile_id = ? AND \(FutureDated.condition)", arguments: [profile]) ?? 0
             let totals = try Row.fetchOne(db, sql: "SELECT COUNT(*), coalesce(SUM(amount), 0) FROM orders WHERE profile_id = ?", arguments: [profile])
             let orders: (count: Int, sum: Double) = (totals?[0] ?? 0, totals?[1] ?? 0)
             return .object([
                 "id": .string(profile), "traits": try JSONTextParser.parse(p[0] as String), "computed_traits": .object(computed),
                 "segments": .array(segments.map(JSONValue.string)), "identities": .array(identities), "accounts": .array(accounts),
                 "first_seen": time(p[1]), "last_seen": time(p[2]), "created_at": time(p[3]),
-                "event_counts": .object(["total": .number(Double(total)), "by_type": .object(byType), "by_event": .object(byName)]),
+                "event_counts": .object(["total": .number(Double(total)), "by_type": .object(byType), "by_event": .object(byName),
+                                         "future_dated": .number(Double(ahead))]),
                 "orders": .object(["count": .number(Double(orders.count)), "revenue": .number(orders.sum)]),
             ])
         }

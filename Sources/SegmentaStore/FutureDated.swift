@@ -1,0 +1,12 @@
+import SegmentaCore
+
+/// Which stored messages came dated more than a day after their arrival: the rule of
+/// ``Message/isFutureDated(arrival:)`` read back from a stored row (such a message is stored at its
+/// arrival, its own time kept in `original_timestamp`). With `sent_at`, the client's clock is
+/// corrected first, so a phone set a year ahead that also sends `sentAt` is not one of them.
+enum FutureDated {
+    /// SQL (SQLite and PostgreSQL alike) true for such a row of `events`.
+    static let condition = """
+        (original_timestamp IS NOT NULL AND original_timestamp - COALESCE(sent_at, received_at) > \(Message.maxAhead))
+        """
+}
