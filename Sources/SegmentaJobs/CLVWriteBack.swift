@@ -4,7 +4,7 @@ public import SegmentaStore
 /// Saving CLV results as computed traits.
 public enum CLVWriteBack {
     /// Saves the results as computed traits (and, where kept, an analysis run).
-    public static func save(_ result: CLVAnalysis, to db: some AnalysisStore & ActivityStore) async throws(SegmentaError) {
+    public static func save(_ result: CLVAnalysis, asOf: Timestamp = .now, to db: some AnalysisStore & ActivityStore) async throws(SegmentaError) {
         var traits = ComputedTraitRows(names: ["clv", "p_alive", "expected_purchases"])
         for c in result.customers {
             traits.append(c.summary.customerID, [c.clv.map(JSONValue.number), .number(c.probabilityAlive), .number(c.expectedPurchases)])
@@ -44,6 +44,6 @@ public enum CLVWriteBack {
             let c = result.customers[i]
             return .array([.string(c.summary.customerID), .number(c.summary.frequency), .number(c.probabilityAlive)])
         })
-        try await db.recordAnalysis(kind: "clv", asOf: .now, parameters: .object(["unit": .string(result.unit.rawValue)]), summary: .object(summary), values: [], at: .now)
+        try await db.recordAnalysis(kind: "clv", asOf: asOf, parameters: .object(["unit": .string(result.unit.rawValue)]), summary: .object(summary), values: [], at: .now)
     }
 }

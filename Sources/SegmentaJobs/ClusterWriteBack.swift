@@ -5,7 +5,7 @@ public import SegmentaStore
 public enum ClusterWriteBack {
     /// Saves the results as computed traits (and, where kept, an analysis run).
     /// - Parameter data: the features clustered; a sample of points is kept for the dashboard's scatter.
-    public static func save(_ analysis: ClusterAnalysis, ids: [String], data: FeatureMatrix? = nil, to db: some AnalysisStore) async throws(SegmentaError) {
+    public static func save(_ analysis: ClusterAnalysis, ids: [String], data: FeatureMatrix? = nil, asOf: Timestamp = .now, to db: some AnalysisStore) async throws(SegmentaError) {
         var traits = ComputedTraitRows(names: ["cluster", "persona"])
         for (i, id) in ids.enumerated() {
             let c = analysis.result.labels[i]
@@ -29,7 +29,7 @@ public enum ClusterWriteBack {
                          "z_scores": .array(p.zScores.map(JSONValue.number))])
             }),
         ])
-        try await db.recordAnalysis(kind: "clusters", asOf: .now, parameters: .object(["k": .number(Double(analysis.k))]), summary: summary,
+        try await db.recordAnalysis(kind: "clusters", asOf: asOf, parameters: .object(["k": .number(Double(analysis.k))]), summary: summary,
                               values: ids.indices.compactMap { i in analysis.personas.indices.contains(analysis.result.labels[i]) ? (ids[i], analysis.personas[analysis.result.labels[i]].name) : nil }, at: .now)
     }
 }

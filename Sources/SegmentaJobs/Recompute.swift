@@ -70,7 +70,7 @@ public struct Recompute: Sendable {
         var report = Report()
         for analysis in Analysis.allCases where options.analyses.contains(analysis) {
             report.steps.append(await step(analysis.rawValue) { () async throws(SegmentaError) in
-                do throws(SegmentaError) { try await self.analyse(analysis) } catch {
+                do throws(SegmentaError) { try await self.analyse(analysis, asOf: asOf) } catch {
                     // A store too new or too small for a churn model (no churners yet) is not a
                     // failure of the scheduled run; asked for directly (API, CLI) it is a 422 that says why.
                     guard analysis == .churn, error.code == .invalidInput else { throw error }
@@ -118,16 +118,19 @@ public struct Recompute: Sendable {
         return report
     }
 
-    /// Runs one analysis over the store and writes its results back.
-    public func analyse(_ analysis: Analysis) async throws(SegmentaError) {
+    /// Runs one analysis over the store as of `asOf` and writes its results back. The server's
+    /// analyses are as of its clock (recency, lifecycle stages, churn and CLV count up to now, as
+    /// its segment refreshes do), never as of a date the data suggests: one "now" on every page.
+    /// (The CSV commands keep the pandas convention, the day after the last order.)
+    public func analyse(_ analysis: Analysis, asOf: Timestamp = .now) async throws(SegmentaError) {
         switch analysis {
         case .rfm:
-            let totals = try await store.customerTotals(before: nil)
+            let totals = try await store.customerTotals(before: asOf)
             guard totals.customerCount > 0 else { return }
             let options = RFMOptions()
-            try await RFMWriteBack.save(try RFMScorer.score(totals, asOf: nil, options: options), options: options, to: store)
+            try await RFMWriteBack.save(try RFMScorer.score(totals, asOf: asOf, options: options), options: options, to: store)
         case .lifecycle:
-            let result = try await StoreInputs.lifecycle(store)
+            let result = try await StoreInputs.lifecycle(store, asOf: asOf)
             try await LifecycleWriteBack.save(result.customers, asOf: result.asOf, to: store)
         case .cohorts:
             // Monthly and weekly triangles, overall and by the traits teams split by most; each a run
@@ -147,20 +150,22 @@ public struct Recompute: Sendable {
                         .object(["cohort": .string(c.cohort), "group": c.group.map(JSONValue.string) ?? .null, "period": .number(Double(c.period)),
                                  "size": .number(Double(c.size)), "active": .number(Double(c.active)), "retention": .number(c.retention)])
                     })])
-                    try await store.recordAnalysis(kind: "cohorts", asOf: .now, parameters: parameters, summary: summary, values: [], at: .now)
+                    try await store.recordAnalysis(kind: "cohorts", asOf: asOf, parameters: parameters, summary: summary, values: [], at: .now)
                 }
             }
         case .clv:
-            let summaries = try await StoreInputs.customerSummaries(store, unit: .week)
+            let summaries = try await StoreInputs.customerSummaries(store, calibrationEnd: asOf, unit: .week)
             guard summaries.count >= 10 else { return }
-            try await CLVWriteBack.save(try CLVAnalysis.run(summaries, unit: .week), to: store)
+            try await CLVWriteBack.save(try CLVAnalysis.run(summaries, unit: .week), asOf: asOf, to: store)
         case .clusters:
             guard let data = try? await StoreFeatures.load(store, features: ["rfm_recency", "rfm_frequency", "rfm_monetary"]),
                   data.ids.count >= options.clusters * 2 else { return }
             let analysis = try ClusterAnalysis.run(data, k: options.clusters, log: true, options: KMeans.Options(k: options.clusters, nInit: 4, seed: 1))
-            try await ClusterWriteBack.save(analysis, ids: data.ids, data: data, to: store)
+            try await ClusterWriteBack.save(analysis, ids: data.ids, data: data, asOf: asOf, to: store)
         case .churn:
-            try await ChurnRun.save(try await ChurnRun.run(store, options: options.churn), churnEvent: options.churn.churnEvent, to: store)
+            var churn = options.churn
+            if churn.asOf == nil { churn.asOf = asOf }
+            try await ChurnRun.save(try await ChurnRun.run(store, options: churn), churnEvent: churn.churnEvent, to: store)
         }
     }
 

@@ -9,4 +9,11 @@ enum FutureDated {
     static let condition = """
         (original_timestamp IS NOT NULL AND original_timestamp - COALESCE(sent_at, received_at) > \(Message.maxAhead))
         """
+
+    /// The same rule on a row's values (copying events to ClickHouse, which keeps the answer).
+    static func holds(originalTimestamp: Int64?, sentAt: Int64?, receivedAt: Int64) -> Bool {
+        guard let original = originalTimestamp else { return false }
+        let gap = original.subtractingReportingOverflow(sentAt ?? receivedAt)
+        return !gap.overflow && gap.partialValue > Message.maxAhead
+    }
 }

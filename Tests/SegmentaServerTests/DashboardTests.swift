@@ -84,6 +84,31 @@ struct DashboardTests {
         }
     }
 
+    /// Issue 32: one "now" — every page says the date its numbers are as of, and after one
+    /// recompute it is the same date everywhere (the runs' and the snapshots').
+    @Test("every page says the date its numbers are as of, the same on every page after a recompute")
+    func oneAsOfEverywhere() async throws {
+        let s = await Self.demo
+        let rfm = try #require(try s.store.latestAnalysisRun(kind: "rfm")).run.asOf
+        let someone = try #require(try s.store.members(of: "champions").first)
+        #expect(try s.store.history(of: "champions").last?.asOf.readableDate == rfm.readableDate)
+        try await s.test { client in
+            let (cookie, _) = try await signIn(client, key: s.read)
+            let pages: [(String, String)] = [("/", "computed traits (RFM) as of \(rfm.readableDate)"), ("/", "<td>\(rfm.readableDate)</td>"),
+                                             ("/segments/champions", "as of"), ("/rfm", "grid as of \(rfm.readableDate)"),
+                                             ("/cohorts", "As of \(rfm.readableDate)"), ("/value", "as of \(rfm.readableDate), computed"),
+                                             ("/value", "As of \(rfm.readableDate), computed"), ("/churn", "as of \(rfm.readableDate)"),
+                                             ("/profiles/\(someone)", "As of \(rfm.readableDate) (the latest recompute)")]
+            for (path, needle) in pages {
+                try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]) { r in
+                    let html = String(buffer: r.body)
+                    #expect(html.contains(needle), "\(path) should say \(needle)")
+                    #expect(html.contains(rfm.readableDate), "\(path) should show \(rfm.readableDate)")
+                }
+            }
+        }
+    }
+
     @Test("every page renders the demo data: overview, segment, RFM, cohorts, value, profile, builder")
     func pages() async throws {
         let s = await Self.demo

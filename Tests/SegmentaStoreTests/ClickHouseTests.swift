@@ -115,6 +115,32 @@ struct ClickHouseEventStoreTests {
         }
     }
 
+    /// 18.16 has no `ADD COLUMN IF NOT EXISTS`: a database created before migration 2 gets the
+    /// column, and one whose migration stopped after adding it on a table runs it again cleanly.
+    @Test func aColumnMigrationRunsOnAnOlderDatabaseAndAgainAfterAStop() async throws {
+        try await ClickHouseCluster.with { store, url in
+            let client = ClickHouseClient(url)
+            for host in url.hosts {
+                // Back to migration 1 on this host, with the column still there on the local table
+                // only (as if the migration had stopped after its first statement).
+                if url.cluster != nil { try await client.execute("ALTER TABLE \(url.database).events DROP COLUMN future_dated", on: host) }
+                try await client.execute("DROP TABLE \(url.database).segmenta_migrations", on: host)
+                try await client.execute("CREATE TABLE \(url.database).segmenta_migrations (version UInt32, applied_at DateTime) ENGINE = MergeTree ORDER BY version", on: host)
+                try await client.execute("INSERT INTO \(url.database).segmenta_migrations VALUES (1, now())", on: host)
+            }
+            try await store.migrate()
+            for host in url.hosts {
+                let tables = url.cluster == nil ? ["events_local"] : ["events_local", "events"]
+                for table in tables {
+                    #expect(try await client.column("SELECT count() FROM system.columns WHERE database = '\(url.database)' AND table = '\(table)' AND name = 'future_dated'", on: host) == ["1"])
+                }
+            }
+            let at = try Timestamp.parse("2026-06-15T12:00:00Z")
+            try await store.insert([Message(kind: .track, messageID: "f", userID: "u", event: "E", timestamp: at.adding(days: 400))], source: "web", arrival: at)
+            #expect(try await store.eventCounts(ofIDs: ["u"]).map(\.futureDated) == [1])
+        }
+    }
+
     @Test func eventsLandOnBothShardsAndRetriesCountOnce() async throws {
         try await ClickHouseCluster.with { store, url in
             let at = try Timestamp.parse("2026-06-15T12:00:00Z")

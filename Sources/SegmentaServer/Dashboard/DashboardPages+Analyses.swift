@@ -114,7 +114,7 @@ extension DashboardPages {
                                        mutedNote: "fewer than \(Self.smallCohort) customers")
             body.append(.section(group.isEmpty ? "Everyone" : "\(by) = \(group)", [.chart(chart)]))
         }
-        body.append(.note([.text("Computed "), .when(run.createdAt)] + Glossary.explained(" from orders. Empty cells are periods after the end of the data (censored), not zero. "
+        body.append(.note([.text("As of \(run.run.asOf.readableDate), computed "), .when(run.createdAt)] + Glossary.explained(" from orders. Empty cells are periods after the end of the data (censored), not zero. "
             + "Cohorts of fewer than \(Self.smallCohort) customers are greyed: with one customer a share can only read 0 % or 100 %.")))
         return document("Cohort retention", viewer: viewer, active: "/cohorts", body)
     }
@@ -142,7 +142,7 @@ extension DashboardPages {
             body.append(.section("Customer lifetime value", [.row(parts), .stats([
                 ("customers", H.thousands(Int(saturating: s["customers"]?.numberValue ?? 0))), ("total 12-month CLV", money.amount(s["total_clv"]?.numberValue ?? 0, cents: false)),
                 ("mean CLV", money.amount(s["mean_clv"]?.numberValue ?? .nan)), ("mean P(alive)", H.fixed(s["mean_p_alive"]?.numberValue ?? .nan, 3)),
-            ])], note: "BG/NBD + Gamma-Gamma, as the lifetimes library computes them; computed \(clv.createdAt.readable)."
+            ])], note: "BG/NBD + Gamma-Gamma, as the lifetimes library computes them; as of \(clv.run.asOf.readableDate), computed \(clv.createdAt.readable)."
                 + (money.warning.map { " Amounts: " + $0 + "." } ?? "")))
             if let top = s["top"]?.arrayValues.compactMap(\.objectValue), !top.isEmpty {
                 body.append(.section("Top customers by expected value", [.table(["customer", "CLV", "P(alive)", "expected purchases", "repeat purchases"], top.map { c in
@@ -159,7 +159,8 @@ extension DashboardPages {
                                  [.table(["persona", "customers", "share", "what sets them apart"] + features, personas.map { p in
                                      [Cell(p["name"]?.stringValue ?? ""), Cell(H.thousands(Int(saturating: p["size"]?.numberValue ?? 0))), Cell(H.percent(p["share"]?.numberValue ?? 0)),
                                       Cell(p["description"]?.stringValue ?? "")] + (p["centroid"]?.arrayValues.compactMap(\.numberValue) ?? []).map { Cell(H.fixed($0, 1)) }
-                                 }, numeric: Set([1, 2] + (0..<features.count).map { $0 + 4 }))]))
+                                 }, numeric: Set([1, 2] + (0..<features.count).map { $0 + 4 }))],
+                                 note: "As of \(clusters?.run.asOf.readableDate ?? "–"), computed \(clusters?.createdAt.readable ?? "–")."))
             if features.count >= 2, let sample = s["sample"]?.arrayValues, !sample.isEmpty {
                 let xi = x.flatMap { features.firstIndex(of: $0) } ?? 0
                 let yi = y.flatMap { features.firstIndex(of: $0) } ?? 1

@@ -30,9 +30,9 @@ extension DashboardPages {
     /// What a support agent opens before answering a ticket.
     func profile(_ id: String, viewer: Viewer) async throws -> String {
         let store = self.store
-        let (detail, events, clvRun) = try await mapped { () async throws -> (JSONValue?, [JSONValue], AnalysisRun?) in
+        let (detail, events, clvRun, rfmRun) = try await mapped { () async throws -> (JSONValue?, [JSONValue], AnalysisRun?, AnalysisRun?) in
             (try await store.profileDetail(id), try await store.profileEvents(id, limit: 50, cursor: nil)?.events ?? [],
-             try await store.latestAnalysisRun(kind: "clv")?.run)
+             try await store.latestAnalysisRun(kind: "clv")?.run, try await store.latestAnalysisRun(kind: "rfm")?.run)
         }
         // Amounts carry the store's currency when orders name one only (kept with the CLV run).
         let money = Self.currencyMix(clvRun?.summary.objectValue ?? [:])
@@ -64,7 +64,7 @@ extension DashboardPages {
             .section("Scores and predictions", [computed.isEmpty ? .empty("Not computed yet: the server computes them at each recompute.")
                 : .table(["what", "value"], computed.map { name, value in
                     [Cell(.styled(Self.computedLabel(name), hover: "computed trait \(name)")), Cell(Self.computedValue(name, value, money: money))]
-                })], note: "Hover a label for the computed trait's name, as segment conditions use it."),
+                })], note: (rfmRun.map { "As of \($0.asOf.readableDate) (the latest recompute). " } ?? "") + "Hover a label for the computed trait's name, as segment conditions use it."),
         ]))
         let accounts = p["accounts"]?.arrayValues.compactMap(\.objectValue) ?? []
         if !accounts.isEmpty {

@@ -48,7 +48,7 @@ struct DashboardPages: Sendable {
         var body: [Block] = [.stats([("profiles", H.thousands(o.profiles)), ("events", H.thousands(o.events)), ("orders", H.thousands(o.orders)),
                                      ("accounts", H.thousands(o.accounts)), ("segments", H.thousands(segments.count))])]
         var fresh: [Inline] = [.text("Newest event received: "), o.lastEventAt.map { .when($0) } ?? .text("none yet")]
-        if let rfm { fresh += [.text(" · computed traits (RFM) as of "), .when(rfm.1)] }
+        if let rfm { fresh += [.text(" · computed traits (RFM) as of \(rfm.0.asOf.readableDate), computed "), .when(rfm.1)] }
         body.append(.note(fresh))
         let failing = segments.filter { $0.lastError != nil }
         if !failing.isEmpty {
@@ -63,10 +63,11 @@ struct DashboardPages: Sendable {
             let sizes = (histories[s.name] ?? []).suffix(24).map { Double($0.size) }
             return [Cell(Self.segmentLink(s.name)), Cell(s.kind.rawValue), Cell(s.size.map(H.thousands) ?? "–"),
                     Cell(.chart(Charts.sparkline(sizes, label: "\(s.name): size at its last \(sizes.count) refreshes"))),
-                    Cell(s.lastRefreshAt.map { .when($0) } ?? .text("never")), Cell(s.lastError == nil ? .styled("ok", class: "ok") : .styled("error", class: "error"))]
+                    Cell((histories[s.name]?.last?.asOf).map { .text($0.readableDate) } ?? .text("never refreshed")),
+                    Cell(s.lastError == nil ? .styled("ok", class: "ok") : .styled("error", class: "error"))]
         }
         body.append(.section("Segments", [segments.isEmpty ? .empty("No segments yet. Create one with the builder (New segment) or “segmenta segments create”.")
-                                                           : .table(["segment", "kind", "members", "size over time", "last refresh", "state"], rows, numeric: [2])]))
+                                                           : .table(["segment", "kind", "members", "size over time", "members as of", "state"], rows, numeric: [2])]))
         return document("Overview", viewer: viewer, active: "/", body)
     }
 
@@ -95,7 +96,8 @@ struct DashboardPages: Sendable {
             head.append(.paragraph([.strong("Who:"), .text(" a fixed list (static segment)")]))
         }
         if let d = info.definition.objectValue?["description"]?.stringValue { head.append(.paragraph([.text(d)])) }
-        head.append(.stats([("members", info.size.map(H.thousands) ?? "–"), ("version", String(info.version)), ("last refresh", info.lastRefreshAt?.readable ?? "never")]))
+        head.append(.stats([("members", info.size.map(H.thousands) ?? "–"), ("as of", history.last?.asOf.readableDate ?? "–"), ("version", String(info.version)),
+                            ("last refresh", info.lastRefreshAt?.readable ?? "never")]))
         if let error = info.lastError { head.append(.paragraph([.text("Last refresh failed: \(error)")], class: "error")) }
         if viewer.isAdmin {
             let path = "/segments/" + name.addingPercentEncodingForPathSegment()

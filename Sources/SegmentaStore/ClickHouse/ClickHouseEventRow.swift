@@ -29,10 +29,14 @@ package struct ClickHouseEventRow: Sendable, Equatable {
     var timestamp: Int64
     var receivedAt: Int64
     var properties: [String: JSONValue]
+    /// Dated more than a day after its arrival, and stored at its arrival (``FutureDated``).
+    var futureDated = false
 
     /// A stored event read back from a primary store (`store copy --events-to`): its profile stands
     /// for the ids it arrived with, which the primary store does not keep.
-    package init(source: String, messageID: String, profile: String, type: String, event: String, timestamp: Int64, receivedAt: Int64, properties: [String: JSONValue]) {
+    package init(source: String, messageID: String, profile: String, type: String, event: String, timestamp: Int64, receivedAt: Int64,
+                 properties: [String: JSONValue], futureDated: Bool = false) {
+        self.futureDated = futureDated
         self.source = source
         self.messageID = messageID
         distinctID = profile
@@ -61,6 +65,7 @@ package struct ClickHouseEventRow: Sendable, Equatable {
         timestamp = m.eventTime(arrival: arrival).milliseconds
         receivedAt = (m.receivedAt ?? arrival).milliseconds
         properties = m.properties
+        futureDated = m.isFutureDated(arrival: arrival)
     }
 
     /// Flattened properties: (path, kind, number, text, instant) for every value reachable by a path.
@@ -114,6 +119,7 @@ package struct ClickHouseEventRow: Sendable, Equatable {
         out += ",\"event\":"; str(event)
         out += ",\"timestamp\":" + String(timestamp)
         out += ",\"received_at\":" + String(receivedAt)
+        out += ",\"future_dated\":" + (futureDated ? "1" : "0")
         out += ",\"prop_keys\":"; array(scalars) { str($0.0) }
         out += ",\"prop_kinds\":"; array(scalars) { out += String($0.1.rawValue) }
         out += ",\"prop_numbers\":"; array(scalars) { out += JSONValue.format($0.2) }

@@ -118,14 +118,14 @@ extension ClickHouseEventStore {
     }
 
     /// Messages stored under any of `ids` (the ids events arrived with), once each: by type and,
-    /// for track, by name.
-    public func eventCounts(ofIDs ids: [String]) async throws(SegmentaError) -> [(type: String, name: String, count: Int)] {
+    /// for track, by name; with how many of them came dated more than a day ahead.
+    public func eventCounts(ofIDs ids: [String]) async throws(SegmentaError) -> [(type: String, name: String, count: Int, futureDated: Int)] {
         guard !ids.isEmpty else { return [] }
         return try await client.rows("""
-            SELECT type, event, uniqExact(\(Self.message)) FROM \(events)
+            SELECT type, event, uniqExact(\(Self.message)), uniqExactIf(\(Self.message), future_dated = 1) FROM \(events)
             WHERE distinct_id IN (\(ids.map(Q.quote).joined(separator: ", ")))
             GROUP BY type, event
-            """).compactMap { row in row.count == 3 ? (row[0], row[1], Int(row[2]) ?? 0) : nil }
+            """).compactMap { row in row.count == 4 ? (row[0], row[1], Int(row[2]) ?? 0, Int(row[3]) ?? 0) : nil }
     }
 
     /// One stored event, as the API shows it, with its place in newest-first order.

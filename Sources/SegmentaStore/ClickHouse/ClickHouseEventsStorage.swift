@@ -152,16 +152,17 @@ public struct ClickHouseEventsStorage: Storage {
         // The primary store counts the messages it keeps (identify, group, alias); ClickHouse the
         // events (events left in the primary by `store copy --events-to` are ClickHouse's to count).
         var byType = (detail["event_counts"]?["by_type"]?.objectValue ?? [:]).filter { Self.keptByPrimary($0.key) }
+        var ahead = (detail["event_counts"]?["future_dated_by_type"]?.objectValue ?? [:]).filter { Self.keptByPrimary($0.key) }
         var byName: [String: JSONValue] = [:]
         var total = byType.values.reduce(0) { $0 + ($1.numberValue ?? 0) }
         for c in try await events.eventCounts(ofIDs: ids) {
             total += Double(c.count)
             byType[c.type] = .number((byType[c.type]?.numberValue ?? 0) + Double(c.count))
             if c.type == "track" { byName[c.name] = .number((byName[c.name]?.numberValue ?? 0) + Double(c.count)) }
+            if c.futureDated > 0 { ahead[c.type] = .number((ahead[c.type]?.numberValue ?? 0) + Double(c.futureDated)) }
         }
-        // ClickHouse keeps no client time: the messages dated ahead are those the primary keeps.
         detail["event_counts"] = .object(["total": .number(total), "by_type": .object(byType), "by_event": .object(byName),
-                                          "future_dated": detail["event_counts"]?["future_dated"] ?? .number(0)])
+                                          "future_dated": .number(ahead.values.reduce(0) { $0 + ($1.numberValue ?? 0) }), "future_dated_by_type": .object(ahead)])
         return .object(detail)
     }
 

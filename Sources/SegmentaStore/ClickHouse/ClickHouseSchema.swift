@@ -47,6 +47,11 @@ package struct ClickHouseSchema: Sendable {
             "CLUSTER: CREATE TABLE IF NOT EXISTS {db}.events AS {db}.events_local ENGINE = Distributed({cluster}, {db}, events_local, sipHash64(distinct_id))",
             "CLUSTER: CREATE TABLE IF NOT EXISTS {db}.identities AS {db}.identities_local ENGINE = Distributed({cluster}, {db}, identities_local, sipHash64(distinct_id))",
         ]),
+        // 1 for an event dated more than a day after its arrival (``FutureDated``), stored at its arrival.
+        (2, [
+            "ADD COLUMN: events_local future_dated UInt8 DEFAULT 0",
+            "CLUSTER: ADD COLUMN: events future_dated UInt8 DEFAULT 0",
+        ]),
     ]
 
     /// Creates the database and applies the migrations not yet applied, on every host; checks
@@ -69,6 +74,18 @@ package struct ClickHouseSchema: Sendable {
             for migration in Self.migrations where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     guard let sql = Self.sql(statement, database: db, cluster: client.url.cluster) else { continue }
+                    // `ADD COLUMN: TABLE NAME TYPE…`: 18.16 has no `ADD COLUMN IF NOT EXISTS`, so
+                    // the column is looked for first (a migration stopped halfway runs again).
+                    if sql.hasPrefix("ADD COLUMN: ") {
+                        let parts = sql.dropFirst("ADD COLUMN: ".count).split(separator: " ", maxSplits: 1).map(String.init)
+                        guard parts.count == 2, let name = parts[1].split(separator: " ").first.map(String.init) else { continue }
+                        let present = try await client.column("""
+                            SELECT count() FROM system.columns WHERE database = \(ClickHouseSQL.quote(db)) AND table = \(ClickHouseSQL.quote(parts[0])) AND name = \(ClickHouseSQL.quote(name))
+                            """, on: host)
+                        if present.first != "0" { continue }
+                        try await client.execute("ALTER TABLE \(db).\(parts[0]) ADD COLUMN \(parts[1])", on: host)
+                        continue
+                    }
                     try await client.execute(sql, on: host)
                 }
                 try await client.execute("INSERT INTO \(db).segmenta_migrations VALUES (\(migration.version), now())", on: host)

@@ -16,8 +16,9 @@ extension StoreCopy {
               let profile = text("profile_id"), let timestamp = integer("timestamp") else { return false }
         let properties = (try? JSONTextParser.parseObject(text("properties") ?? "{}")) ?? [:]
         ClickHouseEventRow(source: text("source") ?? "", messageID: text("message_id") ?? "", profile: profile, type: type,
-                           event: text("name") ?? "", timestamp: timestamp, receivedAt: integer("received_at") ?? timestamp,
-                           properties: properties).writeJSONLine(to: &out)
+                           event: text("name") ?? "", timestamp: timestamp, receivedAt: integer("received_at") ?? timestamp, properties: properties,
+                           futureDated: FutureDated.holds(originalTimestamp: integer("original_timestamp"), sentAt: integer("sent_at"),
+                                                          receivedAt: integer("received_at") ?? timestamp)).writeJSONLine(to: &out)
         return true
     }
 

@@ -170,7 +170,11 @@ extension PostgresBackend {
                 byType[type] = .number((byType[type]?.numberValue ?? 0) + Double(n))
                 if let name, type == "track" { byName[name] = .number(Double(n)) }
             }
-            let ahead = try await pg.value("SELECT count(*) FROM events WHERE profile_id = \(profile) AND \(unescaped: FutureDated.condition)", as: Int.self) ?? 0
+            var ahead: [String: JSONValue] = [:]
+            for r in try await pg.rows("SELECT type, count(*) FROM events WHERE profile_id = \(profile) AND \(unescaped: FutureDated.condition) GROUP BY type") {
+                let (type, n) = try r.decode((String, Int).self)
+                ahead[type] = .number(Double(n))
+            }
             let totals = try await pg.rows("SELECT count(*), COALESCE(sum(amount), 0) FROM orders WHERE profile_id = \(profile)").first
             let orders = try totals?.decode((Int, Double).self) ?? (0, 0)
             return .object([
@@ -178,7 +182,7 @@ extension PostgresBackend {
                 "segments": .array(segments.map(JSONValue.string)), "identities": .array(identities), "accounts": .array(accounts),
                 "first_seen": time(firstSeen), "last_seen": time(lastSeen), "created_at": time(createdAt),
                 "event_counts": .object(["total": .number(Double(total)), "by_type": .object(byType), "by_event": .object(byName),
-                                         "future_dated": .number(Double(ahead))]),
+                                         "future_dated": .number(ahead.values.reduce(0) { $0 + ($1.numberValue ?? 0) }), "future_dated_by_type": .object(ahead)]),
                 "orders": .object(["count": .number(Double(orders.0)), "revenue": .number(orders.1)]),
             ])
         }

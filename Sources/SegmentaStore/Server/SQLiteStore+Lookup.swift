@@ -25,7 +25,10 @@ extension SQLiteStore {
                 byType[r[0], default: .number(0)] = .number((byType[r[0]]?.numberValue ?? 0) + Double(n))
                 if let name = r[1] as String?, (r[0] as String) == "track" { byName[name] = .number(Double(n)) }
             }
-            let ahead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE profile_id = ? AND \(FutureDated.condition)", arguments: [profile]) ?? 0
+            var ahead: [String: JSONValue] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT type, COUNT(*) FROM events WHERE profile_id = ? AND \(FutureDated.condition) GROUP BY type", arguments: [profile]) {
+                ahead[r[0]] = .number(Double(r[1] as Int))
+            }
             let totals = try Row.fetchOne(db, sql: "SELECT COUNT(*), coalesce(SUM(amount), 0) FROM orders WHERE profile_id = ?", arguments: [profile])
             let orders: (count: Int, sum: Double) = (totals?[0] ?? 0, totals?[1] ?? 0)
             return .object([
@@ -33,7 +36,7 @@ extension SQLiteStore {
                 "segments": .array(segments.map(JSONValue.string)), "identities": .array(identities), "accounts": .array(accounts),
                 "first_seen": time(p[1]), "last_seen": time(p[2]), "created_at": time(p[3]),
                 "event_counts": .object(["total": .number(Double(total)), "by_type": .object(byType), "by_event": .object(byName),
-                                         "future_dated": .number(Double(ahead))]),
+                                         "future_dated": .number(ahead.values.reduce(0) { $0 + ($1.numberValue ?? 0) }), "future_dated_by_type": .object(ahead)]),
                 "orders": .object(["count": .number(Double(orders.count)), "revenue": .number(orders.sum)]),
             ])
         }

@@ -80,18 +80,19 @@ extension Segmenta {
                 // RFM three months earlier too, so that migrations have two snapshots to compare.
                 let earlier = data.end.adding(days: -92)
                 try await RFMWriteBack.save(try RFMScorer.score(try await db.customerTotals(before: earlier), asOf: earlier), options: RFMOptions(), to: db)
-                let totals = try await db.customerTotals(before: nil)
-                let rfm = try RFMScorer.score(totals)
+                // Every analysis as of the data's end, as the segments' last refresh: one date on every page.
+                let totals = try await db.customerTotals(before: data.end)
+                let rfm = try RFMScorer.score(totals, asOf: data.end)
                 try await RFMWriteBack.save(rfm, options: RFMOptions(), to: db)
                 RFMOutput.table(rfm, source: "the demo store")
                 print("")
 
-                let life = try await StoreInputs.lifecycle(db)
+                let life = try await StoreInputs.lifecycle(db, asOf: data.end)
                 try await LifecycleWriteBack.save(life.customers, asOf: life.asOf, to: db)
                 LifecycleOutput.print(life.customers, asOf: life.asOf, format: .table)
                 print("")
 
-                try await Recompute(store: db, options: Recompute.Options(), logger: Logger(label: "segmenta.demo")).analyse(.cohorts)   // stored triangles for the dashboard
+                try await Recompute(store: db, options: Recompute.Options(), logger: Logger(label: "segmenta.demo")).analyse(.cohorts, asOf: data.end)   // stored triangles for the dashboard
                 let acts = try await db.activity(.event("Logged In"))
                 let byChannel = CohortRetention.compute(activity: acts, period: .month, groups: try await db.traitValues("acquisition_channel"))
                 print(Terminal.bold("Login retention by acquisition channel: share of each monthly cohort still logging in 1, 3 and 6 months later (pooled)"))
@@ -110,20 +111,21 @@ extension Segmenta {
                 print("")
 
                 // Customer value and personas, saved as computed traits segments can use.
-                let clv = try CLVAnalysis.run(try await StoreInputs.customerSummaries(db, unit: .week), unit: .week)
-                try await CLVWriteBack.save(clv, to: db)
+                let clv = try CLVAnalysis.run(try await StoreInputs.customerSummaries(db, calibrationEnd: data.end, unit: .week), unit: .week)
+                try await CLVWriteBack.save(clv, asOf: data.end, to: db)
                 let totalCLV = clv.customers.compactMap(\.clv).reduce(0, +)
                 print(Terminal.bold("Customer value (BG/NBD + Gamma-Gamma, 12 months, 1 %/month discount)"))
                 print("r = \(Fmt.fixed(clv.bgnbd.r, 3)), α = \(Fmt.fixed(clv.bgnbd.alpha, 2)), a = \(Fmt.fixed(clv.bgnbd.a, 3)), b = \(Fmt.fixed(clv.bgnbd.b, 3)); expected 12-month value of today's buyers: \(Fmt.thousands(Int(totalCLV))) (mean \(Fmt.fixed(totalCLV / Double(max(1, clv.customers.count)), 2)))")
                 print("")
                 let features = try await StoreFeatures.load(db, features: ["rfm_recency", "rfm_frequency", "rfm_monetary", "clv"])
                 let personas = try ClusterAnalysis.run(features, k: 4, log: true, options: KMeans.Options(k: 4, nInit: 4, seed: 1))
-                try await ClusterWriteBack.save(personas, ids: features.ids, data: features, to: db)
+                try await ClusterWriteBack.save(personas, ids: features.ids, data: features, asOf: data.end, to: db)
                 ClusterOutput.print(personas, data: features, format: .table)
                 print("")
 
                 // Who is about to cancel: trained on the quarter before the end, saved as churn_risk.
-                let churnOptions = ChurnRun.Options()
+                var churnOptions = ChurnRun.Options()
+                churnOptions.asOf = data.end
                 let churn = try await ChurnRun.run(db, options: churnOptions)
                 try await ChurnRun.save(churn, churnEvent: churnOptions.churnEvent, to: db)
                 ChurnOutput.print(churn, churnEvent: churnOptions.churnEvent, seconds: nil)
