@@ -1,4 +1,5 @@
 import Foundation
+import SegmentaCore
 import Testing
 @testable import segmenta
 
@@ -96,6 +97,32 @@ extension CommandLineTests {
         let html = try String(contentsOfFile: out, encoding: .utf8)
         #expect(html.contains("Customers per persona"))
         #expect(html.contains("High spenders") || html.contains("Recently active") || html.contains("Frequent buyers"), "named from what sets them apart")
+    }
+
+    /// Issue 32: lifetimes' own example files have no amounts. The purchase model (BG/NBD) needs
+    /// only who bought when: on the CDNOW sample without its amounts, the parameters and P(alive)
+    /// are lifetimes' (0.11.3, `summary_data_from_transaction_data(freq="D")` in weeks, to 1998-06-30).
+    @Test func clvOfAFileWithoutAmountsFitsThePurchaseModel() async throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("SegmentaCoreTests/Fixtures/cdnow/CDNOW_sample.txt")
+        var csv = "date,id\n"
+        for line in try String(contentsOf: fixture, encoding: .utf8).split(whereSeparator: \.isNewline) {   // CRLF lines
+            let f = line.split(separator: " ")
+            guard f.count >= 5 else { continue }
+            let d = f[2]
+            csv += "\(d.prefix(4))-\(d.dropFirst(4).prefix(2))-\(d.suffix(2)),\(f[0])\n"
+        }
+        let path = try realFile("cdnow_date_id.csv", csv)
+        let run = await CLI.run(["clv", "--orders", path, "--customer-column", "id", "--format", "json"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.err.contains("no amount column: expected purchases and P(alive) only"))
+        let out = try JSONTextParser.parse(run.out).objectValue ?? [:]
+        let fit = out["bgnbd"]?.objectValue ?? [:]
+        let lifetimes: [String: Double] = ["r": 0.253561043599183, "alpha": 5.447251837074497, "a": 0.6073660515643642, "b": 2.6472346803197864]
+        for (k, v) in lifetimes { #expect(abs((fit[k]?.numberValue ?? 0) / v - 1) < 1e-4, "\(k)") }
+        let first = out["customers"]?.arrayValues.first?.objectValue ?? [:]
+        #expect(first["customer_id"] == "00004" && abs((first["p_alive"]?.numberValue ?? 0) - 0.66111928) < 1e-6)
+        #expect(first["clv"] == .null)
     }
 
     @Test func cohortsOfAFileWithoutAmountsCountItsOrders() async throws {

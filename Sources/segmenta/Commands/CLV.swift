@@ -56,11 +56,22 @@ extension Segmenta {
                 } else {
                     let list: [Order]
                     if let orders {
-                        let (o, report) = try FileBytes.with(orders) { bytes in
-                            try OrderFileScan.orders(bytes, options: orderFile.format.options, columns: orderFile.mapping.columns, policy: orderFile.errors.onError, fileName: orders)
+                        // Without an amount column, the purchase model (BG/NBD) still runs: expected
+                        // purchases and P(alive) need only who bought when; spend and CLV need amounts.
+                        var columns = orderFile.mapping.columns
+                        columns.requireAmount = false
+                        let options = orderFile.format.options
+                        let (o, report, amounts) = try FileBytes.with(orders) { bytes in
+                            let amounts = try columns.resolve(in: try options.layout(of: bytes).names).amount != nil
+                            let (o, report) = try OrderFileScan.orders(bytes, options: options, columns: columns, policy: orderFile.errors.onError, fileName: orders)
+                            return (o, report, amounts)
                         }
                         try report.requireRows(in: orders)
                         if report.issueCount > 0 { Terminal.note("skipped \(report.issueSummary)") }
+                        if !amounts {
+                            withMonetary = false
+                            Terminal.note("\(orders) has no amount column: expected purchases and P(alive) only (BG/NBD); spend and CLV need amounts (--amount-column NAME)")
+                        }
                         list = o
                     } else {
                         let opened = try await store.storage()
