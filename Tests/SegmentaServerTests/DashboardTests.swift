@@ -95,7 +95,7 @@ struct DashboardTests {
         try await s.test { client in
             let (cookie, _) = try await signIn(client, key: s.read)
             let pages: [(String, String)] = [("/", "computed traits (RFM) as of \(rfm.readableDate)"), ("/", "<td>\(rfm.readableDate)</td>"),
-                                             ("/segments/champions", "as of"), ("/rfm", "grid as of \(rfm.readableDate)"),
+                                             ("/segments/champions", "members as of \(rfm.readableDate)"), ("/rfm", "grid as of \(rfm.readableDate)"),
                                              ("/cohorts", "As of \(rfm.readableDate)"), ("/value", "as of \(rfm.readableDate), computed"),
                                              ("/value", "As of \(rfm.readableDate), computed"), ("/churn", "as of \(rfm.readableDate)"),
                                              ("/profiles/\(someone)", "As of \(rfm.readableDate) (the latest recompute)")]

@@ -73,7 +73,7 @@ import Testing
             }
             try await client.execute(uri: "/segments/everyone?q=grace", method: .get, headers: [.cookie: cookie]) { r in
                 let html = String(buffer: r.body)
-                #expect(html.contains("1 member whose id, email, name starts with"))
+                #expect(html.contains("1 member matching “grace” (an id that starts with it, or email or name holding it)"))
                 #expect(html.contains("/profiles/u3") && !html.contains("/profiles/u1"))
             }
         }

@@ -5,8 +5,10 @@ a segment with the builder, and saves a screenshot of each page.
 Usage: python check.py BASE_URL ADMIN_KEY SCREENSHOT_DIR
 """
 import base64
+import datetime
 import json
 import os
+import re
 import sys
 import time
 import urllib.parse
@@ -19,6 +21,7 @@ import chromium
 base, key, shots = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(shots, exist_ok=True)
 failures = []
+as_of = {}   # date -> the pages that say their numbers are as of it
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -123,6 +126,10 @@ try:
         call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
         errs = problems()
         errs += layout_problems()
+        # One "now": every date a page says its numbers are as of (issue 32).
+        text = call("Runtime.evaluate", expression="document.body.innerText", returnByValue=True)["result"]["value"]
+        for d in re.findall(r"\b[Aa]s of\s+(\d{1,2} [A-Z][a-z]{2} \d{4})", text):
+            as_of.setdefault(d, set()).add(path)
         status = "ok  " if not errs else "FAIL"
         print(f"{status} {path} — {title}")
         for e in errs:
@@ -137,6 +144,17 @@ try:
                        ("/value", "value"), ("/churn", "churn"), (f"/profiles/{someone}", "profile"), ("/profiles", "profile-search"), ("/builder", "builder"),
                        (f"/explain?segment=champions&profile={urllib.parse.quote(someone, safe='')}", "explain")]:
         visit(path, name)
+
+    # The demo's history ends today (UTC), and every page says its numbers are as of that one day.
+    now = datetime.datetime.now(datetime.timezone.utc)
+    today = f"{now.day} {now.strftime('%b')} {now.year}"
+    print("as-of dates on the pages:", {d: sorted(p) for d, p in as_of.items()})
+    pages_with_date = set().union(*as_of.values()) if as_of else set()
+    if set(as_of) != {today}:
+        failures.append(f"every page should say its numbers are as of {today}, the end of the demo's history; found {sorted(as_of)}")
+    for path in ["/", "/segments/champions", "/rfm", "/cohorts", "/value", "/churn"]:
+        if path not in pages_with_date:
+            failures.append(f"{path} should say the date its numbers are as of")
 
     # The count-axis rule is not vacuous: a segment's size chart has count ticks to check.
     visit("/segments/champions", "segment")

@@ -15,10 +15,10 @@ extension DashboardPages {
         var body: [Block] = [.section("Find a customer", [.form(Form("get", "/profiles", [
             .label(FieldLabel(for: "q", fields.prefix(1).uppercased() + fields.dropFirst())),
             .input(InputField(id: "q", name: "q", value: query, placeholder: "e.g. ada@example.com", required: true)), .button(Button("Search")),
-        ]))], note: "Exact or the start of it; upper and lower case are the same.")]
+        ]))], note: "An id whole or its start; \(searchTraits.joined(separator: " or ")) whole or any part of it (a surname finds “Anne Martin”). Upper and lower case, and accents, are the same: “nunez” finds “Núñez”.")]
         if !query.isEmpty {
             body.append(.section(matches.isEmpty ? "Nobody matches “\(query)”" : "\(matches.count) people match “\(query)”", [
-                matches.isEmpty ? .empty("No profile has an id, \(searchTraits.joined(separator: " or ")) equal to or starting with it.")
+                matches.isEmpty ? .empty("No profile has an id starting with it, or \(searchTraits.joined(separator: " or ")) holding it.")
                     : .table(["profile"] + searchTraits + ["found by"], matches.map { m in
                         [Cell(Self.profileLink(m.id))] + searchTraits.map { Cell(m.traits[$0] ?? "") } + [Cell(m.matched == "identity" ? "user or anonymous id" : m.matched)]
                     }),

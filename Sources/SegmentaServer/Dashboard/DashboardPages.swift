@@ -96,8 +96,8 @@ struct DashboardPages: Sendable {
             head.append(.paragraph([.strong("Who:"), .text(" a fixed list (static segment)")]))
         }
         if let d = info.definition.objectValue?["description"]?.stringValue { head.append(.paragraph([.text(d)])) }
-        head.append(.stats([("members", info.size.map(H.thousands) ?? "–"), ("as of", history.last?.asOf.readableDate ?? "–"), ("version", String(info.version)),
-                            ("last refresh", info.lastRefreshAt?.readable ?? "never")]))
+        head.append(.stats([(history.last.map { "members as of \($0.asOf.readableDate)" } ?? "members", info.size.map(H.thousands) ?? "–"),
+                            ("version", String(info.version)), ("last refresh", info.lastRefreshAt?.readable ?? "never")]))
         if let error = info.lastError { head.append(.paragraph([.text("Last refresh failed: \(error)")], class: "error")) }
         if viewer.isAdmin {
             let path = "/segments/" + name.addingPercentEncodingForPathSegment()
@@ -162,14 +162,14 @@ struct DashboardPages: Sendable {
         let total = members.0, pages = max(1, (total + perPage - 1) / perPage)
         let path = "/segments/" + name.addingPercentEncodingForPathSegment()
         let searchable = (["id"] + searchTraits).joined(separator: ", ")
-        var membersPart: [Block] = [.form(Form("get", path, [.label(FieldLabel(for: "q", "Find a member by id")),
-                                                             .input(InputField(id: "q", name: "q", value: query, placeholder: "\(searchable) starts with…")),
+        var membersPart: [Block] = [.form(Form("get", path, [.label(FieldLabel(for: "q", "Find a member")),
+                                                             .input(InputField(id: "q", name: "q", value: query, placeholder: "\(searchable), or part of one…")),
                                                              .button(Button("Search", secondary: true)), .link(Link(path + "/members.csv", "Export CSV", class: "button"))]))]
         membersPart.append(.table(["profile", "email", "plan", "RFM segment", "lifecycle"], members.1.map { m in
             [Cell(Self.profileLink(m.id)), Cell(m.traits.value(atPath: "email")?.stringValue ?? ""), Cell(m.traits.value(atPath: "plan")?.stringValue ?? ""),
              Cell(m.computed["rfm_segment"]?.stringValue ?? ""), Cell(m.computed["lifecycle"]?.stringValue ?? "")]
         }))
-        var pager: [Inline] = [.text("\(H.thousands(total)) member\(total == 1 ? "" : "s")\(query.isEmpty ? "" : " whose \(searchable) starts with “\(query)”") · page \(page) of \(pages)")]
+        var pager: [Inline] = [.text("\(H.thousands(total)) member\(total == 1 ? "" : "s")\(query.isEmpty ? "" : " matching “\(query)” (an id that starts with it, or \(searchTraits.joined(separator: " or ")) holding it)") · page \(page) of \(pages)")]
         let q = query.isEmpty ? "" : "&q=" + query.addingPercentEncodingForQuery()
         if page > 1 { pager += [.text(" · "), .link("\(path)?page=\(page - 1)\(q)", "previous")] }
         if page < pages { pager += [.text(" · "), .link("\(path)?page=\(page + 1)\(q)", "next")] }
