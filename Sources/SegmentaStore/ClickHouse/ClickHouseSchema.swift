@@ -74,17 +74,13 @@ package struct ClickHouseSchema: Sendable {
             for migration in Self.migrations where !applied.contains(migration.version) {
                 for statement in migration.statements {
                     guard let sql = Self.sql(statement, database: db, cluster: client.url.cluster) else { continue }
-                    // `ADD COLUMN: TABLE NAME TYPE…`: 18.16 has no `ADD COLUMN IF NOT EXISTS`, so
-                    // the column is looked for first (a migration stopped halfway runs again).
-                    if sql.hasPrefix("ADD COLUMN: ") {
-                        let parts = sql.dropFirst("ADD COLUMN: ".count).split(separator: " ", maxSplits: 1).map(String.init)
-                        guard parts.count == 2, let name = parts[1].split(separator: " ").first.map(String.init) else { continue }
+                    // 18.16 has no `ADD COLUMN IF NOT EXISTS`: the column is looked for first (a
+                    // migration stopped halfway runs again).
+                    if let (table, column) = Self.addedColumn(statement) {
                         let present = try await client.column("""
-                            SELECT count() FROM system.columns WHERE database = \(ClickHouseSQL.quote(db)) AND table = \(ClickHouseSQL.quote(parts[0])) AND name = \(ClickHouseSQL.quote(name))
+                            SELECT count() FROM system.columns WHERE database = \(ClickHouseSQL.quote(db)) AND table = \(ClickHouseSQL.quote(table)) AND name = \(ClickHouseSQL.quote(column))
                             """, on: host)
                         if present.first != "0" { continue }
-                        try await client.execute("ALTER TABLE \(db).\(parts[0]) ADD COLUMN \(parts[1])", on: host)
-                        continue
                     }
                     try await client.execute(sql, on: host)
                 }
@@ -93,14 +89,29 @@ package struct ClickHouseSchema: Sendable {
         }
     }
 
-    /// A migration statement for a database (and cluster); nil for a cluster-only statement without one.
+    /// A migration statement for a database (and cluster); nil for a cluster-only statement without
+    /// one. `ADD COLUMN: TABLE NAME TYPE…` is `ALTER TABLE {db}.TABLE ADD COLUMN NAME TYPE…`.
     static func sql(_ statement: String, database: String, cluster: String?) -> String? {
         var sql = statement
         if sql.hasPrefix("CLUSTER: ") {
             guard let cluster else { return nil }
             sql = String(sql.dropFirst("CLUSTER: ".count)).replacingOccurrences(of: "{cluster}", with: cluster)
         }
+        if sql.hasPrefix("ADD COLUMN: ") {
+            let parts = sql.dropFirst("ADD COLUMN: ".count).split(separator: " ", maxSplits: 1)
+            guard parts.count == 2 else { return nil }
+            sql = "ALTER TABLE {db}.\(parts[0]) ADD COLUMN \(parts[1])"
+        }
         return sql.replacingOccurrences(of: "{db}", with: database)
+    }
+
+    /// The table and column an `ADD COLUMN:` statement adds.
+    static func addedColumn(_ statement: String) -> (table: String, column: String)? {
+        let s = statement.hasPrefix("CLUSTER: ") ? String(statement.dropFirst("CLUSTER: ".count)) : statement
+        guard s.hasPrefix("ADD COLUMN: ") else { return nil }
+        let words = s.dropFirst("ADD COLUMN: ".count).split(separator: " ")
+        guard words.count >= 2 else { return nil }
+        return (String(words[0]), String(words[1]))
     }
 
     /// The migrations applied on each host.
