@@ -197,79 +197,54 @@ extension SQLiteStore {
                 return known
             }
         }
-        func profile(of externalID: String) throws -> String? {
-            try String.fetchOne(db.cachedStatement(sql: "SELECT profile_id FROM identities WHERE external_id = ?"), arguments: [externalID])
-        }
-        func link(_ externalID: String, kind: String, to profileID: String) throws {
-            try db.cachedStatement(sql: "INSERT INTO identities (external_id, kind, profile_id) VALUES (?, ?, ?) ON CONFLICT(external_id) DO UPDATE SET profile_id = excluded.profile_id")
-                .execute(arguments: [externalID, kind, profileID])
-            cache.profiles[externalID] = profileID
-        }
-        /// An id named as anonymous is an anonymous id from now on, even if it came first as a user id.
-        func relabelAnonymous(_ externalID: String) throws {
-            try db.cachedStatement(sql: "UPDATE identities SET kind = 'anonymous_id' WHERE external_id = ? AND kind <> 'anonymous_id'").execute(arguments: [externalID])
-        }
-        func merged(_ other: String, into target: String) throws {
-            try cache.flushSeen(db)
-            try merge(db, from: other, into: target)
-            cache.profiles.merge(other, into: target)
-            result.profilesMerged += 1
-        }
-        /// The profile of an id: the linked one (it exists: foreign key), or a new profile named by
-        /// the id, linked to it. First/last seen are widened at the end of the transaction.
-        func resolve(_ id: String, kind: String) throws -> String {
-            if let known = try profile(of: id) {
-                cache.profiles[id] = known
-                return known
+        // The rule is ``IdentityRule``'s: what the store holds about the ids in, the steps out.
+        let plan = try IdentityRule.plan(m, facts: try identityFacts(db, m))
+        for step in plan.steps {
+            switch step {
+            case .create(let id):
+                if try ensureProfile(db, id: id, seen: nil) { result.profilesCreated += 1 }
+            case .link(let id, let kind, let profile):
+                try db.cachedStatement(sql: "INSERT INTO identities (external_id, kind, profile_id) VALUES (?, ?, ?) ON CONFLICT(external_id) DO UPDATE SET profile_id = excluded.profile_id")
+                    .execute(arguments: [id, kind.rawValue, profile])
+                cache.profiles[id] = profile
+            case .merge(let from, let into):
+                try cache.flushSeen(db)
+                try merge(db, from: from, into: into)
+                cache.profiles.merge(from, into: into)
+                result.profilesMerged += 1
+            case .markAnonymous(let id):
+                try db.cachedStatement(sql: "UPDATE identities SET kind = 'anonymous_id' WHERE external_id = ? AND kind <> 'anonymous_id'").execute(arguments: [id])
+            case .refuseMerge(let kept, let user, let keptByItsUser):
+                result.mergesRefused += 1
+                logger.info("\(IdentityRule.refusalMessage(keptByItsUser: keptByItsUser))", metadata: ["user_id": .string(user), "profile_kept_apart": .string(kept)])
             }
-            if try ensureProfile(db, id: id, seen: nil) { result.profilesCreated += 1 }
-            try link(id, kind: kind, to: id)
-            return id
         }
-        let target: String
-        if let user = m.userID {
-            target = try resolve(user, kind: "user_id")
-            if let anon = m.anonymousID {
-                var keptByItsUser = false
-                if let other = try profile(of: anon), other != target {
-                    // A profile never holds two user ids (PostHog refuses to merge two identified
-                    // persons; Segment caps a profile at one userId): an anonymous id already on
-                    // someone else's identified profile — a shared device after a logout — moves to
-                    // the newest user, and the two people stay apart. A profile whose only user id
-                    // is this very id, and that was never identified under it, is not someone else:
-                    // PostHog's server SDKs send a visitor's anonymous id as a distinct id until
-                    // `$identify` names it `$anon_distinct_id`; PostHog merges it, and so does this.
-                    let identified = try Bool.fetchOne(db.cachedStatement(sql: """
-                        SELECT EXISTS (SELECT 1 FROM identities WHERE profile_id = ?1 AND kind = 'user_id' AND external_id <> ?2)
-                            OR (EXISTS (SELECT 1 FROM identities WHERE profile_id = ?1 AND kind = 'user_id' AND external_id = ?2)
-                                AND EXISTS (SELECT 1 FROM events WHERE profile_id = ?1 AND type = 'identify'))
-                        """), arguments: [other, anon]) == true
-                    if identified && m.kind == .identify {
-                        result.mergesRefused += 1
-                        // Someone's user id sent as an anonymous id stays theirs; a device id moves.
-                        keptByItsUser = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM identities WHERE external_id = ?"), arguments: [anon]) == "user_id"
-                        logger.info(keptByItsUser ? "identify did not merge two identified profiles; the id named as anonymous is the other's user id and stays theirs"
-                                                  : "identify did not merge two identified profiles; the anonymous id moved to the newest user",
-                                    metadata: ["user_id": .string(user), "profile_kept_apart": .string(other)])
-                    } else {
-                        try merged(other, into: target)
-                        try relabelAnonymous(anon)
-                    }
-                }
-                if !keptByItsUser { try link(anon, kind: "anonymous_id", to: target) }
-            }
-            if m.kind == .alias, let previous = m.previousID {
-                let other = try profile(of: previous) ?? (try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM profiles WHERE id = ?"), arguments: [previous]) == true ? previous : nil)
-                if let other, other != target { try merged(other, into: target) }
-                try link(previous, kind: other == nil || other == previous ? "user_id" : "anonymous_id", to: target)
-            }
-        } else if let anon = m.anonymousID {
-            target = try resolve(anon, kind: "anonymous_id")
-        } else {
-            throw SegmentaError(.invalidInput, "a message needs a userId or an anonymousId")   // decoding refuses these first
+        cache.see(plan.profile, at: seen)
+        return plan.profile
+    }
+
+    /// What the store holds about a message's ids, for ``IdentityRule``.
+    func identityFacts(_ db: Database, _ m: Message) throws -> IdentityRule.Facts {
+        var facts = IdentityRule.Facts()
+        let lookup = try db.cachedStatement(sql: "SELECT profile_id FROM identities WHERE external_id = ?")
+        for id in IdentityRule.ids(of: m) where facts.profiles[id] == nil {
+            if let profile = try String.fetchOne(lookup, arguments: [id]) { facts.profiles[id] = profile }
         }
-        cache.see(target, at: seen)
-        return target
+        if m.kind == .alias, let previous = m.previousID, facts.profiles[previous] == nil {
+            facts.previousIsProfile = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM profiles WHERE id = ?"), arguments: [previous]) == true
+        }
+        if IdentityRule.needsIdentifiedFact(m, profiles: facts.profiles), let anon = m.anonymousID, let other = facts.profiles[anon] {
+            facts.anonymousProfileIdentified = try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM identities WHERE profile_id = ?1 AND kind = 'user_id' AND external_id <> ?2)
+                    OR (EXISTS (SELECT 1 FROM identities WHERE profile_id = ?1 AND kind = 'user_id' AND external_id = ?2)
+                        AND EXISTS (SELECT 1 FROM events WHERE profile_id = ?1 AND type = 'identify'))
+                """), arguments: [other, anon]) == true
+            if facts.anonymousProfileIdentified {
+                facts.anonymousKind = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM identities WHERE external_id = ?"), arguments: [anon])
+                    .flatMap(IdentityRule.Kind.init(rawValue:))
+            }
+        }
+        return facts
     }
 
     /// Moves everything of profile `from` onto `into` and deletes `from`. Traits of `from` fill

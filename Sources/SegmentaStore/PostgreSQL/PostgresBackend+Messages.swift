@@ -258,77 +258,62 @@ extension PostgresBackend {
             if m.kind == .identify, m.userID != nil { state.identified.insert(known) }
             return known
         }
-        func profile(of externalID: String, _ state: IdentityState) async throws -> String? {
-            // Ids of this transaction are known without a query: read ahead, or linked since.
-            if let known = state.profiles[externalID] { return known }
-            if state.missing.contains(externalID) { return nil }
-            return try await pg.value("SELECT profile_id FROM identities WHERE external_id = \(externalID)", as: String.self)
-        }
-        func link(_ externalID: String, kind: String, to profileID: String, state: inout IdentityState) async throws {
-            try await pg.execute("""
-                INSERT INTO identities (external_id, kind, profile_id) VALUES (\(externalID), \(kind), \(profileID))
-                ON CONFLICT (external_id) DO UPDATE SET profile_id = excluded.profile_id
-                """)
-            state.profiles[externalID] = profileID
-        }
-        func merged(_ other: String, into target: String, state: inout IdentityState, result: inout MessageImportResult) async throws {
-            try await state.flushSeen(pg)
-            try await Self.merge(pg, from: other, into: target, now: clock.now)
-            state.profiles.merge(other, into: target)
-            state.renamed[other] = target
-            result.profilesMerged += 1
-        }
-        func resolve(_ id: String, kind: String, state: inout IdentityState, result: inout MessageImportResult) async throws -> String {
-            if let known = try await profile(of: id, state) {
-                state.profiles[id] = known
-                return known
+        // The rule is ``IdentityRule``'s: what the store holds about the ids in, the steps out.
+        let plan = try IdentityRule.plan(m, facts: try await identityFacts(pg, m, state: state))
+        for step in plan.steps {
+            switch step {
+            case .create(let id):
+                if try await Self.ensureProfile(pg, id: id, seen: nil) { result.profilesCreated += 1 }
+            case .link(let id, let kind, let profile):
+                try await pg.execute("""
+                    INSERT INTO identities (external_id, kind, profile_id) VALUES (\(id), \(kind.rawValue), \(profile))
+                    ON CONFLICT (external_id) DO UPDATE SET profile_id = excluded.profile_id
+                    """)
+                state.profiles[id] = profile
+            case .merge(let from, let into):
+                try await state.flushSeen(pg)
+                try await Self.merge(pg, from: from, into: into, now: clock.now)
+                state.profiles.merge(from, into: into)
+                state.renamed[from] = into
+                result.profilesMerged += 1
+            case .markAnonymous(let id):
+                try await pg.execute("UPDATE identities SET kind = 'anonymous_id' WHERE external_id = \(id) AND kind <> 'anonymous_id'")
+            case .refuseMerge(let kept, let user, let keptByItsUser):
+                result.mergesRefused += 1
+                logger.info("\(IdentityRule.refusalMessage(keptByItsUser: keptByItsUser))", metadata: ["user_id": .string(user), "profile_kept_apart": .string(kept)])
             }
-            if try await Self.ensureProfile(pg, id: id, seen: nil) { result.profilesCreated += 1 }
-            try await link(id, kind: kind, to: id, state: &state)
-            return id
         }
-        let target: String
-        if let user = m.userID {
-            target = try await resolve(user, kind: "user_id", state: &state, result: &result)
-            if let anon = m.anonymousID {
-                var keptByItsUser = false
-                if let other = try await profile(of: anon, state), other != target {
-                    // Never two user ids on one profile: a shared device's anonymous id moves to the newest user;
-                    // a profile known only by this very id, never identified under it (PostHog's anonymous distinct id), merges.
-                    let identified = try await pg.exists("""
-                        SELECT 1 WHERE EXISTS (SELECT 1 FROM identities WHERE profile_id = \(other) AND kind = 'user_id' AND external_id <> \(anon))
-                            OR (EXISTS (SELECT 1 FROM identities WHERE profile_id = \(other) AND kind = 'user_id' AND external_id = \(anon))
-                                AND EXISTS (SELECT 1 FROM events WHERE profile_id = \(other) AND type = 'identify'))
-                        """) || state.identified.contains(other)
-                    if identified && m.kind == .identify {
-                        result.mergesRefused += 1
-                        // Someone's user id sent as an anonymous id stays theirs; a device id moves.
-                        keptByItsUser = try await pg.value("SELECT kind FROM identities WHERE external_id = \(anon)", as: String.self) == "user_id"
-                        logger.info(keptByItsUser ? "identify did not merge two identified profiles; the id named as anonymous is the other's user id and stays theirs"
-                                                  : "identify did not merge two identified profiles; the anonymous id moved to the newest user",
-                                    metadata: ["user_id": .string(user), "profile_kept_apart": .string(other)])
-                    } else {
-                        try await merged(other, into: target, state: &state, result: &result)
-                        // An id named as anonymous is an anonymous id from now on, even if it came first as a user id.
-                        try await pg.execute("UPDATE identities SET kind = 'anonymous_id' WHERE external_id = \(anon) AND kind <> 'anonymous_id'")
-                    }
-                }
-                if !keptByItsUser { try await link(anon, kind: "anonymous_id", to: target, state: &state) }
+        state.see(plan.profile, at: seen)
+        if m.kind == .identify, m.userID != nil { state.identified.insert(plan.profile) }
+        return plan.profile
+    }
+
+    /// What the store holds about a message's ids, for ``IdentityRule``: ids of this transaction
+    /// are known without a query (read ahead, or linked since), and a profile identified earlier
+    /// in it counts as identified.
+    private func identityFacts(_ pg: PG, _ m: Message, state: IdentityState) async throws -> IdentityRule.Facts {
+        var facts = IdentityRule.Facts()
+        for id in IdentityRule.ids(of: m) where facts.profiles[id] == nil {
+            if let known = state.profiles[id] {
+                facts.profiles[id] = known
+            } else if !state.missing.contains(id), let profile = try await pg.value("SELECT profile_id FROM identities WHERE external_id = \(id)", as: String.self) {
+                facts.profiles[id] = profile
             }
-            if m.kind == .alias, let previous = m.previousID {
-                var other = try await profile(of: previous, state)
-                if other == nil, try await pg.exists("SELECT 1 FROM profiles WHERE id = \(previous)") { other = previous }
-                if let other, other != target { try await merged(other, into: target, state: &state, result: &result) }
-                try await link(previous, kind: other == nil || other == previous ? "user_id" : "anonymous_id", to: target, state: &state)
-            }
-        } else if let anon = m.anonymousID {
-            target = try await resolve(anon, kind: "anonymous_id", state: &state, result: &result)
-        } else {
-            throw SegmentaError(.invalidInput, "a message needs a userId or an anonymousId")   // decoding refuses these first
         }
-        state.see(target, at: seen)
-        if m.kind == .identify, m.userID != nil { state.identified.insert(target) }
-        return target
+        if m.kind == .alias, let previous = m.previousID, facts.profiles[previous] == nil {
+            facts.previousIsProfile = try await pg.exists("SELECT 1 FROM profiles WHERE id = \(previous)")
+        }
+        if IdentityRule.needsIdentifiedFact(m, profiles: facts.profiles), let anon = m.anonymousID, let other = facts.profiles[anon] {
+            facts.anonymousProfileIdentified = try await pg.exists("""
+                SELECT 1 WHERE EXISTS (SELECT 1 FROM identities WHERE profile_id = \(other) AND kind = 'user_id' AND external_id <> \(anon))
+                    OR (EXISTS (SELECT 1 FROM identities WHERE profile_id = \(other) AND kind = 'user_id' AND external_id = \(anon))
+                        AND EXISTS (SELECT 1 FROM events WHERE profile_id = \(other) AND type = 'identify'))
+                """) || state.identified.contains(other)
+            if facts.anonymousProfileIdentified {
+                facts.anonymousKind = try await pg.value("SELECT kind FROM identities WHERE external_id = \(anon)", as: String.self).flatMap(IdentityRule.Kind.init(rawValue:))
+            }
+        }
+        return facts
     }
 
     /// Creates the profile when missing; widens its first/last seen. Returns true when created.
