@@ -90,6 +90,7 @@ public struct Recompute: Sendable {
             report.steps.append(Step(name: "segments", seconds: 0, error: error.message))
             return report
         }
+        let refresher = SegmentRefresh(store: store, drift: options.drift, webhookPageSize: options.webhookPageSize)
         for name in names {
             var attempts = 0
             var done: RefreshResult?
@@ -97,7 +98,7 @@ public struct Recompute: Sendable {
             let clock = ContinuousClock.now
             while attempts < max(1, options.refreshAttempts), done == nil {
                 attempts += 1
-                do { done = try await store.refresh(name, asOf: asOf, webhookPageSize: options.webhookPageSize) } catch { lastError = error.message }
+                do { done = try await refresher.snapshot(name, asOf: asOf) } catch { lastError = error.message }
             }
             if let done {
                 report.refreshes.append(done)
@@ -112,7 +113,9 @@ public struct Recompute: Sendable {
         let refreshed = report.refreshes
         var alerts: [SegmentAlert] = []
         report.steps.append(await step("drift") { () async throws(SegmentaError) in
-            alerts = try await DriftCheck(store: self.store, options: self.options.drift).run(refreshed)
+            let (raised, error) = await refresher.check(refreshed)
+            if let error { throw error }
+            alerts = raised
         })
         report.alerts = alerts
         return report

@@ -9,7 +9,8 @@ import SegmentaJobs
 @Suite struct DriftCheckTests {
     static let start = Timestamp(year: 2026, month: 3, day: 2)
 
-    @Test func aShiftRaisesAlertsAndQuietRefreshesDoNot() async throws {
+    /// 200 people, 100 on the pro plan (u0–u49 in France), and the segment `pros` of them.
+    static func pros() async throws -> any Storage {
         let db = try SQLiteStore().backend
         var messages: [Message] = []
         for i in 0..<200 {
@@ -19,6 +20,11 @@ import SegmentaJobs
         }
         _ = try await db.apply(messages, source: "t", arrival: Self.start)
         _ = try await db.createSegment(try JSONTextParser.parse(#"{"name": "pros", "condition": {"trait": "plan", "op": "eq", "value": "pro"}}"#))
+        return db
+    }
+
+    @Test func aShiftRaisesAlertsAndQuietRefreshesDoNot() async throws {
+        let db = try await Self.pros()
         _ = try await db.createWebhook(segment: "pros", url: "https://example.com/hook", secret: "0123456789abcdef")
         let check = DriftCheck(store: db)
         for week in 0..<5 {
@@ -46,5 +52,25 @@ import SegmentaJobs
         let redefined = try await db.refresh("pros", asOf: Self.start.adding(days: 42), webhookPageSize: 1000, eventLeaves: nil)
         let redefinedAlerts = try await check.run([redefined])
         #expect(redefined.snapshot.size == 200 && redefinedAlerts.isEmpty)
+    }
+
+    /// One refresh use case for every caller, with the thresholds it is given: 25 of 100 pro
+    /// members leave — 75 is inside 70–130 (100 ± 3·√100, the default) but outside 80–120 (± 2·√100).
+    @Test func theRefreshUseCaseChecksDriftWithTheThresholdsItIsGiven() async throws {
+        func sizeAlerts(sigma: Double?) async throws -> [String] {
+            let db = try await Self.pros()
+            var options = DriftDetector.Options()
+            if let sigma { options.sizeSigma = sigma }
+            let refresher = SegmentRefresh(store: db, drift: options)
+            for week in 0..<5 { #expect(try await refresher.run("pros", asOf: Self.start.adding(days: 7 * week)).alerts.isEmpty) }
+            let moves = (0..<25).map { Message(kind: .identify, messageID: "m\($0)", userID: "u\($0)", traits: ["plan": "free"], timestamp: Self.start.adding(days: 30)) }
+            _ = try await db.apply(moves, source: "t", arrival: Self.start.adding(days: 30))
+            let outcome = try await refresher.run("pros", asOf: Self.start.adding(days: 35))
+            #expect(outcome.refresh.snapshot.size == 75 && outcome.driftError == nil)
+            #expect(try await db.alerts(segment: "pros", limit: 10).count == outcome.alerts.count)   // stored as raised
+            return outcome.alerts.filter { $0.kind == "size" }.map(\.message)
+        }
+        #expect(try await sizeAlerts(sigma: nil).isEmpty)
+        #expect(try await sizeAlerts(sigma: 2) == ["pros shrank 25% in a week: 75 members against 100 at the previous refresh and a usual range of 80–120 over the last 5 refreshes."])
     }
 }

@@ -103,11 +103,11 @@ public struct SegmentsController: Sendable {
             }
             let pageSize = self.webhookPageSize, drift = self.drift
             let (result, denied, alerts) = try await mapped { [asOf] in
-                let r = try await store.refresh(name, asOf: asOf, webhookPageSize: pageSize)
-                // The refresh is stored: a drift check that fails (or runs out of the request's time)
-                // costs this refresh its alerts, never its answer.
-                let alerts = (try? await DriftCheck(store: store, options: drift).run([r])) ?? []
-                return (r, try await store.consentDenied(among: Array(r.entered.prefix(1000)) + Array(r.exited.prefix(1000))), alerts)
+                // A drift check that fails (or runs out of the request's time) costs this refresh
+                // its alerts, never its answer.
+                let outcome = try await SegmentRefresh(store: store, drift: drift, webhookPageSize: pageSize).run(name, asOf: asOf)
+                let r = outcome.refresh
+                return (r, try await store.consentDenied(among: Array(r.entered.prefix(1000)) + Array(r.exited.prefix(1000))), outcome.alerts)
             }
             onAlerts(alerts)
             return Response.json(.object(["segment": .string(name), "snapshot": result.snapshot.json, "seconds": .number(result.seconds), "backtest": .bool(result.backtest),

@@ -123,8 +123,8 @@ public struct DashboardController: Sendable {
             let name = try context.path("name")
             let pageSize = self.webhookPageSize, drift = self.drift
             let (done, alerts) = try await mapped {
-                let r = try await store.refresh(name, asOf: .now, webhookPageSize: pageSize)
-                return (r, (try? await DriftCheck(store: store, options: drift).run([r])) ?? [])   // the refresh stands either way
+                let outcome = try await SegmentRefresh(store: store, drift: drift, webhookPageSize: pageSize).run(name, asOf: .now)   // the refresh stands either way
+                return (outcome.refresh, outcome.alerts)
             }
             self.onAlerts(alerts)
             // The page says what the refresh did, beside the button (after the redirect).
@@ -177,8 +177,8 @@ public struct DashboardController: Sendable {
             try await Self.checkCSRF(request, viewer)
             let document = try await request.jsonBody()
             let info = try await mapped(invalidStatus: .unprocessableContent) { try await store.createSegment(document) }
-            let pageSize = self.webhookPageSize
-            _ = try await mapped { try await store.refresh(info.name, asOf: .now, webhookPageSize: pageSize) }
+            let pageSize = self.webhookPageSize, drift = self.drift
+            _ = try await mapped { try await SegmentRefresh(store: store, drift: drift, webhookPageSize: pageSize).run(info.name, asOf: .now) }
             return Response.json(info.json, status: .created)
         }
     }

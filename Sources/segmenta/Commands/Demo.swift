@@ -150,8 +150,10 @@ extension Segmenta {
                     let name = definition.objectValue!["name"]!.stringValue!
                     var sizes: [String] = []
                     for m in months {
-                        let r = try await db.refresh(name, asOf: m)
-                        alerts += try await DriftCheck(store: db).run([r])
+                        let outcome = try await SegmentRefresh(store: db).run(name, asOf: m)
+                        if let error = outcome.driftError { throw error }
+                        let r = outcome.refresh
+                        alerts += outcome.alerts
                         sizes.append(Fmt.thousands(r.snapshot.size))
                     }
                     let who = (try? ConditionParser.condition(definition.objectValue!["condition"]!)).map(ConditionRenderer.text) ?? ""

@@ -48,7 +48,7 @@ extension Segmenta.Segments {
                 let db = try await store.storage(existing: false)
                 let info = try await db.createSegment(try readDefinition(file), allowUnknownComputed: allowUnknown)
                 print("created \(describe(info))")
-                if refresh { printRefresh(try await db.refresh(info.name, asOf: .now)) }
+                if refresh { printRefresh(try await SegmentRefresh(store: db).run(info.name, asOf: .now).refresh) }
             }
         }
     }
@@ -203,14 +203,16 @@ extension Segmenta.Segments {
                         let inEngine = Stopwatch()
                         let leaves = try await split?.events.leaves(forSegment: name, of: split?.primary ?? db, asOf: when)
                         let engineSeconds = inEngine.seconds
-                        var result = try await db.refresh(name, asOf: when, webhookPageSize: 1000, eventLeaves: leaves)
+                        let outcome = try await SegmentRefresh(store: db).run(name, asOf: when, eventLeaves: leaves)
+                        var result = outcome.refresh
                         if let leaves, !leaves.leaves.isEmpty {
                             // The time in ClickHouse counts: it is part of the refresh.
                             result.seconds = inEngine.seconds
                             Terminal.note("  \(name): \(leaves.leaves.count) event condition\(leaves.leaves.count == 1 ? "" : "s") evaluated in ClickHouse in \(Fmt.fixed(engineSeconds, 2)) s")
                         }
                         printRefresh(result)
-                        for alert in try await DriftCheck(store: db).run([result]) { print("  alert: " + alert.message) }
+                        if let error = outcome.driftError { throw error }
+                        for alert in outcome.alerts { print("  alert: " + alert.message) }
                         if validate, let info = try await db.segment(named: name) {
                             let (criteria, _, _) = try await ValidationRun.run(db, info: info, thresholds: SegmentValidation.Thresholds())
                             print("  validation: " + criteria.map { "\($0.name) \($0.status.rawValue)" }.joined(separator: " · "))
