@@ -343,6 +343,43 @@ import Testing
         }
     }
 
+    /// A segment's life follows one set of rules (``SegmentRules``) with the same messages on every backend.
+    @Test(arguments: ContractBackend.available)
+    func segmentLifecycleRulesAndTheirMessages(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            func doc(_ text: String) throws -> JSONValue { try JSONTextParser.parse(text) }
+            func refusal(_ body: () async throws -> Void) async -> (SegmentaError.Code, String)? {
+                do { try await body(); return nil } catch let e as SegmentaError { return (e.code, e.message) } catch { return nil }
+            }
+            _ = try await store.importProfiles([ProfileFileReader.Row(line: 2, id: "p1", traits: ["plan": "pro"])], at: t("2026-01-01"))
+            let pro = #"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#
+            _ = try await store.createSegment(try doc(pro), allowUnknownComputed: false)
+            var r = await refusal { _ = try await store.createSegment(try doc(pro), allowUnknownComputed: false) }
+            #expect(r?.0 == .conflict && r?.1 == "a segment named \"pro\" already exists; use `segments update` to change it")
+            r = await refusal { _ = try await store.updateSegment(try doc(#"{"name":"nope","condition":{"trait":"plan","op":"exists","value":true}}"#), allowUnknownComputed: false) }
+            #expect(r?.0 == .notFound && r?.1 == "no segment named \"nope\"; create it with `segments create`")
+            _ = try await store.importStatic("fixed", ids: ["p1"], description: "")
+            r = await refusal { _ = try await store.updateSegment(try doc(#"{"name":"fixed","condition":{"trait":"plan","op":"exists","value":true}}"#), allowUnknownComputed: false) }
+            #expect(r?.0 == .conflict && r?.1 == "\"fixed\" is a static segment; its members are a fixed list")
+            let computed = #"{"name":"scored","condition":{"computed":"my_score","op":"gt","value":1}}"#
+            r = await refusal { _ = try await store.createSegment(try doc(computed), allowUnknownComputed: false) }
+            #expect(r?.0 == .invalidInput && r?.1.hasPrefix("no computed trait is named \"my_score\"; known ones: ") == true)
+            #expect(try await store.createSegment(try doc(computed), allowUnknownComputed: true).name == "scored")
+            r = await refusal { _ = try await store.createSegment(try doc(#"{"name":"a","condition":{"segment":"missing"}}"#), allowUnknownComputed: false) }
+            #expect(r?.0 == .notFound && r?.1 == "the condition refers to segment \"missing\", which does not exist; create it first")
+            _ = try await store.createSegment(try doc(#"{"name":"pro-fans","condition":{"segment":"pro"}}"#), allowUnknownComputed: false)
+            r = await refusal { _ = try await store.updateSegment(try doc(#"{"name":"pro","condition":{"segment":"pro-fans"}}"#), allowUnknownComputed: false) }
+            #expect(r?.0 == .invalidInput && r?.1 == "segment references form a cycle: pro-fans → pro → pro-fans")
+            r = await refusal { try await store.deleteSegment("pro") }
+            #expect(r?.0 == .conflict && r?.1 == "\"pro\" is used by pro-fans; change or delete those first")
+            r = await refusal { try await store.deleteSegment("nope") }
+            #expect(r?.0 == .notFound && r?.1 == "no segment named \"nope\"")
+            try await store.deleteSegment("pro-fans")
+            try await store.deleteSegment("pro")
+            #expect(try await store.segments().map(\.name) == ["fixed", "scored"])
+        }
+    }
+
     /// Issue 32: a profile says how many of its messages came dated more than a day ahead (stored at
     /// their arrival); a clock corrected by `sentAt` is not one of them.
     @Test(arguments: ContractBackend.available)

@@ -9,11 +9,8 @@ extension PostgresBackend {
         let definition = try ConditionSQL.definition(document)
         let now = clock.now.milliseconds
         try await write { pg in
-            if try await pg.exists("SELECT 1 FROM segments WHERE name = \(definition.name)") {
-                throw SegmentaError(.conflict, "a segment named \"\(definition.name)\" already exists; use `segments update` to change it")
-            }
-            try await Self.checkReferences(pg, definition)
-            if !allowUnknownComputed { try await Self.checkComputedTraits(pg, definition) }
+            try SegmentRules.checkCreate(definition, exists: try await pg.exists("SELECT 1 FROM segments WHERE name = \(definition.name)"))
+            try await Self.checkCondition(pg, definition, allowUnknownComputed: allowUnknownComputed)
             try await pg.execute("INSERT INTO segments (name, kind, version, created_at, updated_at) VALUES (\(definition.name), 'dynamic', 1, \(now), \(now))")
             try await pg.execute("INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (\(definition.name), 1, \(document.jsonText), \(now))")
         }
@@ -25,13 +22,10 @@ extension PostgresBackend {
         let definition = try ConditionSQL.definition(document)
         let now = clock.now.milliseconds
         try await write { pg in
-            guard let row = try await pg.rows("SELECT kind, version FROM segments WHERE name = \(definition.name) FOR UPDATE").first else {
-                throw SegmentaError(.notFound, "no segment named \"\(definition.name)\"; create it with `segments create`")
-            }
-            let (kind, current) = try row.decode((String, Int).self)
-            guard kind == "dynamic" else { throw SegmentaError(.conflict, "\"\(definition.name)\" is a static segment; its members are a fixed list") }
-            try await Self.checkReferences(pg, definition)
-            if !allowUnknownComputed { try await Self.checkComputedTraits(pg, definition) }
+            let row = try await pg.rows("SELECT kind, version FROM segments WHERE name = \(definition.name) FOR UPDATE").first
+            let (kind, current) = try row?.decode((String, Int).self) ?? ("", 0)
+            try SegmentRules.checkUpdate(definition, kind: row == nil ? nil : kind)
+            try await Self.checkCondition(pg, definition, allowUnknownComputed: allowUnknownComputed)
             let version = current + 1
             try await pg.execute("UPDATE segments SET version = \(version), updated_at = \(now) WHERE name = \(definition.name)")
             try await pg.execute("INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (\(definition.name), \(version), \(document.jsonText), \(now))")
@@ -42,11 +36,7 @@ extension PostgresBackend {
     /// ``SegmentStore/deleteSegment`` on PostgreSQL.
     public func deleteSegment(_ name: String) async throws(SegmentaError) {
         try await write { pg in
-            guard try await pg.exists("SELECT 1 FROM segments WHERE name = \(name)") else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
-            let users = try await Self.definitions(pg).filter { $0.key != name && ($0.value.condition?.segmentReferences.contains(name) ?? false) }.keys.sorted()
-            guard users.isEmpty else {
-                throw SegmentaError(.conflict, "\"\(name)\" is used by \(users.joined(separator: ", ")); change or delete those first")
-            }
+            try SegmentRules.checkDelete(name, exists: try await pg.exists("SELECT 1 FROM segments WHERE name = \(name)"), definitions: try await Self.definitions(pg))
             try await pg.execute("DELETE FROM segment_membership WHERE segment = \(name)")
             try await pg.execute("DELETE FROM segments WHERE name = \(name)")
         }
@@ -309,22 +299,11 @@ extension PostgresBackend {
         return out
     }
 
-    /// Computed traits must be Segmenta's own or ones already in the store.
-    static func checkComputedTraits(_ pg: PG, _ definition: SegmentDefinition) async throws {
-        let used = Set(definition.condition?.computedTraitNames ?? [])
-        guard !used.isEmpty else { return }
-        let known = Set(Condition.builtInComputedTraits).union(try await pg.column("SELECT name FROM computed_trait_names", as: String.self))
-        if let unknown = used.subtracting(known).sorted().first {
-            throw SegmentaError(.invalidInput, "no computed trait is named \"\(unknown)\"; known ones: \(known.sorted().joined(separator: ", ")). For a trait an analysis will compute later, pass --allow-unknown (API: ?allow_unknown=true)")
-        }
-    }
-
-    /// References must exist and must not form a cycle.
-    static func checkReferences(_ pg: PG, _ definition: SegmentDefinition) async throws {
-        var all = try await definitions(pg)
-        all[definition.name] = definition
-        guard let condition = definition.condition else { return }
-        _ = try ConditionSQL.membersQuery(condition, dialect: .postgres, at: Timestamp(milliseconds: 0), resolve: ConditionSQL.resolver(all))
+    /// ``SegmentRules/checkCondition(_:definitions:knownComputed:)`` with this store's facts.
+    static func checkCondition(_ pg: PG, _ definition: SegmentDefinition, allowUnknownComputed: Bool) async throws {
+        let known = SegmentRules.needsComputedTraitNames(definition, allowUnknown: allowUnknownComputed)
+            ? try await pg.column("SELECT name FROM computed_trait_names", as: String.self) : nil
+        try SegmentRules.checkCondition(definition, definitions: try await definitions(pg), knownComputed: known)
     }
 
     static func infos(_ pg: PG, name: String?) async throws -> [SegmentInfo] {

@@ -12,11 +12,8 @@ extension SQLiteStore {
         let definition = try Self.parse(document)
         let now = clock.now.milliseconds
         try write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [definition.name]) == true {
-                throw SegmentaError(.conflict, "a segment named \"\(definition.name)\" already exists; use `segments update` to change it")
-            }
-            try Self.checkReferences(db, definition)
-            if !allowUnknownComputed { try Self.checkComputedTraits(db, definition) }
+            try SegmentRules.checkCreate(definition, exists: try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [definition.name]) == true)
+            try Self.checkCondition(db, definition, allowUnknownComputed: allowUnknownComputed)
             try db.execute(sql: "INSERT INTO segments (name, kind, version, created_at, updated_at) VALUES (?, 'dynamic', 1, ?, ?)",
                            arguments: [definition.name, now, now])
             try db.execute(sql: "INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (?, 1, ?, ?)",
@@ -30,13 +27,10 @@ extension SQLiteStore {
         let definition = try Self.parse(document)
         let now = clock.now.milliseconds
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [definition.name]) else {
-                throw SegmentaError(.notFound, "no segment named \"\(definition.name)\"; create it with `segments create`")
-            }
-            guard (row[0] as String) == "dynamic" else { throw SegmentaError(.conflict, "\"\(definition.name)\" is a static segment; its members are a fixed list") }
-            try Self.checkReferences(db, definition)
-            if !allowUnknownComputed { try Self.checkComputedTraits(db, definition) }
-            let version = (row[1] as Int) + 1
+            let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [definition.name])
+            try SegmentRules.checkUpdate(definition, kind: row?[0])
+            try Self.checkCondition(db, definition, allowUnknownComputed: allowUnknownComputed)
+            let version = (row?[1] as Int? ?? 0) + 1
             try db.execute(sql: "UPDATE segments SET version = ?, updated_at = ? WHERE name = ?", arguments: [version, now, definition.name])
             try db.execute(sql: "INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [definition.name, version, document.jsonText, now])
@@ -47,13 +41,8 @@ extension SQLiteStore {
     /// Deletes a segment with its versions, snapshots and history.
     public func deleteSegment(_ name: String) throws(SegmentaError) {
         try write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [name]) == true else {
-                throw SegmentaError(.notFound, "no segment named \"\(name)\"")
-            }
-            let users = try Self.definitions(db).filter { $0.key != name && ($0.value.condition?.segmentReferences.contains(name) ?? false) }.keys.sorted()
-            guard users.isEmpty else {
-                throw SegmentaError(.conflict, "\"\(name)\" is used by \(users.joined(separator: ", ")); change or delete those first")
-            }
+            try SegmentRules.checkDelete(name, exists: try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [name]) == true,
+                                         definitions: try Self.definitions(db))
             try db.execute(sql: "DELETE FROM segment_membership WHERE segment = ?", arguments: [name])
             try db.execute(sql: "DELETE FROM segments WHERE name = ?", arguments: [name])
         }
@@ -319,22 +308,11 @@ extension SQLiteStore {
         return out
     }
 
-    /// Computed traits must be Segmenta's own or ones already in the store.
-    static func checkComputedTraits(_ db: Database, _ definition: SegmentDefinition) throws {
-        let used = Set(definition.condition?.computedTraitNames ?? [])
-        guard !used.isEmpty else { return }
-        let known = Set(Condition.builtInComputedTraits).union(try String.fetchAll(db, sql: "SELECT name FROM computed_trait_names"))
-        if let unknown = used.subtracting(known).sorted().first {
-            throw SegmentaError(.invalidInput, "no computed trait is named \"\(unknown)\"; known ones: \(known.sorted().joined(separator: ", ")). For a trait an analysis will compute later, pass --allow-unknown (API: ?allow_unknown=true)")
-        }
-    }
-
-    /// References must exist and must not form a cycle.
-    static func checkReferences(_ db: Database, _ definition: SegmentDefinition) throws {
-        var all = try definitions(db)
-        all[definition.name] = definition
-        guard let condition = definition.condition else { return }
-        _ = try membersQuery(condition, at: Timestamp(milliseconds: 0), definitions: all)
+    /// ``SegmentRules/checkCondition(_:definitions:knownComputed:)`` with this store's facts.
+    static func checkCondition(_ db: Database, _ definition: SegmentDefinition, allowUnknownComputed: Bool) throws {
+        let known = SegmentRules.needsComputedTraitNames(definition, allowUnknown: allowUnknownComputed)
+            ? try String.fetchAll(db, sql: "SELECT name FROM computed_trait_names") : nil
+        try SegmentRules.checkCondition(definition, definitions: try definitions(db), knownComputed: known)
     }
 
     static func infos(_ db: Database, name: String?) throws -> [SegmentInfo] {
