@@ -358,6 +358,15 @@ import Testing
             #expect(r?.0 == .conflict && r?.1 == "a segment named \"pro\" already exists; use `segments update` to change it")
             r = await refusal { _ = try await store.updateSegment(try doc(#"{"name":"nope","condition":{"trait":"plan","op":"exists","value":true}}"#), allowUnknownComputed: false) }
             #expect(r?.0 == .notFound && r?.1 == "no segment named \"nope\"; create it with `segments create`")
+            var r0 = await refusal { _ = try await store.importStatic("bad name!", ids: ["p1"], description: "") }
+            #expect(r0?.0 == .invalidInput && r0?.1 == "\"bad name!\" is not a valid name; use 1–64 letters, digits, -, _ or .")
+            // Ids other than numbers sort by their bytes (CustomerOrder): x10 before x2.
+            r0 = await refusal { _ = try await store.importStatic("fixed", ids: ["p1", "x10", "x9", "x1", "x2", "x3", "x4"], description: "") }
+            #expect(r0?.0 == .invalidInput && r0?.1 == "6 ids are not known profiles (x1, x10, x2, x3, x4, …); import them first or remove them from the list")
+            r0 = await refusal { _ = try await store.importStatic("pro", ids: ["p1"], description: "") }
+            #expect(r0?.0 == .conflict && r0?.1 == "a segment named \"pro\" already exists; pick another name")
+            r0 = await refusal { _ = try await store.refresh("nope", asOf: t("2026-01-02"), webhookPageSize: 10, eventLeaves: nil) }
+            #expect(r0?.0 == .notFound && r0?.1 == "no segment named \"nope\"; `segmenta segments list` shows them")
             _ = try await store.importStatic("fixed", ids: ["p1"], description: "")
             r = await refusal { _ = try await store.updateSegment(try doc(#"{"name":"fixed","condition":{"trait":"plan","op":"exists","value":true}}"#), allowUnknownComputed: false) }
             #expect(r?.0 == .conflict && r?.1 == "\"fixed\" is a static segment; its members are a fixed list")

@@ -117,7 +117,7 @@ extension PostgresBackend {
             var result = try await write { pg -> RefreshResult in
                 // The segment row is locked: two instances refreshing it take turns.
                 guard let row = try await pg.rows("SELECT kind, version FROM segments WHERE name = \(name) FOR UPDATE").first else {
-                    throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
+                    throw SegmentRules.unknownSegment(name)
                 }
                 let (kind, version) = try row.decode((String, Int).self)
                 let latest = try await pg.value("SELECT max(as_of) FROM segment_snapshots WHERE segment = \(name)", as: Int64.self)
@@ -324,19 +324,13 @@ extension PostgresBackend {
 extension PostgresBackend {
     /// Creates a static segment from a list of profile ids (unknown ids are refused, the first named).
     public func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult {
-        guard SegmentDefinition.isValidName(name) else { throw SegmentaError(.invalidInput, "\"\(name)\" is not a valid name; use 1–64 letters, digits, -, _ or .") }
+        try SegmentRules.checkStaticName(name)
         let unique = CustomerOrder.sorted(Array(Set(ids)))
         let now = clock.now
         let snapshot = try await write { pg -> Int64 in
-            if try await pg.exists("SELECT 1 FROM segments WHERE name = \(name)") {
-                throw SegmentaError(.conflict, "a segment named \"\(name)\" already exists; pick another name")
-            }
-            let known = Set(try await pg.column("SELECT id FROM profiles WHERE id = ANY(\(unique)::text[])", as: String.self))
-            let unknown = unique.filter { !known.contains($0) }
-            guard unknown.isEmpty else {
-                let shown = unknown.prefix(5).joined(separator: ", ")
-                throw SegmentaError(.invalidInput, "\(unknown.count) id\(unknown.count == 1 ? " is" : "s are") not known profiles (\(shown)\(unknown.count > 5 ? ", …" : "")); import them first or remove them from the list")
-            }
+            let taken = try await pg.exists("SELECT 1 FROM segments WHERE name = \(name)")
+            let known = taken ? [] : Set(try await pg.column("SELECT id FROM profiles WHERE id = ANY(\(unique)::text[])", as: String.self))
+            try SegmentRules.checkStatic(name, exists: taken, unknown: taken ? [] : unique.filter { !known.contains($0) })
             let document: JSONValue = .object(["name": .string(name), "description": .string(description), "static": .bool(true)])
             let ms = now.milliseconds
             try await pg.execute("INSERT INTO segments (name, kind, version, created_at, updated_at) VALUES (\(name), 'static', 1, \(ms), \(ms))")

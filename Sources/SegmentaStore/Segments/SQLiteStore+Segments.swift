@@ -93,7 +93,7 @@ extension SQLiteStore {
                 }
                 result = try write { db -> RefreshResult? in
                     guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
-                        throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
+                        throw SegmentRules.unknownSegment(name)
                     }
                     guard (row[0] as String) == evaluated.kind, (row[1] as Int) == evaluated.version else {
                         if attempt < 3 { return nil }
@@ -168,7 +168,7 @@ extension SQLiteStore {
 
     static func evaluate(_ db: Database, _ name: String, asOf: Timestamp, eventLeaves: EventLeaves? = nil) throws -> Evaluation {
         guard let row = try Row.fetchOne(db, sql: "SELECT kind, version FROM segments WHERE name = ?", arguments: [name]) else {
-            throw SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
+            throw SegmentRules.unknownSegment(name)
         }
         let latest = try Int64.fetchOne(db, sql: "SELECT max(as_of) FROM segment_snapshots WHERE segment = ?", arguments: [name])
         var evaluation = Evaluation(name: name, kind: row[0], version: row[1], members: nil, isBacktest: latest.map { $0 > asOf.milliseconds } ?? false)
@@ -240,20 +240,15 @@ extension SQLiteStore {
     /// Creates a static segment from a list of profile ids.
     /// - Throws: when ids are not known profiles (the first are named), or the name is taken.
     public func importStatic(_ name: String, ids: [String], description: String = "") throws(SegmentaError) -> RefreshResult {
-        guard SegmentDefinition.isValidName(name) else { throw SegmentaError(.invalidInput, "\"\(name)\" is not a valid name; use 1–64 letters, digits, -, _ or .") }
+        try SegmentRules.checkStaticName(name)
         let unique = Array(Set(ids))
         let now = clock.now.milliseconds
         try write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [name]) == true {
-                throw SegmentaError(.conflict, "a segment named \"\(name)\" already exists; pick another name")
-            }
+            let taken = try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [name]) == true
             let exists = try db.makeStatement(sql: "SELECT 1 FROM profiles WHERE id = ?")
             var unknown: [String] = []
-            for id in unique where try Bool.fetchOne(exists, arguments: [id]) != true { unknown.append(id) }
-            guard unknown.isEmpty else {
-                let shown = CustomerOrder.sorted(unknown).prefix(5).joined(separator: ", ")
-                throw SegmentaError(.invalidInput, "\(unknown.count) id\(unknown.count == 1 ? " is" : "s are") not known profiles (\(shown)\(unknown.count > 5 ? ", …" : "")); import them first or remove them from the list")
-            }
+            if !taken { for id in unique where try Bool.fetchOne(exists, arguments: [id]) != true { unknown.append(id) } }
+            try SegmentRules.checkStatic(name, exists: taken, unknown: unknown)
             let document: JSONValue = .object(["name": .string(name), "description": .string(description), "static": .bool(true)])
             try db.execute(sql: "INSERT INTO segments (name, kind, version, created_at, updated_at) VALUES (?, 'static', 1, ?, ?)", arguments: [name, now, now])
             try db.execute(sql: "INSERT INTO segment_versions (segment, version, definition, created_at) VALUES (?, 1, ?, ?)", arguments: [name, document.jsonText, now])

@@ -42,4 +42,24 @@ enum SegmentRules {
         let users = definitions.filter { $0.key != name && ($0.value.condition?.segmentReferences.contains(name) ?? false) }.keys.sorted()
         guard users.isEmpty else { throw SegmentaError(.conflict, "\"\(name)\" is used by \(users.joined(separator: ", ")); change or delete those first") }
     }
+
+    /// A static segment's name must be valid (checked before any read).
+    static func checkStaticName(_ name: String) throws(SegmentaError) {
+        guard SegmentDefinition.isValidName(name) else { throw SegmentaError(.invalidInput, "\"\(name)\" is not a valid name; use 1–64 letters, digits, -, _ or .") }
+    }
+
+    /// A static segment needs a free name and known profiles (`unknown`: the ids that are not; the
+    /// first five, in customer order, are named).
+    static func checkStatic(_ name: String, exists: Bool, unknown: [String]) throws(SegmentaError) {
+        if exists { throw SegmentaError(.conflict, "a segment named \"\(name)\" already exists; pick another name") }
+        guard unknown.isEmpty else {
+            let shown = CustomerOrder.sorted(unknown).prefix(5).joined(separator: ", ")
+            throw SegmentaError(.invalidInput, "\(unknown.count) id\(unknown.count == 1 ? " is" : "s are") not known profiles (\(shown)\(unknown.count > 5 ? ", …" : "")); import them first or remove them from the list")
+        }
+    }
+
+    /// The answer to a refresh of a segment that does not exist.
+    static func unknownSegment(_ name: String) -> SegmentaError {
+        SegmentaError(.notFound, "no segment named \"\(name)\"; `segmenta segments list` shows them")
+    }
 }
