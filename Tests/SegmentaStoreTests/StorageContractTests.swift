@@ -515,6 +515,13 @@ import Testing
             #expect(try await store.customerTotals(before: nil).ids.isEmpty)
             #expect(try await store.suppressed(among: ["ada", "anon-1", "bob"]) == ["ada", "anon-1"])
             #expect(try await store.privacyRequest(id: "r1")?.subjectHashes == [IDHash.of(id: "ada")])
+            // A request names 1 to 5,000 ids (``Erasure``), the same answer on every backend; nothing is removed.
+            for count in [0, 5001] {
+                await #expect { _ = try await store.deletePeople(Array(repeating: "bob", count: count), suppress: false, requestID: "r\(count)") } throws: { e in
+                    (e as? SegmentaError)?.message == "userIds must hold between 1 and 5,000 ids (got \(count))"
+                }
+            }
+            #expect(try await store.profileIDs() == ["bob"])
             // A message that arrived before the delete and is applied after it does not bring ada back.
             let late = try await store.apply([Message(kind: .track, messageID: "m4", userID: "ada", event: "Viewed", timestamp: at)], source: "web", arrival: at)
             #expect(late.erased == 1 && late.accepted == 0)

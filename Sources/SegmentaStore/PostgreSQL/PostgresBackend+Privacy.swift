@@ -6,47 +6,38 @@ import PostgresNIO
 extension PostgresBackend {
     /// ``PrivacyStore/deletePeople`` on PostgreSQL.
     public func deletePeople(_ ids: [String], suppress: Bool, requestID: String) async throws(SegmentaError) -> PrivacyRequest {
-        guard !ids.isEmpty, ids.count <= 5000 else { throw SegmentaError(.invalidInput, "userIds must hold between 1 and 5,000 ids (got \(ids.count))") }
-        let now = clock.now
-        let ids = ids.map(\.normalizedID)
+        var erasure = try Erasure(ids: ids, suppress: suppress, requestID: requestID, at: clock.now)
         return try await write { pg in
             var profiles = Set<String>()
-            for id in ids { if let p = try await Self.resolve(pg, id) { profiles.insert(p) } }
-            for id in ids where try await pg.exists("SELECT 1 FROM profiles WHERE id = \(id)") { profiles.insert(id) }
-            var counts: [String: Int] = ["profiles": 0, "identities": 0, "events": 0, "orders": 0, "computed_traits": 0, "memberships": 0, "webhook_bodies": 0]
-            var allIDs = Set(ids)
-            var departed: [WebhookPages.Departed] = []
+            for id in erasure.ids { if let p = try await Self.resolve(pg, id) { profiles.insert(p) } }
+            for id in erasure.ids where try await pg.exists("SELECT 1 FROM profiles WHERE id = \(id)") { profiles.insert(id) }
             for p in profiles.sorted() {
-                let known = try await pg.column("SELECT external_id FROM identities WHERE profile_id = \(p)", as: String.self)
-                allIDs.formUnion(known)
-                allIDs.insert(p)
-                counts["identities", default: 0] += known.count
-                counts["computed_traits", default: 0] += try await Self.computedTraits(pg, profile: p).count
+                erasure.found(profile: p, knownBy: try await pg.column("SELECT external_id FROM identities WHERE profile_id = \(p)", as: String.self))
+                erasure.counts["computed_traits", default: 0] += try await Self.computedTraits(pg, profile: p).count
                 try await pg.execute("DELETE FROM computed_values WHERE profile_id = \(p) AND grp IN (SELECT DISTINCT grp FROM computed_trait_names)")
-                counts["events", default: 0] += try await pg.value("SELECT count(*) FROM events WHERE profile_id = \(p)", as: Int.self) ?? 0
-                counts["orders", default: 0] += try await pg.value("SELECT count(*) FROM orders WHERE profile_id = \(p)", as: Int.self) ?? 0
-                counts["memberships", default: 0] += try await pg.value("SELECT count(*) FROM segment_membership WHERE profile_id = \(p)", as: Int.self) ?? 0
-                departed += try await Self.countDepartures(pg, profile: p, reason: .erased)
-                if try await pg.exists("DELETE FROM profiles WHERE id = \(p) RETURNING 1") { counts["profiles", default: 0] += 1 }   // cascades
+                erasure.counts["events", default: 0] += try await pg.value("SELECT count(*) FROM events WHERE profile_id = \(p)", as: Int.self) ?? 0
+                erasure.counts["orders", default: 0] += try await pg.value("SELECT count(*) FROM orders WHERE profile_id = \(p)", as: Int.self) ?? 0
+                erasure.counts["memberships", default: 0] += try await pg.value("SELECT count(*) FROM segment_membership WHERE profile_id = \(p)", as: Int.self) ?? 0
+                erasure.departed += try await Self.countDepartures(pg, profile: p, reason: .erased)
+                if try await pg.exists("DELETE FROM profiles WHERE id = \(p) RETURNING 1") { erasure.counts["profiles", default: 0] += 1 }   // cascades
             }
-            counts["webhook_bodies"] = try await Self.scrub(pg, table: "webhook_deliveries", column: "body", ids: allIDs)
-            counts["analysis_summaries"] = try await Self.scrub(pg, table: "analysis_runs", column: "summary", ids: allIDs)
-            counts["analysis_values"] = try await Self.scrub(pg, table: "analysis_run_values", column: "profile_values", key: "run_id", ids: allIDs)
+            erasure.counts["webhook_bodies"] = try await Self.scrub(pg, table: "webhook_deliveries", column: "body", ids: erasure.allIDs)
+            erasure.counts["analysis_summaries"] = try await Self.scrub(pg, table: "analysis_runs", column: "summary", ids: erasure.allIDs)
+            erasure.counts["analysis_values"] = try await Self.scrub(pg, table: "analysis_run_values", column: "profile_values", key: "run_id", ids: erasure.allIDs)
             // After the scrub: the receivers that were told about them are told they left.
-            try await Self.queueDepartures(pg, departed, reason: .erased, now: now)
-            for id in allIDs.sorted() {
+            try await Self.queueDepartures(pg, erasure.departed, reason: .erased, now: erasure.at)
+            for hash in erasure.deletedHashes {
                 try await pg.execute("""
-                    INSERT INTO deleted_ids (id_hash, request_id, suppress, deleted_at) VALUES (\(IDHash.of(id: id)), \(requestID), \(suppress), \(now.milliseconds))
+                    INSERT INTO deleted_ids (id_hash, request_id, suppress, deleted_at) VALUES (\(hash), \(requestID), \(suppress), \(erasure.at.milliseconds))
                     ON CONFLICT (id_hash) DO UPDATE SET suppress = deleted_ids.suppress OR excluded.suppress, deleted_at = excluded.deleted_at, request_id = excluded.request_id
                     """)
             }
-            let hashes = ids.map { IDHash.of(id: $0) }
-            let result = JSONValue.object(counts.mapValues { .number(Double($0)) })
+            let request = erasure.request
             try await pg.execute("""
                 INSERT INTO privacy_requests (id, kind, subject_ids, suppress, status, result, created_at, completed_at)
-                VALUES (\(requestID), 'delete', \(JSONValue.array(hashes.map(JSONValue.string)).jsonText), \(suppress), 'completed', \(result.jsonText), \(now.milliseconds), \(now.milliseconds))
+                VALUES (\(requestID), 'delete', \(JSONValue.array(request.subjectHashes.map(JSONValue.string)).jsonText), \(suppress), 'completed', \(request.result.jsonText), \(erasure.at.milliseconds), \(erasure.at.milliseconds))
                 """)
-            return PrivacyRequest(id: requestID, subjectHashes: hashes, suppress: suppress, status: .completed, result: result, createdAt: now, completedAt: now)
+            return request
         }
     }
 

@@ -14,53 +14,43 @@ extension SQLiteStore {
     ///   - ids: user ids or anonymous ids (any id a profile is known by).
     ///   - requestID: the id to record the request under.
     public func deletePeople(_ ids: [String], suppress: Bool, requestID: String) throws(SegmentaError) -> PrivacyRequest {
-        guard !ids.isEmpty, ids.count <= 5000 else {
-            throw SegmentaError(.invalidInput, "userIds must hold between 1 and 5,000 ids (got \(ids.count))")
-        }
-        let now = clock.now
-        let ids = ids.map(\.normalizedID)
+        var erasure = try Erasure(ids: ids, suppress: suppress, requestID: requestID, at: clock.now)
         return try write { db in
             var profiles = Set<String>()
-            for id in ids {
+            for id in erasure.ids {
                 if let p = try String.fetchOne(db, sql: "SELECT profile_id FROM identities WHERE external_id = ?", arguments: [id]) { profiles.insert(p) }
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM profiles WHERE id = ?", arguments: [id]) == true { profiles.insert(id) }
             }
-            var counts: [String: Int] = ["profiles": 0, "identities": 0, "events": 0, "orders": 0, "computed_traits": 0, "memberships": 0, "webhook_bodies": 0]
-            var allIDs = Set(ids)
-            var departed: [WebhookPages.Departed] = []
             for p in profiles.sorted() {
-                let known = try String.fetchAll(db, sql: "SELECT external_id FROM identities WHERE profile_id = ?", arguments: [p])
-                allIDs.formUnion(known)
-                allIDs.insert(p)
-                counts["identities", default: 0] += known.count
-                counts["computed_traits", default: 0] += try ComputedTraitLayout.traits(db, profile: p).count   // for the request's report
+                erasure.found(profile: p, knownBy: try String.fetchAll(db, sql: "SELECT external_id FROM identities WHERE profile_id = ?", arguments: [p]))
+                erasure.counts["computed_traits", default: 0] += try ComputedTraitLayout.traits(db, profile: p).count   // for the request's report
                 try ComputedTraitLayout.delete(db, profile: p)
                 for (table, key) in [("events", "events"), ("orders", "orders"), ("segment_membership", "memberships")] {
-                    counts[key, default: 0] += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE profile_id = ?", arguments: [p]) ?? 0
+                    erasure.counts[key, default: 0] += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE profile_id = ?", arguments: [p]) ?? 0
                 }
-                departed += try Self.countDepartures(db, profile: p, reason: .erased)
+                erasure.departed += try Self.countDepartures(db, profile: p, reason: .erased)
                 try db.execute(sql: "DELETE FROM profiles WHERE id = ?", arguments: [p])   // cascades to everything keyed by profile
-                counts["profiles", default: 0] += db.changesCount
+                erasure.counts["profiles", default: 0] += db.changesCount
             }
-            counts["webhook_bodies"] = try Self.scrub(db, table: "webhook_deliveries", column: "body", ids: allIDs)
-            counts["analysis_summaries"] = try Self.scrub(db, table: "analysis_runs", column: "summary", ids: allIDs)
-            counts["analysis_values"] = try Self.scrubRunValues(db, ids: allIDs)
+            erasure.counts["webhook_bodies"] = try Self.scrub(db, table: "webhook_deliveries", column: "body", ids: erasure.allIDs)
+            erasure.counts["analysis_summaries"] = try Self.scrub(db, table: "analysis_runs", column: "summary", ids: erasure.allIDs)
+            erasure.counts["analysis_values"] = try Self.scrubRunValues(db, ids: erasure.allIDs)
             // After the scrub: the receivers that were told about them are told they left, with
             // their profile id alone (removed from the delivery once it has ended).
-            try Self.queueDepartures(db, departed, reason: .erased, now: now)
-            for id in allIDs {
+            try Self.queueDepartures(db, erasure.departed, reason: .erased, now: erasure.at)
+            for hash in erasure.deletedHashes {
                 try db.execute(sql: """
                     INSERT INTO deleted_ids (id_hash, request_id, suppress, deleted_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT(id_hash) DO UPDATE SET suppress = max(suppress, excluded.suppress), deleted_at = excluded.deleted_at, request_id = excluded.request_id
-                    """, arguments: [IDHash.of(id: id), requestID, suppress, now.milliseconds])
+                    """, arguments: [hash, requestID, suppress, erasure.at.milliseconds])
             }
-            let hashes = ids.map { IDHash.of(id: $0) }
-            let result = JSONValue.object(counts.mapValues { .number(Double($0)) })
+            let request = erasure.request
             try db.execute(sql: """
                 INSERT INTO privacy_requests (id, kind, subject_ids, suppress, status, result, created_at, completed_at)
                 VALUES (?, 'delete', ?, ?, 'completed', ?, ?, ?)
-                """, arguments: [requestID, JSONValue.array(hashes.map(JSONValue.string)).jsonText, suppress, result.jsonText, now.milliseconds, now.milliseconds])
-            return PrivacyRequest(id: requestID, subjectHashes: hashes, suppress: suppress, status: .completed, result: result, createdAt: now, completedAt: now)
+                """, arguments: [requestID, JSONValue.array(request.subjectHashes.map(JSONValue.string)).jsonText, suppress, request.result.jsonText,
+                                 erasure.at.milliseconds, erasure.at.milliseconds])
+            return request
         }
     }
 
