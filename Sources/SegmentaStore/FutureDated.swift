@@ -10,10 +10,12 @@ enum FutureDated {
         (original_timestamp IS NOT NULL AND original_timestamp - COALESCE(sent_at, received_at) > \(Message.maxAhead))
         """
 
-    /// The same rule on a row's values (copying events to ClickHouse, which keeps the answer).
+    /// The same rule on a row's values (copying events to ClickHouse, which keeps the answer):
+    /// ``Message/isFutureDated(arrival:)`` itself, on the times the row kept.
     static func holds(originalTimestamp: Int64?, sentAt: Int64?, receivedAt: Int64) -> Bool {
         guard let original = originalTimestamp else { return false }
-        let gap = original.subtractingReportingOverflow(sentAt ?? receivedAt)
-        return !gap.overflow && gap.partialValue > Message.maxAhead
+        let received = Timestamp(milliseconds: receivedAt)
+        return Message(kind: .track, timestamp: Timestamp(milliseconds: original), sentAt: sentAt.map(Timestamp.init(milliseconds:)), receivedAt: received)
+            .isFutureDated(arrival: received)
     }
 }
