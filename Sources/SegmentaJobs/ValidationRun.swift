@@ -22,18 +22,16 @@ public enum ValidationRun {
             if union > 0 { overlaps[other.name] = Double(members.intersection(o).count) / Double(union) }
         }
         var present: [String: Double] = [:]
-        let condition = info.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }
-        for t in condition?.traitReferences ?? [] where t.source != .accountTrait {
+        for t in info.definition.condition?.traitReferences ?? [] where t.source != .accountTrait {
             let have = t.source == .computed ? try await db.computedTraitValues(t.path) : try await db.traitValues(t.path)
             present[(t.source == .computed ? "computed." : "") + t.path] = members.isEmpty ? 0 : Double(members.filter { have[$0] != nil }.count) / Double(members.count)
         }
-        let consent = try await db.traitValues("consent.marketing"), email = try await db.traitValues("email"), phone = try await db.traitValues("phone")
-        let reachable = members.filter { consent[$0] != "false" && (email[$0] != nil || phone[$0] != nil) }.count
-        let card = (info.definition.objectValue?["card"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+        let consent = try await db.traitValues(ConsentRule.marketingTrait), email = try await db.traitValues("email"), phone = try await db.traitValues("phone")
+        let reachable = members.filter { !ConsentRule.deniesMarketing(consent[$0]) && (email[$0] != nil || phone[$0] != nil) }.count
         let inputs = SegmentValidation.Inputs(
             name: name, size: members.count, population: everyone.count, comparison: comparison, overlaps: overlaps, dataPresent: present,
             daysSinceRefresh: info.lastRefreshAt.map { Double(now.milliseconds - $0.milliseconds) / 86_400_000 },
-            reachable: members.isEmpty ? 0 : Double(reachable) / Double(members.count), card: card)
+            reachable: members.isEmpty ? 0 : Double(reachable) / Double(members.count), card: info.definition.card)
         let criteria = SegmentValidation.evaluate(inputs, thresholds: thresholds)
         let report: JSONValue = .object([
             "segment": .string(name), "size": .number(Double(members.count)),

@@ -367,7 +367,7 @@ extension SQLiteStore {
             // Until now a refresh left denials out of what it sent: the current ones were withheld.
             try db.execute(sql: """
                 UPDATE segment_membership SET withheld = 1
-                WHERE exited_snapshot IS NULL AND profile_id IN (SELECT p.id FROM profiles p WHERE \(SQLiteStore.deniedMarketing("p")))
+                WHERE exited_snapshot IS NULL AND profile_id IN (SELECT p.id FROM profiles p WHERE \(ConsentRule.deniedMarketing("p", .sqlite)))
                 """)
         }
         return m

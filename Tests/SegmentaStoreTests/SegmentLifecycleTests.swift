@@ -60,7 +60,10 @@ import Testing
         let updated = try s.updateSegment(["name": "pro", "condition": ["trait": "plan", "op": "in", "value": ["pro", "free"]]])
         #expect(updated.version == 2)
         #expect(try s.versions(of: "pro").map(\.version) == [1, 2])
-        #expect(try s.versions(of: "pro")[0].definition.objectValue?["condition"]?.objectValue?["op"] == "eq")
+        #expect(try s.versions(of: "pro")[0].document.objectValue?["condition"]?.objectValue?["op"] == "eq")
+        // Read back parsed, once, in the store: the version's condition, the current one on the segment.
+        #expect(try s.versions(of: "pro")[0].definition.condition == ConditionParser.condition(["trait": "plan", "op": "eq", "value": "pro"]))
+        #expect(try s.segment(named: "pro")?.definition.condition == ConditionParser.condition(["trait": "plan", "op": "in", "value": ["pro", "free"]]))
         #expect(throws: SegmentaError.self) { try s.createSegment(["name": "pro", "condition": ["segment": "x"]]) }  // name taken
         #expect(throws: SegmentaError.self) { try s.createSegment(["name": "q", "condition": ["segment": "missing"]]) }
         _ = try s.createSegment(["name": "loop-a", "condition": ["segment": "pro"]])
@@ -88,6 +91,7 @@ import Testing
         let frozen = try s.freeze("vip-pro", as: "vip-pro-jan")
         #expect(frozen.snapshot.size == 2)
         #expect(try s.segment(named: "vip-pro-jan")?.kind == .static)
+        #expect(try s.segment(named: "vip-pro-jan")?.definition == SegmentDefinition(name: "vip-pro-jan", description: "Frozen copy of vip-pro (version 1)", condition: nil))
     }
 
     @Test func aFailedRefreshIsRecordedNotSilent() throws {

@@ -315,6 +315,30 @@ import Testing
         }
     }
 
+    /// The consent rule (``ConsentRule``), written once: only `consent.marketing` false or the text
+    /// "false" is a denial; the SQL of each backend, the Swift form over trait values and the export
+    /// all agree, by a hand-made table.
+    @Test(arguments: ContractBackend.available)
+    func consentIsDeniedOnlyByFalse(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let consents: [(String, JSONValue?)] = [("bool-false", ["marketing": false]), ("text-false", ["marketing": "false"]), ("true", ["marketing": true]),
+                                                    ("text-no", ["marketing": "no"]), ("upper", ["marketing": "False"]), ("zero", ["marketing": 0]),
+                                                    ("null", ["marketing": .null]), ("absent", nil), ("not-object", "false")]
+            _ = try await store.importProfiles(consents.enumerated().map { i, c in
+                ProfileFileReader.Row(line: i + 2, id: c.0, traits: c.1.map { ["plan": "pro", "consent": $0] } ?? ["plan": "pro"])
+            }, at: t("2026-01-01"))
+            let ids = consents.map(\.0)
+            #expect(try await store.consentDenied(among: ids) == ["bool-false", "text-false"])
+            let values = try await store.traitValues(ConsentRule.marketingTrait)
+            #expect(Set(ids.filter { ConsentRule.deniesMarketing(values[$0]) }) == ["bool-false", "text-false"])
+            _ = try await store.createSegment(try JSONTextParser.parse(#"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#), allowUnknownComputed: false)
+            _ = try await store.refresh("pro", asOf: t("2026-01-02"), webhookPageSize: 100)
+            let exported = try await store.exportableMembers(of: "pro", after: nil, limit: 100).map(\.id)
+            #expect(Set(exported) == Set(ids).subtracting(["bool-false", "text-false"]))
+            #expect(try await store.exportableMembers(of: "pro", after: nil, limit: 100, includeNoConsent: true).count == ids.count)
+        }
+    }
+
     @Test(arguments: ContractBackend.available)
     func refreshesQueueWebhookPagesWithoutConsentDenials(backend: ContractBackend) async throws {
         try await backend.with { store in

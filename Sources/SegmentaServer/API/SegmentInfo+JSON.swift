@@ -5,12 +5,12 @@ extension SegmentInfo {
     /// The API's view of a segment: definition, state, last size and error, the condition in words.
     public var json: JSONValue {
         var o: [String: JSONValue] = [
-            "name": .string(name), "kind": .string(kind.rawValue), "version": .number(Double(version)), "definition": definition,
+            "name": .string(name), "kind": .string(kind.rawValue), "version": .number(Double(version)), "definition": document,
             "created_at": .string(createdAt.iso8601), "updated_at": .string(updatedAt.iso8601),
             "last_refresh_at": lastRefreshAt.map { .string($0.iso8601) } ?? .null, "last_error": lastError.map(JSONValue.string) ?? .null,
             "size": size.map { .number(Double($0)) } ?? .null,
         ]
-        if let c = definition.objectValue?["condition"], let condition = try? ConditionParser.condition(c) {
+        if let condition = definition.condition {
             o["condition_text"] = .string(ConditionRenderer.text(condition))
             o["condition_sentence"] = .string(ConditionSentence.text(condition))
         }

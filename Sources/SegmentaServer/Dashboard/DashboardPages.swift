@@ -87,15 +87,14 @@ struct DashboardPages: Sendable {
         let (info, history, rfmMix, lifeMix, members, hooks, deliveries, validation) = data
         let everyoneLifecycle = try await mapped { try await store.latestAnalysisRun(kind: "lifecycle")?.run.summary.objectValue }
         var body: [Block] = []
-        let parsed = info.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }
         var head: [Block] = []
-        if let parsed {
+        if let parsed = info.definition.condition {
             // In words; the precise definition on hover.
             head.append(.paragraph([.strong("Who:"), .text(" "), .styled(ConditionSentence.text(parsed), hover: ConditionRenderer.text(parsed))]))
         } else {
             head.append(.paragraph([.strong("Who:"), .text(" a fixed list (static segment)")]))
         }
-        if let d = info.definition.objectValue?["description"]?.stringValue { head.append(.paragraph([.text(d)])) }
+        if !info.definition.description.isEmpty { head.append(.paragraph([.text(info.definition.description)])) }
         head.append(.stats([(history.last.map { "members as of \($0.asOf.readableDate)" } ?? "members", info.size.map(H.thousands) ?? "–"),
                             ("version", String(info.version)), ("last refresh", info.lastRefreshAt?.readable ?? "never")]))
         if let error = info.lastError { head.append(.paragraph([.text("Last refresh failed: \(error)")], class: "error")) }
@@ -111,8 +110,8 @@ struct DashboardPages: Sendable {
             body.append(.section("Alerts", [Self.alertList(alerts, linkSegments: false)],
                                  note: "Raised when a refresh finds the size outside its usual range or the mix of members shifted; also sent to this segment's webhooks as an alert."))
         }
-        if let card = info.definition.objectValue?["card"]?.objectValue, !card.isEmpty {
-            let items = ["objective", "kpi", "needs", "risks", "actions"].compactMap { k in card[k].map { Definition(term: k, detail: $0.stringValue ?? $0.jsonText) } }
+        if !info.definition.card.isEmpty {
+            let items = SegmentDefinition.cardFields.compactMap { k in info.definition.card[k].map { Definition(term: k, detail: $0) } }
             body.append(.section("Profile card", [.definitions(Definitions(pairs: items))]))
         }
         if history.count >= 1 {

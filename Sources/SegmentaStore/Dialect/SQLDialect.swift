@@ -42,6 +42,17 @@ package enum SQLDialect: Sendable {
         }
     }
 
+    /// A path of Segmenta's own constant keys, written inline as SQL text: for fragments that take
+    /// no bound value. Only ASCII letters and `_` are kept, so nothing else can reach the SQL; a
+    /// key from a request is always bound (``path(_:)``).
+    package func pathLiteral(_ keys: [String]) -> String {
+        let safe = keys.map { $0.filter { $0.isASCII && ($0.isLetter || $0 == "_") } }
+        switch self {
+        case .sqlite: return "'$." + safe.joined(separator: ".") + "'"
+        case .postgres: return "'{" + safe.joined(separator: ",") + "}'"
+        }
+    }
+
     /// The bound path of a dotted trait path: each part a key (`company.size`).
     package func path(dotted: String) -> SQLArgument {
         path(dotted.split(separator: ".", omittingEmptySubsequences: false).map(String.init))

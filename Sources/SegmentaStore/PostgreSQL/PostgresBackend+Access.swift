@@ -199,12 +199,6 @@ extension PostgresBackend {
 
     // MARK: - consent
 
-    /// SQL that is true when the profile aliased `alias` denied marketing consent (the rule of
-    /// ``SQLiteStore``: `consent.marketing` is false, or the text "false").
-    static func deniedMarketing(_ alias: String) -> String {
-        "(COALESCE(\(alias).traits #> '{consent,marketing}' IN ('false'::jsonb, '\"false\"'::jsonb), false))"
-    }
-
     /// ``PrivacyStore/consentDenied`` on PostgreSQL.
     public func consentDenied(among ids: [String]) async throws(SegmentaError) -> Set<String> {
         try await read { pg in try await Self.consentDenied(pg, among: ids) }
@@ -212,7 +206,7 @@ extension PostgresBackend {
 
     static func consentDenied(_ pg: PG, among ids: [String]) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
-        return Set(try await pg.column("SELECT p.id FROM profiles p WHERE p.id = ANY(\(ids)::text[]) AND \(unescaped: deniedMarketing("p"))", as: String.self))
+        return Set(try await pg.column("SELECT p.id FROM profiles p WHERE p.id = ANY(\(ids)::text[]) AND \(unescaped: ConsentRule.deniedMarketing("p", .postgres))", as: String.self))
     }
 
     // MARK: - health and coordination

@@ -57,7 +57,7 @@ extension PostgresBackend {
           PRIMARY KEY (segment, reason)
         );
         UPDATE segment_membership SET withheld = true
-        WHERE exited_snapshot IS NULL AND profile_id IN (SELECT p.id FROM profiles p WHERE \(PostgresBackend.deniedMarketing("p")))
+        WHERE exited_snapshot IS NULL AND profile_id IN (SELECT p.id FROM profiles p WHERE \(ConsentRule.deniedMarketing("p", .postgres)))
         """),
     ]
 

@@ -58,7 +58,7 @@ extension PostgresBackend {
         try await read { pg in
             try await pg.rows("SELECT version, definition, created_at FROM segment_versions WHERE segment = \(name) ORDER BY version").map { r in
                 let (version, definition, created) = try r.decode((Int, String, Int64).self)
-                return SegmentVersion(version: version, definition: try JSONTextParser.parse(definition), createdAt: Timestamp(milliseconds: created))
+                return try SegmentVersion(version, document: JSONTextParser.parse(definition), of: name, createdAt: Timestamp(milliseconds: created))
             }
         }
     }
@@ -136,7 +136,7 @@ extension PostgresBackend {
                 var withheld: [String: Bool] = [:]
                 var denied = Set<String>()
                 for r in try await pg.rows("""
-                    SELECT m.profile_id, m.withheld, \(unescaped: Self.deniedMarketing("p")) FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
+                    SELECT m.profile_id, m.withheld, \(unescaped: ConsentRule.deniedMarketing("p", .postgres)) FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
                     WHERE m.segment = \(name) AND m.exited_snapshot IS NULL
                     """) {
                     let (id, wasWithheld, deniedNow) = try r.decode((String, Bool, Bool).self)
@@ -221,7 +221,7 @@ extension PostgresBackend {
             let rows = try await pg.rows("""
                 SELECT m.profile_id, p.traits::text FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
                 WHERE m.segment = \(segment) AND m.exited_snapshot IS NULL AND (\(after)::text IS NULL OR m.profile_id > \(after))
-                  AND (\(includeNoConsent) OR NOT \(unescaped: Self.deniedMarketing("p")))
+                  AND (\(includeNoConsent) OR NOT \(unescaped: ConsentRule.deniedMarketing("p", .postgres)))
                 ORDER BY m.profile_id LIMIT \(limit)
                 """).map { try $0.decode((String, String).self) }
             var out: [(id: String, values: [JSONValue])] = []
@@ -292,9 +292,8 @@ extension PostgresBackend {
     static func definitions(_ pg: PG) async throws -> [String: SegmentDefinition] {
         var out: [String: SegmentDefinition] = [:]
         for row in try await pg.rows("SELECT s.name, s.kind, v.definition FROM segments s JOIN segment_versions v ON v.segment = s.name AND v.version = s.version") {
-            let (name, kind, text) = try row.decode((String, String, String).self)
-            if kind == "static" { out[name] = SegmentDefinition(name: name, condition: nil); continue }
-            out[name] = try ConditionSQL.definition(JSONTextParser.parse(text))
+            let (name, _, text) = try row.decode((String, String, String).self)
+            out[name] = try SegmentRules.stored(JSONTextParser.parse(text), name: name)
         }
         return out
     }
@@ -314,7 +313,7 @@ extension PostgresBackend {
             WHERE (\(name)::text IS NULL OR s.name = \(name)) ORDER BY s.name
             """).map { r in
             let (name, kind, version, definition, created, updated, refreshed, error, size) = try r.decode((String, String, Int, String, Int64, Int64, Int64?, String?, Int?).self)
-            return SegmentInfo(name: name, kind: SegmentInfo.Kind(rawValue: kind) ?? .dynamic, version: version, definition: try JSONTextParser.parse(definition),
+            return try SegmentInfo(name: name, kind: SegmentInfo.Kind(rawValue: kind) ?? .dynamic, version: version, document: JSONTextParser.parse(definition),
                                createdAt: Timestamp(milliseconds: created), updatedAt: Timestamp(milliseconds: updated),
                                lastRefreshAt: refreshed.map(Timestamp.init(milliseconds:)), lastError: error, size: size)
         }
@@ -342,7 +341,7 @@ extension PostgresBackend {
             // Members who deny consent are withheld from the webhooks from the start.
             try await pg.execute("""
                 INSERT INTO segment_membership (segment, profile_id, entered_snapshot, withheld)
-                SELECT \(name), p.id, \(snapshot), \(unescaped: Self.deniedMarketing("p")) FROM profiles p WHERE p.id = ANY(\(unique)::text[])
+                SELECT \(name), p.id, \(snapshot), \(unescaped: ConsentRule.deniedMarketing("p", .postgres)) FROM profiles p WHERE p.id = ANY(\(unique)::text[])
                 """)
             return snapshot
         }

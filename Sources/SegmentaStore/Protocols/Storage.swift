@@ -7,11 +7,7 @@ public import SegmentaCore
 extension SegmentStore {
     /// Every segment's current definition, by name (a static segment's has no condition).
     public func segmentDefinitions() async throws(SegmentaError) -> [String: SegmentDefinition] {
-        var out: [String: SegmentDefinition] = [:]
-        for info in try await segments() {
-            out[info.name] = info.kind == .static ? SegmentDefinition(name: info.name, condition: nil) : try ConditionSQL.definition(info.definition)
-        }
-        return out
+        Dictionary(try await segments().map { ($0.name, $0.definition) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Ids of the profiles a condition matches as of a time, reading events from this store.

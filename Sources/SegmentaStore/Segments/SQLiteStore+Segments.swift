@@ -62,7 +62,7 @@ extension SQLiteStore {
     public func versions(of name: String) throws(SegmentaError) -> [SegmentVersion] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT version, definition, created_at FROM segment_versions WHERE segment = ? ORDER BY version", arguments: [name]).map {
-                SegmentVersion(version: $0[0], definition: try JSONTextParser.parse($0[1] as String), createdAt: Timestamp(milliseconds: $0[2]))
+                try SegmentVersion($0[0], document: JSONTextParser.parse($0[1] as String), of: name, createdAt: Timestamp(milliseconds: $0[2]))
             }
         }
     }
@@ -113,7 +113,7 @@ extension SQLiteStore {
                     var denied = try Self.consentDenied(db, among: entered)
                     denied.formUnion(try String.fetchAll(db, sql: """
                         SELECT m.profile_id FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
-                        WHERE m.segment = ? AND m.exited_snapshot IS NULL AND \(Self.deniedMarketing("p"))
+                        WHERE m.segment = ? AND m.exited_snapshot IS NULL AND \(ConsentRule.deniedMarketing("p", .sqlite))
                         """, arguments: [name]))
                     let told = DownstreamChange(current: withheld, members: members, denied: denied)
                     // Members who left without a refresh (merged, erased) since the last snapshot.
@@ -259,7 +259,7 @@ extension SQLiteStore {
             for id in unique { try enter.execute(arguments: [name, id, snapshot]) }
             // Members who deny consent are withheld from the webhooks from the start.
             try db.execute(sql: """
-                UPDATE segment_membership SET withheld = 1 WHERE segment = ? AND profile_id IN (SELECT p.id FROM profiles p WHERE \(Self.deniedMarketing("p")))
+                UPDATE segment_membership SET withheld = 1 WHERE segment = ? AND profile_id IN (SELECT p.id FROM profiles p WHERE \(ConsentRule.deniedMarketing("p", .sqlite)))
                 """, arguments: [name])
         }
         guard let snap = try history(of: name).last else { throw SegmentaError(.storage, "the snapshot of \"\(name)\" was not stored") }
@@ -297,8 +297,7 @@ extension SQLiteStore {
             SELECT s.name, s.kind, v.definition FROM segments s JOIN segment_versions v ON v.segment = s.name AND v.version = s.version
             """) {
             let name: String = row[0]
-            if (row[1] as String) == "static" { out[name] = SegmentDefinition(name: name, condition: nil); continue }
-            out[name] = try parse(JSONTextParser.parse(row[2] as String))
+            out[name] = try SegmentRules.stored(JSONTextParser.parse(row[2] as String), name: name)
         }
         return out
     }
@@ -318,7 +317,7 @@ extension SQLiteStore {
             WHERE (?1 IS NULL OR s.name = ?1) ORDER BY s.name
             """, arguments: [name])
         return try rows.map { r in
-            SegmentInfo(name: r[0], kind: SegmentInfo.Kind(rawValue: r[1]) ?? .dynamic, version: r[2], definition: try JSONTextParser.parse(r[3] as String),
+            try SegmentInfo(name: r[0], kind: SegmentInfo.Kind(rawValue: r[1]) ?? .dynamic, version: r[2], document: JSONTextParser.parse(r[3] as String),
                         createdAt: Timestamp(milliseconds: r[4]), updatedAt: Timestamp(milliseconds: r[5]),
                         lastRefreshAt: (r[6] as Int64?).map(Timestamp.init(milliseconds:)), lastError: r[7], size: r[8])
         }

@@ -10,8 +10,10 @@ public struct SegmentInfo: Sendable, Equatable {
     public var kind: Kind
     /// The current definition's version (1, 2, …).
     public var version: Int
-    /// The current definition document, as stored.
-    public var definition: JSONValue
+    /// The current definition, parsed once where it is read (a static segment's has no condition).
+    public var definition: SegmentDefinition
+    /// The current definition document, as stored (what the API and `--format json` show).
+    public var document: JSONValue
     /// When the segment was created.
     public var createdAt: Timestamp
     /// When its definition last changed.
@@ -22,6 +24,15 @@ public struct SegmentInfo: Sendable, Equatable {
     public var lastError: String?
     /// Size at the last snapshot (nil before the first refresh).
     public var size: Int?
+}
+
+extension SegmentInfo {
+    /// A stored segment read back: its document is parsed here, once (``SegmentRules/stored(_:name:)``).
+    init(name: String, kind: Kind, version: Int, document: JSONValue, createdAt: Timestamp, updatedAt: Timestamp,
+         lastRefreshAt: Timestamp?, lastError: String?, size: Int?) throws(SegmentaError) {
+        self.init(name: name, kind: kind, version: version, definition: try SegmentRules.stored(document, name: name), document: document,
+                  createdAt: createdAt, updatedAt: updatedAt, lastRefreshAt: lastRefreshAt, lastError: lastError, size: size)
+    }
 }
 
 /// One refresh of a segment.
@@ -66,10 +77,20 @@ public struct RefreshResult: Sendable, Equatable {
 public struct SegmentVersion: Sendable, Equatable {
     /// The version number.
     public var version: Int
-    /// The definition document of that version.
-    public var definition: JSONValue
+    /// That version's definition, parsed once where it is read.
+    public var definition: SegmentDefinition
+    /// That version's definition document, as stored.
+    public var document: JSONValue
     /// When that version was saved.
     public var createdAt: Timestamp
+
+    /// A stored version read back: its document is parsed here, once.
+    init(_ version: Int, document: JSONValue, of name: String, createdAt: Timestamp) throws(SegmentaError) {
+        self.version = version
+        self.definition = try SegmentRules.stored(document, name: name)
+        self.document = document
+        self.createdAt = createdAt
+    }
 }
 
 /// A significant change of a segment found at a refresh (``DriftDetector``): kept, listed by the

@@ -5,6 +5,13 @@ public import SegmentaCore
 /// (whether the name is taken, its kind, the other definitions, the computed traits it knows) in
 /// its transaction and writes the rows; the checks are here.
 enum SegmentRules {
+    /// A stored definition document read back, parsed here once so that nothing above the store
+    /// reads its fields: a static segment's (`"static": true`) has a description and no condition.
+    static func stored(_ document: JSONValue, name: String) throws(SegmentaError) -> SegmentDefinition {
+        guard case .object(let o) = document, case .bool(true)? = o["static"] else { return try ConditionSQL.definition(document) }
+        return SegmentDefinition(name: name, description: o["description"]?.stringValue ?? "", condition: nil)
+    }
+
     /// A new segment's name must be free.
     static func checkCreate(_ definition: SegmentDefinition, exists: Bool) throws(SegmentaError) {
         if exists { throw SegmentaError(.conflict, "a segment named \"\(definition.name)\" already exists; use `segments update` to change it") }

@@ -76,7 +76,7 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT m.profile_id, p.traits FROM segment_membership m JOIN profiles p ON p.id = m.profile_id
                 WHERE m.segment = ? AND m.exited_snapshot IS NULL AND (? IS NULL OR m.profile_id > ?)
-                  AND (? OR NOT \(Self.deniedMarketing("p")))
+                  AND (? OR NOT \(ConsentRule.deniedMarketing("p", .sqlite)))
                 ORDER BY m.profile_id LIMIT ?
                 """, arguments: [segment, after, after, includeNoConsent, limit])
             let computed = try db.cachedStatement(sql: "SELECT traits -> ? FROM computed_values WHERE grp = ? AND profile_id = ?")

@@ -132,9 +132,10 @@ extension Segmenta {
                 print("")
 
                 // Segments: created once, refreshed monthly over the last six months.
-                for definition in DemoSegments.definitions {
-                    let name = definition.objectValue?["name"]?.stringValue ?? ""
-                    if try await db.segment(named: name) == nil { _ = try await db.createSegment(definition) }
+                var demoSegments: [SegmentInfo] = []
+                for document in DemoSegments.definitions {
+                    let name = document.objectValue?["name"]?.stringValue ?? ""
+                    if let stored = try await db.segment(named: name) { demoSegments.append(stored) } else { demoSegments.append(try await db.createSegment(document)) }
                 }
                 // The first of each of the five months before the end, then the end itself: the last
                 // refresh is as of the data's end, as a server started now refreshes it.
@@ -146,8 +147,8 @@ extension Segmenta {
                 print(Terminal.bold("Segments refreshed as of the first of five months and the end of the data (events and orders as of each date; traits and computed traits are current values)"))
                 var alerts: [SegmentAlert] = []
                 var st = TextTable(["segment", "who"] + months.map { $0 == data.end ? $0.dateString : String($0.dateString.prefix(7)) }, rightAligned: Set(2..<(2 + months.count)))
-                for definition in DemoSegments.definitions {
-                    let name = definition.objectValue!["name"]!.stringValue!
+                for segment in demoSegments {
+                    let name = segment.name
                     var sizes: [String] = []
                     for m in months {
                         let outcome = try await SegmentRefresh(store: db).run(name, asOf: m)
@@ -156,7 +157,7 @@ extension Segmenta {
                         alerts += outcome.alerts
                         sizes.append(Fmt.thousands(r.snapshot.size))
                     }
-                    let who = (try? ConditionParser.condition(definition.objectValue!["condition"]!)).map(ConditionRenderer.text) ?? ""
+                    let who = segment.definition.condition.map(ConditionRenderer.text) ?? ""
                     st.add([name, who.count > 60 ? String(who.prefix(59)) + "…" : who] + sizes)
                 }
                 print(st.render())

@@ -127,7 +127,7 @@ extension Segmenta {
                         }
                         parts.append(.table(["segment", "members", "who"], segments.map { s in
                             [Cell(s.name), Cell(s.size.map(Fmt.thousands) ?? "–"),
-                             Cell(s.definition.objectValue?["condition"].flatMap { try? ConditionParser.condition($0) }.map(ConditionSentence.text) ?? "static list")]
+                             Cell(s.definition.condition.map(ConditionSentence.text) ?? "static list")]
                         }, numeric: [1]))
                         sections.append(.section("Segments", [.row(parts)]))
                     }

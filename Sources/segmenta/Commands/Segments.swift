@@ -162,18 +162,19 @@ extension Segmenta.Segments {
                         throw CLIError("\(name) has no version \(version); its versions are \(all.map { String($0.version) }.joined(separator: ", "))")
                     }
                     info.definition = v.definition
+                    info.document = v.document
                     info.version = v.version
                 }
-                if format == .json { print(info.definition.jsonText); return }
+                if format == .json { print(info.document.jsonText); return }
                 print(Terminal.bold(describe(info)))
-                if let d = info.definition.objectValue?["description"]?.stringValue, !d.isEmpty { print(d) }
-                if info.kind == .dynamic, let c = info.definition.objectValue?["condition"], let condition = try? ConditionParser.condition(c) {
+                if !info.definition.description.isEmpty { print(info.definition.description) }
+                if let condition = info.definition.condition {
                     print("\nwho: " + ConditionSentence.text(condition))
                     print("condition: " + ConditionRenderer.text(condition))
                 }
-                if let card = info.definition.objectValue?["card"]?.objectValue, !card.isEmpty {
+                if !info.definition.card.isEmpty {
                     print("")
-                    for field in SegmentDefinition.cardFields { if let v = card[field]?.stringValue { print("\(field): \(v)") } }
+                    for field in SegmentDefinition.cardFields { if let v = info.definition.card[field] { print("\(field): \(v)") } }
                 }
                 if let e = info.lastError { print("\nlast refresh failed: \(e)") }
                 print("\nversions:")
