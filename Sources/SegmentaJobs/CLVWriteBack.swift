@@ -44,6 +44,6 @@ public enum CLVWriteBack {
             let c = result.customers[i]
             return .array([.string(c.summary.customerID), .number(c.summary.frequency), .number(c.probabilityAlive)])
         })
-        try await db.recordAnalysis(kind: "clv", asOf: asOf, parameters: .object(["unit": .string(result.unit.rawValue)]), summary: .object(summary), values: [], at: .now)
+        try await db.recordAnalysis(kind: AnalysisKind.clv.rawValue, asOf: asOf, parameters: .object(["unit": .string(result.unit.rawValue)]), summary: .object(summary), values: [], at: .now)
     }
 }

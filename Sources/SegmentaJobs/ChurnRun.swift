@@ -69,7 +69,7 @@ public enum ChurnRun {
         var traits = ComputedTraitRows(names: ["churn_risk", "churn_risk_decile"])
         for s in result.scores { traits.append(s.id, [.number(s.probability), .number(Double(s.decile))]) }
         try await db.replaceComputedTraits(traits, computedAt: .now)
-        try await db.recordAnalysis(kind: "churn", asOf: result.asOf, parameters: .object(["horizon_days": .number(Double(result.horizonDays))]),
+        try await db.recordAnalysis(kind: AnalysisKind.churn.rawValue, asOf: result.asOf, parameters: .object(["horizon_days": .number(Double(result.horizonDays))]),
                                     summary: summary(result, churnEvent: churnEvent), values: [], at: .now)
     }
 

@@ -29,7 +29,7 @@ public enum ClusterWriteBack {
                          "z_scores": .array(p.zScores.map(JSONValue.number))])
             }),
         ])
-        try await db.recordAnalysis(kind: "clusters", asOf: asOf, parameters: .object(["k": .number(Double(analysis.k))]), summary: summary,
+        try await db.recordAnalysis(kind: AnalysisKind.clusters.rawValue, asOf: asOf, parameters: .object(["k": .number(Double(analysis.k))]), summary: summary,
                               values: ids.indices.compactMap { i in analysis.personas.indices.contains(analysis.result.labels[i]) ? (ids[i], analysis.personas[analysis.result.labels[i]].name) : nil }, at: .now)
     }
 }

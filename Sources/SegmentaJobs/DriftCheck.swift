@@ -9,7 +9,8 @@ public struct DriftCheck: Sendable {
     /// The traits whose mix is tested, with how people call them; `computed` ones are read from
     /// computed traits.
     public static let mixTraits: [(name: String, label: String, computed: Bool)] = [
-        ("plan", "plan", false), ("country", "country", false), ("lifecycle", "lifecycle stage", true), ("rfm_segment", "RFM segment", true),
+        ("plan", "plan", false), ("country", "country", false), ("lifecycle", ConditionSentence.label(computed: "lifecycle"), true),
+        ("rfm_segment", ConditionSentence.label(computed: "rfm_segment"), true),
     ]
 
     let store: any Storage

@@ -10,7 +10,7 @@ public enum LifecycleWriteBack {
         try await db.replaceComputedTraits(values, computedAt: .now)
         var counts: [String: JSONValue] = [:]
         for stage in LifecycleStage.allCases { counts[stage.rawValue] = .number(Double(customers.filter { $0.stage == stage }.count)) }
-        try await db.recordAnalysis(kind: "lifecycle", asOf: asOf, parameters: .object([:]), summary: .object(counts),
+        try await db.recordAnalysis(kind: AnalysisKind.lifecycle.rawValue, asOf: asOf, parameters: .object([:]), summary: .object(counts),
                              values: customers.map { ($0.customerID, $0.stage.rawValue) }, at: .now)
     }
 }

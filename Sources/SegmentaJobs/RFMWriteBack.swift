@@ -57,12 +57,12 @@ public enum RFMWriteBack {
         // are written: only it is read back, the new run's values are at hand.
         let previousRun = Task { () -> Result<(asOf: Timestamp, values: [(profile: String, value: String)])?, SegmentaError> in
             do throws(SegmentaError) {
-                guard let previous = try await db.analysisDates(kind: "rfm").first(where: { $0 < result.asOf }),
-                      let before = try await db.sortedAnalysisValues(kind: "rfm", asOf: previous) else { return .success(nil) }
+                guard let previous = try await db.analysisDates(kind: AnalysisKind.rfm.rawValue).first(where: { $0 < result.asOf }),
+                      let before = try await db.sortedAnalysisValues(kind: AnalysisKind.rfm.rawValue, asOf: previous) else { return .success(nil) }
                 return .success((previous, before))
             } catch { return .failure(error) }
         }
-        try await db.recordAnalysis(kind: "rfm", asOf: result.asOf,
+        try await db.recordAnalysis(kind: AnalysisKind.rfm.rawValue, asOf: result.asOf,
                                     parameters: .object(["bins": .number(Double(options.bins))]), summary: summary,
                                     values: values, at: .now)
         // Who moved since the previous RFM run, kept so the dashboard shows migrations without a

@@ -7,15 +7,10 @@ public import Logging
 /// a snapshot each, enter/exit diffs, validation. A step that fails is reported and the others
 /// still run; a segment refresh that fails is retried, and its `last_error` stays visible.
 public struct Recompute: Sendable {
-    /// The analyses a recompute can run.
-    public enum Analysis: String, Sendable, CaseIterable {
-        case rfm, lifecycle, cohorts, clv, clusters, churn
-    }
-
     /// Which analyses run, and how hard refreshes are retried.
     public struct Options: Sendable {
         /// The analyses to run (all by default).
-        public var analyses: Set<Analysis> = [.rfm, .lifecycle, .cohorts, .clv, .clusters, .churn]
+        public var analyses = Set(AnalysisKind.allCases)
         /// The churn model: horizon, churn event, features.
         public var churn = ChurnRun.Options()
         /// Drift alert thresholds.
@@ -68,7 +63,7 @@ public struct Recompute: Sendable {
     /// Runs every configured analysis, then refreshes every dynamic segment as of `asOf`.
     public func run(asOf: Timestamp = .now) async -> Report {
         var report = Report()
-        for analysis in Analysis.allCases where options.analyses.contains(analysis) {
+        for analysis in AnalysisKind.allCases where options.analyses.contains(analysis) {
             report.steps.append(await step(analysis.rawValue) { () async throws(SegmentaError) in
                 do throws(SegmentaError) { try await self.analyse(analysis, asOf: asOf) } catch {
                     // A store too new or too small for a churn model (no churners yet) is not a
@@ -125,7 +120,7 @@ public struct Recompute: Sendable {
     /// analyses are as of its clock (recency, lifecycle stages, churn and CLV count up to now, as
     /// its segment refreshes do), never as of a date the data suggests: one "now" on every page.
     /// (The CSV commands keep the pandas convention, the day after the last order.)
-    public func analyse(_ analysis: Analysis, asOf: Timestamp = .now) async throws(SegmentaError) {
+    public func analyse(_ analysis: AnalysisKind, asOf: Timestamp = .now) async throws(SegmentaError) {
         switch analysis {
         case .rfm:
             let totals = try await store.customerTotals(before: asOf)
@@ -153,7 +148,7 @@ public struct Recompute: Sendable {
                         .object(["cohort": .string(c.cohort), "group": c.group.map(JSONValue.string) ?? .null, "period": .number(Double(c.period)),
                                  "size": .number(Double(c.size)), "active": .number(Double(c.active)), "retention": .number(c.retention)])
                     })])
-                    try await store.recordAnalysis(kind: "cohorts", asOf: asOf, parameters: parameters, summary: summary, values: [], at: .now)
+                    try await store.recordAnalysis(kind: AnalysisKind.cohorts.rawValue, asOf: asOf, parameters: parameters, summary: summary, values: [], at: .now)
                 }
             }
         case .clv:

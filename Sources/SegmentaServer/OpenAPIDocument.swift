@@ -45,7 +45,7 @@ enum OpenAPIDocument {
     static let pathParameters: [String: JSONValue] = [
         "name": .object(["type": "string", "minLength": 1, "maxLength": 64]),
         "id": .object(["type": "string", "minLength": 1, "maxLength": 1000]),
-        "kind": .object(["type": "string", "enum": .array(Recompute.Analysis.allCases.map { .string($0.rawValue) })]),
+        "kind": .object(["type": "string", "enum": .array(AnalysisKind.allCases.map { .string($0.rawValue) })]),
     ]
 
     // MARK: - Routes

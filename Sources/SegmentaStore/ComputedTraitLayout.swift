@@ -8,20 +8,9 @@ import GRDB
 /// condition reads one trait with `json_extract` on the profile's row of that trait's group.
 /// `computed_trait_names` lists the names analyses have written, with their group.
 package enum ComputedTraitLayout {
-    /// Groups of the traits Segmenta's analyses write; a name not listed here is its own group.
-    package static let groups: [String: String] = {
-        var g: [String: String] = [:]
-        for n in Condition.builtInComputedTraits {
-            switch n {
-            case _ where n.hasPrefix("rfm_"): g[n] = "rfm"
-            case "clv", "p_alive", "expected_purchases": g[n] = "clv"
-            case "cluster", "persona": g[n] = "clusters"
-            case "churn_risk", "churn_risk_decile": g[n] = "churn"
-            default: g[n] = n
-            }
-        }
-        return g
-    }()
+    /// Groups of the traits Segmenta's analyses write (each analysis's are one group, named after
+    /// it: ``AnalysisKind``); a name not listed here is its own group.
+    package static let groups: [String: String] = Dictionary(AnalysisKind.allTraits.map { ($0.trait.name, $0.analysis.rawValue) }, uniquingKeysWith: { a, _ in a })
 
     /// The group a computed trait is kept in.
     package static func group(of name: String) -> String { groups[name] ?? name }

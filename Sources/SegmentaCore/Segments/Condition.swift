@@ -39,9 +39,7 @@ public indirect enum Condition: Sendable, Equatable {
     }
 
     /// The computed traits Segmenta's own analyses write (RFM, lifecycle, CLV, personas).
-    public static let builtInComputedTraits = ["rfm_recency", "rfm_frequency", "rfm_monetary", "rfm_r", "rfm_f", "rfm_m", "rfm_fm", "rfm_segment",
-                                               "lifecycle", "clv", "p_alive", "expected_purchases", "cluster", "persona",
-                                               "churn_risk", "churn_risk_decile"]
+    public static let builtInComputedTraits = AnalysisKind.allTraits.map(\.trait.name)
 
     /// Nodes in the tree, for the limit on definition size.
     public var nodeCount: Int {

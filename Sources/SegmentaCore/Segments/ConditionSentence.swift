@@ -6,16 +6,12 @@ public enum ConditionSentence {
     /// The condition as a sentence for people.
     public static func text(_ c: Condition) -> String { render(c, top: true) }
 
-    /// Computed traits in words (the profile page, the builder, these sentences).
-    public static let computedLabels: [(name: String, label: String)] = [
-        ("rfm_segment", "RFM segment"), ("lifecycle", "lifecycle stage"), ("persona", "persona"), ("cluster", "cluster"),
-        ("clv", "expected value over the next 12 months (CLV)"), ("p_alive", "chance of still being a customer (P(alive))"),
-        ("expected_purchases", "expected purchases over the next 12 months"),
-        ("churn_risk", "risk of churning soon"), ("churn_risk_decile", "churn risk decile (10 = the riskiest tenth)"),
-        ("rfm_recency", "days since the last order"), ("rfm_frequency", "number of orders"), ("rfm_monetary", "total spend"),
-        ("rfm_r", "recency score (R, 1–5)"), ("rfm_f", "frequency score (F, 1–5)"), ("rfm_m", "monetary score (M, 1–5)"),
-        ("rfm_fm", "frequency-monetary score (FM, 1–5)"),
-    ]
+    /// Computed traits in words (the profile page, the builder, these sentences): the headline
+    /// traits of every analysis first, then the detailed ones, each in ``AnalysisKind``'s order.
+    public static let computedLabels: [(name: String, label: String)] = {
+        let all = AnalysisKind.allTraits.map(\.trait)
+        return (all.filter(\.headline) + all.filter { !$0.headline }).map { ($0.name, $0.words) }
+    }()
 
     /// A computed trait's name in words (its own name when Segmenta has no words for it).
     public static func label(computed name: String) -> String { computedLabels.first { $0.name == name }?.label ?? name }

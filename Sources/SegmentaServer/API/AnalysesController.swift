@@ -47,7 +47,7 @@ public struct AnalysesController: Sendable {
     /// take tens of seconds): it runs without the per-request SQL time limit, like the scheduled
     /// one — and so does the read of its result afterwards, which would otherwise start past the
     /// request's deadline and fail with a timeout although the analysis was stored.
-    static func recompute(_ analysis: Recompute.Analysis, store: any Storage, options: Recompute.Options, logger: Logger) async throws -> JSONValue {
+    static func recompute(_ analysis: AnalysisKind, store: any Storage, options: Recompute.Options, logger: Logger) async throws -> JSONValue {
         try await QueryDeadline.$current.withValue(nil) {
             let job = Recompute(store: store, options: options, logger: logger)
             let clock = ContinuousClock.now
@@ -58,10 +58,10 @@ public struct AnalysesController: Sendable {
         }
     }
 
-    static func analysis(_ context: AppRequestContext) throws -> Recompute.Analysis {
+    static func analysis(_ context: AppRequestContext) throws -> AnalysisKind {
         let kind = try context.path("kind")
-        guard let a = Recompute.Analysis(rawValue: kind) else {
-            throw APIError.notFound("no analysis \"\(kind)\"; there are \(Recompute.Analysis.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let a = AnalysisKind(rawValue: kind) else {
+            throw APIError.notFound("no analysis \"\(kind)\"; there are \(AnalysisKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return a
     }

@@ -7,7 +7,7 @@ import SegmentaPages
 extension DashboardPages {
     func rfm(_ viewer: Viewer, from: String?, to: String?) async throws -> String {
         let store = self.store
-        let (latest, dates) = try await mapped { (try await store.latestAnalysisRun(kind: "rfm"), try await store.analysisDates(kind: "rfm")) }
+        let (latest, dates) = try await mapped { (try await store.latestAnalysisRun(kind: AnalysisKind.rfm.rawValue), try await store.analysisDates(kind: AnalysisKind.rfm.rawValue)) }
         guard let latest, let summary = latest.run.summary.objectValue else {
             return document("RFM", viewer: viewer, active: "/rfm", [.section("Not computed yet", [.empty("RFM appears after the first recompute (or “segmenta rfm”, or POST /api/v1/analyses/rfm).")])])
         }
@@ -48,7 +48,7 @@ extension DashboardPages {
                         return (f, t, Int(saturating: n))
                     } ?? []
                 }
-                return try await store.transitions(kind: "rfm", from: fromDate, to: toDate)   // another pair: computed now
+                return try await store.transitions(kind: AnalysisKind.rfm.rawValue, from: fromDate, to: toDate)   // another pair: computed now
             }
             let names = RFMSegment.allCases.map(\.rawValue)
             let rows = names + ["(new)"], cols = names + ["(gone)"]
@@ -73,7 +73,7 @@ extension DashboardPages {
         guard period == "month" || period == "week" else { throw APIError.badRequest("period is month or week") }
         let store = self.store
         let parameters: JSONValue = .object(["period": .string(period), "activity": .string("orders"), "by": by.isEmpty ? .null : .string(by)])
-        let run = try await mapped { try await store.latestAnalysisRun(kind: "cohorts", parameters: parameters) }
+        let run = try await mapped { try await store.latestAnalysisRun(kind: AnalysisKind.cohorts.rawValue, parameters: parameters) }
         var body: [Block] = [.form(Form("get", "/cohorts", [
             .select(SelectField("period", name: "period", ["month", "week"].map { SelectOption($0, selected: $0 == period) })),
             .select(SelectField("split by", name: "by", ([""] + Recompute.cohortTraits).map { SelectOption($0, shown: $0.isEmpty ? "everyone" : $0, selected: $0 == by) })),
@@ -121,7 +121,7 @@ extension DashboardPages {
 
     func value(_ viewer: Viewer, x: String?, y: String?) async throws -> String {
         let store = self.store
-        let (clv, clusters) = try await mapped { (try await store.latestAnalysisRun(kind: "clv"), try await store.latestAnalysisRun(kind: "clusters")) }
+        let (clv, clusters) = try await mapped { (try await store.latestAnalysisRun(kind: AnalysisKind.clv.rawValue), try await store.latestAnalysisRun(kind: AnalysisKind.clusters.rawValue)) }
         var body: [Block] = []
         if let clv, let s = clv.run.summary.objectValue {
             let money = Self.currencyMix(s)

@@ -32,7 +32,7 @@ extension DashboardPages {
         let store = self.store
         let (detail, events, clvRun, rfmRun) = try await mapped { () async throws -> (JSONValue?, [JSONValue], AnalysisRun?, AnalysisRun?) in
             (try await store.profileDetail(id), try await store.profileEvents(id, limit: 50, cursor: nil)?.events ?? [],
-             try await store.latestAnalysisRun(kind: "clv")?.run, try await store.latestAnalysisRun(kind: "rfm")?.run)
+             try await store.latestAnalysisRun(kind: AnalysisKind.clv.rawValue)?.run, try await store.latestAnalysisRun(kind: AnalysisKind.rfm.rawValue)?.run)
         }
         // Amounts carry the store's currency when orders name one only (kept with the CLV run).
         let money = Self.currencyMix(clvRun?.summary.objectValue ?? [:])

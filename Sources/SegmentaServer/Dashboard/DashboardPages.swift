@@ -42,7 +42,7 @@ struct DashboardPages: Sendable {
             let segments = try await store.segments()
             var histories: [String: [SegmentSnapshot]] = [:]
             for s in segments { histories[s.name] = try await store.history(of: s.name) }
-            let rfm = try await store.latestAnalysisRun(kind: "rfm")
+            let rfm = try await store.latestAnalysisRun(kind: AnalysisKind.rfm.rawValue)
             return (try await overviewCache.overview(store), segments, histories, rfm.map { ($0.run, $0.createdAt) })
         }
         var body: [Block] = [.stats([("profiles", H.thousands(o.profiles)), ("events", H.thousands(o.events)), ("orders", H.thousands(o.orders)),
@@ -85,7 +85,7 @@ struct DashboardPages: Sendable {
                     try await store.analysisRuns(kind: "validation", parameter: name).last)
         }
         let (info, history, rfmMix, lifeMix, members, hooks, deliveries, validation) = data
-        let everyoneLifecycle = try await mapped { try await store.latestAnalysisRun(kind: "lifecycle")?.run.summary.objectValue }
+        let everyoneLifecycle = try await mapped { try await store.latestAnalysisRun(kind: AnalysisKind.lifecycle.rawValue)?.run.summary.objectValue }
         var body: [Block] = []
         var head: [Block] = []
         if let parsed = info.definition.condition {

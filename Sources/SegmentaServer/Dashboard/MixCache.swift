@@ -22,7 +22,7 @@ final class MixCache: Sendable {
     let started = Atomic<Int>(0)
 
     /// The analyses that write the computed traits the mixes count.
-    static let analyses = ["rfm", "lifecycle"]
+    static let analyses = traits.compactMap { AnalysisKind.writing($0)?.rawValue }
 
     /// What a mix depends on: the segment's latest snapshot and the newest run of the analyses
     /// that write its traits (a cohort or validation run recorded meanwhile changes nothing).

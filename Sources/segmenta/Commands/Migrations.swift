@@ -32,8 +32,8 @@ extension Segmenta {
                 let states: [String]
                 let before: [String: String], after: [String: String]
                 if rfm {
-                    guard let x = try await db.analysisValues(kind: "rfm", asOf: a) else { throw CLIError("no RFM run with an as-of at or before \(from); run `segmenta rfm --as-of \(from)`") }
-                    guard let y = try await db.analysisValues(kind: "rfm", asOf: b) else { throw CLIError("no RFM run with an as-of at or before \(to); run `segmenta rfm --as-of \(to)`") }
+                    guard let x = try await db.analysisValues(kind: AnalysisKind.rfm.rawValue, asOf: a) else { throw CLIError("no RFM run with an as-of at or before \(from); run `segmenta rfm --as-of \(from)`") }
+                    guard let y = try await db.analysisValues(kind: AnalysisKind.rfm.rawValue, asOf: b) else { throw CLIError("no RFM run with an as-of at or before \(to); run `segmenta rfm --as-of \(to)`") }
                     Terminal.note("RFM runs as of \(x.asOf.dateString) and \(y.asOf.dateString)")
                     (before, after) = (x.values, y.values)
                     states = RFMSegment.allCases.map(\.rawValue)
