@@ -96,6 +96,8 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     // it acts on the ingestion paths only.
     router.add(middleware: IngestCORSMiddleware())
     if let limit = parts.configuration.queryTimeLimit { router.add(middleware: QueryDeadlineMiddleware(limit: limit)) }
+    // Innermost of the router's: the outer ones (CORS, error pages) see HTTP errors only.
+    router.add(middleware: LibraryErrorMiddleware())
     IngestController(store: parts.storage, queue: parts.queue, metrics: parts.metrics, maxBodyBytes: parts.configuration.maxBodyBytes, logger: parts.logger)
         .addRoutes(to: router)
     SystemController(store: parts.storage, metrics: parts.metrics, queue: parts.queue).addRoutes(to: router)

@@ -25,6 +25,32 @@ struct APITests {
 
     let proSegment = #"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"},"card":{"objective":"upsell"}}"#
 
+    /// Handlers call the stores directly; ``LibraryErrorMiddleware`` answers their errors, once, by
+    /// code, with the store's message.
+    @Test("a store's error is answered by its code on every route: 404 and 409 with the store's words")
+    func libraryErrorsAreAnsweredByTheirCode() async throws {
+        let s = try seeded()
+        try await s.test { client in
+            let admin = TestServer.bearer(s.admin)
+            try await client.execute(uri: "/api/v1/segments/nope/refresh", method: .post, headers: admin) { r in
+                #expect(r.status == .notFound)
+                #expect(r.json.objectValue?["code"] == "not_found")
+                #expect(r.json.objectValue?["message"] == #"no segment named "nope"; `segmenta segments list` shows them"#)
+            }
+            try await client.execute(uri: "/api/v1/segments/nope/validations", method: .get, headers: admin) { r in
+                #expect(r.status == .notFound && r.json.objectValue?["message"] == #"no segment named "nope""#)
+            }
+            try await client.execute(uri: "/api/v1/segments", method: .post, headers: admin, body: ByteBuffer(json: proSegment)) { #expect($0.status == .created) }
+            try await client.execute(uri: "/api/v1/segments", method: .post, headers: admin, body: ByteBuffer(json: proSegment)) { r in
+                #expect(r.status == .conflict && r.json.objectValue?["code"] == "conflict")
+            }
+            try await client.execute(uri: "/api/v1/segments/pro", method: .delete, headers: admin) { #expect($0.status == .noContent) }
+            try await client.execute(uri: "/api/v1/segments/pro", method: .delete, headers: admin) { r in
+                #expect(r.status == .notFound && r.json.objectValue?["message"] == #"no segment named "pro""#)
+            }
+        }
+    }
+
     @Test("keys: none → 401, write key → 403, read key reads but cannot change (403), admin changes")
     func authorization() async throws {
         let s = try seeded()

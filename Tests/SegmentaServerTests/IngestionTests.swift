@@ -232,7 +232,7 @@ extension IngestionTests {
         let writer = IngestWriter(queue: queue, commit: { batches in
             if calls.withLock({ $0 += 1; return $0 }) == 1 { await withCheckedContinuation { c in hung.withLock { $0 = c } } }
             return try await store.apply(batches)
-        }, metrics: s.parts.metrics, logger: s.parts.logger, commitLimit: .milliseconds(200))
+        }, metrics: s.parts.metrics, logger: s.parts.logger, commitLimit: .seconds(2))   // short, yet long enough for the next commit on a loaded machine
         let first = Task { try await queue.submit(MessageBatch(messages: [Message(kind: .track, messageID: "s1", userID: "a", event: "E")], source: "t", arrival: .now)) }
         while await queue.depth == 0 { await Task.yield() }
         let started = ContinuousClock.now

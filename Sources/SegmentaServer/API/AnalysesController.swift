@@ -26,7 +26,7 @@ public struct AnalysesController: Sendable {
         let store = self.store
         read.get("analyses/:kind") { _, context in
             let analysis = try Self.analysis(context)
-            guard let latest = try await mapped({ try await store.latestAnalysisRun(kind: analysis.rawValue) }) else {
+            guard let latest = try await store.latestAnalysisRun(kind: analysis.rawValue) else {
                 throw APIError.notFound("\(analysis.rawValue) has not been computed yet; POST /api/v1/analyses/\(analysis.rawValue) computes it (or wait for the scheduled recompute)")
             }
             return Response.json(.object(["kind": .string(analysis.rawValue), "as_of": .string(latest.run.asOf.iso8601),
@@ -53,7 +53,7 @@ public struct AnalysesController: Sendable {
             let clock = ContinuousClock.now
             try await offloaded(invalidStatus: .unprocessableContent) { try await job.analyse(analysis) }
             let d = ContinuousClock.now - clock
-            let latest = try await mapped { try await store.latestAnalysisRun(kind: analysis.rawValue) }
+            let latest = try await store.latestAnalysisRun(kind: analysis.rawValue)
             return .object(["kind": .string(analysis.rawValue), "seconds": .number(d.inSeconds), "summary": latest?.run.summary ?? .null])
         }
     }

@@ -37,22 +37,17 @@ public struct InsightController: Sendable {
         }
         read.get("segments/:name/validations") { _, context in
             let name = try context.path("name")
-            let runs = try await mapped { () async throws -> [AnalysisRun] in
-                guard try await store.segment(named: name) != nil else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
-                return try await store.analysisRuns(kind: "validation", parameter: name)
-            }
+            guard try await store.segment(named: name) != nil else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+            let runs = try await store.analysisRuns(kind: "validation", parameter: name)
             return Response.json(.object(["segment": .string(name), "runs": .array(runs.map { r in
                 .object(["as_of": .string(r.asOf.iso8601), "report": r.summary])
             })]))
         }
         read.get("hypotheses") { _, _ in
-            let list = try await mapped { () async throws -> [JSONValue] in
-                var out: [JSONValue] = []
-                for h in try await store.hypotheses() {
-                    let runs = try await store.analysisRuns(kind: "hypothesis", parameter: h.name)
-                    out.append(.object(["hypothesis": h.json, "runs": .number(Double(runs.count)), "latest": runs.last?.summary ?? .null]))
-                }
-                return out
+            var list: [JSONValue] = []
+            for h in try await store.hypotheses() {
+                let runs = try await store.analysisRuns(kind: "hypothesis", parameter: h.name)
+                list.append(.object(["hypothesis": h.json, "runs": .number(Double(runs.count)), "latest": runs.last?.summary ?? .null]))
             }
             return Response.json(.object(["hypotheses": .array(list)]))
         }
@@ -73,7 +68,7 @@ public struct InsightController: Sendable {
         admin.post("hypotheses/:name/test") { request, context in
             let name = try context.path("name")
             let asOf = try Self.asOf(request)
-            guard let h = try await mapped({ try await store.hypotheses().first(where: { $0.name == name }) }) else {
+            guard let h = try await store.hypotheses().first(where: { $0.name == name }) else {
                 throw APIError.notFound("no hypothesis named \"\(name)\"")
             }
             let report = try await offloaded { try await HypothesisRun.test(store, h, asOf: asOf).report }

@@ -33,12 +33,12 @@ public struct PrivacyController: Sendable {
         }
         admin.get("privacy/requests/:id") { _, context in
             let id = try context.path("id")
-            guard let r = try await mapped({ try await store.privacyRequest(id: id) }) else { throw APIError.notFound("no privacy request \(id)") }
+            guard let r = try await store.privacyRequest(id: id) else { throw APIError.notFound("no privacy request \(id)") }
             return Response.json(r.json)
         }
         admin.get("privacy/export") { request, _ in
             guard let user = request.query("userId")?.normalizedID, !user.isEmpty else { throw APIError.badRequest("pass ?userId=ID (a user id or anonymous id)") }
-            guard let data = try await mapped({ try await store.exportPerson(user) }) else { throw APIError.notFound("nobody is known by \"\(user)\"") }
+            guard let data = try await store.exportPerson(user) else { throw APIError.notFound("nobody is known by \"\(user)\"") }
             return Response.json(data)
         }
     }

@@ -24,7 +24,7 @@ public struct ProfilesController: Sendable {
             }
             guard q.utf8.count <= 512 else { throw APIError.badRequest("q is longer than 512 bytes; search by the start of an email, name or id") }
             let limit = try request.intQuery("limit", default: 20, range: 1...100)
-            let matches = try await mapped { try await store.searchProfiles(q, traits: traits, limit: limit) }
+            let matches = try await store.searchProfiles(q, traits: traits, limit: limit)
             return Response.json(.object(["query": .string(q), "searched": .array((["id", "user_id", "anonymous_id"] + traits).map(JSONValue.string)),
                                           "profiles": .array(matches.map { m in
                 .object(["id": .string(m.id), "traits": .object(m.traits.mapValues(JSONValue.string)), "matched": .string(m.matched), "exact": .bool(m.exact)])
@@ -32,7 +32,7 @@ public struct ProfilesController: Sendable {
         }
         read.get("profiles/:id") { _, context in
             let id = try context.path("id")
-            guard let profile = try await mapped({ try await store.profileDetail(id) }) else {
+            guard let profile = try await store.profileDetail(id) else {
                 throw APIError.notFound("no profile is known by \"\(id)\" (a user id, anonymous id or profile id)")
             }
             return Response.json(profile)
@@ -41,7 +41,7 @@ public struct ProfilesController: Sendable {
             let id = try context.path("id")
             let limit = try request.intQuery("limit", default: 100, range: 1...1000)
             let cursor = request.query("cursor")
-            guard let page = try await mapped({ try await store.profileEvents(id, limit: limit, cursor: cursor) }) else {
+            guard let page = try await store.profileEvents(id, limit: limit, cursor: cursor) else {
                 throw APIError.notFound("no profile is known by \"\(id)\"")
             }
             return Response.json(.object(["profile": .string(id), "events": .array(page.events), "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null]))

@@ -28,20 +28,17 @@ public struct SegmentsController: Sendable {
     public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>) {
         let store = self.store, networks = self.networks
         read.get("segments") { _, _ in
-            Response.json(.object(["segments": .array(try await mapped { try await store.segments() }.map(\.json))]))
+            Response.json(.object(["segments": .array(try await store.segments().map(\.json))]))
         }
         read.get("segments/:name") { _, context in
             let name = try context.path("name")
-            guard let info = try await mapped({ try await store.segment(named: name) }) else { throw APIError.notFound("no segment named \"\(name)\"") }
+            guard let info = try await store.segment(named: name) else { throw APIError.notFound("no segment named \"\(name)\"") }
             return Response.json(info.json)
         }
         read.get("segments/:name/history") { _, context in
             let name = try context.path("name")
-            let history = try await mapped { () async throws -> [SegmentSnapshot]? in
-                guard try await store.segment(named: name) != nil else { return nil }
-                return try await store.history(of: name)
-            }
-            guard let history else { throw APIError.notFound("no segment named \"\(name)\"") }
+            guard try await store.segment(named: name) != nil else { throw APIError.notFound("no segment named \"\(name)\"") }
+            let history = try await store.history(of: name)
             return Response.json(.object(["segment": .string(name), "snapshots": .array(history.map(\.json))]))
         }
         read.get("segments/:name/members") { request, context in try await self.members(request, context: context) }
@@ -52,15 +49,12 @@ public struct SegmentsController: Sendable {
                 do throws(Timestamp.ParseFailure) { asOf = try Timestamp.parse(text) } catch { throw APIError.badRequest("as_of \"\(text)\" is not a date or ISO-8601 timestamp: \(error.reason)") }
             }
             // Without as_of: as of the segment's last refresh (the members people see), the live answer beside it.
-            let explanation = try await mapped { [asOf] in
-                if let asOf { return try await MembershipExplanation.run(store, segment: name, profile: id, asOf: asOf) }
-                return try await MembershipExplanation.asSeen(store, segment: name, profile: id, now: .now)
-            }
-            return Response.json(explanation.json)
+            if let asOf { return Response.json(try await MembershipExplanation.run(store, segment: name, profile: id, asOf: asOf).json) }
+            return Response.json(try await MembershipExplanation.asSeen(store, segment: name, profile: id, now: .now).json)
         }
         read.get("segments/:name/webhooks") { _, context in
             let name = try context.path("name")
-            let (hooks, log) = try await mapped { (try await store.webhooks(of: name), try await store.webhookDeliveries(segment: name)) }
+            let (hooks, log) = (try await store.webhooks(of: name), try await store.webhookDeliveries(segment: name))
             // A webhook URL can carry a token in its path or query: only admins see it whole.
             let whole = context.key?.kind == .admin
             return Response.json(.object([
@@ -92,7 +86,7 @@ public struct SegmentsController: Sendable {
         }
         admin.delete("segments/:name") { _, context in
             let name = try context.path("name")
-            try await mapped { try await store.deleteSegment(name) }
+            try await store.deleteSegment(name)
             return Response(status: .noContent)
         }
         admin.post("segments/:name/refresh") { request, context in
@@ -102,13 +96,11 @@ public struct SegmentsController: Sendable {
                 do throws(Timestamp.ParseFailure) { asOf = try Timestamp.parse(text) } catch { throw APIError.badRequest("as_of \"\(text)\" is not a date or ISO-8601 timestamp: \(error.reason)") }
             }
             let pageSize = self.webhookPageSize, drift = self.drift
-            let (result, denied, alerts) = try await mapped { [asOf] in
-                // A drift check that fails (or runs out of the request's time) costs this refresh
-                // its alerts, never its answer.
-                let outcome = try await SegmentRefresh(store: store, drift: drift, webhookPageSize: pageSize).run(name, asOf: asOf)
-                let r = outcome.refresh
-                return (r, try await store.consentDenied(among: Array(r.entered.prefix(1000)) + Array(r.exited.prefix(1000))), outcome.alerts)
-            }
+            // A drift check that fails (or runs out of the request's time) costs this refresh its
+            // alerts, never its answer.
+            let outcome = try await SegmentRefresh(store: store, drift: drift, webhookPageSize: pageSize).run(name, asOf: asOf)
+            let result = outcome.refresh, alerts = outcome.alerts
+            let denied = try await store.consentDenied(among: Array(result.entered.prefix(1000)) + Array(result.exited.prefix(1000)))
             onAlerts(alerts)
             return Response.json(.object(["segment": .string(name), "snapshot": result.snapshot.json, "seconds": .number(result.seconds), "backtest": .bool(result.backtest),
                                           "alerts": .array(alerts.map(\.json)),
@@ -123,11 +115,8 @@ public struct SegmentsController: Sendable {
                 guard let n = Int(text), (1...1000).contains(n) else { throw APIError.badRequest("limit must be a whole number from 1 to 1000, not \"\(text)\"") }
                 limit = n
             }
-            let alerts = try await mapped { () async throws -> [SegmentAlert]? in
-                if let segment, try await store.segment(named: segment) == nil { return nil }
-                return try await store.alerts(segment: segment, limit: limit)
-            }
-            guard let alerts else { throw APIError.notFound("no segment named \"\(segment ?? "")\"") }
+            if let segment, try await store.segment(named: segment) == nil { throw APIError.notFound("no segment named \"\(segment)\"") }
+            let alerts = try await store.alerts(segment: segment, limit: limit)
             return Response.json(.object(["alerts": .array(alerts.map(\.json))]))
         }
         admin.post("segments/preview") { request, _ in try await Self.preview(store: store, body: try await request.jsonBody()) }
@@ -148,14 +137,14 @@ public struct SegmentsController: Sendable {
             guard let secret = body.objectValue?["secret"]?.stringValue, secret.count >= 16 else {
                 throw APIError(.unprocessableContent, code: "invalid_input", "secret must be a string of at least 16 characters (it signs each delivery: X-Segmenta-Signature)")
             }
-            let hook = try await mapped { try await store.createWebhook(segment: name, url: url, secret: secret) }
+            let hook = try await store.createWebhook(segment: name, url: url, secret: secret)
             return Response.json(.object(["id": .number(Double(hook.id)), "segment": .string(name), "url": .string(url), "created_at": .string(hook.createdAt.iso8601)]),
                                  status: .created)
         }
         admin.delete("segments/:name/webhooks/:id") { _, context in
             let name = try context.path("name")
             guard let id = Int64(try context.path("id")) else { throw APIError.badRequest("a webhook id is a number") }
-            try await mapped { try await store.deleteWebhook(id: id, segment: name) }
+            try await store.deleteWebhook(id: id, segment: name)
             return Response(status: .noContent)
         }
     }
@@ -176,7 +165,7 @@ public struct SegmentsController: Sendable {
         }
         let limit = try request.intQuery("limit", default: 1000, range: 1...10_000)
         let cursor = request.query("cursor")
-        let page = try await mapped { try await store.exportableMembers(of: name, after: cursor, limit: limit + 1, traits: traits, includeNoConsent: everyone) }
+        let page = try await store.exportableMembers(of: name, after: cursor, limit: limit + 1, traits: traits, includeNoConsent: everyone)
         let rows = page.prefix(limit).map { m -> JSONValue in
             traits.isEmpty ? .string(m.id) : .object(["id": .string(m.id), "traits": .object(Dictionary(zip(traits, m.values), uniquingKeysWith: { a, _ in a }))])
         }
@@ -203,7 +192,7 @@ extension SegmentsController {
         do throws(ConditionError) { condition = try ConditionParser.condition(c, at: "/condition") } catch {
             throw APIError(.unprocessableContent, code: "invalid_definition", error.description)
         }
-        let size = try await mapped { try await store.previewSize(condition, asOf: .now) }
+        let size = try await store.previewSize(condition, asOf: .now)
         return Response.json(.object(["size": .number(Double(size)), "condition_text": .string(ConditionRenderer.text(condition)),
                                       "condition_sentence": .string(ConditionSentence.text(condition))]))
     }
@@ -211,11 +200,13 @@ extension SegmentsController {
     /// Every current member (consent denials left out) as CSV, streamed 10,000 rows at a time:
     /// no cap, and memory stays flat whatever the segment's size.
     static func csv(store: any Storage, segment name: String, traits: [String], includeNoConsent: Bool = false) async throws -> Response {
-        _ = try await mapped { try await store.exportableMembers(of: name, after: nil, limit: 1, traits: []) }   // 404 before streaming
+        _ = try await store.exportableMembers(of: name, after: nil, limit: 1, traits: [])   // 404 before streaming
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "profile_id" + traits.map { "," + CSVCell.field($0) }.joined() + "\n"))
             var after: String?
             while true {
+                // The body is written after the answer's head, outside the middleware: an internal
+                // error is logged here (the client sees the stream end).
                 let page = try await mapped { [after] in try await store.exportableMembers(of: name, after: after, limit: 10_000, traits: traits, includeNoConsent: includeNoConsent) }
                 guard let last = page.last else { break }
                 var chunk = ""

@@ -17,8 +17,8 @@ struct SessionMiddleware: RouterMiddleware {
     let sessions: Sessions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let id = request.cookies[Sessions.cookie]?.value, let session = try await mapped({ try await sessions.session(id) }),
-              let key = try await mapped({ try await store.key(id: session.keyID) }), key.revokedAt == nil else {
+        guard let id = request.cookies[Sessions.cookie]?.value, let session = try await sessions.session(id),
+              let key = try await store.key(id: session.keyID), key.revokedAt == nil else {
             if request.method == .get {
                 let next = request.uri.path == "/" ? "" : "?next=" + (request.uri.path.addingPercentEncodingForQuery())
                 return Response(status: .seeOther, headers: [.location: "/login" + next])

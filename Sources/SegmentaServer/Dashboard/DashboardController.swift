@@ -85,13 +85,13 @@ public struct DashboardController: Sendable {
             let form = try await Self.form(request)
             let next = Self.safeNext(form["next"])
             guard let token = form["key"]?.trimmingWhitespace(), !token.isEmpty,
-                  let key = try await mapped({ try await APIKeys.authenticate(token, in: store) }) else {
+                  let key = try await APIKeys.authenticate(token, in: store) else {
                 return Self.html(Self.loginPage(renderer, next: next, error: "That key is unknown or revoked."), status: .unauthorized)
             }
             guard key.kind != .write else {
                 return Self.html(Self.loginPage(renderer, next: next, error: "Write keys can only send data. Sign in with a read or admin key."), status: .forbidden)
             }
-            let id = try await mapped { try await sessions.create(for: key) }
+            let id = try await sessions.create(for: key)
             var response = Response(status: .seeOther, headers: [.location: next ?? "/"])
             response.setCookie(Cookie(name: Sessions.cookie, value: id, maxAge: Int(Sessions.lifetime), path: "/", httpOnly: true, sameSite: .strict))
             return response
@@ -101,7 +101,7 @@ public struct DashboardController: Sendable {
         pages.post("logout") { request, context in
             let viewer = try context.signedIn()
             try await Self.checkCSRF(request, viewer)
-            try await mapped { try await sessions.end(viewer.sessionID) }
+            try await sessions.end(viewer.sessionID)
             var response = Response(status: .seeOther, headers: [.location: "/login"])
             response.setCookie(Cookie(name: Sessions.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response
@@ -122,10 +122,8 @@ public struct DashboardController: Sendable {
             try await Self.checkCSRF(request, viewer)
             let name = try context.path("name")
             let pageSize = self.webhookPageSize, drift = self.drift
-            let (done, alerts) = try await mapped {
-                let outcome = try await SegmentRefresh(store: store, drift: drift, webhookPageSize: pageSize).run(name, asOf: .now)   // the refresh stands either way
-                return (outcome.refresh, outcome.alerts)
-            }
+            let outcome = try await SegmentRefresh(store: store, drift: drift, webhookPageSize: pageSize).run(name, asOf: .now)   // the refresh stands either way
+            let (done, alerts) = (outcome.refresh, outcome.alerts)
             self.onAlerts(alerts)
             // The page says what the refresh did, beside the button (after the redirect).
             let notice = "?refreshed=1&entered=\(done.entered.count)&exited=\(done.exited.count)&size=\(done.snapshot.size)&alerts=\(alerts.count)"
@@ -178,7 +176,7 @@ public struct DashboardController: Sendable {
             let document = try await request.jsonBody()
             let info = try await mapped(invalidStatus: .unprocessableContent) { try await store.createSegment(document) }
             let pageSize = self.webhookPageSize, drift = self.drift
-            _ = try await mapped { try await SegmentRefresh(store: store, drift: drift, webhookPageSize: pageSize).run(info.name, asOf: .now) }
+            _ = try await SegmentRefresh(store: store, drift: drift, webhookPageSize: pageSize).run(info.name, asOf: .now)
             return Response.json(info.json, status: .created)
         }
     }

@@ -7,7 +7,7 @@ import SegmentaPages
 extension DashboardPages {
     func rfm(_ viewer: Viewer, from: String?, to: String?) async throws -> String {
         let store = self.store
-        let (latest, dates) = try await mapped { (try await store.latestAnalysisRun(kind: AnalysisKind.rfm.rawValue), try await store.analysisDates(kind: AnalysisKind.rfm.rawValue)) }
+        let (latest, dates) = (try await store.latestAnalysisRun(kind: AnalysisKind.rfm.rawValue), try await store.analysisDates(kind: AnalysisKind.rfm.rawValue))
         guard let latest, let summary = latest.run.summary.objectValue else {
             return document("RFM", viewer: viewer, active: "/rfm", [.section("Not computed yet", [.empty("RFM appears after the first recompute (or “segmenta rfm”, or POST /api/v1/analyses/rfm).")])])
         }
@@ -39,16 +39,16 @@ extension DashboardPages {
         if dates.count >= 2 {
             let toDate = to.flatMap { t in dates.first { $0.dateString == t } } ?? dates[0]
             let fromDate = from.flatMap { f in dates.first { $0.dateString == f } } ?? dates.first { $0 < toDate } ?? dates[1]
-            let moves = try await mapped { () async throws -> [(from: String, to: String, count: Int)] in
-                let key: JSONValue = .object(["from": .string(fromDate.iso8601), "to": .string(toDate.iso8601)])
-                if let kept = try await store.latestAnalysisRun(kind: "rfm_migrations", parameters: key) {
-                    return kept.run.summary.objectValue?["moves"]?.arrayValues.compactMap { m -> (from: String, to: String, count: Int)? in
-                        let a = m.arrayValues
-                        guard a.count == 3, let f = a[0].stringValue, let t = a[1].stringValue, let n = a[2].numberValue else { return nil }
-                        return (f, t, Int(saturating: n))
-                    } ?? []
-                }
-                return try await store.transitions(kind: AnalysisKind.rfm.rawValue, from: fromDate, to: toDate)   // another pair: computed now
+            let key: JSONValue = .object(["from": .string(fromDate.iso8601), "to": .string(toDate.iso8601)])
+            let moves: [(from: String, to: String, count: Int)]
+            if let kept = try await store.latestAnalysisRun(kind: "rfm_migrations", parameters: key) {
+                moves = kept.run.summary.objectValue?["moves"]?.arrayValues.compactMap { m -> (from: String, to: String, count: Int)? in
+                    let a = m.arrayValues
+                    guard a.count == 3, let f = a[0].stringValue, let t = a[1].stringValue, let n = a[2].numberValue else { return nil }
+                    return (f, t, Int(saturating: n))
+                } ?? []
+            } else {
+                moves = try await store.transitions(kind: AnalysisKind.rfm.rawValue, from: fromDate, to: toDate)   // another pair: computed now
             }
             let names = RFMSegment.allCases.map(\.rawValue)
             let rows = names + ["(new)"], cols = names + ["(gone)"]
@@ -73,7 +73,7 @@ extension DashboardPages {
         guard period == "month" || period == "week" else { throw APIError.badRequest("period is month or week") }
         let store = self.store
         let parameters: JSONValue = .object(["period": .string(period), "activity": .string("orders"), "by": by.isEmpty ? .null : .string(by)])
-        let run = try await mapped { try await store.latestAnalysisRun(kind: AnalysisKind.cohorts.rawValue, parameters: parameters) }
+        let run = try await store.latestAnalysisRun(kind: AnalysisKind.cohorts.rawValue, parameters: parameters)
         var body: [Block] = [.form(Form("get", "/cohorts", [
             .select(SelectField("period", name: "period", ["month", "week"].map { SelectOption($0, selected: $0 == period) })),
             .select(SelectField("split by", name: "by", ([""] + Recompute.cohortTraits).map { SelectOption($0, shown: $0.isEmpty ? "everyone" : $0, selected: $0 == by) })),
@@ -121,7 +121,7 @@ extension DashboardPages {
 
     func value(_ viewer: Viewer, x: String?, y: String?) async throws -> String {
         let store = self.store
-        let (clv, clusters) = try await mapped { (try await store.latestAnalysisRun(kind: AnalysisKind.clv.rawValue), try await store.latestAnalysisRun(kind: AnalysisKind.clusters.rawValue)) }
+        let (clv, clusters) = (try await store.latestAnalysisRun(kind: AnalysisKind.clv.rawValue), try await store.latestAnalysisRun(kind: AnalysisKind.clusters.rawValue))
         var body: [Block] = []
         if let clv, let s = clv.run.summary.objectValue {
             let money = Self.currencyMix(s)

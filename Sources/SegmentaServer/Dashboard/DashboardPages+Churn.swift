@@ -8,7 +8,7 @@ extension DashboardPages {
     /// on held-out people, what the risk depends on in words, and the riskiest profiles.
     func churn(_ viewer: Viewer) async throws -> String {
         let store = self.store
-        guard let latest = try await mapped({ try await store.latestAnalysisRun(kind: AnalysisKind.churn.rawValue) }), let s = latest.run.summary.objectValue else {
+        guard let latest = try await store.latestAnalysisRun(kind: AnalysisKind.churn.rawValue), let s = latest.run.summary.objectValue else {
             return document("Churn risk", viewer: viewer, active: "/churn", [.section("Not computed yet", [.empty(
                 "The churn model is trained at each recompute (or by “segmenta predict churn”, or POST /api/v1/analyses/churn). "
                 + "It needs at least 10 people who churned and 10 who stayed in the horizon before the latest data.")])])

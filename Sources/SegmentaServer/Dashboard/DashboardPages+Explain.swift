@@ -8,7 +8,7 @@ extension DashboardPages {
     /// condition, with their value beside each (the same explanation as the CLI and the API).
     func explain(segment: String, profile: String, viewer: Viewer) async throws -> String {
         let store = self.store
-        let e = try await mapped { try await MembershipExplanation.asSeen(store, segment: segment, profile: profile, now: .now) }
+        let e = try await MembershipExplanation.asSeen(store, segment: segment, profile: profile, now: .now)
         let inList = e.listed ?? e.member
         let when = e.refreshedAsOf.map { " as of its last refresh (\($0.readable))" } ?? " now, by its definition applied to their data"
         var live = ""

@@ -6,7 +6,7 @@ extension DashboardPages {
     /// Profiles matching a query (ids, and the searchable traits), 20 at most.
     func search(_ q: String) async throws -> [ProfileMatch] {
         let store = self.store, traits = searchTraits
-        return try await mapped { try await store.searchProfiles(q, traits: traits, limit: 20) }
+        return try await store.searchProfiles(q, traits: traits, limit: 20)
     }
 
     /// The search form; with a query, what it found (one match never gets here: it opens the profile).
@@ -30,10 +30,8 @@ extension DashboardPages {
     /// What a support agent opens before answering a ticket.
     func profile(_ id: String, viewer: Viewer) async throws -> String {
         let store = self.store
-        let (detail, events, clvRun, rfmRun) = try await mapped { () async throws -> (JSONValue?, [JSONValue], AnalysisRun?, AnalysisRun?) in
-            (try await store.profileDetail(id), try await store.profileEvents(id, limit: 50, cursor: nil)?.events ?? [],
-             try await store.latestAnalysisRun(kind: AnalysisKind.clv.rawValue)?.run, try await store.latestAnalysisRun(kind: AnalysisKind.rfm.rawValue)?.run)
-        }
+        let (detail, events) = (try await store.profileDetail(id), try await store.profileEvents(id, limit: 50, cursor: nil)?.events ?? [])
+        let clvRun = try await store.latestAnalysisRun(kind: AnalysisKind.clv.rawValue)?.run, rfmRun = try await store.latestAnalysisRun(kind: AnalysisKind.rfm.rawValue)?.run
         // Amounts carry the store's currency when orders name one only (kept with the CLV run).
         let money = Self.currencyMix(clvRun?.summary.objectValue ?? [:])
         guard let p = detail?.objectValue else {
@@ -52,7 +50,7 @@ extension DashboardPages {
                                           + "stored at \(ahead == 1 ? "its" : "their") arrival, so that \(ahead == 1 ? "it does" : "they do") not move this person's recency; the time sent is kept as original_timestamp.")]))
         }
         let segments = p["segments"]?.arrayValues.compactMap(\.stringValue) ?? []
-        let all = try await mapped { try await store.segments().map(\.name) }
+        let all = try await store.segments().map(\.name)
         let profileID = p["id"]?.stringValue ?? id
         var inSegments: [Block] = [segments.isEmpty ? .empty("In no segment.")
             : .paragraph(segments.flatMap { [Inline.link("/segments/" + $0.addingPercentEncodingForPathSegment(), $0, class: "pill"), .text(" ")] })]

@@ -38,13 +38,11 @@ struct DashboardPages: Sendable {
 
     func overview(_ viewer: Viewer) async throws -> String {
         let store = self.store, overviewCache = self.overviewCache
-        let (o, segments, histories, rfm) = try await mapped { () async throws -> (StoreOverview, [SegmentInfo], [String: [SegmentSnapshot]], (AnalysisRun, Timestamp)?) in
-            let segments = try await store.segments()
-            var histories: [String: [SegmentSnapshot]] = [:]
-            for s in segments { histories[s.name] = try await store.history(of: s.name) }
-            let rfm = try await store.latestAnalysisRun(kind: AnalysisKind.rfm.rawValue)
-            return (try await overviewCache.overview(store), segments, histories, rfm.map { ($0.run, $0.createdAt) })
-        }
+        let segments = try await store.segments()
+        var histories: [String: [SegmentSnapshot]] = [:]
+        for s in segments { histories[s.name] = try await store.history(of: s.name) }
+        let rfm = try await store.latestAnalysisRun(kind: AnalysisKind.rfm.rawValue).map { ($0.run, $0.createdAt) }
+        let o = try await overviewCache.overview(store)
         var body: [Block] = [.stats([("profiles", H.thousands(o.profiles)), ("events", H.thousands(o.events)), ("orders", H.thousands(o.orders)),
                                      ("accounts", H.thousands(o.accounts)), ("segments", H.thousands(segments.count))])]
         var fresh: [Inline] = [.text("Newest event received: "), o.lastEventAt.map { .when($0) } ?? .text("none yet")]
@@ -54,7 +52,7 @@ struct DashboardPages: Sendable {
         if !failing.isEmpty {
             body.append(.section("Refresh errors", [.table(["segment", "error"], failing.map { [Cell(Self.segmentLink($0.name)), Cell(.styled($0.lastError ?? "", class: "error"))] })]))
         }
-        let alerts = try await mapped { try await store.alerts(segment: nil, limit: 10) }
+        let alerts = try await store.alerts(segment: nil, limit: 10)
         if !alerts.isEmpty {
             body.append(.section("Alerts", [Self.alertList(alerts, linkSegments: true)],
                                  note: "A segment's size outside its usual range (3 standard deviations of its last refreshes), or its mix of plan, country, lifecycle stage or RFM segment shifted (χ² test, Holm across traits, p < 0.01). The 10 newest; all at GET /api/v1/alerts."))
@@ -75,17 +73,14 @@ struct DashboardPages: Sendable {
     func segment(_ name: String, viewer: Viewer, query: String, page: Int, compare: Bool, notice: String? = nil) async throws -> String {
         let store = self.store
         let perPage = 50
-        let data = try await mapped { () async throws -> (SegmentInfo, [SegmentSnapshot], [(String, Int)], [(String, Int)], (Int, [(id: String, traits: JSONValue, computed: [String: JSONValue])]), [Webhook], [WebhookDelivery], AnalysisRun?) in
-            guard let info = try await store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
-            let history = try await store.history(of: name)
-            let version = try await MixCache.version(store, history: history)
-            return (info, history, try await mixCache.mix(store, name, "rfm_segment", version), try await mixCache.mix(store, name, "lifecycle", version),
-                    try await store.memberPage(of: name, prefix: query, matching: searchTraits, offset: (page - 1) * perPage, limit: perPage),
-                    try await store.webhooks(of: name), try await store.webhookDeliveries(segment: name, limit: 10),
-                    try await store.analysisRuns(kind: "validation", parameter: name).last)
-        }
-        let (info, history, rfmMix, lifeMix, members, hooks, deliveries, validation) = data
-        let everyoneLifecycle = try await mapped { try await store.latestAnalysisRun(kind: AnalysisKind.lifecycle.rawValue)?.run.summary.objectValue }
+        guard let info = try await store.segment(named: name) else { throw SegmentaError(.notFound, "no segment named \"\(name)\"") }
+        let history = try await store.history(of: name)
+        let version = try await MixCache.version(store, history: history)
+        let rfmMix = try await mixCache.mix(store, name, "rfm_segment", version), lifeMix = try await mixCache.mix(store, name, "lifecycle", version)
+        let members = try await store.memberPage(of: name, prefix: query, matching: searchTraits, offset: (page - 1) * perPage, limit: perPage)
+        let hooks = try await store.webhooks(of: name), deliveries = try await store.webhookDeliveries(segment: name, limit: 10)
+        let validation = try await store.analysisRuns(kind: "validation", parameter: name).last
+        let everyoneLifecycle = try await store.latestAnalysisRun(kind: AnalysisKind.lifecycle.rawValue)?.run.summary.objectValue
         var body: [Block] = []
         var head: [Block] = []
         if let parsed = info.definition.condition {
@@ -105,7 +100,7 @@ struct DashboardPages: Sendable {
         }
         if let notice { head.append(.paragraph([.text(notice)], class: "banner", role: "status")) }
         body.append(.section("Definition", head))
-        let alerts = try await mapped { try await store.alerts(segment: name, limit: 5) }
+        let alerts = try await store.alerts(segment: name, limit: 5)
         if !alerts.isEmpty {
             body.append(.section("Alerts", [Self.alertList(alerts, linkSegments: false)],
                                  note: "Raised when a refresh finds the size outside its usual range or the mix of members shifted; also sent to this segment's webhooks as an alert."))
@@ -196,9 +191,7 @@ struct DashboardPages: Sendable {
         let store = self.store, eventNames = self.eventNames
         // What the builder offers to pick from, and checks names against as they are typed.
         let sampleSize = 1000
-        let (samples, events, segments) = try await mapped {
-            (try await store.sampleTraits(limit: sampleSize), try await eventNames.names(store), try await store.segments().map(\.name))
-        }
+        let (samples, events, segments) = (try await store.sampleTraits(limit: sampleSize), try await eventNames.names(store), try await store.segments().map(\.name))
         let vocabulary: JSONValue = .object([
             "sample": .number(Double(samples.count)),
             "traits": .array(TraitCatalog.build(samples).prefix(80).map { e in
