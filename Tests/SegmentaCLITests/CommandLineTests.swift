@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SegmentaCore
 @testable import segmenta
 
 /// The command line as people type it: arguments, output formats, exit statuses and error text,
@@ -114,5 +115,50 @@ import Testing
         #expect(version.status == 0 && version.out == "0.1.0\n")
         let help = await CLI.run(["rfm", "--help"])
         #expect(help.status == 0 && help.out.contains("--as-of"))
+    }
+}
+
+extension CommandLineTests {
+    /// The CLI's refreshes raise drift alerts with the thresholds the server uses (issue 35): the
+    /// same flags, read from the same variables. 100 pros for five weekly refreshes, then 25 move
+    /// to free (evenly across countries, so the mix holds): 75 is inside 3σ (70–130, σ at least
+    /// √100 = 10) and outside 2σ (80–120).
+    @Test func segmentRefreshAlertsWithTheGivenThresholds() async throws {
+        func store(_ sigma: String?) async throws -> String {
+            let dir = try CLI.folder()
+            let db = dir.appendingPathComponent("s.sqlite").path, people = dir.appendingPathComponent("people.csv").path
+            let rows = (0..<200).map { i in "u\(i),\(i < 100 ? "pro" : "free"),\(i < 50 ? "FR" : i < 150 ? "DE" : "US")" }
+            try (["id,plan,country"] + rows).joined(separator: "\n").write(toFile: people, atomically: true, encoding: .utf8)
+            #expect(await CLI.run(["import", "profiles", people, "--db", db]).status == 0)
+            let definition = dir.appendingPathComponent("pros.json").path
+            try #"{"name": "pros", "condition": {"trait": "plan", "op": "eq", "value": "pro"}}"#.write(toFile: definition, atomically: true, encoding: .utf8)
+            #expect(await CLI.run(["segments", "create", "--file", definition, "--db", db]).status == 0)
+            for day in ["05", "12", "19", "26"] {
+                let r = await CLI.run(["segments", "refresh", "pros", "--as-of", "2026-01-\(day)", "--db", db])
+                #expect(r.status == 0 && !r.out.contains("alert"), "\(r.out)\(r.err)")
+            }
+            #expect(await CLI.run(["segments", "refresh", "pros", "--as-of", "2026-02-02", "--db", db]).status == 0)
+            let moved = (0..<13).map { "u\($0),free" } + (50..<62).map { "u\($0),free" }
+            try (["id,plan"] + moved).joined(separator: "\n").write(toFile: people, atomically: true, encoding: .utf8)
+            #expect(await CLI.run(["import", "profiles", people, "--db", db]).status == 0)
+            let r = await CLI.run(["segments", "refresh", "pros", "--as-of", "2026-02-09", "--db", db] + (sigma.map { ["--alert-sigma", $0] } ?? []))
+            #expect(r.status == 0, "\(r.err)")
+            return r.out
+        }
+        #expect(!(try await store(nil)).contains("alert"))
+        #expect(try await store("2").contains("alert: pros shrank 25% in a week: 75 members against 100 at the previous refresh and a usual range of 80–120 over the last 5 refreshes."))
+        let bad = await CLI.run(["segments", "refresh", "--alert-sigma", "0.5"])
+        #expect(bad.status != 0 && bad.err.contains("must be between 1 and 10 standard deviations"), "\(bad.err)")
+    }
+
+    @Test func driftThresholdsComeFromTheFlagThenTheEnvironment() throws {
+        let none = try DriftOptions.parse([])
+        #expect(try none.options(environment: [:]) == DriftDetector.Options())
+        #expect(try none.options(environment: ["SEGMENTA_ALERT_SIGMA": " 2 ", "SEGMENTA_ALERT_LEVEL": "0.05"]).sizeSigma == 2)
+        #expect(try none.options(environment: ["SEGMENTA_ALERT_LEVEL": "0.05"]).alpha == 0.05)
+        let flag = try DriftOptions.parse(["--alert-sigma", "4"])
+        #expect(try flag.options(environment: ["SEGMENTA_ALERT_SIGMA": "2"]).sizeSigma == 4)
+        #expect(throws: (any Error).self) { try none.options(environment: ["SEGMENTA_ALERT_SIGMA": "three"]) }
+        #expect(throws: (any Error).self) { try none.options(environment: ["SEGMENTA_ALERT_LEVEL": "1.5"]) }
     }
 }

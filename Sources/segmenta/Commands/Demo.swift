@@ -20,6 +20,7 @@ extension Segmenta {
         var end: String?
         @Flag(help: "Delete the store file first.") var fresh = false
         @Flag(help: "Only generate and store the data; skip the analyses and segments (for benchmarks).") var dataOnly = false
+        @OptionGroup var drift: DriftOptions
         @OptionGroup var store: StoreOptions
 
         func validate() throws {
@@ -151,7 +152,7 @@ extension Segmenta {
                     let name = segment.name
                     var sizes: [String] = []
                     for m in months {
-                        let outcome = try await SegmentRefresh(store: db).run(name, asOf: m)
+                        let outcome = try await SegmentRefresh(store: db, drift: drift.options).run(name, asOf: m)
                         if let error = outcome.driftError { throw error }
                         let r = outcome.refresh
                         alerts += outcome.alerts

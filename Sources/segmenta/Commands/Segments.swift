@@ -41,6 +41,7 @@ extension Segmenta.Segments {
         @Option(help: ArgumentHelp("The definition (JSON), or - for standard input.", valueName: "file")) var file: String
         @Flag(help: "Refresh it right away.") var refresh = false
         @Flag(help: "Accept computed traits no analysis has written yet (otherwise a misspelt one is refused).") var allowUnknown = false
+        @OptionGroup var drift: DriftOptions
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -48,7 +49,12 @@ extension Segmenta.Segments {
                 let db = try await store.storage(existing: false)
                 let info = try await db.createSegment(try readDefinition(file), allowUnknownComputed: allowUnknown)
                 print("created \(describe(info))")
-                if refresh { printRefresh(try await SegmentRefresh(store: db).run(info.name, asOf: .now).refresh) }
+                if refresh {
+                    let outcome = try await SegmentRefresh(store: db, drift: drift.options).run(info.name, asOf: .now)
+                    printRefresh(outcome.refresh)
+                    if let error = outcome.driftError { throw error }
+                    for alert in outcome.alerts { print("  alert: " + alert.message) }
+                }
             }
         }
     }
@@ -188,6 +194,7 @@ extension Segmenta.Segments {
         @Argument(help: "Segments to refresh (default: all).") var names: [String] = []
         @Option(help: ArgumentHelp("Evaluate as of this date or timestamp (backtest); default now.", valueName: "date")) var asOf: String?
         @Flag(help: "Validate each refreshed segment too (the five criteria; every run is kept, see `segmenta validate NAME --history`).") var validate = false
+        @OptionGroup var drift: DriftOptions
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -204,7 +211,7 @@ extension Segmenta.Segments {
                         let inEngine = Stopwatch()
                         let leaves = try await split?.events.leaves(forSegment: name, of: split?.primary ?? db, asOf: when)
                         let engineSeconds = inEngine.seconds
-                        let outcome = try await SegmentRefresh(store: db).run(name, asOf: when, eventLeaves: leaves)
+                        let outcome = try await SegmentRefresh(store: db, drift: drift.options).run(name, asOf: when, eventLeaves: leaves)
                         var result = outcome.refresh
                         if let leaves, !leaves.leaves.isEmpty {
                             // The time in ClickHouse counts: it is part of the refresh.

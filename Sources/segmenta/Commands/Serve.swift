@@ -29,8 +29,7 @@ extension Segmenta {
         var churnHorizon = 90
         @Option(help: ArgumentHelp("The track event that means a customer left, for the churn model.", valueName: "name"))
         var churnEvent = "Subscription Cancelled"
-        @Option(help: ArgumentHelp("Drift alerts: level of the χ² tests of a segment's mix (Holm across traits).", valueName: "p")) var alertLevel = 0.01
-        @Option(help: ArgumentHelp("Drift alerts: control limits on a segment's size, in standard deviations of its recent sizes.", valueName: "sigma")) var alertSigma = 3.0
+        @OptionGroup var drift: DriftOptions
         @Option(help: ArgumentHelp("Traits people are searched by, with any id (Profiles page, segment members, GET /api/v1/profiles?q=).", valueName: "t1,t2"))
         var searchTraits = "email,name"
 
@@ -52,8 +51,6 @@ extension Segmenta {
             guard Self.duration(shutdownGrace) != nil else { throw ValidationError("--shutdown-grace \"\(shutdownGrace)\" is not a duration like 10s, 1m or 0") }
             guard let idle = Self.duration(idleTimeout), idle >= .seconds(1) else { throw ValidationError("--idle-timeout \"\(idleTimeout)\" must be a duration of at least 1s, like 60s") }
             guard (0...3650).contains(churnHorizon) else { throw ValidationError("--churn-horizon must be between 0 (no churn model) and 3650 days, got \(churnHorizon)") }
-            guard alertLevel > 0, alertLevel < 1 else { throw ValidationError("--alert-level must be between 0 and 1 (e.g. 0.01), got \(alertLevel)") }
-            guard alertSigma >= 1, alertSigma <= 10 else { throw ValidationError("--alert-sigma must be between 1 and 10 standard deviations (e.g. 3), got \(alertSigma)") }
             guard !churnEvent.isEmpty else { throw ValidationError("--churn-event needs an event name, e.g. \"Subscription Cancelled\"") }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error") }
         }
@@ -73,8 +70,8 @@ extension Segmenta {
                 config.computeCLV = !noClv
                 config.churnHorizonDays = churnHorizon > 0 ? churnHorizon : nil
                 config.churnEvent = churnEvent
-                config.alertLevel = alertLevel
-                config.alertSigma = alertSigma
+                config.alertLevel = drift.options.alpha
+                config.alertSigma = drift.options.sizeSigma
                 config.searchTraits = NameList.parse(searchTraits)
                 config.webhookNetworks.allowPrivate = webhooksAllowPrivate
                 let limit = Self.duration(queryTimeLimit) ?? .seconds(30)
