@@ -150,6 +150,14 @@ enum OpenAPIDocument {
         ]
         for kind in Message.Kind.allCases {
             r.insert(Route(method: "post", path: "/v1/\(kind.rawValue)", summary: "One Segment \(kind.rawValue) message plus writeKey", access: .write, body: "SegmentMessage", responses: ingest), at: 2)
+            r.insert(Route(method: "post", path: "/v1/\(kind.rawValue.prefix(1))", summary: "analytics.js's short path for \(kind.rawValue) (as /v1/\(kind.rawValue))", access: .write,
+                           body: "SegmentMessage", responses: ingest), at: 2)
+        }
+        for path in PostHogFlags.paths {
+            for method in ["get", "post"] {
+                r.append(Route(method: method, path: path, summary: "posthog-js feature flags and remote configuration: answered with no flags, which turns the SDK's flags, session recording and surveys off",
+                               access: .none, responses: [200: ("No flags", "Object")]))
+            }
         }
         return r
     }()

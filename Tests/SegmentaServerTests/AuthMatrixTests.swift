@@ -67,3 +67,30 @@ struct AuthMatrixTests {
         }
     }
 }
+
+/// The OpenAPI document's route table against the router the server runs: every API, ingestion
+/// and system route is documented, and every documented route is served — the document cannot
+/// drift from the code (issue 35). The dashboard's HTML pages are not part of the API.
+@Suite("The OpenAPI document lists exactly the routes the server serves")
+struct OpenAPIRouteTableTests {
+    @Test func theDocumentAndTheRouterAgree() throws {
+        let s = try TestServer()
+        let served = Set(buildRouter(s.parts).routes.compactMap { r -> String? in
+            // `:name` as the document writes it, `{name}`; the router matches with or without a trailing slash.
+            let path = Self.normalised(r.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/"))
+            let api = ["/api/", "/v1/", "/batch", "/capture", "/i/v0/", "/e", "/flags", "/decide", "/health", "/metrics", "/openapi.json"].contains { p in
+                path == p || path.hasPrefix(p.hasSuffix("/") ? p : p + "/")
+            }
+            return api ? "\(r.method.rawValue) \(path)" : nil
+        })
+        let documented = Set(OpenAPIDocument.routes.map { "\($0.method.uppercased()) \(Self.normalised($0.path))" })
+        #expect(served.subtracting(documented).sorted() == [], "served but not in the OpenAPI document")
+        #expect(documented.subtracting(served).sorted() == [], "in the OpenAPI document but not served")
+        #expect(documented.count > 40)
+    }
+
+    /// A path with one leading slash and none at the end.
+    static func normalised(_ path: String) -> String {
+        "/" + path.split(separator: "/").joined(separator: "/")
+    }
+}
