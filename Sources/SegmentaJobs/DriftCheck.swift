@@ -13,11 +13,11 @@ public struct DriftCheck: Sendable {
         ("rfm_segment", ConditionSentence.label(computed: "rfm_segment"), true),
     ]
 
-    let store: any Storage
+    let store: any SegmentStore & AnalysisStore & ProfileStore
     let options: DriftDetector.Options
 
     /// A check over `store` with these thresholds.
-    public init(store: any Storage, options: DriftDetector.Options = DriftDetector.Options()) {
+    public init(store: any SegmentStore & AnalysisStore & ProfileStore, options: DriftDetector.Options = DriftDetector.Options()) {
         self.store = store
         self.options = options
     }

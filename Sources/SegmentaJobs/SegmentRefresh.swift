@@ -19,12 +19,12 @@ public struct SegmentRefresh: Sendable {
         public var driftError: SegmentaError?
     }
 
-    let store: any Storage
+    let store: any SegmentStore & AnalysisStore & ProfileStore
     let drift: DriftDetector.Options
     let webhookPageSize: Int
 
     /// Refreshes in `store`, drift checked with `drift`, webhook pages of `webhookPageSize` ids.
-    public init(store: any Storage, drift: DriftDetector.Options = DriftDetector.Options(), webhookPageSize: Int = 1000) {
+    public init(store: any SegmentStore & AnalysisStore & ProfileStore, drift: DriftDetector.Options = DriftDetector.Options(), webhookPageSize: Int = 1000) {
         self.store = store
         self.drift = drift
         self.webhookPageSize = webhookPageSize

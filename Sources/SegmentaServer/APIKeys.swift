@@ -7,7 +7,7 @@ import Crypto
 public enum APIKeys {
     /// Creates a key and returns its record and the token (the only time the token exists in clear).
     /// - Parameter origins: write keys only: the web origins whose pages may send with it (nil: any).
-    public static func create(_ kind: APIKey.Kind, name: String, origins: [String]? = nil, in store: any Storage) async throws(SegmentaError) -> (key: APIKey, token: String) {
+    public static func create(_ kind: APIKey.Kind, name: String, origins: [String]? = nil, in store: any AccessStore) async throws(SegmentaError) -> (key: APIKey, token: String) {
         var allowed: [String]?
         if let origins {
             guard kind == .write else {
@@ -27,7 +27,7 @@ public enum APIKeys {
     /// Stores a token chosen elsewhere (`SEGMENTA_WRITE_KEY`, `SEGMENTA_ADMIN_TOKEN`) unless it is
     /// already stored; returns its key.
     @discardableResult
-    public static func adopt(_ token: String, kind: APIKey.Kind, name: String, in store: any Storage) async throws(SegmentaError) -> APIKey {
+    public static func adopt(_ token: String, kind: APIKey.Kind, name: String, in store: any AccessStore) async throws(SegmentaError) -> APIKey {
         guard token.count >= 16 else {
             throw SegmentaError(.invalidInput, "a key must be at least 16 characters; leave the variable unset to have one generated")
         }
@@ -38,7 +38,7 @@ public enum APIKeys {
     }
 
     /// The active key of `token`, if any.
-    public static func authenticate(_ token: String, in store: any Storage) async throws(SegmentaError) -> APIKey? {
+    public static func authenticate(_ token: String, in store: any AccessStore) async throws(SegmentaError) -> APIKey? {
         guard !token.isEmpty else { return nil }
         return try await store.activeKey(hash: hash(token))
     }

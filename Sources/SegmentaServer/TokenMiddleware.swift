@@ -7,11 +7,11 @@ public import SegmentaStore
 public struct TokenMiddleware: RouterMiddleware {
     /// The request context.
     public typealias Context = AppRequestContext
-    let store: any Storage
+    let store: any AccessStore
     let needed: APIKey.Kind
 
     /// - Parameter needed: `.read` (read or admin keys), `.admin` (admin keys), `.write` (write or admin keys).
-    public init(store: any Storage, needs needed: APIKey.Kind) {
+    public init(store: any AccessStore, needs needed: APIKey.Kind) {
         self.store = store
         self.needed = needed
     }

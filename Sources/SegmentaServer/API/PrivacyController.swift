@@ -6,10 +6,10 @@ import Foundation
 /// `/api/v1/privacy`: delete (and suppress) people, the status of a request, and everything held
 /// on one person. Admin key only.
 public struct PrivacyController: Sendable {
-    let store: any Storage
+    let store: any PrivacyStore
 
     /// The controller over `store`.
-    public init(store: any Storage) { self.store = store }
+    public init(store: any PrivacyStore) { self.store = store }
 
     /// Deletion and export of a person, admin keys only.
     public func addRoutes(admin: RouterGroup<AppRequestContext>) {

@@ -6,11 +6,11 @@ public import SegmentaStore
 /// support desk asks before answering a ticket — traits, computed traits, segments, identities,
 /// accounts, activity — and the profile's events.
 public struct ProfilesController: Sendable {
-    let store: any Storage
+    let store: any ProfileStore
     let searchTraits: [String]
 
     /// The controller; search matches ids and the traits `searchTraits`.
-    public init(store: any Storage, searchTraits: [String] = ["email", "name"]) {
+    public init(store: any ProfileStore, searchTraits: [String] = ["email", "name"]) {
         self.store = store
         self.searchTraits = searchTraits
     }

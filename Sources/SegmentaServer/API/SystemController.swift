@@ -5,7 +5,7 @@ import NIOCore
 
 /// `/health`, `/metrics` (Prometheus text) and `/openapi.json`. No key needed: they reveal no customer data.
 public struct SystemController: Sendable {
-    let store: any Storage
+    let store: any HealthStore
     let metrics: ServerMetrics
     let queue: IngestQueue
     let stalledAfter: Duration
@@ -13,7 +13,7 @@ public struct SystemController: Sendable {
     /// The controller over the store, the metrics and the ingestion queue.
     /// - Parameter stalledAfter: how long a batch may wait for its commit before `/health` says the
     ///   ingestion is stalled (a group commit takes milliseconds).
-    public init(store: any Storage, metrics: ServerMetrics, queue: IngestQueue, stalledAfter: Duration = .seconds(30)) {
+    public init(store: any HealthStore, metrics: ServerMetrics, queue: IngestQueue, stalledAfter: Duration = .seconds(30)) {
         self.store = store
         self.metrics = metrics
         self.queue = queue

@@ -13,7 +13,7 @@ struct Viewer: Sendable {
 /// must carry the session's CSRF token (form field `csrf` or header `X-CSRF-Token`).
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let store: any Storage
+    let store: any AccessStore
     let sessions: Sessions
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -19,7 +19,7 @@ final class EventNameCache: Sendable {
     }
 
     /// The 100 most sent track event names, from the cache while it is fresh.
-    func names(_ store: any Storage) async throws(SegmentaError) -> [(name: String, count: Int)] {
+    func names(_ store: any ActivityStore) async throws(SegmentaError) -> [(name: String, count: Int)] {
         let now = clock.now
         if let hit = cached.withLock({ $0 }), now.milliseconds - hit.at.milliseconds < lifetime, hit.at.milliseconds <= now.milliseconds {
             return hit.names

@@ -26,12 +26,12 @@ final class MixCache: Sendable {
 
     /// What a mix depends on: the segment's latest snapshot and the newest run of the analyses
     /// that write its traits (a cohort or validation run recorded meanwhile changes nothing).
-    static func version(_ store: any Storage, history: [SegmentSnapshot]) async throws(SegmentaError) -> String {
+    static func version(_ store: any SegmentStore & AnalysisStore, history: [SegmentSnapshot]) async throws(SegmentaError) -> String {
         "\(history.last?.id ?? 0)/\(try await store.analysisHighWater(kinds: analyses))"
     }
 
     /// The mix of `segment`'s members over `trait`, computed unless cached at `version`.
-    func mix(_ store: any Storage, _ segment: String, _ trait: String, _ version: String) async throws(SegmentaError) -> Mix {
+    func mix(_ store: any SegmentStore & AnalysisStore, _ segment: String, _ trait: String, _ version: String) async throws(SegmentaError) -> Mix {
         let key = segment + "\u{0}" + trait
         if let hit = entries.withLock({ $0[key] }), hit.version == version { return hit.mix }
         let task = computing.withLock { all in
@@ -65,7 +65,7 @@ final class MixCache: Sendable {
     /// Computes every segment's mixes that are not cached at their current version.
     /// - Returns: how many mixes were computed.
     @discardableResult
-    func warm(_ store: any Storage) async throws(SegmentaError) -> Int {
+    func warm(_ store: any SegmentStore & AnalysisStore) async throws(SegmentaError) -> Int {
         var computed = 0
         for segment in try await store.segments() {
             let version = try await Self.version(store, history: try await store.history(of: segment.name))

@@ -16,7 +16,7 @@ final class OverviewCache: Sendable {
     private let cached = Mutex<(version: Int64, overview: StoreOverview)?>(nil)
 
     /// The store's figures, counted unless they are cached at its current data version.
-    func overview(_ store: any Storage) async throws(SegmentaError) -> StoreOverview {
+    func overview(_ store: any ProfileStore) async throws(SegmentaError) -> StoreOverview {
         // Read before counting: a commit made while the counts run moves the version past this
         // one, so the next view counts again instead of keeping figures that miss it.
         let version = try await store.dataVersion()

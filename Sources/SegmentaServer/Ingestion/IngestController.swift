@@ -9,14 +9,14 @@ import NIOCore
 /// The SDK-facing routes of `shared/INGESTION.md`: Segment (`/v1/batch`, `/v1/b`, `/v1/track`, …)
 /// and PostHog (`/batch/`, `/capture/`, `/i/v0/e/`). Authenticated by write keys only.
 public struct IngestController: Sendable {
-    let store: any Storage
+    let store: any ProfileStore & AccessStore & PrivacyStore
     let queue: IngestQueue
     let metrics: ServerMetrics
     let maxBodyBytes: Int
     let logger: Logger
 
     /// The SDK endpoints, writing through `queue`, bodies up to `maxBodyBytes`.
-    public init(store: any Storage, queue: IngestQueue, metrics: ServerMetrics, maxBodyBytes: Int, logger: Logger) {
+    public init(store: any ProfileStore & AccessStore & PrivacyStore, queue: IngestQueue, metrics: ServerMetrics, maxBodyBytes: Int, logger: Logger) {
         self.store = store
         self.queue = queue
         self.metrics = metrics

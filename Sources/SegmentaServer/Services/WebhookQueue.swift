@@ -23,7 +23,7 @@ import Synchronization
 /// go one at a time, in order; different URLs are served side by side, so a slow endpoint holds up
 /// only its own deliveries.
 public final class WebhookQueue: Service, Sendable {
-    let store: any Storage
+    let store: any WebhookStore
     let metrics: ServerMetrics
     let attempts: Int
     let retryBase: Duration
@@ -38,7 +38,7 @@ public final class WebhookQueue: Service, Sendable {
     static let parallelEndpoints = 16
 
     /// A sender over `store`'s outbox: retries with exponential backoff from `retryBase`, `policy` on addresses, `clock` for due times.
-    public init(store: any Storage, metrics: ServerMetrics, attempts: Int, retryBase: Duration, timeout: Duration,
+    public init(store: any WebhookStore, metrics: ServerMetrics, attempts: Int, retryBase: Duration, timeout: Duration,
                 policy: WebhookNetworkPolicy = WebhookNetworkPolicy(), clock: any WallClock = SystemClock(),
                 pollInterval: Duration = .milliseconds(500), logger: Logger) {
         self.store = store
