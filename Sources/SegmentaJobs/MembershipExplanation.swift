@@ -96,7 +96,7 @@ public struct MembershipExplanation: Sendable {
         guard let last = try await db.history(of: segment).max(by: { $0.asOf < $1.asOf }) else { return inputs.explained(asOf: now) }
         var e = inputs.explained(asOf: last.asOf)
         guard !e.isStatic else { return e }
-        let segments = try await db.profileDetail(e.profile)?["segments"]?.arrayValues.compactMap(\.stringValue) ?? []
+        let segments = try await db.profileDetail(e.profile)?.segments ?? []
         e.refreshedAsOf = last.asOf
         e.listed = segments.contains(segment)
         e.live = inputs.explained(asOf: now).member

@@ -4,7 +4,7 @@ public import SegmentaCore
 extension SQLiteBackend {
     // ProfileStore
     /// ``ProfileStore/profileDetail`` on SQLite, run on the backend's threads.
-    public func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue? { try await run { s throws(SegmentaError) in try s.profileDetail(id) } }
+    public func profileDetail(_ id: String) async throws(SegmentaError) -> ProfileDetail? { try await run { s throws(SegmentaError) in try s.profileDetail(id) } }
     /// ``ProfileStore/profileEvents`` on SQLite, run on the backend's threads.
     public func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)? {
         try await run { s throws(SegmentaError) in try s.profileEvents(id, limit: limit, cursor: cursor) }

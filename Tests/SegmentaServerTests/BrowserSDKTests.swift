@@ -93,7 +93,7 @@ struct BrowserSDKTests {
         }
         let profile = try #require(try s.store.profileID(forExternalID: rec.user), "\(rec.sdk): no profile for \(rec.user)")
         #expect(try s.store.profileID(forExternalID: rec.anonymous) == profile, "\(rec.sdk): the anonymous id is on another profile")
-        let detail = try #require(try s.store.profileDetail(profile)?.objectValue)
+        let detail = try #require(try s.store.profileDetail(profile)?.json.objectValue)
         let counts = detail["event_counts"]?.objectValue
         #expect(counts?["by_type"]?.objectValue?["page"] == .number(1), "\(rec.sdk): \(String(describing: counts))")
         #expect(counts?["by_event"]?.objectValue?["Product Viewed"] == .number(1), "\(rec.sdk): \(String(describing: counts))")
@@ -151,7 +151,7 @@ struct BrowserSDKTests {
             // Basic auth and no key in the body, as analytics.js sends with `protocol` settings of a proxy.
             try await client.execute(uri: "/v1/t/", method: .post, headers: TestServer.basic(s.write), body: ByteBuffer(string: #"{"event":"F","userId":"u","messageId":"7"}"#)) { #expect($0.status == .ok) }
         }
-        let detail = try #require(try s.store.profileDetail("u")?.objectValue)
+        let detail = try #require(try s.store.profileDetail("u")?.json.objectValue)
         #expect(detail["event_counts"]?.objectValue?["by_type"] == .object(["track": .number(2), "page": .number(1), "screen": .number(1),
                                                                            "identify": .number(1), "group": .number(1), "alias": .number(1)]))
         #expect(detail["accounts"]?.arrayValues.first?.objectValue?["id"] == .string("acme"))
@@ -292,7 +292,7 @@ struct BrowserSDKTests {
                 #expect(r.json.objectValue?["message"]?.stringValue == #"the message was refused: a PostHog event needs an "event" name"#)
             }
         }
-        let counts = try #require(try s.store.profileDetail("u")?.objectValue?["event_counts"]?.objectValue?["by_event"])
+        let counts = try #require(try s.store.profileDetail("u")?.json.objectValue?["event_counts"]?.objectValue?["by_event"])
         #expect(counts == .object(["Ok": .number(1), "Ok2": .number(1)]))
     }
 }

@@ -135,7 +135,9 @@ struct DashboardTests {
                 ("/churn", ["held-out <abbr title=\"Area under the ROC curve", "Are the probabilities honest?", "What the risk depends on", "likely to churn (odds ×", "The riskiest people now", "href=\"/profiles/"]),
                 // Titled by the person's name; nested traits as paths; scores in words, the trait name on hover.
                 ("/profiles/\(someone)", ["profile \(someone)", "champions", "Recent activity", "Scores and predictions", "RFM segment",
-                                          "title=\"computed trait rfm_segment\"", "company.size", "consent.marketing", "Why in or not?"]),
+                                          "title=\"computed trait rfm_segment\"", "company.size", "consent.marketing", "Why in or not?",
+                                          // Each segment with since when, as of its last refresh.
+                                          "Membership as of each segment", "title=\"in it since "]),
                 ("/builder", ["Who belongs", "/assets/builder.js"]),
             ]
             // Page speed is measured by bench/dashboard.sh (docs/BENCHMARKS.md), not asserted here.

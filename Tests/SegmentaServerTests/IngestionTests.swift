@@ -169,7 +169,7 @@ struct IngestionTests {
             try await client.execute(uri: "/capture/", method: .post, body: ByteBuffer(json: capture)) { #expect($0.status == .ok) }
             try await client.execute(uri: "/i/v0/e/", method: .post, body: ByteBuffer(json: #"{"event":"X","distinct_id":"p1"}"#)) { #expect($0.status == .unauthorized) }
         }
-        let p = try #require(try s.store.profileDetail("p1")?.objectValue)
+        let p = try #require(try s.store.profileDetail("p1")?.json.objectValue)
         #expect(p["traits"] == .object(["plan": .string("free")]))
         #expect(p["accounts"]?.arrayValues.first?.objectValue?["id"] == .string("co1"))
         #expect(p["identities"]?.arrayValues.compactMap { $0.objectValue?["id"]?.stringValue }.sorted() == ["p-old", "p1"])

@@ -86,7 +86,7 @@ struct ClickHouseEventsStorageTests {
             #expect(all.count == 1501)
             let ids: [String] = all.map { line in String(line.split(separator: " ").last ?? "") }
             #expect(Set(ids).count == 1501)   // each message once
-            #expect(try await split.profileDetail("u")?["event_counts"]?["by_event"]?["E"] == .number(1500))
+            #expect(try await split.profileDetail("u")?.json["event_counts"]?["by_event"]?["E"] == .number(1500))
         }
     }
 
@@ -111,7 +111,7 @@ struct ClickHouseEventsStorageTests {
                 #expect(Set(try await split.profileIDs()) == Set(ids))
                 for id in ids {
                     let mine = try #require(try await split.profileDetail(id)), theirs = try #require(try await reference.profileDetail(id))
-                    #expect(mine["event_counts"] == theirs["event_counts"], "\(id)")
+                    #expect(mine.eventCounts == theirs.eventCounts, "\(id)")
                     let paged = try await Self.allEvents(split, id, limit: 2)
                     let whole = try await Self.allEvents(reference, id, limit: 1000)
                     #expect(paged.sorted() == whole.sorted(), "\(id)")
@@ -120,7 +120,7 @@ struct ClickHouseEventsStorageTests {
                     #expect(try await split.exportPerson(id)?["events"]?.arrayValues.count == (try await reference.exportPerson(id))?["events"]?.arrayValues.count)
                 }
                 // Found by an anonymous id and an alias, with the events that came under them.
-                #expect(try await split.profileDetail("anon-9")?["id"] == "u1")
+                #expect(try await split.profileDetail("anon-9")?.json["id"] == "u1")
                 #expect(try await Self.allEvents(split, "old-u3", limit: 5) == (try await Self.allEvents(reference, "old-u3", limit: 5)))
 
                 for name in ["A", "B", "Logged In"] {
@@ -171,7 +171,7 @@ struct ClickHouseEventsStorageTests {
             _ = try await StoreCopy.copyEvents(from: .sqlite(source, path: ":memory:"), to: events)
             let split = ClickHouseEventsStorage(primary: source.backend, events: events)
             for id in try await source.backend.profileIDs() {
-                #expect(try await split.profileDetail(id)?["event_counts"] == (try await source.backend.profileDetail(id))?["event_counts"], "\(id)")
+                #expect(try await split.profileDetail(id)?.json["event_counts"] == (try await source.backend.profileDetail(id))?.json["event_counts"], "\(id)")
                 let paged = try await Self.allEvents(split, id, limit: 3)
                 let whole = try await Self.allEvents(source.backend, id, limit: 1000)
                 #expect(paged.sorted() == whole.sorted(), "\(id)")
@@ -202,7 +202,7 @@ struct ClickHouseEventsStorageTests {
                 #expect(results[0].accepted == results[1].accepted && results[0].profilesMerged == results[1].profilesMerged)
                 #expect(try await events.storedEvents() == messages.filter { Message.eventKinds.contains($0.kind) }.count)
                 for id in try await reference.profileIDs() {
-                    #expect(try await split.profileDetail(id)?["event_counts"] == (try await reference.profileDetail(id))?["event_counts"], "\(id)")
+                    #expect(try await split.profileDetail(id)?.json["event_counts"] == (try await reference.profileDetail(id))?.json["event_counts"], "\(id)")
                 }
                 #expect(try await split.kpiValues(.active(days: 30), asOf: Self.at) == (try await reference.kpiValues(.active(days: 30), asOf: Self.at)))
                 // The same file again: rows may be stored twice in ClickHouse, but nothing counts twice.

@@ -60,7 +60,7 @@ import Testing
             let alice = try #require(try await store.profileID(forExternalID: "alice"))
             #expect(try await store.profileID(forExternalID: "anon-1") == alice)
             #expect(try await store.activity(.event("Product Viewed")).map(\.customerID) == [alice])
-            let detail = try #require(try await store.profileDetail(alice)?.objectValue)
+            let detail = try #require(try await store.profileDetail(alice)?.json.objectValue)
             let kinds = Dictionary(uniqueKeysWithValues: (detail["identities"]?.arrayValues ?? []).compactMap { i in
                 i.objectValue.flatMap { o in o["id"]?.stringValue.map { ($0, o["kind"]?.stringValue ?? "") } }
             })
@@ -315,6 +315,28 @@ import Testing
         }
     }
 
+    /// A profile says since when it is in each segment: the as-of of the refresh it entered at,
+    /// kept across later refreshes, gone when it leaves; the API's answer is written from the
+    /// same type on every backend.
+    @Test(arguments: ContractBackend.available)
+    func aProfileSaysSinceWhenItIsInEachSegment(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            _ = try await store.importProfiles([ProfileFileReader.Row(line: 2, id: "a", traits: ["plan": "pro"]),
+                                                ProfileFileReader.Row(line: 3, id: "b", traits: ["plan": "free"])], at: t("2026-01-01"))
+            _ = try await store.createSegment(try JSONTextParser.parse(#"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#), allowUnknownComputed: false)
+            _ = try await store.refresh("pro", asOf: t("2026-01-05"), webhookPageSize: 100)
+            _ = try await store.importProfiles([ProfileFileReader.Row(line: 2, id: "b", traits: ["plan": "pro"])], at: t("2026-01-06"))
+            _ = try await store.refresh("pro", asOf: t("2026-01-12"), webhookPageSize: 100)
+            #expect(try await store.profileDetail("a")?.memberships == [ProfileDetail.Membership(segment: "pro", since: t("2026-01-05"))])
+            #expect(try await store.profileDetail("b")?.memberships == [ProfileDetail.Membership(segment: "pro", since: t("2026-01-12"))])
+            #expect(try await store.profileDetail("b")?.json["memberships"] == [["segment": "pro", "since": "2026-01-12T00:00:00.000Z"]])
+            _ = try await store.importProfiles([ProfileFileReader.Row(line: 2, id: "a", traits: ["plan": "free"])], at: t("2026-01-13"))
+            _ = try await store.refresh("pro", asOf: t("2026-01-19"), webhookPageSize: 100)
+            #expect(try await store.profileDetail("a")?.memberships == [])
+            #expect(try await store.profileDetail("a")?.json["segments"] == [])
+        }
+    }
+
     /// The consent rule (``ConsentRule``), written once: only `consent.marketing` false or the text
     /// "false" is a denial; the SQL of each backend, the Swift form over trait values and the export
     /// all agree, by a hand-made table.
@@ -426,7 +448,7 @@ import Testing
                 Message(kind: .track, messageID: "4", userID: "u", event: "Viewed", timestamp: t("2026-03-02T11:00:00Z")),   // 23 h ahead: kept as sent
                 Message(kind: .track, messageID: "5", userID: "u", event: "Viewed", timestamp: arrival),
             ], source: "s", arrival: arrival)
-            let counts = try await store.profileDetail("u")?.objectValue?["event_counts"]?.objectValue
+            let counts = try await store.profileDetail("u")?.json.objectValue?["event_counts"]?.objectValue
             #expect(counts?["total"] == 5 && counts?["future_dated"] == 2)
         }
     }

@@ -35,7 +35,7 @@ import Testing
         return [
             "\(try await store.counts())",
             "\(totals.ids) \(totals.monetary) \(totals.count)",
-            try await store.profileDetail("x1")?.jsonText ?? "none",
+            try await store.profileDetail("x1")?.json.jsonText ?? "none",
             "\(try await store.members(of: "pro")) \(try await store.history(of: "pro").map(\.size))",
             "\(try await store.dueWebhookDeliveries(now: t("2030-01-01")).map(\.body))",
             "\(try await store.keys().map(\.id)) \(try await store.activeKey(hash: "h1")?.id ?? "-")",

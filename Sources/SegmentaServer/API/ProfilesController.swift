@@ -32,7 +32,7 @@ public struct ProfilesController: Sendable {
         }
         read.get("profiles/:id") { _, context in
             let id = try context.path("id")
-            guard let profile = try await store.profileDetail(id) else {
+            guard let profile = try await store.profileDetail(id)?.json else {
                 throw APIError.notFound("no profile is known by \"\(id)\" (a user id, anonymous id or profile id)")
             }
             return Response.json(profile)

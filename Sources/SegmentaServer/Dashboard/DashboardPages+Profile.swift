@@ -34,44 +34,49 @@ extension DashboardPages {
         let clvRun = try await store.latestAnalysisRun(kind: AnalysisKind.clv.rawValue)?.run, rfmRun = try await store.latestAnalysisRun(kind: AnalysisKind.rfm.rawValue)?.run
         // Amounts carry the store's currency when orders name one only (kept with the CLV run).
         let money = Self.currencyMix(clvRun?.summary.objectValue ?? [:])
-        guard let p = detail?.objectValue else {
+        guard let p = detail else {
             throw APIError.notFound("Nobody is known by “\(id)”. Try another user id, anonymous id or profile id, or search by email or name on the Profiles page.")
         }
         let rows = { (o: [String: JSONValue]) -> [[Cell]] in Self.flatten(o).map { k, v in [Cell(k), Cell(v)] } }
-        func day(_ key: String) -> String { (p[key]?.stringValue).flatMap { try? Timestamp.parse($0) }?.readableDate ?? "–" }
-        var body: [Block] = [.stats([("first seen", day("first_seen")),
-                            ("last seen", day("last_seen")),
-                            ("events", H.thousands(Int(saturating: p["event_counts"]?.objectValue?["total"]?.numberValue ?? 0))),
-                            ("orders", H.thousands(Int(saturating: p["orders"]?.objectValue?["count"]?.numberValue ?? 0))),
-                            ("revenue", money.amount(p["orders"]?.objectValue?["revenue"]?.numberValue ?? 0))])]
-        let ahead = Int(saturating: p["event_counts"]?.objectValue?["future_dated"]?.numberValue ?? 0)
+        var body: [Block] = [.stats([("first seen", p.firstSeen?.readableDate ?? "–"),
+                            ("last seen", p.lastSeen?.readableDate ?? "–"),
+                            ("events", H.thousands(p.eventCounts.total)),
+                            ("orders", H.thousands(p.orderCount)),
+                            ("revenue", money.amount(p.revenue))])]
+        let ahead = p.eventCounts.futureDated
         if ahead > 0 {
             body.append(.paragraph([.text("\(H.thousands(ahead)) message\(ahead == 1 ? " was" : "s were") dated more than a day after \(ahead == 1 ? "its" : "their") arrival (a device clock set ahead?): "
                                           + "stored at \(ahead == 1 ? "its" : "their") arrival, so that \(ahead == 1 ? "it does" : "they do") not move this person's recency; the time sent is kept as original_timestamp.")]))
         }
-        let segments = p["segments"]?.arrayValues.compactMap(\.stringValue) ?? []
-        let all = try await store.segments().map(\.name)
-        let profileID = p["id"]?.stringValue ?? id
-        var inSegments: [Block] = [segments.isEmpty ? .empty("In no segment.")
-            : .paragraph(segments.flatMap { [Inline.link("/segments/" + $0.addingPercentEncodingForPathSegment(), $0, class: "pill"), .text(" ")] })]
-        if !all.isEmpty { inSegments.append(Self.explainForm(segments: all, fixedSegment: nil, fixedProfile: profileID)) }
-        body.append(.section("Segments", inSegments, note: all.isEmpty ? "" : "Pick any segment to see, condition by condition, why this person is in it or not."))
-        let computed = (p["computed_traits"]?.objectValue ?? [:]).sorted { Self.computedOrder($0.key) < Self.computedOrder($1.key) }
+        let all = try await store.segments()
+        let profileID = p.id
+        // Each segment with the day the person entered it, as of its last refresh: membership
+        // changes when a refresh runs, and the page says when that was.
+        let refreshed = Dictionary(all.compactMap { s in s.lastRefreshAt.map { (s.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        var inSegments: [Block] = [p.memberships.isEmpty ? .empty("In no segment (as of each segment's last refresh).")
+            : .paragraph(p.memberships.flatMap { m -> [Inline] in
+                let hover = "in it since \(m.since.readableDate)" + (refreshed[m.segment].map { "; segment last refreshed \($0.readable)" } ?? "")
+                return [Inline.link("/segments/" + m.segment.addingPercentEncodingForPathSegment(), m.segment, class: "pill"),
+                        .styled(" since \(m.since.readableDate)", class: "note", hover: hover), .text(" ")]
+            })]
+        if !all.isEmpty { inSegments.append(Self.explainForm(segments: all.map(\.name), fixedSegment: nil, fixedProfile: profileID)) }
+        body.append(.section("Segments", inSegments, note: all.isEmpty ? "" : "Membership as of each segment's last refresh (the scheduled recompute, or “Refresh now” on the segment's page). "
+                                + "Pick any segment to see, condition by condition, why this person is in it or not — then and now."))
+        let computed = p.computedTraits.sorted { Self.computedOrder($0.key) < Self.computedOrder($1.key) }
         body.append(.row([
-            .section("Traits", [.table(["trait", "value"], rows(p["traits"]?.objectValue ?? [:]))], note: "Nested traits are shown as paths (company.size), as segment conditions name them."),
+            .section("Traits", [.table(["trait", "value"], rows(p.traits.objectValue ?? [:]))], note: "Nested traits are shown as paths (company.size), as segment conditions name them."),
             .section("Scores and predictions", [computed.isEmpty ? .empty("Not computed yet: the server computes them at each recompute.")
                 : .table(["what", "value"], computed.map { name, value in
                     [Cell(.styled(Self.computedLabel(name), hover: "computed trait \(name)")), Cell(Self.computedValue(name, value, money: money))]
                 })], note: (rfmRun.map { "As of \($0.asOf.readableDate) (the latest recompute). " } ?? "") + "Hover a label for the computed trait's name, as segment conditions use it."),
         ]))
-        let accounts = p["accounts"]?.arrayValues.compactMap(\.objectValue) ?? []
-        if !accounts.isEmpty {
-            body.append(.section("Accounts", [.table(["account", "traits"], accounts.map { a in
-                [Cell(a["id"]?.stringValue ?? ""), Cell(Self.flatten(a["traits"]?.objectValue ?? [:]).map { "\($0): \($1)" }.joined(separator: " · "))]
+        if !p.accounts.isEmpty {
+            body.append(.section("Accounts", [.table(["account", "traits"], p.accounts.map { a in
+                [Cell(a.id), Cell(Self.flatten(a.traits.objectValue ?? [:]).map { "\($0): \($1)" }.joined(separator: " · "))]
             })]))
         }
-        body.append(.section("Identities", [.paragraph((p["identities"]?.arrayValues.compactMap(\.objectValue) ?? []).flatMap {
-            [Inline.styled("\($0["kind"]?.stringValue ?? ""): \($0["id"]?.stringValue ?? "")", class: "pill"), .text(" ")]
+        body.append(.section("Identities", [.paragraph(p.identities.flatMap {
+            [Inline.styled("\($0.kind): \($0.id)", class: "pill"), .text(" ")]
         })]))
         let items = events.compactMap(\.objectValue).map { e -> ListItem in
             let name = e["name"]?.stringValue ?? ""
@@ -85,7 +90,7 @@ extension DashboardPages {
         }
         body.append(.section("Recent activity (50 latest)", [items.isEmpty ? .empty("No events.") : .list(class: "timeline", items)]))
         // Titled as a person: their name, else their email, else the id (kept beside it).
-        let traits = p["traits"]?.objectValue ?? [:]
+        let traits = p.traits.objectValue ?? [:]
         let title = traits["name"]?.stringValue ?? traits["email"]?.stringValue ?? "Profile \(profileID)"
         let subtitle = Block.note([.text("profile \(profileID)\((traits["name"] != nil ? traits["email"]?.stringValue : nil).map { " · " + $0 } ?? "")")])
         return document(title, viewer: viewer, active: "/profiles", [subtitle] + body)

@@ -139,31 +139,20 @@ public struct ClickHouseEventsStorage: Storage {
     public func dataVersion() async throws(SegmentaError) -> Int64? { nil }
 
     /// The ids a profile's events may carry: its own and every linked one.
-    func ids(of detail: JSONValue) -> (profile: String, ids: [String])? {
-        guard let profile = detail["id"]?.stringValue else { return nil }
-        var ids = [profile]
-        for i in detail["identities"]?.arrayValues ?? [] { if let id = i["id"]?.stringValue, !ids.contains(id) { ids.append(id) } }
-        return (profile, ids)
-    }
-
     /// ``ProfileStore/profileDetail``, its events in ClickHouse.
-    public func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue? {
-        guard let found = try await primary.profileDetail(id), case .object(var detail) = found, let (_, ids) = ids(of: found) else { return nil }
+    public func profileDetail(_ id: String) async throws(SegmentaError) -> ProfileDetail? {
+        guard var detail = try await primary.profileDetail(id) else { return nil }
         // The primary store counts the messages it keeps (identify, group, alias); ClickHouse the
         // events (events left in the primary by `store copy --events-to` are ClickHouse's to count).
-        var byType = (detail["event_counts"]?["by_type"]?.objectValue ?? [:]).filter { Self.keptByPrimary($0.key) }
-        var ahead = (detail["event_counts"]?["future_dated_by_type"]?.objectValue ?? [:]).filter { Self.keptByPrimary($0.key) }
-        var byName: [String: JSONValue] = [:]
-        var total = byType.values.reduce(0) { $0 + ($1.numberValue ?? 0) }
-        for c in try await events.eventCounts(ofIDs: ids) {
-            total += Double(c.count)
-            byType[c.type] = .number((byType[c.type]?.numberValue ?? 0) + Double(c.count))
-            if c.type == "track" { byName[c.name] = .number((byName[c.name]?.numberValue ?? 0) + Double(c.count)) }
-            if c.futureDated > 0 { ahead[c.type] = .number((ahead[c.type]?.numberValue ?? 0) + Double(c.futureDated)) }
+        var counts = ProfileDetail.EventCounts()
+        counts.byType = detail.eventCounts.byType.filter { Self.keptByPrimary($0.key) }
+        counts.futureDatedByType = detail.eventCounts.futureDatedByType.filter { Self.keptByPrimary($0.key) }
+        for c in try await events.eventCounts(ofIDs: detail.ids) {
+            counts.add(type: c.type, name: c.name, count: c.count)
+            if c.futureDated > 0 { counts.futureDatedByType[c.type, default: 0] &+= c.futureDated }
         }
-        detail["event_counts"] = .object(["total": .number(total), "by_type": .object(byType), "by_event": .object(byName),
-                                          "future_dated": .number(ahead.values.reduce(0) { $0 + ($1.numberValue ?? 0) }), "future_dated_by_type": .object(ahead)])
-        return .object(detail)
+        detail.eventCounts = counts
+        return detail
     }
 
     /// Whether a stored message of this type is the primary store's to show (identify, group,
@@ -176,7 +165,7 @@ public struct ClickHouseEventsStorage: Storage {
     /// events merged; the cursor holds a position in each (`PRIMARY~TIME_KEY`, either side `-`
     /// once it has run out).
     public func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)? {
-        guard let detail = try await primary.profileDetail(id), let (_, ids) = ids(of: detail) else { return nil }
+        guard let ids = try await primary.profileDetail(id)?.ids else { return nil }
         let position = try MergedCursor(cursor)
         let limit = max(1, limit)
         func kept(_ e: JSONValue) -> Bool { Self.keptByPrimary(e["type"]?.stringValue ?? "") }
@@ -230,7 +219,7 @@ public struct ClickHouseEventsStorage: Storage {
 
     /// ``ProfileStore/profileFacts``, its events in ClickHouse.
     public func profileFacts(_ id: String) async throws(SegmentaError) -> ProfileFacts? {
-        guard var facts = try await primary.profileFacts(id), let detail = try await primary.profileDetail(facts.id), let (_, ids) = ids(of: detail) else { return nil }
+        guard var facts = try await primary.profileFacts(id), let ids = try await primary.profileDetail(facts.id)?.ids else { return nil }
         facts.events = try await events.events(ofIDs: ids, after: nil, limit: nil, trackOnly: true).reversed().map {
             ProfileFacts.Event(name: $0.name, timestamp: Timestamp(milliseconds: $0.timestamp), properties: $0.properties)
         }
@@ -331,7 +320,7 @@ public struct ClickHouseEventsStorage: Storage {
         var all: [String] = []
         for id in ids {
             all.append(id.normalizedID)
-            if let detail = try await primary.profileDetail(id), let (_, known) = self.ids(of: detail) { all += known }
+            if let known = try await primary.profileDetail(id)?.ids { all += known }
         }
         // ClickHouse first: if the store's part then fails, the person is still known there and the
         // same request can run again; the other way round, a failure would leave events nobody

@@ -146,45 +146,40 @@ extension PostgresBackend {
     }
 
     /// ``ProfileStore/profileDetail`` on PostgreSQL.
-    public func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue? {
+    public func profileDetail(_ id: String) async throws(SegmentaError) -> ProfileDetail? {
         try await read { pg in
             guard let profile = try await Self.resolve(pg, id),
                   let p = try await pg.rows("SELECT traits::text, first_seen, last_seen, created_at FROM profiles WHERE id = \(profile)").first else { return nil }
             let (traits, firstSeen, lastSeen, createdAt) = try p.decode((String, Int64?, Int64?, Int64).self)
-            func time(_ v: Int64?) -> JSONValue { v.map { .string(Timestamp(milliseconds: $0).iso8601) } ?? .null }
-            let computed = try await Self.computedTraits(pg, profile: profile)
-            let segments = try await pg.column("SELECT segment FROM segment_membership WHERE profile_id = \(profile) AND exited_snapshot IS NULL ORDER BY segment", as: String.self)
+            let memberships = try await pg.rows("""
+                SELECT m.segment, s.as_of FROM segment_membership m JOIN segment_snapshots s ON s.id = m.entered_snapshot
+                WHERE m.profile_id = \(profile) AND m.exited_snapshot IS NULL ORDER BY m.segment
+                """).map { r in
+                let (segment, since) = try r.decode((String, Int64).self)
+                return ProfileDetail.Membership(segment: segment, since: Timestamp(milliseconds: since))
+            }
             let identities = try await pg.rows("SELECT external_id, kind FROM identities WHERE profile_id = \(profile) ORDER BY kind DESC, external_id").map { r in
                 let (external, kind) = try r.decode((String, String).self)
-                return JSONValue.object(["id": .string(external), "kind": .string(kind)])
+                return ProfileDetail.Identity(id: external, kind: kind)
             }
             let accounts = try await pg.rows("SELECT a.id, a.traits::text FROM account_members m JOIN accounts a ON a.id = m.account_id WHERE m.profile_id = \(profile) ORDER BY a.id").map { r in
                 let (account, t) = try r.decode((String, String).self)
-                return JSONValue.object(["id": .string(account), "traits": try JSONTextParser.parse(t)])
+                return ProfileDetail.Account(id: account, traits: try JSONTextParser.parse(t))
             }
-            var byType: [String: JSONValue] = [:], byName: [String: JSONValue] = [:]
-            var total = 0
+            var detail = ProfileDetail(id: profile, traits: try JSONTextParser.parse(traits), computedTraits: try await Self.computedTraits(pg, profile: profile),
+                                       memberships: memberships, identities: identities, accounts: accounts, firstSeen: firstSeen.map(Timestamp.init(milliseconds:)),
+                                       lastSeen: lastSeen.map(Timestamp.init(milliseconds:)), createdAt: Timestamp(milliseconds: createdAt))
             for r in try await pg.rows("SELECT type, name, count(*) FROM events WHERE profile_id = \(profile) GROUP BY type, name") {
                 let (type, name, n) = try r.decode((String, String?, Int).self)
-                total += n
-                byType[type] = .number((byType[type]?.numberValue ?? 0) + Double(n))
-                if let name, type == "track" { byName[name] = .number(Double(n)) }
+                detail.eventCounts.add(type: type, name: name, count: n)
             }
-            var ahead: [String: JSONValue] = [:]
             for r in try await pg.rows("SELECT type, count(*) FROM events WHERE profile_id = \(profile) AND \(unescaped: FutureDated.condition) GROUP BY type") {
                 let (type, n) = try r.decode((String, Int).self)
-                ahead[type] = .number(Double(n))
+                detail.eventCounts.futureDatedByType[type] = n
             }
             let totals = try await pg.rows("SELECT count(*), COALESCE(sum(amount), 0) FROM orders WHERE profile_id = \(profile)").first
-            let orders = try totals?.decode((Int, Double).self) ?? (0, 0)
-            return .object([
-                "id": .string(profile), "traits": try JSONTextParser.parse(traits), "computed_traits": .object(computed),
-                "segments": .array(segments.map(JSONValue.string)), "identities": .array(identities), "accounts": .array(accounts),
-                "first_seen": time(firstSeen), "last_seen": time(lastSeen), "created_at": time(createdAt),
-                "event_counts": .object(["total": .number(Double(total)), "by_type": .object(byType), "by_event": .object(byName),
-                                         "future_dated": .number(ahead.values.reduce(0) { $0 + ($1.numberValue ?? 0) }), "future_dated_by_type": .object(ahead)]),
-                "orders": .object(["count": .number(Double(orders.0)), "revenue": .number(orders.1)]),
-            ])
+            (detail.orderCount, detail.revenue) = try totals?.decode((Int, Double).self) ?? (0, 0)
+            return detail
         }
     }
 

@@ -30,7 +30,7 @@ public protocol ProfileStore: Sendable {
     /// Merges traits into profiles (creating them), all or nothing.
     func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult
     /// The profile known by `id` (its own id, a user id or an anonymous id), as the API shows it; nil when unknown.
-    func profileDetail(_ id: String) async throws(SegmentaError) -> JSONValue?
+    func profileDetail(_ id: String) async throws(SegmentaError) -> ProfileDetail?
     /// A profile's events, newest first, a page at a time; nil when nobody is known by `id`.
     func profileEvents(_ id: String, limit: Int, cursor: String?) async throws(SegmentaError) -> (events: [JSONValue], nextCursor: String?)?
     /// Profiles whose id, user or anonymous id, or one of `traits` equals or starts with `query`

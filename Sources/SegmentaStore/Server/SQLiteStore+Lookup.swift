@@ -6,39 +6,30 @@ extension SQLiteStore {
     /// The profile known by `id` (its own id, a user id or an anonymous id): traits, computed
     /// traits, current segments, identities, accounts, first/last seen and event counts (with how
     /// many messages came dated more than a day ahead, ``FutureDated``).
-    public func profileDetail(_ id: String) throws(SegmentaError) -> JSONValue? {
+    public func profileDetail(_ id: String) throws(SegmentaError) -> ProfileDetail? {
         try read { db in
             guard let profile = try Self.resolve(db, id),
                   let p = try Row.fetchOne(db, sql: "SELECT traits, first_seen, last_seen, created_at FROM profiles WHERE id = ?", arguments: [profile]) else { return nil }
-            func time(_ v: Int64?) -> JSONValue { v.map { .string(Timestamp(milliseconds: $0).iso8601) } ?? .null }
-            let computed = try ComputedTraitLayout.traits(db, profile: profile)
-            let segments = try String.fetchAll(db, sql: "SELECT segment FROM segment_membership WHERE profile_id = ? AND exited_snapshot IS NULL ORDER BY segment", arguments: [profile])
+            func time(_ v: Int64?) -> Timestamp? { v.map(Timestamp.init(milliseconds:)) }
+            let memberships = try Row.fetchAll(db, sql: """
+                SELECT m.segment, s.as_of FROM segment_membership m JOIN segment_snapshots s ON s.id = m.entered_snapshot
+                WHERE m.profile_id = ? AND m.exited_snapshot IS NULL ORDER BY m.segment
+                """, arguments: [profile]).map { ProfileDetail.Membership(segment: $0[0], since: Timestamp(milliseconds: $0[1])) }
             let identities = try Row.fetchAll(db, sql: "SELECT external_id, kind FROM identities WHERE profile_id = ? ORDER BY kind DESC, external_id", arguments: [profile])
-                .map { JSONValue.object(["id": .string($0[0]), "kind": .string($0[1])]) }
+                .map { ProfileDetail.Identity(id: $0[0], kind: $0[1]) }
             let accounts = try Row.fetchAll(db, sql: "SELECT a.id, a.traits FROM account_members m JOIN accounts a ON a.id = m.account_id WHERE m.profile_id = ? ORDER BY a.id", arguments: [profile])
-                .map { JSONValue.object(["id": .string($0[0]), "traits": try JSONTextParser.parse($0[1] as String)]) }
-            var byType: [String: JSONValue] = [:], byName: [String: JSONValue] = [:]
-            var total = 0
+                .map { ProfileDetail.Account(id: $0[0], traits: try JSONTextParser.parse($0[1] as String)) }
+            var detail = ProfileDetail(id: profile, traits: try JSONTextParser.parse(p[0] as String), computedTraits: try ComputedTraitLayout.traits(db, profile: profile),
+                                       memberships: memberships, identities: identities, accounts: accounts, firstSeen: time(p[1]), lastSeen: time(p[2]), createdAt: time(p[3]))
             for r in try Row.fetchAll(db, sql: "SELECT type, name, COUNT(*) FROM events WHERE profile_id = ? GROUP BY type, name", arguments: [profile]) {
-                let n: Int = r[2]
-                total += n
-                byType[r[0], default: .number(0)] = .number((byType[r[0]]?.numberValue ?? 0) + Double(n))
-                if let name = r[1] as String?, (r[0] as String) == "track" { byName[name] = .number(Double(n)) }
+                detail.eventCounts.add(type: r[0], name: r[1], count: r[2])
             }
-            var ahead: [String: JSONValue] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT type, COUNT(*) FROM events WHERE profile_id = ? AND \(FutureDated.condition) GROUP BY type", arguments: [profile]) {
-                ahead[r[0]] = .number(Double(r[1] as Int))
+                detail.eventCounts.futureDatedByType[r[0]] = r[1]
             }
             let totals = try Row.fetchOne(db, sql: "SELECT COUNT(*), coalesce(SUM(amount), 0) FROM orders WHERE profile_id = ?", arguments: [profile])
-            let orders: (count: Int, sum: Double) = (totals?[0] ?? 0, totals?[1] ?? 0)
-            return .object([
-                "id": .string(profile), "traits": try JSONTextParser.parse(p[0] as String), "computed_traits": .object(computed),
-                "segments": .array(segments.map(JSONValue.string)), "identities": .array(identities), "accounts": .array(accounts),
-                "first_seen": time(p[1]), "last_seen": time(p[2]), "created_at": time(p[3]),
-                "event_counts": .object(["total": .number(Double(total)), "by_type": .object(byType), "by_event": .object(byName),
-                                         "future_dated": .number(ahead.values.reduce(0) { $0 + ($1.numberValue ?? 0) }), "future_dated_by_type": .object(ahead)]),
-                "orders": .object(["count": .number(Double(orders.count)), "revenue": .number(orders.sum)]),
-            ])
+            (detail.orderCount, detail.revenue) = (totals?[0] ?? 0, totals?[1] ?? 0)
+            return detail
         }
     }
 
