@@ -63,6 +63,7 @@ public struct ServerParts: Sendable {
                                          metrics: metrics, logger: logger)
         let warmer = PageWarmer(store: storage, mixes: mixes, overview: overview, eventNames: eventNames, logger: logger)
         recompute.afterRecompute = { await warmer.warm(startup: false) }
+        recompute.clock = configuration.clock
         self.warmer = warmer
         self.recompute = recompute
     }
@@ -107,6 +108,7 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     let countAlerts: @Sendable ([SegmentAlert]) -> Void = { alerts in for a in alerts { metrics.alerts(a.kind).increment() } }
     var segments = SegmentsController(store: parts.storage, networks: parts.configuration.webhookNetworks, webhookPageSize: parts.configuration.webhookPageSize)
     segments.drift = parts.recompute.options.drift
+    segments.schedule = parts.recompute.schedule
     segments.onAlerts = countAlerts
     segments.addRoutes(read: read, admin: admin)
     ProfilesController(store: parts.storage, searchTraits: parts.configuration.searchTraits).addRoutes(read: read)
@@ -123,6 +125,7 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     dashboard.overview = parts.overview
     dashboard.eventNames = parts.eventNames
     dashboard.drift = parts.recompute.options.drift
+    dashboard.schedule = parts.recompute.schedule
     dashboard.onAlerts = countAlerts
     dashboard.addRoutes(to: router)
     return router

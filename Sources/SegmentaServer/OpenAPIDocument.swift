@@ -207,8 +207,8 @@ enum OpenAPIDocument {
                                   required: ["event"])
         let segment = object(["name": text, "kind": .object(["type": "string", "enum": ["dynamic", "static"]]), "version": integerValue, "definition": anyObject,
                               "created_at": text, "updated_at": text, "last_refresh_at": nullableText, "last_error": nullableText, "size": type("integer", "null"),
-                              "condition_text": text, "condition_sentence": text],
-                             required: ["name", "kind", "version", "definition", "created_at", "updated_at", "last_refresh_at", "last_error", "size"])
+                              "condition_text": text, "condition_sentence": text, "next_refresh_at": nullableText],
+                             required: ["name", "kind", "version", "definition", "created_at", "updated_at", "last_refresh_at", "last_error", "size", "next_refresh_at"])
         let snapshot = object(["snapshot": integerValue, "version": integerValue, "as_of": text, "size": integerValue, "entered": integerValue, "exited": integerValue,
                                "merged": integerValue, "erased": integerValue],
                               required: ["snapshot", "version", "as_of", "size", "entered", "exited", "merged", "erased"])

@@ -2,13 +2,15 @@ public import SegmentaCore
 public import SegmentaStore
 
 extension SegmentInfo {
-    /// The API's view of a segment: definition, state, last size and error, the condition in words.
-    public var json: JSONValue {
+    /// The API's view of a segment: definition, state, last size and error, the condition in words,
+    /// and when the server's scheduled refresh runs next (`nextRefresh`; a dynamic segment's only).
+    public func json(nextRefresh: Timestamp?) -> JSONValue {
         var o: [String: JSONValue] = [
             "name": .string(name), "kind": .string(kind.rawValue), "version": .number(Double(version)), "definition": document,
             "created_at": .string(createdAt.iso8601), "updated_at": .string(updatedAt.iso8601),
             "last_refresh_at": lastRefreshAt.map { .string($0.iso8601) } ?? .null, "last_error": lastError.map(JSONValue.string) ?? .null,
             "size": size.map { .number(Double($0)) } ?? .null,
+            "next_refresh_at": kind == .dynamic ? nextRefresh.map { .string($0.iso8601) } ?? .null : .null,
         ]
         if let condition = definition.condition {
             o["condition_text"] = .string(ConditionRenderer.text(condition))

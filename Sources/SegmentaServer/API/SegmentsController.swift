@@ -14,6 +14,8 @@ public struct SegmentsController: Sendable {
     public var drift = DriftDetector.Options()
     /// Called with the alerts a refresh raised (the server counts them in /metrics).
     public var onAlerts: @Sendable ([SegmentAlert]) -> Void = { _ in }
+    /// When the server's scheduled refresh runs next (none: not scheduled).
+    public var schedule = RecomputeSchedule()
 
     /// - Parameters:
     ///   - networks: where webhooks may go (new webhooks to a refused literal address get a 422).
@@ -26,14 +28,14 @@ public struct SegmentsController: Sendable {
 
     /// Segments, members, history, explanations and alerts for read keys; create, update, delete, refresh and webhooks for admin keys.
     public func addRoutes(read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>) {
-        let store = self.store, networks = self.networks
+        let store = self.store, networks = self.networks, schedule = self.schedule
         read.get("segments") { _, _ in
-            Response.json(.object(["segments": .array(try await store.segments().map(\.json))]))
+            Response.json(.object(["segments": .array(try await store.segments().map { $0.json(nextRefresh: schedule.nextRefresh) })]))
         }
         read.get("segments/:name") { _, context in
             let name = try context.path("name")
             guard let info = try await store.segment(named: name) else { throw APIError.notFound("no segment named \"\(name)\"") }
-            return Response.json(info.json)
+            return Response.json(info.json(nextRefresh: schedule.nextRefresh))
         }
         read.get("segments/:name/history") { _, context in
             let name = try context.path("name")
@@ -68,7 +70,7 @@ public struct SegmentsController: Sendable {
             let document = try await request.jsonBody()
             let allow = request.query("allow_unknown") == "true"
             let info = try await mapped(invalidStatus: .unprocessableContent) { try await store.createSegment(document, allowUnknownComputed: allow) }
-            return Response.json(info.json, status: .created)
+            return Response.json(info.json(nextRefresh: schedule.nextRefresh), status: .created)
         }
         admin.put("segments/:name") { request, context in
             let name = try context.path("name")
@@ -82,7 +84,7 @@ public struct SegmentsController: Sendable {
             }
             let allow = request.query("allow_unknown") == "true"
             let info = try await mapped(invalidStatus: .unprocessableContent) { [document] in try await store.updateSegment(document, allowUnknownComputed: allow) }
-            return Response.json(info.json)
+            return Response.json(info.json(nextRefresh: schedule.nextRefresh))
         }
         admin.delete("segments/:name") { _, context in
             let name = try context.path("name")

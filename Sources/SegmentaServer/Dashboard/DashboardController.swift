@@ -25,6 +25,8 @@ public struct DashboardController: Sendable {
     /// Drift alert thresholds of a refresh, and who hears of the alerts it raises (metrics).
     var drift = DriftDetector.Options()
     var onAlerts: @Sendable ([SegmentAlert]) -> Void = { _ in }
+    /// When the server's scheduled refresh runs next.
+    var schedule = RecomputeSchedule()
 
     /// - Parameters:
     ///   - webhookPageSize: ids per list in one webhook delivery (a refresh queues its deliveries itself).
@@ -106,7 +108,7 @@ public struct DashboardController: Sendable {
             response.setCookie(Cookie(name: Sessions.cookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
-        let p = DashboardPages(store: store, renderer: renderer, searchTraits: searchTraits, mixCache: mixes, overviewCache: overview, eventNames: eventNames)
+        let p = DashboardPages(store: store, renderer: renderer, searchTraits: searchTraits, mixCache: mixes, overviewCache: overview, eventNames: eventNames, schedule: schedule)
         pages.get("/") { _, context in Self.html(try await p.overview(try context.signedIn())) }
         pages.get("segments/:name") { request, context in
             Self.html(try await p.segment(try context.path("name"), viewer: try context.signedIn(), query: request.query("q") ?? "",
@@ -177,7 +179,7 @@ public struct DashboardController: Sendable {
             let info = try await mapped(invalidStatus: .unprocessableContent) { try await store.createSegment(document) }
             let pageSize = self.webhookPageSize, drift = self.drift
             _ = try await SegmentRefresh(store: store, drift: drift, webhookPageSize: pageSize).run(info.name, asOf: .now)
-            return Response.json(info.json, status: .created)
+            return Response.json(info.json(nextRefresh: schedule.nextRefresh), status: .created)
         }
     }
 

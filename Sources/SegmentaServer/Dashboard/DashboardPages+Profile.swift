@@ -60,7 +60,7 @@ extension DashboardPages {
                         .styled(" since \(m.since.readableDate)", class: "note", hover: hover), .text(" ")]
             })]
         if !all.isEmpty { inSegments.append(Self.explainForm(segments: all.map(\.name), fixedSegment: nil, fixedProfile: profileID)) }
-        body.append(.section("Segments", inSegments, note: all.isEmpty ? "" : "Membership as of each segment's last refresh (the scheduled recompute, or “Refresh now” on the segment's page). "
+        body.append(.section("Segments", inSegments, note: all.isEmpty ? "" : "Membership as of each segment's last refresh (the scheduled recompute, next: \(schedule.words); or “Refresh now” on the segment's page). "
                                 + "Pick any segment to see, condition by condition, why this person is in it or not — then and now."))
         let computed = p.computedTraits.sorted { Self.computedOrder($0.key) < Self.computedOrder($1.key) }
         body.append(.row([

@@ -20,6 +20,8 @@ struct DashboardPages: Sendable {
     var overviewCache = OverviewCache()
     /// The builder's event names, shared with the warmer.
     var eventNames = EventNameCache()
+    /// When the server's scheduled refresh runs next.
+    var schedule = RecomputeSchedule()
     typealias H = Figures
 
     /// A dashboard page for `viewer`, `active` marking its place in the navigation.
@@ -91,7 +93,8 @@ struct DashboardPages: Sendable {
         }
         if !info.definition.description.isEmpty { head.append(.paragraph([.text(info.definition.description)])) }
         head.append(.stats([(history.last.map { "members as of \($0.asOf.readableDate)" } ?? "members", info.size.map(H.thousands) ?? "–"),
-                            ("version", String(info.version)), ("last refresh", info.lastRefreshAt?.readable ?? "never")]))
+                            ("version", String(info.version)), ("last refresh", info.lastRefreshAt?.readable ?? "never")]
+                           + (info.kind == .dynamic ? [("next scheduled refresh", schedule.words)] : [])))
         if let error = info.lastError { head.append(.paragraph([.text("Last refresh failed: \(error)")], class: "error")) }
         if viewer.isAdmin {
             let path = "/segments/" + name.addingPercentEncodingForPathSegment()

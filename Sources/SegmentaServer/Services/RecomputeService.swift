@@ -17,6 +17,10 @@ public struct RecomputeService: Service {
     let logger: Logger
     /// Runs after each recompute (the server warms the dashboard's member mixes there).
     var afterRecompute: (@Sendable () async -> Void)?
+    /// When the next run starts, for the API and the dashboard.
+    public let schedule = RecomputeSchedule()
+    /// The clock the schedule is told in.
+    var clock: any WallClock = SystemClock()
 
     /// A recompute of `store` every `interval`.
     public init(store: any Storage, interval: Duration, options: Recompute.Options, metrics: ServerMetrics, logger: Logger) {
@@ -30,9 +34,12 @@ public struct RecomputeService: Service {
     /// Recomputes every interval until shutdown, one at a time across instances.
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
+            defer { schedule.set(.off) }
             while !Task.isCancelled {
+                schedule.set(.waiting(until: RecomputeSchedule.adding(interval, to: clock.now)))
                 do { try await Task.sleep(for: interval) } catch { return }
                 if Task.isCancelledOrShuttingDown { return }
+                schedule.set(.running(since: clock.now))
                 await runOnce()
             }
         }
