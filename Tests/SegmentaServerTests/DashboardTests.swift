@@ -153,8 +153,26 @@ struct DashboardTests {
             try await client.execute(uri: "/explain?segment=champions", method: .get, headers: [.cookie: cookie]) { r in
                 #expect(r.status == .badRequest && String(buffer: r.body).contains("Name a segment and a profile"))
             }
+            // The export gives the columns on screen, or those chosen; a computed trait by its name.
+            let firstMember = someone
+            let onScreen = try s.store.computedTraits(of: firstMember)
             try await client.execute(uri: "/segments/champions/members.csv", method: .get, headers: [.cookie: cookie]) { r in
-                #expect(String(buffer: r.body).hasPrefix("profile_id,email\n"))
+                let lines = String(buffer: r.body).split(separator: "\n").map(String.init)
+                #expect(lines.first == "profile_id,email,plan,rfm_segment,lifecycle")
+                let row = lines.first { $0.hasPrefix(firstMember + ",") }?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? []
+                #expect(row.count == 5 && row[3] == onScreen["rfm_segment"]?.stringValue && row[4] == onScreen["lifecycle"]?.stringValue, "\(row)")
+            }
+            try await client.execute(uri: "/segments/champions/members.csv?columns=email,clv,company.size", method: .get, headers: [.cookie: cookie]) { r in
+                let lines = String(buffer: r.body).split(separator: "\n").map(String.init)
+                #expect(lines.first == "profile_id,email,clv,company.size")
+                let row = lines.first { $0.hasPrefix(firstMember + ",") }?.split(separator: ",", omittingEmptySubsequences: false).map(String.init) ?? []
+                #expect(row.count == 4, "\(row)")
+                let clv = try #require(onScreen["clv"]?.numberValue)
+                #expect(abs((Double(row.count == 4 ? row[2] : "") ?? .nan) - clv) < 0.01, "\(row)")
+            }
+            let many = (0...100).map { "t\($0)" }.joined(separator: ",")
+            try await client.execute(uri: "/segments/champions/members.csv?columns=\(many)", method: .get, headers: [.cookie: cookie]) { r in
+                #expect(r.status == .badRequest)
             }
         }
     }

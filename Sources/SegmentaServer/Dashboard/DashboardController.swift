@@ -115,9 +115,12 @@ public struct DashboardController: Sendable {
                                           page: try request.intQuery("page", default: 1, range: 1...1_000_000), compare: request.query("compare") == "1",
                                           notice: Self.notice(request)))
         }
-        pages.get("segments/:name/members.csv") { _, context in
+        pages.get("segments/:name/members.csv") { request, context in
             let name = try context.path("name")
-            return try await SegmentsController.csv(store: store, segment: name, traits: ["email"])
+            // The columns a person chose (traits by path, computed traits by name); by default the
+            // ones the segment's page shows.
+            let chosen = try SegmentsController.traitList(request.query("columns"))
+            return try await SegmentsController.csv(store: store, segment: name, traits: chosen.isEmpty ? DashboardPages.memberColumns : chosen)
         }
         pages.post("segments/:name/refresh") { request, context in
             let viewer = try Self.admin(context)

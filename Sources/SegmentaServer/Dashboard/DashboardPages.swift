@@ -29,6 +29,9 @@ struct DashboardPages: Sendable {
         renderer.render(Page(title, chrome: .dashboard(DashboardChrome(csrf: viewer.session.csrf, admin: viewer.isAdmin, active: active, builderScript: script)), blocks))
     }
 
+    /// The member columns a segment's page shows, and its CSV export gives unless others are chosen.
+    static let memberColumns = ["email", "plan", "rfm_segment", "lifecycle"]
+
     /// The link to a profile's page.
     static func profileLink(_ id: String) -> Inline { .link("/profiles/" + id.addingPercentEncodingForPathSegment(), id) }
 
@@ -161,7 +164,7 @@ struct DashboardPages: Sendable {
         let searchable = (["id"] + searchTraits).joined(separator: ", ")
         var membersPart: [Block] = [.form(Form("get", path, [.label(FieldLabel(for: "q", "Find a member")),
                                                              .input(InputField(id: "q", name: "q", value: query, placeholder: "\(searchable), or part of one…")),
-                                                             .button(Button("Search", secondary: true)), .link(Link(path + "/members.csv", "Export CSV", class: "button"))]))]
+                                                             .button(Button("Search", secondary: true))]))]
         membersPart.append(.table(["profile", "email", "plan", "RFM segment", "lifecycle"], members.1.map { m in
             [Cell(Self.profileLink(m.id)), Cell(m.traits.value(atPath: "email")?.stringValue ?? ""), Cell(m.traits.value(atPath: "plan")?.stringValue ?? ""),
              Cell(m.computed["rfm_segment"]?.stringValue ?? ""), Cell(m.computed["lifecycle"]?.stringValue ?? "")]
@@ -171,7 +174,12 @@ struct DashboardPages: Sendable {
         if page > 1 { pager += [.text(" · "), .link("\(path)?page=\(page - 1)\(q)", "previous")] }
         if page < pages { pager += [.text(" · "), .link("\(path)?page=\(page + 1)\(q)", "next")] }
         membersPart.append(.note(pager))
-        body.append(.section("Members", membersPart, note: "The CSV export leaves out members who denied marketing consent."))
+        membersPart.append(.form(Form("get", path + "/members.csv", [.label(FieldLabel(for: "columns", "Export columns")),
+                                                                     .input(InputField(id: "columns", name: "columns", value: Self.memberColumns.joined(separator: ", "),
+                                                                                       placeholder: "traits and computed traits, comma-separated")),
+                                                                     .button(Button("Export CSV"))])))
+        body.append(.section("Members", membersPart, note: "Export columns: any trait by its path (company.size) and any computed trait by its name (clv, churn_risk, persona…), "
+                                + "at most \(SegmentsController.maxTraits). The export leaves out members who denied marketing consent."))
         body.append(.section("Why is someone in it, or not?", [Self.explainForm(segments: [], fixedSegment: name, fixedProfile: nil)],
                              note: "Every condition with that person's value beside it, and what would have to change."))
         var hookBody: [Block] = [hooks.isEmpty ? .empty("No webhooks. Add one with POST /api/v1/segments/\(name)/webhooks (admin key).")
