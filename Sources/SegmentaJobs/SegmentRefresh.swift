@@ -30,19 +30,18 @@ public struct SegmentRefresh: Sendable {
         self.webhookPageSize = webhookPageSize
     }
 
-    /// Refreshes one segment as of `asOf` (`eventLeaves`: its event conditions already evaluated
-    /// where the events are) and checks its drift.
+    /// Refreshes one segment as of `asOf` and checks its drift.
     /// - Throws: the refresh's error (an unknown segment, a storage failure); nothing is stored then.
-    public func run(_ name: String, asOf: Timestamp, eventLeaves: EventLeaves? = nil) async throws(SegmentaError) -> Outcome {
-        let refresh = try await snapshot(name, asOf: asOf, eventLeaves: eventLeaves)
+    public func run(_ name: String, asOf: Timestamp) async throws(SegmentaError) -> Outcome {
+        let refresh = try await snapshot(name, asOf: asOf)
         let (alerts, error) = await check([refresh])
         return Outcome(refresh: refresh, alerts: alerts, driftError: error)
     }
 
-    /// The first half of ``run(_:asOf:eventLeaves:)``, for a caller that refreshes several
-    /// segments and checks their drift together (``check(_:)``), as the scheduled recompute does.
-    public func snapshot(_ name: String, asOf: Timestamp, eventLeaves: EventLeaves? = nil) async throws(SegmentaError) -> RefreshResult {
-        try await store.refresh(name, asOf: asOf, webhookPageSize: webhookPageSize, eventLeaves: eventLeaves)
+    /// The first half of ``run(_:asOf:)``, for a caller that refreshes several segments and
+    /// checks their drift together (``check(_:)``), as the scheduled recompute does.
+    public func snapshot(_ name: String, asOf: Timestamp) async throws(SegmentaError) -> RefreshResult {
+        try await store.refresh(name, asOf: asOf, webhookPageSize: webhookPageSize)
     }
 
     /// The drift check of refreshes already stored, together (trait values loaded once for all).

@@ -5,7 +5,7 @@ import Synchronization
 /// The SQLite store behind the storage protocols (``Storage``). SQLite calls block, so each call
 /// runs on a thread outside Swift's cooperative pool and the caller's task waits without holding
 /// a thread; the request's SQL time limit (``QueryDeadline``) follows the call onto that thread.
-public struct SQLiteBackend: Storage {
+public struct SQLiteBackend: EventsElsewherePrimary {
     /// The store, for what is not behind a protocol yet (server and CLI reads of their own).
     public let store: SQLiteStore
 
@@ -44,7 +44,7 @@ public struct SQLiteBackend: Storage {
     public func apply(_ batches: [MessageBatch]) async throws(SegmentaError) -> [MessageImportResult] {
         try await run { s throws(SegmentaError) in try s.apply(batches) }
     }
-    /// ``ProfileStore/applyWithoutEvents`` on SQLite, run on the backend's threads.
+    /// ``EventsElsewherePrimary/applyWithoutEvents`` on SQLite, run on the backend's threads.
     public func applyWithoutEvents(_ batches: [MessageBatch]) async throws(SegmentaError) -> AppliedMessages {
         try await run { s throws(SegmentaError) in try s.applyWithoutEvents(batches) }
     }
@@ -141,7 +141,7 @@ public struct SQLiteBackend: Storage {
     public func members(of name: String, snapshot: Int64?) async throws(SegmentaError) -> [String] {
         try await run { s throws(SegmentaError) in try s.members(of: name, snapshot: snapshot) }
     }
-    /// ``SegmentStore/matchingProfiles`` on SQLite, run on the backend's threads.
+    /// ``EventsElsewherePrimary/matchingProfiles`` on SQLite, run on the backend's threads.
     public func matchingProfiles(_ condition: Condition, asOf: Timestamp, eventLeaves: EventLeaves?) async throws(SegmentaError) -> [String] {
         try await run { s throws(SegmentaError) in try s.matchingProfiles(condition, asOf: asOf, eventLeaves: eventLeaves) }
     }
@@ -149,7 +149,7 @@ public struct SQLiteBackend: Storage {
     public func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult {
         try await run { s throws(SegmentaError) in try s.importStatic(name, ids: ids, description: description) }
     }
-    /// ``SegmentStore/refresh`` on SQLite, run on the backend's threads.
+    /// ``EventsElsewherePrimary/refresh`` on SQLite, run on the backend's threads.
     public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int, eventLeaves: EventLeaves?) async throws(SegmentaError) -> RefreshResult {
         try await run { s throws(SegmentaError) in try s.refresh(name, asOf: asOf, webhookPageSize: webhookPageSize, eventLeaves: eventLeaves) }
     }

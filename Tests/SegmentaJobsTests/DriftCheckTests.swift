@@ -28,12 +28,12 @@ import SegmentaJobs
         _ = try await db.createWebhook(segment: "pros", url: "https://example.com/hook", secret: "0123456789abcdef")
         let check = DriftCheck(store: db)
         for week in 0..<5 {
-            let r = try await db.refresh("pros", asOf: Self.start.adding(days: 7 * week), webhookPageSize: 1000, eventLeaves: nil)
+            let r = try await db.refresh("pros", asOf: Self.start.adding(days: 7 * week), webhookPageSize: 1000)
             #expect(try await check.run([r]).isEmpty)
         }
         let moves = (0..<40).map { Message(kind: .identify, messageID: "m\($0)", userID: "u\($0)", traits: ["plan": "free"], timestamp: Self.start.adding(days: 30)) }
         _ = try await db.apply(moves, source: "t", arrival: Self.start.adding(days: 30))
-        let shifted = try await db.refresh("pros", asOf: Self.start.adding(days: 35), webhookPageSize: 1000, eventLeaves: nil)
+        let shifted = try await db.refresh("pros", asOf: Self.start.adding(days: 35), webhookPageSize: 1000)
         let alerts = try await check.run([shifted])
         #expect(alerts.map(\.message) == [
             "pros shrank 40% in a week: 60 members against 100 at the previous refresh and a usual range of 70–130 over the last 5 refreshes.",
@@ -44,12 +44,12 @@ import SegmentaJobs
         #expect(delivery.snapshotID == shifted.snapshot.id && delivery.body.contains("\"type\":\"alert\""))
 
         // A backtest (as of an earlier date) is stored nowhere and checked against nothing.
-        let backtest = try await db.refresh("pros", asOf: Self.start.adding(days: 3), webhookPageSize: 1000, eventLeaves: nil)
+        let backtest = try await db.refresh("pros", asOf: Self.start.adding(days: 3), webhookPageSize: 1000)
         let backtestAlerts = try await check.run([backtest])
         #expect(backtest.backtest && backtestAlerts.isEmpty)
         // A new definition starts a new history: its first refresh has nothing to compare with.
         _ = try await db.updateSegment(try JSONTextParser.parse(#"{"name": "pros", "condition": {"trait": "plan", "op": "in", "value": ["pro", "free"]}}"#))
-        let redefined = try await db.refresh("pros", asOf: Self.start.adding(days: 42), webhookPageSize: 1000, eventLeaves: nil)
+        let redefined = try await db.refresh("pros", asOf: Self.start.adding(days: 42), webhookPageSize: 1000)
         let redefinedAlerts = try await check.run([redefined])
         #expect(redefined.snapshot.size == 200 && redefinedAlerts.isEmpty)
     }

@@ -147,7 +147,11 @@ struct ClickHouseEventsStorageTests {
                 for store in [split, reference] as [any Storage] { _ = try await store.createSegment(definition) }
                 let refreshed = try await split.refresh("busy", asOf: Self.at)
                 #expect(refreshed.snapshot.size > 0)
-                #expect(refreshed.entered == (try await reference.refresh("busy", asOf: Self.at)).entered)
+                let inSQLite = try await reference.refresh("busy", asOf: Self.at)
+                #expect(refreshed.entered == inSQLite.entered)
+                // The result says that its two event conditions ran in ClickHouse, and their time counts.
+                #expect(refreshed.eventConditionsElsewhere == 2 && inSQLite.eventConditionsElsewhere == 0)
+                #expect(refreshed.eventConditionsSeconds > 0 && refreshed.seconds >= refreshed.eventConditionsSeconds)
                 #expect(try await split.previewSize(try ConditionSQL.definition(definition).condition ?? .all([]), asOf: Self.at) == refreshed.snapshot.size)
 
                 // Erasure reaches the events: u1 (and the anonymous visits merged into it) counts for nobody.

@@ -221,7 +221,7 @@ struct ClickHouseEventStoreTests {
         try await primaryBackend.with { primary in try await Self.agree(f, primary: primary, seed: seed) }
     }
 
-    static func agree(_ f: ConditionSQLAgreementTests.Fixture, primary: any Storage, seed: UInt64) async throws {
+    static func agree(_ f: ConditionSQLAgreementTests.Fixture, primary: any EventsElsewherePrimary, seed: UInt64) async throws {
         try await ClickHouseCluster.with { events, _ in
             try await f.inputs.load(into: primary)
             try await events.insert(f.inputs.messages, source: "t", arrival: ConditionSQLAgreementTests.received)

@@ -21,7 +21,7 @@ enum ContractBackend: String, CaseIterable, Sendable, CustomTestStringConvertibl
     var testDescription: String { rawValue }
 
     /// Runs `body` with an empty store of this backend.
-    func with(_ body: @Sendable (any Storage) async throws -> Void) async throws {
+    func with(_ body: @Sendable (any EventsElsewherePrimary) async throws -> Void) async throws {
         switch self {
         case .sqlite:
             try await body(try SQLiteStore().backend)

@@ -135,7 +135,7 @@ import Testing
             _ = try await store.createSegment(try JSONTextParser.parse(#"{"name": "pros", "condition": {"trait": "plan", "op": "eq", "value": "pro"}}"#))
             _ = try await store.createSegment(try JSONTextParser.parse(#"{"name": "others", "condition": {"trait": "plan", "op": "neq", "value": "pro"}}"#))
             _ = try await store.createWebhook(segment: "pros", url: "https://example.com/hook", secret: "0123456789abcdef")
-            let refresh = try await store.refresh("pros", asOf: at, webhookPageSize: 1000, eventLeaves: nil)
+            let refresh = try await store.refresh("pros", asOf: at, webhookPageSize: 1000)
             let size = DriftDetector.Finding(kind: .size, trait: nil, message: "pros grew 100%", details: .object(["size": 1]))
             let mix = DriftDetector.Finding(kind: .mix, trait: "plan", message: "In pros, the share of plan = pro rose", details: .object(["p": 0.001]))
             let stored = try await store.recordAlerts([size, mix], segment: "pros", snapshot: refresh.snapshot)
@@ -411,7 +411,7 @@ import Testing
             #expect(r0?.0 == .invalidInput && r0?.1 == "6 ids are not known profiles (x1, x10, x2, x3, x4, …); import them first or remove them from the list")
             r0 = await refusal { _ = try await store.importStatic("pro", ids: ["p1"], description: "") }
             #expect(r0?.0 == .conflict && r0?.1 == "a segment named \"pro\" already exists; pick another name")
-            r0 = await refusal { _ = try await store.refresh("nope", asOf: t("2026-01-02"), webhookPageSize: 10, eventLeaves: nil) }
+            r0 = await refusal { _ = try await store.refresh("nope", asOf: t("2026-01-02"), webhookPageSize: 10) }
             #expect(r0?.0 == .notFound && r0?.1 == "no segment named \"nope\"; `segmenta segments list` shows them")
             _ = try await store.importStatic("fixed", ids: ["p1"], description: "")
             r = await refusal { _ = try await store.updateSegment(try doc(#"{"name":"fixed","condition":{"trait":"plan","op":"exists","value":true}}"#), allowUnknownComputed: false) }
@@ -478,7 +478,7 @@ import Testing
             #expect(try await found("example.com").count == 7)
             // A segment's members page finds the same way; an empty search lists everyone.
             _ = try await store.createSegment(try JSONTextParser.parse(#"{"name":"all","condition":{"trait":"name","op":"exists","value":true}}"#), allowUnknownComputed: false)
-            _ = try await store.refresh("all", asOf: t("2026-03-02"), webhookPageSize: 100, eventLeaves: nil)
+            _ = try await store.refresh("all", asOf: t("2026-03-02"), webhookPageSize: 100)
             let nunez = try await store.memberPage(of: "all", prefix: "NÚÑEZ", matching: ["name"], offset: 0, limit: 10)
             #expect(nunez.total == 3 && nunez.rows.map(\.id) == ["p3", "p4", "p5"])
             #expect(try await store.memberPage(of: "all", prefix: "martin", matching: ["name", "email"], offset: 0, limit: 10).rows.map(\.id) == ["p1", "p2"])

@@ -16,7 +16,7 @@ import Synchronization
 /// no-op and ClickHouse stores a second time — and every query counts a message once.
 public struct ClickHouseEventsStorage: Storage {
     /// Everything but events.
-    public let primary: any Storage
+    public let primary: any EventsElsewherePrimary
     /// The events.
     public let events: ClickHouseEventStore
     /// Messages stored lately (source and messageId), to answer "duplicate" to a retry without
@@ -28,7 +28,7 @@ public struct ClickHouseEventsStorage: Storage {
     let writtenIdentities: WrittenIdentities
 
     /// - Parameter window: how many recent messages to remember for duplicate answers.
-    public init(primary: any Storage, events: ClickHouseEventStore, window: Int = 1_000_000) {
+    public init(primary: any EventsElsewherePrimary, events: ClickHouseEventStore, window: Int = 1_000_000) {
         self.primary = primary
         self.events = events
         recent = RecentMessages(capacity: window)
@@ -108,14 +108,6 @@ public struct ClickHouseEventsStorage: Storage {
             throw SegmentaError(error.code, "sending the file's events to ClickHouse failed: \(error.message) — its profiles, identities and orders are stored; run the same import again to send the events (nothing will count twice)", underlying: error)
         }
         return outcome.results.first ?? MessageImportResult()
-    }
-
-    /// ``ProfileStore/applyWithoutEvents``, its events in ClickHouse.
-    public func applyWithoutEvents(_ batches: [MessageBatch]) async throws(SegmentaError) -> AppliedMessages { try await primary.applyWithoutEvents(batches) }
-    /// ``ProfileStore/importMessagesWithoutEvents``, its events in ClickHouse.
-    public func importMessagesWithoutEvents(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void,
-                                            applied: (MessageBatch) throws -> Void) async throws(SegmentaError) -> AppliedMessages {
-        try await primary.importMessagesWithoutEvents(produce, applied: applied)
     }
 
     // MARK: reading events
@@ -294,22 +286,28 @@ public struct ClickHouseEventsStorage: Storage {
     // MARK: segments: event conditions run in ClickHouse
 
     /// ``SegmentStore/matchingProfiles``, its events in ClickHouse.
-    public func matchingProfiles(_ condition: Condition, asOf: Timestamp, eventLeaves: EventLeaves?) async throws(SegmentaError) -> [String] {
-        var leaves = eventLeaves
-        if leaves == nil { leaves = try await events.leaves(of: condition, definitions: primary.segmentDefinitions(), asOf: asOf) }
+    public func matchingProfiles(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> [String] {
+        let leaves = try await events.leaves(of: condition, definitions: primary.segmentDefinitions(), asOf: asOf)
         return try await primary.matchingProfiles(condition, asOf: asOf, eventLeaves: leaves)
     }
 
     /// ``SegmentStore/previewSize``, its events in ClickHouse.
     public func previewSize(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> Int {
-        try await matchingProfiles(condition, asOf: asOf, eventLeaves: nil).count
+        try await matchingProfiles(condition, asOf: asOf).count
     }
 
     /// ``SegmentStore/refresh``, its events in ClickHouse.
-    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int, eventLeaves: EventLeaves?) async throws(SegmentaError) -> RefreshResult {
-        var leaves = eventLeaves
-        if leaves == nil { leaves = try await events.leaves(forSegment: name, of: primary, asOf: asOf) }
-        return try await primary.refresh(name, asOf: asOf, webhookPageSize: webhookPageSize, eventLeaves: leaves)
+    /// Its event conditions are evaluated in ClickHouse first; the result says how many and how
+    /// long that took, and its time includes them.
+    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int) async throws(SegmentaError) -> RefreshResult {
+        let start = ContinuousClock.now
+        let leaves = try await events.leaves(forSegment: name, of: primary, asOf: asOf)
+        let inEngine = (ContinuousClock.now - start).inSeconds
+        var result = try await primary.refresh(name, asOf: asOf, webhookPageSize: webhookPageSize, eventLeaves: leaves)
+        result.seconds += inEngine
+        result.eventConditionsElsewhere = leaves.leaves.count
+        result.eventConditionsSeconds = inEngine
+        return result
     }
 
     // MARK: privacy: erasure and export reach the events

@@ -11,7 +11,7 @@ import Synchronization
 /// `double precision`, traits, properties and computed traits as `jsonb`, ids with the `C`
 /// collation (byte order, as SQLite). Every statement binds its values; every write is one
 /// transaction.
-public struct PostgresBackend: Storage {
+public struct PostgresBackend: EventsElsewherePrimary {
     let client: PostgresClient
     let logger: Logger
     /// The time of day the store stamps rows with.

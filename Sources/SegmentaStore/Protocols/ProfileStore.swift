@@ -15,16 +15,6 @@ public protocol ProfileStore: Sendable {
     /// Applies the batches `produce` emits (a file read in segments), in order, all in one
     /// transaction; the counts of every batch added up. Runs `produce` on the caller's thread.
     func importMessages(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void) async throws(SegmentaError) -> MessageImportResult
-    /// Applies batches as ``apply(_:)-([MessageBatch])`` does, except that track, page and screen
-    /// messages are not stored as events (an event store elsewhere keeps them; their identities,
-    /// first/last seen and orders still apply). Returns, with the results, every id of every
-    /// profile the batches touched, as committed.
-    func applyWithoutEvents(_ batches: [MessageBatch]) async throws(SegmentaError) -> AppliedMessages
-    /// ``importMessages(_:)`` without storing events, as ``applyWithoutEvents(_:)``: one result,
-    /// the total; each batch as applied (erased people left out) is handed to `applied` on the
-    /// caller's thread before the commit.
-    func importMessagesWithoutEvents(_ produce: (_ emit: (MessageBatch) throws -> Void) throws -> Void,
-                                     applied: (MessageBatch) throws -> Void) async throws(SegmentaError) -> AppliedMessages
     /// Row counts of the main tables.
     func counts() async throws(SegmentaError) -> StoreCounts
     /// Merges traits into profiles (creating them), all or nothing.

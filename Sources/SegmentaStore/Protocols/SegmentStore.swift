@@ -26,9 +26,8 @@ public protocol SegmentStore: Sendable {
     func segment(named name: String) async throws(SegmentaError) -> SegmentInfo?
     /// Members of a segment at its latest snapshot (or a given one).
     func members(of name: String, snapshot: Int64?) async throws(SegmentaError) -> [String]
-    /// Ids of the profiles a condition matches as of a time, in customer order (nothing stored);
-    /// with `eventLeaves`, its event conditions are those already evaluated (events kept elsewhere).
-    func matchingProfiles(_ condition: Condition, asOf: Timestamp, eventLeaves: EventLeaves?) async throws(SegmentaError) -> [String]
+    /// Ids of the profiles a condition matches as of a time, in customer order (nothing stored).
+    func matchingProfiles(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> [String]
     /// Each current member's value of a trait (a dotted path) or, with `computed`, of a computed
     /// trait, as text — as ``ProfileStore/traitValues(_:)`` and
     /// ``AnalysisStore/computedTraitValues(_:)`` give them; members without one are absent.
@@ -37,8 +36,7 @@ public protocol SegmentStore: Sendable {
     func importStatic(_ name: String, ids: [String], description: String) async throws(SegmentaError) -> RefreshResult
     /// Evaluates a segment as of a time and stores a snapshot with entries and exits (with its
     /// webhook deliveries), or, as of a time before its latest snapshot, a backtest stored nowhere.
-    /// With `eventLeaves`, its event conditions are those already evaluated (events kept elsewhere).
-    func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int, eventLeaves: EventLeaves?) async throws(SegmentaError) -> RefreshResult
+    func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int) async throws(SegmentaError) -> RefreshResult
     /// Keeps the drift alerts a snapshot raised and queues one `alert` delivery to each of the
     /// segment's webhooks, in one transaction; returns them as stored.
     func recordAlerts(_ findings: [DriftDetector.Finding], segment: String, snapshot: SegmentSnapshot) async throws(SegmentaError) -> [SegmentAlert]

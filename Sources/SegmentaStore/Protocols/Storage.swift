@@ -10,16 +10,8 @@ extension SegmentStore {
         Dictionary(try await segments().map { ($0.name, $0.definition) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Ids of the profiles a condition matches as of a time, reading events from this store.
-    public func matchingProfiles(_ condition: Condition, asOf: Timestamp) async throws(SegmentaError) -> [String] {
-        try await matchingProfiles(condition, asOf: asOf, eventLeaves: nil)
-    }
     /// Members of a segment at its latest snapshot.
     public func members(of name: String) async throws(SegmentaError) -> [String] { try await members(of: name, snapshot: nil) }
-    /// Refreshes a segment, reading events from this store.
-    public func refresh(_ name: String, asOf: Timestamp, webhookPageSize: Int) async throws(SegmentaError) -> RefreshResult {
-        try await refresh(name, asOf: asOf, webhookPageSize: webhookPageSize, eventLeaves: nil)
-    }
     /// Refreshes a segment with webhook deliveries of 1,000 ids per page.
     public func refresh(_ name: String, asOf: Timestamp) async throws(SegmentaError) -> RefreshResult {
         try await refresh(name, asOf: asOf, webhookPageSize: 1000)

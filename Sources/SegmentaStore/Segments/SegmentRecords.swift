@@ -71,6 +71,9 @@ public struct RefreshResult: Sendable, Equatable {
     /// compared with the snapshot at or before `asOf` and **not stored** (the current membership,
     /// history and webhooks are untouched; `snapshot.id` is that earlier snapshot's, or 0).
     public var backtest = false
+    /// Event conditions evaluated where the events are kept (ClickHouse), and how long that took
+    /// (part of ``seconds``); 0 when the store keeps its events.
+    public var eventConditionsElsewhere = 0, eventConditionsSeconds = 0.0
 }
 
 /// A stored definition version.

@@ -200,23 +200,18 @@ extension Segmenta.Segments {
         func run() async throws {
             try await reportingErrors {
                 let db = try await store.storage()
-                // With --events, event conditions run in ClickHouse first (timed on their own).
-                let split = db as? ClickHouseEventsStorage
                 let when = try parseAsOf(asOf) ?? .now
                 let targets = names.isEmpty ? try await db.segments().filter { $0.kind == .dynamic }.map(\.name) : names
                 guard !targets.isEmpty else { print("no segments to refresh"); return }
                 var failures = 0
                 for name in targets {
                     do {
-                        let inEngine = Stopwatch()
-                        let leaves = try await split?.events.leaves(forSegment: name, of: split?.primary ?? db, asOf: when)
-                        let engineSeconds = inEngine.seconds
-                        let outcome = try await SegmentRefresh(store: db, drift: drift.options).run(name, asOf: when, eventLeaves: leaves)
-                        var result = outcome.refresh
-                        if let leaves, !leaves.leaves.isEmpty {
-                            // The time in ClickHouse counts: it is part of the refresh.
-                            result.seconds = inEngine.seconds
-                            Terminal.note("  \(name): \(leaves.leaves.count) event condition\(leaves.leaves.count == 1 ? "" : "s") evaluated in ClickHouse in \(Fmt.fixed(engineSeconds, 2)) s")
+                        let outcome = try await SegmentRefresh(store: db, drift: drift.options).run(name, asOf: when)
+                        let result = outcome.refresh
+                        // With --events, event conditions run in ClickHouse first (part of the refresh's time).
+                        if result.eventConditionsElsewhere > 0 {
+                            let n = result.eventConditionsElsewhere
+                            Terminal.note("  \(name): \(n) event condition\(n == 1 ? "" : "s") evaluated in ClickHouse in \(Fmt.fixed(result.eventConditionsSeconds, 2)) s")
                         }
                         printRefresh(result)
                         if let error = outcome.driftError { throw error }

@@ -51,7 +51,7 @@ struct StoreOptions: ParsableArguments {
     /// tables are created where missing.
     func storage(existing: Bool = true, cache: SQLiteStore.CacheSizes = .command) async throws -> any Storage {
         let events = try clickHouseURL.map { text throws in ClickHouseEventStore(url: try ClickHouseURL(text)) }
-        let primary: any Storage
+        let primary: any EventsElsewherePrimary
         if let url = postgresURL {
             let backend = try PostgresBackend(url: url)
             PostgresPools.start(backend)
