@@ -25,6 +25,27 @@ struct APITests {
 
     let proSegment = #"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"},"card":{"objective":"upsell"}}"#
 
+    /// Right after someone acts, the profile says which segments their data puts them in now,
+    /// beside the last refresh's.
+    @Test("a profile's live membership: entering and leaving at the next refresh")
+    func liveMembership() async throws {
+        let s = try seeded()
+        _ = try s.store.createSegment(try JSONTextParser.parse(proSegment))
+        _ = try s.store.refresh("pro", asOf: .now)
+        _ = try s.store.apply([Message(kind: .identify, messageID: "7", userID: "u3", traits: ["plan": .string("pro")]),
+                               Message(kind: .identify, messageID: "8", userID: "u1", traits: ["plan": .string("free")])], source: "test", arrival: .now)
+        try await s.test { client in
+            try await client.execute(uri: "/api/v1/profiles/u3", method: .get, headers: TestServer.bearer(s.read)) { r in
+                let o = r.json.objectValue ?? [:]
+                #expect(o["segments"] == [] && o["live"]?["segments"] == ["pro"] && o["live"]?["entering"] == ["pro"] && o["live"]?["leaving"] == [])
+            }
+            try await client.execute(uri: "/api/v1/profiles/u1", method: .get, headers: TestServer.bearer(s.read)) { r in
+                let o = r.json.objectValue ?? [:]
+                #expect(o["segments"] == ["pro"] && o["live"]?["segments"] == [] && o["live"]?["leaving"] == ["pro"])
+            }
+        }
+    }
+
     /// Handlers call the stores directly; ``LibraryErrorMiddleware`` answers their errors, once, by
     /// code, with the store's message.
     @Test("a store's error is answered by its code on every route: 404 and 409 with the store's words")

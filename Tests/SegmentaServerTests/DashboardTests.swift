@@ -177,6 +177,23 @@ struct DashboardTests {
         }
     }
 
+    @Test("a profile page says which segments the person enters or leaves at the next refresh")
+    func liveMembershipOnTheProfilePage() async throws {
+        let s = try TestServer()
+        _ = try s.store.apply([Message(kind: .identify, messageID: "1", userID: "u1", traits: ["plan": .string("free")])], source: "t", arrival: .now)
+        _ = try s.store.createSegment(["name": "pros", "condition": ["trait": "plan", "op": "eq", "value": "pro"]])
+        _ = try s.store.refresh("pros", asOf: .now)
+        _ = try s.store.apply([Message(kind: .identify, messageID: "2", userID: "u1", traits: ["plan": .string("pro")])], source: "t", arrival: .now)
+        try await s.test { client in
+            let (cookie, _) = try await signIn(client, key: s.read)
+            try await client.execute(uri: "/profiles/u1", method: .get, headers: [.cookie: cookie]) { r in
+                let html = String(buffer: r.body)
+                #expect(html.contains("In no segment"))
+                #expect(html.contains("their data puts them in <a href=\"/explain?segment=pros&amp;profile=u1\">pros</a> (they enter at the next refresh)"), "\(html)")
+            }
+        }
+    }
+
     @Test("forms need the session's CSRF token; the builder previews and saves (admins only); text is escaped")
     func forms() async throws {
         let s = try TestServer()

@@ -1,16 +1,17 @@
 public import Hummingbird
 public import SegmentaCore
 public import SegmentaStore
+import SegmentaJobs
 
 /// `/api/v1/profiles?q=` finds people by email, name or any id; `/api/v1/profiles/{id}` is what a
 /// support desk asks before answering a ticket — traits, computed traits, segments, identities,
 /// accounts, activity — and the profile's events.
 public struct ProfilesController: Sendable {
-    let store: any ProfileStore
+    let store: any ProfileStore & SegmentStore
     let searchTraits: [String]
 
     /// The controller; search matches ids and the traits `searchTraits`.
-    public init(store: any ProfileStore, searchTraits: [String] = ["email", "name"]) {
+    public init(store: any ProfileStore & SegmentStore, searchTraits: [String] = ["email", "name"]) {
         self.store = store
         self.searchTraits = searchTraits
     }
@@ -32,10 +33,12 @@ public struct ProfilesController: Sendable {
         }
         read.get("profiles/:id") { _, context in
             let id = try context.path("id")
-            guard let profile = try await store.profileDetail(id)?.json else {
+            guard let profile = try await store.profileDetail(id), case .object(var answer) = profile.json else {
                 throw APIError.notFound("no profile is known by \"\(id)\" (a user id, anonymous id or profile id)")
             }
-            return Response.json(profile)
+            // Beside the last refreshes' segments, the ones its data puts it in now.
+            if let live = try await LiveMembership.of(profile, in: store, now: .now) { answer["live"] = live.json }
+            return Response.json(.object(answer))
         }
         read.get("profiles/:id/events") { request, context in
             let id = try context.path("id")

@@ -1,6 +1,7 @@
 import SegmentaCore
 import SegmentaPages
 import SegmentaStore
+import SegmentaJobs
 
 extension DashboardPages {
     /// Profiles matching a query (ids, and the searchable traits), 20 at most.
@@ -59,6 +60,16 @@ extension DashboardPages {
                 return [Inline.link("/segments/" + m.segment.addingPercentEncodingForPathSegment(), m.segment, class: "pill"),
                         .styled(" since \(m.since.readableDate)", class: "note", hover: hover), .text(" ")]
             })]
+        // What the person's data says now, when it differs from the last refreshes.
+        if let live = try await LiveMembership.of(p, in: store, now: .now), !live.entering.isEmpty || !live.leaving.isEmpty {
+            func links(_ names: [String]) -> [Inline] {
+                names.enumerated().flatMap { i, n in (i > 0 ? [Inline.text(", ")] : []) + [Inline.link("/explain?segment=\(n.addingPercentEncodingForQuery())&profile=\(profileID.addingPercentEncodingForQuery())", n)] }
+            }
+            var now: [Inline] = [.strong("Now: ")]
+            if !live.entering.isEmpty { now += [.text("their data puts them in ")] + links(live.entering) + [.text(" (they enter at the next refresh)")] }
+            if !live.leaving.isEmpty { now += [.text(live.entering.isEmpty ? "they no longer match " : "; they no longer match ")] + links(live.leaving) + [.text(" (they leave at the next refresh)")] }
+            inSegments.append(.paragraph(now + [.text(".")], class: "banner", role: "status"))
+        }
         if !all.isEmpty { inSegments.append(Self.explainForm(segments: all.map(\.name), fixedSegment: nil, fixedProfile: profileID)) }
         body.append(.section("Segments", inSegments, note: all.isEmpty ? "" : "Membership as of each segment's last refresh (the scheduled recompute, next: \(schedule.words); or “Refresh now” on the segment's page). "
                                 + "Pick any segment to see, condition by condition, why this person is in it or not — then and now."))
