@@ -48,12 +48,13 @@ public enum APIKeys {
         IDHash.hex(token)
     }
 
-    /// The start of a token of this kind (`sgw_`, `sgr_`, `sga_`), to tell keys apart at a glance.
+    /// The start of a token of this kind (`sgw_`, `sgr_`, `sga_`, `sgs_`), to tell keys apart at a glance.
     public static func prefix(_ kind: APIKey.Kind) -> String {
         switch kind {
         case .write: return "sgw_"
         case .read: return "sgr_"
         case .admin: return "sga_"
+        case .support: return "sgs_"
         }
     }
 

@@ -119,6 +119,8 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     PrivacyController(store: parts.storage).addRoutes(admin: admin)
     let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .write))
     InsightController(store: parts.storage).addRoutes(read: read, admin: admin, apps: apps)
+    let support = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .support))
+    SupportController(store: parts.storage).addRoutes(support: support)
     var dashboard = DashboardController(store: parts.storage, sessions: parts.sessions, renderer: parts.renderer,
                                         webhookPageSize: parts.configuration.webhookPageSize, searchTraits: parts.configuration.searchTraits)
     dashboard.mixes = parts.mixes

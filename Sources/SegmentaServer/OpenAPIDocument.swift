@@ -10,7 +10,7 @@ import SegmentaJobs
 /// JSON shape of each answer, so that a schema-driven fuzzer reaches the code and any drift fails CI.
 enum OpenAPIDocument {
     /// Who may call a route.
-    enum Access { case none, write, read, admin }
+    enum Access { case none, write, read, admin, support }
 
     /// A query parameter: name, JSON schema, description.
     struct Query {
@@ -77,6 +77,11 @@ enum OpenAPIDocument {
                   responses: [200: ("Matches", "ProfileMatches"), 400: ("No q, or a bad limit", "Error")]),
             Route(method: "get", path: "/api/v1/profiles/{id}", summary: "A profile by user id, anonymous id or profile id: traits, computed traits, segments, identities, accounts, first/last seen, event counts",
                   access: .read, responses: [200: ("Profile", "Profile"), 404: ("Nobody known by this id", "Error")]),
+            Route(method: "get", path: "/api/v1/support/lookup", summary: "One person at ticket time, by email or any id: ids, accounts, segments (since when, and live), scores, consent, last seen, recent tickets, last CSAT",
+                  access: .support, query: [Query(name: "email", schema: string(), description: "the person's email (case aside); or"),
+                                            Query(name: "user_id", schema: string(), description: "a user id, anonymous id or profile id")],
+                  responses: [200: ("The person", "SupportLookup"), 400: ("Neither or both of email and user_id", "Error"), 404: ("Nobody matches", "Error"),
+                              409: ("Several people have this email", "Error")]),
             Route(method: "get", path: "/api/v1/profiles/{id}/events", summary: "A profile's events, newest first", access: .read,
                   query: [Query(name: "limit", schema: integer(1...1000), description: "page size, default 100"), Query(name: "cursor", schema: string(), description: "next_cursor of the previous page")],
                   responses: [200: ("Events page", "EventsPage"), 400: ("Bad limit or cursor", "Error"), 404: ("Unknown profile", "Error")]),
@@ -256,6 +261,12 @@ enum OpenAPIDocument {
                                        "children": array(ref("ExplanationNode"))], required: ["kind", "text", "held", "value", "path"]),
             "MembersPage": object(["segment": text, "members": array(.object(["oneOf": [text, object(["id": text, "traits": anyObject], required: ["id", "traits"])]])),
                                    "next_cursor": nullableText], required: ["segment", "members", "next_cursor"]),
+            "SupportLookup": object(["profile": text, "ids": array(anyObject), "accounts": array(anyObject), "traits": anyObject,
+                                     "segments": array(object(["segment": text, "since": text], required: ["segment", "since"])),
+                                     "scores": anyObject, "marketing_consent": object(["denied": bool], required: ["denied"]),
+                                     "first_seen": nullableText, "last_seen": nullableText, "orders": anyObject, "recent_tickets": array(anyObject),
+                                     "last_csat": .object(["type": .array(["object", "null"])])],
+                                    required: ["profile", "ids", "accounts", "traits", "segments", "scores", "marketing_consent", "recent_tickets", "last_csat"]),
             "Profile": object(["id": text, "traits": anyObject, "computed_traits": anyObject, "segments": array(text),
                                "memberships": array(object(["segment": text, "since": text], required: ["segment", "since"])),
                                "live": object(["as_of": text, "segments": array(text), "entering": array(text), "leaving": array(text)],
@@ -326,6 +337,7 @@ enum OpenAPIDocument {
             case .write: op["security"] = .array([.object(["writeKeyBasic": .array([])]), .object(["writeKeyInBody": .array([])])])
             case .read: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = "Read or admin key."
             case .admin: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = "Admin key."
+            case .support: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = "Support, read or admin key (a support key can use nothing else)."
             }
             var item = paths[route.path]?.objectValue ?? [:]
             item[route.method] = .object(op)

@@ -10,7 +10,8 @@ public struct TokenMiddleware: RouterMiddleware {
     let store: any AccessStore
     let needed: APIKey.Kind
 
-    /// - Parameter needed: `.read` (read or admin keys), `.admin` (admin keys), `.write` (write or admin keys).
+    /// - Parameter needed: `.read` (read or admin keys), `.admin` (admin keys), `.write` (write or
+    ///   admin keys), `.support` (support, read or admin keys: the one-person lookup).
     public init(store: any AccessStore, needs needed: APIKey.Kind) {
         self.store = store
         self.needed = needed
@@ -24,9 +25,10 @@ public struct TokenMiddleware: RouterMiddleware {
         guard let key = try await APIKeys.authenticate(token, in: store) else {
             throw APIError.unauthorized("the token is unknown or revoked; `segmenta keys list` shows the active keys")
         }
-        guard key.kind == .admin || key.kind == needed else {
+        guard key.kind == .admin || key.kind == needed || (needed == .support && key.kind == .read) else {
             throw APIError.forbidden(key.kind == .write
                 ? "write keys can only send data to the ingestion routes; use a read or admin key here"
+                : key.kind == .support ? "support keys look up one person at a time (GET /api/v1/support/lookup) and nothing else; use a read or admin key here"
                 : needed == .write ? "this route is for apps: use a write key (or an admin key)"
                 : "this route changes data and needs an admin key; this one is a \(key.kind.rawValue) key")
         }

@@ -370,6 +370,26 @@ extension SQLiteStore {
                 WHERE exited_snapshot IS NULL AND profile_id IN (SELECT p.id FROM profiles p WHERE \(ConsentRule.deniedMarketing("p", .sqlite)))
                 """)
         }
+        m.registerMigration("v16: support keys (one person at a time, for helpdesks)") { db in
+            // SQLite cannot change a CHECK: the table is rebuilt (foreign keys are off during a
+            // migration, so dashboard sessions keep pointing at their key by id).
+            try db.execute(sql: """
+            CREATE TABLE api_keys_v16 (
+              id TEXT PRIMARY KEY NOT NULL,
+              kind TEXT NOT NULL CHECK (kind IN ('write', 'read', 'admin', 'support')),
+              name TEXT NOT NULL,
+              hash TEXT NOT NULL UNIQUE,
+              prefix TEXT NOT NULL,
+              created_at INTEGER NOT NULL,
+              revoked_at INTEGER,
+              origins TEXT
+            );
+            INSERT INTO api_keys_v16 (id, kind, name, hash, prefix, created_at, revoked_at, origins)
+              SELECT id, kind, name, hash, prefix, created_at, revoked_at, origins FROM api_keys;
+            DROP TABLE api_keys;
+            ALTER TABLE api_keys_v16 RENAME TO api_keys;
+            """)
+        }
         return m
     }
 }

@@ -8,15 +8,17 @@ import Testing
 
 /// Every route of the OpenAPI route table × every kind of caller, against the documented access
 /// rule: generated from the table, so a new route is covered the day it is added.
-@Suite("Auth matrix: every route × (no key, write, read, admin, revoked)")
+@Suite("Auth matrix: every route × (no key, write, read, admin, support, revoked)")
 struct AuthMatrixTests {
-    enum Caller: String, CaseIterable, Sendable { case none, write, read, admin, revoked }
+    enum Caller: String, CaseIterable, Sendable { case none, write, read, admin, support, revoked }
 
     /// Whether a caller may use a route of an access level (the rule in docs/API.md).
     static func allowed(_ access: OpenAPIDocument.Access, path: String, _ caller: Caller) -> Bool {
         switch (access, caller) {
         case (.none, _): return true
         case (_, .none), (_, .revoked): return false
+        case (.support, .support), (.support, .read), (.support, .admin): return true   // the one-person lookup
+        case (.support, _), (_, .support): return false   // a support key can do nothing else
         case (.write, .write): return true
         case (.write, .admin): return path.hasPrefix("/api/")   // apps' assignment route takes admin keys too; ingestion takes write keys only
         case (.write, .read): return false
@@ -35,11 +37,12 @@ struct AuthMatrixTests {
         let s = try TestServer()
         let revoked = try APIKeys.create(.admin, name: "gone", in: s.store)
         try s.store.revokeKey(id: revoked.key.id)
+        let support = try APIKeys.create(.support, name: "helpdesk", in: s.store).token
         let path = route.path.replacing("{name}", with: "nobody").replacing("{id}", with: "1").replacing("{kind}", with: "rfm")
         let method = HTTPRequest.Method(rawValue: route.method.uppercased()) ?? .get
         let ingestion = !route.path.hasPrefix("/api/") && route.access == .write
         let posthog = route.path.hasPrefix("/batch") || route.path.contains("capture") || route.path.hasPrefix("/i/v0") || route.path == "/e/"
-        let cases: [(Caller, String?)] = [(.none, nil), (.write, s.write), (.read, s.read), (.admin, s.admin), (.revoked, revoked.token)]
+        let cases: [(Caller, String?)] = [(.none, nil), (.write, s.write), (.read, s.read), (.admin, s.admin), (.support, support), (.revoked, revoked.token)]
         let statuses = try await s.test { client in
             var out: [HTTPResponse.Status] = []
             for (_, token) in cases {

@@ -19,7 +19,8 @@ import Testing
                 "v12: derived ids of 128 bits; stores with 64-bit ones keep recognising them",
                 "v13: row counts kept by triggers (the overview reads them instead of counting)",
                 "v14: the web origins a write key takes (browser SDKs)",
-                "v15: departures between refreshes (merges, erasures) and what webhooks were told (consent)"])
+                "v15: departures between refreshes (merges, erasures) and what webhooks were told (consent)",
+                "v16: support keys (one person at a time, for helpdesks)"])
     }
 
     @Test("v15: a member who denied consent before the upgrade is withheld from the webhooks after it; the others are not")
@@ -38,6 +39,34 @@ import Testing
         let withheld = try queue.read { db in try String.fetchAll(db, sql: "SELECT profile_id FROM segment_membership WHERE withheld = 1") }
         #expect(withheld == ["p1"])
         #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT merged + erased FROM segment_snapshots") } == 0)
+    }
+
+    @Test("v16: the keys and the dashboard sessions made before the upgrade stay as they were; support keys can be stored after it, other kinds still cannot")
+    func upgradeKeepsKeysAndSessions() throws {
+        let queue = try DatabaseQueue()
+        try SQLiteStore.migrator.migrate(queue, upTo: "v15: departures between refreshes (merges, erasures) and what webhooks were told (consent)")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO api_keys (id, kind, name, hash, prefix, created_at, revoked_at, origins) VALUES
+                  ('k1', 'admin', 'a', 'h1', 'sga_', 1, NULL, NULL), ('k2', 'write', 'w', 'h2', 'sgw_', 2, 3, 'https://shop.example');
+                INSERT INTO dashboard_sessions (id_hash, key_id, kind, csrf, expires_at) VALUES ('s1', 'k1', 'admin', 'c', 9);
+                """)
+        }
+        try SQLiteStore.migrator.migrate(queue)
+        try queue.read { db in
+            let keys = try Row.fetchAll(db, sql: "SELECT id, kind, name, hash, prefix, created_at, revoked_at, origins FROM api_keys ORDER BY id").map { $0.description }
+            #expect(keys == [#"[id:"k1" kind:"admin" name:"a" hash:"h1" prefix:"sga_" created_at:1 revoked_at:NULL origins:NULL]"#,
+                             #"[id:"k2" kind:"write" name:"w" hash:"h2" prefix:"sgw_" created_at:2 revoked_at:3 origins:"https://shop.example"]"#])
+            #expect(try String.fetchAll(db, sql: "SELECT key_id FROM dashboard_sessions") == ["k1"])
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+        }
+        try queue.write { db in try db.execute(sql: "INSERT INTO api_keys (id, kind, name, hash, prefix, created_at) VALUES ('k3', 'support', 's', 'h3', 'sgs_', 4)") }
+        #expect(throws: (any Error).self) {
+            try queue.write { db in try db.execute(sql: "INSERT INTO api_keys (id, kind, name, hash, prefix, created_at) VALUES ('k4', 'root', 'r', 'h4', 'x', 5)") }
+        }
+        // Deleting a key still removes its sessions (the reference survived the rebuild).
+        try queue.write { db in try db.execute(sql: "DELETE FROM api_keys WHERE id = 'k1'") }   // GRDB turns foreign keys on
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM dashboard_sessions") } == 0)
     }
 
     @Test("a closed store is one file, also after its data version was watched: a copy of the file alone holds everything")

@@ -315,6 +315,19 @@ import Testing
         }
     }
 
+    /// Every key kind is stored and found again on every backend (support keys came with schema
+    /// v16 / PostgreSQL migration 7, which widened the kinds a key may have).
+    @Test(arguments: ContractBackend.available)
+    func everyKeyKindIsStored(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            for (i, kind) in APIKey.Kind.allCases.enumerated() {
+                try await store.insertKey(APIKey(id: "k\(i)", kind: kind, name: kind.rawValue, prefix: "x", createdAt: t("2026-01-01")), hash: "hash\(i)")
+            }
+            #expect(try await store.keys().map(\.kind).sorted { $0.rawValue < $1.rawValue } == APIKey.Kind.allCases.sorted { $0.rawValue < $1.rawValue })
+            #expect(try await store.activeKey(hash: "hash3")?.kind == .support)
+        }
+    }
+
     /// A profile says since when it is in each segment: the as-of of the refresh it entered at,
     /// kept across later refreshes, gone when it leaves; the API's answer is written from the
     /// same type on every backend.

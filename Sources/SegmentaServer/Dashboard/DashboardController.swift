@@ -90,8 +90,9 @@ public struct DashboardController: Sendable {
                   let key = try await APIKeys.authenticate(token, in: store) else {
                 return Self.html(Self.loginPage(renderer, next: next, error: "That key is unknown or revoked."), status: .unauthorized)
             }
-            guard key.kind != .write else {
-                return Self.html(Self.loginPage(renderer, next: next, error: "Write keys can only send data. Sign in with a read or admin key."), status: .forbidden)
+            guard key.kind == .read || key.kind == .admin else {
+                let why = key.kind == .write ? "Write keys can only send data." : "Support keys look up one person at a time through the API."
+                return Self.html(Self.loginPage(renderer, next: next, error: why + " Sign in with a read or admin key."), status: .forbidden)
             }
             let id = try await sessions.create(for: key)
             var response = Response(status: .seeOther, headers: [.location: next ?? "/"])

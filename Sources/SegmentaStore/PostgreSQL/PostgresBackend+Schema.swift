@@ -59,6 +59,10 @@ extension PostgresBackend {
         UPDATE segment_membership SET withheld = true
         WHERE exited_snapshot IS NULL AND profile_id IN (SELECT p.id FROM profiles p WHERE \(ConsentRule.deniedMarketing("p", .postgres)))
         """),
+        (7, "support keys (one person at a time, for helpdesks)", """
+        ALTER TABLE api_keys DROP CONSTRAINT api_keys_kind_check;
+        ALTER TABLE api_keys ADD CONSTRAINT api_keys_kind_check CHECK (kind IN ('write', 'read', 'admin', 'support'));
+        """),
     ]
 
     /// Brings the database to the current schema (creating it on an empty database), or only up

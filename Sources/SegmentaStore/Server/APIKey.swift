@@ -3,14 +3,15 @@ import Foundation
 
 /// An API key as stored: never the token itself, only its hash and a short prefix to recognise it.
 public struct APIKey: Sendable, Equatable {
-    /// What a key may do. Write keys only ingest; read keys read; admin keys also change things.
+    /// What a key may do. Write keys only ingest; read keys read; admin keys also change things;
+    /// support keys look up one person at a time (`GET /api/v1/support/lookup`) and nothing else.
     public enum Kind: String, Sendable, CaseIterable, Codable {
-        case write, read, admin
+        case write, read, admin, support
     }
 
     /// The key's public id (shown in lists, never the secret).
     public var id: String
-    /// write (ingestion only), read or admin.
+    /// write (ingestion only), read, admin or support (one person at a time).
     public var kind: Kind
     /// What it is for, as its creator named it.
     public var name: String

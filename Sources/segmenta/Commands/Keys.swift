@@ -13,7 +13,7 @@ extension Segmenta {
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Create a key and print its token (shown only this once).")
-            @Option(help: "write, read or admin.") var kind: APIKey.Kind
+            @Option(help: "write (ingestion), read, admin, or support (looks up one person at a time: GET /api/v1/support/lookup).") var kind: APIKey.Kind
             @Option(help: "A name to recognise it by.") var name = ""
             @Option(name: .customLong("origin"), help: "Write keys: a web origin whose pages may send with it (https://shop.example); repeat for several. Without it, any origin.")
             var origins: [String] = []
