@@ -48,4 +48,10 @@ public struct PageRenderer: Sendable {
     public func render(_ page: Page) -> String {
         library.render(page, withTemplate: "layout") ?? ""
     }
+
+    /// Blocks as an HTML fragment, for a page of someone else's (a helpdesk's sidebar): the same
+    /// templates, so every value is escaped as on a page of ours.
+    public func fragment(_ blocks: [Block]) -> String {
+        blocks.map { library.render($0, withTemplate: "block") ?? "" }.joined()
+    }
 }

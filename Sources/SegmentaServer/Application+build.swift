@@ -121,6 +121,8 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     InsightController(store: parts.storage).addRoutes(read: read, admin: admin, apps: apps)
     let support = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .support))
     SupportController(store: parts.storage).addRoutes(support: support)
+    SupportCardController(store: parts.storage, secret: parts.configuration.supportCardSecret, renderer: parts.renderer, clock: parts.configuration.clock)
+        .addRoutes(to: router)
     var dashboard = DashboardController(store: parts.storage, sessions: parts.sessions, renderer: parts.renderer,
                                         webhookPageSize: parts.configuration.webhookPageSize, searchTraits: parts.configuration.searchTraits)
     dashboard.mixes = parts.mixes

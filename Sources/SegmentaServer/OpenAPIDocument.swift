@@ -10,7 +10,7 @@ import SegmentaJobs
 /// JSON shape of each answer, so that a schema-driven fuzzer reaches the code and any drift fails CI.
 enum OpenAPIDocument {
     /// Who may call a route.
-    enum Access { case none, write, read, admin, support }
+    enum Access { case none, write, read, admin, support, signed }
 
     /// A query parameter: name, JSON schema, description.
     struct Query {
@@ -82,6 +82,9 @@ enum OpenAPIDocument {
                                             Query(name: "user_id", schema: string(), description: "a user id, anonymous id or profile id")],
                   responses: [200: ("The person", "SupportLookup"), 400: ("Neither or both of email and user_id", "Error"), 404: ("Nobody matches", "Error"),
                               409: ("Several people have this email", "Error")]),
+            Route(method: "post", path: "/support/card", summary: "The person behind a ticket as an HTML card for a helpdesk sidebar (Help Scout dynamic apps): {\"html\": …}",
+                  access: .signed, body: "SupportCardRequest",
+                  responses: [200: ("The card", "SupportCard"), 401: ("Missing, wrong or old signature", "Error"), 404: ("The card is off (no --support-card-secret)", "Error")]),
             Route(method: "get", path: "/api/v1/profiles/{id}/events", summary: "A profile's events, newest first", access: .read,
                   query: [Query(name: "limit", schema: integer(1...1000), description: "page size, default 100"), Query(name: "cursor", schema: string(), description: "next_cursor of the previous page")],
                   responses: [200: ("Events page", "EventsPage"), 400: ("Bad limit or cursor", "Error"), 404: ("Unknown profile", "Error")]),
@@ -261,6 +264,8 @@ enum OpenAPIDocument {
                                        "children": array(ref("ExplanationNode"))], required: ["kind", "text", "held", "value", "path"]),
             "MembersPage": object(["segment": text, "members": array(.object(["oneOf": [text, object(["id": text, "traits": anyObject], required: ["id", "traits"])]])),
                                    "next_cursor": nullableText], required: ["segment", "members", "next_cursor"]),
+            "SupportCardRequest": object(["customer": anyObject, "email": text, "user_id": text]),
+            "SupportCard": object(["html": text], required: ["html"]),
             "SupportLookup": object(["profile": text, "ids": array(anyObject), "accounts": array(anyObject), "traits": anyObject,
                                      "segments": array(object(["segment": text, "since": text], required: ["segment", "since"])),
                                      "scores": anyObject, "marketing_consent": object(["denied": bool], required: ["denied"]),
@@ -338,6 +343,7 @@ enum OpenAPIDocument {
             case .read: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = "Read or admin key."
             case .admin: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = "Admin key."
             case .support: op["security"] = .array([.object(["bearer": .array([])])]); op["description"] = "Support, read or admin key (a support key can use nothing else)."
+            case .signed: op["security"] = .array([]); op["description"] = "No key: signed with the secret shared with the helpdesk (X-HelpScout-Signature, or X-Segmenta-Timestamp and X-Segmenta-Signature)."
             }
             var item = paths[route.path]?.objectValue ?? [:]
             item[route.method] = .object(op)

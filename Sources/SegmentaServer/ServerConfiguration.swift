@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     public var alertLevel = 0.01
     /// Drift alerts: how many standard deviations a segment's size may move.
     public var alertSigma = 3.0
+    /// The secret a helpdesk signs its requests for the support card with (`POST /support/card`);
+    /// nil: the card is off.
+    public var supportCardSecret: String?
     /// Largest request body accepted, compressed or not (Segment's batch limit is ~500 KB; PostHog's ~6 MB).
     public var maxBodyBytes = 8 * 1024 * 1024
     /// Messages waiting to be committed beyond which ingestion answers 503 with Retry-After.

@@ -16,6 +16,7 @@ struct AuthMatrixTests {
     static func allowed(_ access: OpenAPIDocument.Access, path: String, _ caller: Caller) -> Bool {
         switch (access, caller) {
         case (.none, _): return true
+        case (.signed, _): return false   // no key opens it: only the helpdesk's signature
         case (_, .none), (_, .revoked): return false
         case (.support, .support), (.support, .read), (.support, .admin): return true   // the one-person lookup
         case (.support, _), (_, .support): return false   // a support key can do nothing else
@@ -62,8 +63,9 @@ struct AuthMatrixTests {
             let expectAllowed = Self.allowed(route.access, path: route.path, caller)
             #expect(refused != expectAllowed, "\(line) as \(caller.rawValue): \(status.code)")
             if !expectAllowed {
-                // No key or a dead key: 401; a live key of the wrong kind: 403 on the API, 401 on ingestion (SDKs stop retrying on 401).
-                let wanted: HTTPResponse.Status = caller == .none || caller == .revoked || ingestion ? .unauthorized : .forbidden
+                // No key or a dead key: 401; a live key of the wrong kind: 403 on the API, 401 on ingestion (SDKs stop retrying on 401)
+                // and on the signed card (only a signature opens it).
+                let wanted: HTTPResponse.Status = caller == .none || caller == .revoked || ingestion || route.access == .signed ? .unauthorized : .forbidden
                 #expect(status == wanted, "\(line) as \(caller.rawValue): \(status.code), expected \(wanted.code)")
             }
             #expect(status.code < 500, "\(line) as \(caller.rawValue): \(status.code)")
@@ -81,7 +83,7 @@ struct OpenAPIRouteTableTests {
         let served = Set(buildRouter(s.parts).routes.compactMap { r -> String? in
             // `:name` as the document writes it, `{name}`; the router matches with or without a trailing slash.
             let path = Self.normalised(r.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/"))
-            let api = ["/api/", "/v1/", "/batch", "/capture", "/i/v0/", "/e", "/flags", "/decide", "/health", "/metrics", "/openapi.json"].contains { p in
+            let api = ["/api/", "/v1/", "/batch", "/capture", "/i/v0/", "/e", "/flags", "/decide", "/health", "/metrics", "/openapi.json", "/support/"].contains { p in
                 path == p || path.hasPrefix(p.hasSuffix("/") ? p : p + "/")
             }
             return api ? "\(r.method.rawValue) \(path)" : nil

@@ -18,6 +18,7 @@ struct TestServer {
         config.webhookRetryBase = .milliseconds(100)
         config.webhookNetworks.allowLoopback = true   // the tests' receivers listen on 127.0.0.1
         config.webhookPollInterval = nil   // tests deliver with parts.webhooks.deliverDue(), without waiting
+        config.supportCardSecret = TestServer.cardSecret
         configure(&config)
         store = try SQLiteStore(clock: config.clock)
         var logger = Logger(label: "test")
@@ -37,6 +38,9 @@ struct TestServer {
     }
 
     static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer " + token] }
+
+    /// The secret the support card is signed with in tests.
+    static let cardSecret = "helpdesk-card-secret-0123"
 }
 
 extension TestResponse {

@@ -30,6 +30,8 @@ extension Segmenta {
         @Option(help: ArgumentHelp("The track event that means a customer left, for the churn model.", valueName: "name"))
         var churnEvent = "Subscription Cancelled"
         @OptionGroup var drift: DriftOptions
+        @Option(help: ArgumentHelp("The secret a helpdesk signs support-card requests with (POST /support/card, e.g. a Help Scout dynamic app); at least 16 characters (default: $SEGMENTA_SUPPORT_CARD_SECRET; none: the card is off).", valueName: "secret"))
+        var supportCardSecret: String?
         @Option(help: ArgumentHelp("Traits people are searched by, with any id (Profiles page, segment members, GET /api/v1/profiles?q=).", valueName: "t1,t2"))
         var searchTraits = "email,name"
 
@@ -44,6 +46,11 @@ extension Segmenta {
         @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error.", valueName: "level")) var logLevel = "info"
         @OptionGroup var store: StoreOptions
 
+        /// The support card's secret in force: the flag, then `SEGMENTA_SUPPORT_CARD_SECRET`.
+        var cardSecret: String? {
+            supportCardSecret ?? ProcessInfo.processInfo.environment["SEGMENTA_SUPPORT_CARD_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        }
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
             guard Self.duration(refreshInterval) != nil else { throw ValidationError("--refresh-interval \"\(refreshInterval)\" is not a duration like 30s, 15m, 1h or 0") }
@@ -51,6 +58,9 @@ extension Segmenta {
             guard Self.duration(shutdownGrace) != nil else { throw ValidationError("--shutdown-grace \"\(shutdownGrace)\" is not a duration like 10s, 1m or 0") }
             guard let idle = Self.duration(idleTimeout), idle >= .seconds(1) else { throw ValidationError("--idle-timeout \"\(idleTimeout)\" must be a duration of at least 1s, like 60s") }
             guard (0...3650).contains(churnHorizon) else { throw ValidationError("--churn-horizon must be between 0 (no churn model) and 3650 days, got \(churnHorizon)") }
+            if let secret = cardSecret, secret.count < 16 {
+                throw ValidationError("the support card's secret (--support-card-secret or SEGMENTA_SUPPORT_CARD_SECRET) needs at least 16 characters, got \(secret.count)")
+            }
             guard !churnEvent.isEmpty else { throw ValidationError("--churn-event needs an event name, e.g. \"Subscription Cancelled\"") }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error") }
         }
@@ -70,6 +80,7 @@ extension Segmenta {
                 config.computeCLV = !noClv
                 config.churnHorizonDays = churnHorizon > 0 ? churnHorizon : nil
                 config.churnEvent = churnEvent
+                config.supportCardSecret = cardSecret
                 config.alertLevel = drift.options.alpha
                 config.alertSigma = drift.options.sizeSigma
                 config.searchTraits = NameList.parse(searchTraits)
