@@ -21,7 +21,12 @@ public struct LiveMembership: Sendable, Equatable {
     /// refreshes'), as of `now`; nil when the store no longer knows it.
     public static func of(_ detail: ProfileDetail, in db: some ProfileStore & SegmentStore, now: Timestamp) async throws(SegmentaError) -> LiveMembership? {
         guard let facts = try await db.profileFacts(detail.id) else { return nil }
-        let definitions = try await db.segmentDefinitions()
+        return of(detail, facts: facts, definitions: try await db.segmentDefinitions(), now: now)
+    }
+
+    /// The live membership of `detail`'s profile from rows already read: its `facts` and every
+    /// segment's definition by name (``SegmentStore/segmentDefinitions()``).
+    public static func of(_ detail: ProfileDetail, facts: ProfileFacts, definitions: [String: SegmentDefinition], now: Timestamp) -> LiveMembership {
         let listed = Set(detail.segments)
         // Static segments are their lists: this profile is in one when it is listed.
         let lists = definitions.filter { $0.value.condition == nil }.mapValues { listed.contains($0.name) ? Set([facts.id]) : Set<String>() }

@@ -46,14 +46,19 @@ public struct SupportLookup: Sendable {
         }
         let tickets = facts.events.filter { $0.name == ticketEvent }.suffix(5).reversed()
         let survey = facts.events.last { $0.name == surveyEvent && $0.properties["csat"]?.numberValue != nil }
-        return SupportLookup(detail: detail, live: try await LiveMembership.of(detail, in: db, now: now), tickets: Array(tickets),
+        let live = LiveMembership.of(detail, facts: facts, definitions: try await db.segmentDefinitions(), now: now)
+        return SupportLookup(detail: detail, live: live, tickets: Array(tickets),
                              lastCSAT: survey.flatMap { s in s.properties["csat"]?.numberValue.map { ($0, s.timestamp) } })
     }
+
+    /// The person's marketing consent trait as stored (nil when absent).
+    public var marketingConsent: JSONValue? { detail.traits.value(atPath: ConsentRule.marketingTrait) }
+    /// Whether the consent rule keeps the person out of marketing (``ConsentRule``).
+    public var marketingDenied: Bool { ConsentRule.deniesMarketing(marketingConsent.map { $0.stringValue ?? $0.jsonText }) }
 
     /// The API's answer.
     public var json: JSONValue {
         func time(_ t: Timestamp?) -> JSONValue { t.map { .string($0.iso8601) } ?? .null }
-        let consent = detail.traits.value(atPath: ConsentRule.marketingTrait)
         return .object([
             "profile": .string(detail.id),
             "ids": .array(detail.identities.map { .object(["id": .string($0.id), "kind": .string($0.kind)]) }),
@@ -62,8 +67,7 @@ public struct SupportLookup: Sendable {
             "segments": .array(detail.memberships.map { .object(["segment": .string($0.segment), "since": .string($0.since.iso8601)]) }),
             "live": live?.json ?? .null,
             "scores": .object(Dictionary(Self.scores.map { ($0, detail.computedTraits[$0] ?? .null) }, uniquingKeysWith: { a, _ in a })),
-            "marketing_consent": .object(["value": consent ?? .null,
-                                          "denied": .bool(ConsentRule.deniesMarketing(consent.map { $0.stringValue ?? $0.jsonText }))]),
+            "marketing_consent": .object(["value": marketingConsent ?? .null, "denied": .bool(marketingDenied)]),
             "first_seen": time(detail.firstSeen), "last_seen": time(detail.lastSeen),
             "orders": .object(["count": .number(Double(detail.orderCount)), "revenue": .number(detail.revenue)]),
             "recent_tickets": .array(tickets.map { .object(["at": .string($0.timestamp.iso8601), "properties": .object($0.properties)]) }),

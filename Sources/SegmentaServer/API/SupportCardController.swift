@@ -79,8 +79,7 @@ struct SupportCardController: Sendable {
             out.append(.paragraph([.text("Now entering: " + (live.entering.isEmpty ? "–" : live.entering.joined(separator: ", "))
                                          + " · leaving: " + (live.leaving.isEmpty ? "–" : live.leaving.joined(separator: ", ")))], class: "note"))
         }
-        let denied = ConsentRule.deniesMarketing(traits.value(atPath: ConsentRule.marketingTrait).map { $0.stringValue ?? $0.jsonText })
-        out.append(.paragraph([.text("Last seen " + (l.detail.lastSeen?.readableDate ?? "never") + " · " + (denied ? "no marketing (consent denied)" : "marketing allowed")
+        out.append(.paragraph([.text("Last seen " + (l.detail.lastSeen?.readableDate ?? "never") + " · " + (l.marketingDenied ? "no marketing (consent denied)" : "marketing allowed")
                                      + (l.lastCSAT.map { " · last CSAT \(Figures.fixed($0.score, 0)) on \($0.at.readableDate)" } ?? ""))]))
         if !l.tickets.isEmpty {
             out.append(.list(class: "timeline", l.tickets.map { t in

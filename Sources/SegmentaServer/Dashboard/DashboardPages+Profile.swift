@@ -61,7 +61,9 @@ extension DashboardPages {
                         .styled(" since \(m.since.readableDate)", class: "note", hover: hover), .text(" ")]
             })]
         // What the person's data says now, when it differs from the last refreshes.
-        if let live = try await LiveMembership.of(p, in: store, now: .now), !live.entering.isEmpty || !live.leaving.isEmpty {
+        let definitions = Dictionary(all.map { ($0.name, $0.definition) }, uniquingKeysWith: { a, _ in a })
+        if let facts = try await store.profileFacts(profileID), case let live = LiveMembership.of(p, facts: facts, definitions: definitions, now: .now),
+           !live.entering.isEmpty || !live.leaving.isEmpty {
             func links(_ names: [String]) -> [Inline] {
                 names.enumerated().flatMap { i, n in (i > 0 ? [Inline.text(", ")] : []) + [Inline.link("/explain?segment=\(n.addingPercentEncodingForQuery())&profile=\(profileID.addingPercentEncodingForQuery())", n)] }
             }
