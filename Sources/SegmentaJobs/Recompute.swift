@@ -4,7 +4,7 @@ public import Logging
 
 /// The recompute pipeline the server runs on a schedule (and on demand): computed traits first
 /// (RFM, lifecycle, cohorts, and CLV / personas where configured), then every dynamic segment —
-/// a snapshot each, enter/exit diffs, validation. A step that fails is reported and the others
+/// a snapshot each, enter/exit diffs, validation — then the support policy over the new members. A step that fails is reported and the others
 /// still run; a segment refresh that fails is retried, and its `last_error` stays visible.
 public struct Recompute: Sendable {
     /// Which analyses run, and how hard refreshes are retried.
@@ -63,7 +63,7 @@ public struct Recompute: Sendable {
     /// Runs every configured analysis, then refreshes every dynamic segment as of `asOf`.
     public func run(asOf: Timestamp = .now) async -> Report {
         var report = Report()
-        for analysis in AnalysisKind.allCases where options.analyses.contains(analysis) {
+        for analysis in AnalysisKind.allCases where options.analyses.contains(analysis) && analysis != .support {
             report.steps.append(await step(analysis.rawValue) { () async throws(SegmentaError) in
                 do throws(SegmentaError) { try await self.analyse(analysis, asOf: asOf) } catch {
                     // A store too new or too small for a churn model (no churners yet) is not a
@@ -74,6 +74,10 @@ public struct Recompute: Sendable {
             })
         }
         report.merge(await refreshSegments(asOf: asOf))
+        if options.analyses.contains(.support) {
+            // The policy reads the members the refreshes just wrote.
+            report.steps.append(await step(AnalysisKind.support.rawValue) { () async throws(SegmentaError) in try await self.analyse(.support, asOf: asOf) })
+        }
         return report
     }
 
@@ -164,6 +168,8 @@ public struct Recompute: Sendable {
             var churn = options.churn
             if churn.asOf == nil { churn.asOf = asOf }
             try await ChurnRun.save(try await ChurnRun.run(store, options: churn), churnEvent: churn.churnEvent, to: store)
+        case .support:
+            try await SupportPolicyRun.resolve(store, asOf: asOf)
         }
     }
 

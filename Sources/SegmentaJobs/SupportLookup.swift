@@ -4,11 +4,14 @@ public import SegmentaStore
 /// What a support agent needs about one person when a ticket arrives (`GET
 /// /api/v1/support/lookup`): who they are (ids, accounts, traits), the segments they are in — since
 /// when, and what their data says now — their scores (lifecycle, RFM segment, CLV, churn risk),
-/// marketing consent, when they were last seen, their latest tickets and their last CSAT. Read
+/// marketing consent, when they were last seen, their latest tickets and their last CSAT, and the
+/// support policy's rule that serves them now (tier, priority, SLA, team, channels) and why. Read
 /// from that one person's rows; found by email or by any of their ids.
 public struct SupportLookup: Sendable {
     /// The track event of a new ticket (a helpdesk's webhook or an import sends it).
     public static let ticketEvent = "Ticket Created"
+    /// The names a new ticket's event is recognised by (the demo's, and others', say "Support Ticket Created").
+    public static let ticketEvents: Set<String> = [ticketEvent, "Support Ticket Created"]
     /// The track event of a satisfaction survey answer, with a numeric `csat` property.
     public static let surveyEvent = "Survey Answered"
     /// The computed traits shown, in this order.
@@ -22,13 +25,19 @@ public struct SupportLookup: Sendable {
     public var tickets: [ProfileFacts.Event]
     /// Their latest survey answer with a CSAT score, and when.
     public var lastCSAT: (score: Double, at: Timestamp)?
+    /// The support policy in force (nil: none saved).
+    public var policy: SupportPolicyRun.Version?
+    /// The rule that serves them now (nil: no rule reaches them).
+    public var resolution: SupportPolicyResolver.Resolution?
+    /// Why that rule, or why none, in words: the segment and its condition, or the account.
+    public var why = ""
 
     /// Looks up the one person with `email` (case aside), or known by `id` (a user, anonymous or
     /// profile id).
     /// - Throws: `invalidInput` unless exactly one of them is given; `notFound` when nobody
     ///   matches; `conflict` when several people have the email (look them up by id then).
-    public static func find(email: String?, id: String?, in db: some ProfileStore & SegmentStore, now: Timestamp) async throws(SegmentaError) -> SupportLookup {
-        let email = email.map { String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()).lowercased() }
+    public static func find(email: String?, id: String?, in db: some ProfileStore & SegmentStore & AnalysisStore, now: Timestamp) async throws(SegmentaError) -> SupportLookup {
+        let email = email.map { $0.trimmedSpaces.lowercased() }
         guard (email?.isEmpty == false) != (id?.isEmpty == false) else {
             throw SegmentaError(.invalidInput, "look up one person by email=ADDRESS or by user_id=ID (a user id, anonymous id or profile id), one of the two")
         }
@@ -44,11 +53,79 @@ public struct SupportLookup: Sendable {
         guard let detail = try await db.profileDetail(profile), let facts = try await db.profileFacts(detail.id) else {
             throw SegmentaError(.notFound, "nobody is known by \"\(profile)\" (a user id, anonymous id or profile id)")
         }
-        let tickets = facts.events.filter { $0.name == ticketEvent }.suffix(5).reversed()
+        let tickets = facts.events.filter { ticketEvents.contains($0.name) }.suffix(5).reversed()
         let survey = facts.events.last { $0.name == surveyEvent && $0.properties["csat"]?.numberValue != nil }
-        let live = LiveMembership.of(detail, facts: facts, definitions: try await db.segmentDefinitions(), now: now)
-        return SupportLookup(detail: detail, live: live, tickets: Array(tickets),
-                             lastCSAT: survey.flatMap { s in s.properties["csat"]?.numberValue.map { ($0, s.timestamp) } })
+        let definitions = try await db.segmentDefinitions()
+        let live = LiveMembership.of(detail, facts: facts, definitions: definitions, now: now)
+        var lookup = SupportLookup(detail: detail, live: live, tickets: Array(tickets),
+                                   lastCSAT: survey.flatMap { s in s.properties["csat"]?.numberValue.map { ($0, s.timestamp) } })
+        if let version = try await SupportPolicyRun.current(db) {
+            lookup.policy = version
+            (lookup.resolution, lookup.why) = policy(version.policy, detail: detail, live: live, definitions: definitions)
+        }
+        return lookup
+    }
+
+    /// The rule that serves the person now: their own from the segments their data puts them in
+    /// now (static ones as listed), against the one their accounts gave at the last resolution.
+    static func policy(_ policy: SupportPolicy, detail: ProfileDetail, live: LiveMembership,
+                       definitions: [String: SegmentDefinition]) -> (SupportPolicyResolver.Resolution?, String) {
+        let listedStatic = detail.segments.filter { definitions[$0] != nil && definitions[$0]?.condition == nil }
+        let now = Set(live.holdsNow).union(listedStatic)
+        let account = detail.computedTraits["support_account"]?.stringValue
+        let accountRule = account == nil ? nil : detail.computedTraits["support_rule"]?.numberValue.flatMap { Int(exactly: $0) }.map { $0 - 1 }
+        guard let r = SupportPolicyResolver.resolve(policy, segments: now, accountRule: accountRule, account: account) else {
+            let none = policy.rules.isEmpty ? "the support policy has no rule" : "no rule reaches them: they are in none of " + policy.segments.joined(separator: ", ")
+            return (nil, none + (policy.fallback == nil ? "" : "; the default service"))
+        }
+        let rule = policy.rules[r.rule]
+        if let through = r.account {
+            return (r, "rule \(r.rule + 1): someone in their account \(through) is in \(rule.segment) (as of the last resolution)")
+        }
+        let words = definitions[rule.segment].map { $0.condition.map(ConditionSentence.text) ?? "listed by hand: a static segment" } ?? "a segment that no longer exists"
+        return (r, "rule \(r.rule + 1): they are in \(rule.segment) (\(words))")
+    }
+
+    /// The service they get, in one line: tier, priority, SLA targets, team and channels (nil: no
+    /// rule reaches them).
+    public var service: String? {
+        guard let rule = policy?.policy.service(resolution) else { return nil }
+        func hours(_ h: Double) -> String { JSONValue.format(h) + " h" }
+        var parts = ["tier \(rule.tier)", "priority \(rule.priority.rawValue)"]
+        if let f = rule.firstResponseHours { parts.append("first response within " + hours(f)) }
+        if let r = rule.resolutionHours { parts.append("resolved within " + hours(r)) }
+        if let team = rule.team { parts.append("team \(team)") }
+        parts.append(rule.channels.map { $0 == .selfService ? "self-service" : $0.rawValue }.joined(separator: ", "))
+        return parts.joined(separator: " · ")
+    }
+
+    /// The policy part of the answer (null without a policy).
+    var policyJSON: JSONValue {
+        guard let policy else { return .null }
+        var o: [String: JSONValue] = ["version": .number(Double(policy.number)), "why": .string(why), "rule": .null, "through_account": .null, "default": .bool(resolution == nil)]
+        if case .object(let rule)? = policy.policy.service(resolution)?.json {
+            o.merge(rule) { a, _ in a }
+            o["segment"] = resolution == nil ? .null : rule["segment"]
+            o["rule"] = resolution.map { .number(Double($0.rule + 1)) } ?? .null
+            o["through_account"] = resolution?.account.map(JSONValue.string) ?? .null
+        }
+        return .object(o)
+    }
+
+    /// A score as an agent reads it: CLV in whole units, churn risk as a percentage, the others as
+    /// they are ("–" when not computed).
+    public func scoreText(_ key: String) -> String {
+        guard let v = detail.computedTraits[key] else { return "–" }
+        switch key {
+        case "clv": return v.numberValue.map { NumberText.fixed($0, 0) } ?? "–"
+        case "churn_risk": return v.numberValue.map { NumberText.percent($0, 1) } ?? "–"
+        default: return v.stringValue ?? v.jsonText
+        }
+    }
+
+    /// A ticket in a few words: its subject, else its theme, else its event's name.
+    public static func title(_ ticket: ProfileFacts.Event) -> String {
+        ticket.properties["subject"]?.stringValue ?? ticket.properties["theme"]?.stringValue.map { ticket.name + ": " + $0 } ?? ticket.name
     }
 
     /// The person's marketing consent trait as stored (nil when absent).
@@ -66,6 +143,7 @@ public struct SupportLookup: Sendable {
             "traits": detail.traits,
             "segments": .array(detail.memberships.map { .object(["segment": .string($0.segment), "since": .string($0.since.iso8601)]) }),
             "live": live?.json ?? .null,
+            "policy": policyJSON,
             "scores": .object(Dictionary(Self.scores.map { ($0, detail.computedTraits[$0] ?? .null) }, uniquingKeysWith: { a, _ in a })),
             "marketing_consent": .object(["value": marketingConsent ?? .null, "denied": .bool(marketingDenied)]),
             "first_seen": time(detail.firstSeen), "last_seen": time(detail.lastSeen),

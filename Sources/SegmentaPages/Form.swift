@@ -32,11 +32,14 @@ public enum Control: Sendable {
     case button(Button)
     /// A link styled as a button.
     case link(Link)
+    /// A caption on a line of its own: the controls after it start a new line (one rule of a
+    /// list edited in one form).
+    case heading(FormHeading)
 }
 
 extension Control: TemplateCase {
     /// ``TemplateCase/caseNames``.
-    public static let caseNames: Set<String> = ["hidden", "label", "input", "select", "button", "link"]
+    public static let caseNames: Set<String> = ["hidden", "label", "input", "select", "button", "link", "heading"]
 
     /// ``TemplateCase/named``.
     public var named: (name: String, payload: Any) {
@@ -47,6 +50,7 @@ extension Control: TemplateCase {
         case .select(let v): ("select", v)
         case .button(let v): ("button", v)
         case .link(let v): ("link", v)
+        case .heading(let v): ("heading", v)
         }
     }
 }
@@ -97,10 +101,12 @@ public struct InputField: Sendable {
     public var autofocus: Bool
     /// An autocomplete hint, or "".
     public var autocomplete: String
+    /// Its width in characters as the `size` attribute says it, or "" for the browser's.
+    public var width: String
 
-    /// An input named `name` (id `id`), holding `value`.
+    /// An input named `name` (id `id`), holding `value`, `size` characters wide (0: the browser's width).
     public init(id: String = "", name: String, value: String = "", type: String = "text", placeholder: String = "",
-                required: Bool = false, autofocus: Bool = false, autocomplete: String = "") {
+                required: Bool = false, autofocus: Bool = false, autocomplete: String = "", size: Int = 0) {
         inputID = id
         fieldName = name
         fieldValue = value
@@ -109,6 +115,7 @@ public struct InputField: Sendable {
         self.required = required
         self.autofocus = autofocus
         self.autocomplete = autocomplete
+        width = size > 0 ? String(size) : ""
     }
 }
 
@@ -161,4 +168,13 @@ public struct Button: Sendable {
         self.caption = caption
         self.secondary = secondary
     }
+}
+
+/// A caption starting a new line of controls.
+public struct FormHeading: Sendable {
+    /// The words.
+    public var caption: String
+
+    /// A heading reading `caption`.
+    public init(_ caption: String) { self.caption = caption }
 }

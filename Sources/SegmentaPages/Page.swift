@@ -64,7 +64,7 @@ public struct DashboardChrome: Sendable {
 
     /// The dashboard's pages, in the navigation's order.
     public static let navigation: [(path: String, title: String)] = [("/", "Overview"), ("/rfm", "RFM"), ("/cohorts", "Cohorts"), ("/value", "Value & personas"),
-                                                                      ("/churn", "Churn risk"), ("/builder", "New segment"), ("/profiles", "Profiles")]
+                                                                      ("/churn", "Churn risk"), ("/support", "Support"), ("/builder", "New segment"), ("/profiles", "Profiles")]
 }
 
 /// One link of the navigation.

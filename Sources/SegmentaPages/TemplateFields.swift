@@ -213,6 +213,7 @@ extension InputField: MustacheParent {
         case "required": required
         case "autofocus": autofocus
         case "autocomplete": autocomplete
+        case "width": width
         default: nil
         }
     }
@@ -354,6 +355,16 @@ extension ReportChrome: MustacheParent {
         switch name {
         case "generated": generated
         case "style": style
+        default: nil
+        }
+    }
+}
+
+extension FormHeading: MustacheParent {
+    /// The field a template names.
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "caption": caption
         default: nil
         }
     }

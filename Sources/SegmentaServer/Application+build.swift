@@ -120,7 +120,7 @@ public func buildRouter(_ parts: ServerParts) -> Router<AppRequestContext> {
     let apps = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .write))
     InsightController(store: parts.storage).addRoutes(read: read, admin: admin, apps: apps)
     let support = router.group("api/v1").add(middleware: TokenMiddleware(store: parts.storage, needs: .support))
-    SupportController(store: parts.storage).addRoutes(support: support)
+    SupportController(store: parts.storage).addRoutes(support: support, read: read, admin: admin)
     SupportCardController(store: parts.storage, secret: parts.configuration.supportCardSecret, renderer: parts.renderer, clock: parts.configuration.clock)
         .addRoutes(to: router)
     var dashboard = DashboardController(store: parts.storage, sessions: parts.sessions, renderer: parts.renderer,

@@ -73,6 +73,8 @@ public struct SQLiteBackend: EventsElsewherePrimary {
     public func profileFacts(_ id: String) async throws(SegmentaError) -> ProfileFacts? { try await run { s throws(SegmentaError) in try s.profileFacts(id) } }
     /// ``ProfileStore/identityMap`` on SQLite, run on the backend's threads.
     public func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)] { try await run { s throws(SegmentaError) in try s.identityMap() } }
+    /// ``ProfileStore/accountMemberships`` on SQLite, run on the backend's threads.
+    public func accountMemberships() async throws(SegmentaError) -> [(account: String, profile: String)] { try await run { s throws(SegmentaError) in try s.accountMemberships() } }
     /// ``ProfileStore/sampleTraits`` on SQLite, run on the backend's threads.
     public func sampleTraits(limit: Int) async throws(SegmentaError) -> [JSONValue] { try await run { s throws(SegmentaError) in try s.sampleTraits(limit: limit) } }
 

@@ -129,6 +129,13 @@ extension SQLiteStore {
         }
     }
 
+    /// Every (account, person) pair of account membership, by account then person.
+    public func accountMemberships() throws(SegmentaError) -> [(account: String, profile: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT account_id, profile_id FROM account_members ORDER BY account_id, profile_id").map { ($0[0], $0[1]) }
+        }
+    }
+
     /// Members of an account.
     public func accountMembers(_ account: String) throws(SegmentaError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT profile_id FROM account_members WHERE account_id = ? ORDER BY profile_id", arguments: [account]) }

@@ -11,6 +11,6 @@ struct Segmenta: AsyncParsableCommand {
         Every command reads and writes the store given by --db (or SEGMENTA_DB), default ./segmenta.sqlite.
         """,
         version: "0.1.0",
-        subcommands: [Demo.self, Import.self, RFM.self, Lifecycle.self, Cohorts.self, Segments.self, Migrations.self, CLV.self, Clusters.self, Compare.self, Validate.self, HypothesisCommand.self, ExperimentCommand.self, Report.self, Predict.self, Serve.self, Keys.self, Privacy.self, Store.self, Bench.self]
+        subcommands: [Demo.self, Import.self, RFM.self, Lifecycle.self, Cohorts.self, Segments.self, Migrations.self, CLV.self, Clusters.self, Compare.self, Validate.self, HypothesisCommand.self, ExperimentCommand.self, Report.self, Predict.self, Serve.self, Keys.self, Support.self, Privacy.self, Store.self, Bench.self]
     )
 }

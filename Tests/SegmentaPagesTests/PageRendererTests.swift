@@ -62,16 +62,16 @@ struct PageRendererTests {
     @Test("a control without an id, placeholder or value has none of those attributes; select options keep their choice")
     func formAttributes() {
         let html = dashboard([.form(Form("get", "/rfm", [.input(InputField(name: "q")), .select(SelectField("from", name: "from", [SelectOption("a"), SelectOption("b", selected: true)])),
-                                                          .button(Button("Show", secondary: true))]))])
-        #expect(html.contains(#"<form class="inline" method="get" action="/rfm"><input name="q" type="text"><label>from <select name="from"><option value="a">a</option><option value="b" selected>b</option></select></label><button class="secondary">Show</button></form>"#))
+                                                          .button(Button("Show", secondary: true)), .heading(FormHeading("Rule 1")), .input(InputField(name: "t", size: 12))]))])
+        #expect(html.contains(#"<form class="inline" method="get" action="/rfm"><input name="q" type="text"><label>from <select name="from"><option value="a">a</option><option value="b" selected>b</option></select></label><button class="secondary">Show</button><strong class="form-heading">Rule 1</strong><input name="t" type="text" size="12"></form>"#))
     }
 
     /// A page using every kind of part, piece and control.
     static let everything: [Page] = {
         let pieces: [Inline] = [.text("t"), .strong("s"), .link("/x", "x", class: "pill"), .when(Timestamp(milliseconds: 0)), .styled("w", class: "note", hover: "h"),
                                 .abbr(Abbr(term: "CLV", meaning: "m")), .chart("<svg/>")]
-        let form = Form("get", "/f", [.hidden(HiddenField("a", "b")), .label(FieldLabel(for: "q", "Q")), .input(InputField(id: "q", name: "q", value: "v")),
-                                      .select(SelectField("s", name: "s", [SelectOption("o", selected: true)])), .button(Button("Go")), .link(Link("/l", "L"))])
+        let form = Form("get", "/f", [.hidden(HiddenField("a", "b")), .label(FieldLabel(for: "q", "Q")), .input(InputField(id: "q", name: "q", value: "v", size: 4)),
+                                      .select(SelectField("s", name: "s", [SelectOption("o", selected: true)])), .button(Button("Go")), .link(Link("/l", "L")), .heading(FormHeading("H"))])
         let blocks: [Block] = [
             .section("S", [.stats([("n", "1")]), .table(["h"], [[Cell(pieces)]], numeric: [0]), .paragraph(pieces, class: "c", role: "status"),
                            .row([.column([.chart("<svg/>")])]), .list([ListItem(pieces, title: "t", sublist: ListBlock([ListItem([.text("i")])]))]),

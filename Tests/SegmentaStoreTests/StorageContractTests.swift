@@ -218,6 +218,25 @@ import Testing
     }
 
     @Test(arguments: ContractBackend.available)
+    func accountMembershipsFollowGroupsAndMerges(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let at = t("2026-03-01T12:00:00Z")
+            _ = try await store.apply([
+                Message(kind: .group, messageID: "g1", userID: "u2", groupID: "beta", timestamp: at),
+                Message(kind: .group, messageID: "g2", userID: "u1", groupID: "acme", timestamp: at),
+                Message(kind: .group, messageID: "g3", anonymousID: "x9", groupID: "acme", timestamp: at),
+                Message(kind: .group, messageID: "g4", userID: "u1", groupID: "acme", timestamp: at.adding(days: 1)),   // already a member
+                Message(kind: .identify, messageID: "i1", userID: "u3", anonymousID: "x9", timestamp: at),                 // x9's profile becomes u3's
+            ], source: "web", arrival: at)
+            let pairs = try await store.accountMemberships().map { "\($0.account):\($0.profile)" }
+            // By account, then person; the anonymous member counted as the person it turned out to be.
+            let u3 = try await store.profileID(forExternalID: "u3") ?? "?"
+            #expect(pairs == ["acme:u1", "acme:\(u3)", "beta:u2"].sorted())
+            #expect(try await store.profileID(forExternalID: "x9") == u3)
+        }
+    }
+
+    @Test(arguments: ContractBackend.available)
     func segmentsRefreshWithEntriesAndExits(backend: ContractBackend) async throws {
         try await backend.with { store in
             _ = try await store.importProfiles([ProfileFileReader.Row(line: 2, id: "p1", traits: ["plan": "pro"]),

@@ -139,10 +139,19 @@ try:
 
     someone = json.load(urllib.request.urlopen(urllib.request.Request(base + "/api/v1/segments/champions/members?limit=1",
                                                                       headers={"Authorization": "Bearer " + key})))["members"][0]
+    # A support policy over the demo's segments, so that /support and the profile page show tiers.
+    policy = {"rules": [{"segment": "fintech-large-accounts", "tier": "enterprise", "priority": "urgent", "first_response_hours": 1, "resolution_hours": 8,
+                         "team": "key-accounts", "channels": ["phone", "chat", "email"]},
+                        {"segment": "at-risk-value", "tier": "save", "priority": "high", "first_response_hours": 4, "resolution_hours": 24, "team": "retention"},
+                        {"segment": "champions", "tier": "priority", "priority": "high", "first_response_hours": 4, "resolution_hours": 48, "channels": ["chat", "email"]}],
+              "default": {"tier": "standard", "first_response_hours": 24, "channels": ["email", "self_service"]}, "note": "browser check"}
+    saved = json.load(urllib.request.urlopen(urllib.request.Request(base + "/api/v1/support/policy", data=json.dumps(policy).encode(), method="PUT",
+                                                                    headers={"Authorization": "Bearer " + key, "Content-Type": "application/json"})))
+    print(f"support policy version {saved['version']}: people per rule {[r['people'] for r in saved['resolution']['rules']]}")
     for path, name in [("/", "overview"), ("/segments/champions", "segment"), ("/segments/champions?compare=1", "segment-compare"),
                        ("/rfm", "rfm"), ("/cohorts", "cohorts"), ("/cohorts?period=month&by=acquisition_channel", "cohorts-by-channel"),
                        ("/value", "value"), ("/churn", "churn"), (f"/profiles/{someone}", "profile"), ("/profiles", "profile-search"), ("/builder", "builder"),
-                       (f"/explain?segment=champions&profile={urllib.parse.quote(someone, safe='')}", "explain")]:
+                       (f"/explain?segment=champions&profile={urllib.parse.quote(someone, safe='')}", "explain"), ("/support", "support")]:
         visit(path, name)
 
     # The demo's history ends today (UTC), and every page says its numbers are as of that one day.

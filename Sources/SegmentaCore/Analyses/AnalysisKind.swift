@@ -5,6 +5,9 @@
 /// adding an analysis is a case here (the compiler then names the switch that runs it).
 public enum AnalysisKind: String, Sendable, CaseIterable, Hashable {
     case rfm, lifecycle, cohorts, clv, clusters, churn
+    /// The support policy resolved for everyone (``SupportPolicyResolver``): it reads segment
+    /// membership, so a recompute runs it after the segment refreshes.
+    case support
 
     /// A computed trait an analysis writes: its name in conditions and its words for people.
     public struct Trait: Sendable, Equatable {
@@ -42,6 +45,15 @@ public enum AnalysisKind: String, Sendable, CaseIterable, Hashable {
         case .churn:
             return [Trait(name: "churn_risk", words: "risk of churning soon", headline: true),
                     Trait(name: "churn_risk_decile", words: "churn risk decile (10 = the riskiest tenth)", headline: true)]
+        case .support:
+            return [Trait(name: "support_tier", words: "support tier", headline: true),
+                    Trait(name: "support_priority", words: "ticket priority (support policy)", headline: false),
+                    Trait(name: "support_team", words: "support team", headline: false),
+                    Trait(name: "support_channels", words: "support channels offered", headline: false),
+                    Trait(name: "support_first_response_hours", words: "first response target (hours)", headline: false),
+                    Trait(name: "support_resolution_hours", words: "resolution target (hours)", headline: false),
+                    Trait(name: "support_rule", words: "support policy rule (1 = the first)", headline: false),
+                    Trait(name: "support_account", words: "account the support tier comes from", headline: false)]
         }
     }
 

@@ -8,6 +8,11 @@ extension String {
     public var normalizedID: String {
         utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCanonicalMapping
     }
+
+    /// The text without the white space at either end (what a person typed around it).
+    public var trimmedSpaces: String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
 }
 
 extension Message {

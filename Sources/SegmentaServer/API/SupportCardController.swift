@@ -10,13 +10,13 @@ import SegmentaStore
 /// (`customer.email`, else `customer.emails`), or `{"email": …}` / `{"user_id": …}`. The answer is
 /// Help Scout's: `{"html": "…"}`, escaped by the page templates.
 struct SupportCardController: Sendable {
-    let store: any ProfileStore & SegmentStore
+    let store: any ProfileStore & SegmentStore & AnalysisStore
     let secret: String?
     let renderer: PageRenderer
     let clock: any WallClock
 
     /// The card over `store`, signed with `secret` (nil: the route says the card is off).
-    init(store: any ProfileStore & SegmentStore, secret: String?, renderer: PageRenderer, clock: any WallClock) {
+    init(store: any ProfileStore & SegmentStore & AnalysisStore, secret: String?, renderer: PageRenderer, clock: any WallClock) {
         self.store = store
         self.secret = secret
         self.renderer = renderer
@@ -63,16 +63,13 @@ struct SupportCardController: Sendable {
     static func blocks(_ l: SupportLookup) -> [Block] {
         let traits = l.detail.traits
         let name = traits["name"]?.stringValue ?? traits["email"]?.stringValue ?? l.detail.id
-        func score(_ key: String) -> String {
-            guard let v = l.detail.computedTraits[key] else { return "–" }
-            switch key {
-            case "clv": return v.numberValue.map { Figures.fixed($0, 0) } ?? "–"
-            case "churn_risk": return v.numberValue.map(Figures.percent) ?? "–"
-            default: return v.stringValue ?? v.jsonText
-            }
-        }
+        let score = l.scoreText
         var out: [Block] = [.paragraph([.strong(name), .text(" · profile \(l.detail.id)")]),
                             .stats([("lifecycle", score("lifecycle")), ("RFM segment", score("rfm_segment")), ("CLV (12 months)", score("clv")), ("churn risk", score("churn_risk"))])]
+        if l.policy != nil {
+            out.append(.paragraph([.strong("Support: "), .text(l.service ?? "no rule of the support policy reaches them")]))
+            out.append(.paragraph([.text("Why: " + l.why)], class: "note"))
+        }
         let segments = l.detail.memberships.map { "\($0.segment) (since \($0.since.readableDate))" }
         out.append(.paragraph([.strong("Segments: "), .text(segments.isEmpty ? "none" : segments.joined(separator: ", "))]))
         if let live = l.live, !live.entering.isEmpty || !live.leaving.isEmpty {
@@ -83,7 +80,7 @@ struct SupportCardController: Sendable {
                                      + (l.lastCSAT.map { " · last CSAT \(Figures.fixed($0.score, 0)) on \($0.at.readableDate)" } ?? ""))]))
         if !l.tickets.isEmpty {
             out.append(.list(class: "timeline", l.tickets.map { t in
-                ListItem([.text(t.timestamp.readableDate + " "), .strong(t.properties["subject"]?.stringValue ?? SupportLookup.ticketEvent)]
+                ListItem([.text(t.timestamp.readableDate + " "), .strong(SupportLookup.title(t))]
                          + (t.properties["channel"]?.stringValue.map { [.text(" · " + $0)] } ?? []))
             }))
         }

@@ -158,6 +158,30 @@ public struct DashboardController: Sendable {
         pages.get("rfm") { request, context in Self.html(try await p.rfm(try context.signedIn(), from: request.query("from"), to: request.query("to"))) }
         pages.get("cohorts") { request, context in Self.html(try await p.cohorts(try context.signedIn(), period: request.query("period") ?? "month", by: request.query("by") ?? "")) }
         pages.get("churn") { _, context in Self.html(try await p.churn(try context.signedIn())) }
+        pages.get("support") { request, context in
+            Self.html(try await p.support(try context.signedIn(), saved: request.query("saved").flatMap { Int($0) }))
+        }
+        pages.post("support/policy") { request, context in
+            let viewer = try Self.admin(context)
+            var request = request
+            let form = try await Self.form(&request)   // the body is read once; the CSRF check reads the copy kept
+            try await Self.checkCSRF(request, viewer)
+            let result: Result<SupportPolicyRun.Version, SegmentaError>
+            do throws(SegmentaError) {
+                result = .success(try await SupportPolicyRun.save(DashboardPages.policyDocument(form), note: form["note"] ?? "", to: store, now: .now).version)
+            } catch {
+                result = .failure(error)
+            }
+            switch result {
+            case .success(let version):
+                return Response(status: .seeOther, headers: [.location: "/support?saved=\(version.number)"])
+            case .failure(let e) where e.code == .invalidInput:
+                // The form again, as typed, with what to fix.
+                return Self.html(try await p.support(viewer, draft: form, problem: e.message), status: .unprocessableContent)
+            case .failure(let e):
+                throw e
+            }
+        }
         pages.get("value") { request, context in Self.html(try await p.value(try context.signedIn(), x: request.query("x"), y: request.query("y"))) }
         pages.get("profiles") { request, context in
             let viewer = try context.signedIn()

@@ -379,6 +379,8 @@ public struct ClickHouseEventsStorage: Storage {
     public func traitValues(_ path: String) async throws(SegmentaError) -> [String: String] { try await primary.traitValues(path) }
     /// The primary store's ``ProfileStore/signupTimes``.
     public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] { try await primary.signupTimes() }
+    /// The primary store's ``ProfileStore/accountMemberships``.
+    public func accountMemberships() async throws(SegmentaError) -> [(account: String, profile: String)] { try await primary.accountMemberships() }
     /// The primary store's ``ProfileStore/identityMap``.
     public func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)] { try await primary.identityMap() }
     /// The primary store's ``ProfileStore/sampleTraits``.

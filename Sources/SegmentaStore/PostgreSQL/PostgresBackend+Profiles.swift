@@ -67,6 +67,18 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ProfileStore/accountMemberships`` on PostgreSQL.
+    public func accountMemberships() async throws(SegmentaError) -> [(account: String, profile: String)] {
+        try await read { pg in
+            var out: [(account: String, profile: String)] = []
+            for row in try await pg.rows("SELECT account_id, profile_id FROM account_members ORDER BY account_id COLLATE \"C\", profile_id COLLATE \"C\"") {
+                let (account, profile) = try row.decode((String, String).self)
+                out.append((account, profile))
+            }
+            return out
+        }
+    }
+
     /// ``ProfileStore/signupTimes`` on PostgreSQL.
     public func signupTimes() async throws(SegmentaError) -> [String: Timestamp] {
         try await read { pg in

@@ -47,6 +47,8 @@ public protocol ProfileStore: Sendable {
     func profileFacts(_ id: String) async throws(SegmentaError) -> ProfileFacts?
     /// Every external id (user id or anonymous id) with the profile it resolves to, by id.
     func identityMap() async throws(SegmentaError) -> [(id: String, profile: String)]
+    /// Every (account, person) pair of account membership, by account then person.
+    func accountMemberships() async throws(SegmentaError) -> [(account: String, profile: String)]
     /// The trait objects of up to `limit` profiles (the most recently created on SQLite; any on
     /// PostgreSQL): what the segment builder samples to offer trait names, types and examples.
     func sampleTraits(limit: Int) async throws(SegmentaError) -> [JSONValue]

@@ -12,7 +12,7 @@ struct ProfileSearch {
     private var found: [String: (match: ProfileMatch, rank: Int)] = [:]
 
     init?(_ query: String, traits: [String]) {
-        let q = String(query.normalizedID.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        let q = query.normalizedID.trimmedSpaces
         guard !q.isEmpty else { return nil }
         self.query = q
         self.folded = SearchFold.fold(q)

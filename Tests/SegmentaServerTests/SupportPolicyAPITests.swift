@@ -1,0 +1,188 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
+import Logging
+import SegmentaCore
+import SegmentaJobs
+import SegmentaServer
+import SegmentaStore
+import Testing
+
+/// Support policies on a real store (issue 38, item 1): saved as versions, resolved into computed
+/// traits that segments use, shown by the lookup with why, kept current by the recompute. The
+/// people, accounts and expected rules are those of the Core test, worked out by hand.
+@Suite("Support policy: API, resolution on the store, lookup")
+struct SupportPolicyAPITests {
+    static let t = (try? Timestamp.parse("2026-11-01T00:00:00Z")) ?? Timestamp(milliseconds: 0)
+    static let policy: JSONValue = ["rules": [
+        ["segment": "enterprise", "tier": "enterprise", "priority": "urgent", "first_response_hours": 1, "resolution_hours": 8, "team": "key-accounts", "channels": ["phone", "chat", "email"]],
+        ["segment": "vip-list", "tier": "priority", "priority": "high", "first_response_hours": 4, "resolution_hours": 24],
+        ["segment": "pro", "tier": "standard", "first_response_hours": 24, "resolution_hours": 72, "channels": ["email", "chat"]],
+        ["segment": "free", "tier": "self-service", "priority": "low", "channels": ["self_service", "email"]],
+    ], "note": "first policy"]
+
+    /// u1 enterprise, u2 pro, u3 free and on the VIP list, u4 and u5 free, u6 nothing; acme: u1,
+    /// u4, u5; beta: u2, u5.
+    func seeded() async throws -> TestServer {
+        let s = try TestServer()
+        let db = s.store.backend
+        var messages: [Message] = []
+        for (i, (user, plan)) in [("u1", "enterprise"), ("u2", "pro"), ("u3", "free"), ("u4", "free"), ("u5", "free"), ("u6", nil)].enumerated() {
+            messages.append(Message(kind: .identify, messageID: "i\(i)", userID: user, traits: plan.map { ["plan": .string($0), "email": .string("\(user)@example.com")] } ?? ["email": .string("\(user)@example.com")], timestamp: Self.t))
+        }
+        for (i, (account, user)) in [("acme", "u1"), ("acme", "u4"), ("acme", "u5"), ("beta", "u2"), ("beta", "u5")].enumerated() {
+            messages.append(Message(kind: .group, messageID: "g\(i)", userID: user, groupID: account, timestamp: Self.t))
+        }
+        _ = try await db.apply(messages, source: "test", arrival: Self.t)
+        for plan in ["enterprise", "pro", "free"] {
+            _ = try await db.createSegment(["name": .string(plan), "condition": ["trait": "plan", "op": "eq", "value": .string(plan)]], allowUnknownComputed: false)
+            _ = try await db.refresh(plan, asOf: Self.t.adding(days: 1))
+        }
+        _ = try await db.importStatic("vip-list", ids: ["u3"], description: "named by the success team")
+        return s
+    }
+
+    @Test func savedResolvedAndUsedBySegments() async throws {
+        let s = try await seeded()
+        let db = s.store.backend
+        try await s.test { client in
+            let admin = TestServer.bearer(s.admin)
+            try await client.execute(uri: "/api/v1/support/policy", method: .get, headers: admin) { r in
+                #expect(r.status == .notFound && r.json["message"]?.stringValue?.contains("PUT /api/v1/support/policy") == true)
+            }
+            try await client.execute(uri: "/api/v1/support/policy", method: .put, headers: admin, body: ByteBuffer(string: Self.policy.jsonText)) { r in
+                #expect(r.status == .ok, "\(r.json)")
+                #expect(r.json["version"] == 1 && r.json["note"] == "first policy")
+                #expect(r.json["resolution"]?["rules"]?.arrayValues.map { $0["people"] } == [3, 1, 1, 0])
+                #expect(r.json["resolution"]?["rules"]?.arrayValues.map { $0["through_accounts"] } == [2, 0, 0, 0])
+                #expect(r.json["resolution"]?["rules"]?.arrayValues.map { $0["accounts"] } == [1, 0, 1, 0])
+                #expect(r.json["resolution"]?["unmatched"] == 1)
+            }
+        }
+        // The computed traits, person by person.
+        func traits(_ id: String) async throws -> [String: JSONValue] { try await db.profileDetail(id)?.computedTraits ?? [:] }
+        let u1 = try await traits("u1"), u2 = try await traits("u2")
+        #expect(u1["support_tier"] == "enterprise" && u1["support_account"] == nil)
+        #expect(try await traits("u4") == ["support_tier": "enterprise", "support_priority": "urgent", "support_team": "key-accounts",
+                                           "support_channels": "phone, chat, email", "support_first_response_hours": 1, "support_resolution_hours": 8,
+                                           "support_rule": 1, "support_account": "acme"])
+        #expect(try await traits("u5")["support_account"] == "acme")
+        #expect(u2["support_tier"] == "standard" && u2["support_priority"] == "normal")
+        #expect(try await traits("u3")["support_tier"] == "priority")
+        #expect(try await traits("u6").isEmpty)
+        // A segment on the tier.
+        _ = try await db.createSegment(["name": "urgent-tier", "condition": ["computed": "support_priority", "op": "eq", "value": "urgent"]], allowUnknownComputed: false)
+        #expect(try await db.refresh("urgent-tier", asOf: Self.t.adding(days: 2)).snapshot.size == 3)
+        #expect(Set(try await db.members(of: "urgent-tier")) == ["u1", "u4", "u5"])
+    }
+
+    @Test func mistakesAreRefusedAndNothingIsSaved() async throws {
+        let s = try await seeded()
+        let db = s.store.backend
+        _ = try await db.createSegment(["name": "urgent-tier", "condition": ["computed": "support_priority", "op": "eq", "value": "urgent"]], allowUnknownComputed: false)
+        _ = try await db.createSegment(["name": "urgent-pro", "condition": ["all": [["segment": "urgent-tier"], ["segment": "pro"]]]], allowUnknownComputed: false)
+        try await s.test { client in
+            let admin = TestServer.bearer(s.admin)
+            for (body, words) in [("{\"rules\": [{\"segment\": \"nope\", \"tier\": \"a\"}]}", "rule 1 names the segment \"nope\", which does not exist"),
+                                  ("{\"rules\": [{\"segment\": \"pro\", \"tier\": \"a\"}, {\"segment\": \"urgent-tier\", \"tier\": \"b\"}]}", "rule 2's segment \"urgent-tier\" depends on the support traits"),
+                                  ("{\"rules\": [{\"segment\": \"urgent-pro\", \"tier\": \"b\"}]}", "support_priority, through the segment \"urgent-tier\""),
+                                  ("{\"rules\": [{\"segment\": \"pro\", \"tier\": \"a\", \"priority\": \"asap\"}]}", "priority \"asap\" is not one of"),
+                                  ("{\"rules\": [], \"note\": 3}", "note is a text")] {
+                try await client.execute(uri: "/api/v1/support/policy", method: .put, headers: admin, body: ByteBuffer(string: body)) { r in
+                    #expect(r.status == .unprocessableContent, "\(body)")
+                    #expect(r.json["message"]?.stringValue?.contains(words) == true, "\(r.json)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/support/policy", method: .put, headers: admin, body: ByteBuffer(string: "{\"rules\": [")) { #expect($0.status == .badRequest) }
+            // Read keys read it, only admin keys save; support keys do neither.
+            try await client.execute(uri: "/api/v1/support/policy", method: .put, headers: TestServer.bearer(s.read), body: ByteBuffer(string: "{\"rules\": []}")) { #expect($0.status == .forbidden) }
+            let support = try APIKeys.create(.support, name: "helpdesk", in: s.store).token
+            try await client.execute(uri: "/api/v1/support/policy", method: .get, headers: TestServer.bearer(support)) { #expect($0.status == .forbidden) }
+        }
+        #expect(try await SupportPolicyRun.versions(db).isEmpty)
+        #expect(try await db.profileDetail("u1")?.computedTraits["support_tier"] == nil)
+    }
+
+    @Test func versionsAreKeptAndTheRecomputeKeepsTiersCurrent() async throws {
+        let s = try await seeded()
+        let db = s.store.backend
+        _ = try await SupportPolicyRun.save(Self.policy, to: db, now: Self.t.adding(days: 1))
+        // Version 2: enterprise only, no inheritance.
+        _ = try await SupportPolicyRun.save(["rules": [["segment": "enterprise", "tier": "enterprise"]], "inherit_from_accounts": false], note: "enterprise only", to: db, now: Self.t.adding(days: 2))
+        #expect(try await db.profileDetail("u4")?.computedTraits["support_tier"] == nil)   // version 1's tiers are gone
+        try await s.test { client in
+            try await client.execute(uri: "/api/v1/support/policy/versions", method: .get, headers: TestServer.bearer(s.read)) { r in
+                #expect(r.json["versions"]?.arrayValues.map { $0["version"] } == [2, 1])
+                #expect(r.json["versions"]?.arrayValues.map { $0["note"] } == ["enterprise only", "first policy"])
+                #expect(r.json["versions"]?.arrayValues.last?["rules"]?.arrayValues.count == 4)
+            }
+            try await client.execute(uri: "/api/v1/support/policy", method: .get, headers: TestServer.bearer(s.read)) { r in
+                #expect(r.json["version"] == 2 && r.json["inherit_from_accounts"] == false)
+                #expect(r.json["resolution"]?["rules"]?.arrayValues.map { $0["people"] } == [1])
+            }
+        }
+        // u2 becomes enterprise: the scheduled recompute (segments, then the policy) moves them.
+        _ = try await db.apply([Message(kind: .identify, messageID: "up", userID: "u2", traits: ["plan": "enterprise"], timestamp: Self.t.adding(days: 3))], source: "test", arrival: Self.t.adding(days: 3))
+        var options = Recompute.Options()
+        options.analyses = [.support]
+        let report = await Recompute(store: db, options: options, logger: Logger(label: "test")).run(asOf: Self.t.adding(days: 3))
+        #expect(report.steps.last?.name == "support" && report.failed == 0)
+        #expect(try await db.profileDetail("u2")?.computedTraits["support_tier"] == "enterprise")
+    }
+
+    @Test func peopleNoRuleReachesGetTheDefault() async throws {
+        let s = try await seeded()
+        let db = s.store.backend
+        let saved = try await SupportPolicyRun.save(["rules": [["segment": "enterprise", "tier": "enterprise", "priority": "urgent"]],
+                                                     "default": ["tier": "standard", "first_response_hours": 24, "channels": ["email", "self_service"]]],
+                                                    to: db, now: Self.t.adding(days: 1))
+        // u1 by the rule, u4 and u5 through acme; u2, u3, u6 the default.
+        #expect(saved.resolution.people == [3] && saved.resolution.unmatched == 3)
+        let u6 = try await db.profileDetail("u6")?.computedTraits ?? [:]
+        #expect(u6 == ["support_tier": "standard", "support_priority": "normal", "support_channels": "email, self_service", "support_first_response_hours": 24])
+        let found = try await SupportLookup.find(email: nil, id: "u6", in: db, now: .now)
+        #expect(found.service == "tier standard · priority normal · first response within 24 h · email, self-service")
+        #expect(found.why == "no rule reaches them: they are in none of enterprise; the default service")
+        #expect(found.json["policy"]?["default"] == true && found.json["policy"]?["segment"] == .null && found.json["policy"]?["tier"] == "standard")
+    }
+
+    @Test func theLookupSaysWhichRuleAndWhyAndIsCurrent() async throws {
+        let s = try await seeded()
+        let db = s.store.backend
+        _ = try await SupportPolicyRun.save(Self.policy, to: db, now: Self.t.adding(days: 1))
+        let key = TestServer.bearer(try APIKeys.create(.support, name: "helpdesk", in: s.store).token)
+        try await s.test { client in
+            try await client.execute(uri: "/api/v1/support/lookup?user_id=u4", method: .get, headers: key) { r in
+                let p = r.json["policy"]
+                #expect(p?["tier"] == "enterprise" && p?["rule"] == 1 && p?["through_account"] == "acme" && p?["version"] == 1)
+                #expect(p?["channels"] == ["phone", "chat", "email"] && p?["first_response_hours"] == 1)
+                #expect(p?["why"]?.stringValue?.contains("someone in their account acme is in enterprise") == true)
+            }
+            try await client.execute(uri: "/api/v1/support/lookup?email=u3@example.com", method: .get, headers: key) { r in
+                #expect(r.json["policy"]?["tier"] == "priority")
+                #expect(r.json["policy"]?["why"] == "rule 2: they are in vip-list (listed by hand: a static segment)")
+            }
+            try await client.execute(uri: "/api/v1/support/lookup?user_id=u2", method: .get, headers: key) { r in
+                #expect(r.json["policy"]?["why"] == "rule 3: they are in pro (plan is pro)")
+            }
+            try await client.execute(uri: "/api/v1/support/lookup?user_id=u6", method: .get, headers: key) { r in
+                #expect(r.json["policy"]?["rule"] == .null && r.json["policy"]?["tier"] == nil)
+                #expect(r.json["policy"]?["why"] == "no rule reaches them: they are in none of enterprise, vip-list, pro, free")
+            }
+        }
+        // u6 upgrades: the lookup serves them as pro at once, before any refresh.
+        _ = try await db.apply([Message(kind: .identify, messageID: "up", userID: "u6", traits: ["plan": "pro"], timestamp: .now)], source: "test", arrival: .now)
+        try await s.test { client in
+            try await client.execute(uri: "/api/v1/support/lookup?user_id=u6", method: .get, headers: key) { r in
+                #expect(r.json["policy"]?["tier"] == "standard" && r.json["policy"]?["rule"] == 3)
+            }
+            // Help Scout's signature of these bytes with the tests' secret, computed with Python's hmac (SHA-1, base64).
+            let signed: HTTPFields = [.contentType: "application/json", try #require(HTTPField.Name("X-HelpScout-Signature")): "hQRNWmO0oAPCzyfhi/4LK8Zv1DQ="]
+            let card = try await client.execute(uri: "/support/card", method: .post, headers: signed,
+                                                body: ByteBuffer(string: #"{"customer":{"email":"u4@example.com"}}"#)) { $0.json["html"]?.stringValue ?? "" }
+            #expect(card.contains("tier enterprise · priority urgent · first response within 1 h · resolved within 8 h · team key-accounts · phone, chat, email"))
+            #expect(card.contains("someone in their account acme is in enterprise"))
+        }
+    }
+}
