@@ -121,6 +121,10 @@ public struct SQLiteBackend: EventsElsewherePrimary {
     public func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)] {
         try await run { s throws(SegmentaError) in try s.eventNames(limit: limit) }
     }
+    /// ``ActivityStore/trackEvents`` on SQLite, run on the backend's threads.
+    public func trackEvents(named names: [String], from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [ProfileEvent] {
+        try await run { s throws(SegmentaError) in try s.trackEvents(named: names, from: from, to: to) }
+    }
     /// ``ActivityStore/kpiValues`` on SQLite, run on the backend's threads.
     public func kpiValues(_ kpi: KPI, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
         try await run { s throws(SegmentaError) in try s.kpiValues(kpi, asOf: asOf) }

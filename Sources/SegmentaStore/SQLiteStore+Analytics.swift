@@ -181,6 +181,22 @@ extension SQLiteStore {
         }
     }
 
+    /// ``ActivityStore/trackEvents`` on SQLite.
+    public func trackEvents(named names: [String], from: Timestamp, to: Timestamp) throws(SegmentaError) -> [ProfileEvent] {
+        guard !names.isEmpty else { return [] }
+        return try read { db in
+            let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
+            var arguments = StatementArguments(names)
+            arguments += [from.milliseconds, to.milliseconds]
+            return try Row.fetchAll(db, sql: """
+                SELECT profile_id, name, timestamp, properties FROM events
+                WHERE type = 'track' AND name IN (\(marks)) AND timestamp >= ? AND timestamp <= ? ORDER BY timestamp
+                """, arguments: arguments).map { row in
+                ProfileEvent(profile: row[0], name: row[1], timestamp: Timestamp(milliseconds: row[2]), properties: try Self.decodeObject(row[3]))
+            }
+        }
+    }
+
     /// ``ActivityStore/eventCounts`` on SQLite.
     public func eventCounts(_ name: String, days: Int, asOf: Timestamp) throws(SegmentaError) -> [String: Double] {
         try read { db in

@@ -52,6 +52,12 @@ extension DashboardTests {
                                      body: ByteBuffer(string: "csrf=\(readCSRF)&rule0_segment=pro&rule0_tier=a")) { #expect($0.status == .forbidden) }
             let readPage = try await client.execute(uri: "/support", method: .get, headers: [.cookie: readCookie]) { String(buffer: $0.body) }
             #expect(readPage.contains("Support policy, version 1") && !readPage.contains("rule0_segment"))
+            // One segment's figures: u2 is pro, with one chat ticket.
+            _ = try await s.store.backend.apply([Message(kind: .track, messageID: "k", userID: "u2", event: "Ticket Created", properties: ["channel": "chat", "theme": "login"],
+                                                         timestamp: Timestamp.now.adding(days: -3))], source: "t", arrival: .now)
+            let figures = try await client.execute(uri: "/support/analytics?segment=pro&days=30", method: .get, headers: [.cookie: readCookie]) { String(buffer: $0.body) }
+            #expect(figures.contains("tickets: 1 from 1 of 1 members") && figures.contains("channels: chat 100%") && figures.contains("<td>login</td>"))
+            try await client.execute(uri: "/support/analytics?segment=nope", method: .get, headers: [.cookie: readCookie]) { #expect($0.status == .notFound) }
         }
     }
 }

@@ -185,4 +185,46 @@ struct SupportPolicyAPITests {
             #expect(card.contains("someone in their account acme is in enterprise"))
         }
     }
+
+    @Test func supportFiguresOfASegmentByHand() async throws {
+        let s = try await seeded()
+        let db = s.store.backend
+        _ = try await SupportPolicyRun.save(Self.policy, to: db, now: .now)   // u1: first response 1 h, resolution 8 h
+        let day = Timestamp.now.adding(days: -5)
+        _ = try await db.apply([
+            Message(kind: .track, messageID: "k1", userID: "u1", event: "Ticket Created", properties: ["ticket_id": 1, "channel": "phone", "theme": "api"], timestamp: day),
+            Message(kind: .track, messageID: "k2", userID: "u1", event: "Ticket Solved", properties: ["ticket_id": 1, "first_response_minutes": 30, "resolution_minutes": 300], timestamp: day.adding(days: 1)),
+            Message(kind: .track, messageID: "k3", userID: "u4", event: "Ticket Created", properties: ["ticket_id": 2, "channel": "email", "theme": "billing"], timestamp: day),
+            Message(kind: .track, messageID: "k4", userID: "u2", event: "Ticket Created", properties: ["ticket_id": 3, "channel": "chat", "tags": ["login"]], timestamp: day),
+            Message(kind: .track, messageID: "k5", userID: "u1", event: "Survey Answered", properties: ["csat": 5], timestamp: day.adding(days: 2)),
+            Message(kind: .track, messageID: "k6", userID: "u4", event: "Survey Answered", properties: ["csat": 3], timestamp: day.adding(days: 2)),
+        ], source: "test", arrival: .now)
+        try await s.test { client in
+            let read = TestServer.bearer(s.read)
+            try await client.execute(uri: "/api/v1/support/analytics?segment=enterprise&cost=phone:45", method: .get, headers: read) { r in
+                #expect(r.status == .ok, "\(r.json)")
+                let j = r.json
+                // enterprise is u1 alone (u4 and u5 are served as enterprise, but are not in the segment); everyone else: five people, two tickets.
+                #expect(j["members"]?["people"] == 1 && j["members"]?["tickets"] == 1 && j["everyone_else"]?["people"] == 5 && j["everyone_else"]?["tickets"] == 2)
+                #expect(j["members"]?["tickets_per_person_per_month"]?.numberValue.map { abs($0 - 30.4375 / 90) < 1e-12 } == true)
+                #expect(j["channels"] == [["channel": "phone", "tickets": 1, "share": 1]])
+                #expect(j["csat"] == ["answers": 1, "mean": 5, "ci95": [nil, nil]])
+                #expect(j["first_response"]?["median_minutes"] == 30 && j["first_response"]?["within_target"] == 1 && j["first_response"]?["with_target"] == 1)
+                #expect(j["resolution"]?["median_minutes"] == 300 && j["resolution"]?["within_target_share"] == 1)
+                #expect(j["cost"]?["total"] == 45 && j["cost"]?["share_of_revenue"] == .null)
+                #expect(j["themes"]?.arrayValues.map { $0["theme"] } == ["api"] && j["over_represented"] == [])
+            }
+            for (uri, status, words) in [("/api/v1/support/analytics", HTTPResponse.Status.badRequest, "name a segment"),
+                                         ("/api/v1/support/analytics?segment=nope", .notFound, "no segment named \"nope\""),
+                                         ("/api/v1/support/analytics?segment=pro&cost=phone", .badRequest, "is not CHANNEL=AMOUNT"),
+                                         ("/api/v1/support/analytics?segment=pro&days=0", .badRequest, "days")] {
+                try await client.execute(uri: uri, method: .get, headers: read) { r in
+                    #expect(r.status == status, "\(uri)")
+                    #expect(r.json["message"]?.stringValue?.contains(words) == true, "\(uri): \(r.json)")
+                }
+            }
+            let support = try APIKeys.create(.support, name: "helpdesk", in: s.store).token
+            try await client.execute(uri: "/api/v1/support/analytics?segment=pro", method: .get, headers: TestServer.bearer(support)) { #expect($0.status == .forbidden) }
+        }
+    }
 }

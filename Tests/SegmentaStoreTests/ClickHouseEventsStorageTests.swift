@@ -133,6 +133,13 @@ struct ClickHouseEventsStorageTests {
                 #expect(key(try await split.activity(.events)) == key(try await reference.activity(.events)))
                 #expect(key(try await split.activity(.event("Logged In"))) == key(try await reference.activity(.event("Logged In"))))
                 #expect(try await split.eventNames(limit: 10).map(\.name).sorted() == (try await reference.eventNames(limit: 10)).map(\.name).sorted())
+                // Named track events over a window, each message once, on their profile now (support analytics read them).
+                func tracked(_ s: any Storage) async throws -> [String] {
+                    try await s.trackEvents(named: ["A", "Logged In", "CSAT Submitted"], from: Self.at.adding(days: -60), to: Self.at)
+                        .map { "\($0.profile) \($0.name) \($0.timestamp.milliseconds) \(JSONValue.object($0.properties).jsonText)" }.sorted()
+                }
+                let trackedThere = try await tracked(split), trackedHere = try await tracked(reference)
+                #expect(!trackedThere.isEmpty && trackedThere == trackedHere)
                 let signups = try await reference.signupTimes()
                 #expect(try await split.outcomeValues(.retained(days: 7), signups: signups, asOf: Self.at) == (try await reference.outcomeValues(.retained(days: 7), signups: signups, asOf: Self.at)))
                 let exposures = ids.prefix(30).map { (profile: $0, variant: "a", at: Self.at.adding(days: -20)) }

@@ -237,6 +237,26 @@ import Testing
     }
 
     @Test(arguments: ContractBackend.available)
+    func namedTrackEventsInAWindowOnTheirProfileNow(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let at = t("2026-03-01T12:00:00Z")
+            _ = try await store.apply([
+                Message(kind: .track, messageID: "t1", anonymousID: "x1", event: "Ticket Created", properties: ["ticket_id": 1, "channel": "chat"], timestamp: at.adding(days: -10)),
+                Message(kind: .track, messageID: "t2", userID: "u2", event: "Ticket Created", properties: ["ticket_id": 2], timestamp: at.adding(days: -100)),   // before the window
+                Message(kind: .track, messageID: "t3", userID: "u2", event: "Survey Answered", properties: ["csat": 4], timestamp: at.adding(days: -1)),
+                Message(kind: .track, messageID: "t4", userID: "u2", event: "Logged In", timestamp: at.adding(days: -1)),                                    // not asked for
+                Message(kind: .page, messageID: "t5", userID: "u2", event: "Ticket Created", timestamp: at.adding(days: -1)),                               // not a track event
+                Message(kind: .identify, messageID: "t6", userID: "u1", anonymousID: "x1", timestamp: at),                                                  // x1 is u1's
+            ], source: "web", arrival: at)
+            let got = try await store.trackEvents(named: ["Ticket Created", "Survey Answered"], from: at.adding(days: -90), to: at)
+            let u1 = try await store.profileID(forExternalID: "u1") ?? "?", u2 = try await store.profileID(forExternalID: "u2") ?? "?"
+            #expect(got == [ProfileEvent(profile: u1, name: "Ticket Created", timestamp: at.adding(days: -10), properties: ["ticket_id": 1, "channel": "chat"]),
+                            ProfileEvent(profile: u2, name: "Survey Answered", timestamp: at.adding(days: -1), properties: ["csat": 4])])
+            #expect(try await store.trackEvents(named: [], from: at.adding(days: -90), to: at).isEmpty)
+        }
+    }
+
+    @Test(arguments: ContractBackend.available)
     func segmentsRefreshWithEntriesAndExits(backend: ContractBackend) async throws {
         try await backend.with { store in
             _ = try await store.importProfiles([ProfileFileReader.Row(line: 2, id: "p1", traits: ["plan": "pro"]),

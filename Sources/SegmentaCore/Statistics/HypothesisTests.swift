@@ -79,6 +79,28 @@ public enum HypothesisTests {
         return TestResult(test: "chi-square test", statistic: stat, pValue: df > 0 ? Distributions.chiSquareSurvival(stat, df: df) : .nan, degreesOfFreedom: df)
     }
 
+    /// Fisher's exact test on the 2×2 table [[a, b], [c, d]], two-sided: the probability, given
+    /// the margins, of a table at most as likely as the one observed (scipy `fisher_exact`, whose
+    /// relative tolerance of 1e-7 it keeps). The statistic is the odds ratio a·d / (b·c).
+    public static func fisherExact(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> TestResult {
+        let name = "Fisher's exact test"
+        guard a >= 0, b >= 0, c >= 0, d >= 0 else { return TestResult(test: name, statistic: .nan, pValue: .nan, degreesOfFreedom: nil) }
+        let row1 = a + b, col1 = a + c, n = a + b + c + d
+        let odds = Double(a) * Double(d) / (Double(b) * Double(c))
+        guard n > 0, row1 > 0, col1 > 0, row1 < n, col1 < n else { return TestResult(test: name, statistic: odds, pValue: 1, degreesOfFreedom: nil) }
+        func logChoose(_ n: Int, _ k: Int) -> Double { lgamma(Double(n) + 1) - lgamma(Double(k) + 1) - lgamma(Double(n - k) + 1) }
+        // P(X = x) for X hypergeometric: x of the first column's col1 fall in the first row.
+        func logP(_ x: Int) -> Double { logChoose(row1, x) + logChoose(n - row1, col1 - x) - logChoose(n, col1) }
+        let low = max(0, col1 - (n - row1)), high = min(row1, col1)
+        let observed = logP(a)
+        var p = 0.0
+        for x in low...high {
+            let lp = logP(x)
+            if lp <= observed + log1p(1e-7) { p += exp(lp) }
+        }
+        return TestResult(test: name, statistic: odds, pValue: min(1, p), degreesOfFreedom: nil)
+    }
+
     static func meanVariance(_ x: [Double]) -> (Double, Double) {
         let n = Double(x.count)
         let m = x.reduce(0, +) / n

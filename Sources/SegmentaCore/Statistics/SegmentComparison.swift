@@ -121,7 +121,8 @@ public enum SegmentComparison {
         return r
     }
 
-    static func formatP(_ p: Double) -> String {
+    /// A p-value for people: `p < 0.001`, `p = 0.042`, `p n/a`.
+    public static func formatP(_ p: Double) -> String {
         if p.isNaN { return "p n/a" }
         if p < 0.001 { return "p < 0.001" }
         return "p = " + String(format: "%.3f", p)

@@ -7,10 +7,10 @@ import SegmentaCore
 /// (which can do nothing else), a read or an admin key; and `/api/v1/support/policy`: the support
 /// policy (read and admin keys read it, admin keys save a new version).
 public struct SupportController: Sendable {
-    let store: any ProfileStore & SegmentStore & AnalysisStore
+    let store: any ProfileStore & SegmentStore & AnalysisStore & ActivityStore
 
     /// The controller over `store`.
-    public init(store: any ProfileStore & SegmentStore & AnalysisStore) { self.store = store }
+    public init(store: any ProfileStore & SegmentStore & AnalysisStore & ActivityStore) { self.store = store }
 
     /// `GET /api/v1/support/lookup?email=…` or `?user_id=…`; `GET`, `PUT /api/v1/support/policy`
     /// and `GET /api/v1/support/policy/versions`.
@@ -24,6 +24,21 @@ public struct SupportController: Sendable {
                 throw APIError.notFound("no support policy yet; save one with PUT /api/v1/support/policy ({\"rules\": [{\"segment\": …, \"tier\": …}]}) or `segmenta support policy set FILE`")
             }
             return Response.json(try await Self.answer(version, store: store))
+        }
+        read.get("support/analytics") { request, _ in
+            guard let segment = request.query("segment"), !segment.isEmpty else {
+                throw APIError.badRequest("name a segment: /api/v1/support/analytics?segment=NAME (optional: days=90, cost=phone:45,chat:8, default_cost=5)")
+            }
+            var options = SupportAnalytics.Options()
+            options.days = try request.intQuery("days", default: 90, range: 1...730)
+            if let cost = request.query("cost") { options.costPerContact = try SupportAnalyticsRun.costs(cost) }
+            if let text = request.query("default_cost") {
+                guard let d = Double(text), d.isFinite, d >= 0, d <= 1_000_000 else { throw APIError.badRequest("default_cost is an amount from 0 to 1,000,000") }
+                options.defaultCost = d
+            }
+            let asOf = Timestamp.now
+            let figures = try await SupportAnalyticsRun.run(store, segment: segment, asOf: asOf, options: options)
+            return Response.json(SupportAnalyticsRun.json(figures, segment: segment, asOf: asOf, options: options))
         }
         read.get("support/policy/versions") { _, _ in
             Response.json(.object(["versions": .array(try await SupportPolicyRun.versions(store).reversed().map(\.json))]))

@@ -161,6 +161,13 @@ public struct DashboardController: Sendable {
         pages.get("support") { request, context in
             Self.html(try await p.support(try context.signedIn(), saved: request.query("saved").flatMap { Int($0) }))
         }
+        pages.get("support/analytics") { request, context in
+            let viewer = try context.signedIn()
+            guard let segment = request.query("segment"), !segment.isEmpty else {
+                throw APIError.badRequest("Name a segment: /support/analytics?segment=NAME&days=90 (the form on the Support page fills it in).")
+            }
+            return Self.html(try await p.supportAnalytics(viewer, segment: segment, days: try request.intQuery("days", default: 90, range: 1...730)))
+        }
         pages.post("support/policy") { request, context in
             let viewer = try Self.admin(context)
             var request = request

@@ -46,6 +46,15 @@ extension DashboardPages {
             body.append(.section("No support policy yet", [.empty("A support policy says, segment by segment, which tier, priority, response and resolution targets, team and channels a person gets. "
                 + "Save the first one below (an admin key), with PUT /api/v1/support/policy, or with “segmenta support policy set FILE”.")]))
         }
+        if !segments.isEmpty {
+            let first = versions.last?.policy.segments.first ?? segments[0]
+            body.append(.section("Support figures of a segment", [.form(Form("get", "/support/analytics", [
+                .select(SelectField("segment", name: "segment", segments.map { SelectOption($0, selected: $0 == first) })),
+                .select(SelectField("last", name: "days", [30, 90, 180, 365].map { SelectOption(String($0), shown: "\($0) days", selected: $0 == 90) })),
+                .button(Button("Show")),
+            ]))], note: "Tickets per member per month against everyone else, channels, CSAT and CES, response and resolution times against the SLA, "
+                + "cost to serve against revenue, and the themes over-represented in the segment — from Ticket Created, Ticket Solved and Survey Answered events."))
+        }
         if viewer.isAdmin {
             body.append(.section("Edit", [.form(Self.policyForm(viewer, policy: versions.last?.policy, segments: segments, draft: draft))],
                                  note: "Rules in order of precedence: put the highest tier first. Hours may have decimals (0.5). Channels: phone, chat, email, self_service, separated by commas. "
@@ -57,6 +66,28 @@ extension DashboardPages {
             }, numeric: [0, 2])]))
         }
         return document("Support", viewer: viewer, active: "/support", body)
+    }
+
+    /// `/support/analytics?segment=&days=`: one segment's support figures against everyone else.
+    func supportAnalytics(_ viewer: Viewer, segment: String, days: Int) async throws -> String {
+        var options = SupportAnalytics.Options()
+        options.days = days
+        let asOf = Timestamp.now
+        let a = try await SupportAnalyticsRun.run(store, segment: segment, asOf: asOf, options: options)
+        var body: [Block] = [.stats([("members", H.thousands(a.segment.people)), ("tickets", H.thousands(a.segment.tickets)),
+                                     ("per member per month", H.fixed(a.segment.perPersonPerMonth, 2)),
+                                     ("everyone else, per person per month", H.fixed(a.rest.perPersonPerMonth, 2)),
+                                     ("CSAT (of 5)", a.csat.map { H.fixed($0.mean, 2) } ?? "–")])]
+        body.append(.section("In words", [.list(SupportAnalyticsRun.lines(a).map { ListItem([.text($0)]) })],
+                             note: "The last \(days) days up to \(asOf.readable), as of the segment's last refresh. Costs at \(NumberText.amount(options.defaultCost)) per contact "
+                                 + "(GET /api/v1/support/analytics and segmenta support analytics take a cost per channel)."))
+        if !a.themes.isEmpty {
+            body.append(.section("Themes", [.table(["theme", "tickets", "share", "everyone else", "adjusted p", "over-represented"], a.themes.prefix(20).map { t in
+                [Cell(t.name), Cell(H.thousands(t.inSegment)), Cell(H.percent(t.segmentShare)), Cell(H.percent(t.restShare)),
+                 Cell(t.adjustedPValue.map { SegmentComparison.formatP($0) } ?? "too few to test"), Cell(t.overRepresented ? "yes: a self-service candidate" : "")]
+            }, numeric: [1, 2, 3])], note: "Each theme's share of the segment's tickets against its share of everyone else's: Fisher's exact test per theme, Holm-adjusted across the themes with at least 5 tickets."))
+        }
+        return document(segment + " · support", viewer: viewer, active: "/support", body)
     }
 
     /// The form that saves a new version: one line per rule (the policy's, then two empty ones),

@@ -37,6 +37,25 @@ extension ClickHouseEventStore {
         return out
     }
 
+    /// Track events named one of `names` from `from` to `to`, each message once, with its profile
+    /// through the latest identity row of its id, oldest first (``ActivityStore/trackEvents``).
+    public func trackEvents(named names: [String], from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [ProfileEvent] {
+        guard !names.isEmpty else { return [] }
+        return try await client.rows("""
+            SELECT profile, event, timestamp, properties FROM (
+              SELECT profile, event, timestamp, properties, \(Self.message) AS k FROM \(events)
+              \(identityJoin)
+              WHERE profile != '' AND type = 'track' AND event IN (\(names.map(Q.quote).joined(separator: ", ")))
+                AND timestamp >= \(Q.integer(from.milliseconds)) AND timestamp <= \(Q.integer(to.milliseconds))
+            )
+            ORDER BY timestamp
+            LIMIT 1 BY k
+            """).compactMap { r -> ProfileEvent? in
+            guard r.count == 4, let t = Int64(r[2]) else { return nil }
+            return ProfileEvent(profile: r[0], name: r[1], timestamp: Timestamp(milliseconds: t), properties: (try? JSONTextParser.parseObject(r[3])) ?? [:])
+        }
+    }
+
     /// Track event names by how many messages carry them, most first.
     public func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)] {
         try await client.rows("""

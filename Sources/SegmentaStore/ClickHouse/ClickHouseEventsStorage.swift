@@ -235,6 +235,11 @@ public struct ClickHouseEventsStorage: Storage {
         return out
     }
 
+    /// ``ActivityStore/trackEvents``, its events in ClickHouse.
+    public func trackEvents(named names: [String], from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [ProfileEvent] {
+        try await events.trackEvents(named: names, from: from, to: to)
+    }
+
     /// ``ActivityStore/eventNames``, its events in ClickHouse.
     public func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)] { try await events.eventNames(limit: limit) }
 

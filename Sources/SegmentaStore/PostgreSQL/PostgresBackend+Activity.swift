@@ -177,6 +177,22 @@ extension PostgresBackend {
         }
     }
 
+    /// ``ActivityStore/trackEvents`` on PostgreSQL.
+    public func trackEvents(named names: [String], from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [ProfileEvent] {
+        guard !names.isEmpty else { return [] }
+        return try await read { pg in
+            var out: [ProfileEvent] = []
+            for row in try await pg.rows("""
+                SELECT profile_id, name, timestamp, properties::text FROM events
+                WHERE type = 'track' AND name = ANY(\(names)::text[]) AND timestamp >= \(from.milliseconds) AND timestamp <= \(to.milliseconds) ORDER BY timestamp
+                """) {
+                let (profile, name, t, properties) = try row.decode((String, String, Int64, String).self)
+                out.append(ProfileEvent(profile: profile, name: name, timestamp: Timestamp(milliseconds: t), properties: try JSONTextParser.parseObject(properties)))
+            }
+            return out
+        }
+    }
+
     /// ``ActivityStore/eventCounts`` on PostgreSQL.
     public func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
         try await read { pg in

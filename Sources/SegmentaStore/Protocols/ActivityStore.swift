@@ -32,6 +32,9 @@ public protocol ActivityStore: Sendable {
     /// event: 24 s at 16M events, against 1 s): a name counts as a track event's when the first of
     /// its events the index finds is one, and a page or screen sharing that name adds to its count.
     func eventNames(limit: Int) async throws(SegmentaError) -> [(name: String, count: Int)]
+    /// Track events named one of `names` from `from` to `to` (both included), each message once,
+    /// with the profile it belongs to now, oldest first (ties in no set order).
+    func trackEvents(named names: [String], from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [ProfileEvent]
     /// Per profile, the value of a KPI as of a time.
     func kpiValues(_ kpi: KPI, asOf: Timestamp) async throws(SegmentaError) -> [String: Double]
 }

@@ -8,7 +8,7 @@ extension Segmenta {
     struct Support: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Support teams: the support policy (segment → tier, priority, SLA, team, channels) and the lookup at ticket time.",
-            subcommands: [Policy.self, Lookup.self]
+            subcommands: [Policy.self, Lookup.self, Analytics.self]
         )
 
         /// `segmenta support lookup`.
@@ -45,6 +45,35 @@ extension Segmenta {
                     for t in found.tickets {
                         print("  ticket " + t.timestamp.readableDate + "  " + SupportLookup.title(t))
                     }
+                }
+            }
+        }
+
+        /// `segmenta support analytics`.
+        struct Analytics: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Support figures of a segment against everyone else: tickets per member per month, channels, CSAT and CES, response and resolution times against the SLA, cost to serve, themes.",
+                discussion: "Read from Ticket Created / Ticket Solved / Survey Answered events (docs/SUPPORT.md). Themes over-represented in the segment are tested with Fisher's exact test, Holm-adjusted across themes: the candidates for self-service content.")
+            @Argument(help: "The segment.") var segment: String
+            @Option(help: "The window: the last N days.") var days = 90
+            @Option(help: "Cost of one contact by channel, e.g. phone=45,chat=8,email=4.") var cost: String?
+            @Option(name: .customLong("default-cost"), help: "Cost of a contact on any other channel.") var defaultCost = 5.0
+            @Option(help: "Output: table (readable) or json (the API's answer).") var format: OutputFormat = .table
+            @OptionGroup var store: StoreOptions
+
+            func run() async throws {
+                try await reportingErrors {
+                    guard (1...730).contains(days) else { throw CLIError("--days is from 1 to 730") }
+                    guard defaultCost.isFinite, defaultCost >= 0 else { throw CLIError("--default-cost is an amount of 0 or more") }
+                    var options = SupportAnalytics.Options()
+                    options.days = days
+                    options.defaultCost = defaultCost
+                    if let cost { options.costPerContact = try SupportAnalyticsRun.costs(cost) }
+                    let asOf = Timestamp.now
+                    let a = try await SupportAnalyticsRun.run(try await store.storage(), segment: segment, asOf: asOf, options: options)
+                    if format == .json { print(SupportAnalyticsRun.json(a, segment: segment, asOf: asOf, options: options).jsonText); return }
+                    print(Terminal.bold("\(segment): support over the last \(days) days") + " (as of \(asOf.readable))")
+                    print(SupportAnalyticsRun.lines(a).joined(separator: "\n"))
                 }
             }
         }
