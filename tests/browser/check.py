@@ -266,6 +266,47 @@ try:
     print("builder preview with problems:", text)
     if "saving will refuse it" not in text or "plna" not in text:
         failures.append("the preview should say the name would be refused and the trait looks misspelt: " + text)
+
+    # The Zendesk app's sidebar (integrations/zendesk): its own page and scripts, with Zendesk's
+    # framework stood in for by a stub that answers the ticket's requester and hands the app the
+    # support lookup this server answers for that person.
+    import shutil, tempfile
+    lookup = json.load(urllib.request.urlopen(urllib.request.Request(base + "/api/v1/support/lookup?user_id=" + urllib.parse.quote(someone, safe=""),
+                                                                     headers={"Authorization": "Bearer " + key})))
+    app = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "integrations", "zendesk", "assets")
+    harness = tempfile.mkdtemp()
+    for name in ["card.js", "main.js", "main.css"]:
+        shutil.copy(os.path.join(app, name), harness)
+    page = open(os.path.join(app, "iframe.html")).read()
+    stub = ("<script>window.requests = []; window.ZAFClient = {init: () => ({invoke() {}, "
+            "metadata: () => Promise.resolve({settings: {segmenta_url: 'https://segmenta.your-company.test/'}}), "
+            "get: () => Promise.resolve({'ticket.requester': {email: " + json.dumps(lookup["traits"].get("email", "")) + "}}), "
+            "request: (o) => { window.requests.push(o); return Promise.resolve(" + json.dumps(lookup) + "); }})};</script>")
+    page = page.replace('<script src="https://static.zdassets.com/zendesk_app_framework_sdk/2.0/zaf_sdk.min.js"></script>', stub)
+    page = page.replace("script-src 'self' https://static.zdassets.com", "script-src 'self' 'unsafe-inline'")
+    open(os.path.join(harness, "iframe.html"), "w").write(page)
+    events.clear()
+    call("Page.navigate", url="file://" + os.path.join(harness, "iframe.html"))
+    wait_for("Page.loadEventFired")
+    time.sleep(0.5)
+    call("Emulation.setDeviceMetricsOverride", width=360, height=520, deviceScaleFactor=1, mobile=False)
+    with open(os.path.join(shots, "zendesk-sidebar.png"), "wb") as f:
+        f.write(base64.b64decode(call("Page.captureScreenshot", format="png")["data"]))
+    call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+    shown = js("document.getElementById('card').innerText")
+    sent = js("JSON.stringify(window.requests)")
+    tier = lookup.get("policy", {}).get("tier") or ""
+    print("zendesk sidebar:", shown.replace("\n", " | ")[:240])
+    print("zendesk request:", sent)
+    request = (json.loads(sent) or [{}])[0]
+    if not tier or "tier " + tier not in shown or lookup["policy"]["why"] not in shown or lookup["profile"] not in shown:
+        failures.append(f"the Zendesk sidebar should show the requester's tier ({tier}) and profile; shown: {shown[:300]}")
+    if request.get("secure") is not True or request.get("headers", {}).get("Authorization") != "Bearer {{setting.support_key}}" \
+            or "/api/v1/support/lookup?email=" not in request.get("url", "") or "//api" in request.get("url", ""):
+        failures.append(f"the Zendesk app should call the lookup through Zendesk's proxy with the secure support key; sent {sent}")
+    for e in problems():
+        failures.append("zendesk sidebar: " + e)
+    shutil.rmtree(harness, ignore_errors=True)
 finally:
     chrome.kill()
 
