@@ -83,7 +83,7 @@ public enum SupportAnalyticsRun {
             out.append("CES: \(NumberText.fixed(e.mean, 2)) of 7 from \(e.n) answer\(e.n == 1 ? "" : "s")" + (e.low.isFinite ? " (95% CI \(NumberText.fixed(e.low, 2))–\(NumberText.fixed(e.high, 2)))" : ""))
         }
         for (t, what) in [(a.firstResponse, "first response"), (a.resolution, "resolution")] where t.n > 0 {
-            var line = "\(what): median \(duration(t.median)), 90% within \(duration(t.p90)) (\(t.n) tickets)"
+            var line = "\(what): median \(duration(t.median)), 90% within \(duration(t.p90)) (\(t.n) ticket\(t.n == 1 ? "" : "s"))"
             line += t.withTarget > 0 ? "; within the SLA: \(pct(Double(t.withinTarget) / Double(t.withTarget))) of \(t.withTarget) with a target" : "; no SLA target (support policy) for them"
             out.append(line)
         }

@@ -227,4 +227,33 @@ struct SupportPolicyAPITests {
             try await client.execute(uri: "/api/v1/support/analytics?segment=pro", method: .get, headers: TestServer.bearer(support)) { #expect($0.status == .forbidden) }
         }
     }
+
+    @Test func aZendeskExportLandsOnThePeopleItNames() async throws {
+        let s = try await seeded()
+        let db = s.store.backend
+        // u6 and a newcomer share an email: a ticket by that email matches nobody.
+        _ = try await db.apply([Message(kind: .identify, messageID: "twin", userID: "u7", traits: ["email": "U6@example.com"], timestamp: Self.t)], source: "test", arrival: Self.t)
+        let day = Timestamp.now.adding(days: -3)
+        func ticket(_ line: Int, _ id: String, external: String?, email: String?, channel: String, solved: Bool) -> ZendeskTicketFile.Ticket {
+            ZendeskTicketFile.Ticket(line: line, id: id, requesterExternalID: external, requesterEmail: email, createdAt: day, solvedAt: solved ? day.adding(days: 1) : nil,
+                                     subject: "s", status: nil, priority: nil, group: nil, channel: channel, tags: ["billing"],
+                                     firstReplyMinutes: solved ? 20 : nil, fullResolutionMinutes: solved ? 200 : nil, satisfaction: solved ? "good" : nil)
+        }
+        let file = [ticket(2, "1", external: "u1", email: nil, channel: "phone", solved: true),          // by external id
+                    ticket(3, "2", external: nil, email: "u2@example.com", channel: "chat", solved: false),   // by email
+                    ticket(4, "3", external: nil, email: "u6@example.com", channel: "email", solved: false),  // two people have it
+                    ticket(5, "4", external: nil, email: "ghost@example.com", channel: "email", solved: false)]
+        let first = try await SupportTicketImport.run(file, into: db, arrival: .now)
+        #expect(first.tickets == 2 && first.events == 4 && first.duplicates == 0)
+        #expect(first.unmatched.map(\.line) == [4, 5])
+        let again = try await SupportTicketImport.run(file, into: db, arrival: .now)
+        #expect(again.events == 0 && again.duplicates == 4)
+        let events = try await db.trackEvents(named: SupportEvents.names, from: day.adding(days: -1), to: .now)
+        #expect(events.map(\.profile).sorted() == ["u1", "u1", "u1", "u2"])
+        // And the figures read them: u1 (enterprise) with one phone ticket answered in 20 minutes, satisfied.
+        var options = SupportAnalytics.Options()
+        options.days = 30
+        let a = try await SupportAnalyticsRun.run(db, segment: "enterprise", asOf: .now, options: options)
+        #expect(a.segment.tickets == 1 && a.channels.map(\.channel) == ["phone"] && a.firstResponse.median == 20 && a.satisfied?.count == 1)
+    }
 }

@@ -7,7 +7,7 @@ extension Segmenta {
         static let configuration = CommandConfiguration(
             abstract: "Import orders (CSV), profiles (CSV) or Segment-spec events (JSONL) into the store.",
             discussion: "Each import is all or nothing unless --on-error skip is given.",
-            subcommands: [Orders.self, Profiles.self, Events.self]
+            subcommands: [Orders.self, Profiles.self, Events.self, Tickets.self]
         )
     }
 }
