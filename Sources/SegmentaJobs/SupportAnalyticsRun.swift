@@ -26,6 +26,9 @@ public enum SupportAnalyticsRun {
                           population: try await db.profileIDs().count, from: from)
         }
 
+        /// Whether the window holds any ticket.
+        public var hasTickets: Bool { !tickets.isEmpty }
+
         /// The figures of a segment with these members.
         public func analytics(members: Set<String>, options: SupportAnalytics.Options) -> SupportAnalytics {
             let revenue = orders.reduce(0.0) { members.contains($1.customerID) ? $0 + $1.amount : $0 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SegmentaCharts
 import SegmentaCore
+import SegmentaJobs
 import SegmentaPages
 import SegmentaStore
 
@@ -9,7 +10,7 @@ extension Segmenta {
     /// `segmenta report`.
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write one self-contained HTML report (inline CSS and SVG, nothing fetched) with RFM, lifecycle, cohorts, CLV, personas and segments.",
+            abstract: "Write one self-contained HTML report (inline CSS and SVG, nothing fetched) with RFM, lifecycle, cohorts, CLV, personas, segments and support.",
             discussion: "From the store by default (read only: nothing is written back), or from an orders CSV with --orders."
         )
 
@@ -131,6 +132,7 @@ extension Segmenta {
                         }, numeric: [1]))
                         sections.append(.section("Segments", [.row(parts)]))
                     }
+                    if let support = try await Self.support(db, segments: segments.map(\.name)) { sections.append(support) }
                 }
                 let generated = Timestamp.now
                 let title = "Segmenta report — \(source)"
@@ -141,6 +143,32 @@ extension Segmenta {
                 }
                 print("wrote \(out) (\(Fmt.thousands(html.utf8.count / 1024)) KiB, self-contained: open it in any browser)")
             }
+        }
+
+        /// Support over the last 90 days for the support policy's segments (else the refreshed
+        /// ones, ten at most), when the store has support events in that window; nil otherwise.
+        static func support(_ db: any Storage, segments: [String]) async throws -> Block? {
+            let options = SupportAnalytics.Options()
+            let asOf = Timestamp.now
+            let inputs = try await SupportAnalyticsRun.Inputs.read(db, asOf: asOf, days: options.days)
+            guard inputs.hasTickets else { return nil }
+            let policy = try await SupportPolicyRun.current(db)?.policy
+            let known = Set(segments)
+            let names = (policy?.segments.filter(known.contains) ?? []).isEmpty ? Array(segments.prefix(10)) : (policy?.segments.filter(known.contains) ?? [])
+            var rows: [[Cell]] = []
+            for name in names {
+                let a = inputs.analytics(members: Set(try await db.members(of: name)), options: options)
+                let sla = a.firstResponse.withTarget > 0 ? NumberText.percent(Double(a.firstResponse.withinTarget) / Double(a.firstResponse.withTarget), 0) : "–"
+                rows.append([Cell(name), Cell(Fmt.thousands(a.segment.people)), Cell(Fmt.fixed(a.segment.perPersonPerMonth, 2)), Cell(Fmt.fixed(a.rest.perPersonPerMonth, 2)),
+                             Cell(a.csat.map { Fmt.fixed($0.mean, 2) + ($0.low.isFinite ? " (\(Fmt.fixed($0.low, 1))–\(Fmt.fixed($0.high, 1)))" : "") } ?? "–"),
+                             Cell(sla), Cell(NumberText.amount(a.costPerMemberPerMonth)),
+                             Cell(a.overRepresented.map(\.name).joined(separator: ", "))])
+            }
+            guard !rows.isEmpty else { return nil }
+            return .section("Support — the last \(options.days) days", [.table(["segment", "members", "tickets per member per month", "everyone else", "CSAT (95% CI)",
+                                                                             "first response within SLA", "cost per member per month", "over-represented themes"], rows, numeric: [1, 2, 3, 6])],
+                            note: "From Ticket Created, Ticket Solved and Survey Answered events; " + (policy == nil ? "the refreshed segments (no support policy yet); " : "the support policy's segments; ")
+                                + "cost at \(NumberText.amount(options.defaultCost)) per contact; themes over-represented by Fisher's exact test, Holm-adjusted. Per segment: segmenta support analytics SEGMENT.")
         }
     }
 }
