@@ -31,6 +31,41 @@ public struct SupportLookup: Sendable {
     public var resolution: SupportPolicyResolver.Resolution?
     /// Why that rule, or why none, in words: the segment and its condition, or the account.
     public var why = ""
+    /// Where the person is in onboarding (nil when their signup is unknown).
+    public var onboarding: Onboarding?
+
+    /// Onboarding at ticket time: the first ``Onboarding/days`` days after signup, and whether
+    /// anyone from support has been in touch since (a ticket, or an `Onboarding Check-in` event).
+    public struct Onboarding: Sendable, Equatable {
+        /// How long onboarding lasts, in days after signup.
+        public static let days = 30
+        /// The track event a check-in is recorded as.
+        public static let checkInEvent = "Onboarding Check-in"
+        /// The signup (the `signed_up_at` trait, else first seen).
+        public var signup: Timestamp
+        /// Whole days since then.
+        public var daysSinceSignup: Int
+        /// Within the first ``days`` days.
+        public var inOnboarding: Bool
+        /// In onboarding with no ticket and no check-in since the signup: reach out.
+        public var checkInDue: Bool
+
+        /// From a person's signup and events, as of `now` (nil without a signup).
+        public static func of(_ facts: ProfileFacts, now: Timestamp) -> Onboarding? {
+            guard let signup = facts.signup else { return nil }
+            let days = Int((now.milliseconds - signup.milliseconds) / Timestamp.millisecondsPerDay)
+            let inOnboarding = days >= 0 && days < Self.days
+            let touched = facts.events.contains { ($0.name == checkInEvent || SupportLookup.ticketEvents.contains($0.name)) && $0.timestamp >= signup }
+            return Onboarding(signup: signup, daysSinceSignup: days, inOnboarding: inOnboarding, checkInDue: inOnboarding && !touched)
+        }
+
+        /// In words, for an agent.
+        public var words: String {
+            let since = "signed up \(daysSinceSignup) day\(daysSinceSignup == 1 ? "" : "s") ago"
+            if checkInDue { return since + ", no ticket or check-in yet: a check-in is due" }
+            return inOnboarding ? since + ", in touch since" : since + " (onboarding is the first \(Self.days) days)"
+        }
+    }
 
     /// Looks up the one person with `email` (case aside), or known by `id` (a user, anonymous or
     /// profile id).
@@ -59,6 +94,7 @@ public struct SupportLookup: Sendable {
         let live = LiveMembership.of(detail, facts: facts, definitions: definitions, now: now)
         var lookup = SupportLookup(detail: detail, live: live, tickets: Array(tickets),
                                    lastCSAT: survey.flatMap { s in s.properties["csat"]?.numberValue.map { ($0, s.timestamp) } })
+        lookup.onboarding = Onboarding.of(facts, now: now)
         if let version = try await SupportPolicyRun.current(db) {
             lookup.policy = version
             (lookup.resolution, lookup.why) = policy(version.policy, detail: detail, live: live, definitions: definitions)
@@ -144,6 +180,10 @@ public struct SupportLookup: Sendable {
             "segments": .array(detail.memberships.map { .object(["segment": .string($0.segment), "since": .string($0.since.iso8601)]) }),
             "live": live?.json ?? .null,
             "policy": policyJSON,
+            "onboarding": onboarding.map { o in
+                .object(["signup": .string(o.signup.iso8601), "days_since_signup": .number(Double(o.daysSinceSignup)), "in_onboarding": .bool(o.inOnboarding),
+                         "check_in_due": .bool(o.checkInDue), "words": .string(o.words)])
+            } ?? .null,
             "scores": .object(Dictionary(Self.scores.map { ($0, detail.computedTraits[$0] ?? .null) }, uniquingKeysWith: { a, _ in a })),
             "marketing_consent": .object(["value": marketingConsent ?? .null, "denied": .bool(marketingDenied)]),
             "first_seen": time(detail.firstSeen), "last_seen": time(detail.lastSeen),

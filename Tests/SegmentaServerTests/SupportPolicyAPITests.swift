@@ -256,4 +256,26 @@ struct SupportPolicyAPITests {
         let a = try await SupportAnalyticsRun.run(db, segment: "enterprise", asOf: .now, options: options)
         #expect(a.segment.tickets == 1 && a.channels.map(\.channel) == ["phone"] && a.firstResponse.median == 20 && a.satisfied?.count == 1)
     }
+
+    @Test func aCheckInIsDueInOnboardingUntilSomeoneIsInTouch() async throws {
+        let s = try TestServer()
+        let db = s.store.backend
+        let now = Timestamp.now
+        _ = try await db.apply([
+            Message(kind: .identify, messageID: "a", userID: "new", traits: ["signed_up_at": .string(now.adding(days: -10).iso8601)], timestamp: now.adding(days: -10)),
+            Message(kind: .identify, messageID: "b", userID: "old", traits: ["signed_up_at": .string(now.adding(days: -40).iso8601)], timestamp: now.adding(days: -40)),
+            Message(kind: .identify, messageID: "c", userID: "helped", traits: ["signed_up_at": .string(now.adding(days: -5).iso8601)], timestamp: now.adding(days: -5)),
+            Message(kind: .track, messageID: "d", userID: "helped", event: "Onboarding Check-in", timestamp: now.adding(days: -2)),
+        ], source: "test", arrival: now)
+        func onboarding(_ id: String) async throws -> JSONValue? { try await SupportLookup.find(email: nil, id: id, in: db, now: now).json["onboarding"] }
+        let fresh = try await onboarding("new")
+        #expect(fresh?["days_since_signup"] == 10 && fresh?["in_onboarding"] == true && fresh?["check_in_due"] == true)
+        #expect(fresh?["words"] == "signed up 10 days ago, no ticket or check-in yet: a check-in is due")
+        let old = try await onboarding("old"), helped = try await onboarding("helped")
+        #expect(old?["in_onboarding"] == false && old?["check_in_due"] == false)
+        #expect(helped?["in_onboarding"] == true && helped?["check_in_due"] == false)
+        // A ticket counts as being in touch.
+        _ = try await db.apply([Message(kind: .track, messageID: "e", userID: "new", event: "Ticket Created", timestamp: now.adding(days: -1))], source: "test", arrival: now)
+        #expect(try await onboarding("new")?["check_in_due"] == false)
+    }
 }

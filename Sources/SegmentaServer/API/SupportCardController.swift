@@ -70,6 +70,9 @@ struct SupportCardController: Sendable {
             out.append(.paragraph([.strong("Support: "), .text(l.service ?? "no rule of the support policy reaches them")]))
             out.append(.paragraph([.text("Why: " + l.why)], class: "note"))
         }
+        if let o = l.onboarding, o.inOnboarding {
+            out.append(.paragraph([.strong("Onboarding: "), .text(o.words)], class: o.checkInDue ? "banner" : ""))
+        }
         let segments = l.detail.memberships.map { "\($0.segment) (since \($0.since.readableDate))" }
         out.append(.paragraph([.strong("Segments: "), .text(segments.isEmpty ? "none" : segments.joined(separator: ", "))]))
         if let live = l.live, !live.entering.isEmpty || !live.leaving.isEmpty {

@@ -32,6 +32,7 @@ extension Segmenta {
                     } else {
                         print("support: no support policy yet (`segmenta support policy set FILE`)")
                     }
+                    if let o = found.onboarding { print("onboarding: " + o.words) }
                     let segments = found.detail.memberships.map { "\($0.segment) (since \($0.since.readableDate))" }
                     print("segments: " + (segments.isEmpty ? "none" : segments.joined(separator: ", ")))
                     if let live = found.live, !live.entering.isEmpty || !live.leaving.isEmpty {

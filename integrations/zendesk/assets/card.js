@@ -43,6 +43,7 @@
     fact("CLV (12 months)", typeof scores.clv === "number" ? Math.round(scores.clv) : null);
     fact("churn risk", typeof scores.churn_risk === "number" ? (scores.churn_risk * 100).toFixed(1) + "%" : null);
     fact("segments", (lookup.segments || []).map(function (s) { return s.segment + " (since " + day(s.since) + ")"; }).join(", ") || "none");
+    if (lookup.onboarding && lookup.onboarding.in_onboarding) fact("onboarding", lookup.onboarding.words);
     fact("last seen", day(lookup.last_seen));
     fact("marketing", lookup.marketing_consent && lookup.marketing_consent.denied ? "no (consent denied)" : "allowed");
     if (lookup.last_csat) fact("last CSAT", lookup.last_csat.score + " on " + day(lookup.last_csat.at));
