@@ -41,9 +41,14 @@ public enum SupportPolicyRun {
         return out
     }
 
-    /// The policy in force: the latest version (nil before the first save).
+    /// The policy in force: the latest version (nil before the first save). Read alone (the
+    /// lookup asks at every ticket), not with every earlier version.
     public static func current(_ db: some AnalysisStore) async throws(SegmentaError) -> Version? {
-        try await versions(db).last
+        guard let latest = try await db.latestAnalysisRun(kind: documentKind) else { return nil }
+        guard let policy = try? SupportPolicy.parse(latest.run.parameters), let number = latest.run.summary["version"]?.numberValue.flatMap({ Int(exactly: $0) }) else {
+            return try await versions(db).last   // a version this Segmenta cannot read: the latest it can
+        }
+        return Version(number: number, policy: policy, savedAt: latest.run.asOf, note: latest.run.summary["note"]?.stringValue ?? "")
     }
 
     /// Checks `document` (``SupportPolicy/parse(_:)``) and that every segment it names exists

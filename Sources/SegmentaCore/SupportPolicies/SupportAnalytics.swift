@@ -224,9 +224,9 @@ public struct SupportAnalytics: Sendable {
     /// The mean with a 95% Student's t interval (nil without answers).
     static func mean(_ x: [Double]) -> Mean? {
         guard !x.isEmpty else { return nil }
-        let n = Double(x.count), m = x.reduce(0, +) / n
-        guard x.count > 1 else { return Mean(n: 1, mean: m, low: .nan, high: .nan) }
-        let sd = (x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)).squareRoot()
+        guard x.count > 1 else { return Mean(n: 1, mean: x[0], low: .nan, high: .nan) }
+        let n = Double(x.count), (m, variance) = HypothesisTests.meanVariance(x)
+        let sd = variance.squareRoot()
         let half = Distributions.studentTQuantile(0.975, df: n - 1) * sd / n.squareRoot()
         return Mean(n: x.count, mean: m, low: m - half, high: m + half)
     }
