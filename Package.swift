@@ -159,7 +159,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SegmentaStoreTests",
-            dependencies: ["SegmentaCore", "SegmentaStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SegmentaCore", "SegmentaStore", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "PostgresNIO", package: "postgres-nio")],   // a plan's EXPLAIN, in one test
             swiftSettings: swiftSettings
         ),
     ]

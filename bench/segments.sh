@@ -6,13 +6,7 @@ cd "$(dirname "$0")/.."
 swift build -c release --product segmenta >/dev/null
 bin=$(swift build -c release --show-bin-path)/segmenta
 db=bench/data/seg1m.sqlite
-mkdir -p bench/data
-if [ ! -f "$db" ]; then
-  /usr/bin/time -f "build the store: %e s" "$bin" demo --customers 1000000 --activity 0.05 --data-only --db "$db"
-  "$bin" rfm --db "$db" > /dev/null
-  "$bin" lifecycle --db "$db" > /dev/null
-  for f in bench/segments/*.json; do "$bin" segments create --file "$f" --db "$db" > /dev/null; done
-fi
+bash bench/seg1m.sh "$bin"
 command -v sqlite3 >/dev/null || { apt-get update -q && apt-get install -y -q sqlite3; }
 sqlite3 "$db" "SELECT 'profiles', count(*) FROM profiles; SELECT 'events', count(*) FROM events; SELECT 'orders', count(*) FROM orders;"
 for i in 1 2 3; do

@@ -67,23 +67,26 @@ public struct SupportLookup: Sendable {
         }
     }
 
-    /// Looks up the one person with `email` (case aside), or known by `id` (a user, anonymous or
-    /// profile id).
-    /// - Throws: `invalidInput` unless exactly one of them is given; `notFound` when nobody
-    ///   matches; `conflict` when several people have the email (look them up by id then).
-    public static func find(email: String?, id: String?, in db: some ProfileStore & SegmentStore & AnalysisStore, now: Timestamp) async throws(SegmentaError) -> SupportLookup {
-        let email = email.map { $0.trimmedSpaces.lowercased() }
-        guard (email?.isEmpty == false) != (id?.isEmpty == false) else {
-            throw SegmentaError(.invalidInput, "look up one person by email=ADDRESS or by user_id=ID (a user id, anonymous id or profile id), one of the two")
+    /// Looks up the one person with `email` (ASCII case and spaces aside), with `phone` (its
+    /// digits), or known by `id` (a user, anonymous or profile id). Email and phone are read
+    /// through the stores' contact index (``ContactKey``).
+    /// - Throws: `invalidInput` unless exactly one of them is given, or when the email or phone is
+    ///   not one; `notFound` when nobody matches; `conflict` when several people have the email or
+    ///   phone (look them up by id then).
+    public static func find(email: String? = nil, phone: String? = nil, id: String?, in db: some ProfileStore & SegmentStore & AnalysisStore, now: Timestamp) async throws(SegmentaError) -> SupportLookup {
+        func given(_ s: String?) -> String? { s.flatMap { $0.trimmedSpaces.isEmpty ? nil : $0 } }
+        guard [given(email), given(phone), given(id)].compactMap({ $0 }).count == 1 else {
+            throw SegmentaError(.invalidInput, "look up one person by email=ADDRESS, phone=NUMBER or user_id=ID (a user id, anonymous id or profile id), one of the three")
         }
-        var profile = id ?? ""
-        if let email, !email.isEmpty {
-            let found = try await db.searchProfiles(email, traits: ["email"], limit: 10).filter { $0.exact && $0.traits["email"]?.lowercased() == email }
-            guard let first = found.first else { throw SegmentaError(.notFound, "nobody has the email \"\(email)\"") }
+        var profile = given(id) ?? ""
+        if given(id) == nil {
+            let key = if let e = given(email) { try ContactKey.email(typed: e) } else { try ContactKey.phone(typed: phone ?? "") }
+            let found = try await db.profileIDs(withContact: key, limit: 6)
+            guard let first = found.first else { throw SegmentaError(.notFound, "nobody has the \(key.trait) \"\(key.value)\"") }
             guard found.count == 1 else {
-                throw SegmentaError(.conflict, "\(found.count) people have the email \"\(email)\" (\(found.map(\.id).prefix(5).joined(separator: ", "))); look one up by user_id")
+                throw SegmentaError(.conflict, "\(found.count > 5 ? "more than 5" : String(found.count)) people have the \(key.trait) \"\(key.value)\" (\(found.prefix(5).joined(separator: ", "))); look one up by user_id")
             }
-            profile = first.id
+            profile = first
         }
         guard let detail = try await db.profileDetail(profile), let facts = try await db.profileFacts(detail.id) else {
             throw SegmentaError(.notFound, "nobody is known by \"\(profile)\" (a user id, anonymous id or profile id)")

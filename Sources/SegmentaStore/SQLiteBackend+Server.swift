@@ -13,6 +13,10 @@ extension SQLiteBackend {
     public func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch] {
         try await run { s throws(SegmentaError) in try s.searchProfiles(query, traits: traits, limit: limit) }
     }
+    /// ``ProfileStore/profileIDs(withContact:limit:)`` on SQLite, run on the backend's threads.
+    public func profileIDs(withContact key: ContactKey, limit: Int) async throws(SegmentaError) -> [String] {
+        try await run { s throws(SegmentaError) in try s.profileIDs(withContact: key, limit: limit) }
+    }
     /// ``ProfileStore/overview`` on SQLite, run on the backend's threads.
     public func overview() async throws(SegmentaError) -> StoreOverview { try await run { s throws(SegmentaError) in try s.overview() } }
     /// ``ProfileStore/dataVersion`` on SQLite, run on the backend's threads.

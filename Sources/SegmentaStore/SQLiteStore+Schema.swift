@@ -390,6 +390,9 @@ extension SQLiteStore {
             ALTER TABLE api_keys_v16 RENAME TO api_keys;
             """)
         }
+        m.registerMigration("v17: profiles found by email or phone through an index (the support lookup)") { db in
+            try db.execute(sql: ContactIndex.create(.sqlite))
+        }
         return m
     }
 }

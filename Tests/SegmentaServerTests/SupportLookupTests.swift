@@ -16,8 +16,8 @@ struct SupportLookupTests {
         let s = try TestServer()
         _ = try s.store.apply([
             Message(kind: .identify, messageID: "1", userID: "u1", anonymousID: "anon-1", traits: ["email": "Ada@Example.com", "plan": "pro", "consent": ["marketing": false]], timestamp: Self.t),
-            Message(kind: .identify, messageID: "2", userID: "u2", traits: ["email": "twin@example.com"], timestamp: Self.t),
-            Message(kind: .identify, messageID: "3", userID: "u3", traits: ["email": "twin@example.com"], timestamp: Self.t),
+            Message(kind: .identify, messageID: "2", userID: "u2", traits: ["email": "twin@example.com", "phone": "+33 6 12-34-56-78"], timestamp: Self.t),
+            Message(kind: .identify, messageID: "3", userID: "u3", traits: ["email": "twin@example.com", "phone": "(06) 12.34.56.78"], timestamp: Self.t),
             Message(kind: .track, messageID: "4", userID: "u1", event: "Ticket Created", properties: ["subject": "Invoice wrong", "channel": "email"], timestamp: Self.t.adding(days: 1)),
             Message(kind: .track, messageID: "5", userID: "u1", event: "Survey Answered", properties: ["csat": 4], timestamp: Self.t.adding(days: 2)),
             Message(kind: .track, messageID: "6", userID: "u1", event: "Ticket Created", properties: ["subject": "Cannot log in", "channel": "chat"], timestamp: Self.t.adding(days: 3)),
@@ -53,13 +53,32 @@ struct SupportLookupTests {
         }
     }
 
+    /// A phone number is compared by its digits, as Zendesk's own phone search does: u2 keeps
+    /// "+33 6 12-34-56-78", u3 "(06) 12.34.56.78".
+    @Test func byPhoneItsDigits() async throws {
+        let (s, support) = try seeded()
+        try await s.test { client in
+            let key = TestServer.bearer(support)
+            for (typed, who) in [("%2B33612345678", "u2"), ("33%206%2012%2034%2056%2078", "u2"), ("06-12-34-56-78", "u3"), ("0612345678", "u3")] {
+                try await client.execute(uri: "/api/v1/support/lookup?phone=" + typed, method: .get, headers: key) { r in
+                    #expect(r.status == .ok, "\(typed)")
+                    #expect(r.json["profile"]?.stringValue == who, "\(typed)")
+                }
+            }
+        }
+    }
+
     @Test func mistakesAreSaidAndASupportKeyDoesNothingElse() async throws {
         let (s, support) = try seeded()
         try await s.test { client in
             let key = TestServer.bearer(support)
-            for (uri, status, words) in [("/api/v1/support/lookup", HTTPResponse.Status.badRequest, "one of the two"),
-                                         ("/api/v1/support/lookup?email=a@b.c&user_id=u1", .badRequest, "one of the two"),
+            for (uri, status, words) in [("/api/v1/support/lookup", HTTPResponse.Status.badRequest, "one of the three"),
+                                         ("/api/v1/support/lookup?email=a@b.c&user_id=u1", .badRequest, "one of the three"),
+                                         ("/api/v1/support/lookup?email=a@b.c&phone=0612", .badRequest, "one of the three"),
+                                         ("/api/v1/support/lookup?email=ada", .badRequest, "\"ada\" is not an email address"),
+                                         ("/api/v1/support/lookup?phone=call%20me", .badRequest, "\"call me\" is not a phone number"),
                                          ("/api/v1/support/lookup?email=nobody@example.com", .notFound, "nobody has the email"),
+                                         ("/api/v1/support/lookup?phone=0033612345678", .notFound, "nobody has the phone \"0033612345678\""),
                                          ("/api/v1/support/lookup?user_id=ghost", .notFound, "nobody is known by"),
                                          ("/api/v1/support/lookup?email=twin@example.com", .conflict, "2 people have the email")] {
                 try await client.execute(uri: uri, method: .get, headers: key) { r in

@@ -20,7 +20,8 @@ import Testing
                 "v13: row counts kept by triggers (the overview reads them instead of counting)",
                 "v14: the web origins a write key takes (browser SDKs)",
                 "v15: departures between refreshes (merges, erasures) and what webhooks were told (consent)",
-                "v16: support keys (one person at a time, for helpdesks)"])
+                "v16: support keys (one person at a time, for helpdesks)",
+                "v17: profiles found by email or phone through an index (the support lookup)"])
     }
 
     @Test("v15: a member who denied consent before the upgrade is withheld from the webhooks after it; the others are not")

@@ -44,11 +44,12 @@ struct SupportCardController: Sendable {
         let customer = json["customer"]
         let email = customer?["email"]?.stringValue ?? customer?["emails"]?.arrayValues.first?.stringValue ?? json["email"]?.stringValue
         let id = email == nil ? json["user_id"]?.stringValue : nil
-        guard email != nil || id != nil else {
-            throw APIError.badRequest("name the person: customer.email (Help Scout), or email, or user_id")
+        let phone = email == nil && id == nil ? json["phone"]?.stringValue : nil
+        guard email != nil || id != nil || phone != nil else {
+            throw APIError.badRequest("name the person: customer.email (Help Scout), or email, or user_id, or phone")
         }
         let found: Result<SupportLookup, SegmentaError>
-        do throws(SegmentaError) { found = .success(try await SupportLookup.find(email: email, id: id, in: store, now: clock.now)) } catch { found = .failure(error) }
+        do throws(SegmentaError) { found = .success(try await SupportLookup.find(email: email, phone: phone, id: id, in: store, now: clock.now)) } catch { found = .failure(error) }
         let blocks: [Block]
         switch found {
         case .success(let lookup): blocks = Self.blocks(lookup)

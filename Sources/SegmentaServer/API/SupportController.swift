@@ -12,12 +12,12 @@ public struct SupportController: Sendable {
     /// The controller over `store`.
     public init(store: any ProfileStore & SegmentStore & AnalysisStore & ActivityStore) { self.store = store }
 
-    /// `GET /api/v1/support/lookup?email=…` or `?user_id=…`; `GET`, `PUT /api/v1/support/policy`
+    /// `GET /api/v1/support/lookup?email=…`, `?phone=…` or `?user_id=…`; `GET`, `PUT /api/v1/support/policy`
     /// and `GET /api/v1/support/policy/versions`.
     public func addRoutes(support: RouterGroup<AppRequestContext>, read: RouterGroup<AppRequestContext>, admin: RouterGroup<AppRequestContext>) {
         let store = self.store
         support.get("support/lookup") { request, _ in
-            Response.json(try await SupportLookup.find(email: request.query("email"), id: request.query("user_id"), in: store, now: .now).json)
+            Response.json(try await SupportLookup.find(email: request.query("email"), phone: request.query("phone"), id: request.query("user_id"), in: store, now: .now).json)
         }
         read.get("support/policy") { _, _ in
             guard let version = try await SupportPolicyRun.current(store) else {

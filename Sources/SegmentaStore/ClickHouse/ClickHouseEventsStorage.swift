@@ -376,6 +376,8 @@ public struct ClickHouseEventsStorage: Storage {
     public func importProfiles(_ rows: [ProfileFileReader.Row], at time: Timestamp) async throws(SegmentaError) -> ProfileImportResult { try await primary.importProfiles(rows, at: time) }
     /// The primary store's ``ProfileStore/searchProfiles``.
     public func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch] { try await primary.searchProfiles(query, traits: traits, limit: limit) }
+    /// ``ProfileStore/profileIDs(withContact:limit:)``: profiles live in the primary.
+    public func profileIDs(withContact key: ContactKey, limit: Int) async throws(SegmentaError) -> [String] { try await primary.profileIDs(withContact: key, limit: limit) }
     /// The primary store's ``ProfileStore/profileIDs``.
     public func profileIDs() async throws(SegmentaError) -> [String] { try await primary.profileIDs() }
     /// The primary store's ``ProfileStore/profileID``.

@@ -255,4 +255,13 @@ extension PostgresBackend {
             return search.results(limit: limit)
         }
     }
+
+    /// ``ProfileStore/profileIDs(withContact:limit:)`` on PostgreSQL: the contact index (``ContactIndex``).
+    public func profileIDs(withContact key: ContactKey, limit: Int) async throws(SegmentaError) -> [String] {
+        var b = PostgresBindings()
+        b.append(key.value)
+        b.append(limit)
+        let query = PostgresQuery(unsafeSQL: ContactIndex.select(key, .postgres), binds: b)
+        return try await read { pg in try await pg.column(query, as: String.self) }
+    }
 }

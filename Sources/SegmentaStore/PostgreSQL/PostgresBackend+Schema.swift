@@ -63,6 +63,7 @@ extension PostgresBackend {
         ALTER TABLE api_keys DROP CONSTRAINT api_keys_kind_check;
         ALTER TABLE api_keys ADD CONSTRAINT api_keys_kind_check CHECK (kind IN ('write', 'read', 'admin', 'support'));
         """),
+        (8, "profiles found by email or phone through an index (the support lookup)", ContactIndex.create(.postgres)),
     ]
 
     /// Brings the database to the current schema (creating it on an empty database), or only up

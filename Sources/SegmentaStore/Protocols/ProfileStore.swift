@@ -26,6 +26,9 @@ public protocol ProfileStore: Sendable {
     /// Profiles whose id, user or anonymous id, or one of `traits` equals or starts with `query`
     /// (case aside): exact matches first, at most `limit`.
     func searchProfiles(_ query: String, traits: [String], limit: Int) async throws(SegmentaError) -> [ProfileMatch]
+    /// The ids of the profiles (at most `limit`, in id order) whose `email` or `phone` trait is
+    /// `key` once normalised as ``ContactKey`` says: one index read on every backend.
+    func profileIDs(withContact key: ContactKey, limit: Int) async throws(SegmentaError) -> [String]
     /// Figures for the overview page.
     func overview() async throws(SegmentaError) -> StoreOverview
     /// A number that changes whenever a change is committed to the store, by this process or

@@ -34,4 +34,9 @@ extension SQLiteStore {
             return search.results(limit: limit)
         }
     }
+
+    /// ``ProfileStore/profileIDs(withContact:limit:)``: the contact index (``ContactIndex``).
+    public func profileIDs(withContact key: ContactKey, limit: Int) throws(SegmentaError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: ContactIndex.select(key, .sqlite), arguments: [key.value, limit]) }
+    }
 }

@@ -15,14 +15,17 @@ extension Segmenta {
         struct Lookup: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "One person as a support agent sees them: segments, scores, consent, the support policy's rule and why, recent tickets.")
             @Option(help: "The person's email (case aside).") var email: String?
+            @Option(help: "The person's phone number (its digits: spaces, dashes, dots, parentheses and + aside).") var phone: String?
             @Option(name: .customLong("user-id"), help: "A user id, anonymous id or profile id.") var userID: String?
             @Option(help: "Output: table (readable) or json (the API's answer).") var format: OutputFormat = .table
             @OptionGroup var store: StoreOptions
 
             func run() async throws {
                 try await reportingErrors {
-                    guard (email == nil) != (userID == nil) else { throw CLIError("give --email ADDRESS or --user-id ID (a user id, anonymous id or profile id), one of the two") }
-                    let found = try await SupportLookup.find(email: email, id: userID, in: try await store.storage(), now: .now)
+                    guard [email, phone, userID].compactMap({ $0 }).count == 1 else {
+                        throw CLIError("give --email ADDRESS, --phone NUMBER or --user-id ID (a user id, anonymous id or profile id), one of the three")
+                    }
+                    let found = try await SupportLookup.find(email: email, phone: phone, id: userID, in: try await store.storage(), now: .now)
                     if format == .json { print(found.json.jsonText); return }
                     let traits = found.detail.traits
                     print(Terminal.bold(traits["name"]?.stringValue ?? traits["email"]?.stringValue ?? found.detail.id) + "  (profile \(found.detail.id))")

@@ -9,10 +9,13 @@
   Promise.all([client.metadata(), client.get("ticket.requester")]).then(function (answers) {
     var settings = answers[0].settings || {}, requester = answers[1]["ticket.requester"] || {};
     var base = String(settings.segmenta_url || "").replace(/\/+$/, "");
+    // A phone ticket's requester may have only a phone number (an identity of type phone_number).
+    var phone = (requester.identities || []).filter(function (i) { return i && i.type === "phone_number" && i.value; })[0];
     var query = requester.email ? "email=" + encodeURIComponent(requester.email)
-      : requester.externalId ? "user_id=" + encodeURIComponent(requester.externalId) : null;
+      : requester.externalId ? "user_id=" + encodeURIComponent(requester.externalId)
+      : phone ? "phone=" + encodeURIComponent(phone.value) : null;
     if (!base) { SegmentaCard.problem("Set the Segmenta URL in the app's settings.", card); return; }
-    if (!query) { SegmentaCard.problem("The requester has no email or external id to look up.", card); return; }
+    if (!query) { SegmentaCard.problem("The requester has no email, external id or phone number to look up.", card); return; }
     return client.request({
       url: base + "/api/v1/support/lookup?" + query,
       type: "GET", dataType: "json", secure: true, cors: false,
