@@ -52,15 +52,31 @@ public enum ChurnRun {
                 if !values.isEmpty { traits[name] = values }
             }
         }
-        func snapshot(_ t: Timestamp) async throws(SegmentaError) -> ChurnSnapshot {
-            var windows: [ChurnSnapshot.EventWindow] = []
-            for e in events { windows.append(.init(name: e.name, days: e.days, counts: try await db.eventCounts(e.name, days: e.days, asOf: t))) }
-            // Churn events from the beginning of time to t.
-            let churned = Set(try await db.eventCounts(options.churnEvent, days: max(1, Timestamp(milliseconds: 0).wholeDays(until: t) + 1), asOf: t).filter { $0.value > 0 }.keys)
-            return ChurnSnapshot(asOf: t, signups: signups, totals: try await db.customerTotals(before: t), purchases: try await db.purchaseTimes(before: t),
-                                 churned: churned, events: windows, traits: traits)
+        // Each event name read once for both snapshots and all its windows (one pass over its
+        // events), and the churn event once for both: 2 + names reads, not 2 × (windows + 1).
+        let times = [cutoff, asOf]
+        var windows: [[ChurnSnapshot.EventWindow]] = [[], []]
+        var read: [String: (days: [Int], counts: [String: [Double]])] = [:]
+        for e in events where read[e.name] == nil {
+            let days = events.filter { $0.name == e.name }.map(\.days)
+            read[e.name] = (days, try await db.eventCounts(e.name, in: times.flatMap { t in days.map { t.adding(days: -$0)...t } }))
         }
-        return try ChurnPrediction.run(past: try await snapshot(cutoff), now: try await snapshot(asOf), options: options.model)
+        for e in events {
+            guard let r = read[e.name], let j = r.days.firstIndex(of: e.days) else { continue }
+            for s in times.indices {
+                let k = s * r.days.count + j
+                windows[s].append(.init(name: e.name, days: e.days, counts: r.counts.compactMapValues { $0.indices.contains(k) && $0[k] > 0 ? $0[k] : nil }))
+            }
+        }
+        // Churn events from the beginning of time (the day before 1970) to each snapshot.
+        let churnCounts = try await db.eventCounts(options.churnEvent, in: times.map { t in t.adding(days: -max(1, Timestamp(milliseconds: 0).wholeDays(until: t) + 1))...t })
+        func snapshot(_ s: Int) async throws(SegmentaError) -> ChurnSnapshot {
+            let t = times[s]
+            let churned = Set(churnCounts.filter { $0.value.indices.contains(s) && $0.value[s] > 0 }.keys)
+            return ChurnSnapshot(asOf: t, signups: signups, totals: try await db.customerTotals(before: t), purchases: try await db.purchaseTimes(before: t),
+                                 churned: churned, events: windows[s], traits: traits)
+        }
+        return try ChurnPrediction.run(past: try await snapshot(0), now: try await snapshot(1), options: options.model)
     }
 
     /// Saves `churn_risk` and `churn_risk_decile` (replacing earlier values; profiles no longer

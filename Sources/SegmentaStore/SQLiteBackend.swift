@@ -109,9 +109,9 @@ public struct SQLiteBackend: EventsElsewherePrimary {
     public func activity(_ source: ActivitySource) async throws(SegmentaError) -> [CohortRetention.Activity] {
         try await run { s throws(SegmentaError) in try s.activity(source) }
     }
-    /// ``ActivityStore/eventCounts`` on SQLite, run on the backend's threads.
-    public func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
-        try await run { s throws(SegmentaError) in try s.eventCounts(name, days: days, asOf: asOf) }
+    /// ``ActivityStore/eventCounts(_:in:)`` on SQLite, run on the backend's threads.
+    public func eventCounts(_ name: String, in windows: [ClosedRange<Timestamp>]) async throws(SegmentaError) -> [String: [Double]] {
+        try await run { s throws(SegmentaError) in try s.eventCounts(name, in: windows) }
     }
     /// ``ActivityStore/orderCurrencies`` on SQLite, run on the backend's threads.
     public func orderCurrencies() async throws(SegmentaError) -> [(currency: String?, orders: Int)] {

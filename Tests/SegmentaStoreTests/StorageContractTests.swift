@@ -217,6 +217,34 @@ import Testing
         }
     }
 
+    /// Several windows read in one pass count as each window alone would (worked out by hand):
+    /// both ends included, identifies and other names left out, zeros only for the windows.
+    @Test(arguments: ContractBackend.available)
+    func eventCountsInSeveralWindowsAtOnce(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let at = t("2026-03-31T00:00:00Z")
+            var messages: [Message] = []
+            for (i, (user, daysBefore)) in [("u1", 0), ("u1", 10), ("u1", 30), ("u1", 45), ("u2", 31), ("u2", 100), ("u3", 200)].enumerated() {
+                messages.append(Message(kind: .track, messageID: "e\(i)", userID: user, event: "Viewed", timestamp: at.adding(days: -daysBefore)))
+            }
+            messages.append(Message(kind: .track, messageID: "o1", userID: "u1", event: "Other", timestamp: at))
+            messages.append(Message(kind: .identify, messageID: "i1", userID: "u4", traits: ["plan": "pro"], timestamp: at))
+            _ = try await store.apply(messages, source: "web", arrival: at)
+            let windows = [at.adding(days: -30)...at, at.adding(days: -90)...at, at.adding(days: -60)...at.adding(days: -31)]
+            let counts = try await store.eventCounts("Viewed", in: windows)
+            var byUser: [String: [Double]?] = [:]
+            for u in ["u1", "u2", "u3"] { byUser[u] = .some(counts[try await store.profileID(forExternalID: u) ?? ""]) }
+            #expect(byUser["u1"] == [3, 4, 1])      // 0, 10, 30 days before; 45 too in 90; 45 alone in 31–60
+            #expect(byUser["u2"] == [0, 1, 1])      // 31 days before
+            #expect(byUser["u3"] == .some(nil))     // 200 days before: in no window, left out
+            #expect(counts.count == 2)
+            #expect(try await store.eventCounts("Viewed", in: []).isEmpty)
+            // The one-window form gives every profile, 0 when none.
+            let one = try await store.eventCounts("Viewed", days: 30, asOf: at)
+            #expect(one.count == 4 && one.values.sorted() == [0, 0, 0, 3])
+        }
+    }
+
     @Test(arguments: ContractBackend.available)
     func accountMembershipsFollowGroupsAndMerges(backend: ContractBackend) async throws {
         try await backend.with { store in

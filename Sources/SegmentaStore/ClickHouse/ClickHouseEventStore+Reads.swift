@@ -25,14 +25,19 @@ extension ClickHouseEventStore {
             """)
     }
 
-    /// Each profile's number of `name` track events in the `days` days up to `asOf` (only
-    /// profiles with some; the caller fills in the zeros).
-    public func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
-        var out: [String: Double] = [:]
-        for row in try await perProfile("uniqExact(\(Self.message))", where: """
-            type = 'track' AND event = \(Q.quote(name)) AND timestamp >= \(Q.integer(asOf.adding(days: -days).milliseconds)) AND timestamp <= \(Q.integer(asOf.milliseconds))
-            """) where row.count == 2 {
-            out[row[0]] = Double(row[1]) ?? 0
+    /// Each profile's number of `name` track events (each message once) in each of `windows`,
+    /// one pass over the span (``ActivityStore/eventCounts(_:in:)``): only profiles with some.
+    public func eventCounts(_ name: String, in windows: [ClosedRange<Timestamp>]) async throws(SegmentaError) -> [String: [Double]] {
+        guard let span = EventWindows(windows) else { return [:] }
+        let counts = windows.map { w in
+            "uniqExactIf(\(Self.message), timestamp >= \(Q.integer(w.lowerBound.milliseconds)) AND timestamp <= \(Q.integer(w.upperBound.milliseconds)))"
+        }.joined(separator: ", ")
+        var out: [String: [Double]] = [:]
+        for row in try await perProfile(counts, where: """
+            type = 'track' AND event = \(Q.quote(name)) AND timestamp >= \(Q.integer(span.from.milliseconds)) AND timestamp <= \(Q.integer(span.to.milliseconds))
+            """) where row.count == windows.count + 1 {
+            let n = row.dropFirst().map { Double($0) ?? 0 }
+            if n.contains(where: { $0 > 0 }) { out[row[0]] = n }
         }
         return out
     }

@@ -227,12 +227,9 @@ public struct ClickHouseEventsStorage: Storage {
         }
     }
 
-    /// Every profile, with zero where it has no such event.
-    public func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
-        var out: [String: Double] = [:]
-        for id in try await primary.profileIDs() { out[id] = 0 }
-        for (id, n) in try await events.eventCounts(name, days: days, asOf: asOf) where out[id] != nil { out[id] = n }
-        return out
+    /// ``ActivityStore/eventCounts(_:in:)``, its events in ClickHouse.
+    public func eventCounts(_ name: String, in windows: [ClosedRange<Timestamp>]) async throws(SegmentaError) -> [String: [Double]] {
+        try await events.eventCounts(name, in: windows)
     }
 
     /// ``ActivityStore/trackEvents``, its events in ClickHouse.

@@ -193,17 +193,29 @@ extension PostgresBackend {
         }
     }
 
-    /// ``ActivityStore/eventCounts`` on PostgreSQL.
-    public func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
-        try await read { pg in
-            var out: [String: Double] = [:]
-            for id in try await pg.column("SELECT id FROM profiles", as: String.self) { out[id] = 0 }
-            for row in try await pg.rows("""
-                SELECT profile_id, count(*) FROM events WHERE type = 'track' AND name = \(name)
-                  AND timestamp >= \(asOf.adding(days: -days).milliseconds) AND timestamp <= \(asOf.milliseconds) GROUP BY profile_id
-                """) {
-                let (id, n) = try row.decode((String, Int).self)
-                out[id] = Double(n)
+    /// ``ActivityStore/eventCounts(_:in:)`` on PostgreSQL: one `GROUP BY profile_id`, a filtered
+    /// count per window.
+    public func eventCounts(_ name: String, in windows: [ClosedRange<Timestamp>]) async throws(SegmentaError) -> [String: [Double]] {
+        guard let span = EventWindows(windows) else { return [:] }
+        var b = PostgresBindings()
+        b.append(name)
+        b.append(span.from.milliseconds)
+        b.append(span.to.milliseconds)
+        for w in windows {
+            b.append(w.lowerBound.milliseconds)
+            b.append(w.upperBound.milliseconds)
+        }
+        let counts = windows.indices.map { "count(*) FILTER (WHERE timestamp >= $\($0 * 2 + 4) AND timestamp <= $\($0 * 2 + 5))" }.joined(separator: ", ")
+        let query = PostgresQuery(unsafeSQL: """
+            SELECT profile_id, \(counts) FROM events WHERE type = 'track' AND name = $1 AND timestamp >= $2 AND timestamp <= $3 GROUP BY profile_id
+            """, binds: b)
+        return try await read { pg in
+            var out: [String: [Double]] = [:]
+            for row in try await pg.rows(query) {
+                let cells = row.makeRandomAccess()
+                let id = try cells[0].decode(String.self)
+                let n = try windows.indices.map { Double(try cells[$0 + 1].decode(Int.self)) }
+                if n.contains(where: { $0 > 0 }) { out[id] = n }
             }
             return out
         }

@@ -23,8 +23,11 @@ public protocol ActivityStore: Sendable {
     func latestOrderTime() async throws(SegmentaError) -> Timestamp?
     /// Activity for cohorts: orders, all events, or one event name.
     func activity(_ source: ActivitySource) async throws(SegmentaError) -> [CohortRetention.Activity]
-    /// Per profile, track events of a name in the `days` × 24 hours before `asOf` (every profile, 0 when none).
-    func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double]
+    /// Per profile, its track events named `name` in each of `windows` (both ends included), in
+    /// the windows' order, read in one pass over the events from the earliest start to the latest
+    /// end: only profiles with some in a window. (With events in ClickHouse, an id the primary no
+    /// longer knows may appear: callers read the counts by their own ids.)
+    func eventCounts(_ name: String, in windows: [ClosedRange<Timestamp>]) async throws(SegmentaError) -> [String: [Double]]
     /// Orders per currency (nil: orders without one), most orders first (ties by currency).
     func orderCurrencies() async throws(SegmentaError) -> [(currency: String?, orders: Int)]
     /// The most frequent track-event names with how many events each has, most frequent first

@@ -25,6 +25,17 @@ extension AnalysisStore {
     }
 }
 
+extension ProfileStore where Self: ActivityStore {
+    /// Per profile, track events of a name in the `days` × 24 hours before `asOf` (every profile
+    /// the store knows, 0 when none).
+    public func eventCounts(_ name: String, days: Int, asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for id in try await profileIDs() { out[id] = 0 }
+        for (id, n) in try await eventCounts(name, in: [asOf.adding(days: -days)...asOf]) where out[id] != nil { out[id] = n.first ?? 0 }
+        return out
+    }
+}
+
 extension ActivityStore {
     /// Per-customer order totals before `cutoff`, refunds subtracted from the spend.
     public func customerTotals(before cutoff: Timestamp?) async throws(SegmentaError) -> CustomerTotals {
