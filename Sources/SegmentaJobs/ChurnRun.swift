@@ -36,47 +36,80 @@ public enum ChurnRun {
             asOf = latest.startOfDay.adding(days: 1)
         }
         let cutoff = asOf.adding(days: -horizon)
-        let signups = try await db.signupTimes()
+        let times = [cutoff, asOf]
         var events: [(name: String, days: Int)] = []
         if let explicit = options.events { events = explicit } else if options.model.families.contains(.events) {
             let names = try await db.eventNames(limit: options.topEvents + 1).map(\.name).filter { $0 != options.churnEvent }.prefix(options.topEvents)
             for name in names { for days in options.eventWindows { events.append((name, days)) } }
         }
+        let names = events.map(\.name).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let days = names.map { name in events.filter { $0.name == name }.map(\.days) }
+        let traitNames = options.model.families.contains(.traits) ? options.traits ?? Recompute.cohortTraits : []
+        // Every read below is independent of the others: they run at once. Each event name is
+        // read once for both snapshots and all its windows (one pass over its events), the churn
+        // event once for both (from the beginning of time, the day before 1970, to each).
+        let churnEvent = options.churnEvent
+        // The longest first (each event name's counts, then the traits), so that the cores finish together.
+        var jobs: [@Sendable () async throws -> Read] = []
+        for (i, name) in names.enumerated() {
+            let windows = times.flatMap { t in days[i].map { t.adding(days: -$0)...t } }
+            jobs.append { () async throws in .counts(i, try await db.eventCounts(name, in: windows)) }
+        }
+        for (i, name) in traitNames.enumerated() {
+            jobs.append { () async throws in .trait(i, try await db.traitValues(name)) }
+        }
+        jobs.append { () async throws in .signups(try await db.signupTimes()) }
+        jobs.append { () async throws in
+            .churn(try await db.eventCounts(churnEvent, in: times.map { t in t.adding(days: -max(1, Timestamp(milliseconds: 0).wholeDays(until: t) + 1))...t }))
+        }
+        for (s, t) in times.enumerated() {
+            jobs.append { () async throws in .totals(s, try await db.customerTotals(before: t)) }
+            jobs.append { () async throws in .purchases(s, try await db.purchaseTimes(before: t)) }
+        }
+        var signups: [String: Timestamp] = [:], churnCounts: [String: [Double]] = [:]
+        var totals = [CustomerTotals?](repeating: nil, count: times.count), purchases = [[String: [Timestamp]]](repeating: [:], count: times.count)
+        var traitValues = [[String: String]](repeating: [:], count: traitNames.count), counts = [[String: [Double]]](repeating: [:], count: names.count)
+        for read in try await Concurrently.all(jobs) {
+            switch read {
+            case .signups(let v): signups = v
+            case .churn(let v): churnCounts = v
+            case .totals(let s, let v): totals[s] = v
+            case .purchases(let s, let v): purchases[s] = v
+            case .trait(let i, let v): traitValues[i] = v
+            case .counts(let i, let v): counts[i] = v
+            }
+        }
         var traits: [String: [String: String]] = [:]
-        if options.model.families.contains(.traits) {
-            for name in options.traits ?? Recompute.cohortTraits {
-                let values = try await db.traitValues(name)
-                if options.traits != nil && values.isEmpty {
-                    throw SegmentaError(.invalidInput, "no profile has a trait \"\(name)\"; name traits profiles have (e.g. plan, country)")
-                }
-                if !values.isEmpty { traits[name] = values }
+        for (name, values) in zip(traitNames, traitValues) {
+            if options.traits != nil && values.isEmpty {
+                throw SegmentaError(.invalidInput, "no profile has a trait \"\(name)\"; name traits profiles have (e.g. plan, country)")
             }
+            if !values.isEmpty { traits[name] = values }
         }
-        // Each event name read once for both snapshots and all its windows (one pass over its
-        // events), and the churn event once for both: 2 + names reads, not 2 × (windows + 1).
-        let times = [cutoff, asOf]
         var windows: [[ChurnSnapshot.EventWindow]] = [[], []]
-        var read: [String: (days: [Int], counts: [String: [Double]])] = [:]
-        for e in events where read[e.name] == nil {
-            let days = events.filter { $0.name == e.name }.map(\.days)
-            read[e.name] = (days, try await db.eventCounts(e.name, in: times.flatMap { t in days.map { t.adding(days: -$0)...t } }))
-        }
         for e in events {
-            guard let r = read[e.name], let j = r.days.firstIndex(of: e.days) else { continue }
+            guard let i = names.firstIndex(of: e.name), let j = days[i].firstIndex(of: e.days) else { continue }
             for s in times.indices {
-                let k = s * r.days.count + j
-                windows[s].append(.init(name: e.name, days: e.days, counts: r.counts.compactMapValues { $0.indices.contains(k) && $0[k] > 0 ? $0[k] : nil }))
+                let k = s * days[i].count + j
+                windows[s].append(.init(name: e.name, days: e.days, counts: counts[i].compactMapValues { $0.indices.contains(k) && $0[k] > 0 ? $0[k] : nil }))
             }
         }
-        // Churn events from the beginning of time (the day before 1970) to each snapshot.
-        let churnCounts = try await db.eventCounts(options.churnEvent, in: times.map { t in t.adding(days: -max(1, Timestamp(milliseconds: 0).wholeDays(until: t) + 1))...t })
-        func snapshot(_ s: Int) async throws(SegmentaError) -> ChurnSnapshot {
-            let t = times[s]
+        guard let pastTotals = totals[0], let nowTotals = totals[1] else { throw SegmentaError(.cancelled, "a read was cancelled before it finished") }
+        func snapshot(_ s: Int) -> ChurnSnapshot {
             let churned = Set(churnCounts.filter { $0.value.indices.contains(s) && $0.value[s] > 0 }.keys)
-            return ChurnSnapshot(asOf: t, signups: signups, totals: try await db.customerTotals(before: t), purchases: try await db.purchaseTimes(before: t),
-                                 churned: churned, events: windows[s], traits: traits)
+            return ChurnSnapshot(asOf: times[s], signups: signups, totals: s == 0 ? pastTotals : nowTotals, purchases: purchases[s], churned: churned, events: windows[s], traits: traits)
         }
-        return try ChurnPrediction.run(past: try await snapshot(0), now: try await snapshot(1), options: options.model)
+        return try ChurnPrediction.run(past: snapshot(0), now: snapshot(1), options: options.model)
+    }
+
+    /// One of the reads `run` makes at once, with its place.
+    enum Read: Sendable {
+        case signups([String: Timestamp])
+        case churn([String: [Double]])
+        case totals(Int, CustomerTotals)
+        case purchases(Int, [String: [Timestamp]])
+        case trait(Int, [String: String])
+        case counts(Int, [String: [Double]])
     }
 
     /// Saves `churn_risk` and `churn_risk_decile` (replacing earlier values; profiles no longer

@@ -116,31 +116,64 @@ public struct ChurnFeatures: Sendable, Equatable {
         let rfm = try RFMScorer.score(snapshot.totals, asOf: snapshot.asOf)
         var scores: [String: RFMScore] = [:]
         for s in rfm.customers { scores[s.customerID] = s }
+        // Each column's source resolved once (the dictionary it reads), not per cell; rows in
+        // parallel chunks (every value is read from immutable tables, so the order of work does
+        // not change a value).
         var windows: [String: [String: Double]] = [:]
         for w in snapshot.events { windows["\(w.name)\u{1f}\(w.days)"] = w.counts }
-        var values: [Double] = []
-        values.reserveCapacity(ids.count * columns.count)
-        for id in ids {
-            let t = totalsIndex[id]
-            let signup = snapshot.signups[id] ?? t.map { snapshot.totals.first[$0] } ?? snapshot.asOf
-            for c in columns {
-                let v: Double
-                switch c.source {
-                case .daysSinceSignup: v = Double(max(0, signup.wholeDays(until: snapshot.asOf)))
-                case .orders: v = t.map { Double(snapshot.totals.count[$0]) } ?? 0
-                case .spend: v = t.map { max(0, snapshot.totals.monetary[$0]) } ?? 0
-                case .daysSinceLastOrder: v = Double(max(0, (t.map { snapshot.totals.last[$0] } ?? signup).wholeDays(until: snapshot.asOf)))
-                case .rfmR: v = scores[id].map { Double($0.r) } ?? 0
-                case .rfmF: v = scores[id].map { Double($0.f) } ?? 0
-                case .rfmM: v = scores[id].map { Double($0.m) } ?? 0
-                case .stage(let stage): v = stages[id] == stage ? 1 : 0
-                case .events(let name, let days): v = windows["\(name)\u{1f}\(days)"]?[id] ?? 0
-                case .numericTrait(let name, let fill): v = snapshot.traits[name]?[id].flatMap { DecimalParser.double($0) }.flatMap { $0.isFinite ? $0 : nil } ?? fill
-                case .traitValue(let name, let value): v = snapshot.traits[name]?[id] == value ? 1 : 0
-                }
-                values.append(v)
+        let reads = columns.map { c -> Read in
+            switch c.source {
+            case .daysSinceSignup: return .daysSinceSignup
+            case .orders: return .orders
+            case .spend: return .spend
+            case .daysSinceLastOrder: return .daysSinceLastOrder
+            case .rfmR: return .rfmR
+            case .rfmF: return .rfmF
+            case .rfmM: return .rfmM
+            case .stage(let stage): return .stage(stage)
+            case .events(let name, let days): return .counts(windows["\(name)\u{1f}\(days)"] ?? [:])
+            case .numericTrait(let name, let fill): return .numeric(snapshot.traits[name] ?? [:], fill: fill)
+            case .traitValue(let name, let value): return .value(snapshot.traits[name] ?? [:], value)
             }
         }
+        let totals = snapshot.totals, signups = snapshot.signups, asOf = snapshot.asOf
+        let index = totalsIndex, rfmScores = scores
+        let values = ParallelChunks.map(ids.count) { range -> [Double] in
+            var out: [Double] = []
+            out.reserveCapacity(range.count * reads.count)
+            for id in ids[range] {
+                let t = index[id]
+                let signup = signups[id] ?? t.map { totals.first[$0] } ?? asOf
+                let score = rfmScores[id]
+                for r in reads {
+                    let v: Double
+                    switch r {
+                    case .daysSinceSignup: v = Double(max(0, signup.wholeDays(until: asOf)))
+                    case .orders: v = t.map { Double(totals.count[$0]) } ?? 0
+                    case .spend: v = t.map { max(0, totals.monetary[$0]) } ?? 0
+                    case .daysSinceLastOrder: v = Double(max(0, (t.map { totals.last[$0] } ?? signup).wholeDays(until: asOf)))
+                    case .rfmR: v = score.map { Double($0.r) } ?? 0
+                    case .rfmF: v = score.map { Double($0.f) } ?? 0
+                    case .rfmM: v = score.map { Double($0.m) } ?? 0
+                    case .stage(let stage): v = stages[id] == stage ? 1 : 0
+                    case .counts(let counts): v = counts[id] ?? 0
+                    case .numeric(let traits, let fill): v = traits[id].flatMap { DecimalParser.double($0) }.flatMap { $0.isFinite ? $0 : nil } ?? fill
+                    case .value(let traits, let value): v = traits[id] == value ? 1 : 0
+                    }
+                    out.append(v)
+                }
+            }
+            return out
+        }
         return FeatureMatrix(ids: ids, names: columns.map(\.key), values: values)
+    }
+
+    /// A column's source with the table it reads resolved.
+    private enum Read: Sendable {
+        case daysSinceSignup, orders, spend, daysSinceLastOrder, rfmR, rfmF, rfmM
+        case stage(LifecycleStage)
+        case counts([String: Double])
+        case numeric([String: String], fill: Double)
+        case value([String: String], String)
     }
 }

@@ -85,7 +85,9 @@ public struct ChurnPrediction: Sendable {
     public static func run(past: ChurnSnapshot, now: ChurnSnapshot, options: Options) throws(SegmentaError) -> ChurnPrediction {
         guard options.horizonDays > 0 else { throw SegmentaError(.invalidInput, "the horizon must be at least one day") }
         guard options.c > 0, options.c.isFinite else { throw SegmentaError(.invalidInput, "C must be a positive number, not \(options.c)") }
-        let pastStages = past.stages(options.lifecycle), nowStages = now.stages(options.lifecycle)
+        // Both snapshots' lifecycle stages at once (one per core).
+        let stages = ParallelChunks.map(2, chunks: 2) { range in range.map { ($0 == 0 ? past : now).stages(options.lifecycle) } }
+        let pastStages = stages[0], nowStages = stages[1]
         let (training, labels) = examples(past: past, pastStages: pastStages, now: now, nowStages: nowStages)
         let churners = labels.reduce(0) { $0 + Int($1) }
         guard churners >= options.minimumPerClass, training.count - churners >= options.minimumPerClass else {
