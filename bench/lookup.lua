@@ -25,8 +25,8 @@ function request()
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("%-8s requests %7d  errors %d (non-2xx %d)  p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  max %7.2f ms  %.0f req/s\n",
-    kind, summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+  io.write(string.format("requests %7d  errors %d (non-2xx %d)  p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  max %7.2f ms  %.0f req/s\n",
+    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     summary.errors.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000, summary.requests / (summary.duration / 1e6)))
 end

@@ -30,11 +30,11 @@ echo "one lookup: $(curl -s -H "Authorization: Bearer $token" "$base/api/v1/supp
 wrk -t1 -c1 -d10s -s bench/lookup.lua "$base" -- "$token" email > /dev/null   # warm-up
 echo "one agent at a time (wrk -t1 -c1 -d${secs}s):"
 for kind in health user_id email phone; do
-  wrk -t1 -c1 -d"${secs}s" -s bench/lookup.lua "$base" -- "$token" "$kind" | grep -E "^$kind"
+  printf "%-8s " "$kind"; wrk -t1 -c1 -d"${secs}s" -s bench/lookup.lua "$base" -- "$token" "$kind" | grep -E "^requests"
 done
 echo "four at once (wrk -t2 -c4 -d${secs}s):"
 for kind in health email; do
-  wrk -t2 -c4 -d"${secs}s" -s bench/lookup.lua "$base" -- "$token" "$kind" | grep -E "^$kind"
+  printf "%-8s " "$kind"; wrk -t2 -c4 -d"${secs}s" -s bench/lookup.lua "$base" -- "$token" "$kind" | grep -E "^requests"
 done
 python3 bench/lookup_sqlite.py "$db" 5000
 sqlite3 "$db" "SELECT 'profiles', count(*) FROM profiles; SELECT 'events', count(*) FROM events; SELECT 'orders', count(*) FROM orders;"
