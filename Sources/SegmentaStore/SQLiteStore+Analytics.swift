@@ -197,18 +197,22 @@ extension SQLiteStore {
         }
     }
 
+    /// The statement of ``eventCounts(_:in:)``: name, span, then each window's bounds. It reads
+    /// the covering index (name, type, profile, time) alone.
+    static func eventCountsSQL(windows: Int) -> String {
+        let sums = (0..<windows).map { "SUM(timestamp >= ?\($0 * 2 + 4) AND timestamp <= ?\($0 * 2 + 5))" }.joined(separator: ", ")
+        return "SELECT profile_id, \(sums) FROM events WHERE type = 'track' AND name = ?1 AND timestamp >= ?2 AND timestamp <= ?3 GROUP BY profile_id"
+    }
+
     /// ``ActivityStore/eventCounts(_:in:)`` on SQLite: one `GROUP BY profile_id` over the events
     /// of the name from the earliest start to the latest end, a sum per window.
     public func eventCounts(_ name: String, in windows: [ClosedRange<Timestamp>]) throws(SegmentaError) -> [String: [Double]] {
         guard let span = EventWindows(windows) else { return [:] }
         var arguments: [(any DatabaseValueConvertible)?] = [name, span.from.milliseconds, span.to.milliseconds]
         for w in windows { arguments += [w.lowerBound.milliseconds, w.upperBound.milliseconds] }
-        let sums = windows.indices.map { "SUM(timestamp >= ?\($0 * 2 + 4) AND timestamp <= ?\($0 * 2 + 5))" }.joined(separator: ", ")
         return try read { db in
             var out: [String: [Double]] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT profile_id, \(sums) FROM events WHERE type = 'track' AND name = ?1 AND timestamp >= ?2 AND timestamp <= ?3 GROUP BY profile_id
-                """, arguments: StatementArguments(arguments)) {
+            for row in try Row.fetchAll(db, sql: Self.eventCountsSQL(windows: windows.count), arguments: StatementArguments(arguments)) {
                 let counts = windows.indices.map { Double(row[$0 + 1] as Int) }
                 if counts.contains(where: { $0 > 0 }) { out[row[0]] = counts }
             }

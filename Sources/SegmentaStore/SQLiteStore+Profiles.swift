@@ -63,24 +63,33 @@ extension SQLiteStore {
                 return out
             }
         }
+        // One JSON parse per profile: `->` gives the value's JSON text (json_extract and json_type
+        // each parsed the document again: four parses per profile).
         return try read { db in
             var out: [String: String] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT p.id, json_extract(p.traits, ?1), json_type(p.traits, ?1) FROM profiles p \(members)
-                WHERE json_type(p.traits, ?1) IS NOT NULL AND json_type(p.traits, ?1) != 'null'
-                """, arguments: segment.map { [Self.jsonPath(path), $0] } ?? [Self.jsonPath(path)])
+            let rows = try Row.fetchCursor(db, sql: "SELECT p.id, p.traits -> ?1 FROM profiles p \(members)",
+                                           arguments: segment.map { [Self.jsonPath(path), $0] } ?? [Self.jsonPath(path)])
             while let row = try rows.next() {
-                let type: String = row[2]
-                let value: DatabaseValue = row[1]
-                switch type {
-                case "true": out[row[0]] = "true"
-                case "false": out[row[0]] = "false"
-                case "integer": out[row[0]] = String(Int64.fromDatabaseValue(value) ?? 0)
-                case "real": out[row[0]] = JSONValue.format(Double.fromDatabaseValue(value) ?? 0)
-                default: out[row[0]] = String.fromDatabaseValue(value) ?? ""
-                }
+                guard let text = row[1] as String? else { continue }
+                if let value = Self.traitText(json: text) { out[row[0]] = value }
             }
             return out
+        }
+    }
+
+    /// A trait's value as text from its JSON: a string's own characters, `true`/`false`, an
+    /// integer as such, any other number as ``JSONValue/format(_:)`` writes it, an object or array
+    /// as its JSON; nil for `null`.
+    static func traitText(json text: String) -> String? {
+        switch text.utf8.first {
+        // SQLite wrote the text from valid JSON: a string always parses.
+        case UInt8(ascii: "\""): return (try? JSONTextParser.parse(text))?.stringValue ?? text
+        case UInt8(ascii: "{"), UInt8(ascii: "["): return text
+        case UInt8(ascii: "n"): return nil
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return text
+        default:
+            if let n = Int64(text) { return String(n) }
+            return JSONValue.format(Double(text) ?? 0)
         }
     }
 

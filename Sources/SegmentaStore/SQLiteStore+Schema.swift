@@ -393,6 +393,15 @@ extension SQLiteStore {
         m.registerMigration("v17: profiles found by email or phone through an index (the support lookup)") { db in
             try db.execute(sql: ContactIndex.create(.sqlite))
         }
+        // Every read of one event name asks for track events only: with `type` in the index the
+        // counts (churn, KPIs, conditions) are answered from the index, not row by row from the
+        // table (5 s to 1.6 s per name on 20M events; built once, ~40 s on such a store).
+        m.registerMigration("v18: track events by name answered from one covering index") { db in
+            try db.execute(sql: """
+                CREATE INDEX events_name_type_profile_time ON events(name, type, profile_id, timestamp);
+                DROP INDEX events_name_profile_time;
+                """)
+        }
         return m
     }
 }

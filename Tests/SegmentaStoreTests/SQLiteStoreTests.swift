@@ -21,7 +21,21 @@ import Testing
                 "v14: the web origins a write key takes (browser SDKs)",
                 "v15: departures between refreshes (merges, erasures) and what webhooks were told (consent)",
                 "v16: support keys (one person at a time, for helpdesks)",
-                "v17: profiles found by email or phone through an index (the support lookup)"])
+                "v17: profiles found by email or phone through an index (the support lookup)",
+                "v18: track events by name answered from one covering index"])
+    }
+
+    @Test("v18: one event name's counts in windows are read from the covering index alone, not row by row from the table")
+    func eventCountsReadTheCoveringIndex() throws {
+        let queue = try DatabaseQueue()
+        try SQLiteStore.migrator.migrate(queue)
+        let plan = try queue.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStore.eventCountsSQL(windows: 2), arguments: ["Logged In", 0, 10, 0, 5, 5, 10])
+                .map { "\($0["detail"] ?? "")" }.joined(separator: "\n")
+        }
+        #expect(plan.contains("COVERING INDEX events_name_type_profile_time"), "\(plan)")
+        let indexes = try queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND name LIKE 'events_name%'") }
+        #expect(indexes == ["events_name_type_profile_time"])
     }
 
     @Test("v15: a member who denied consent before the upgrade is withheld from the webhooks after it; the others are not")

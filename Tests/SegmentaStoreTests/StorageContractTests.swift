@@ -441,6 +441,20 @@ import Testing
         }
     }
 
+    @Test("a trait's value as text, whatever its JSON type: the same on every backend", arguments: ContractBackend.available)
+    func traitValuesAsText(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let values: [(String, JSONValue?)] = [("yes", true), ("no", false), ("zero", 0), ("int", 12), ("neg", -3), ("half", 1.5), ("thousand", 1e3),
+                                                  ("text", "é\n\"q\""), ("nested", ["a": 1]), ("list", [1, "b"]), ("null", .null), ("absent", nil)]
+            _ = try await store.importProfiles(values.enumerated().map { i, v in
+                ProfileFileReader.Row(line: i + 2, id: v.0, traits: v.1.map { ["v": $0] } ?? ["w": 1])
+            }, at: t("2026-01-01"))
+            // Written by hand: strings as their characters, integers without a point, objects as compact JSON.
+            #expect(try await store.traitValues("v") == ["yes": "true", "no": "false", "zero": "0", "int": "12", "neg": "-3", "half": "1.5",
+                                                         "thousand": "1000", "text": "é\n\"q\"", "nested": #"{"a":1}"#, "list": #"[1,"b"]"#])
+        }
+    }
+
     @Test(arguments: ContractBackend.available)
     func refreshesQueueWebhookPagesWithoutConsentDenials(backend: ContractBackend) async throws {
         try await backend.with { store in

@@ -64,6 +64,10 @@ extension PostgresBackend {
         ALTER TABLE api_keys ADD CONSTRAINT api_keys_kind_check CHECK (kind IN ('write', 'read', 'admin', 'support'));
         """),
         (8, "profiles found by email or phone through an index (the support lookup)", ContactIndex.create(.postgres)),
+        (9, "track events by name answered from one covering index", """
+        CREATE INDEX events_name_type_profile_time ON events(name, type, profile_id, timestamp);
+        DROP INDEX events_name_profile_time
+        """),
     ]
 
     /// Brings the database to the current schema (creating it on an empty database), or only up
