@@ -64,58 +64,11 @@ extension SQLiteBackend {
     /// ``AnalysisStore/analysisHighWater(kinds:)`` on SQLite, run on the backend's threads.
     public func analysisHighWater(kinds: [String]) async throws(SegmentaError) -> Int64 { try await run { s throws(SegmentaError) in try s.analysisHighWater(kinds: kinds) } }
 
-    // ExperimentStore
-    /// ``ExperimentStore/createExperiment`` on SQLite, run on the backend's threads.
-    public func createExperiment(_ e: Experiment) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.createExperiment(e) } }
-    /// ``ExperimentStore/createHypothesis`` on SQLite, run on the backend's threads.
-    public func createHypothesis(_ h: Hypothesis) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.createHypothesis(h) } }
-    /// ``ExperimentStore/hypotheses`` on SQLite, run on the backend's threads.
-    public func hypotheses() async throws(SegmentaError) -> [Hypothesis] { try await run { s throws(SegmentaError) in try s.hypotheses() } }
+    // ExperimentStore: experiments and hypotheses as definitions are written once (ExperimentStore+SQL).
 
-    // AccessStore
-    /// ``AccessStore/insertKey`` on SQLite, run on the backend's threads.
-    public func insertKey(_ key: APIKey, hash: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.insertKey(key, hash: hash) } }
-    /// ``AccessStore/keys`` on SQLite, run on the backend's threads.
-    public func keys() async throws(SegmentaError) -> [APIKey] { try await run { s throws(SegmentaError) in try s.keys() } }
-    /// ``AccessStore/activeKey`` on SQLite, run on the backend's threads.
-    public func activeKey(hash: String) async throws(SegmentaError) -> APIKey? { try await run { s throws(SegmentaError) in try s.activeKey(hash: hash) } }
-    /// ``AccessStore/key`` on SQLite, run on the backend's threads.
-    public func key(id: String) async throws(SegmentaError) -> APIKey? { try await run { s throws(SegmentaError) in try s.key(id: id) } }
-    /// ``AccessStore/revokeKey`` on SQLite, run on the backend's threads.
-    public func revokeKey(id: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.revokeKey(id: id) } }
+    // AccessStore: written once above the SQL backends (AccessStore+SQL).
 
-    /// ``AccessStore/createSession`` on SQLite, run on the backend's threads.
-    public func createSession(_ session: DashboardSession, now: Timestamp) async throws(SegmentaError) {
-        try await run { s throws(SegmentaError) in try s.createSession(session, now: now) }
-    }
-    /// ``AccessStore/session`` on SQLite, run on the backend's threads.
-    public func session(id: String, now: Timestamp) async throws(SegmentaError) -> DashboardSession? {
-        try await run { s throws(SegmentaError) in try s.session(id: id, now: now) }
-    }
-    /// ``AccessStore/deleteSession`` on SQLite, run on the backend's threads.
-    public func deleteSession(id: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.deleteSession(id: id) } }
-
-    // WebhookStore
-    /// ``WebhookStore/createWebhook`` on SQLite, run on the backend's threads.
-    public func createWebhook(segment: String, url: String, secret: String) async throws(SegmentaError) -> Webhook {
-        try await run { s throws(SegmentaError) in try s.createWebhook(segment: segment, url: url, secret: secret) }
-    }
-    /// ``WebhookStore/webhooks`` on SQLite, run on the backend's threads.
-    public func webhooks(of segment: String) async throws(SegmentaError) -> [Webhook] { try await run { s throws(SegmentaError) in try s.webhooks(of: segment) } }
-    /// ``WebhookStore/deleteWebhook`` on SQLite, run on the backend's threads.
-    public func deleteWebhook(id: Int64, segment: String) async throws(SegmentaError) { try await run { s throws(SegmentaError) in try s.deleteWebhook(id: id, segment: segment) } }
-    /// ``WebhookStore/dueWebhookDeliveries`` on SQLite, run on the backend's threads.
-    public func dueWebhookDeliveries(now: Timestamp, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
-        try await run { s throws(SegmentaError) in try s.dueWebhookDeliveries(now: now, limit: limit) }
-    }
-    /// ``WebhookStore/recordDeliveryAttempt`` on SQLite, run on the backend's threads.
-    public func recordDeliveryAttempt(id: Int64, delivered: Bool, responseStatus: Int?, error: String?, retryAt: Timestamp?) async throws(SegmentaError) {
-        try await run { s throws(SegmentaError) in try s.recordDeliveryAttempt(id: id, delivered: delivered, responseStatus: responseStatus, error: error, retryAt: retryAt) }
-    }
-    /// ``WebhookStore/webhookDeliveries`` on SQLite, run on the backend's threads.
-    public func webhookDeliveries(segment: String, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
-        try await run { s throws(SegmentaError) in try s.webhookDeliveries(segment: segment, limit: limit) }
-    }
+    // WebhookStore: written once above the SQL backends (WebhookStore+SQL).
 
     // HealthStore
     /// ``HealthStore/databaseKind``.

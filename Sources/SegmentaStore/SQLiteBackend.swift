@@ -217,15 +217,9 @@ public struct SQLiteBackend: EventsElsewherePrimary {
     }
 
     // ExperimentStore
-    /// ``ExperimentStore/experiment`` on SQLite, run on the backend's threads.
-    public func experiment(named name: String) async throws(SegmentaError) -> Experiment? { try await run { s throws(SegmentaError) in try s.experiment(named: name) } }
     /// ``ExperimentStore/exposures`` on SQLite, run on the backend's threads.
     public func exposures(of experiment: String) async throws(SegmentaError) -> [(profile: String, variant: String, at: Timestamp)] {
         try await run { s throws(SegmentaError) in try s.exposures(of: experiment) }
-    }
-    /// ``ExperimentStore/recordExposure`` on SQLite, run on the backend's threads.
-    public func recordExposure(experiment: String, profile: String, variant: String, at: Timestamp) async throws(SegmentaError) {
-        try await run { s throws(SegmentaError) in try s.recordExposure(experiment: experiment, profile: profile, variant: variant, at: at) }
     }
     /// ``ExperimentStore/outcomeValues`` on SQLite, run on the backend's threads.
     public func outcomeValues(_ outcome: Hypothesis.Outcome, signups: [String: Timestamp], asOf: Timestamp) async throws(SegmentaError) -> [String: Double] {

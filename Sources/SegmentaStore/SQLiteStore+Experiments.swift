@@ -1,36 +1,8 @@
 public import SegmentaCore
 import GRDB
 
+/// The experiment reads over events on SQLite (the definitions and first exposures: ExperimentStore+SQL).
 extension SQLiteStore {
-    /// Saves an experiment; its segment must exist.
-    public func createExperiment(_ e: Experiment) throws(SegmentaError) {
-        try write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM experiments WHERE name = ?", arguments: [e.name]) == true {
-                throw SegmentaError(.conflict, "an experiment named \"\(e.name)\" already exists")
-            }
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [e.segment]) == true else {
-                throw SegmentaError(.notFound, "no segment named \"\(e.segment)\"; experiments run inside a segment")
-            }
-            try db.execute(sql: "INSERT INTO experiments (name, definition, created_at) VALUES (?, ?, ?)", arguments: [e.name, e.json.jsonText, clock.now.milliseconds])
-        }
-    }
-
-    /// One experiment, or nil.
-    public func experiment(named name: String) throws(SegmentaError) -> Experiment? {
-        guard let text: String = try read({ db in try String.fetchOne(db, sql: "SELECT definition FROM experiments WHERE name = ?", arguments: [name]) }) else { return nil }
-        let json: JSONValue
-        do throws(JSONTextParser.SyntaxError) { json = try JSONTextParser.parse(text) } catch { throw SegmentaError(.storage, "stored experiment \(name) is not valid JSON") }
-        return try Experiment(json: json)
-    }
-
-    /// Records that a profile saw a variant (the first exposure is kept).
-    public func recordExposure(experiment: String, profile: String, variant: String, at: Timestamp) throws(SegmentaError) {
-        try write { db in
-            try db.execute(sql: "INSERT INTO experiment_exposures (experiment, profile_id, variant, first_exposed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                           arguments: [experiment, profile, variant, at.milliseconds])
-        }
-    }
-
     /// Exposures of an experiment: recorded ones, plus Segment-spec "Experiment Viewed" events
     /// (`experiment_name` = the experiment, `variation_name` = the variant) not yet recorded.
     public func exposures(of experiment: String) throws(SegmentaError) -> [(profile: String, variant: String, at: Timestamp)] {

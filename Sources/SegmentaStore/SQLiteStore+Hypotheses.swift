@@ -2,26 +2,6 @@ public import SegmentaCore
 import GRDB
 
 extension SQLiteStore {
-    /// Saves a hypothesis (its name must be new).
-    public func createHypothesis(_ h: Hypothesis) throws(SegmentaError) {
-        guard SegmentDefinition.isValidName(h.name) else { throw SegmentaError(.invalidInput, "\"\(h.name)\" is not a valid name; use 1–64 letters, digits, -, _ or .") }
-        try write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM hypotheses WHERE name = ?", arguments: [h.name]) == true {
-                throw SegmentaError(.conflict, "a hypothesis named \"\(h.name)\" already exists")
-            }
-            if let s = h.segment, try Bool.fetchOne(db, sql: "SELECT 1 FROM segments WHERE name = ?", arguments: [s]) != true {
-                throw SegmentaError(.notFound, "no segment named \"\(s)\"")
-            }
-            try db.execute(sql: "INSERT INTO hypotheses (name, definition, created_at) VALUES (?, ?, ?)", arguments: [h.name, h.json.jsonText, clock.now.milliseconds])
-        }
-    }
-
-    /// All hypotheses, by name.
-    public func hypotheses() throws(SegmentaError) -> [Hypothesis] {
-        let texts: [String] = try read { db in try String.fetchAll(db, sql: "SELECT definition FROM hypotheses ORDER BY name") }
-        return try Hypothesis.stored(texts)
-    }
-
     /// Each profile's signup: the `signed_up_at` trait when it is a date, else first seen.
     public func signupTimes() throws(SegmentaError) -> [String: Timestamp] {
         try read { db in

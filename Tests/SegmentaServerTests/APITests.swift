@@ -87,8 +87,8 @@ struct APITests {
             try await client.execute(uri: "/api/v1/segments", method: .post, headers: TestServer.bearer(s.admin), body: ByteBuffer(json: proSegment)) { #expect($0.status == .created) }
         }
         // A revoked key stops working at once.
-        let key = try #require(try s.store.keys().first { $0.kind == .read })
-        try s.store.revokeKey(id: key.id)
+        let key = try #require(try await s.store.backend.keys().first { $0.kind == .read })
+        try await s.store.backend.revokeKey(id: key.id)
         try await s.test { client in
             try await client.execute(uri: "/api/v1/segments", method: .get, headers: TestServer.bearer(s.read)) { #expect($0.status == .unauthorized) }
         }

@@ -37,7 +37,7 @@ struct AuthMatrixTests {
         let route = try #require(OpenAPIDocument.routes.first { "\($0.method.uppercased()) \($0.path)" == line })
         let s = try TestServer()
         let revoked = try APIKeys.create(.admin, name: "gone", in: s.store)
-        try s.store.revokeKey(id: revoked.key.id)
+        try await s.store.backend.revokeKey(id: revoked.key.id)
         let support = try APIKeys.create(.support, name: "helpdesk", in: s.store).token
         let path = route.path.replacing("{name}", with: "nobody").replacing("{id}", with: "1").replacing("{kind}", with: "rfm")
         let method = HTTPRequest.Method(rawValue: route.method.uppercased()) ?? .get

@@ -62,8 +62,8 @@ struct DashboardTests {
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
             }
-            let id = try #require(try s.store.keys().first { $0.kind == .read }?.id)
-            try s.store.revokeKey(id: id)
+            let id = try #require(try await s.store.backend.keys().first { $0.kind == .read }?.id)
+            try await s.store.backend.revokeKey(id: id)
             try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .seeOther) }
         }
     }

@@ -73,7 +73,7 @@ struct WebhookTests {
                 await s.parts.webhooks.deliverDue()
                 let departure = try JSONTextParser.parse(try #require(received.withLock { $0.count == 2 ? $0[1].body : nil })).objectValue
                 #expect(departure?["type"] == "departure" && departure?["reason"] == "erased" && departure?["exited"] == ["a"] && departure?["entered"] == [])
-                let log = try s.store.webhookDeliveries(segment: "pro", limit: 10)
+                let log = try await s.store.backend.webhookDeliveries(segment: "pro", limit: 10)
                 #expect(log.map(\.status) == [.delivered, .delivered])
                 #expect(try log.map { try JSONTextParser.parse($0.body).objectValue?["exited"] } == [[], []])
                 // The next snapshot counts them: 2 − 1 erased = 1 (b, who denied consent, still counts).
@@ -90,34 +90,34 @@ struct WebhookTests {
         let s = try TestServer { $0.webhookAttempts = 3; $0.webhookTimeout = .milliseconds(300); $0.webhookRetryBase = .seconds(30); $0.clock = clock }
         _ = try s.store.apply([Message(kind: .identify, messageID: "1", userID: "a", traits: ["plan": .string("pro")])], source: "t", arrival: .now)
         _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#))
-        _ = try s.store.createWebhook(segment: "pro", url: "http://127.0.0.1:9/closed", secret: "0123456789abcdef")
+        _ = try await s.store.backend.createWebhook(segment: "pro", url: "http://127.0.0.1:9/closed", secret: "0123456789abcdef")
         try await s.test { client in
             try await client.execute(uri: "/api/v1/segments/pro/refresh", method: .post, headers: TestServer.bearer(s.admin)) { #expect($0.status == .ok) }
         }
-        func attempts() throws -> Int { try s.store.webhookDeliveries(segment: "pro").first?.attempts ?? -1 }
+        func attempts() async throws -> Int { try await s.store.backend.webhookDeliveries(segment: "pro", limit: 100).first?.attempts ?? -1 }
         await s.parts.webhooks.deliverDue()
-        #expect(try attempts() == 1)
+        #expect(try await attempts() == 1)
         // Not due again before its backoff has passed…
         clock.advance(by: .seconds(29))
         await s.parts.webhooks.deliverDue()
-        #expect(try attempts() == 1)
+        #expect(try await attempts() == 1)
         // …then retried; the next wait doubles.
         clock.advance(by: .seconds(1))
         await s.parts.webhooks.deliverDue()
-        #expect(try attempts() == 2)
+        #expect(try await attempts() == 2)
         clock.advance(by: .seconds(59))
         await s.parts.webhooks.deliverDue()
-        #expect(try attempts() == 2)
+        #expect(try await attempts() == 2)
         clock.advance(by: .seconds(1))
         await s.parts.webhooks.deliverDue()
-        let d = try #require(try s.store.webhookDeliveries(segment: "pro").first)
+        let d = try #require(try await s.store.backend.webhookDeliveries(segment: "pro", limit: 100).first)
         #expect(d.status == .failed)
         #expect(d.attempts == 3)
         #expect(d.lastError != nil)
         // Failed for good: never tried again.
         clock.advance(by: .seconds(3600))
         await s.parts.webhooks.deliverDue()
-        #expect(try attempts() == 3)
+        #expect(try await attempts() == 3)
     }
 }
 
@@ -153,7 +153,7 @@ struct WebhookTargetTests {
     func refusedAtCreation() async throws {
         let s = try TestServer { $0.webhookNetworks = WebhookNetworkPolicy() }
         _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#))
-        _ = try s.store.createWebhook(segment: "pro", url: "https://crm.example.com/hooks/T0KEN-in-path?sig=abc", secret: "0123456789abcdef")
+        _ = try await s.store.backend.createWebhook(segment: "pro", url: "https://crm.example.com/hooks/T0KEN-in-path?sig=abc", secret: "0123456789abcdef")
         try await s.test { client in
             for url in ["http://127.0.0.1:8080/x", "http://169.254.169.254/latest/meta-data", "http://[::ffff:127.0.0.1]/", "http://10.0.0.1/", "http://localhost/", "http://user:pw@example.com/",
                         // Loopback written as resolvers also read it, and the documentation ranges (RFC 5737).
@@ -178,12 +178,12 @@ struct WebhookTargetTests {
         let s = try TestServer { $0.webhookNetworks = WebhookNetworkPolicy(); $0.webhookAttempts = 5 }
         _ = try s.store.apply([Message(kind: .identify, messageID: "1", userID: "a", traits: ["plan": .string("pro")])], source: "t", arrival: .now)
         _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"pro","condition":{"trait":"plan","op":"eq","value":"pro"}}"#))
-        _ = try s.store.createWebhook(segment: "pro", url: "http://localhost:9/hook", secret: "0123456789abcdef")
+        _ = try await s.store.backend.createWebhook(segment: "pro", url: "http://localhost:9/hook", secret: "0123456789abcdef")
         try await s.test { client in
             try await client.execute(uri: "/api/v1/segments/pro/refresh", method: .post, headers: TestServer.bearer(s.admin)) { #expect($0.status == .ok) }
         }
         await s.parts.webhooks.deliverDue()
-        let d = try #require(try s.store.webhookDeliveries(segment: "pro").first)
+        let d = try #require(try await s.store.backend.webhookDeliveries(segment: "pro", limit: 100).first)
         #expect(d.status == .failed)
         #expect(d.attempts == 1)
         #expect(d.lastError?.contains("loopback") == true)
@@ -206,13 +206,13 @@ struct RecomputeTests {
         _ = try s.store.apply(messages, source: "t", arrival: t.adding(days: 30))
         // Frequent buyers: F score 4 or 5 (computed by the recompute itself).
         _ = try s.store.createSegment(try JSONTextParser.parse(#"{"name":"frequent","condition":{"computed":"rfm_frequency","op":"gte","value":3}}"#))
-        _ = try s.store.createWebhook(segment: "frequent", url: "http://127.0.0.1:9/none", secret: "0123456789abcdef")
+        _ = try await s.store.backend.createWebhook(segment: "frequent", url: "http://127.0.0.1:9/none", secret: "0123456789abcdef")
         await s.parts.recompute.runOnce()
         #expect(try s.store.computedTraits(of: "d")["rfm_frequency"] == .number(4))
         #expect(try s.store.computedTraits(of: "a")["lifecycle"] != nil)
         #expect(try s.store.members(of: "frequent") == ["c", "d"])
         #expect(try s.store.analysisRuns(kind: "validation", parameter: "frequent").count == 1)
-        #expect(try s.store.webhookDeliveries(segment: "frequent").count == 1)
+        #expect(try await s.store.backend.webhookDeliveries(segment: "frequent", limit: 100).count == 1)
         let metrics = s.parts.metrics.registry.emitToString()
         #expect(metrics.contains(#"segmenta_segment_refreshes_total{outcome="ok"} 1"#))
         #expect(metrics.contains(#"segmenta_recompute_steps_total{step="rfm",outcome="ok"} 1"#))

@@ -5,7 +5,7 @@ import Testing
 @Suite struct HypothesisStoreTests {
     func t(_ s: String) -> Timestamp { try! Timestamp.parse(s) }
 
-    @Test func exposureOutcomesAndEligibilityAreWhatTheHypothesisSays() throws {
+    @Test func exposureOutcomesAndEligibilityAreWhatTheHypothesisSays() async throws {
         let s = try SQLiteStore()
         var m: [Message] = []
         // a, b connect within 7 days of signup; c connects on day 10; d never. b and d churn. e signed up too recently.
@@ -20,9 +20,9 @@ import Testing
         m.append(Message(kind: .identify, messageID: "6", userID: "d", traits: ["churned": true], timestamp: t("2026-02-01")))
         _ = try s.apply(m, source: "t", arrival: t("2026-03-30"))
         let h = Hypothesis(name: "h", event: "Integration Connected", withinDays: 7, outcome: .churned)
-        try s.createHypothesis(h)
-        #expect(try s.hypotheses() == [h])
-        #expect(throws: SegmentaError.self) { try s.createHypothesis(h) }
+        try await s.backend.createHypothesis(h)
+        #expect(try await s.backend.hypotheses() == [h])
+        await #expect(throws: SegmentaError.self) { try await s.backend.createHypothesis(h) }
         let now = t("2026-03-30")
         let signups = try s.signupTimes()
         let eligible = Set(signups.filter { $0.value <= now.adding(days: -7) }.keys)

@@ -171,17 +171,17 @@ struct OneRefreshTests {
     }
 
     @Test("a refresh from the CLI (the store call) queues the webhook deliveries in its own transaction")
-    func refreshQueuesDeliveries() throws {
+    func refreshQueuesDeliveries() async throws {
         let store = try seeded()
-        _ = try store.createWebhook(segment: "active", url: "https://crm.example.com/hook", secret: "0123456789abcdef")
+        _ = try await store.backend.createWebhook(segment: "active", url: "https://crm.example.com/hook", secret: "0123456789abcdef")
         let r = try store.refresh("active", asOf: try Timestamp.parse("2026-01-25"))
         #expect(r.entered == ["a"])
-        let queued = try store.webhookDeliveries(segment: "active")
+        let queued = try await store.backend.webhookDeliveries(segment: "active", limit: 100)
         #expect(queued.count == 1)
         #expect(queued.first?.status == .pending)
         // Nothing changed: nothing queued.
         _ = try store.refresh("active", asOf: try Timestamp.parse("2026-01-26"))
-        #expect(try store.webhookDeliveries(segment: "active").count == 1)
+        #expect(try await store.backend.webhookDeliveries(segment: "active", limit: 100).count == 1)
     }
 
     @Test("a refresh as of a date before the latest snapshot is a backtest: not stored, current membership unchanged")

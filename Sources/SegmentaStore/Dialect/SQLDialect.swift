@@ -8,8 +8,10 @@ public import SegmentaCore
 /// Trait documents are SQLite JSON text (`json_extract`, `json_type`) or PostgreSQL `jsonb`
 /// (`#>`, `#>>`, `jsonb_typeof`); a path is bound as a parameter in both (a JSON path text, or a
 /// `text[]` of keys), so a trait name is data and never SQL.
-package enum SQLDialect: Sendable {
+public enum SQLDialect: Sendable {
+    /// SQLite (JSON text, `?n` placeholders).
     case sqlite
+    /// PostgreSQL (`jsonb`, `$n` placeholders).
     case postgres
 
     /// The placeholder of the `n`th bound value (1-based): `?n` or `$n`.

@@ -1,112 +1,10 @@
 public import SegmentaCore
 import PostgresNIO
 
-/// API keys, webhooks and their outbox, and health, on PostgreSQL.
+/// What a refresh, a merge or an erasure queues for webhooks, consent and health, on PostgreSQL
+/// (keys, sessions and the rest of the webhook rules: AccessStore+SQL, WebhookStore+SQL).
 extension PostgresBackend {
-    /// ``AccessStore/insertKey`` on PostgreSQL.
-    public func insertKey(_ key: APIKey, hash: String) async throws(SegmentaError) {
-        try await write { pg in
-            try await pg.execute("""
-                INSERT INTO api_keys (id, kind, name, hash, prefix, created_at, origins)
-                VALUES (\(key.id), \(key.kind.rawValue), \(key.name), \(hash), \(key.prefix), \(key.createdAt.milliseconds), \(key.originsText))
-                """)
-        }
-    }
-
-    /// ``AccessStore/keys`` on PostgreSQL.
-    public func keys() async throws(SegmentaError) -> [APIKey] {
-        try await read { pg in try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at, origins FROM api_keys ORDER BY created_at, id").map(Self.key) }
-    }
-
-    /// ``AccessStore/activeKey`` on PostgreSQL.
-    public func activeKey(hash: String) async throws(SegmentaError) -> APIKey? {
-        try await read { pg in
-            try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at, origins FROM api_keys WHERE hash = \(hash) AND revoked_at IS NULL").first.map(Self.key)
-        }
-    }
-
-    /// ``AccessStore/key`` on PostgreSQL.
-    public func key(id: String) async throws(SegmentaError) -> APIKey? {
-        try await read { pg in try await pg.rows("SELECT id, kind, name, prefix, created_at, revoked_at, origins FROM api_keys WHERE id = \(id)").first.map(Self.key) }
-    }
-
-    /// ``AccessStore/revokeKey`` on PostgreSQL.
-    public func revokeKey(id: String) async throws(SegmentaError) {
-        try await write { pg in
-            guard try await pg.exists("UPDATE api_keys SET revoked_at = \(clock.now.milliseconds) WHERE id = \(id) AND revoked_at IS NULL RETURNING 1") else {
-                let exists = try await pg.exists("SELECT 1 FROM api_keys WHERE id = \(id)")
-                throw SegmentaError(exists ? .conflict : .notFound, exists ? "key \(id) is already revoked" : "no key with id \(id); `segmenta keys list` shows them")
-            }
-        }
-    }
-
-    private static func key(_ row: PostgresRow) throws -> APIKey {
-        let (id, kind, name, prefix, created, revoked, origins) = try row.decode((String, String, String, String, Int64, Int64?, String?).self)
-        return APIKey(id: id, kind: APIKey.Kind(rawValue: kind) ?? .read, name: name, prefix: prefix,
-                      createdAt: Timestamp(milliseconds: created), revokedAt: revoked.map(Timestamp.init(milliseconds:)), origins: APIKey.origins(fromText: origins))
-    }
-
-    // MARK: - sessions
-
-    /// ``AccessStore/createSession`` on PostgreSQL.
-    public func createSession(_ session: DashboardSession, now: Timestamp) async throws(SegmentaError) {
-        try await write { pg in
-            try await pg.execute("DELETE FROM dashboard_sessions WHERE expires_at <= \(now.milliseconds)")
-            try await pg.execute("""
-                INSERT INTO dashboard_sessions (id_hash, key_id, kind, csrf, expires_at)
-                VALUES (\(IDHash.hex(session.id)), \(session.keyID), \(session.kind.rawValue), \(session.csrf), \(session.expires.milliseconds))
-                """)
-        }
-    }
-
-    /// ``AccessStore/session`` on PostgreSQL.
-    public func session(id: String, now: Timestamp) async throws(SegmentaError) -> DashboardSession? {
-        try await read { pg in
-            guard let row = try await pg.rows("""
-                SELECT key_id, kind, csrf, expires_at FROM dashboard_sessions WHERE id_hash = \(IDHash.hex(id)) AND expires_at > \(now.milliseconds)
-                """).first else { return nil }
-            let (key, kind, csrf, expires) = try row.decode((String, String, String, Int64).self)
-            return DashboardSession(id: id, keyID: key, kind: APIKey.Kind(rawValue: kind) ?? .read, csrf: csrf, expires: Timestamp(milliseconds: expires))
-        }
-    }
-
-    /// ``AccessStore/deleteSession`` on PostgreSQL.
-    public func deleteSession(id: String) async throws(SegmentaError) {
-        try await write { pg in try await pg.execute("DELETE FROM dashboard_sessions WHERE id_hash = \(IDHash.hex(id))") }
-    }
-
     // MARK: - webhooks
-
-    /// ``WebhookStore/createWebhook`` on PostgreSQL.
-    public func createWebhook(segment: String, url: String, secret: String) async throws(SegmentaError) -> Webhook {
-        let now = clock.now
-        return try await write { pg in
-            guard try await pg.exists("SELECT 1 FROM segments WHERE name = \(segment)") else { throw SegmentaError(.notFound, "no segment named \"\(segment)\"") }
-            guard let id = try await pg.value("""
-                INSERT INTO webhooks (segment, url, secret, created_at) VALUES (\(segment), \(url), \(secret), \(now.milliseconds)) RETURNING id
-                """, as: Int64.self) else { throw SegmentaError(.storage, "the webhook was not stored") }
-            return Webhook(id: id, segment: segment, url: url, secret: secret, createdAt: now)
-        }
-    }
-
-    /// ``WebhookStore/webhooks`` on PostgreSQL.
-    public func webhooks(of segment: String) async throws(SegmentaError) -> [Webhook] {
-        try await read { pg in
-            try await pg.rows("SELECT id, segment, url, secret, created_at FROM webhooks WHERE segment = \(segment) ORDER BY id").map { r in
-                let (id, segment, url, secret, created) = try r.decode((Int64, String, String, String, Int64).self)
-                return Webhook(id: id, segment: segment, url: url, secret: secret, createdAt: Timestamp(milliseconds: created))
-            }
-        }
-    }
-
-    /// ``WebhookStore/deleteWebhook`` on PostgreSQL.
-    public func deleteWebhook(id: Int64, segment: String) async throws(SegmentaError) {
-        try await write { pg in
-            guard try await pg.exists("DELETE FROM webhooks WHERE id = \(id) AND segment = \(segment) RETURNING 1") else {
-                throw SegmentaError(.notFound, "segment \"\(segment)\" has no webhook \(id)")
-            }
-        }
-    }
 
     /// Queues what a refresh tells the receivers for every webhook of its segment, in the
     /// refresh's transaction (the pages of ``SQLiteStore``'s outbox).
@@ -151,50 +49,6 @@ extension PostgresBackend {
                 SELECT id, \(d.snapshot), 0, \(body), 'pending', \(time.milliseconds), \(time.milliseconds) FROM webhooks WHERE segment = \(d.segment)
                 """)
         }
-    }
-
-    /// ``WebhookStore/dueWebhookDeliveries`` on PostgreSQL.
-    public func dueWebhookDeliveries(now: Timestamp, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
-        try await read { pg in
-            try await pg.rows("""
-                \(unescaped: Self.deliverySelect) WHERE d.status = 'pending' AND d.next_attempt_at <= \(now.milliseconds) ORDER BY d.next_attempt_at, d.id LIMIT \(limit)
-                """).map(Self.delivery)
-        }
-    }
-
-    /// ``WebhookStore/webhookDeliveries`` on PostgreSQL.
-    public func webhookDeliveries(segment: String, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
-        try await read { pg in
-            try await pg.rows("\(unescaped: Self.deliverySelect) WHERE w.segment = \(segment) ORDER BY d.id DESC LIMIT \(limit)").map(Self.delivery)
-        }
-    }
-
-    /// ``WebhookStore/recordDeliveryAttempt`` on PostgreSQL.
-    public func recordDeliveryAttempt(id: Int64, delivered: Bool, responseStatus: Int?, error: String?, retryAt: Timestamp?) async throws(SegmentaError) {
-        let now = clock.now.milliseconds
-        let status = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
-        try await write { pg in
-            // An erased person's id stays in the departure that tells the receiver only until it ends.
-            try await pg.execute("""
-                UPDATE webhook_deliveries SET status = \(status), attempts = attempts + 1, response_status = \(responseStatus), last_error = \(error),
-                  next_attempt_at = COALESCE(\(retryAt?.milliseconds), next_attempt_at), delivered_at = CASE WHEN \(delivered) THEN \(now) END,
-                  body = CASE WHEN \(status) <> 'pending' AND body::jsonb ->> 'reason' = 'erased' THEN jsonb_set(body::jsonb, '{exited}', '[]'::jsonb)::text ELSE body END
-                WHERE id = \(id)
-                """)
-        }
-    }
-
-    private static let deliverySelect = """
-        SELECT d.id, d.webhook_id, w.url, w.secret, d.snapshot_id, d.page, d.body, d.status, d.attempts, d.next_attempt_at,
-               d.response_status, d.last_error, d.created_at, d.delivered_at
-        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-        """
-
-    private static func delivery(_ r: PostgresRow) throws -> WebhookDelivery {
-        let c = try r.decode((Int64, Int64, String, String, Int64, Int, String, String, Int, Int64, Int?, String?, Int64, Int64?).self)
-        return WebhookDelivery(id: c.0, webhookID: c.1, url: c.2, secret: c.3, snapshotID: c.4, page: c.5, body: c.6,
-                               status: WebhookDelivery.Status(rawValue: c.7) ?? .failed, attempts: c.8, nextAttemptAt: Timestamp(milliseconds: c.9),
-                               responseStatus: c.10, lastError: c.11, createdAt: Timestamp(milliseconds: c.12), deliveredAt: c.13.map(Timestamp.init(milliseconds:)))
     }
 
     // MARK: - consent

@@ -1,37 +1,9 @@
 public import SegmentaCore
 import PostgresNIO
 
-/// Experiments, exposures, hypotheses and their outcomes on PostgreSQL.
+/// Exposures, conversions and hypothesis outcomes read over events on PostgreSQL (the
+/// definitions and first exposures: ExperimentStore+SQL).
 extension PostgresBackend {
-    /// ``ExperimentStore/createExperiment`` on PostgreSQL.
-    public func createExperiment(_ e: Experiment) async throws(SegmentaError) {
-        try await write { pg in
-            if try await pg.exists("SELECT 1 FROM experiments WHERE name = \(e.name)") { throw SegmentaError(.conflict, "an experiment named \"\(e.name)\" already exists") }
-            guard try await pg.exists("SELECT 1 FROM segments WHERE name = \(e.segment)") else {
-                throw SegmentaError(.notFound, "no segment named \"\(e.segment)\"; experiments run inside a segment")
-            }
-            try await pg.execute("INSERT INTO experiments (name, definition, created_at) VALUES (\(e.name), \(e.json.jsonText), \(clock.now.milliseconds))")
-        }
-    }
-
-    /// ``ExperimentStore/experiment`` on PostgreSQL.
-    public func experiment(named name: String) async throws(SegmentaError) -> Experiment? {
-        guard let text = try await read({ pg in try await pg.value("SELECT definition FROM experiments WHERE name = \(name)", as: String.self) }) else { return nil }
-        let json: JSONValue
-        do throws(JSONTextParser.SyntaxError) { json = try JSONTextParser.parse(text) } catch { throw SegmentaError(.storage, "stored experiment \(name) is not valid JSON") }
-        return try Experiment(json: json)
-    }
-
-    /// ``ExperimentStore/recordExposure`` on PostgreSQL.
-    public func recordExposure(experiment: String, profile: String, variant: String, at: Timestamp) async throws(SegmentaError) {
-        try await write { pg in
-            try await pg.execute("""
-                INSERT INTO experiment_exposures (experiment, profile_id, variant, first_exposed_at) VALUES (\(experiment), \(profile), \(variant), \(at.milliseconds))
-                ON CONFLICT DO NOTHING
-                """)
-        }
-    }
-
     /// ``ExperimentStore/exposures`` on PostgreSQL.
     public func exposures(of experiment: String) async throws(SegmentaError) -> [(profile: String, variant: String, at: Timestamp)] {
         try await read { pg in
@@ -62,22 +34,6 @@ extension PostgresBackend {
                 WHERE EXISTS (SELECT 1 FROM events WHERE profile_id = x.p AND type = 'track' AND name = \(event) AND timestamp >= x.s AND timestamp <= x.e)
                 """, as: String.self))
         }
-    }
-
-    /// ``ExperimentStore/createHypothesis`` on PostgreSQL.
-    public func createHypothesis(_ h: Hypothesis) async throws(SegmentaError) {
-        guard SegmentDefinition.isValidName(h.name) else { throw SegmentaError(.invalidInput, "\"\(h.name)\" is not a valid name; use 1–64 letters, digits, -, _ or .") }
-        try await write { pg in
-            if try await pg.exists("SELECT 1 FROM hypotheses WHERE name = \(h.name)") { throw SegmentaError(.conflict, "a hypothesis named \"\(h.name)\" already exists") }
-            if let s = h.segment, !(try await pg.exists("SELECT 1 FROM segments WHERE name = \(s)")) { throw SegmentaError(.notFound, "no segment named \"\(s)\"") }
-            try await pg.execute("INSERT INTO hypotheses (name, definition, created_at) VALUES (\(h.name), \(h.json.jsonText), \(clock.now.milliseconds))")
-        }
-    }
-
-    /// ``ExperimentStore/hypotheses`` on PostgreSQL.
-    public func hypotheses() async throws(SegmentaError) -> [Hypothesis] {
-        let texts = try await read { pg in try await pg.column("SELECT definition FROM hypotheses ORDER BY name", as: String.self) }
-        return try Hypothesis.stored(texts)
     }
 
     /// ``ExperimentStore/outcomeValues`` on PostgreSQL.

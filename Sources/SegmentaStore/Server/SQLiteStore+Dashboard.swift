@@ -97,8 +97,9 @@ extension SQLiteStore {
         }
     }
 
-    /// A key by id (nil when unknown), for sessions that must stop when their key is revoked.
-    public func key(id: String) throws(SegmentaError) -> APIKey? {
-        try keys().first { $0.id == id }
+    /// Stores a new key synchronously, for set-ups that cannot await (tests); the same statement
+    /// as ``AccessStore/insertKey(_:hash:)``.
+    public func insertKey(_ key: APIKey, hash: String) throws(SegmentaError) {
+        try write { db in try SQLiteBackend.execute(db, AccessStatements.insertKey(key, hash: hash)) }
     }
 }

@@ -1,0 +1,65 @@
+import Foundation
+import SegmentaCore
+import Testing
+@testable import SegmentaStore
+
+/// The statements layer the shared store rules run on (``SQLExecutor``), on every SQL backend:
+/// values come back the same, arguments are data, a transaction is all or nothing, and a
+/// transaction's session cannot be used once it ended.
+@Suite struct SQLExecutorTests {
+    static func executor(_ store: any EventsElsewherePrimary) throws -> any SQLExecutor {
+        try #require(store as? any SQLExecutor)
+    }
+
+    @Test("values and arguments come back the same on every backend", arguments: ContractBackend.available)
+    func values(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let sql = try Self.executor(store)
+            let row = try #require(try await sql.rows("SELECT 42, NULL, 'é', 1.5").first)
+            #expect(row.values == [.integer(42), .null, .text("é"), .real(1.5)])
+            let name = "a'b\"); DROP TABLE api_keys; --"
+            let key = APIKey(id: "k1", kind: .admin, name: name, prefix: "sga_1", createdAt: Timestamp(milliseconds: 5))
+            try await store.insertKey(key, hash: "h")
+            let back = try await sql.rows("SELECT name, created_at, revoked_at FROM api_keys WHERE name = \(name)")
+            #expect(back.map(\.values) == [[.text(name), .integer(5), .null]])
+        }
+    }
+
+    @Test("a transaction is all or nothing, and several at once each see their own", arguments: ContractBackend.available)
+    func transactions(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let sql = try Self.executor(store)
+            try await store.insertKey(APIKey(id: "k", kind: .admin, name: "k", prefix: "sga_k", createdAt: Timestamp(milliseconds: 1)), hash: "h")
+            @Sendable func insert(_ s: any SQLSession, _ id: String) async throws(SegmentaError) {
+                try await s.execute("INSERT INTO dashboard_sessions (id_hash, key_id, kind, csrf, expires_at) VALUES (\(id), 'k', 'admin', 'c', \(Int64(9)))")
+            }
+            // Rolled back: the first insert is undone when the body throws; the error is the body's.
+            await #expect(throws: SegmentaError.self) {
+                try await sql.transaction { s throws(SegmentaError) in
+                    try await insert(s, "gone")
+                    throw SegmentaError(.conflict, "changed my mind")
+                }
+            }
+            // Twenty at once, two rows each, one of them failing half-way.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        do {
+                            try await sql.transaction { s throws(SegmentaError) in
+                                try await insert(s, "t\(i)a")
+                                if i == 7 { throw SegmentaError(.conflict, "half-way") }
+                                try await insert(s, "t\(i)b")
+                            }
+                        } catch where i == 7 {}
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let ids = try await sql.rows("SELECT id_hash FROM dashboard_sessions ORDER BY id_hash").map { try $0.text(0) }
+            #expect(ids == (0..<20).filter { $0 != 7 }.flatMap { ["t\($0)a", "t\($0)b"] }.sorted())
+            // A session kept past its transaction refuses statements.
+            let kept = try await sql.transaction { s throws(SegmentaError) in s }
+            await #expect(throws: SegmentaError.self) { _ = try await kept.rows("SELECT 1") }
+        }
+    }
+}
