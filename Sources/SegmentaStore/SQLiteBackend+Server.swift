@@ -53,16 +53,10 @@ extension SQLiteBackend {
     public func latestAnalysisRun(kind: String, parameters: JSONValue?) async throws(SegmentaError) -> (run: AnalysisRun, createdAt: Timestamp)? {
         try await run { s throws(SegmentaError) in try s.latestAnalysisRun(kind: kind, parameters: parameters) }
     }
-    /// ``AnalysisStore/analysisRuns`` on SQLite, run on the backend's threads.
-    public func analysisRuns(kind: String, parameter: String?) async throws(SegmentaError) -> [AnalysisRun] {
-        try await run { s throws(SegmentaError) in try s.analysisRuns(kind: kind, parameter: parameter) }
-    }
     /// ``AnalysisStore/transitions`` on SQLite, run on the backend's threads.
     public func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)] {
         try await run { s throws(SegmentaError) in try s.transitions(kind: kind, from: from, to: to) }
     }
-    /// ``AnalysisStore/analysisHighWater(kinds:)`` on SQLite, run on the backend's threads.
-    public func analysisHighWater(kinds: [String]) async throws(SegmentaError) -> Int64 { try await run { s throws(SegmentaError) in try s.analysisHighWater(kinds: kinds) } }
 
     // ExperimentStore: experiments and hypotheses as definitions are written once (ExperimentStore+SQL).
 

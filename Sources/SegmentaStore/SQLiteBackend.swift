@@ -205,12 +205,6 @@ public struct SQLiteBackend: EventsElsewherePrimary {
             try s.recordAnalysis(kind: kind, asOf: asOf, parameters: parameters, summary: summary, values: values, at: time)
         }
     }
-    /// ``AnalysisStore/analysisDates`` on SQLite, run on the backend's threads.
-    public func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp] { try await run { s throws(SegmentaError) in try s.analysisDates(kind: kind) } }
-    /// ``AnalysisStore/pruneAnalysisRuns`` on SQLite, run on the backend's threads.
-    public func pruneAnalysisRuns(kind: String, subject: String, keep: Int) async throws(SegmentaError) -> Int {
-        try await run { s throws(SegmentaError) in try s.pruneAnalysisRuns(kind: kind, subject: subject, keep: keep) }
-    }
     /// ``AnalysisStore/sortedAnalysisValues`` on SQLite, run on the backend's threads.
     public func sortedAnalysisValues(kind: String, asOf: Timestamp) async throws(SegmentaError) -> [(profile: String, value: String)]? {
         try await run { s throws(SegmentaError) in try s.sortedAnalysisValues(kind: kind, asOf: asOf) }

@@ -63,17 +63,6 @@ extension SQLiteStore {
         }
     }
 
-    /// ``AnalysisStore/pruneAnalysisRuns`` on SQLite.
-    public func pruneAnalysisRuns(kind: String, subject: String, keep: Int) throws(SegmentaError) -> Int {
-        try write { db in
-            try db.execute(sql: """
-                DELETE FROM analysis_runs WHERE kind = ?1 AND json_extract(parameters, '$.subject') = ?2 AND id NOT IN (
-                  SELECT id FROM analysis_runs WHERE kind = ?1 AND json_extract(parameters, '$.subject') = ?2 ORDER BY id DESC LIMIT ?3)
-                """, arguments: [kind, subject, max(0, keep)])
-            return db.changesCount
-        }
-    }
-
     /// Per profile, the value an analysis gave at its latest run with an as-of at or before `asOf`
     /// (e.g. the RFM segment), and that run's as-of.
     public func analysisValues(kind: String, asOf: Timestamp) throws(SegmentaError) -> (asOf: Timestamp, values: [String: String])? {
@@ -217,20 +206,6 @@ extension SQLiteStore {
                 if counts.contains(where: { $0 > 0 }) { out[row[0]] = counts }
             }
             return out
-        }
-    }
-}
-
-extension SQLiteStore {
-    /// Runs of a kind, oldest first; with `parameter`, only those whose parameters name it as `subject`.
-    public func analysisRuns(kind: String, parameter: String? = nil) throws(SegmentaError) -> [AnalysisRun] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT as_of, parameters, summary FROM analysis_runs
-                WHERE kind = ?1 AND (?2 IS NULL OR json_extract(parameters, '$.subject') = ?2) ORDER BY id
-                """, arguments: [kind, parameter]).map {
-                AnalysisRun(asOf: Timestamp(milliseconds: $0[0]), parameters: try JSONTextParser.parse($0[1] as String), summary: try JSONTextParser.parse($0[2] as String))
-            }
         }
     }
 }

@@ -211,7 +211,7 @@ struct RecomputeTests {
         #expect(try s.store.computedTraits(of: "d")["rfm_frequency"] == .number(4))
         #expect(try s.store.computedTraits(of: "a")["lifecycle"] != nil)
         #expect(try s.store.members(of: "frequent") == ["c", "d"])
-        #expect(try s.store.analysisRuns(kind: "validation", parameter: "frequent").count == 1)
+        #expect(try await s.store.backend.analysisRuns(kind: "validation", parameter: "frequent").count == 1)
         #expect(try await s.store.backend.webhookDeliveries(segment: "frequent", limit: 100).count == 1)
         let metrics = s.parts.metrics.registry.emitToString()
         #expect(metrics.contains(#"segmenta_segment_refreshes_total{outcome="ok"} 1"#))

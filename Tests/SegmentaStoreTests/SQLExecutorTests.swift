@@ -63,3 +63,30 @@ import Testing
         }
     }
 }
+
+/// The analysis runs written once above the executor, on every SQL backend, against a history
+/// written by hand.
+@Suite struct AnalysisRunsOnEveryBackendTests {
+    @Test("runs listed by subject, their dates, the high-water id and pruning", arguments: ContractBackend.available)
+    func runs(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            let t1 = Timestamp(milliseconds: 86_400_000), t2 = Timestamp(milliseconds: 2 * 86_400_000), t3 = Timestamp(milliseconds: 3 * 86_400_000)
+            for (kind, subject, asOf) in [("validation", "a'b", t1), ("validation", "a'b", t2), ("validation", "c", t2)] {
+                try await store.recordAnalysis(kind: kind, asOf: asOf, parameters: ["subject": .string(subject)], summary: ["n": 1], values: [], at: asOf)
+            }
+            try await store.recordAnalysis(kind: "rfm", asOf: t3, parameters: [:], summary: [:], values: [], at: t3)
+            #expect(try await store.analysisRuns(kind: "validation", parameter: "a'b").map(\.asOf) == [t1, t2])
+            #expect(try await store.analysisRuns(kind: "validation", parameter: nil).map { $0.parameters.objectValue?["subject"] } == ["a'b", "a'b", "c"])
+            #expect(try await store.analysisRuns(kind: "validation", parameter: "c").first?.summary == ["n": 1])
+            #expect(try await store.analysisDates(kind: "validation") == [t2, t1])
+            #expect(try await store.analysisHighWater(kinds: ["validation"]) == 3)
+            #expect(try await store.analysisHighWater(kinds: ["validation", "rfm"]) == 4)
+            #expect(try await store.analysisHighWater(kinds: ["none"]) == 0)
+            #expect(try await store.analysisHighWater(kinds: []) == 0)
+            #expect(try await store.pruneAnalysisRuns(kind: "validation", subject: "a'b", keep: 1) == 1)
+            #expect(try await store.analysisRuns(kind: "validation", parameter: "a'b").map(\.asOf) == [t2])
+            #expect(try await store.pruneAnalysisRuns(kind: "validation", subject: "a'b", keep: 1) == 0)
+            #expect(try await store.analysisRuns(kind: "validation", parameter: "c").count == 1)
+        }
+    }
+}

@@ -12,6 +12,13 @@ public struct SQLStatement: Sendable, ExpressibleByStringInterpolation {
     /// A statement with arguments.
     public init(stringInterpolation: Interpolation) { parts = stringInterpolation.parts }
 
+    /// Two statements' texts and arguments one after the other (a condition added when it applies).
+    public static func + (a: SQLStatement, b: SQLStatement) -> SQLStatement {
+        var joined = a
+        joined.parts += b.parts
+        return joined
+    }
+
     /// The text with the dialect's numbered placeholders, and the arguments in their order.
     package func rendered(_ dialect: SQLDialect) -> (sql: String, arguments: [SQLArgument]) {
         var sql = "", arguments: [SQLArgument] = []
@@ -45,6 +52,14 @@ public struct SQLStatement: Sendable, ExpressibleByStringInterpolation {
         public mutating func appendInterpolation(_ value: Int) { parts.append(.argument(.integer(Int64(value)))) }
         /// An integer argument or NULL.
         public mutating func appendInterpolation(_ value: Int?) { parts.append(.argument(value.map { SQLArgument.integer(Int64($0)) } ?? .null)) }
+        /// Text arguments for `IN (…)`, one placeholder each; none gives `NULL` (which nothing equals).
+        public mutating func appendInterpolation(list values: [String]) {
+            guard !values.isEmpty else { parts.append(.text("NULL")); return }
+            for (i, v) in values.enumerated() {
+                if i > 0 { parts.append(.text(", ")) }
+                parts.append(.argument(.text(v)))
+            }
+        }
         /// SQL text chosen among literals written in the source (a fragment per dialect), never a
         /// value: a `StaticString` cannot be built at run time.
         public mutating func appendInterpolation(literal fragment: StaticString) { parts.append(.text(fragment.description)) }

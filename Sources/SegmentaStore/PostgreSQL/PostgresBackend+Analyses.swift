@@ -95,32 +95,6 @@ extension PostgresBackend {
         }
     }
 
-    /// ``AnalysisStore/pruneAnalysisRuns`` on PostgreSQL.
-    public func pruneAnalysisRuns(kind: String, subject: String, keep: Int) async throws(SegmentaError) -> Int {
-        try await write { pg in
-            try await pg.column("""
-                WITH gone AS (
-                  DELETE FROM analysis_runs WHERE kind = \(kind) AND parameters ->> 'subject' = \(subject) AND id NOT IN (
-                    SELECT id FROM analysis_runs WHERE kind = \(kind) AND parameters ->> 'subject' = \(subject) ORDER BY id DESC LIMIT \(max(0, keep)))
-                  RETURNING 1)
-                SELECT count(*)::bigint FROM gone
-                """, as: Int.self).first ?? 0
-        }
-    }
-
-    /// ``AnalysisStore/analysisRuns`` on PostgreSQL.
-    public func analysisRuns(kind: String, parameter: String?) async throws(SegmentaError) -> [AnalysisRun] {
-        try await read { pg in
-            try await pg.rows("""
-                SELECT as_of, parameters::text, summary FROM analysis_runs
-                WHERE kind = \(kind) AND (\(parameter)::text IS NULL OR parameters ->> 'subject' = \(parameter)) ORDER BY id
-                """).map { row in
-                let (asOf, p, s) = try row.decode((Int64, String, String).self)
-                return AnalysisRun(asOf: Timestamp(milliseconds: asOf), parameters: try JSONTextParser.parse(p), summary: try JSONTextParser.parse(s))
-            }
-        }
-    }
-
     /// ``AnalysisStore/transitions`` on PostgreSQL.
     public func transitions(kind: String, from: Timestamp, to: Timestamp) async throws(SegmentaError) -> [(from: String, to: String, count: Int)] {
         try await read { pg in
@@ -129,18 +103,6 @@ extension PostgresBackend {
             }
             guard let a = try await run(from), let b = try await run(to) else { return [] }
             return Transitions.count(from: try await Self.runValues(pg, run: a), to: try await Self.runValues(pg, run: b))
-        }
-    }
-
-    /// ``AnalysisStore/analysisHighWater(kinds:)`` on PostgreSQL.
-    public func analysisHighWater(kinds: [String]) async throws(SegmentaError) -> Int64 {
-        try await read { pg in try await pg.value("SELECT COALESCE(max(id), 0) FROM analysis_runs WHERE kind = ANY(\(kinds)::text[])", as: Int64.self) ?? 0 }
-    }
-
-    /// ``AnalysisStore/analysisDates`` on PostgreSQL.
-    public func analysisDates(kind: String) async throws(SegmentaError) -> [Timestamp] {
-        try await read { pg in
-            try await pg.column("SELECT DISTINCT as_of FROM analysis_runs WHERE kind = \(kind) ORDER BY as_of DESC", as: Int64.self).map(Timestamp.init(milliseconds:))
         }
     }
 

@@ -69,13 +69,6 @@ extension SQLiteStore {
         }
     }
 
-    /// The as-of dates of an analysis's runs, newest first (e.g. RFM runs to compare).
-    public func analysisDates(kind: String) throws(SegmentaError) -> [Timestamp] {
-        try read { db in
-            try Int64.fetchAll(db, sql: "SELECT DISTINCT as_of FROM analysis_runs WHERE kind = ? ORDER BY as_of DESC", arguments: [kind]).map(Timestamp.init(milliseconds:))
-        }
-    }
-
     /// Profiles moving between an analysis's values from its run as of `from` to its run as of
     /// `to` (the latest run at each date), counted per (from, to) in SQL.
     public func transitions(kind: String, from: Timestamp, to: Timestamp) throws(SegmentaError) -> [(from: String, to: String, count: Int)] {
@@ -85,15 +78,6 @@ extension SQLiteStore {
             }
             guard let a = try run(from), let b = try run(to) else { return [] }
             return Transitions.count(from: try Self.runValues(db, run: a), to: try Self.runValues(db, run: b))
-        }
-    }
-
-    /// ``AnalysisStore/analysisHighWater(kinds:)`` on SQLite: the largest id of a run of one of `kinds`.
-    public func analysisHighWater(kinds: [String]) throws(SegmentaError) -> Int64 {
-        guard !kinds.isEmpty else { return 0 }
-        let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
-        return try read { db in
-            try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM analysis_runs WHERE kind IN (\(marks))", arguments: StatementArguments(kinds)) ?? 0
         }
     }
 
