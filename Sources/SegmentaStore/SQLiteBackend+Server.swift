@@ -85,8 +85,6 @@ extension SQLiteBackend {
     public func deletePeople(_ ids: [String], suppress: Bool, requestID: String) async throws(SegmentaError) -> PrivacyRequest {
         try await run { s throws(SegmentaError) in try s.deletePeople(ids, suppress: suppress, requestID: requestID) }
     }
-    /// ``PrivacyStore/privacyRequest`` on SQLite, run on the backend's threads.
-    public func privacyRequest(id: String) async throws(SegmentaError) -> PrivacyRequest? { try await run { s throws(SegmentaError) in try s.privacyRequest(id: id) } }
     /// ``PrivacyStore/exportPerson`` on SQLite, run on the backend's threads.
     public func exportPerson(_ id: String) async throws(SegmentaError) -> JSONValue? { try await run { s throws(SegmentaError) in try s.exportPerson(id) } }
     /// ``PrivacyStore/suppressed`` on SQLite, run on the backend's threads.

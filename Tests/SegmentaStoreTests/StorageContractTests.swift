@@ -654,7 +654,10 @@ import Testing
             #expect(try await store.exportPerson("ada") == nil)
             #expect(try await store.customerTotals(before: nil).ids.isEmpty)
             #expect(try await store.suppressed(among: ["ada", "anon-1", "bob"]) == ["ada", "anon-1"])
-            #expect(try await store.privacyRequest(id: "r1")?.subjectHashes == [IDHash.of(id: "ada")])
+            let stored = try #require(try await store.privacyRequest(id: "r1"))
+            #expect(stored.subjectHashes == [IDHash.of(id: "ada")])
+            #expect(stored.id == "r1" && stored.suppress && stored.status == request.status && stored.result == request.result && stored.createdAt == request.createdAt)
+            #expect(try await store.privacyRequest(id: "none") == nil)
             // A request names 1 to 5,000 ids (``Erasure``), the same answer on every backend; nothing is removed.
             for count in [0, 5001] {
                 await #expect { _ = try await store.deletePeople(Array(repeating: "bob", count: count), suppress: false, requestID: "r\(count)") } throws: { e in

@@ -59,18 +59,6 @@ extension PostgresBackend {
         return changed
     }
 
-    /// ``PrivacyStore/privacyRequest`` on PostgreSQL.
-    public func privacyRequest(id: String) async throws(SegmentaError) -> PrivacyRequest? {
-        try await read { pg in
-            guard let row = try await pg.rows("SELECT id, subject_ids, suppress, status, result, created_at, completed_at FROM privacy_requests WHERE id = \(id)").first else { return nil }
-            let (rid, subjects, suppress, status, result, created, completed) = try row.decode((String, String, Bool, String, String, Int64, Int64?).self)
-            return PrivacyRequest(id: rid, subjectHashes: try JSONTextParser.parse(subjects).arrayValues.compactMap(\.stringValue),
-                                  suppress: suppress, status: PrivacyRequest.Status(rawValue: status) ?? .failed,
-                                  result: try JSONTextParser.parse(result), createdAt: Timestamp(milliseconds: created),
-                                  completedAt: completed.map(Timestamp.init(milliseconds:)))
-        }
-    }
-
     /// ``PrivacyStore/suppressed`` on PostgreSQL.
     public func suppressed(among ids: Set<String>) async throws(SegmentaError) -> Set<String> {
         guard !ids.isEmpty else { return [] }

@@ -111,17 +111,6 @@ extension SQLiteStore {
         return erased
     }
 
-    /// A recorded privacy request.
-    public func privacyRequest(id: String) throws(SegmentaError) -> PrivacyRequest? {
-        try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, subject_ids, suppress, status, result, created_at, completed_at FROM privacy_requests WHERE id = ?", arguments: [id]) else { return nil }
-            return PrivacyRequest(id: row[0], subjectHashes: try JSONTextParser.parse(row[1] as String).arrayValues.compactMap(\.stringValue),
-                                  suppress: row[2], status: PrivacyRequest.Status(rawValue: row[3]) ?? .failed,
-                                  result: try JSONTextParser.parse(row[4] as String), createdAt: Timestamp(milliseconds: row[5]),
-                                  completedAt: (row[6] as Int64?).map(Timestamp.init(milliseconds:)))
-        }
-    }
-
     /// The ids among `ids` whose messages must be refused (suppressed by a privacy request).
     public func suppressed(among ids: Set<String>) throws(SegmentaError) -> Set<String> {
         guard !ids.isEmpty else { return [] }
