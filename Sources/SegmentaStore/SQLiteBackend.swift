@@ -135,10 +135,6 @@ public struct SQLiteBackend: EventsElsewherePrimary {
     public func createSegment(_ document: JSONValue, allowUnknownComputed: Bool) async throws(SegmentaError) -> SegmentInfo {
         try await run { s throws(SegmentaError) in try s.createSegment(document, allowUnknownComputed: allowUnknownComputed) }
     }
-    /// ``SegmentStore/versions`` on SQLite, run on the backend's threads.
-    public func versions(of name: String) async throws(SegmentaError) -> [SegmentVersion] {
-        try await run { s throws(SegmentaError) in try s.versions(of: name) }
-    }
     /// ``SegmentStore/segments`` on SQLite, run on the backend's threads.
     public func segments() async throws(SegmentaError) -> [SegmentInfo] { try await run { s throws(SegmentaError) in try s.segments() } }
     /// ``SegmentStore/segment`` on SQLite, run on the backend's threads.
@@ -162,10 +158,6 @@ public struct SQLiteBackend: EventsElsewherePrimary {
     /// ``SegmentStore/recordAlerts`` on SQLite, run on the backend's threads.
     public func recordAlerts(_ findings: [DriftDetector.Finding], segment: String, snapshot: SegmentSnapshot) async throws(SegmentaError) -> [SegmentAlert] {
         try await run { s throws(SegmentaError) in try s.recordAlerts(findings, segment: segment, snapshot: snapshot) }
-    }
-    /// ``SegmentStore/alerts`` on SQLite, run on the backend's threads.
-    public func alerts(segment: String?, limit: Int) async throws(SegmentaError) -> [SegmentAlert] {
-        try await run { s throws(SegmentaError) in try s.alerts(segment: segment, limit: limit) }
     }
 
     // AnalysisStore

@@ -90,3 +90,19 @@ import Testing
         }
     }
 }
+
+/// A segment's versions, read once above the executor, on every SQL backend.
+@Suite struct SegmentVersionsOnEveryBackendTests {
+    @Test("every edit is a version, oldest first, each read back parsed", arguments: ContractBackend.available)
+    func versions(backend: ContractBackend) async throws {
+        try await backend.with { store in
+            _ = try await store.createSegment(["name": "pro", "condition": ["trait": "plan", "op": "eq", "value": "pro"]], allowUnknownComputed: false)
+            _ = try await store.updateSegment(["name": "pro", "condition": ["trait": "plan", "op": "in", "value": ["pro", "team"]]], allowUnknownComputed: false)
+            let versions = try await store.versions(of: "pro")
+            #expect(versions.map(\.version) == [1, 2])
+            #expect(versions.map { $0.definition.condition } == [try ConditionParser.condition(["trait": "plan", "op": "eq", "value": "pro"]),
+                                                                 try ConditionParser.condition(["trait": "plan", "op": "in", "value": ["pro", "team"]])])
+            #expect(try await store.versions(of: "nobody").isEmpty)
+        }
+    }
+}

@@ -54,15 +54,15 @@ import Testing
         #expect(try count(["since_signup_days": 9], at: "2026-03-01").isEmpty)
     }
 
-    @Test func everyEditIsANewVersionAndReferencesAreChecked() throws {
+    @Test func everyEditIsANewVersionAndReferencesAreChecked() async throws {
         let s = try store()
         _ = try s.createSegment(["name": "pro", "condition": ["trait": "plan", "op": "eq", "value": "pro"]])
         let updated = try s.updateSegment(["name": "pro", "condition": ["trait": "plan", "op": "in", "value": ["pro", "free"]]])
         #expect(updated.version == 2)
-        #expect(try s.versions(of: "pro").map(\.version) == [1, 2])
-        #expect(try s.versions(of: "pro")[0].document.objectValue?["condition"]?.objectValue?["op"] == "eq")
+        #expect(try await s.backend.versions(of: "pro").map(\.version) == [1, 2])
+        #expect(try await s.backend.versions(of: "pro")[0].document.objectValue?["condition"]?.objectValue?["op"] == "eq")
         // Read back parsed, once, in the store: the version's condition, the current one on the segment.
-        #expect(try s.versions(of: "pro")[0].definition.condition == ConditionParser.condition(["trait": "plan", "op": "eq", "value": "pro"]))
+        #expect(try await s.backend.versions(of: "pro")[0].definition.condition == ConditionParser.condition(["trait": "plan", "op": "eq", "value": "pro"]))
         #expect(try s.segment(named: "pro")?.definition.condition == ConditionParser.condition(["trait": "plan", "op": "in", "value": ["pro", "free"]]))
         #expect(throws: SegmentaError.self) { try s.createSegment(["name": "pro", "condition": ["segment": "x"]]) }  // name taken
         #expect(throws: SegmentaError.self) { try s.createSegment(["name": "q", "condition": ["segment": "missing"]]) }

@@ -28,17 +28,4 @@ extension PostgresBackend {
         }
     }
 
-    /// ``SegmentStore/alerts`` on PostgreSQL.
-    public func alerts(segment: String?, limit: Int) async throws(SegmentaError) -> [SegmentAlert] {
-        try await read { pg in
-            try await pg.rows("""
-                SELECT id, segment, snapshot_id, kind, trait, message, details::text, created_at FROM segment_alerts
-                WHERE \(segment)::text IS NULL OR segment = \(segment) ORDER BY id DESC LIMIT \(max(0, limit))
-                """).map { row in
-                let (id, name, snapshot, kind, trait, message, details, created) = try row.decode((Int64, String, Int64, String, String?, String, String, Int64).self)
-                return SegmentAlert(id: id, segment: name, snapshot: snapshot, kind: kind, trait: trait, message: message,
-                                    details: try JSONTextParser.parse(details), createdAt: Timestamp(milliseconds: created))
-            }
-        }
-    }
 }

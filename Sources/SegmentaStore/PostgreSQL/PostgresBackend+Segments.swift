@@ -53,16 +53,6 @@ extension PostgresBackend {
         return info
     }
 
-    /// ``SegmentStore/versions`` on PostgreSQL.
-    public func versions(of name: String) async throws(SegmentaError) -> [SegmentVersion] {
-        try await read { pg in
-            try await pg.rows("SELECT version, definition, created_at FROM segment_versions WHERE segment = \(name) ORDER BY version").map { r in
-                let (version, definition, created) = try r.decode((Int, String, Int64).self)
-                return try SegmentVersion(version, document: JSONTextParser.parse(definition), of: name, createdAt: Timestamp(milliseconds: created))
-            }
-        }
-    }
-
     /// ``SegmentStore/history`` on PostgreSQL.
     public func history(of name: String) async throws(SegmentaError) -> [SegmentSnapshot] {
         try await read { pg in

@@ -26,16 +26,4 @@ extension SQLiteStore {
         }
     }
 
-    /// ``SegmentStore/alerts`` on SQLite.
-    public func alerts(segment: String?, limit: Int) throws(SegmentaError) -> [SegmentAlert] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, segment, snapshot_id, kind, trait, message, details, created_at FROM segment_alerts
-                WHERE ?1 IS NULL OR segment = ?1 ORDER BY id DESC LIMIT ?2
-                """, arguments: [segment, max(0, limit)]).map { r in
-                SegmentAlert(id: r[0], segment: r[1], snapshot: r[2], kind: r[3], trait: r[4], message: r[5],
-                             details: try JSONTextParser.parse(r[6] as String), createdAt: Timestamp(milliseconds: r[7]))
-            }
-        }
-    }
 }

@@ -58,15 +58,6 @@ extension SQLiteStore {
         try read { db in try Self.infos(db, name: name).first }
     }
 
-    /// Every version of a segment's definition, oldest first.
-    public func versions(of name: String) throws(SegmentaError) -> [SegmentVersion] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT version, definition, created_at FROM segment_versions WHERE segment = ? ORDER BY version", arguments: [name]).map {
-                try SegmentVersion($0[0], document: JSONTextParser.parse($0[1] as String), of: name, createdAt: Timestamp(milliseconds: $0[2]))
-            }
-        }
-    }
-
     /// Computes membership as of a time, stores a snapshot and who entered and exited, and queues
     /// the webhook deliveries of the change in the same transaction — one refresh, whoever runs it.
     ///
