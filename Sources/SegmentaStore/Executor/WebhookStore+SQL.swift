@@ -33,22 +33,13 @@ extension WebhookStore where Self: SQLExecutor {
 
     /// Pending deliveries due at `now`, oldest first.
     public func dueWebhookDeliveries(now: Timestamp, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
-        try await rows("""
-            SELECT d.id, d.webhook_id, w.url, w.secret, d.snapshot_id, d.page, d.body, d.status, d.attempts, d.next_attempt_at,
-                   d.response_status, d.last_error, d.created_at, d.delivered_at
-            FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-            WHERE d.status = 'pending' AND d.next_attempt_at <= \(now.milliseconds) ORDER BY d.next_attempt_at, d.id LIMIT \(limit)
-            """).map(Self.delivery)
+        try await rows("\(literal: Self.deliveries) WHERE d.status = 'pending' AND d.next_attempt_at <= \(now.milliseconds) ORDER BY d.next_attempt_at, d.id LIMIT \(limit)")
+            .map(Self.delivery)
     }
 
     /// The delivery log of a segment's webhooks, newest first.
     public func webhookDeliveries(segment: String, limit: Int) async throws(SegmentaError) -> [WebhookDelivery] {
-        try await rows("""
-            SELECT d.id, d.webhook_id, w.url, w.secret, d.snapshot_id, d.page, d.body, d.status, d.attempts, d.next_attempt_at,
-                   d.response_status, d.last_error, d.created_at, d.delivered_at
-            FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-            WHERE w.segment = \(segment) ORDER BY d.id DESC LIMIT \(limit)
-            """).map(Self.delivery)
+        try await rows("\(literal: Self.deliveries) WHERE w.segment = \(segment) ORDER BY d.id DESC LIMIT \(limit)").map(Self.delivery)
     }
 
     /// Records one delivery attempt: delivered, retried at `retryAt`, or (without `retryAt`) given up.
@@ -67,7 +58,16 @@ extension WebhookStore where Self: SQLExecutor {
             """)
     }
 
-    /// A delivery from its row (the columns of ``dueWebhookDeliveries(now:limit:)``).
+    /// The deliveries with their webhook's address and secret, the columns ``delivery(_:)`` reads.
+    static var deliveries: StaticString {
+        """
+        SELECT d.id, d.webhook_id, w.url, w.secret, d.snapshot_id, d.page, d.body, d.status, d.attempts, d.next_attempt_at,
+               d.response_status, d.last_error, d.created_at, d.delivered_at
+        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+        """
+    }
+
+    /// A delivery from its row (the columns of ``deliveries``).
     static func delivery(_ r: SQLRow) throws(SegmentaError) -> WebhookDelivery {
         WebhookDelivery(id: try r.integer(0), webhookID: try r.integer(1), url: try r.text(2), secret: try r.text(3), snapshotID: try r.integer(4),
                         page: Int(try r.integer(5)), body: try r.text(6), status: WebhookDelivery.Status(rawValue: try r.text(7)) ?? .failed,
