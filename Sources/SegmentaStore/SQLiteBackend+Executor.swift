@@ -1,6 +1,7 @@
 import Foundation
 public import SegmentaCore
 import GRDB
+import Synchronization
 
 /// SQLite as an ``SQLExecutor``: one statement runs in a read or write transaction of its own on
 /// the backend's threads; a transaction of several holds the writer while its body, which awaits,
@@ -24,15 +25,17 @@ extension SQLiteBackend: SQLExecutor {
     /// ``SQLExecutor/transaction(_:)`` on SQLite.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) async throws(SegmentaError) -> T) async throws(SegmentaError) -> T {
         let bridge = SQLiteTransactionBridge()
-        let store = self.store, deadline = QueryDeadline.current
+        let lent = LentStore(store), deadline = QueryDeadline.current
         // The connection is held on a thread of its own for as long as the body runs: not one of
         // the backend's pooled threads, which a body waiting for its task's turn would take from
-        // every other caller.
+        // every other caller. The thread lets go of the store before the caller goes on: were it
+        // the last to hold it, the store would close there, racing whatever opens the file next.
         let serving = Task { () async -> Result<Void, SegmentaError> in
             await withCheckedContinuation { reply in
                 let thread = Thread {
-                    let served = QueryDeadline.$current.withValue(deadline) {
-                        Result { () throws(SegmentaError) in try store.write { db in try bridge.serve(db) } }
+                    let served = QueryDeadline.$current.withValue(deadline) { () -> Result<Void, SegmentaError> in
+                        guard let store = lent.take() else { return .failure(SegmentaError(.storage, "the store was closed before the transaction began")) }
+                        return Result { () throws(SegmentaError) in try store.write { db in try bridge.serve(db) } }
                     }
                     bridge.close()
                     reply.resume(returning: served)
@@ -72,4 +75,14 @@ extension SQLiteBackend: SQLExecutor {
         let (sql, arguments) = statement.rendered(.sqlite)
         try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
     }
+}
+
+/// The store lent to a transaction's thread, taken once (the thread keeps no reference after).
+final class LentStore: Sendable {
+    private let store: Mutex<SQLiteStore?>
+
+    init(_ store: SQLiteStore) { self.store = Mutex(store) }
+
+    /// The store, the first time; nil after.
+    func take() -> SQLiteStore? { store.withLock { held in defer { held = nil }; return held } }
 }
